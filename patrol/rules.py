@@ -1,0 +1,98 @@
+"""The default rules of a hall (DESIGN: 'Default rules'); a hall can change every value.
+
+Hotkeys come from the item's pinyin where a free letter allows it. ``n`` (note) and ``u``
+(undo) stay free, because they work in the same place as the hotkeys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ATTENDANCE = "考勤"
+CONDUCT = "作风纪律"
+SERVICE = "服务规范"
+BONUS = "加分"
+CATEGORIES = (ATTENDANCE, CONDUCT, SERVICE, BONUS)
+RESERVED_KEYS = frozenset("nu")
+
+
+@dataclass(frozen=True)
+class RuleItem:
+    """One finding type as the hall's rules define it."""
+
+    code: str
+    name: str
+    category: str
+    points: float
+    hotkey: str
+    level: str = "staff"  # staff | window
+    aliases: tuple[str, ...] = ()
+    phrase: str = ""
+    id: str = ""
+    active: bool = True
+
+    @property
+    def is_window_level(self) -> bool:
+        return self.level == "window"
+
+    def as_row(self) -> dict[str, object]:
+        """The values to store for this item."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "category": self.category,
+            "points": self.points,
+            "hotkey": self.hotkey,
+            "level": self.level,
+            "aliases": "|".join(self.aliases),
+            "phrase": self.phrase,
+            "active": self.active,
+        }
+
+
+DEFAULT_RULES: tuple[RuleItem, ...] = (
+    RuleItem("late", "迟到", ATTENDANCE, -1, "c", phrase="上班迟到"),
+    RuleItem("early", "早退", ATTENDANCE, -1, "z", phrase="早退"),
+    RuleItem("absent", "脱岗", ATTENDANCE, -2, "t", aliases=("空岗",), phrase="脱岗"),
+    RuleItem("roam", "串岗", ATTENDANCE, -1, "g", phrase="串岗"),
+    RuleItem("noclock", "缺卡", ATTENDANCE, -0.5, "k", phrase="缺卡"),
+    RuleItem("leave", "请假", ATTENDANCE, 0, "q", phrase="请假"),
+    RuleItem("phone", "玩手机", CONDUCT, -1, "w", phrase="工作期间使用手机处理与工作无关的事情"),
+    RuleItem("dress", "着装不规范", CONDUCT, -0.5, "h", phrase="着装不规范"),
+    RuleItem("badge", "未亮牌上岗", CONDUCT, -0.5, "l", phrase="未亮牌上岗"),
+    RuleItem("chat", "闲聊", CONDUCT, -0.5, "x", phrase="工作期间闲聊"),
+    RuleItem("snack", "吃零食", CONDUCT, -0.5, "i", phrase="工作期间吃零食"),
+    RuleItem("sleep", "睡岗", CONDUCT, -2, "s", phrase="睡岗"),
+    RuleItem("speech", "服务用语不规范", SERVICE, -1, "y", phrase="服务用语不规范"),
+    RuleItem("rater", "未打开评价器", SERVICE, -0.5, "p", phrase="未打开评价器"),
+    RuleItem("desk", "窗口摆放不规范", SERVICE, -0.5, "b", level="window", phrase="窗口物品摆放不规范"),
+    RuleItem("complaint", "有效投诉", SERVICE, -3, "o", phrase="被有效投诉"),
+    RuleItem("badreview", "差评", SERVICE, -2, "a", phrase="收到差评"),
+    RuleItem("visit", "上门服务", BONUS, 0.5, "m", phrase="主动为企业提供上门服务"),
+    RuleItem("faster", "压缩办理时限", BONUS, 0.2, "d", phrase="压缩办理时限"),
+    RuleItem("booking", "预约服务", BONUS, 0.3, "e", phrase="预约服务"),
+    RuleItem("overtime", "延时服务", BONUS, 0.3, "f", phrase="延时服务"),
+    RuleItem("simplify", "简化办事流程", BONUS, 0.3, "j", phrase="简化办事流程"),
+    RuleItem("praise", "表扬信", BONUS, 1, "r", aliases=("锦旗",), phrase="收到表扬信"),
+)
+
+
+class Rules:
+    """A hall's finding types, found by name, alias, code or hotkey."""
+
+    def __init__(self, items: tuple[RuleItem, ...] | list[RuleItem]) -> None:
+        self.items = tuple(items)
+        self._by_word: dict[str, RuleItem] = {}
+        for item in self.items:
+            for word in (item.name, item.code, *item.aliases):
+                self._by_word[word.strip().lower()] = item
+        self.by_id = {item.id: item for item in self.items}
+        self.by_hotkey = {item.hotkey: item for item in self.items if item.active}
+
+    def find(self, word: str) -> RuleItem | None:
+        """The item called ``word`` (its name, an alias or its code), or None."""
+        return self._by_word.get(word.strip().lower())
+
+    def names(self) -> str:
+        """All names, for a message that lists what is accepted."""
+        return "、".join(item.name for item in self.items if item.active)

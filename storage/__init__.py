@@ -1,0 +1,1 @@
+"""Storage for patrol: tables, engine, migrations and queries. Knows nothing of the UI."""

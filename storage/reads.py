@@ -1,0 +1,173 @@
+"""Read queries as portable SQL with named parameters.
+
+The same SQL runs through two readers: ``SqliteReader`` uses the standard library's sqlite3, so
+the hall board can be drawn before SQLAlchemy and SQLModel are imported (they cost ~0.5 s);
+``AlchemyReader`` runs it through an engine for PostgreSQL and everything after start-up.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+Row = Sequence[Any]
+SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # what SQLAlchemy's SQLite DateTime stores
+
+
+class Reader(Protocol):
+    """Runs a read query and returns its rows."""
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]: ...
+
+
+def to_utc(value: Any) -> datetime:
+    """A stored time (text from SQLite or a datetime from PostgreSQL) as an aware UTC datetime."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return datetime.strptime(value, SQLITE_TIME_FORMAT).replace(tzinfo=UTC)
+
+
+def _sqlite_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in (params or {}).items():
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise ValueError(f"naive datetime for :{key}")
+            value = value.astimezone(UTC).strftime(SQLITE_TIME_FORMAT)
+        out[key] = value
+    return out
+
+
+class SqliteReader:
+    """Reads a SQLite file with the standard library (no SQLAlchemy import)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn = sqlite3.connect(path, check_same_thread=False)
+        self._conn.execute("PRAGMA busy_timeout = 10000")
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self._conn.execute(sql, _sqlite_params(params)).fetchall()
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class AlchemyReader:
+    """Runs the same SQL through a SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        from sqlalchemy import text
+
+        self.engine = engine
+        self._text = text
+        self._sqlite = engine.dialect.name == "sqlite"
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        bound = _sqlite_params(params) if self._sqlite else dict(params or {})
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(self._text(sql), bound)]
+
+
+def schema_revision(reader: Reader) -> str | None:
+    """The Alembic revision stored in the database, or None when there is no schema."""
+    try:
+        found = reader.rows("SELECT version_num FROM alembic_version")
+    except sqlite3.OperationalError:
+        return None
+    return found[0][0] if found else None
+
+
+# --- the queries ------------------------------------------------------------------------
+
+HALLS = "SELECT id, name, timezone, top_staff, top_windows, window_score_mode, score_floor, bonus_cap FROM hall ORDER BY created_at, name"
+
+WINDOWS = """
+SELECT w.id, w.code, w.name, COALESCE(u.name, ''), w.zone, w.position, w.search_keys, w.sort_key,
+       COALESCE(u.search_keys, '')
+FROM "window" w LEFT JOIN unit u ON u.id = w.unit_id
+WHERE w.hall_id = :hall
+ORDER BY w.position, w.code
+"""
+
+STAFF = """
+SELECT id, window_id, name, role, active, position, search_keys, sort_key
+FROM staff WHERE hall_id = :hall
+ORDER BY position, sort_key
+"""
+
+FINDING_TYPES = """
+SELECT id, code, name, category, points, hotkey, level, aliases, phrase, position, active
+FROM finding_type WHERE hall_id = :hall ORDER BY position
+"""
+
+INSPECTORS = "SELECT id, name FROM inspector"
+
+# Effective findings are the ones no correction has voided.
+_EFFECTIVE = "NOT EXISTS (SELECT 1 FROM correction c WHERE c.finding_id = f.id)"
+
+PERIOD_TOTALS = f"""
+SELECT f.staff_id, f.window_id,
+       SUM(CASE WHEN f.points < 0 THEN f.points ELSE 0 END),
+       SUM(CASE WHEN f.points > 0 THEN f.points ELSE 0 END),
+       COUNT(*),
+       SUM(CASE WHEN f.category = :attendance THEN 1 ELSE 0 END)
+FROM finding f
+WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}
+GROUP BY f.staff_id, f.window_id
+"""
+
+PERIOD_TYPE_COUNTS = f"""
+SELECT f.staff_id, f.window_id, f.type_id, COUNT(*)
+FROM finding f
+WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}
+GROUP BY f.staff_id, f.window_id, f.type_id
+"""
+
+_FINDING_COLUMNS = """
+SELECT f.id, f.at, f.window_id, f.staff_id, f.substitute, f.type_id, f.points, f.note,
+       COALESCE(i.name, ''), f.category
+FROM finding f LEFT JOIN inspector i ON i.id = f.inspector_id
+"""
+
+FINDINGS_OF_STAFF = (
+    _FINDING_COLUMNS
+    + f"WHERE f.staff_id = :staff AND f.at >= :start AND f.at < :end AND {_EFFECTIVE} ORDER BY f.at DESC, f.id DESC"
+)
+
+FINDINGS_OF_WINDOW = (
+    _FINDING_COLUMNS
+    + f"WHERE f.window_id = :window AND f.at >= :start AND f.at < :end AND {_EFFECTIVE} ORDER BY f.at DESC, f.id DESC"
+)
+
+FINDINGS_OF_HALL = (
+    _FINDING_COLUMNS
+    + f"WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE} ORDER BY f.at, f.id"
+)
+
+LAST_EFFECTIVE_BY_DEVICE = (
+    _FINDING_COLUMNS
+    + f"WHERE f.hall_id = :hall AND f.device = :device AND {_EFFECTIVE} ORDER BY f.created_at DESC, f.id DESC LIMIT 1"
+)
+
+FINDING_BY_ID = _FINDING_COLUMNS + "WHERE f.id = :id"
+
+IS_VOIDED = "SELECT 1 FROM correction WHERE finding_id = :id"
+
+
+def in_chunks(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    """Split ``items`` into lists of at most ``size`` (for bounded IN lists and batches)."""
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -1,0 +1,160 @@
+"""Writes, each in its own short transaction: a finding is on disk when these return."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+
+from storage.errors import StorageError
+from storage.ids import new_id
+from storage.models import Correction, Finding, FindingType, Hall, Inspector, Staff, Unit, Window
+
+
+def _write_failed(exc: Exception) -> StorageError:
+    detail = getattr(exc, "orig", exc)
+    return StorageError(f"写入数据库失败：{detail}。已保存的记录不受影响，请检查磁盘后重试。")
+
+
+def create_hall(engine: Engine, name: str, finding_types: Iterable[Mapping[str, Any]]) -> str:
+    """Create a hall with its rules and return its id."""
+    hall = Hall(name=name)
+    try:
+        with Session(engine) as session:
+            session.add(hall)
+            session.flush()
+            for position, item in enumerate(finding_types):
+                session.add(FindingType(hall_id=hall.id, position=position, **item))
+            session.commit()
+            return hall.id
+    except IntegrityError as exc:
+        raise StorageError(f"大厅“{name}”已存在。") from exc
+    except OperationalError as exc:
+        raise _write_failed(exc) from exc
+
+
+def ensure_inspector(engine: Engine, name: str) -> str:
+    """The id of the inspector called ``name``, created on first use."""
+    with Session(engine) as session:
+        found = session.exec(select(Inspector.id).where(Inspector.name == name)).first()  # type: ignore[call-overload]
+        if found:
+            return str(found[0])
+        inspector = Inspector(name=name)
+        session.add(inspector)
+        try:
+            session.commit()
+        except IntegrityError:  # another device created it in the meantime
+            session.rollback()
+            return str(session.exec(select(Inspector.id).where(Inspector.name == name)).one()[0])  # type: ignore[call-overload]
+        except OperationalError as exc:
+            raise _write_failed(exc) from exc
+        return inspector.id
+
+
+def insert_finding(engine: Engine, values: Mapping[str, Any]) -> str:
+    """Commit one finding in its own transaction and return its id."""
+    row = {"id": new_id(), **values}
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(Finding), [row])
+    except (OperationalError, IntegrityError) as exc:
+        raise _write_failed(exc) from exc
+    return row["id"]
+
+
+def insert_findings(engine: Engine, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Commit many findings in one transaction (importers, the demo); all or nothing."""
+    batch = [{"id": new_id(), **r} for r in rows]
+    if not batch:
+        return 0
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(Finding), batch)
+    except (OperationalError, IntegrityError) as exc:
+        raise _write_failed(exc) from exc
+    return len(batch)
+
+
+def void_finding(
+    engine: Engine,
+    finding_id: str,
+    reason: str,
+    inspector_id: str | None,
+    device: str,
+    replacement: Mapping[str, Any] | None = None,
+) -> str | None:
+    """Void a finding with a reason; with ``replacement`` also log the amended finding in the
+    same transaction. Returns the replacement's id."""
+    replacement_id = None
+    try:
+        with engine.begin() as conn:
+            if replacement is not None:
+                replacement_id = new_id()
+                conn.execute(insert(Finding), [{"id": replacement_id, "replaces_id": finding_id, **replacement}])
+            conn.execute(
+                insert(Correction),
+                [
+                    {
+                        "id": new_id(),
+                        "finding_id": finding_id,
+                        "reason": reason,
+                        "replacement_id": replacement_id,
+                        "inspector_id": inspector_id,
+                        "device": device,
+                    }
+                ],
+            )
+    except IntegrityError as exc:
+        raise StorageError("这条记录已被更正过，不能再次更正。") from exc
+    except OperationalError as exc:
+        raise _write_failed(exc) from exc
+    return replacement_id
+
+
+def apply_roster(
+    engine: Engine,
+    hall_id: str,
+    units: Iterable[Mapping[str, Any]],
+    windows: Iterable[Mapping[str, Any]],
+    window_updates: Iterable[Mapping[str, Any]],
+    staff: Iterable[Mapping[str, Any]],
+    staff_updates: Iterable[Mapping[str, Any]],
+) -> None:
+    """Apply a roster plan in one transaction: new rows inserted, changed rows updated by id."""
+    try:
+        with engine.begin() as conn:
+            for table, rows in ((Unit, units), (Window, windows), (Staff, staff)):
+                batch = [{"hall_id": hall_id, **r} for r in rows]
+                if batch:
+                    conn.execute(insert(table), batch)
+            for table, rows in ((Window, window_updates), (Staff, staff_updates)):
+                for r in rows:
+                    values = {k: v for k, v in r.items() if k != "id"}
+                    conn.execute(update(table).where(table.id == r["id"]).values(**values))  # type: ignore[arg-type]
+    except IntegrityError as exc:
+        raise StorageError(f"名册与已有数据冲突：{exc.orig}") from exc
+    except OperationalError as exc:
+        raise _write_failed(exc) from exc
+
+
+def update_staff(engine: Engine, staff_id: str, **values: Any) -> None:
+    """Change a staff member's window, role or active flag (their findings keep their window)."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(update(Staff).where(Staff.id == staff_id).values(**values))  # type: ignore[arg-type]
+    except OperationalError as exc:
+        raise _write_failed(exc) from exc
+
+
+def add_staff(engine: Engine, hall_id: str, values: Mapping[str, Any]) -> str:
+    """Add one staff member and return the id."""
+    row = {"id": new_id(), "hall_id": hall_id, **values}
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(Staff), [row])
+    except OperationalError as exc:
+        raise _write_failed(exc) from exc
+    return row["id"]
