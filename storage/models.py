@@ -32,7 +32,7 @@ class Hall(SQLModel, table=True):
     window_score_mode: str = Field(default="average", max_length=16)  # average | sum
     score_floor: float | None = None  # 扣完为止: lowest score a deduction can reach
     bonus_cap: float | None = None  # most bonus points counted per period
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
 
 
 class Unit(SQLModel, table=True):
@@ -72,7 +72,7 @@ class Staff(SQLModel, table=True):
     position: int = 0
     search_keys: str = Field(default="", max_length=2000)
     sort_key: str = Field(default="", max_length=400)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
 
 
 class FindingType(SQLModel, table=True):
@@ -125,7 +125,7 @@ class Finding(SQLModel, table=True):
     inspector_id: str | None = Field(default=None, foreign_key="inspector.id", max_length=36)
     device: str = Field(default="", max_length=64)
     replaces_id: str | None = Field(default=None, max_length=36)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
 
 
 class Correction(SQLModel, table=True):
@@ -137,4 +137,4 @@ class Correction(SQLModel, table=True):
     replacement_id: str | None = Field(default=None, max_length=36)
     inspector_id: str | None = Field(default=None, foreign_key="inspector.id", max_length=36)
     device: str = Field(default="", max_length=64)
-    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))

@@ -86,7 +86,12 @@ def schema_revision(reader: Reader) -> str | None:
 
 # --- the queries ------------------------------------------------------------------------
 
-HALLS = "SELECT id, name, timezone, top_staff, top_windows, window_score_mode, score_floor, bonus_cap FROM hall ORDER BY created_at, name"
+HALLS = """
+SELECT id, name, timezone, top_staff, top_windows, window_score_mode, score_floor, bonus_cap
+FROM hall ORDER BY created_at, name
+"""
+
+UNITS = "SELECT id, name FROM unit WHERE hall_id = :hall"
 
 WINDOWS = """
 SELECT w.id, w.code, w.name, COALESCE(u.name, ''), w.zone, w.position, w.search_keys, w.sort_key,

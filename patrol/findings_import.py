@@ -1,0 +1,105 @@
+"""``patrol findings import``: bring in the findings a hall kept in spreadsheets before.
+
+Columns: 时间 (YYYY-MM-DD HH:MM, hall time), 窗口编号, 姓名 (empty for a window-level item,
+替岗人员 for the substitute), 巡查项, 备注, and optional 督查员. Every row is checked before
+anything is written; then all rows go in one transaction, or none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from patrol.errors import UserError
+from patrol.hall_service import SUBSTITUTE, HallService
+from patrol.periods import Period, parse_local_time
+from patrol.tabular import read_table
+
+COLUMNS = {
+    "时间": ("巡查时间", "日期时间", "发现时间"),
+    "窗口编号": ("窗口号", "编号", "窗口代码"),
+    "姓名": ("人员", "工作人员", "被查人员"),
+    "巡查项": ("问题", "问题类型", "扣分项", "事项"),
+    "备注": ("说明", "情况说明"),
+    "督查员": ("巡查人", "检查人", "督查人员"),
+}
+REQUIRED = ("时间", "窗口编号", "姓名", "巡查项")
+
+
+@dataclass
+class FindingsImport:
+    """The checked rows of a findings file."""
+
+    rows: list[dict[str, Any]]
+    inspectors: dict[int, str]  # row index -> inspector name
+
+
+def plan_findings(service: HallService, path: Path, period: Period | None = None) -> FindingsImport:
+    """Check every row of ``path``; UserError at the first bad one, naming row and column."""
+    rows = read_table(path, COLUMNS, REQUIRED)
+    tz = service.hall.tz
+    out: list[dict[str, Any]] = []
+    inspectors: dict[int, str] = {}
+    for row in rows:
+        where = f"{path.name} 第{row.number}行"
+        cells = row.cells
+        try:
+            at = parse_local_time(cells["时间"], tz)
+            window = service.window(cells["窗口编号"])
+            item = service.rule(cells["巡查项"])
+            person = cells["姓名"].strip()
+            substitute = person == SUBSTITUTE
+            staff = None
+            if person and not substitute and not item.is_window_level:
+                staff = _staff_then(service, person, window)
+            if period is not None and not period.contains(at, tz):
+                raise UserError(f"时间 {cells['时间']} 不在统计周期 {period.label} 内。")
+            values = service.finding_values(
+                window, staff, item, substitute=substitute, at=at, note=cells.get("备注", "")
+            )
+        except UserError as exc:
+            column = _column_of(str(exc))
+            raise UserError(f"{where}{column}：{exc}") from None
+        if len(values["note"]) > 500:
+            raise UserError(f"{where}“备注”列过长（最多 500 字）。")
+        inspector = cells.get("督查员", "").strip()
+        if inspector:
+            inspectors[len(out)] = inspector
+        out.append(values)
+    return FindingsImport(out, inspectors)
+
+
+def _staff_then(service: HallService, name: str, window: Any) -> Any:
+    # A person may have moved since; their old findings still name the window they were at.
+    matches = [s for s in service.staff if s.name == name and s.window_id == window.id]
+    if len(matches) == 1:
+        return matches[0]
+    return service.resolve_staff(name, window)
+
+
+def _column_of(message: str) -> str:
+    for word, column in (
+        ("时间", "“时间”列"),
+        ("窗口", "“窗口编号”列"),
+        ("巡查项", "“巡查项”列"),
+        ("人员", "“姓名”列"),
+    ):
+        if word in message:
+            return column
+    return ""
+
+
+def apply_findings(service: HallService, plan: FindingsImport) -> int:
+    """Write all checked findings in one transaction; returns how many."""
+    from storage.writes import ensure_inspector, insert_findings
+
+    ids: dict[str, str] = {}
+    default = service.inspector_id()
+    rows = []
+    for index, values in enumerate(plan.rows):
+        name = plan.inspectors.get(index)
+        if name and name not in ids:
+            ids[name] = ensure_inspector(service.engine, name)
+        rows.append({**values, "inspector_id": ids[name] if name else default})
+    return insert_findings(service.engine, rows)

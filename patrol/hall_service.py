@@ -1,0 +1,559 @@
+"""One hall, opened for work: its roster and rules in memory, findings logged and corrected,
+rankings and records computed. The CLI and the screens both go through this class.
+
+Reads run through a ``storage.reads.Reader``; writes go through ``storage.writes`` on an engine
+that is created on first use, so opening a hall to draw the board does not import SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from patrol.errors import UserError
+from patrol.periods import Period
+from patrol.roster_model import HallInfo, StaffInfo, WindowInfo
+from patrol.rules import ATTENDANCE, RuleItem, Rules
+from patrol.scoring import Ranking, Standing, Totals, add_changes, rank_period
+from storage import reads
+from storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from patrol.search import SearchIndex
+
+SUBSTITUTE = "替岗人员"
+FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks of several laptops drift a little
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """A finding as a person reads it."""
+
+    id: str
+    at: datetime  # local time of the hall
+    window_code: str
+    window_name: str
+    person: str  # the staff name, 替岗人员, or "" for a window-level item
+    type_name: str
+    category: str
+    points: float
+    note: str
+    inspector: str
+
+
+@dataclass
+class Record:
+    """The record of a window or a staff member for a period."""
+
+    kind: str  # window | staff
+    id: str
+    title: str
+    subtitle: str
+    period: Period
+    standing: Standing | None
+    counts: list[tuple[str, int, float]] = field(default_factory=list)  # type, count, points
+    findings: list[FindingView] = field(default_factory=list)
+    history: list[tuple[str, float]] = field(default_factory=list)  # month label, score
+
+
+class HallService:
+    """A hall opened for work."""
+
+    def __init__(
+        self,
+        reader: reads.Reader,
+        hall: HallInfo,
+        *,
+        engine_factory: Callable[[], Engine],
+        device: str = "",
+        inspector: str = "",
+    ) -> None:
+        self.reader = reader
+        self.hall = hall
+        self.device = device
+        self.inspector = inspector
+        self._engine_factory = engine_factory
+        self._engine: Engine | None = None
+        self._engine_lock = threading.Lock()
+        self._inspector_id: str | None = None
+        self._search: SearchIndex | None = None
+        self.reload()
+
+    # --- opening ----------------------------------------------------------------------
+
+    @staticmethod
+    def halls(reader: reads.Reader) -> list[HallInfo]:
+        """Every hall in the database, oldest first."""
+        return [HallInfo(*row) for row in reader.rows(reads.HALLS)]
+
+    @classmethod
+    def pick_hall(cls, reader: reads.Reader, name: str | None) -> HallInfo:
+        """The hall called ``name``, or the only/first hall; UserError when there is none."""
+        halls = cls.halls(reader)
+        if not halls:
+            raise UserError("数据库里还没有大厅。先运行 patrol init --hall 大厅名称，或用 patrol demo 试用。")
+        if name is None:
+            return halls[0]
+        for hall in halls:
+            if hall.name == name:
+                return hall
+        raise UserError(f"没有名为“{name}”的大厅。已有：{'、'.join(h.name for h in halls)}。")
+
+    @property
+    def engine(self) -> Engine:
+        """The engine for writes, created (and SQLAlchemy imported) on first use."""
+        with self._engine_lock:
+            if self._engine is None:
+                self._engine = self._engine_factory()
+            return self._engine
+
+    def close(self) -> None:
+        """Close the reader and the engine (SQLite then folds its WAL back into the file)."""
+        close = getattr(self.reader, "close", None)
+        if close is not None:
+            close()
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def warm_up(self) -> None:
+        """Load what writes and search need, so the first keystroke does not wait for it."""
+        _ = self.engine
+        _ = self.search_index
+
+    # --- roster and rules -------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the roster and the rules again."""
+        hall = self.hall.id
+        self.windows = [WindowInfo(*row) for row in self.reader.rows(reads.WINDOWS, {"hall": hall})]
+        self.staff = [
+            StaffInfo(
+                id=r[0],
+                window_id=r[1],
+                name=r[2],
+                role=r[3],
+                active=bool(r[4]),
+                position=r[5],
+                search_keys=r[6],
+                sort_key=r[7],
+            )
+            for r in self.reader.rows(reads.STAFF, {"hall": hall})
+        ]
+        self.rules = Rules(
+            [
+                RuleItem(
+                    id=r[0],
+                    code=r[1],
+                    name=r[2],
+                    category=r[3],
+                    points=float(r[4]),
+                    hotkey=r[5],
+                    level=r[6],
+                    aliases=tuple(a for a in r[7].split("|") if a),
+                    phrase=r[8],
+                    active=bool(r[10]),
+                )
+                for r in self.reader.rows(reads.FINDING_TYPES, {"hall": hall})
+            ]
+        )
+        self.window_by_id = {w.id: w for w in self.windows}
+        self.window_by_code = {w.code.upper(): w for w in self.windows}
+        self.staff_by_id = {s.id: s for s in self.staff}
+        self._search = None
+
+    @property
+    def search_index(self) -> SearchIndex:
+        """The search index of the current roster (built on first use)."""
+        if self._search is None:
+            from patrol.search import SearchIndex
+
+            self._search = SearchIndex(self.windows, self.staff)
+        return self._search
+
+    def window(self, code: str) -> WindowInfo:
+        """The window with ``code``; UserError naming the code otherwise."""
+        found = self.window_by_code.get(code.strip().upper())
+        if found is None:
+            raise UserError(f"没有编号为“{code}”的窗口。用 patrol rank --by window 查看全部窗口。")
+        return found
+
+    def staff_at(self, window_id: str) -> list[StaffInfo]:
+        """The active staff of a window, in roster order (the numbers 1, 2, 3 on screen)."""
+        return [s for s in self.staff if s.window_id == window_id and s.active]
+
+    def resolve_staff(self, name: str, window: WindowInfo | None) -> StaffInfo:
+        """The active staff member called ``name`` (at ``window`` when given)."""
+        name = name.strip()
+        matches = [s for s in self.staff if s.name == name and s.active]
+        if window is not None:
+            here = [s for s in matches if s.window_id == window.id]
+            if len(here) == 1:
+                return here[0]
+            if not here:
+                elsewhere = "、".join(f"{self.window_by_id[s.window_id].code} 号窗口" for s in matches)
+                hint = f"此人在{elsewhere}。" if elsewhere else "请检查姓名，或先导入名册。"
+                raise UserError(f"{window.code} 号窗口没有名为“{name}”的在岗人员。{hint}")
+            matches = here
+        if not matches:
+            raise UserError(f"没有名为“{name}”的在岗人员。请检查姓名，或先导入名册。")
+        if len(matches) > 1:
+            where = "、".join(f"{self.window_by_id[s.window_id].code} 号窗口" for s in matches)
+            raise UserError(f"有 {len(matches)} 位“{name}”（{where}），请用 --window 指明是哪个窗口的。")
+        return matches[0]
+
+    def rule(self, word: str) -> RuleItem:
+        """The finding type called ``word``; UserError listing the accepted names otherwise."""
+        item = self.rules.find(word)
+        if item is None or not item.active:
+            raise UserError(f"未知的巡查项“{word}”。可用：{self.rules.names()}。")
+        return item
+
+    # --- logging ----------------------------------------------------------------------
+
+    def inspector_id(self) -> str | None:
+        """The id of the inspector logging on this device, created on first write."""
+        if self._inspector_id is None and self.inspector:
+            from storage.writes import ensure_inspector
+
+            self._inspector_id = ensure_inspector(self.engine, self.inspector)
+        return self._inspector_id
+
+    def check_time(self, at: datetime) -> datetime:
+        """Refuse a time in the future; return it in UTC."""
+        if at.tzinfo is None:
+            raise ValueError("naive datetime")
+        if at > datetime.now(UTC) + FUTURE_TOLERANCE:
+            local = at.astimezone(self.hall.tz)
+            raise UserError(f"时间 {local:%Y-%m-%d %H:%M} 在未来，不能记录尚未发生的巡查。")
+        return at.astimezone(UTC)
+
+    def finding_values(
+        self,
+        window: WindowInfo,
+        staff: StaffInfo | None,
+        item: RuleItem,
+        *,
+        substitute: bool = False,
+        at: datetime | None = None,
+        note: str = "",
+    ) -> dict[str, Any]:
+        """Check one finding and return the values to store (points copied from the rules)."""
+        if item.is_window_level:
+            staff, substitute = None, False
+        elif staff is None and not substitute:
+            raise UserError(f"“{item.name}”是针对人员的巡查项：请指明人员（--staff 姓名）或替岗人员（--substitute）。")
+        if staff is not None and substitute:
+            raise UserError("人员与替岗人员只能选一个。")
+        return {
+            "hall_id": self.hall.id,
+            "window_id": window.id,
+            "staff_id": staff.id if staff else None,
+            "substitute": substitute,
+            "type_id": item.id,
+            "category": item.category,
+            "points": item.points,
+            "at": self.check_time(at or datetime.now(UTC)),
+            "note": note.strip(),
+            "device": self.device,
+        }
+
+    def log(
+        self,
+        window: WindowInfo,
+        staff: StaffInfo | None,
+        item: RuleItem,
+        *,
+        substitute: bool = False,
+        at: datetime | None = None,
+        note: str = "",
+    ) -> FindingView:
+        """Commit one finding in its own transaction; when this returns, it is on disk."""
+        from storage.writes import insert_finding
+
+        values = self.finding_values(window, staff, item, substitute=substitute, at=at, note=note)
+        values["inspector_id"] = self.inspector_id()
+        finding_id = insert_finding(self.engine, values)
+        return self._view(finding_id, values)
+
+    def _view(self, finding_id: str, values: dict[str, Any]) -> FindingView:
+        window = self.window_by_id[values["window_id"]]
+        item = self.rules.by_id[values["type_id"]]
+        return FindingView(
+            id=finding_id,
+            at=values["at"].astimezone(self.hall.tz),
+            window_code=window.code,
+            window_name=window.name,
+            person=self._person(values["staff_id"], values["substitute"]),
+            type_name=item.name,
+            category=values["category"],
+            points=values["points"],
+            note=values["note"],
+            inspector=self.inspector,
+        )
+
+    def _person(self, staff_id: str | None, substitute: bool) -> str:
+        if staff_id:
+            person = self.staff_by_id.get(staff_id)
+            return person.name if person else "（已删除）"
+        return SUBSTITUTE if substitute else ""
+
+    def last_finding(self) -> FindingView | None:
+        """The newest effective finding logged on this device."""
+        rows = self.reader.rows(reads.LAST_EFFECTIVE_BY_DEVICE, {"hall": self.hall.id, "device": self.device})
+        return self._views(rows)[0] if rows else None
+
+    def undo_last(self, reason: str = "撤销（督查员当场撤回）") -> FindingView | None:
+        """Void the newest effective finding of this device, as a recorded correction."""
+        last = self.last_finding()
+        if last is None:
+            return None
+        from storage.writes import void_finding
+
+        void_finding(self.engine, last.id, reason, self.inspector_id(), self.device)
+        return last
+
+    def add_note(self, finding_id: str, note: str) -> FindingView:
+        """Give a finding a note: the finding is replaced by an amended copy, never edited."""
+        rows = self.reader.rows(reads.FINDING_BY_ID, {"id": finding_id})
+        if not rows:
+            raise UserError("找不到这条巡查记录。")
+        if self.reader.rows(reads.IS_VOIDED, {"id": finding_id}):
+            raise UserError("这条记录已被更正或撤销，不能再补充备注。")
+        fid, at, window_id, staff_id, substitute, type_id, points, _old, _insp, category = rows[0]
+        values = {
+            "hall_id": self.hall.id,
+            "window_id": window_id,
+            "staff_id": staff_id,
+            "substitute": bool(substitute),
+            "type_id": type_id,
+            "category": category,
+            "points": float(points),
+            "at": reads.to_utc(at),
+            "note": note.strip(),
+            "device": self.device,
+            "inspector_id": self.inspector_id(),
+        }
+        from storage.writes import void_finding
+
+        new_id = void_finding(self.engine, fid, "补充备注", self.inspector_id(), self.device, replacement=values)
+        assert new_id is not None
+        return self._view(new_id, values)
+
+    # --- periods and rankings ---------------------------------------------------------
+
+    def today(self) -> date:
+        """Today in the hall's time zone."""
+        return datetime.now(self.hall.tz).date()
+
+    def current_period(self, kind: str = "month") -> Period:
+        """The period of ``kind`` containing today."""
+        return Period.of(kind, self.today())
+
+    def totals(self, period: Period) -> dict[tuple[str | None, str], Totals]:
+        """The period's effective findings summed per (staff or None, window)."""
+        start, end = period.bounds(self.hall.tz)
+        params = {"hall": self.hall.id, "start": start, "end": end, "attendance": ATTENDANCE}
+        return {
+            (staff_id, window_id): Totals(float(ded or 0), float(bon or 0), int(n), int(att or 0))
+            for staff_id, window_id, ded, bon, n, att in self.reader.rows(reads.PERIOD_TOTALS, params)
+        }
+
+    def ranking(self, period: Period, with_change: bool = True) -> Ranking:
+        """Staff and windows ranked for ``period``, with the change since the previous one."""
+        ranking = rank_period(self.hall, self.windows, self.staff, self.totals(period))
+        if with_change:
+            previous = rank_period(self.hall, self.windows, self.staff, self.totals(period.previous()))
+            add_changes(ranking, previous)
+        return ranking
+
+    def day_totals(self, day: date | None = None) -> dict[str, Totals]:
+        """Each window's findings of one day (today by default), staff and window-level together."""
+        day = day or self.today()
+        by_window: dict[str, Totals] = {}
+        for (_staff, window_id), total in self.totals(Period("range", day, day + timedelta(days=1))).items():
+            by_window.setdefault(window_id, Totals()).add(total)
+        return by_window
+
+    # --- records ----------------------------------------------------------------------
+
+    def _views(self, rows: list[reads.Row]) -> list[FindingView]:
+        out = []
+        for fid, at, window_id, staff_id, substitute, type_id, points, note, inspector, category in rows:
+            window = self.window_by_id.get(window_id)
+            item = self.rules.by_id.get(type_id)
+            out.append(
+                FindingView(
+                    id=fid,
+                    at=reads.to_utc(at).astimezone(self.hall.tz),
+                    window_code=window.code if window else "?",
+                    window_name=window.name if window else "?",
+                    person=self._person(staff_id, bool(substitute)),
+                    type_name=item.name if item else "?",
+                    category=category,
+                    points=float(points),
+                    note=note,
+                    inspector=inspector,
+                )
+            )
+        return out
+
+    def findings(self, period: Period) -> list[FindingView]:
+        """Every effective finding of the hall in ``period``, in time order."""
+        start, end = period.bounds(self.hall.tz)
+        return self._views(self.reader.rows(reads.FINDINGS_OF_HALL, {"hall": self.hall.id, "start": start, "end": end}))
+
+    def record(self, kind: str, item_id: str, period: Period, months: int = 6) -> Record:
+        """A window's or a staff member's record for ``period``, with the scores of recent months."""
+        start, end = period.bounds(self.hall.tz)
+        ranking = self.ranking(period)
+        if kind == "staff":
+            person = self.staff_by_id[item_id]
+            window = self.window_by_id.get(person.window_id)
+            title = person.name
+            subtitle = f"{window.code} {window.name}" if window else ""
+            if not person.active:
+                subtitle += "（已停用）"
+            rows = self.reader.rows(reads.FINDINGS_OF_STAFF, {"staff": item_id, "start": start, "end": end})
+            standing = next((r for r in ranking.staff if r.id == item_id), None)
+        else:
+            window = self.window_by_id[item_id]
+            title = f"{window.code} {window.name}"
+            names = "、".join(s.name for s in self.staff_at(window.id)) or "暂无人员"
+            subtitle = f"{window.unit}  人员：{names}"
+            rows = self.reader.rows(reads.FINDINGS_OF_WINDOW, {"window": item_id, "start": start, "end": end})
+            standing = next((r for r in ranking.windows if r.id == item_id), None)
+        findings = self._views(rows)
+        counts: dict[str, list[float]] = {}
+        for f in findings:
+            entry = counts.setdefault(f.type_name, [0, 0.0])
+            entry[0] += 1
+            entry[1] += f.points
+        return Record(
+            kind=kind,
+            id=item_id,
+            title=title,
+            subtitle=subtitle,
+            period=period,
+            standing=standing,
+            counts=[(name, int(n), round(p, 2)) for name, (n, p) in counts.items()],
+            findings=findings,
+            history=self.history(kind, item_id, period, months),
+        )
+
+    def history(self, kind: str, item_id: str, period: Period, months: int) -> list[tuple[str, float]]:
+        """Scores of the ``months`` months up to the one ``period`` starts in, oldest first."""
+        month = Period.of("month", period.last if period.end <= Period.of("month", self.today()).end else self.today())
+        out: list[tuple[str, float]] = []
+        for _ in range(months):
+            ranking = rank_period(self.hall, self.windows, self.staff, self.totals(month))
+            rows = ranking.staff if kind == "staff" else ranking.windows
+            row = next((r for r in rows if r.id == item_id), None)
+            out.append((f"{month.first.month}月", row.score if row else 100.0))
+            month = month.previous()
+        return out[::-1]
+
+    # --- roster changes ---------------------------------------------------------------
+
+    def add_staff(self, name: str, window: WindowInfo, role: str = "") -> StaffInfo:
+        """Post a new person at ``window``."""
+        from patrol.pinyin_keys import search_keys, sort_key
+        from storage.writes import add_staff
+
+        name = name.strip()
+        if not name:
+            raise UserError("姓名不能为空。")
+        if len(name) > 50:
+            raise UserError("姓名过长（最多 50 个字）。")
+        position = max((s.position for s in self.staff), default=0) + 1
+        values = {
+            "window_id": window.id,
+            "name": name,
+            "role": role,
+            "active": True,
+            "position": position,
+            "search_keys": search_keys(name, person=True),
+            "sort_key": sort_key(name, person=True),
+        }
+        staff_id = add_staff(self.engine, self.hall.id, values)
+        self.reload()
+        return self.staff_by_id[staff_id]
+
+    def move_staff(self, person: StaffInfo, window: WindowInfo) -> StaffInfo:
+        """Move a person to another window; their past findings keep the window they were at."""
+        from storage.writes import update_staff
+
+        update_staff(self.engine, person.id, window_id=window.id)
+        self.reload()
+        return self.staff_by_id[person.id]
+
+    def set_active(self, person: StaffInfo, active: bool) -> StaffInfo:
+        """Mark a person active or inactive; nothing of their history is lost."""
+        from storage.writes import update_staff
+
+        update_staff(self.engine, person.id, active=active)
+        self.reload()
+        return self.staff_by_id[person.id]
+
+
+def open_hall(
+    url: str,
+    hall_name: str | None = None,
+    *,
+    inspector: str = "",
+    device: str = "",
+    fast: bool = True,
+) -> HallService:
+    """Open a hall of the database at ``url`` (migrating the schema when it is old).
+
+    With ``fast`` and a current SQLite file, reads use the standard library and SQLAlchemy is
+    only imported at the first write.
+    """
+    from storage.engine import sqlite_file
+    from storage.schema import HEAD_REVISION
+
+    path = sqlite_file(url)
+    if fast and path is not None and path.exists():
+        reader = reads.SqliteReader(path)
+        if reads.schema_revision(reader) == HEAD_REVISION:
+            hall = HallService.pick_hall(reader, hall_name)
+            return HallService(reader, hall, engine_factory=lambda: _engine(url), device=device, inspector=inspector)
+        reader.close()
+    engine = _engine(url)
+    reader = reads.SqliteReader(path) if path is not None else reads.AlchemyReader(engine)
+    hall = HallService.pick_hall(reader, hall_name)
+    service = HallService(reader, hall, engine_factory=lambda: engine, device=device, inspector=inspector)
+    service._engine = engine
+    return service
+
+
+def _engine(url: str) -> Engine:
+    from storage.engine import open_engine
+
+    return open_engine(url)
+
+
+def init_hall(url: str, name: str) -> HallInfo:
+    """Create the database (if needed) and a hall with the default rules."""
+    from patrol.rules import DEFAULT_RULES
+    from storage.writes import create_hall
+
+    name = name.strip()
+    if not name:
+        raise UserError("大厅名称不能为空：patrol init --hall 大厅名称")
+    engine = _engine(url)
+    try:
+        hall_id = create_hall(engine, name, [item.as_row() for item in DEFAULT_RULES])
+    except StorageError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        engine.dispose()
+    return HallInfo(id=hall_id, name=name)
+
+
+__all__ = ["SUBSTITUTE", "FindingView", "HallService", "Record", "init_hall", "open_hall"]
