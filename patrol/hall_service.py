@@ -30,6 +30,10 @@ SUBSTITUTE = "替岗人员"
 FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks of several laptops drift a little
 
 
+class NoHallError(UserError):
+    """The database holds no hall yet."""
+
+
 @dataclass(frozen=True)
 class FindingView:
     """A finding as a person reads it."""
@@ -96,7 +100,7 @@ class HallService:
         """The hall called ``name``, or the only/first hall; UserError when there is none."""
         halls = cls.halls(reader)
         if not halls:
-            raise UserError("数据库里还没有大厅。先运行 patrol init --hall 大厅名称，或用 patrol demo 试用。")
+            raise NoHallError("数据库里还没有大厅。先运行 patrol init --hall 大厅名称，或用 patrol demo 试用。")
         if name is None:
             return halls[0]
         for hall in halls:
@@ -556,4 +560,4 @@ def init_hall(url: str, name: str) -> HallInfo:
     return HallInfo(id=hall_id, name=name)
 
 
-__all__ = ["SUBSTITUTE", "FindingView", "HallService", "Record", "init_hall", "open_hall"]
+__all__ = ["SUBSTITUTE", "FindingView", "HallService", "NoHallError", "Record", "init_hall", "open_hall"]

@@ -75,6 +75,16 @@ class AlchemyReader:
             return [tuple(r) for r in conn.execute(self._text(sql), bound)]
 
 
+class _EmptyReader:
+    """The reader of a database that has nothing yet (a dry run before the first import)."""
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return []
+
+
+EMPTY: Reader = _EmptyReader()
+
+
 def schema_revision(reader: Reader) -> str | None:
     """The Alembic revision stored in the database, or None when there is no schema."""
     try:

@@ -1,0 +1,354 @@
+"""The command line (DESIGN: 'The command line'; a contract that tests and scripts rely on).
+
+Exit codes: 0 done, 1 the input was refused (one line on stderr says what, where and how to
+fix; nothing was written), 2 the command line itself is malformed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from patrol import config
+from patrol.errors import UserError
+from storage.errors import StorageError
+
+DESCRIPTION = """政务服务大厅巡查工具：记录巡查发现、实时排名、查询窗口与人员记录。
+
+不带子命令时打开巡查界面（默认数据库在用户数据目录；用 --db 或 PATROL_DB 另指）。"""
+
+EPILOG = """示例：
+  patrol demo                                  打开演示大厅（不影响真实数据）
+  patrol init --hall 高新区政务服务中心          新建大厅
+  patrol roster import 名册.xlsx --dry-run       预览名册导入
+  patrol log --window 12 --staff 张梅 --type 迟到
+  patrol rank --period 2026-11 --by window --format json
+周期写法：2026-11（月）、2026Q4（季度）、2026H1（半年）、2026（年）、2026-11-01..2026-11-15。"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: 参数错误：{message}（用 {self.prog} --help 查看用法）\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand and its help."""
+    parser = _Parser(
+        prog="patrol", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="数据库地址（SQLAlchemy URL，如 sqlite:///路径/patrol.db 或 "
+        "postgresql+psycopg://…）；默认读取 PATROL_DB，否则用用户数据目录下的 patrol.db",
+    )
+    parser.add_argument("--hall", metavar="名称", help="大厅名称（数据库中有多个大厅时指定；默认第一个）")
+    parser.add_argument("--inspector", metavar="姓名", help="督查员姓名（默认读取 PATROL_INSPECTOR，否则用登录名）")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    sub.add_parser(
+        "demo",
+        help="打开演示大厅（约 20 个窗口、60 名人员、一个多月的巡查记录）",
+        description="在临时副本上打开演示大厅，不会改动你的数据库。",
+    )
+
+    p = sub.add_parser(
+        "init", help="新建大厅（使用默认巡查规则）", description="创建数据库（如需要）和一个使用默认规则的大厅。"
+    )
+    p.add_argument("--hall", dest="init_hall", metavar="名称", required=True, help="大厅名称")
+
+    roster = sub.add_parser("roster", help="名册：导入窗口与人员", description="管理窗口与人员名册。")
+    roster_sub = roster.add_subparsers(dest="action", metavar="操作", required=True, parser_class=_Parser)
+    p = roster_sub.add_parser(
+        "import",
+        help="从 .xlsx 或 .csv 导入名册",
+        description="从 .xlsx 或 .csv 导入名册。表头需含：窗口编号、窗口名称、单位、姓名；可选：岗位、区域。"
+        "姓名为空的行只登记窗口。名册中没有的人员不会被停用，只会列出。数据库里还没有大厅时，会按 --hall（默认“政务服务大厅”）新建。",
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="名册文件（.xlsx 或 .csv）")
+    p.add_argument("--dry-run", action="store_true", help="只显示将要做的改动，不写入")
+
+    findings = sub.add_parser("findings", help="巡查记录：导入以往的表格", description="导入以往手工记录的巡查表格。")
+    findings_sub = findings.add_subparsers(dest="action", metavar="操作", required=True, parser_class=_Parser)
+    p = findings_sub.add_parser(
+        "import",
+        help="从 .xlsx 或 .csv 导入巡查记录",
+        description="表头需含：时间（YYYY-MM-DD HH:MM）、窗口编号、姓名（窗口级巡查项留空，替岗人员写“替岗人员”）、"
+        "巡查项；可选：备注、督查员。先检查每一行，全部无误才一次写入。",
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="巡查记录文件（.xlsx 或 .csv）")
+    p.add_argument("--period", metavar="周期", help="只接受该周期内的记录（其余行报错）")
+    p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+
+    p = sub.add_parser("log", help="记录一条巡查发现", description="记录一条巡查发现，写入磁盘后才返回。")
+    p.add_argument("--window", required=True, metavar="编号", help="窗口编号，如 12 或 A03")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--staff", metavar="姓名", help="工作人员姓名（窗口级巡查项不需要）")
+    who.add_argument("--substitute", action="store_true", help="针对替岗人员（只计入窗口）")
+    p.add_argument("--type", required=True, metavar="巡查项", help="巡查项名称、别名或代码，如 迟到、空岗、late")
+    p.add_argument("--at", metavar="时间", help='发现时间 "YYYY-MM-DD HH:MM"（大厅当地时间；默认现在）')
+    p.add_argument("--note", default="", metavar="备注", help="备注")
+
+    p = sub.add_parser("rank", help="排名：人员或窗口", description="按统计周期计算人员或窗口排名。")
+    p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
+    p.add_argument("--by", choices=("staff", "window"), default="staff", help="按人员（默认）或窗口排名")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="输出格式（默认 table）")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except (UserError, StorageError) as exc:
+        print(f"patrol: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _url(args: argparse.Namespace) -> str:
+    return args.db or config.default_db_url()
+
+
+def _open(args: argparse.Namespace, fast: bool = True):  # type: ignore[no-untyped-def]
+    from patrol.hall_service import open_hall
+
+    return open_hall(
+        _url(args),
+        args.hall,
+        inspector=args.inspector or config.default_inspector(),
+        device=config.device_id(),
+        fast=fast,
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    command = args.command
+    if command is None:
+        return _app(args, _url(args))
+    if command == "demo":
+        return _demo(args)
+    if command == "init":
+        return _init(args)
+    if command == "roster":
+        return _roster_import(args)
+    if command == "findings":
+        return _findings_import(args)
+    if command == "log":
+        return _log(args)
+    if command == "rank":
+        return _rank(args)
+    raise AssertionError(command)
+
+
+def _app(args: argparse.Namespace, url: str, demo: bool = False) -> int:
+    from patrol.launch import run_app
+
+    return run_app(url, hall=args.hall, inspector=args.inspector or config.default_inspector(), demo=demo)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    import shutil
+
+    from patrol.demo import demo_url
+
+    print("正在准备演示大厅…", file=sys.stderr)
+    url, folder = demo_url()
+    try:
+        return _app(argparse.Namespace(**{**vars(args), "hall": None}), url, demo=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from patrol.hall_service import init_hall
+
+    hall = init_hall(_url(args), args.init_hall)
+    print(f"已创建大厅“{hall.name}”（默认巡查规则）。下一步：patrol roster import 名册.xlsx")
+    return 0
+
+
+def _roster_import(args: argparse.Namespace) -> int:
+    from patrol.hall_service import HallService, NoHallError, init_hall
+    from patrol.roster_import import apply_plan, plan_roster
+    from patrol.roster_model import HallInfo
+    from storage.reads import EMPTY
+
+    try:
+        service = _open(args)
+    except NoHallError:
+        # A new database: the roster brings its hall with it.
+        name = args.hall or "政务服务大厅"
+        if args.dry_run:
+            print(f"数据库中还没有大厅；正式导入时会新建大厅“{name}”。")
+            service = HallService(EMPTY, HallInfo(id="", name=name), engine_factory=_no_engine)
+        else:
+            init_hall(_url(args), name)
+            print(f"已新建大厅“{name}”。")
+            service = _open(args)
+    plan = plan_roster(service, args.file)
+    for line in plan.lines:
+        print(line)
+    if plan.absent:
+        print(f"名册中没有以下在岗人员（未做改动，如已离岗请在名册页停用）：{'、'.join(plan.absent)}")
+    if plan.empty:
+        print("名册与数据库一致，没有需要改动的内容。")
+        return 0
+    if args.dry_run:
+        print(f"预览：{plan.summary()}未写入（去掉 --dry-run 即可导入）。")
+        return 0
+    apply_plan(service, plan)
+    print(f"已导入：{plan.summary()}")
+    return 0
+
+
+def _no_engine():  # type: ignore[no-untyped-def]
+    raise AssertionError("a dry run never writes")
+
+
+def _findings_import(args: argparse.Namespace) -> int:
+    from patrol.findings_import import apply_findings, plan_findings
+    from patrol.periods import Period
+
+    service = _open(args)
+    period = Period.parse(args.period) if args.period else None
+    plan = plan_findings(service, args.file, period)
+    if args.dry_run:
+        print(f"检查通过：{len(plan.rows)} 条记录可导入。未写入（去掉 --dry-run 即可导入）。")
+        return 0
+    count = apply_findings(service, plan)
+    print(f"已导入 {count} 条巡查记录。")
+    return 0
+
+
+def _log(args: argparse.Namespace) -> int:
+    from patrol.periods import parse_local_time
+
+    service = _open(args)
+    window = service.window(args.window)
+    item = service.rule(args.type)
+    staff = None
+    if args.staff and not item.is_window_level:
+        staff = service.resolve_staff(args.staff, window)
+    at = parse_local_time(args.at, service.hall.tz) if args.at else None
+    if len(args.note) > 500:
+        raise UserError("备注过长（最多 500 字）。")
+    found = service.log(window, staff, item, substitute=args.substitute, at=at, note=args.note)
+    who = found.person or "窗口"
+    print(
+        f"已保存：{found.at:%Y-%m-%d %H:%M} {found.window_code} {found.window_name} {who} {found.type_name} "
+        f"{found.points:+.1f}（记录号 {found.id}）"
+    )
+    return 0
+
+
+STAFF_FIELDS = (
+    "rank",
+    "name",
+    "window",
+    "window_name",
+    "score",
+    "deductions",
+    "bonuses",
+    "findings",
+    "mark",
+    "full_attendance",
+    "change",
+)
+WINDOW_FIELDS = (
+    "rank",
+    "window",
+    "window_name",
+    "unit",
+    "score",
+    "deductions",
+    "bonuses",
+    "findings",
+    "mark",
+    "change",
+)
+
+
+def _rank(args: argparse.Namespace) -> int:
+    from patrol.periods import Period
+
+    service = _open(args)
+    period = Period.parse(args.period) if args.period else service.current_period()
+    ranking = service.ranking(period)
+    rows = ranking.staff if args.by == "staff" else ranking.windows
+    records = [
+        {
+            "rank": r.rank,
+            "name": r.name,
+            "window": r.window_code,
+            "window_name": r.window_name,
+            "unit": r.unit,
+            "score": r.score,
+            "deductions": r.deductions,
+            "bonuses": r.bonuses,
+            "findings": r.findings,
+            "mark": r.mark,
+            "full_attendance": r.full_attendance,
+            "change": r.change,
+        }
+        for r in rows
+    ]
+    fields = STAFF_FIELDS if args.by == "staff" else WINDOW_FIELDS
+    records = [{k: rec[k] for k in fields} for rec in records]
+    if args.format == "json":
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    elif args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        _print_table(service.hall.name, period.label, args.by, rows)
+    return 0
+
+
+def _print_table(hall: str, label: str, by: str, rows) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.table import Table
+
+    from patrol.formatting import change_text, points_text
+
+    title = f"{hall} {label} {'人员' if by == 'staff' else '窗口'}排名"
+    table = Table(title=title, show_lines=False)
+    table.add_column("名次", justify="right")
+    if by == "staff":
+        table.add_column("姓名")
+    table.add_column("窗口")
+    table.add_column("得分", justify="right")
+    table.add_column("扣分", justify="right")
+    table.add_column("加分", justify="right")
+    table.add_column("项次", justify="right")
+    table.add_column("变化", justify="right")
+    table.add_column("评定")
+    for r in rows:
+        cells = [str(r.rank)]
+        if by == "staff":
+            cells.append(r.name)
+        mark = r.mark + ("/满勤" if by == "staff" and r.full_attendance else "")
+        cells += [
+            f"{r.window_code} {r.window_name}",
+            f"{r.score:.1f}",
+            points_text(r.deductions),
+            points_text(r.bonuses),
+            str(r.findings),
+            change_text(r.change),
+            mark.strip("/"),
+        ]
+        table.add_row(*cells)
+    Console(width=max(100, Console().width)).print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

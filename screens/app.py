@@ -1,0 +1,220 @@
+"""The app: opens the database after the first frame, keeps the period and the rankings, and
+routes actions to one module per screen."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from typing import Any, TypeVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from patrol.errors import UserError
+from patrol.hall_service import HallService, NoHallError, open_hall
+from patrol.periods import Period
+from patrol.scoring import Ranking, Totals
+from screens.board import BoardScreen
+from storage.errors import StorageError
+
+T = TypeVar("T")
+READY_ENV = "PATROL_EXIT_WHEN_READY"  # the start-up benchmark: quit once the board is drawn
+
+
+class PatrolApp(App[int]):
+    """巡查: the hall board and its screens."""
+
+    CSS_PATH = "patrol.tcss"
+    TITLE = "巡查"
+    COMMAND_PALETTE_DISPLAY = "命令"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "退出", id="quit", tooltip="退出（所有已保存的记录都在磁盘上）"),
+        Binding("f1", "help", "帮助", show=False, id="help-f1"),
+    ]
+
+    def __init__(self, url: str, hall_name: str | None, inspector: str, device: str, demo: bool = False) -> None:
+        super().__init__()
+        self.url = url
+        self.hall_name = hall_name
+        self.inspector = inspector
+        self.device = device
+        self.demo = demo
+        self.service: HallService | None = None
+        self.period = Period.of("month", date.today())
+        self.ranking: Ranking | None = None
+        self.standings_version = 0  # counts ranking updates on screen (tests, benchmarks)
+        # One thread for all database work: writes stay in key order, the UI never waits.
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="patrol-db")
+
+    # --- start-up ---------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(BoardScreen())
+        self.call_after_refresh(self._open)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open(self) -> None:
+        try:
+            service = open_hall(self.url, self.hall_name, inspector=self.inspector, device=self.device)
+            ranking = service.ranking(service.current_period())
+            today = service.day_totals()
+        except NoHallError:
+            self.call_from_thread(self._show_welcome, None)
+            return
+        except (UserError, StorageError) as exc:
+            self.call_from_thread(self._show_welcome, str(exc))
+            return
+        self.call_from_thread(self._opened, service, ranking, today)
+
+    def _show_welcome(self, problem: str | None) -> None:
+        from screens.welcome import WelcomeScreen
+
+        self.switch_screen(WelcomeScreen(self.url, problem))
+        if os.environ.get(READY_ENV):
+            self.call_after_refresh(self.exit, 0)
+
+    def _opened(self, service: HallService, ranking: Ranking, today: dict[str, Totals]) -> None:
+        self.service = service
+        self.period = service.current_period()
+        self.sub_title = f"{service.hall.name}{'（演示）' if self.demo else ''}"
+        board = self.board
+        board.load()
+        self._show(ranking, today)
+        if os.environ.get(READY_ENV):
+            self.call_after_refresh(self.exit, 0)
+            return
+        self._db.submit(service.warm_up)  # import the write path while the inspector looks
+
+    @property
+    def board(self) -> BoardScreen:
+        return next(s for s in self.screen_stack if isinstance(s, BoardScreen))
+
+    # --- database work ----------------------------------------------------------------
+
+    async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn`` on the database thread and wait for it without blocking the UI."""
+        return await asyncio.wrap_future(self._db.submit(fn, *args, **kwargs))
+
+    async def refresh_standings(self) -> None:
+        """Recompute the period's ranking and today's tiles, and show them everywhere."""
+        service = self.service
+        if service is None:
+            return
+        period = self.period
+        ranking = await self.write(service.ranking, period)
+        today = await self.write(service.day_totals)
+        self._show(ranking, today)
+
+    def _show(self, ranking: Ranking, today: dict[str, Totals]) -> None:
+        self.ranking = ranking
+        self.board.show_standings(ranking, today)
+        from screens.ranking import RankingScreen
+        from screens.record import RecordScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, RankingScreen):
+                screen.show_standings(ranking)
+            elif isinstance(screen, RecordScreen):
+                screen.reload()
+        self.standings_version += 1
+
+    def set_period(self, period: Period) -> None:
+        """Rank another period (the ranking screen's [ ] and p)."""
+        self.period = period
+        self.run_worker(self.refresh_standings(), group="read", exclusive=True)
+
+    async def roster_changed(self) -> None:
+        """The roster screen changed someone: redraw the hall and the rankings."""
+        self.board.load()
+        await self.refresh_standings()
+
+    def on_unmount(self) -> None:
+        self._db.shutdown(wait=True)
+        if self.service is not None:
+            self.service.close()
+
+    # --- actions ----------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        if self.service is None:
+            return
+        from screens.search import SearchScreen
+
+        def opened(hit: Any) -> None:
+            if hit is None:
+                return
+            self.open_record("window" if hit.kind in ("window", "unit") else "staff", hit.id)
+
+        self.push_screen(SearchScreen(self.service.search_index), opened)
+
+    def open_record(self, kind: str, item_id: str) -> None:
+        """Show the record of a window or a staff member for the current period."""
+        from screens.record import RecordScreen
+
+        self.push_screen(RecordScreen(kind, item_id, self.period))
+
+    def action_ranking(self) -> None:
+        if self.service is None:
+            return
+        from screens.ranking import RankingScreen
+
+        if not isinstance(self.screen, RankingScreen):
+            self.push_screen(RankingScreen())
+
+    def action_roster(self) -> None:
+        if self.service is None:
+            return
+        from screens.roster import RosterScreen
+
+        if not isinstance(self.screen, RosterScreen):
+            self.push_screen(RosterScreen())
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(f"按键：{self.screen_title(self.screen)}", list(self.key_rows(self.screen))))
+
+    def screen_title(self, screen: Screen[Any]) -> str:
+        names = {"BoardScreen": "大厅", "RankingScreen": "排名", "RecordScreen": "记录", "RosterScreen": "名册"}
+        return names.get(type(screen).__name__, "当前页面")
+
+    def key_rows(self, screen: Screen[Any]) -> Iterable[tuple[str, str]]:
+        """Every key of ``screen`` (and on the board the finding hotkeys) as (key, meaning)."""
+        seen: set[str] = set()
+        for key, (_node, binding, _enabled, tooltip) in screen.active_bindings.items():
+            if binding.description and key not in seen:
+                seen.add(key)
+                text = binding.description + (f"：{tooltip}" if tooltip else "")
+                yield self.get_key_display(binding), text
+        if isinstance(screen, BoardScreen) and self.service is not None:
+            yield "0-9 A-Z", "大厅上：输入窗口编号，Enter 选定；方向键移动光标"
+            yield "1-9 / 0", "选定窗口后：选第几位人员 / 替岗人员"
+            for item in self.service.rules.items:
+                if item.active:
+                    level = "（窗口级）" if item.is_window_level else ""
+                    yield item.hotkey, f"{item.name} {item.points:+g}{level}"
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette (ctrl+p) reaches every action."""
+        yield SystemCommand("搜索 (/)", "搜索窗口、单位、人员", self.action_search)
+        yield SystemCommand("排名 (r)", "人员与窗口排名", self.action_ranking)
+        yield SystemCommand("名册 (F3)", "窗口与人员名册", self.action_roster)
+        yield SystemCommand("帮助 (?)", "本页全部按键", self.action_help)
+        if self.service is not None:
+            board = self.board
+            yield SystemCommand("撤销 (u)", "撤回本机最后一条记录", board.action_undo)
+            yield SystemCommand("备注 (n)", "给刚保存的记录补充备注", board.action_note)
+            for kind, label in (("month", "本月"), ("quarter", "本季度"), ("half", "本半年"), ("year", "本年")):
+                yield SystemCommand(
+                    f"统计周期：{label}",
+                    f"排名按{label}统计",
+                    lambda kind=kind: self.set_period(self.service.current_period(kind)),
+                )  # type: ignore[union-attr]
+        yield SystemCommand("退出", "退出巡查", self.action_quit)

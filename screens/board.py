@@ -1,0 +1,333 @@
+"""The hall board: the main screen. Type a window code and Enter, a staff number, a hotkey:
+the finding is saved, and the tiles and the ranking move."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from patrol.errors import UserError
+from patrol.roster_model import StaffInfo, WindowInfo
+from patrol.rules import CATEGORIES, RESERVED_KEYS, RuleItem
+from patrol.scoring import Ranking, Totals
+from screens.ranking_table import COMPACT_STAFF_COLUMNS, RankingTable
+from screens.tiles import HallMap
+from storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from screens.app import PatrolApp
+
+MAX_STAFF_KEYS = 9
+
+
+class BoardScreen(Screen[None]):
+    """Every window as a tile; logging by keys; the staff ranking beside it."""
+
+    BINDINGS = [
+        Binding(
+            "slash", "app.search", "搜索", id="search", tooltip="按窗口编号、名称、单位或人员搜索（拼音、首字母均可）"
+        ),
+        Binding("r", "app.ranking", "排名", id="ranking", tooltip="人员与窗口排名"),
+        Binding("f3", "app.roster", "名册", id="roster", tooltip="窗口与人员名册"),
+        Binding("f4", "record", "记录", id="record", tooltip="查看所选窗口或人员的记录"),
+        Binding("u", "undo", "撤销", id="undo", tooltip="撤回本机最后一条记录（留有更正记录）"),
+        Binding("n", "note", "备注", id="note", tooltip="给刚保存的记录补充备注"),
+        Binding("question_mark", "app.help", "帮助", id="help", tooltip="本页全部按键"),
+        Binding("enter", "choose", "选定窗口", show=False, id="choose"),
+        Binding("escape", "back", "返回", show=False, id="back"),
+        Binding("left", "move('left')", "左", show=False),
+        Binding("right", "move('right')", "右", show=False),
+        Binding("up", "move('up')", "上", show=False),
+        Binding("down", "move('down')", "下", show=False),
+        Binding("backspace", "erase", "删除", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="board")
+        self.buffer = ""
+        self.window: WindowInfo | None = None
+        self.person: StaffInfo | None = None
+        self.substitute = False
+        self.last_saved_id: str | None = None
+
+    @property
+    def patrol(self) -> PatrolApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="board-body"):
+            yield HallMap(id="hall-map")
+            with Vertical(id="side"):
+                yield Static("正在打开数据库…", id="log-panel")
+                yield Static("", id="status")
+                yield Static("", id="ranking-title")
+                ranking = RankingTable("staff", COMPACT_STAFF_COLUMNS, id="board-ranking")
+                ranking.can_focus = False  # arrows and Enter belong to the hall map
+                yield ranking
+        yield Footer()
+
+    # --- loading ----------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Lay out the hall once the service is open."""
+        service = self.patrol.service
+        assert service is not None
+        self.query_one(HallMap).show_windows(service.windows)
+        self.show_panel()
+
+    def show_standings(self, ranking: Ranking, today: dict[str, Totals]) -> None:
+        """Colour the tiles and move the ranking (cells updated in place)."""
+        marks = {row.id: row.mark for row in ranking.windows}
+        for tile in self.query_one(HallMap).tiles:
+            tile.set_state(today.get(tile.window.id, Totals()), marks.get(tile.window.id, ""))
+        self.query_one("#board-ranking", RankingTable).show(ranking.staff)
+        period = self.patrol.period
+        self.query_one("#ranking-title", Static).update(f"[b]{period.label} 人员排名[/b]  r 查看全部")
+
+    # --- the side panel ---------------------------------------------------------------
+
+    def show_panel(self) -> None:
+        """Say what the keys do now: which window, which person, which hotkeys."""
+        service = self.patrol.service
+        panel = self.query_one("#log-panel", Static)
+        if service is None:
+            return
+        if self.window is None:
+            tile = self.query_one(HallMap).current
+            here = f"光标：{escape(tile.window.code)} {escape(tile.window.name)}" if tile else "暂无窗口"
+            typed = f"  已输入：[b]{escape(self.buffer)}[/b]" if self.buffer else ""
+            panel.update(
+                f"[b]{escape(service.hall.name)}[/b]  督查员：{escape(service.inspector)}\n"
+                f"{here}{typed}\n输入窗口编号（或用方向键）后按 Enter 开始记录；/ 搜索；? 帮助"
+            )
+            return
+        w = self.window
+        staff = service.staff_at(w.id)[:MAX_STAFF_KEYS]
+        people = "  ".join(
+            f"[b]{i}[/b] {'[reverse]' if self.person and s.id == self.person.id else ''}{escape(s.name)}"
+            f"{'[/reverse]' if self.person and s.id == self.person.id else ''}"
+            for i, s in enumerate(staff, start=1)
+        )
+        sub = "[reverse]替岗人员[/reverse]" if self.substitute else "替岗人员"
+        chosen = (
+            self.person.name if self.person else ("替岗人员" if self.substitute else "未选（窗口级项可直接按）")
+        )
+        lines = [
+            f"[b]{escape(w.code)} {escape(w.name)}[/b]  {escape(w.unit)}",
+            f"{people or '（暂无在岗人员）'} [b]0[/b]{sub}",
+            f"人员：{escape(chosen)}",
+        ]
+        for category in CATEGORIES:
+            items = [i for i in service.rules.items if i.category == category and i.active]
+            keys = " ".join(f"[b]{i.hotkey}[/b]{escape(i.name)}" for i in items)
+            lines.append(f"{category[:2]} {keys}")
+        lines.append("Esc 返回大厅  F4 查看记录")
+        panel.update("\n".join(lines))
+
+    def set_status(self, text: str, kind: str = "info") -> None:
+        """One line under the panel: saved, unsaved, or what went wrong."""
+        status = self.query_one("#status", Static)
+        status.update(text)
+        for name in ("info", "ok", "error", "pending"):
+            status.set_class(name == kind, f"-{name}")
+
+    # --- keys -------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        service = self.patrol.service
+        char = event.character or ""
+        if service is None or not char or not char.isascii() or not char.isalnum():
+            return
+        if self.window is None:
+            self._type_code(event, char)
+        elif char.isdigit():
+            event.prevent_default()
+            event.stop()
+            self._choose_person(int(char))
+        elif char.lower() not in RESERVED_KEYS:
+            event.prevent_default()
+            event.stop()
+            item = service.rules.by_hotkey.get(char.lower())
+            if item is None:
+                self.set_status(f"没有快捷键为 {char} 的巡查项。", "error")
+            else:
+                self.save(item)
+
+    def _type_code(self, event: events.Key, char: str) -> None:
+        service = self.patrol.service
+        assert service is not None
+        candidate = (self.buffer + char).upper()
+        matches = [
+            i for i, t in enumerate(self.query_one(HallMap).tiles) if t.window.code.upper().startswith(candidate)
+        ]
+        if matches:
+            event.prevent_default()
+            event.stop()
+            self.buffer = candidate
+            exact = [i for i in matches if self.query_one(HallMap).tiles[i].window.code.upper() == candidate]
+            self.query_one(HallMap).move_to((exact or matches)[0])
+            self.show_panel()
+        elif char.isdigit() or self.buffer:
+            event.prevent_default()
+            event.stop()
+            self.set_status(f"没有编号以“{candidate}”开头的窗口。", "error")
+            self.buffer = ""
+            self.show_panel()
+
+    def _choose_person(self, number: int) -> None:
+        assert self.window is not None and self.patrol.service is not None
+        if number == 0:
+            self.person, self.substitute = None, True
+        else:
+            staff = self.patrol.service.staff_at(self.window.id)
+            if number > min(len(staff), MAX_STAFF_KEYS):
+                self.set_status(f"{self.window.code} 号窗口没有第 {number} 位人员（共 {len(staff)} 位）。", "error")
+                return
+            self.person, self.substitute = staff[number - 1], False
+        self.show_panel()
+
+    def action_move(self, direction: str) -> None:
+        if self.window is None:
+            self.buffer = ""
+            self.query_one(HallMap).move(direction)
+            self.show_panel()
+
+    def action_erase(self) -> None:
+        self.buffer = self.buffer[:-1]
+        self.show_panel()
+
+    def action_choose(self) -> None:
+        """Enter: open the typed (or highlighted) window for logging."""
+        service = self.patrol.service
+        if service is None or self.window is not None:
+            return
+        hall_map = self.query_one(HallMap)
+        if self.buffer:
+            window = service.window_by_code.get(self.buffer)
+            if window is None:
+                self.set_status(f"没有编号为“{self.buffer}”的窗口。", "error")
+                self.buffer = ""
+                self.show_panel()
+                return
+            index = hall_map.index_of(window.id)
+            if index is not None:
+                hall_map.move_to(index)
+        tile = hall_map.current
+        if tile is None:
+            return
+        self.open_window(tile.window)
+
+    def open_window(self, window: WindowInfo) -> None:
+        """Start logging at ``window``."""
+        self.buffer = ""
+        self.window, self.person, self.substitute = window, None, False
+        index = self.query_one(HallMap).index_of(window.id)
+        if index is not None:
+            self.query_one(HallMap).move_to(index)
+        self.query_one(HallMap).add_class("-logging")
+        self.show_panel()
+
+    def action_back(self) -> None:
+        if self.window is not None:
+            self.window, self.person, self.substitute = None, None, False
+            self.query_one(HallMap).remove_class("-logging")
+        self.buffer = ""
+        self.show_panel()
+
+    def action_record(self) -> None:
+        if self.person is not None:
+            self.patrol.open_record("staff", self.person.id)
+            return
+        tile = self.query_one(HallMap).current
+        window = self.window or (tile.window if tile else None)
+        if window is not None:
+            self.patrol.open_record("window", window.id)
+
+    # --- saving -----------------------------------------------------------------------
+
+    def save(self, item: RuleItem) -> None:
+        """Log ``item`` at the open window; the status says saved only once it is committed."""
+        service = self.patrol.service
+        assert service is not None and self.window is not None
+        if not item.is_window_level and self.person is None and not self.substitute:
+            count = min(len(service.staff_at(self.window.id)), MAX_STAFF_KEYS)
+            self.set_status(f"“{item.name}”针对人员：先按 1-{count} 选人员，0 为替岗人员。", "error")
+            return
+        window, person, substitute = self.window, self.person, self.substitute
+        who = "" if item.is_window_level else (person.name if person else "替岗人员")
+        self.set_status(f"保存中… {window.code} {who} {item.name}", "pending")
+        self.person, self.substitute = None, False
+        self.show_panel()
+        self.run_worker(self._save(window, person, substitute, item), group="write")
+
+    async def _save(self, window: WindowInfo, person: StaffInfo | None, substitute: bool, item: RuleItem) -> None:
+        service = self.patrol.service
+        assert service is not None
+        try:
+            found = await self.patrol.write(service.log, window, person, item, substitute=substitute)
+        except (UserError, StorageError) as exc:
+            self.set_status(f"未保存：{window.code} {item.name}。{exc}", "error")
+            self.notify(str(exc), title="未保存", severity="error")
+            return
+        self.last_saved_id = found.id
+        who = found.person or "窗口"
+        self.set_status(
+            f"已保存 {found.at:%H:%M} {found.window_code} {who} {found.type_name} {found.points:+.1f}  n 备注 u 撤销",
+            "ok",
+        )
+        await self.patrol.refresh_standings()
+
+    def action_undo(self) -> None:
+        service = self.patrol.service
+        if service is not None:
+            self.run_worker(self._undo(), group="write")
+
+    async def _undo(self) -> None:
+        service = self.patrol.service
+        assert service is not None
+        try:
+            undone = await self.patrol.write(service.undo_last)
+        except (UserError, StorageError) as exc:
+            self.set_status(f"撤销失败：{exc}", "error")
+            return
+        if undone is None:
+            self.set_status("本机没有可撤销的记录。", "error")
+            return
+        self.last_saved_id = None
+        who = undone.person or "窗口"
+        self.set_status(f"已撤销 {undone.window_code} {who} {undone.type_name}（已留更正记录）", "ok")
+        await self.patrol.refresh_standings()
+
+    def action_note(self) -> None:
+        if self.last_saved_id is None:
+            self.set_status("先记录一条，再按 n 补充备注。", "error")
+            return
+        from screens.prompt import PromptScreen
+
+        finding_id = self.last_saved_id
+        self.app.push_screen(
+            PromptScreen("补充备注", "备注（Enter 保存，Esc 取消）", max_length=500),
+            lambda note: self._add_note(finding_id, note),
+        )
+
+    def _add_note(self, finding_id: str, note: str | None) -> None:
+        if note:
+            self.run_worker(self._save_note(finding_id, note), group="write")
+
+    async def _save_note(self, finding_id: str, note: str) -> None:
+        service = self.patrol.service
+        assert service is not None
+        try:
+            found = await self.patrol.write(service.add_note, finding_id, note)
+        except (UserError, StorageError) as exc:
+            self.set_status(f"备注未保存：{exc}", "error")
+            return
+        self.last_saved_id = found.id
+        self.set_status(f"备注已保存：{found.window_code} {found.type_name}：{note}", "ok")

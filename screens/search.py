@@ -1,0 +1,64 @@
+"""`/`: search windows, units and staff as you type (Chinese, full pinyin or initials)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from patrol.search import SearchHit, SearchIndex
+from screens.text import pad
+
+KIND_LABELS = {"window": "窗口", "staff": "人员", "unit": "单位"}
+
+
+class SearchScreen(ModalScreen[SearchHit | None]):
+    """Type to search; Enter or a click opens the record of the highlighted hit."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "关闭", id="cancel"),
+        Binding("down", "cursor_down", "下一个", show=False),
+        Binding("up", "cursor_up", "上一个", show=False),
+    ]
+
+    def __init__(self, index: SearchIndex) -> None:
+        super().__init__()
+        self.index = index
+        self.hits: list[SearchHit] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog search"):
+            yield Label("搜索窗口、单位、人员（中文、全拼或首字母，如 zm、bdc）", classes="dialog-title")
+            yield Input(placeholder="输入后即时显示结果，Enter 打开记录", id="search-input")
+            yield OptionList(id="search-results")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.hits = self.index.search(event.value)
+        results = self.query_one(OptionList)
+        results.clear_options()
+        results.add_options(
+            Option(f"{pad(KIND_LABELS[h.kind], 5)}{pad(h.title, 20)}{h.detail}", id=str(i))
+            for i, h in enumerate(self.hits)
+        )
+        if self.hits:
+            results.highlighted = 0
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        results = self.query_one(OptionList)
+        if self.hits and results.highlighted is not None:
+            self.dismiss(self.hits[results.highlighted])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.hits[int(event.option.id or 0)])
+
+    def action_cursor_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
