@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
         "import",
         help="从 .xlsx 或 .csv 导入名册",
         description="从 .xlsx 或 .csv 导入名册。表头需含：窗口编号、窗口名称、单位、姓名；可选：岗位、区域。"
-        "姓名为空的行只登记窗口。名册中没有的人员不会被停用，只会列出。数据库里还没有大厅时，会按 --hall（默认“政务服务大厅”）新建。",
+        "姓名为空的行只登记窗口。名册中没有的人员不会被停用，只会列出。"
+        "数据库里还没有大厅时，会按 --hall（默认“政务服务大厅”）新建。",
     )
     p.add_argument("file", type=Path, metavar="FILE", help="名册文件（.xlsx 或 .csv）")
     p.add_argument("--dry-run", action="store_true", help="只显示将要做的改动，不写入")

@@ -44,23 +44,26 @@ def plan_findings(service: HallService, path: Path, period: Period | None = None
     for row in rows:
         where = f"{path.name} 第{row.number}行"
         cells = row.cells
+        column = "时间"
         try:
             at = parse_local_time(cells["时间"], tz)
+            if period is not None and not period.contains(at, tz):
+                raise UserError(f"时间 {cells['时间']} 不在统计周期 {period.label} 内。")
+            column = "窗口编号"
             window = service.window(cells["窗口编号"])
+            column = "巡查项"
             item = service.rule(cells["巡查项"])
+            column = "姓名"
             person = cells["姓名"].strip()
             substitute = person == SUBSTITUTE
             staff = None
             if person and not substitute and not item.is_window_level:
                 staff = _staff_then(service, person, window)
-            if period is not None and not period.contains(at, tz):
-                raise UserError(f"时间 {cells['时间']} 不在统计周期 {period.label} 内。")
             values = service.finding_values(
                 window, staff, item, substitute=substitute, at=at, note=cells.get("备注", "")
             )
         except UserError as exc:
-            column = _column_of(str(exc))
-            raise UserError(f"{where}{column}：{exc}") from None
+            raise UserError(f"{where}“{column}”列：{exc}") from None
         if len(values["note"]) > 500:
             raise UserError(f"{where}“备注”列过长（最多 500 字）。")
         inspector = cells.get("督查员", "").strip()
@@ -76,18 +79,6 @@ def _staff_then(service: HallService, name: str, window: Any) -> Any:
     if len(matches) == 1:
         return matches[0]
     return service.resolve_staff(name, window)
-
-
-def _column_of(message: str) -> str:
-    for word, column in (
-        ("时间", "“时间”列"),
-        ("窗口", "“窗口编号”列"),
-        ("巡查项", "“巡查项”列"),
-        ("人员", "“姓名”列"),
-    ):
-        if word in message:
-            return column
-    return ""
 
 
 def apply_findings(service: HallService, plan: FindingsImport) -> int:

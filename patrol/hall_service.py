@@ -76,8 +76,10 @@ class HallService:
         engine_factory: Callable[[], Engine],
         device: str = "",
         inspector: str = "",
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.reader = reader
+        self.clock = clock or _utcnow  # tests and snapshots set the time
         self.hall = hall
         self.device = device
         self.inspector = inspector
@@ -232,7 +234,7 @@ class HallService:
         """Refuse a time in the future; return it in UTC."""
         if at.tzinfo is None:
             raise ValueError("naive datetime")
-        if at > datetime.now(UTC) + FUTURE_TOLERANCE:
+        if at > self.clock() + FUTURE_TOLERANCE:
             local = at.astimezone(self.hall.tz)
             raise UserError(f"时间 {local:%Y-%m-%d %H:%M} 在未来，不能记录尚未发生的巡查。")
         return at.astimezone(UTC)
@@ -262,7 +264,7 @@ class HallService:
             "type_id": item.id,
             "category": item.category,
             "points": item.points,
-            "at": self.check_time(at or datetime.now(UTC)),
+            "at": self.check_time(at or self.clock()),
             "note": note.strip(),
             "device": self.device,
         }
@@ -353,7 +355,7 @@ class HallService:
 
     def today(self) -> date:
         """Today in the hall's time zone."""
-        return datetime.now(self.hall.tz).date()
+        return self.clock().astimezone(self.hall.tz).date()
 
     def current_period(self, kind: str = "month") -> Period:
         """The period of ``kind`` containing today."""
@@ -512,6 +514,7 @@ def open_hall(
     inspector: str = "",
     device: str = "",
     fast: bool = True,
+    clock: Callable[[], datetime] | None = None,
 ) -> HallService:
     """Open a hall of the database at ``url`` (migrating the schema when it is old).
 
@@ -526,14 +529,20 @@ def open_hall(
         reader = reads.SqliteReader(path)
         if reads.schema_revision(reader) == HEAD_REVISION:
             hall = HallService.pick_hall(reader, hall_name)
-            return HallService(reader, hall, engine_factory=lambda: _engine(url), device=device, inspector=inspector)
+            return HallService(
+                reader, hall, engine_factory=lambda: _engine(url), device=device, inspector=inspector, clock=clock
+            )
         reader.close()
     engine = _engine(url)
     reader = reads.SqliteReader(path) if path is not None else reads.AlchemyReader(engine)
     hall = HallService.pick_hall(reader, hall_name)
-    service = HallService(reader, hall, engine_factory=lambda: engine, device=device, inspector=inspector)
+    service = HallService(reader, hall, engine_factory=lambda: engine, device=device, inspector=inspector, clock=clock)
     service._engine = engine
     return service
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 def _engine(url: str) -> Engine:

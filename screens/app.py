@@ -7,7 +7,7 @@ import asyncio
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from textual import work
@@ -37,8 +37,17 @@ class PatrolApp(App[int]):
         Binding("f1", "help", "帮助", show=False, id="help-f1"),
     ]
 
-    def __init__(self, url: str, hall_name: str | None, inspector: str, device: str, demo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        hall_name: str | None,
+        inspector: str,
+        device: str,
+        demo: bool = False,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__()
+        self.clock = clock
         self.url = url
         self.hall_name = hall_name
         self.inspector = inspector
@@ -60,7 +69,9 @@ class PatrolApp(App[int]):
     @work(thread=True, exclusive=True, group="open")
     def _open(self) -> None:
         try:
-            service = open_hall(self.url, self.hall_name, inspector=self.inspector, device=self.device)
+            service = open_hall(
+                self.url, self.hall_name, inspector=self.inspector, device=self.device, clock=self.clock
+            )
             ranking = service.ranking(service.current_period())
             today = service.day_totals()
         except NoHallError:

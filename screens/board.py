@@ -116,9 +116,7 @@ class BoardScreen(Screen[None]):
             for i, s in enumerate(staff, start=1)
         )
         sub = "[reverse]替岗人员[/reverse]" if self.substitute else "替岗人员"
-        chosen = (
-            self.person.name if self.person else ("替岗人员" if self.substitute else "未选（窗口级项可直接按）")
-        )
+        chosen = self.person.name if self.person else ("替岗人员" if self.substitute else "未选（窗口级项可直接按）")
         lines = [
             f"[b]{escape(w.code)} {escape(w.name)}[/b]  {escape(w.unit)}",
             f"{people or '（暂无在岗人员）'} [b]0[/b]{sub}",

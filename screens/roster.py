@@ -3,6 +3,7 @@ again; their findings stay where they were logged."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -10,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
+from textual.widgets.data_table import RowDoesNotExist
 
 from patrol.errors import UserError
 from screens.prompt import PromptScreen
@@ -79,10 +81,8 @@ class RosterScreen(Screen[None]):
                     key=f"s:{person.id}",
                 )
         if keep is not None:
-            try:
+            with contextlib.suppress(RowDoesNotExist):  # the row is gone; the cursor stays
                 table.move_cursor(row=table.get_row_index(f"s:{keep}"))
-            except Exception:  # the row is gone; the cursor stays where it was
-                pass
 
     def _selected(self) -> tuple[str, str] | None:
         table = self.query_one(DataTable)

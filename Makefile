@@ -1,0 +1,30 @@
+# The two commands of the README: `make run` opens the app, `make test` runs every test.
+# Both create the virtual environment on first use, pinned by requirements.lock.
+
+VENV ?= .venv
+PYTHON ?= python3
+STAMP := $(VENV)/.installed
+
+.PHONY: run demo test bench lint lock
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## open the app on the default database
+	$(VENV)/bin/patrol
+
+demo: $(STAMP)  ## open the app on the demo hall
+	$(VENV)/bin/patrol demo
+
+test: $(STAMP)  ## lint, then every test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+bench: $(STAMP)  ## the speed budgets, as ratios against baselines measured in the same run
+	$(VENV)/bin/python -m bench
+
+lock:  ## re-pin the dependency tree after changing pyproject.toml
+	$(VENV)/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock

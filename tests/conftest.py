@@ -1,0 +1,81 @@
+"""Shared fixtures: a real SQLite file per test, a small hand-made hall, a fixed clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from patrol.cli import main
+from patrol.hall_service import HallService, open_hall
+
+# Wednesday 18 November 2026, 10:00 in Shanghai.
+FIXED_NOW = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
+
+ROSTER_CSV = """窗口编号,窗口名称,单位,姓名,岗位,区域
+1,综合窗口,区政务服务中心,魏敏,A岗,A区
+1,综合窗口,区政务服务中心,曾伟,B岗,A区
+2,市场监管窗口,区市场监督管理局,郑晓燕,A岗,A区
+2,市场监管窗口,区市场监督管理局,张伟,B岗,A区
+3,住建窗口,区住房和城乡建设局,张伟,A岗,B区
+3,住建窗口,区住房和城乡建设局,单雄,B岗,B区
+4,不动产登记窗口,区自然资源局,张梅,A岗,B区
+5,供电公司窗口,国网供电公司,,,B区
+"""
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
+
+
+@pytest.fixture(autouse=True)
+def _private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every test away from the user's real data, config and cache directories."""
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name.lower()))
+    monkeypatch.delenv("PATROL_DB", raising=False)
+    monkeypatch.setenv("PATROL_INSPECTOR", "测试督查")
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'patrol.db'}"
+
+
+@pytest.fixture
+def roster_file(tmp_path: Path) -> Path:
+    path = tmp_path / "名册.csv"
+    path.write_text(ROSTER_CSV, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def hall_url(db_url: str, roster_file: Path) -> str:
+    """A database with the hand-made hall (5 windows, 7 staff, two 张伟)."""
+    assert main(["--db", db_url, "--hall", "测试大厅", "roster", "import", str(roster_file)]) == 0
+    return db_url
+
+
+@pytest.fixture
+def service(hall_url: str) -> Iterator[HallService]:
+    svc = open_hall(hall_url, inspector="测试督查", device="test-device", clock=fixed_clock)
+    yield svc
+    svc.close()
+
+
+def log_at(service: HallService, code: str, person: str | None, item: str, when: str, note: str = "") -> str:
+    """Log one finding at local time ``when`` (YYYY-MM-DD HH:MM); returns its id."""
+    from patrol.periods import parse_local_time
+
+    window = service.window(code)
+    staff = service.resolve_staff(person, window) if person and person != "替岗人员" else None
+    return service.log(
+        window,
+        staff,
+        service.rule(item),
+        substitute=person == "替岗人员",
+        at=parse_local_time(when, service.hall.tz),
+        note=note,
+    ).id
