@@ -521,8 +521,8 @@ def open_hall(
     With ``fast`` and a current SQLite file, reads use the standard library and SQLAlchemy is
     only imported at the first write.
     """
-    from storage.engine import sqlite_file
     from storage.schema import HEAD_REVISION
+    from storage.urls import sqlite_file
 
     path = sqlite_file(url)
     if fast and path is not None and path.exists():

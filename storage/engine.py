@@ -12,27 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from storage.errors import StorageError
 from storage.schema import HEAD_REVISION
+from storage.urls import sqlite_file
 
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file behind a ``sqlite:///`` URL, or None for other databases and memory."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise StorageError(f"数据库地址无法识别：{url}（示例：sqlite:///路径/patrol.db）") from exc
-    if parsed.get_backend_name() != "sqlite":
-        return None
-    if not parsed.database or parsed.database == ":memory:":
-        return None
-    return Path(parsed.database)
 
 
 def _set_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:

@@ -157,7 +157,7 @@ def test_log_with_an_ambiguous_name_asks_which(hall_url, capsys) -> None:
     service = open_hall(hall_url)
     try:
         service.resolve_staff("张伟", None)
-    except Exception as exc:  # noqa: BLE001 - the message is what the user reads
+    except Exception as exc:
         message = str(exc)
     service.close()
     assert "有 2 位“张伟”（2 号窗口、3 号窗口）" in message
@@ -231,7 +231,7 @@ def test_findings_import_all_or_nothing(hall_url, tmp_path, capsys) -> None:
         "2026-11-06 14:30,1,曾伟,玩手机,刷短视频,李督查\n",
         encoding="utf-8",
     )
-    code, out, err = run(capsys, "--db", hall_url, "findings", "import", str(good))
+    code, _, err = run(capsys, "--db", hall_url, "findings", "import", str(good))
     assert code == 0, err
     assert count(hall_url, "finding") == 3
     assert count(hall_url, "inspector") >= 2

@@ -1,0 +1,161 @@
+"""The storage rules: WAL and synchronous=FULL, migrations, the ranking index, corrections."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+
+from patrol.errors import UserError
+from patrol.hall_service import HallService
+from patrol.periods import Period
+from storage import reads
+from storage.engine import MIGRATIONS_DIR, create_db_engine, open_engine
+from storage.schema import HEAD_REVISION
+from tests.conftest import log_at
+
+
+def test_connections_use_wal_and_full_sync(hall_url: str) -> None:
+    engine = create_db_engine(hall_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
+
+
+def test_schema_head_matches_the_migrations(tmp_path) -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
+    engine = open_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+    engine.dispose()
+
+
+def test_the_migrated_schema_matches_the_models(tmp_path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import storage.models  # noqa: F401
+
+    engine = open_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_ranking_index_is_part_of_the_schema_and_used(hall_url: str) -> None:
+    path = hall_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        columns = [row[2] for row in conn.execute("PRAGMA index_info('ix_finding_staff_at_points')")]
+        assert columns == ["staff_id", "at", "points"]
+        plan = " ".join(
+            str(row[3])
+            for row in conn.execute(
+                "EXPLAIN QUERY PLAN " + reads.PERIOD_TOTALS,
+                {"hall": "h", "start": "2026-11-01", "end": "2026-12-01", "attendance": "考勤"},
+            )
+        )
+    assert "ix_finding_hall_at" in plan
+    assert "SCAN f " not in plan and "SCAN finding" not in plan
+
+
+def test_times_are_stored_in_utc_and_naive_times_refused(service: HallService) -> None:
+    fid = log_at(service, "1", "魏敏", "迟到", "2026-11-02 08:05")
+    found = service.reader.rows(reads.FINDING_BY_ID, {"id": fid})[0]
+    assert reads.to_utc(found[1]) == datetime(2026, 11, 2, 0, 5, tzinfo=UTC)
+    with pytest.raises(ValueError):
+        service.log(service.window("1"), None, service.rule("窗口摆放不规范"), at=datetime(2026, 11, 2, 8, 0))
+
+
+def test_a_finding_outside_the_period_changes_nothing(service: HallService) -> None:
+    period = Period.parse("2026-11")
+    log_at(service, "1", "魏敏", "迟到", "2026-11-03 09:00")
+    before = service.ranking(period, with_change=False)
+    log_at(service, "1", "曾伟", "睡岗", "2026-10-31 23:59")  # the evening before, local time
+    after = service.ranking(period, with_change=False)
+    assert [(r.id, r.rank, r.score) for r in before.staff] == [(r.id, r.rank, r.score) for r in after.staff]
+
+
+def test_undo_is_a_correction_not_a_delete(service: HallService, hall_url: str) -> None:
+    log_at(service, "2", "郑晓燕", "玩手机", "2026-11-18 09:30")
+    undone = service.undo_last()
+    assert undone is not None and undone.type_name == "玩手机"
+    path = hall_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM finding").fetchone()[0] == 1
+        assert conn.execute("SELECT reason FROM correction").fetchone()[0].startswith("撤销")
+    ranking = service.ranking(Period.parse("2026-11"))
+    assert all(r.score == 100 for r in ranking.staff)
+    assert service.undo_last() is None  # nothing left to take back
+
+
+def test_a_note_amends_by_replacement(service: HallService) -> None:
+    fid = log_at(service, "4", "张梅", "迟到", "2026-11-18 09:01")
+    amended = service.add_note(fid, "9:01 到岗，已提醒")
+    assert amended.id != fid and amended.note == "9:01 到岗，已提醒"
+    findings = service.findings(Period.parse("2026-11"))
+    assert [f.id for f in findings] == [amended.id]
+    with pytest.raises(UserError, match="已被更正"):
+        service.add_note(fid, "again")
+
+
+def test_staff_moved_and_deactivated_keep_their_history(service: HallService) -> None:
+    log_at(service, "4", "张梅", "迟到", "2026-11-05 09:00")
+    person = service.resolve_staff("张梅", None)
+    service.move_staff(person, service.window("1"))
+    record = service.record("staff", person.id, Period.parse("2026-11"))
+    assert record.findings[0].window_code == "4"
+    service.set_active(service.staff_by_id[person.id], False)
+    ranking = service.ranking(Period.parse("2026-11"))
+    assert person.id not in {r.id for r in ranking.staff}
+    assert service.record("staff", person.id, Period.parse("2026-11")).findings  # still there
+
+
+def test_record_counts_and_history(service: HallService) -> None:
+    log_at(service, "1", "曾伟", "迟到", "2026-11-02 09:00")
+    log_at(service, "1", "曾伟", "迟到", "2026-11-09 09:00")
+    log_at(service, "1", "曾伟", "上门服务", "2026-11-10 15:00")
+    log_at(service, "1", "曾伟", "玩手机", "2026-10-12 10:00")
+    person = service.resolve_staff("曾伟", None)
+    record = service.record("staff", person.id, Period.parse("2026-11"))
+    assert ("迟到", 2, -2.0) in record.counts
+    assert record.standing is not None and record.standing.score == 98.5
+    assert record.history[-1] == ("11月", 98.5) and record.history[-2] == ("10月", 99.0)
+    window = service.record("window", service.window("1").id, Period.parse("2026-11"))
+    assert len(window.findings) == 3
+
+
+def test_domain_and_storage_never_load_textual() -> None:
+    code = (
+        "import sys, patrol.cli, patrol.hall_service, patrol.roster_import, patrol.findings_import, patrol.demo, "
+        "patrol.search, patrol.scoring, storage.engine, storage.writes, storage.reads;"
+        "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_board_start_path_does_not_import_the_orm(hall_url: str) -> None:
+    """Opening a current SQLite hall reads through sqlite3; SQLAlchemy waits for the first write."""
+    code = (
+        "import sys; from patrol.hall_service import open_hall;"
+        f"s = open_hall({hall_url!r}); s.ranking(s.current_period()); s.day_totals();"
+        "bad = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'pypinyin', 'openpyxl') if m in sys.modules];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
