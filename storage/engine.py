@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from storage.errors import StorageError
 from storage.schema import HEAD_REVISION
@@ -85,7 +85,7 @@ def open_engine(url: str) -> Engine:
     try:
         if current_revision(engine) != HEAD_REVISION:
             upgrade(engine)
-    except OperationalError as exc:
+    except DatabaseError as exc:
         engine.dispose()
         raise StorageError(f"无法打开数据库 {url}：{exc.orig}") from exc
     return engine

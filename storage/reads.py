@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from storage.errors import StorageError
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -53,7 +55,14 @@ class SqliteReader:
         self._conn.execute("PRAGMA busy_timeout = 10000")
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return self._conn.execute(sql, _sqlite_params(params)).fetchall()
+        try:
+            return self._conn.execute(sql, _sqlite_params(params)).fetchall()
+        except sqlite3.OperationalError:
+            raise  # a missing table is the caller's question (see schema_revision)
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(
+                f"{self.path} 不是可用的 patrol 数据库（{exc}）。请检查 --db / PATROL_DB 指向的文件。"
+            ) from exc
 
     def close(self) -> None:
         self._conn.close()

@@ -314,3 +314,11 @@ def _env(tmp_path: Path) -> dict[str, str]:
     import os
 
     return {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "cfg"), "XDG_DATA_HOME": str(tmp_path / "data")}
+
+
+def test_a_file_that_is_not_a_database(tmp_path, capsys) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"shopping list" * 200)
+    code, _, err = run(capsys, "--db", f"sqlite:///{path}", "rank")
+    assert code == 1 and ("不是可用的 patrol 数据库" in err or "无法打开数据库" in err)
+    assert path.read_bytes() == b"shopping list" * 200

@@ -1,0 +1,221 @@
+"""The real app driven with Pilot on a real SQLite file: what an inspector does and sees."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from screens.app import PatrolApp
+from screens.board import BoardScreen
+from tests.conftest import fixed_clock, log_at
+
+
+def make_app(url: str) -> PatrolApp:
+    return PatrolApp(url=url, hall_name=None, inspector="测试督查", device="pilot-device", clock=fixed_clock)
+
+
+async def ready(pilot, app: PatrolApp, version: int = 1) -> None:
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if app.standings_version >= version and not app.workers._workers:
+            return
+    raise AssertionError("the app did not finish updating")
+
+
+def findings_in(url: str) -> list[tuple]:
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return conn.execute(
+            "SELECT w.code, s.name, t.name, f.substitute FROM finding f JOIN window w ON w.id = f.window_id "
+            "LEFT JOIN staff s ON s.id = f.staff_id JOIN finding_type t ON t.id = f.type_id "
+            "WHERE NOT EXISTS (SELECT 1 FROM correction c WHERE c.finding_id = f.id) ORDER BY f.created_at"
+        ).fetchall()
+
+
+def status(app: PatrolApp) -> str:
+    return str(app.board.query_one("#status").render())
+
+
+async def test_five_keystrokes_log_a_finding_and_move_the_ranking(hall_url: str) -> None:
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        ranking = app.board.query_one("#board-ranking")
+        first_before = ranking.row_ids()[0]
+        await pilot.press("1", "enter", "2", "c")  # window 1, its second staff member (曾伟), 迟到
+        await ready(pilot, app, 2)
+        assert findings_in(hall_url) == [("1", "曾伟", "迟到", 0)]
+        assert status(app).startswith("已保存")
+        zeng = app.service.resolve_staff("曾伟", None)
+        assert ranking.row_ids()[-1] == zeng.id  # moved to the bottom, in place
+        assert ranking.row_ids()[0] == first_before or ranking.row_ids()[0] != zeng.id
+        tile = app.board.query_one("#tile-1")
+        assert "今日1项" in str(tile.render())
+
+
+async def test_substitute_window_level_and_undo(hall_url: str) -> None:
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("3", "enter", "0", "c")  # the substitute at window 3 was late
+        await ready(pilot, app, 2)
+        await pilot.press("b")  # 窗口摆放不规范 needs no person
+        await ready(pilot, app, 3)
+        assert findings_in(hall_url) == [("3", None, "迟到", 1), ("3", None, "窗口摆放不规范", 0)]
+        await pilot.press("u")
+        await ready(pilot, app, 4)
+        assert findings_in(hall_url) == [("3", None, "迟到", 1)]
+        assert "已撤销" in status(app)
+
+
+async def test_a_staff_item_without_a_person_is_not_saved(hall_url: str) -> None:
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("2", "enter", "w")
+        await pilot.pause(0.1)
+        assert "先按 1-2 选人员" in status(app)
+        await pilot.press("9")
+        assert "没有第 9 位人员" in status(app)
+        await pilot.press("escape", "9", "9")
+        assert "没有编号以“9”开头的窗口" in status(app)
+        assert findings_in(hall_url) == []
+
+
+async def test_note_after_saving(hall_url: str) -> None:
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("4", "enter", "1", "w")
+        await ready(pilot, app, 2)
+        await pilot.press("n")
+        await pilot.pause(0.1)
+        await pilot.press(*"ok", "enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if "备注已保存" in status(app):
+                break
+        with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
+            notes = conn.execute(
+                "SELECT note FROM finding f WHERE NOT EXISTS (SELECT 1 FROM correction c WHERE c.finding_id = f.id)"
+            ).fetchall()
+        assert notes == [("ok",)]
+
+
+async def test_search_by_initials_opens_the_record(hall_url: str) -> None:
+    from screens.record import RecordScreen
+
+    service_url = hall_url
+    from patrol.hall_service import open_hall
+
+    svc = open_hall(service_url, clock=fixed_clock, device="other")
+    log_at(svc, "4", "张梅", "迟到", "2026-11-16 09:10", note="群众反映")
+    svc.close()
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("slash", "z", "m")
+        await pilot.pause(0.1)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, RecordScreen)
+        head = str(app.screen.query_one("#record-head").render())
+        assert "张梅" in head and "得分 99.0" in head
+        table = app.screen.query_one("#record-findings")
+        assert table.row_count == 1
+        assert "群众反映" in [str(c) for c in table.get_row_at(0)]
+
+
+async def test_ranking_screen_switches_period(hall_url: str) -> None:
+    from screens.ranking import RankingScreen
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("r")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, RankingScreen)
+        await pilot.press("p")
+        await ready(pilot, app, 2)
+        assert app.period.code == "2026Q4"
+        assert "2026年第四季度" in str(app.screen.query_one("#ranking-heading").render())
+        assert app.screen.query_one("#window-ranking").row_count == 5
+
+
+async def test_roster_add_move_and_deactivate(hall_url: str) -> None:
+    from screens.roster import RosterScreen
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("f3")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, RosterScreen)
+        await pilot.press("a", *"新人", "enter")
+        await pilot.pause(0.1)
+        await pilot.press("backspace", *"5", "enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if any(s.name == "新人" for s in app.service.staff):
+                break
+        newcomer = next(s for s in app.service.staff if s.name == "新人")
+        assert app.service.window_by_id[newcomer.window_id].code == "5"
+        table = app.screen.query_one("#roster-table")
+        table.move_cursor(row=table.get_row_index(f"s:{newcomer.id}"))
+        await pilot.press("d")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if not app.service.staff_by_id[newcomer.id].active:
+                break
+        assert not app.service.staff_by_id[newcomer.id].active
+        await pilot.press("m", *"1", "enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.service.window_by_id[app.service.staff_by_id[newcomer.id].window_id].code == "1":
+                break
+        assert app.service.window_by_id[app.service.staff_by_id[newcomer.id].window_id].code == "1"
+
+
+async def test_help_lists_every_key_and_the_hotkeys(hall_url: str) -> None:
+    from screens.help import HelpScreen
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-keys").render())
+        for expected in ("搜索", "排名", "撤销", "备注", "迟到", "玩手机", "窗口摆放不规范"):
+            assert expected in text
+
+
+async def test_command_palette_reaches_the_actions(hall_url: str) -> None:
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for expected in ("搜索 (/)", "排名 (r)", "名册 (F3)", "帮助 (?)", "撤销 (u)", "备注 (n)", "退出"):
+            assert expected in titles
+
+
+@pytest.mark.parametrize("broken", [False, True])
+async def test_first_start_says_what_to_do(tmp_path, broken: bool) -> None:
+    from screens.welcome import WelcomeScreen
+
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    if broken:
+        (tmp_path / "empty.db").write_bytes(b"this is not a database at all" * 100)
+    app = make_app(url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, WelcomeScreen):
+                break
+        assert isinstance(app.screen, WelcomeScreen)
+        text = str(app.screen.query_one("Static").render())
+        assert ("无法打开数据库" in text) if broken else ("patrol roster import" in text and "patrol demo" in text)
+
+
+def test_board_is_the_first_screen() -> None:
+    assert BoardScreen().id == "board"
