@@ -1,0 +1,49 @@
+"""A few SVG snapshots of the key screens, on a hand-made hall with a fixed clock.
+
+Regenerate after a deliberate change: pytest tests/test_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+from patrol.hall_service import open_hall
+from screens.app import PatrolApp
+from tests.conftest import fixed_clock, log_at
+
+
+def seeded(url: str) -> PatrolApp:
+    service = open_hall(url, clock=fixed_clock, device="seed", inspector="李督查")
+    log_at(service, "3", "替岗人员", "迟到", "2026-11-04 09:05")
+    log_at(service, "2", "张伟", "玩手机", "2026-11-13 10:20")
+    log_at(service, "1", "曾伟", "上门服务", "2026-11-18 09:30")
+    log_at(service, "4", "张梅", "未亮牌上岗", "2026-11-18 09:40")
+    service.close()
+    return PatrolApp(url=url, hall_name=None, inspector="测试督查", device="snap", clock=fixed_clock)
+
+
+async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if app.standings_version and not app.workers._workers:
+            break
+
+
+def test_board_80x24(hall_url, snap_compare) -> None:
+    assert snap_compare(seeded(hall_url), terminal_size=(80, 24), run_before=_settle)
+
+
+def test_board_logging_200x50(hall_url, snap_compare) -> None:
+    async def open_window(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _settle(pilot)
+        await pilot.press("3", "enter", "2")
+
+    assert snap_compare(seeded(hall_url), terminal_size=(200, 50), run_before=open_window)
+
+
+def test_ranking_80x24(hall_url, snap_compare) -> None:
+    async def open_ranking(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _settle(pilot)
+        await pilot.press("r")
+        await pilot.pause(0.2)
+
+    assert snap_compare(seeded(hall_url), terminal_size=(80, 24), run_before=open_ranking)
