@@ -72,7 +72,8 @@ class PatrolApp(App[int]):
             service = open_hall(
                 self.url, self.hall_name, inspector=self.inspector, device=self.device, clock=self.clock
             )
-            ranking = service.ranking(service.current_period())
+            # The change since last period comes with the first refresh, after the board is drawn.
+            ranking = service.ranking(service.current_period(), with_change=False)
             today = service.day_totals()
         except NoHallError:
             self.call_from_thread(self._show_welcome, None)
@@ -100,6 +101,7 @@ class PatrolApp(App[int]):
             self.call_after_refresh(self.exit, 0)
             return
         self._db.submit(service.warm_up)  # import the write path while the inspector looks
+        self.run_worker(self.refresh_standings(), group="read")
 
     @property
     def board(self) -> BoardScreen:
@@ -123,15 +125,12 @@ class PatrolApp(App[int]):
 
     def _show(self, ranking: Ranking, today: dict[str, Totals]) -> None:
         self.ranking = ranking
-        self.board.show_standings(ranking, today)
-        from screens.ranking import RankingScreen
-        from screens.record import RecordScreen
-
         for screen in self.screen_stack:
-            if isinstance(screen, RankingScreen):
-                screen.show_standings(ranking)
-            elif isinstance(screen, RecordScreen):
-                screen.reload()
+            # Each screen that shows standings has this method; importing them here would
+            # slow the first frame down.
+            show = getattr(screen, "show_standings", None)
+            if show is not None:
+                show(ranking, today)
         self.standings_version += 1
 
     def set_period(self, period: Period) -> None:

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, TabbedContent, TabPane
 
-from patrol.scoring import Ranking
+from patrol.scoring import Ranking, Totals
 from screens.ranking_table import STAFF_COLUMNS, WINDOW_COLUMNS, RankingTable
 
 if TYPE_CHECKING:
@@ -47,10 +47,10 @@ class RankingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if self.patrol.ranking is not None:
-            self.show_standings(self.patrol.ranking)
+            self.show_standings(self.patrol.ranking, {})
         self.query_one("#staff-ranking").focus()
 
-    def show_standings(self, ranking: Ranking) -> None:
+    def show_standings(self, ranking: Ranking, _today: dict[str, Totals]) -> None:
         """Update both tables in place."""
         period = self.patrol.period
         service = self.patrol.service

@@ -81,6 +81,10 @@ class RecordScreen(Screen[None]):
         self.reload()
         table.focus()
 
+    def show_standings(self, _ranking: object, _today: object) -> None:
+        """A finding was saved or the period changed: read the record again."""
+        self.reload()
+
     def reload(self) -> None:
         """Read the record again (the period or the log changed)."""
         service = self.patrol.service

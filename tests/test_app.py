@@ -15,11 +15,13 @@ def make_app(url: str) -> PatrolApp:
     return PatrolApp(url=url, hall_name=None, inspector="测试督查", device="pilot-device", clock=fixed_clock)
 
 
-async def ready(pilot, app: PatrolApp, version: int = 1) -> None:
-    for _ in range(200):
+async def ready(pilot, app: PatrolApp, after: int = 0) -> int:
+    """Wait until the rankings on screen were updated since update number ``after`` and the
+    app is idle; returns the new update number."""
+    for _ in range(300):
         await pilot.pause(0.02)
-        if app.standings_version >= version and not app.workers._workers:
-            return
+        if app.standings_version > after and not any(w.is_running for w in app.workers):
+            return app.standings_version
     raise AssertionError("the app did not finish updating")
 
 
@@ -39,11 +41,11 @@ def status(app: PatrolApp) -> str:
 async def test_five_keystrokes_log_a_finding_and_move_the_ranking(hall_url: str) -> None:
     app = make_app(hall_url)
     async with app.run_test(size=(100, 30)) as pilot:
-        await ready(pilot, app)
+        seen = await ready(pilot, app)
         ranking = app.board.query_one("#board-ranking")
         first_before = ranking.row_ids()[0]
         await pilot.press("1", "enter", "2", "c")  # window 1, its second staff member (曾伟), 迟到
-        await ready(pilot, app, 2)
+        seen = await ready(pilot, app, seen)
         assert findings_in(hall_url) == [("1", "曾伟", "迟到", 0)]
         assert status(app).startswith("已保存")
         zeng = app.service.resolve_staff("曾伟", None)
@@ -56,14 +58,14 @@ async def test_five_keystrokes_log_a_finding_and_move_the_ranking(hall_url: str)
 async def test_substitute_window_level_and_undo(hall_url: str) -> None:
     app = make_app(hall_url)
     async with app.run_test(size=(100, 30)) as pilot:
-        await ready(pilot, app)
+        seen = await ready(pilot, app)
         await pilot.press("3", "enter", "0", "c")  # the substitute at window 3 was late
-        await ready(pilot, app, 2)
+        seen = await ready(pilot, app, seen)
         await pilot.press("b")  # 窗口摆放不规范 needs no person
-        await ready(pilot, app, 3)
+        seen = await ready(pilot, app, seen)
         assert findings_in(hall_url) == [("3", None, "迟到", 1), ("3", None, "窗口摆放不规范", 0)]
         await pilot.press("u")
-        await ready(pilot, app, 4)
+        seen = await ready(pilot, app, seen)
         assert findings_in(hall_url) == [("3", None, "迟到", 1)]
         assert "已撤销" in status(app)
 
@@ -71,7 +73,7 @@ async def test_substitute_window_level_and_undo(hall_url: str) -> None:
 async def test_a_staff_item_without_a_person_is_not_saved(hall_url: str) -> None:
     app = make_app(hall_url)
     async with app.run_test(size=(100, 30)) as pilot:
-        await ready(pilot, app)
+        seen = await ready(pilot, app)
         await pilot.press("2", "enter", "w")
         await pilot.pause(0.1)
         assert "先按 1-2 选人员" in status(app)
@@ -85,9 +87,9 @@ async def test_a_staff_item_without_a_person_is_not_saved(hall_url: str) -> None
 async def test_note_after_saving(hall_url: str) -> None:
     app = make_app(hall_url)
     async with app.run_test(size=(100, 30)) as pilot:
-        await ready(pilot, app)
+        seen = await ready(pilot, app)
         await pilot.press("4", "enter", "1", "w")
-        await ready(pilot, app, 2)
+        seen = await ready(pilot, app, seen)
         await pilot.press("n")
         await pilot.pause(0.1)
         await pilot.press(*"ok", "enter")
@@ -113,7 +115,7 @@ async def test_search_by_initials_opens_the_record(hall_url: str) -> None:
     svc.close()
     app = make_app(hall_url)
     async with app.run_test(size=(100, 30)) as pilot:
-        await ready(pilot, app)
+        seen = await ready(pilot, app)
         await pilot.press("slash", "z", "m")
         await pilot.pause(0.1)
         await pilot.press("enter")
@@ -131,12 +133,12 @@ async def test_ranking_screen_switches_period(hall_url: str) -> None:
 
     app = make_app(hall_url)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot, app)
+        seen = await ready(pilot, app)
         await pilot.press("r")
         await pilot.pause(0.1)
         assert isinstance(app.screen, RankingScreen)
         await pilot.press("p")
-        await ready(pilot, app, 2)
+        seen = await ready(pilot, app, seen)
         assert app.period.code == "2026Q4"
         assert "2026年第四季度" in str(app.screen.query_one("#ranking-heading").render())
         assert app.screen.query_one("#window-ranking").row_count == 5
@@ -147,7 +149,7 @@ async def test_roster_add_move_and_deactivate(hall_url: str) -> None:
 
     app = make_app(hall_url)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot, app)
+        seen = await ready(pilot, app)
         await pilot.press("f3")
         await pilot.pause(0.1)
         assert isinstance(app.screen, RosterScreen)
@@ -181,7 +183,7 @@ async def test_help_lists_every_key_and_the_hotkeys(hall_url: str) -> None:
 
     app = make_app(hall_url)
     async with app.run_test(size=(100, 40)) as pilot:
-        await ready(pilot, app)
+        seen = await ready(pilot, app)
         await pilot.press("question_mark")
         await pilot.pause(0.1)
         assert isinstance(app.screen, HelpScreen)
@@ -193,7 +195,7 @@ async def test_help_lists_every_key_and_the_hotkeys(hall_url: str) -> None:
 async def test_command_palette_reaches_the_actions(hall_url: str) -> None:
     app = make_app(hall_url)
     async with app.run_test(size=(100, 30)) as pilot:
-        await ready(pilot, app)
+        seen = await ready(pilot, app)
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for expected in ("搜索 (/)", "排名 (r)", "名册 (F3)", "帮助 (?)", "撤销 (u)", "备注 (n)", "退出"):
             assert expected in titles

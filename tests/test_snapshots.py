@@ -24,7 +24,7 @@ async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
     app = pilot.app
     for _ in range(200):
         await pilot.pause(0.02)
-        if app.standings_version and not app.workers._workers:
+        if app.standings_version > 1 and not any(w.is_running for w in app.workers):
             break
 
 
