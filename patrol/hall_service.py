@@ -129,6 +129,8 @@ class HallService:
 
     def warm_up(self) -> None:
         """Load what writes and search need, so the first keystroke does not wait for it."""
+        import storage.writes  # noqa: F401  (SQLModel: the slowest import of the write path)
+
         _ = self.engine
         _ = self.search_index
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
@@ -57,6 +58,7 @@ class PatrolApp(App[int]):
         self.period = Period.of("month", date.today())
         self.ranking: Ranking | None = None
         self.standings_version = 0  # counts ranking updates on screen (tests, benchmarks)
+        self.last_save_latency = 0.0  # seconds from a hotkey to the ranking updated (benchmark)
         # One thread for all database work: writes stay in key order, the UI never waits.
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="patrol-db")
 
@@ -112,6 +114,22 @@ class PatrolApp(App[int]):
     async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn`` on the database thread and wait for it without blocking the UI."""
         return await asyncio.wrap_future(self._db.submit(fn, *args, **kwargs))
+
+    async def save_finding(self, started: float, log: Callable[[], T]) -> T:
+        """Commit a finding and recompute the standings in one trip to the database thread,
+        then show them; ``last_save_latency`` is the time from the key press to that."""
+        service = self.service
+        assert service is not None
+        period = self.period
+
+        def commit_and_rank() -> tuple[T, Ranking, dict[str, Totals]]:
+            found = log()
+            return found, service.ranking(period), service.day_totals()
+
+        found, ranking, today = await self.write(commit_and_rank)
+        self._show(ranking, today)
+        self.last_save_latency = time.perf_counter() - started
+        return found
 
     async def refresh_standings(self) -> None:
         """Recompute the period's ranking and today's tiles, and show them everywhere."""

@@ -3,6 +3,7 @@ the finding is saved, and the tiles and the ranking move."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -56,6 +57,7 @@ class BoardScreen(Screen[None]):
         self.person: StaffInfo | None = None
         self.substitute = False
         self.last_saved_id: str | None = None
+        self.saving = 0  # findings on their way to disk
 
     @property
     def patrol(self) -> PatrolApp:
@@ -259,21 +261,32 @@ class BoardScreen(Screen[None]):
             self.set_status(f"“{item.name}”针对人员：先按 1-{count} 选人员，0 为替岗人员。", "error")
             return
         window, person, substitute = self.window, self.person, self.substitute
-        who = "" if item.is_window_level else (person.name if person else "替岗人员")
-        self.set_status(f"保存中… {window.code} {who} {item.name}", "pending")
         self.person, self.substitute = None, False
-        self.show_panel()
-        self.run_worker(self._save(window, person, substitute, item), group="write")
+        # The status says "saving" only if the commit is slow: a repaint now would compete with it.
+        self.set_timer(0.2, lambda: self._still_saving(window, item), name="saving")
+        self.run_worker(self._save(time.perf_counter(), window, person, substitute, item), group="write")
 
-    async def _save(self, window: WindowInfo, person: StaffInfo | None, substitute: bool, item: RuleItem) -> None:
+    def _still_saving(self, window: WindowInfo, item: RuleItem) -> None:
+        if self.saving:
+            self.set_status(f"保存中… {window.code} {item.name}（数据库忙，稍候）", "pending")
+
+    async def _save(
+        self, started: float, window: WindowInfo, person: StaffInfo | None, substitute: bool, item: RuleItem
+    ) -> None:
         service = self.patrol.service
         assert service is not None
+        self.saving += 1
         try:
-            found = await self.patrol.write(service.log, window, person, item, substitute=substitute)
+            found = await self.patrol.save_finding(
+                started, lambda: service.log(window, person, item, substitute=substitute)
+            )
         except (UserError, StorageError) as exc:
             self.set_status(f"未保存：{window.code} {item.name}。{exc}", "error")
             self.notify(str(exc), title="未保存", severity="error")
             return
+        finally:
+            self.saving -= 1
+        self.show_panel()
         self.last_saved_id = found.id
         who = found.person or "窗口"
         self.set_status(

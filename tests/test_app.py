@@ -73,7 +73,7 @@ async def test_substitute_window_level_and_undo(hall_url: str) -> None:
 async def test_a_staff_item_without_a_person_is_not_saved(hall_url: str) -> None:
     app = make_app(hall_url)
     async with app.run_test(size=(100, 30)) as pilot:
-        seen = await ready(pilot, app)
+        await ready(pilot, app)
         await pilot.press("2", "enter", "w")
         await pilot.pause(0.1)
         assert "先按 1-2 选人员" in status(app)
@@ -115,7 +115,7 @@ async def test_search_by_initials_opens_the_record(hall_url: str) -> None:
     svc.close()
     app = make_app(hall_url)
     async with app.run_test(size=(100, 30)) as pilot:
-        seen = await ready(pilot, app)
+        await ready(pilot, app)
         await pilot.press("slash", "z", "m")
         await pilot.pause(0.1)
         await pilot.press("enter")
@@ -149,7 +149,7 @@ async def test_roster_add_move_and_deactivate(hall_url: str) -> None:
 
     app = make_app(hall_url)
     async with app.run_test(size=(120, 40)) as pilot:
-        seen = await ready(pilot, app)
+        await ready(pilot, app)
         await pilot.press("f3")
         await pilot.pause(0.1)
         assert isinstance(app.screen, RosterScreen)
@@ -183,7 +183,7 @@ async def test_help_lists_every_key_and_the_hotkeys(hall_url: str) -> None:
 
     app = make_app(hall_url)
     async with app.run_test(size=(100, 40)) as pilot:
-        seen = await ready(pilot, app)
+        await ready(pilot, app)
         await pilot.press("question_mark")
         await pilot.pause(0.1)
         assert isinstance(app.screen, HelpScreen)
@@ -195,7 +195,7 @@ async def test_help_lists_every_key_and_the_hotkeys(hall_url: str) -> None:
 async def test_command_palette_reaches_the_actions(hall_url: str) -> None:
     app = make_app(hall_url)
     async with app.run_test(size=(100, 30)) as pilot:
-        seen = await ready(pilot, app)
+        await ready(pilot, app)
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for expected in ("搜索 (/)", "排名 (r)", "名册 (F3)", "帮助 (?)", "撤销 (u)", "备注 (n)", "退出"):
             assert expected in titles

@@ -170,8 +170,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("finding", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_finding_hall_at", ["hall_id", "at", "staff_id", "window_id", "points", "category"], unique=False
+            "ix_finding_hall_at", ["hall_id", "at", "staff_id", "window_id", "points", "category", "id"], unique=False
         )
+        batch_op.create_index("ix_finding_device_created", ["device", "created_at"], unique=False)
         batch_op.create_index("ix_finding_staff_at_points", ["staff_id", "at", "points"], unique=False)
         batch_op.create_index("ix_finding_window_at", ["window_id", "at"], unique=False)
 
@@ -203,6 +204,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_finding_window_at")
         batch_op.drop_index("ix_finding_staff_at_points")
         batch_op.drop_index("ix_finding_hall_at")
+        batch_op.drop_index("ix_finding_device_created")
 
     op.drop_table("finding")
     with op.batch_alter_table("staff", schema=None) as batch_op:

@@ -1,0 +1,9 @@
+"""Run every benchmark: `make bench` or `python -m bench`. Exit 1 if a budget is over."""
+
+import sys
+
+from bench import hot_path, startup
+
+ok = startup.main()
+ok &= hot_path.main()
+sys.exit(0 if ok else 1)
