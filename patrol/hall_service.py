@@ -367,10 +367,27 @@ class HallService:
         """The period's effective findings summed per (staff or None, window)."""
         start, end = period.bounds(self.hall.tz)
         params = {"hall": self.hall.id, "start": start, "end": end, "attendance": ATTENDANCE}
-        return {
-            (staff_id, window_id): Totals(float(ded or 0), float(bon or 0), int(n), int(att or 0))
-            for staff_id, window_id, ded, bon, n, att in self.reader.rows(reads.PERIOD_TOTALS, params)
-        }
+        totals: dict[tuple[str | None, str], Totals] = {}
+        moved: list[str] = []
+        for staff_id, first_window, last_window, *sums in self.reader.rows(reads.STAFF_PERIOD_TOTALS, params):
+            if first_window == last_window:
+                totals[(staff_id, first_window)] = _totals(sums)
+            else:
+                moved.append(staff_id)
+        for window_id, *sums in self.reader.rows(reads.WINDOW_ALONE_PERIOD_TOTALS, params):
+            totals[(None, window_id)] = _totals(sums)
+        if moved:
+            bound = {**params, **{f"s{i}": staff_id for i, staff_id in enumerate(moved)}}
+            for staff_id, window_id, *sums in self.reader.rows(reads.staff_window_totals(len(moved)), bound):
+                totals[(staff_id, window_id)] = _totals(sums)
+        for staff_id, window_id, *sums in self.reader.rows(reads.PERIOD_TOTALS_VOIDED, params):
+            key = (staff_id, window_id)
+            voided = _totals(sums)
+            left = totals[key]
+            left.add(Totals(-voided.deductions, -voided.bonuses, -voided.findings, -voided.attendance))
+            if left.findings == 0:
+                del totals[key]
+        return totals
 
     def ranking(self, period: Period, with_change: bool = True) -> Ranking:
         """Staff and windows ranked for ``period``, with the change since the previous one."""
@@ -541,6 +558,11 @@ def open_hall(
     service = HallService(reader, hall, engine_factory=lambda: engine, device=device, inspector=inspector, clock=clock)
     service._engine = engine
     return service
+
+
+def _totals(sums: list[Any]) -> Totals:
+    deductions, bonuses, count, attendance = sums
+    return Totals(float(deductions or 0), float(bonuses or 0), int(count), int(attendance or 0))
 
 
 def _utcnow() -> datetime:

@@ -8,7 +8,7 @@ the hall board can be drawn before SQLAlchemy and SQLModel are imported (they co
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -136,23 +136,59 @@ INSPECTORS = "SELECT id, name FROM inspector"
 # Effective findings are the ones no correction has voided.
 _EFFECTIVE = "NOT EXISTS (SELECT 1 FROM correction c WHERE c.finding_id = f.id)"
 
-PERIOD_TOTALS = f"""
-SELECT f.staff_id, f.window_id,
+# Period totals. Staff totals seek each staff member's time range in ix_finding_staff_at_points,
+# walking the hall's staff in id order so the grouping streams without a temporary B-tree
+# (CROSS JOIN fixes that join order in SQLite; PostgreSQL plans it freely). Findings that
+# belong to a window alone are read the same way; staff whose findings of the period lie at
+# more than one window (they moved) are read again per window; voided findings are few, so
+# their sums are subtracted rather than checked row by row.
+# Measured on 100,000 findings: 264 ms with a per-row void check, 50 ms this way.
+_SUMS = """
        SUM(CASE WHEN f.points < 0 THEN f.points ELSE 0 END),
        SUM(CASE WHEN f.points > 0 THEN f.points ELSE 0 END),
        COUNT(*),
        SUM(CASE WHEN f.category = :attendance THEN 1 ELSE 0 END)
-FROM finding f
-WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}
+"""
+_TOTALS_COLUMNS = "SELECT f.staff_id, f.window_id," + _SUMS
+
+STAFF_PERIOD_TOTALS = (
+    "SELECT s.id, MIN(f.window_id), MAX(f.window_id),"
+    + _SUMS
+    + """FROM staff s CROSS JOIN finding f
+WHERE s.hall_id = :hall AND f.staff_id = s.id AND f.at >= :start AND f.at < :end
+GROUP BY s.id
+"""
+)
+
+WINDOW_ALONE_PERIOD_TOTALS = (
+    "SELECT w.id,"
+    + _SUMS
+    + """FROM "window" w CROSS JOIN finding f
+WHERE w.hall_id = :hall AND f.window_id = w.id AND f.staff_id IS NULL AND f.at >= :start AND f.at < :end
+GROUP BY w.id
+"""
+)
+
+
+def staff_window_totals(count: int) -> str:
+    """Totals per (staff, window) for ``count`` staff ids bound as :s0, :s1, …"""
+    names = ", ".join(f":s{i}" for i in range(count))
+    return (
+        _TOTALS_COLUMNS
+        + f"""FROM finding f
+WHERE f.staff_id IN ({names}) AND f.at >= :start AND f.at < :end
 GROUP BY f.staff_id, f.window_id
 """
+    )
 
-PERIOD_TYPE_COUNTS = f"""
-SELECT f.staff_id, f.window_id, f.type_id, COUNT(*)
-FROM finding f
-WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}
-GROUP BY f.staff_id, f.window_id, f.type_id
+
+PERIOD_TOTALS_VOIDED = (
+    _TOTALS_COLUMNS
+    + """FROM correction c CROSS JOIN finding f
+WHERE f.id = c.finding_id AND f.hall_id = :hall AND f.at >= :start AND f.at < :end
+GROUP BY f.staff_id, f.window_id
 """
+)
 
 _FINDING_COLUMNS = """
 SELECT f.id, f.at, f.window_id, f.staff_id, f.substitute, f.type_id, f.points, f.note,
@@ -183,15 +219,3 @@ LAST_EFFECTIVE_BY_DEVICE = (
 FINDING_BY_ID = _FINDING_COLUMNS + "WHERE f.id = :id"
 
 IS_VOIDED = "SELECT 1 FROM correction WHERE finding_id = :id"
-
-
-def in_chunks(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
-    """Split ``items`` into lists of at most ``size`` (for bounded IN lists and batches)."""
-    chunk: list[Any] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk

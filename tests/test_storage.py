@@ -58,18 +58,29 @@ def test_the_migrated_schema_matches_the_models(tmp_path) -> None:
 
 def test_ranking_index_is_part_of_the_schema_and_used(hall_url: str) -> None:
     path = hall_url.removeprefix("sqlite:///")
+    params = {"hall": "h", "start": "2026-11-01", "end": "2026-12-01", "attendance": "考勤"}
     with sqlite3.connect(path) as conn:
         columns = [row[2] for row in conn.execute("PRAGMA index_info('ix_finding_staff_at_points')")]
-        assert columns == ["staff_id", "at", "points"]
-        plan = " ".join(
-            str(row[3])
-            for row in conn.execute(
-                "EXPLAIN QUERY PLAN " + reads.PERIOD_TOTALS,
-                {"hall": "h", "start": "2026-11-01", "end": "2026-12-01", "attendance": "考勤"},
-            )
-        )
-    assert "ix_finding_hall_at" in plan
-    assert "SCAN f " not in plan and "SCAN finding" not in plan
+        assert columns[:3] == ["staff_id", "at", "points"]
+        for sql, index in (
+            (reads.STAFF_PERIOD_TOTALS, "ix_finding_staff_at_points"),
+            (reads.WINDOW_ALONE_PERIOD_TOTALS, "ix_finding_window_staff_at"),
+        ):
+            plan = " | ".join(str(row[3]) for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+            assert f"COVERING INDEX {index}" in plan, plan
+            assert "TEMP B-TREE" not in plan, plan  # the grouping streams
+
+
+def test_a_moved_person_counts_at_each_window_where_it_happened(service: HallService) -> None:
+    log_at(service, "4", "张梅", "迟到", "2026-11-02 09:00")
+    person = service.resolve_staff("张梅", None)
+    service.move_staff(person, service.window("1"))
+    log_at(service, "1", "张梅", "玩手机", "2026-11-05 09:00")
+    totals = service.totals(Period.parse("2026-11"))
+    window_4, window_1 = service.window("4").id, service.window("1").id
+    assert totals[(person.id, window_4)].findings == 1 and totals[(person.id, window_1)].findings == 1
+    staff_row = next(r for r in service.ranking(Period.parse("2026-11")).staff if r.id == person.id)
+    assert staff_row.score == 98 and staff_row.window_code == "1"
 
 
 def test_times_are_stored_in_utc_and_naive_times_refused(service: HallService) -> None:

@@ -4,8 +4,10 @@ Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
 Create Date: ${create_date}
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
+from storage.types import UTCDateTime  # noqa: F401
 
 ${imports if imports else ""}
 

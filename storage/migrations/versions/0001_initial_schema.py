@@ -102,7 +102,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("hall_id", "code"),
     )
     with op.batch_alter_table("window", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_window_hall_id"), ["hall_id"], unique=False)
+        batch_op.create_index("ix_window_hall_id", ["hall_id", "id"], unique=False)
 
     op.create_table(
         "staff",
@@ -127,7 +127,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("staff", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_staff_hall_id"), ["hall_id"], unique=False)
+        batch_op.create_index("ix_staff_hall_id", ["hall_id", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_staff_window_id"), ["window_id"], unique=False)
 
     op.create_table(
@@ -169,12 +169,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("finding", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_finding_hall_at", ["hall_id", "at", "staff_id", "window_id", "points", "category", "id"], unique=False
-        )
         batch_op.create_index("ix_finding_device_created", ["device", "created_at"], unique=False)
-        batch_op.create_index("ix_finding_staff_at_points", ["staff_id", "at", "points"], unique=False)
-        batch_op.create_index("ix_finding_window_at", ["window_id", "at"], unique=False)
+        batch_op.create_index("ix_finding_hall_at", ["hall_id", "at"], unique=False)
+        batch_op.create_index(
+            "ix_finding_staff_at_points", ["staff_id", "at", "points", "category", "window_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_finding_window_staff_at", ["window_id", "staff_id", "at", "points", "category"], unique=False
+        )
 
     op.create_table(
         "correction",
@@ -201,7 +203,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("correction")
     with op.batch_alter_table("finding", schema=None) as batch_op:
-        batch_op.drop_index("ix_finding_window_at")
+        batch_op.drop_index("ix_finding_window_staff_at")
         batch_op.drop_index("ix_finding_staff_at_points")
         batch_op.drop_index("ix_finding_hall_at")
         batch_op.drop_index("ix_finding_device_created")
@@ -209,11 +211,11 @@ def downgrade() -> None:
     op.drop_table("finding")
     with op.batch_alter_table("staff", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staff_window_id"))
-        batch_op.drop_index(batch_op.f("ix_staff_hall_id"))
+        batch_op.drop_index("ix_staff_hall_id")
 
     op.drop_table("staff")
     with op.batch_alter_table("window", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_window_hall_id"))
+        batch_op.drop_index("ix_window_hall_id")
 
     op.drop_table("window")
     with op.batch_alter_table("unit", schema=None) as batch_op:
