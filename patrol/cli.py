@@ -7,8 +7,6 @@ fix; nothing was written), 2 the command line itself is malformed.
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -301,6 +299,9 @@ def _rank(args: argparse.Namespace) -> int:
         }
         for r in rows
     ]
+    import csv
+    import json
+
     fields = STAFF_FIELDS if args.by == "staff" else WINDOW_FIELDS
     records = [{k: rec[k] for k in fields} for rec in records]
     if args.format == "json":

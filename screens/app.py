@@ -66,7 +66,7 @@ class PatrolApp(App[int]):
 
     def on_mount(self) -> None:
         self.push_screen(BoardScreen())
-        self.call_after_refresh(self._open)
+        self._open()  # reads through sqlite3, which releases the GIL while the first frame draws
 
     @work(thread=True, exclusive=True, group="open")
     def _open(self) -> None:

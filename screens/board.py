@@ -4,13 +4,14 @@ the finding is saved, and the tiles and the ranking move."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -30,6 +31,8 @@ MAX_STAFF_KEYS = 9
 
 class BoardScreen(Screen[None]):
     """Every window as a tile; logging by keys; the staff ranking beside it."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]  # the side panel grows on wide terminals
 
     BINDINGS = [
         Binding(
@@ -65,7 +68,8 @@ class BoardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="board-body"):
-            yield HallMap(id="hall-map")
+            with VerticalScroll(id="hall-scroll", can_focus=False):
+                yield HallMap(id="hall-map")
             with Vertical(id="side"):
                 yield Static("正在打开数据库…", id="log-panel")
                 yield Static("", id="status")
@@ -86,9 +90,7 @@ class BoardScreen(Screen[None]):
 
     def show_standings(self, ranking: Ranking, today: dict[str, Totals]) -> None:
         """Colour the tiles and move the ranking (cells updated in place)."""
-        marks = {row.id: row.mark for row in ranking.windows}
-        for tile in self.query_one(HallMap).tiles:
-            tile.set_state(today.get(tile.window.id, Totals()), marks.get(tile.window.id, ""))
+        self.query_one(HallMap).set_states(today, {row.id: row.mark for row in ranking.windows})
         self.query_one("#board-ranking", RankingTable).show(ranking.staff)
         period = self.patrol.period
         self.query_one("#ranking-title", Static).update(f"[b]{period.label} 人员排名[/b]  r 查看全部")
@@ -141,45 +143,82 @@ class BoardScreen(Screen[None]):
     # --- keys -------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        service = self.patrol.service
-        char = event.character or ""
-        if service is None or not char or not char.isascii() or not char.isalnum():
+        """Every key of the board is handled here, in the order typed: a binding runs only after
+        the key has bubbled back through the app, later than keys typed right after it."""
+        if self.app.screen is not self:
+            # Typed before a dialog this board opened (search, note) was up: the key is the dialog's.
+            event.prevent_default()
+            event.stop()
+            self.app.screen.post_message(events.Key(event.key, event.character))
             return
-        if self.window is None:
-            self._type_code(event, char)
-        elif char.isdigit():
+        service = self.patrol.service
+        if service is None:
+            return
+        named = {
+            "enter": self.action_choose,
+            "escape": self.action_back,
+            "backspace": self.action_erase,
+            "left": lambda: self.action_move("left"),
+            "right": lambda: self.action_move("right"),
+            "up": lambda: self.action_move("up"),
+            "down": lambda: self.action_move("down"),
+            "f4": self.action_record,
+        }
+        char = event.character or ""
+        handler = named.get(event.key)
+        if handler is None and char.isascii() and char.isalnum():
+            handler = self._character(event, char)
+        if handler is None:
+            handler = {
+                "u": self.action_undo,
+                "n": self.action_note,
+                "r": self.patrol.action_ranking,
+                "/": self.patrol.action_search,
+                "?": self.patrol.action_help,
+            }.get(char) or {"f3": self.patrol.action_roster}.get(event.key)
+        if handler is not None:
             event.prevent_default()
             event.stop()
-            self._choose_person(int(char))
-        elif char.lower() not in RESERVED_KEYS:
-            event.prevent_default()
-            event.stop()
-            item = service.rules.by_hotkey.get(char.lower())
-            if item is None:
-                self.set_status(f"没有快捷键为 {char} 的巡查项。", "error")
-            else:
-                self.save(item)
+            handler()
 
-    def _type_code(self, event: events.Key, char: str) -> None:
+    def _character(self, event: events.Key, char: str) -> Callable[[], None] | None:
+        """What a letter or digit does now, or None to leave it to the bindings."""
         service = self.patrol.service
         assert service is not None
+        if self.window is None:
+            return self._type_code(char)
+        if char.isdigit():
+            return lambda: self._choose_person(int(char))
+        if char.lower() in RESERVED_KEYS:
+            return None
+        item = service.rules.by_hotkey.get(char.lower())
+        if item is None:
+            return lambda: self.set_status(f"没有快捷键为 {char} 的巡查项。", "error")
+        return lambda: self.save(item)
+
+    def _type_code(self, char: str) -> Callable[[], None] | None:
+        """A window code being typed: the cursor jumps to the first code that matches so far."""
+        hall_map = self.query_one(HallMap)
         candidate = (self.buffer + char).upper()
-        matches = [
-            i for i, t in enumerate(self.query_one(HallMap).tiles) if t.window.code.upper().startswith(candidate)
-        ]
+        matches = [i for i, t in enumerate(hall_map.tiles) if t.window.code.upper().startswith(candidate)]
         if matches:
-            event.prevent_default()
-            event.stop()
-            self.buffer = candidate
-            exact = [i for i in matches if self.query_one(HallMap).tiles[i].window.code.upper() == candidate]
-            self.query_one(HallMap).move_to((exact or matches)[0])
-            self.show_panel()
-        elif char.isdigit() or self.buffer:
-            event.prevent_default()
-            event.stop()
-            self.set_status(f"没有编号以“{candidate}”开头的窗口。", "error")
-            self.buffer = ""
-            self.show_panel()
+            exact = [i for i in matches if hall_map.tiles[i].window.code.upper() == candidate]
+
+            def jump() -> None:
+                self.buffer = candidate
+                hall_map.move_to((exact or matches)[0])
+                self.show_panel()
+
+            return jump
+        if char.isdigit() or self.buffer:
+
+            def refuse() -> None:
+                self.set_status(f"没有编号以“{candidate}”开头的窗口。", "error")
+                self.buffer = ""
+                self.show_panel()
+
+            return refuse
+        return None  # a letter no code starts with: r, x and the like are bindings
 
     def _choose_person(self, number: int) -> None:
         assert self.window is not None and self.patrol.service is not None
@@ -231,13 +270,15 @@ class BoardScreen(Screen[None]):
         index = self.query_one(HallMap).index_of(window.id)
         if index is not None:
             self.query_one(HallMap).move_to(index)
-        self.query_one(HallMap).add_class("-logging")
+        self.query_one(HallMap).logging = True
+        self.query_one(HallMap).refresh()
         self.show_panel()
 
     def action_back(self) -> None:
         if self.window is not None:
             self.window, self.person, self.substitute = None, None, False
-            self.query_one(HallMap).remove_class("-logging")
+            self.query_one(HallMap).logging = False
+            self.query_one(HallMap).refresh()
         self.buffer = ""
         self.show_panel()
 

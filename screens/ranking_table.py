@@ -33,10 +33,10 @@ WINDOW_COLUMNS = {
     "change": ("变化", 4),
     "mark": ("评定", 8),
 }
+# The board's side panel: narrow enough to sit beside three tile columns at 80 cells.
 COMPACT_STAFF_COLUMNS = {
     "rank": ("名次", 4),
-    "name": ("姓名", 6),
-    "window": ("窗口", 4),
+    "name": ("姓名", 8),
     "score": ("得分", 5),
     "change": ("变化", 4),
 }
@@ -81,8 +81,8 @@ def _cells(row: Standing, order: int, kind: str, columns: Sequence[str]) -> dict
 class RankingTable(DataTable[object]):
     """Staff or window standings, keyed by id, updated cell by cell."""
 
-    def __init__(self, kind: str, columns: dict[str, tuple[str, int]], **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, kind: str, columns: dict[str, tuple[str, int]], cell_padding: int = 1, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, cell_padding=cell_padding, **kwargs)  # type: ignore[arg-type]
         self.kind = kind
         self._columns = columns
         self._shown: dict[str, dict[str, object]] = {}

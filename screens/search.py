@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -34,6 +35,14 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             yield Label("搜索窗口、单位、人员（中文、全拼或首字母，如 zm、bdc）", classes="dialog-title")
             yield Input(placeholder="输入后即时显示结果，Enter 打开记录", id="search-input")
             yield OptionList(id="search-results")
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys typed right after "/" can arrive before the input has focus: keep them.
+        field = self.query_one("#search-input", Input)
+        if event.is_printable and event.character and not field.has_focus:
+            event.stop()
+            field.insert_text_at_cursor(event.character)
+            field.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.hits = self.index.search(event.value)

@@ -1,109 +1,190 @@
-"""The hall map: a tile per window, grouped by zone, moved across with the arrow keys."""
+"""The hall map: a tile per window, grouped by zone, moved across with the arrow keys.
+
+One widget paints every tile (one widget per tile cost ~8 ms each to mount and lay out, too
+much for a centre with hundreds of windows). Tiles avoid block characters, which are ambiguous
+width in many Chinese terminal fonts: the coloured bar is a styled space.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from textual.app import ComposeResult
-from textual.containers import Grid, VerticalScroll
-from textual.geometry import Region
-from textual.widgets import Label, Static
+from rich.text import Text
+from textual import events
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.widget import Widget
 
 from patrol.roster_model import WindowInfo
 from patrol.scoring import BOTTOM_MARK, Totals
 from screens.text import pad
 
-TILE_WIDTH = 14  # cells, margin included
-TILE_TEXT = 12
+TILE_TEXT = 12  # cells of text in a tile
+TILE_WIDTH = TILE_TEXT + 2  # the bar before it and a gap after it
+TILE_HEIGHT = 2
 
 
-class WindowTile(Static):
-    """One window: code and short name, today's findings, coloured by how it stands."""
+@dataclass
+class Tile:
+    """One window and how it stands."""
 
-    def __init__(self, window: WindowInfo) -> None:
-        super().__init__(id=f"tile-{_css_id(window.code)}", classes="tile")
-        self.window = window
-        self.today = Totals()
-        self.mark = ""
+    window: WindowInfo
+    today: Totals = field(default_factory=Totals)
+    mark: str = ""
+    row: int = 0  # first line of the tile on the map
+    column: int = 0  # cell where the tile starts
 
-    def on_mount(self) -> None:
-        self.redraw()
-
-    def set_state(self, today: Totals, mark: str) -> None:
-        """Show today's totals and the window's standing in the period."""
-        self.today, self.mark = today, mark
-        self.redraw()
-
-    def redraw(self) -> None:
-        w = self.window
-        head = pad(f"{w.code} {w.short_name}", TILE_TEXT)
+    def lines(self) -> tuple[str, str]:
+        """The two lines of text: code and short name; today's findings."""
+        head = pad(f"{self.window.code} {self.window.short_name}", TILE_TEXT)
         if self.today.findings:
             net = self.today.deductions + self.today.bonuses
-            body = pad(f"今日{self.today.findings}项 {net:+.1f}", TILE_TEXT)
-        else:
-            body = pad("今日无", TILE_TEXT)
-        self.update(f"{head}\n{body}")
-        self.set_class(self.mark == BOTTOM_MARK, "-bottom")
-        self.set_class(bool(self.mark) and self.mark != BOTTOM_MARK, "-top")
-        self.set_class(self.today.deductions < 0, "-deducted")
+            return head, pad(f"今日{self.today.findings}项 {net:+.1f}", TILE_TEXT)
+        return head, pad("今日无", TILE_TEXT)
 
 
-def _css_id(code: str) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in code)
-
-
-class HallMap(VerticalScroll, can_focus=False):
+class HallMap(Widget, can_focus=False):
     """All windows as tiles, zone by zone, as the hall is laid out."""
+
+    COMPONENT_CLASSES = {
+        "hall-map--zone",
+        "hall-map--tile",
+        "hall-map--top",
+        "hall-map--bottom",
+        "hall-map--cursor",
+        "hall-map--bar",
+        "hall-map--bar-deducted",
+        "hall-map--dim",
+    }
+
+    DEFAULT_CSS = """
+    HallMap { height: auto; }
+    HallMap > .hall-map--zone { color: $text-muted; text-style: bold; }
+    HallMap > .hall-map--tile { background: $surface; }
+    HallMap > .hall-map--top { background: $success 30%; }
+    HallMap > .hall-map--bottom { background: $error 30%; }
+    HallMap > .hall-map--cursor { background: $accent; color: $text; text-style: bold; }
+    HallMap > .hall-map--bar { background: $panel-lighten-2; }
+    HallMap > .hall-map--bar-deducted { background: $warning; }
+    HallMap > .hall-map--dim { color: $text-disabled; }
+    """
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.tiles: list[WindowTile] = []
+        self.tiles: list[Tile] = []
         self.cursor = 0
+        self.logging = False  # a window is open: the others are dimmed
+        self._zones: list[tuple[int, str]] = []  # (line, zone name)
+        self._height = 0
+
+    # --- content ----------------------------------------------------------------------
 
     def show_windows(self, windows: Iterable[WindowInfo]) -> None:
-        """Lay out the tiles (once per roster)."""
-        self.remove_children()
-        self.tiles = []
-        zones: dict[str, list[WindowInfo]] = {}
-        for window in windows:
-            zones.setdefault(window.zone or "大厅", []).append(window)
-        widgets: list[Label | Grid] = []
-        for zone, members in zones.items():
-            tiles = [WindowTile(w) for w in members]
-            self.tiles.extend(tiles)
-            widgets.append(Label(zone, classes="zone"))
-            widgets.append(Grid(*tiles, classes="zone-grid"))
-        self.mount_all(widgets)
-        self.cursor = 0
-        self.call_after_refresh(self._fit_columns)
-        self.call_after_refresh(self.move_to, 0)
+        """Lay out a tile for every window (once per roster)."""
+        self.tiles = [Tile(w) for w in windows]
+        self.cursor = min(self.cursor, max(0, len(self.tiles) - 1))
+        self._layout(self.size.width)
+        self.refresh(layout=True)
 
-    def compose(self) -> ComposeResult:
-        return iter(())
+    def set_states(self, today: dict[str, Totals], marks: dict[str, str]) -> None:
+        """Show today's totals and each window's standing in the period."""
+        for tile in self.tiles:
+            tile.today = today.get(tile.window.id, Totals())
+            tile.mark = marks.get(tile.window.id, "")
+        self.refresh()
 
-    def on_resize(self) -> None:
-        self._fit_columns()
+    def tile_text(self, window_id: str) -> str:
+        """The text of one tile, as painted (for tests and screen readers)."""
+        tile = self.tiles[self.index_of(window_id) or 0]
+        return "\n".join(tile.lines())
 
-    def _fit_columns(self) -> None:
-        columns = max(1, (self.scrollable_content_region.width) // TILE_WIDTH)
-        for grid in self.query(".zone-grid"):
-            grid.styles.grid_size_columns = columns
-            rows = -(-len(grid.children) // columns)
-            grid.styles.height = rows * 2
+    # --- layout -----------------------------------------------------------------------
+
+    def _layout(self, width: int) -> None:
+        columns = max(1, width // TILE_WIDTH)
+        line = 0
+        self._zones = []
+        zone = None
+        index_in_zone = 0
+        for tile in self.tiles:
+            name = tile.window.zone or "大厅"
+            if name != zone:
+                if zone is not None:
+                    line += TILE_HEIGHT
+                zone, index_in_zone = name, 0
+                self._zones.append((line, name))
+                line += 1
+            elif index_in_zone and index_in_zone % columns == 0:
+                line += TILE_HEIGHT
+            tile.row = line
+            tile.column = (index_in_zone % columns) * TILE_WIDTH
+            index_in_zone += 1
+        self._height = line + TILE_HEIGHT if self.tiles else 0
+
+    def on_resize(self, event: events.Resize) -> None:
+        old = self._height
+        self._layout(event.size.width)
+        if self._height != old:
+            self.refresh(layout=True)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        self._layout(width)
+        return self._height
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        style = self.get_component_rich_style
+        console = self.app.console
+        for line, name in self._zones:
+            if line == y:
+                return Strip(Text(pad(name, width), style=style("hall-map--zone")).render(console), width)
+        text = Text()
+        x = 0
+        for index, tile in enumerate(self.tiles):
+            if not tile.row <= y < tile.row + TILE_HEIGHT:
+                continue
+            text.append(" " * (tile.column - x))
+            if index == self.cursor:
+                body = style("hall-map--cursor")
+            elif tile.mark == BOTTOM_MARK:
+                body = style("hall-map--bottom")
+            elif tile.mark:
+                body = style("hall-map--top")
+            else:
+                body = style("hall-map--tile")
+            if self.logging and index != self.cursor:
+                body += style("hall-map--dim")
+            text.append(" ", style("hall-map--bar-deducted" if tile.today.deductions < 0 else "hall-map--bar"))
+            text.append(tile.lines()[y - tile.row], body)
+            x = tile.column + TILE_WIDTH - 1
+        text.append(" " * max(0, width - x))
+        text.truncate(width)
+        return Strip(text.render(console), width)
+
+    # --- the cursor -------------------------------------------------------------------
 
     @property
-    def current(self) -> WindowTile | None:
+    def current(self) -> Tile | None:
         return self.tiles[self.cursor] if self.tiles else None
 
     def move_to(self, index: int) -> None:
-        """Put the cursor on tile ``index``."""
+        """Put the cursor on tile ``index`` and scroll it into view."""
         if not self.tiles:
             return
-        self.tiles[self.cursor].remove_class("-cursor")
         self.cursor = max(0, min(index, len(self.tiles) - 1))
         tile = self.tiles[self.cursor]
-        tile.add_class("-cursor")
-        self.scroll_to_widget(tile, animate=False)
+        self.refresh()
+        self.scroll_visible_region(Region(tile.column, tile.row, TILE_WIDTH, TILE_HEIGHT))
+
+    def scroll_visible_region(self, region: Region) -> None:
+        parent = self.parent
+        if isinstance(parent, Widget):
+            parent.scroll_to_region(
+                region.translate(self.region.offset - parent.region.offset + parent.scroll_offset),
+                animate=False,
+                immediate=True,
+            )
 
     def move(self, direction: str) -> None:
         """Move the cursor left, right, up or down across the tiles as they are drawn."""
@@ -112,20 +193,20 @@ class HallMap(VerticalScroll, can_focus=False):
         if direction in ("left", "right"):
             self.move_to(self.cursor + (1 if direction == "right" else -1))
             return
-        here = self.tiles[self.cursor].region
+        here = self.tiles[self.cursor]
         below = direction == "down"
-        candidates = [
-            (abs(t.region.y - here.y), abs(t.region.x - here.x), i)
-            for i, t in enumerate(self.tiles)
-            if (t.region.y > here.y if below else t.region.y < here.y)
-        ]
-        if candidates:
-            self.move_to(min(candidates)[2])
-        elif below and here == Region():  # not drawn yet
-            self.move_to(self.cursor + 1)
-
-    def tile_of(self, window_id: str) -> WindowTile | None:
-        return next((t for t in self.tiles if t.window.id == window_id), None)
+        rows = sorted({t.row for t in self.tiles if (t.row > here.row if below else t.row < here.row)})
+        if not rows:
+            return
+        target_row = rows[0] if below else rows[-1]
+        best = min((abs(t.column - here.column), i) for i, t in enumerate(self.tiles) if t.row == target_row)
+        self.move_to(best[1])
 
     def index_of(self, window_id: str) -> int | None:
         return next((i for i, t in enumerate(self.tiles) if t.window.id == window_id), None)
+
+    def on_click(self, event: events.Click) -> None:
+        for index, tile in enumerate(self.tiles):
+            if tile.row <= event.y < tile.row + TILE_HEIGHT and tile.column <= event.x < tile.column + TILE_WIDTH:
+                self.move_to(index)
+                return

@@ -51,8 +51,9 @@ async def test_five_keystrokes_log_a_finding_and_move_the_ranking(hall_url: str)
         zeng = app.service.resolve_staff("曾伟", None)
         assert ranking.row_ids()[-1] == zeng.id  # moved to the bottom, in place
         assert ranking.row_ids()[0] == first_before or ranking.row_ids()[0] != zeng.id
-        tile = app.board.query_one("#tile-1")
-        assert "今日1项" in str(tile.render())
+        from screens.tiles import HallMap
+
+        assert "今日1项 -1.0" in app.board.query_one(HallMap).tile_text(app.service.window("1").id)
 
 
 async def test_substitute_window_level_and_undo(hall_url: str) -> None:
@@ -221,3 +222,36 @@ async def test_first_start_says_what_to_do(tmp_path, broken: bool) -> None:
 
 def test_board_is_the_first_screen() -> None:
     assert BoardScreen().id == "board"
+
+
+def burst(app: PatrolApp, keys: str) -> None:
+    """Type ``keys`` as one burst, as a fast typist or a barcode-quick inspector does: every key
+    event is queued before the app handles the first (Pilot would wait after each)."""
+    from textual import events
+
+    names = {"\r": ("enter", "\r"), "/": ("slash", "/")}
+    for ch in keys:
+        key, char = names.get(ch, (ch, ch))
+        app.post_message(events.Key(key, char))
+
+
+async def test_a_burst_of_keys_is_handled_in_order(hall_url: str) -> None:
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        seen = await ready(pilot, app)
+        burst(app, "4\r1c")
+        await ready(pilot, app, seen)
+        assert findings_in(hall_url) == [("4", "张梅", "迟到", 0)]
+
+
+async def test_typing_right_after_slash_goes_into_the_search(hall_url: str) -> None:
+    from screens.search import SearchScreen
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        burst(app, "/zm")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one("#search-input").value == "zm"
+        assert app.screen.hits and app.screen.hits[0].title == "张梅"
