@@ -24,6 +24,27 @@ from screens.board import BoardScreen
 from storage.errors import StorageError
 
 T = TypeVar("T")
+ARROW_KEYS = ("left", "right", "up", "down")
+# Plain names: Textual's symbols (⏎, arrows) are ambiguous width in many Chinese terminal fonts.
+KEY_NAMES = {
+    "enter": "Enter",
+    "escape": "Esc",
+    "backspace": "Backspace",
+    "question_mark": "?",
+    "slash": "/",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+}
+
+
+def key_label(key: str) -> str:
+    """How the help names a key: Enter, Esc, Ctrl+Q, F3, a."""
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    *modifiers, last = key.split("+")
+    return "+".join([*(m.capitalize() for m in modifiers), last.upper() if modifiers or len(last) > 1 else last])
+
+
 READY_ENV = "PATROL_EXIT_WHEN_READY"  # the start-up benchmark: quit once the board is drawn
 
 
@@ -32,10 +53,18 @@ class PatrolApp(App[int]):
 
     CSS_PATH = "patrol.tcss"
     TITLE = "巡查"
-    COMMAND_PALETTE_DISPLAY = "命令"
     BINDINGS = [
         Binding("ctrl+q", "quit", "退出", id="quit", tooltip="退出（所有已保存的记录都在磁盘上）"),
         Binding("f1", "help", "帮助", show=False, id="help-f1"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "命令",
+            show=False,
+            priority=True,
+            id="command-palette",
+            tooltip="命令面板：输入名称执行任何操作",
+        ),
     ]
 
     def __init__(
@@ -217,10 +246,15 @@ class PatrolApp(App[int]):
         """Every key of ``screen`` (and on the board the finding hotkeys) as (key, meaning)."""
         seen: set[str] = set()
         for key, (_node, binding, _enabled, tooltip) in screen.active_bindings.items():
-            if binding.description and key not in seen:
+            # Ours are described in Chinese; Textual's own (focus, copy) are not part of this app's help.
+            if binding.description and not binding.description.isascii() and key not in seen:
                 seen.add(key)
+                if key in ARROW_KEYS:
+                    if key == "left":
+                        yield "方向键", "移动光标"
+                    continue
                 text = binding.description + (f"：{tooltip}" if tooltip else "")
-                yield self.get_key_display(binding), text
+                yield key_label(key), text
         if isinstance(screen, BoardScreen) and self.service is not None:
             yield "0-9 A-Z", "大厅上：输入窗口编号，Enter 选定；方向键移动光标"
             yield "1-9 / 0", "选定窗口后：选第几位人员 / 替岗人员"

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
-
-from screens.text import pad
 
 
 class HelpScreen(ModalScreen[None]):
@@ -26,7 +25,12 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static("\n".join(f"{pad(key, 14)}{text}" for key, text in self.rows), id="help-keys")
+            table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
+            table.add_column("key", style="bold", no_wrap=True)
+            table.add_column("what", ratio=1, overflow="fold")
+            for key, text in self.rows:
+                table.add_row(key, text)
+            yield Static(table, id="help-keys")
             yield Label("Esc 关闭", classes="dim")
 
     def action_close(self) -> None:

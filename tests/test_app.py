@@ -188,9 +188,12 @@ async def test_help_lists_every_key_and_the_hotkeys(hall_url: str) -> None:
         await pilot.press("question_mark")
         await pilot.pause(0.1)
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-keys").render())
-        for expected in ("搜索", "排名", "撤销", "备注", "迟到", "玩手机", "窗口摆放不规范"):
+        static = app.screen.query_one("#help-keys")
+        text = " ".join(f"{key} {what}" for key, what in app.screen.rows)
+        assert static.render() is not None
+        for expected in ("搜索", "排名", "撤销", "备注", "命令面板", "迟到", "玩手机", "窗口摆放不规范"):
             assert expected in text
+        assert "Focus Next" not in text
 
 
 async def test_command_palette_reaches_the_actions(hall_url: str) -> None:
