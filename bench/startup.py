@@ -51,8 +51,14 @@ def _run_in_pty(argv: list[str], env: dict[str, str]) -> float:
 
 def main(repeat: int = 9) -> bool:
     cache = tempfile.mkdtemp(prefix="patrol-bench-cache-")  # the first run really builds the demo
-    env = {**os.environ, "PATROL_EXIT_WHEN_READY": "1", "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30",
-           "XDG_CACHE_HOME": cache}
+    env = {
+        **os.environ,
+        "PATROL_EXIT_WHEN_READY": "1",
+        "TERM": "xterm-256color",
+        "COLUMNS": "100",
+        "LINES": "30",
+        "XDG_CACHE_HOME": cache,
+    }
     patrol = [sys.executable, "-m", "patrol", "demo"]
     bare = [sys.executable, "-c", BARE_APP]
     cold = _run_in_pty(patrol, env)  # builds today's demo hall into the cache if needed

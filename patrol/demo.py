@@ -163,6 +163,7 @@ def build_demo(path: Path, today: date, seed: int = 2026) -> None:
     from patrol.hall_service import init_hall, open_hall
     from patrol.pinyin_keys import search_keys, sort_key
     from patrol.roster_import import RosterPlan, apply_plan
+    from patrol.roster_model import new_staff_row
     from storage.ids import new_id
     from storage.writes import ensure_inspector, insert_findings
 
@@ -195,17 +196,7 @@ def build_demo(path: Path, today: date, seed: int = 2026) -> None:
         )
         for slot, role in enumerate(("A岗", "B岗", "首席代表" if position % 4 == 0 else "A岗")):
             person = next(names)
-            plan.staff.append(
-                {
-                    "window_id": window_id,
-                    "name": person,
-                    "role": role,
-                    "active": True,
-                    "position": position * 10 + slot,
-                    "search_keys": search_keys(person, person=True),
-                    "sort_key": sort_key(person, person=True),
-                }
-            )
+            plan.staff.append(new_staff_row(person, window_id, role, position * 10 + slot))
     apply_plan(service, plan)
 
     rng = random.Random(seed)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from patrol.errors import UserError
 from patrol.periods import Period
-from patrol.roster_model import HallInfo, StaffInfo, WindowInfo
+from patrol.roster_model import HallInfo, StaffInfo, WindowInfo, new_staff_row
 from patrol.rules import ATTENDANCE, RuleItem, Rules
 from patrol.scoring import Ranking, Standing, Totals, add_changes, rank_period
 from storage import reads
@@ -487,7 +487,6 @@ class HallService:
 
     def add_staff(self, name: str, window: WindowInfo, role: str = "") -> StaffInfo:
         """Post a new person at ``window``."""
-        from patrol.pinyin_keys import search_keys, sort_key
         from storage.writes import add_staff
 
         name = name.strip()
@@ -496,15 +495,7 @@ class HallService:
         if len(name) > 50:
             raise UserError("姓名过长（最多 50 个字）。")
         position = max((s.position for s in self.staff), default=0) + 1
-        values = {
-            "window_id": window.id,
-            "name": name,
-            "role": role,
-            "active": True,
-            "position": position,
-            "search_keys": search_keys(name, person=True),
-            "sort_key": sort_key(name, person=True),
-        }
+        values = new_staff_row(name, window.id, role, position)
         staff_id = add_staff(self.engine, self.hall.id, values)
         self.reload()
         return self.staff_by_id[staff_id]

@@ -13,6 +13,7 @@ from typing import Any
 
 from patrol.errors import UserError
 from patrol.hall_service import HallService
+from patrol.roster_model import new_staff_row
 from patrol.tabular import read_table
 from storage import reads
 
@@ -148,17 +149,7 @@ def plan_roster(service: HallService, path: Path) -> RosterPlan:
             plan.lines.append(f"调岗：{person} 从 {old} 号窗口调到 {code} 号窗口")
             continue
         staff_position += 1
-        plan.staff.append(
-            {
-                "window_id": window_id,
-                "name": person,
-                "role": role,
-                "active": True,
-                "position": staff_position,
-                "search_keys": search_keys(person, person=True),
-                "sort_key": sort_key(person, person=True),
-            }
-        )
+        plan.staff.append(new_staff_row(person, window_id, role, staff_position))
         plan.lines.append(f"新增人员：{person}（{code} {name}{'，' + role if role else ''}）")
 
     listed = {(window_ids.get(k), p) for k, p in seen_people}

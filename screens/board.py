@@ -5,31 +5,27 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from patrol.errors import UserError
 from patrol.roster_model import StaffInfo, WindowInfo
 from patrol.rules import CATEGORIES, RESERVED_KEYS, RuleItem
 from patrol.scoring import Ranking, Totals
+from screens.base import PatrolScreen
 from screens.ranking_table import COMPACT_STAFF_COLUMNS, RankingTable
 from screens.tiles import HallMap
 from storage.errors import StorageError
 
-if TYPE_CHECKING:
-    from screens.app import PatrolApp
-
 MAX_STAFF_KEYS = 9
 
 
-class BoardScreen(Screen[None]):
+class BoardScreen(PatrolScreen[None]):
     """Every window as a tile; logging by keys; the staff ranking beside it."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]  # the side panel grows on wide terminals
@@ -61,10 +57,6 @@ class BoardScreen(Screen[None]):
         self.substitute = False
         self.last_saved_id: str | None = None
         self.saving = 0  # findings on their way to disk
-
-    @property
-    def patrol(self) -> PatrolApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="board-body"):

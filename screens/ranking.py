@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Label, TabbedContent, TabPane
 
 from patrol.scoring import Ranking, Totals
+from screens.base import PatrolScreen
 from screens.ranking_table import STAFF_COLUMNS, WINDOW_COLUMNS, RankingTable
 
-if TYPE_CHECKING:
-    from screens.app import PatrolApp
 
-
-class RankingScreen(Screen[None]):
+class RankingScreen(PatrolScreen[None]):
     """Two tables: staff and windows. [ ] move through periods, p changes their length."""
 
     BINDINGS = [
@@ -30,10 +25,6 @@ class RankingScreen(Screen[None]):
         Binding("enter", "open_record", "查看记录", id="open-record"),
         Binding("question_mark", "app.help", "帮助", id="help"),
     ]
-
-    @property
-    def patrol(self) -> PatrolApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from patrol.formatting import change_text, points_text
 from patrol.hall_service import Record
 from patrol.periods import Period
+from screens.base import PatrolScreen
 from screens.text import pad
-
-if TYPE_CHECKING:
-    from screens.app import PatrolApp
 
 CHART_WIDTH = 20
 
@@ -37,7 +32,7 @@ def chart(history: list[tuple[str, float]]) -> str:
     return "\n".join(lines)
 
 
-class RecordScreen(Screen[None]):
+class RecordScreen(PatrolScreen[None]):
     """One window's or person's record for the app's period."""
 
     BINDINGS = [
@@ -52,10 +47,6 @@ class RecordScreen(Screen[None]):
         self.kind = kind
         self.item_id = item_id
         self.period = period
-
-    @property
-    def patrol(self) -> PatrolApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical():

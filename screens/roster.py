@@ -4,24 +4,21 @@ again; their findings stay where they were logged."""
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 from textual.widgets.data_table import RowDoesNotExist
 
 from patrol.errors import UserError
+from patrol.roster_model import StaffInfo
+from screens.base import PatrolScreen
 from screens.prompt import PromptScreen
 from storage.errors import StorageError
 
-if TYPE_CHECKING:
-    from screens.app import PatrolApp
 
-
-class RosterScreen(Screen[None]):
+class RosterScreen(PatrolScreen[None]):
     """Every window and its staff, active and inactive."""
 
     BINDINGS = [
@@ -32,10 +29,6 @@ class RosterScreen(Screen[None]):
         Binding("enter", "open_record", "查看记录", id="open-record"),
         Binding("question_mark", "app.help", "帮助", id="help"),
     ]
-
-    @property
-    def patrol(self) -> PatrolApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -114,13 +107,19 @@ class RosterScreen(Screen[None]):
                 ),
             )
 
-    def action_move(self) -> None:
+    def _selected_person(self) -> StaffInfo | None:
+        """The staff member under the cursor; says so when the cursor is on an empty window."""
         selected = self._selected()
         service = self.patrol.service
         if service is None or selected is None or selected[0] != "s":
             self.notify("请先选中一位人员。", severity="warning")
+            return None
+        return service.staff_by_id[selected[1]]
+
+    def action_move(self) -> None:
+        person = self._selected_person()
+        if person is None:
             return
-        person = service.staff_by_id[selected[1]]
         self.app.push_screen(
             PromptScreen(f"把 {person.name} 调到哪个窗口？", "窗口编号", max_length=20),
             lambda code: (
@@ -135,12 +134,9 @@ class RosterScreen(Screen[None]):
         )
 
     def action_toggle_active(self) -> None:
-        selected = self._selected()
-        service = self.patrol.service
-        if service is None or selected is None or selected[0] != "s":
-            self.notify("请先选中一位人员。", severity="warning")
+        person = self._selected_person()
+        if person is None:
             return
-        person = service.staff_by_id[selected[1]]
         verb = "启用" if not person.active else "停用"
         self._run(
             lambda s: s.set_active(person, not person.active), f"已{verb} {person.name}（历史记录保留）", keep=person.id
