@@ -258,3 +258,21 @@ async def test_typing_right_after_slash_goes_into_the_search(hall_url: str) -> N
         assert isinstance(app.screen, SearchScreen)
         assert app.screen.query_one("#search-input").value == "zm"
         assert app.screen.hits and app.screen.hits[0].title == "张梅"
+
+
+async def test_rankings_update_in_place(hall_url: str) -> None:
+    """A saved finding changes cells and moves rows; it never re-adds the table's rows."""
+    from screens.ranking_table import RankingTable
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        seen = await ready(pilot, app)
+        table = app.board.query_one("#board-ranking", RankingTable)
+        added: list[object] = []
+        original = table.add_row
+        table.add_row = lambda *a, **k: added.append(a) or original(*a, **k)  # type: ignore[method-assign]
+        await pilot.press("2", "enter", "1", "m")  # 郑晓燕 上门服务: she moves to the top
+        await ready(pilot, app, seen)
+        assert added == []
+        assert table.row_ids()[0] == app.service.resolve_staff("郑晓燕", None).id
+        assert table.row_count == 7
