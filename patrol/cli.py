@@ -175,24 +175,22 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _roster_import(args: argparse.Namespace) -> int:
-    from patrol.hall_service import HallService, NoHallError, init_hall
+    from patrol.hall_service import HallService, NoHallError, engine_for
     from patrol.roster_import import apply_plan, plan_roster
     from patrol.roster_model import HallInfo
     from storage.reads import EMPTY
 
+    new_hall = None
     try:
         service = _open(args)
     except NoHallError:
-        # A new database: the roster brings its hall with it.
-        name = args.hall or "政务服务大厅"
-        if args.dry_run:
-            print(f"数据库中还没有大厅；正式导入时会新建大厅“{name}”。")
-            service = HallService(EMPTY, HallInfo(id="", name=name), engine_factory=_no_engine)
-        else:
-            init_hall(_url(args), name)
-            print(f"已新建大厅“{name}”。")
-            service = _open(args)
-    plan = plan_roster(service, args.file)
+        # A new database: the roster brings its hall, created with it in one transaction.
+        new_hall = args.hall or "政务服务大厅"
+        url = _url(args)
+        service = HallService(EMPTY, HallInfo(id="", name=new_hall), engine_factory=lambda: engine_for(url))
+    plan = plan_roster(service, args.file)  # every row is checked before anything is written
+    if new_hall:
+        print(f"数据库中还没有大厅，{'导入时将' if args.dry_run else '已'}新建大厅“{new_hall}”。")
     for line in plan.lines:
         print(line)
     if plan.absent:
@@ -203,13 +201,9 @@ def _roster_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"预览：{plan.summary()}未写入（去掉 --dry-run 即可导入）。")
         return 0
-    apply_plan(service, plan)
+    apply_plan(service, plan, new_hall=new_hall)
     print(f"已导入：{plan.summary()}")
     return 0
-
-
-def _no_engine():  # type: ignore[no-untyped-def]
-    raise AssertionError("a dry run never writes")
 
 
 def _findings_import(args: argparse.Namespace) -> int:

@@ -540,10 +540,10 @@ def open_hall(
         if reads.schema_revision(reader) == HEAD_REVISION:
             hall = HallService.pick_hall(reader, hall_name)
             return HallService(
-                reader, hall, engine_factory=lambda: _engine(url), device=device, inspector=inspector, clock=clock
+                reader, hall, engine_factory=lambda: engine_for(url), device=device, inspector=inspector, clock=clock
             )
         reader.close()
-    engine = _engine(url)
+    engine = engine_for(url)
     reader = reads.SqliteReader(path) if path is not None else reads.AlchemyReader(engine)
     hall = HallService.pick_hall(reader, hall_name)
     service = HallService(reader, hall, engine_factory=lambda: engine, device=device, inspector=inspector, clock=clock)
@@ -560,7 +560,8 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _engine(url: str) -> Engine:
+def engine_for(url: str) -> Engine:
+    """An engine on ``url`` with the schema brought up to date."""
     from storage.engine import open_engine
 
     return open_engine(url)
@@ -574,7 +575,7 @@ def init_hall(url: str, name: str) -> HallInfo:
     name = name.strip()
     if not name:
         raise UserError("大厅名称不能为空：patrol init --hall 大厅名称")
-    engine = _engine(url)
+    engine = engine_for(url)
     try:
         hall_id = create_hall(engine, name, [item.as_row() for item in DEFAULT_RULES])
     except StorageError as exc:

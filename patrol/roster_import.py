@@ -176,11 +176,22 @@ def _unit_ids(service: HallService) -> dict[str, str]:
     return {name: unit_id for unit_id, name in service.reader.rows(reads.UNITS, {"hall": service.hall.id})}
 
 
-def apply_plan(service: HallService, plan: RosterPlan) -> None:
-    """Write the plan in one transaction and reload the roster."""
+def apply_plan(service: HallService, plan: RosterPlan, new_hall: str | None = None) -> str:
+    """Write the plan in one transaction (creating the hall ``new_hall`` in it, for a database
+    that has none yet); reload the roster and return the hall's id."""
+    from patrol.rules import DEFAULT_RULES
     from storage.writes import apply_roster
 
-    apply_roster(
-        service.engine, service.hall.id, plan.units, plan.windows, plan.window_updates, plan.staff, plan.staff_updates
+    hall_id = apply_roster(
+        service.engine,
+        None if new_hall else service.hall.id,
+        plan.units,
+        plan.windows,
+        plan.window_updates,
+        plan.staff,
+        plan.staff_updates,
+        new_hall=(new_hall, [item.as_row() for item in DEFAULT_RULES]) if new_hall else None,
     )
-    service.reload()
+    if not new_hall:
+        service.reload()
+    return hall_id

@@ -81,15 +81,15 @@ def _cells(row: Standing, order: int, kind: str, columns: Sequence[str]) -> dict
 class RankingTable(DataTable[object]):
     """Staff or window standings, keyed by id, updated cell by cell."""
 
-    def __init__(self, kind: str, columns: dict[str, tuple[str, int]], cell_padding: int = 1, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, cell_padding=cell_padding, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, kind: str, columns: dict[str, tuple[str, int]], **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self.kind = kind
         self._columns = columns
         self._shown: dict[str, dict[str, object]] = {}
         self._order: list[str] = []
 
-    def on_mount(self) -> None:
-        for key, (title, width) in self._columns.items():
+        # Columns from the start: rankings can arrive before this table's on_mount has run.
+        for key, (title, width) in columns.items():
             self.add_column(title, key=key, width=width)
 
     def show(self, rows: Sequence[Standing]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
@@ -19,17 +19,20 @@ def _write_failed(exc: Exception) -> StorageError:
     return StorageError(f"写入数据库失败：{detail}。已保存的记录不受影响，请检查磁盘后重试。")
 
 
+def _insert_hall(conn: Connection, name: str, finding_types: Iterable[Mapping[str, Any]]) -> str:
+    hall_id = new_id()
+    conn.execute(insert(Hall), [{"id": hall_id, "name": name}])
+    rows = [{"id": new_id(), "hall_id": hall_id, "position": i, **item} for i, item in enumerate(finding_types)]
+    if rows:
+        conn.execute(insert(FindingType), rows)
+    return hall_id
+
+
 def create_hall(engine: Engine, name: str, finding_types: Iterable[Mapping[str, Any]]) -> str:
     """Create a hall with its rules and return its id."""
-    hall = Hall(name=name)
     try:
-        with Session(engine) as session:
-            session.add(hall)
-            session.flush()
-            for position, item in enumerate(finding_types):
-                session.add(FindingType(hall_id=hall.id, position=position, **item))
-            session.commit()
-            return hall.id
+        with engine.begin() as conn:
+            return _insert_hall(conn, name, finding_types)
     except IntegrityError as exc:
         raise StorageError(f"大厅“{name}”已存在。") from exc
     except OperationalError as exc:
@@ -116,16 +119,22 @@ def void_finding(
 
 def apply_roster(
     engine: Engine,
-    hall_id: str,
+    hall_id: str | None,
     units: Iterable[Mapping[str, Any]],
     windows: Iterable[Mapping[str, Any]],
     window_updates: Iterable[Mapping[str, Any]],
     staff: Iterable[Mapping[str, Any]],
     staff_updates: Iterable[Mapping[str, Any]],
-) -> None:
-    """Apply a roster plan in one transaction: new rows inserted, changed rows updated by id."""
+    new_hall: tuple[str, Iterable[Mapping[str, Any]]] | None = None,
+) -> str:
+    """Apply a roster plan in one transaction: new rows inserted, changed rows updated by id.
+    With ``new_hall`` (name, rules) the hall is created in the same transaction. Returns the
+    hall's id."""
     try:
         with engine.begin() as conn:
+            if new_hall is not None:
+                hall_id = _insert_hall(conn, *new_hall)
+            assert hall_id is not None
             for table, rows in ((Unit, units), (Window, windows), (Staff, staff)):
                 batch = [{"hall_id": hall_id, **r} for r in rows]
                 if batch:
@@ -138,6 +147,7 @@ def apply_roster(
         raise StorageError(f"名册与已有数据冲突：{exc.orig}") from exc
     except OperationalError as exc:
         raise _write_failed(exc) from exc
+    return hall_id
 
 
 def update_staff(engine: Engine, staff_id: str, **values: Any) -> None:

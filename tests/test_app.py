@@ -25,6 +25,18 @@ async def ready(pilot, app: PatrolApp, after: int = 0) -> int:
     raise AssertionError("the app did not finish updating")
 
 
+async def until(pilot, condition, seconds: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    """Wait until ``condition()`` holds (the app works in its own time), failing after ``seconds``."""
+    for _ in range(int(seconds / 0.02)):
+        try:
+            if condition():
+                return
+        except Exception:  # the screen may still be composing
+            pass
+        await pilot.pause(0.02)
+    assert condition()
+
+
 def findings_in(url: str) -> list[tuple]:
     with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
         return conn.execute(
@@ -76,8 +88,7 @@ async def test_a_staff_item_without_a_person_is_not_saved(hall_url: str) -> None
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot, app)
         await pilot.press("2", "enter", "w")
-        await pilot.pause(0.1)
-        assert "先按 1-2 选人员" in status(app)
+        await until(pilot, lambda: "先按 1-2 选人员" in status(app))
         await pilot.press("9")
         assert "没有第 9 位人员" in status(app)
         await pilot.press("escape", "9", "9")
@@ -92,12 +103,9 @@ async def test_note_after_saving(hall_url: str) -> None:
         await pilot.press("4", "enter", "1", "w")
         seen = await ready(pilot, app, seen)
         await pilot.press("n")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: app.screen.query_one("Input").has_focus)
         await pilot.press(*"ok", "enter")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if "备注已保存" in status(app):
-                break
+        await until(pilot, lambda: "备注已保存" in status(app))
         with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
             notes = conn.execute(
                 "SELECT note FROM finding f WHERE NOT EXISTS (SELECT 1 FROM correction c WHERE c.finding_id = f.id)"
@@ -118,10 +126,9 @@ async def test_search_by_initials_opens_the_record(hall_url: str) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot, app)
         await pilot.press("slash", "z", "m")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: bool(app.screen.hits))
         await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, RecordScreen)
+        await until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.query_one("#record-findings"))
         head = str(app.screen.query_one("#record-head").render())
         assert "张梅" in head and "得分 99.0" in head
         table = app.screen.query_one("#record-findings")
@@ -136,8 +143,7 @@ async def test_ranking_screen_switches_period(hall_url: str) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         seen = await ready(pilot, app)
         await pilot.press("r")
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, RankingScreen)
+        await until(pilot, lambda: isinstance(app.screen, RankingScreen))
         await pilot.press("p")
         seen = await ready(pilot, app, seen)
         assert app.period.code == "2026Q4"
@@ -152,30 +158,24 @@ async def test_roster_add_move_and_deactivate(hall_url: str) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, app)
         await pilot.press("f3")
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, RosterScreen)
-        await pilot.press("a", *"新人", "enter")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen.query_one("#roster-table"))
+        await pilot.press("a")
+        await until(pilot, lambda: app.screen.query_one("Input").has_focus)
+        await pilot.press(*"新人", "enter")
+        await until(pilot, lambda: app.screen.query_one("Input").value == "1")  # the cursor's window, prefilled
         await pilot.press("backspace", *"5", "enter")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if any(s.name == "新人" for s in app.service.staff):
-                break
+        await until(pilot, lambda: any(s.name == "新人" for s in app.service.staff))
         newcomer = next(s for s in app.service.staff if s.name == "新人")
         assert app.service.window_by_id[newcomer.window_id].code == "5"
         table = app.screen.query_one("#roster-table")
         table.move_cursor(row=table.get_row_index(f"s:{newcomer.id}"))
         await pilot.press("d")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if not app.service.staff_by_id[newcomer.id].active:
-                break
-        assert not app.service.staff_by_id[newcomer.id].active
-        await pilot.press("m", *"1", "enter")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if app.service.window_by_id[app.service.staff_by_id[newcomer.id].window_id].code == "1":
-                break
+        await until(pilot, lambda: not app.service.staff_by_id[newcomer.id].active)
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen.query_one("#roster-table"))
+        await pilot.press("m")
+        await until(pilot, lambda: app.screen.query_one("Input").has_focus)
+        await pilot.press("1", "enter")
+        await until(pilot, lambda: app.service.window_by_id[app.service.staff_by_id[newcomer.id].window_id].code == "1")
         assert app.service.window_by_id[app.service.staff_by_id[newcomer.id].window_id].code == "1"
 
 
@@ -186,8 +186,7 @@ async def test_help_lists_every_key_and_the_hotkeys(hall_url: str) -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(pilot, app)
         await pilot.press("question_mark")
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, HelpScreen)
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen.query_one("#help-keys"))
         static = app.screen.query_one("#help-keys")
         text = " ".join(f"{key} {what}" for key, what in app.screen.rows)
         assert static.render() is not None
@@ -214,11 +213,7 @@ async def test_first_start_says_what_to_do(tmp_path, broken: bool) -> None:
         (tmp_path / "empty.db").write_bytes(b"this is not a database at all" * 100)
     app = make_app(url)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, WelcomeScreen):
-                break
-        assert isinstance(app.screen, WelcomeScreen)
+        await until(pilot, lambda: isinstance(app.screen, WelcomeScreen) and app.screen.query_one("Static"))
         text = str(app.screen.query_one("Static").render())
         assert ("无法打开数据库" in text) if broken else ("patrol roster import" in text and "patrol demo" in text)
 
@@ -254,7 +249,7 @@ async def test_typing_right_after_slash_goes_into_the_search(hall_url: str) -> N
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot, app)
         burst(app, "/zm")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.screen.query_one("#search-input").value == "zm")
         assert isinstance(app.screen, SearchScreen)
         assert app.screen.query_one("#search-input").value == "zm"
         assert app.screen.hits and app.screen.hits[0].title == "张梅"

@@ -102,10 +102,11 @@ def test_roster_from_xlsx_with_aliases(db_url, tmp_path, capsys) -> None:
 def test_bad_roster_files_are_refused_with_one_line(db_url, tmp_path, capsys, content, name, expected) -> None:
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
-    code, _, err = run(capsys, "--db", db_url, "roster", "import", str(path))
+    code, out, err = run(capsys, "--db", db_url, "roster", "import", str(path))
     assert code == 1
     assert expected in err
     assert err.count("\n") == 1 and "Traceback" not in err
+    assert count(db_url, "hall") == 0 and "新建大厅" not in out  # no hall left behind either
 
 
 def test_gbk_csv_is_read(db_url, tmp_path, capsys) -> None:
