@@ -38,7 +38,11 @@ def create_db_engine(url: str) -> Engine:
         _check_writable(path)
     try:
         engine = create_engine(url, pool_pre_ping=path is None)
-    except (ArgumentError, ImportError) as exc:
+    except ImportError as exc:
+        raise StorageError(
+            f"连接 {url} 需要的驱动未安装（{exc.name}）。PostgreSQL 请安装：pip install 'patrol[postgres]'。"
+        ) from exc
+    except ArgumentError as exc:
         raise StorageError(f"无法连接数据库 {url}：{exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)

@@ -1,0 +1,125 @@
+"""Every query also runs on PostgreSQL (DESIGN): the command line against a real server that
+this module starts in a temporary folder and stops again."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from patrol.cli import main
+
+
+def _server_binaries() -> Path | None:
+    for folder in [os.path.dirname(shutil.which("initdb") or ""), *sorted(glob.glob("/usr/lib/postgresql/*/bin"))]:
+        if folder and Path(folder, "initdb").exists() and Path(folder, "pg_ctl").exists():
+            return Path(folder)
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    pytest.importorskip("psycopg")
+    binaries = _server_binaries()
+    if binaries is None:
+        pytest.skip("no PostgreSQL server binaries (.ci/run installs them)")
+    folder = Path(tempfile.mkdtemp(prefix="patrol-pg-"))
+    data = folder / "data"
+    port = _free_port()
+    # PostgreSQL refuses to run as root: run it as the postgres user when we are root.
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if prefix:
+        shutil.chown(folder, "postgres")
+    run = lambda *args: subprocess.run([*prefix, *args], check=True, capture_output=True)  # noqa: E731
+    run(str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "patrol")
+    run(
+        str(binaries / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(data / "log"),
+        "-w",
+        "-o",
+        f"-p {port} -k {data} -c listen_addresses=127.0.0.1",
+        "start",
+    )
+    try:
+        url = f"postgresql+psycopg://patrol@127.0.0.1:{port}/postgres"
+        yield url
+    finally:
+        run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_command_line_on_postgresql(pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text(
+        "窗口编号,窗口名称,单位,姓名\n1,综合窗口,中心,张梅\n1,综合窗口,中心,曾伟\n2,住建窗口,住建局,张伟\n",
+        encoding="utf-8",
+    )
+    assert main(["--db", pg_url, "--hall", "甲大厅", "roster", "import", str(roster)]) == 0
+    assert (
+        main(["--db", pg_url, "log", "--window", "1", "--staff", "曾伟", "--type", "迟到", "--at", "2026-11-02 09:00"])
+        == 0
+    )
+    assert (
+        main(["--db", pg_url, "log", "--window", "2", "--substitute", "--type", "迟到", "--at", "2026-11-03 09:00"])
+        == 0
+    )
+    assert (
+        main(
+            [
+                "--db",
+                pg_url,
+                "log",
+                "--window",
+                "1",
+                "--staff",
+                "张梅",
+                "--type",
+                "上门服务",
+                "--at",
+                "2026-11-04 09:00",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["--db", pg_url, "rank", "--period", "2026-11", "--format", "json"]) == 0
+    staff = json.loads(capsys.readouterr().out)
+    assert [(r["name"], r["score"]) for r in staff] == [("张梅", 100.5), ("张伟", 100.0), ("曾伟", 99.0)]
+    assert main(["--db", pg_url, "rank", "--period", "2026-11", "--by", "window", "--format", "json"]) == 0
+    windows = {r["window"]: r for r in json.loads(capsys.readouterr().out)}
+    assert windows["2"]["score"] == 99.0 and windows["2"]["findings"] == 1
+    assert windows["1"]["score"] == 99.75
+
+
+def test_the_service_on_postgresql(pg_url: str) -> None:
+    from patrol.hall_service import open_hall
+    from patrol.periods import Period
+
+    service = open_hall(pg_url, "甲大厅", device="pg-test", inspector="督查")
+    try:
+        found = service.log(service.window("2"), service.resolve_staff("张伟", None), service.rule("玩手机"))
+        assert service.last_finding().id == found.id
+        service.add_note(found.id, "已提醒")
+        assert service.undo_last() is not None
+        record = service.record("window", service.window("1").id, Period.parse("2026-11"))
+        assert len(record.findings) == 2
+        assert service.search_index.search("zm")[0].title == "张梅"
+    finally:
+        service.close()
