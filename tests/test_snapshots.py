@@ -47,3 +47,27 @@ def test_ranking_80x24(hall_url, snap_compare) -> None:
         await pilot.pause(0.2)
 
     assert snap_compare(seeded(hall_url), terminal_size=(80, 24), run_before=open_ranking)
+
+
+def test_first_start_80x24(snap_compare) -> None:
+    import shutil
+    from pathlib import Path
+
+    # The screen shows the database's path, so it must be the same on every run.
+    folder = Path("/tmp/patrol-snapshot-first-start")
+    shutil.rmtree(folder, ignore_errors=True)
+    app = PatrolApp(
+        url=f"sqlite:///{folder / 'patrol.db'}", hall_name=None, inspector="测试督查", device="snap", clock=fixed_clock
+    )
+
+    async def wait_for_welcome(pilot) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if type(pilot.app.screen).__name__ == "WelcomeScreen":
+                await pilot.pause(0.1)
+                return
+
+    try:
+        assert snap_compare(app, terminal_size=(80, 24), run_before=wait_for_welcome)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
