@@ -25,6 +25,8 @@ EPILOG = """示例：
   patrol roster import 名册.xlsx --dry-run       预览名册导入
   patrol log --window 12 --staff 张梅 --type 迟到
   patrol rank --period 2026-11 --by window --format json
+  patrol export --period 2026-11 --out 附表.xlsx   导出巡查考核附表
+  patrol report --period 2026Q4                   打印通报草稿
 周期写法：2026-11（月）、2026Q4（季度）、2026H1（半年）、2026（年）、2026-11-01..2026-11-15。"""
 
 
@@ -93,6 +95,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", metavar="时间", help='发现时间 "YYYY-MM-DD HH:MM"（大厅当地时间；默认现在）')
     p.add_argument("--note", default="", metavar="备注", help="备注")
 
+    p = sub.add_parser(
+        "export",
+        help="导出巡查考核附表（.xlsx）",
+        description="导出统计周期的巡查考核附表：附表1 巡查明细、附表2 窗口量化考评、附表3 人员考核排名、"
+        "附表4 考勤汇总和通报草稿。先写入临时文件再改名，目标处不会留下写了一半的文件。",
+    )
+    p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE.xlsx",
+        help="输出文件或文件夹（默认当前文件夹下的“{大厅名称}{周期}巡查考核附表.xlsx”）",
+    )
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+
+    p = sub.add_parser("report", help="打印通报草稿", description="按统计周期打印通报草稿，可直接复制到正式文件。")
+    p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
+
     p = sub.add_parser("rank", help="排名：人员或窗口", description="按统计周期计算人员或窗口排名。")
     p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
     p.add_argument("--by", choices=("staff", "window"), default="staff", help="按人员（默认）或窗口排名")
@@ -144,6 +164,10 @@ def _run(args: argparse.Namespace) -> int:
         return _log(args)
     if command == "rank":
         return _rank(args)
+    if command == "export":
+        return _export(args)
+    if command == "report":
+        return _report(args)
     raise AssertionError(command)
 
 
@@ -239,6 +263,42 @@ def _log(args: argparse.Namespace) -> int:
         f"已保存：{found.at:%Y-%m-%d %H:%M} {found.window_code} {found.window_name} {who} {found.type_name} "
         f"{found.points:+.1f}（记录号 {found.id}）"
     )
+    return 0
+
+
+def _period(args: argparse.Namespace, service):  # type: ignore[no-untyped-def]
+    from patrol.periods import Period
+
+    return Period.parse(args.period) if args.period else service.current_period()
+
+
+def _export(args: argparse.Namespace) -> int:
+    from patrol.export import export
+
+    service = _open(args)
+    period = _period(args, service)
+    total = service.finding_count(period)
+    progress = None
+    if total > 50_000 and sys.stderr.isatty():
+
+        def progress(done: int, all_: int) -> None:
+            print(f"\r正在写入巡查明细：{done}/{all_}", end="", file=sys.stderr, flush=True)
+
+    path, _notice = export(service, period, args.out, force=args.force, progress=progress)
+    if progress is not None:
+        print(file=sys.stderr)
+    print(f"已导出 {period.label} 巡查考核附表（巡查记录 {total} 条）：{path}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from patrol.notice import draft_notice
+    from patrol.period_report import gather
+
+    service = _open(args)
+    for paragraph in draft_notice(gather(service, _period(args, service))):
+        print(paragraph)
+        print()
     return 0
 
 

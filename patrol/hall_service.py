@@ -8,7 +8,7 @@ that is created on first use, so opening a hall to draw the board does not impor
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -384,7 +384,7 @@ class HallService:
             key = (staff_id, window_id)
             voided = _totals(sums)
             left = totals[key]
-            left.add(Totals(-voided.deductions, -voided.bonuses, -voided.findings, -voided.attendance))
+            left.add(voided, sign=-1)
             if left.findings == 0:
                 del totals[key]
         return totals
@@ -430,8 +430,30 @@ class HallService:
 
     def findings(self, period: Period) -> list[FindingView]:
         """Every effective finding of the hall in ``period``, in time order."""
+        return list(self.iter_findings(period))
+
+    def iter_findings(self, period: Period) -> Iterator[FindingView]:
+        """The same, streamed a batch at a time (a year of a city does not fit in memory)."""
         start, end = period.bounds(self.hall.tz)
-        return self._views(self.reader.rows(reads.FINDINGS_OF_HALL, {"hall": self.hall.id, "start": start, "end": end}))
+        rows = self.reader.iter_rows(reads.FINDINGS_OF_HALL, {"hall": self.hall.id, "start": start, "end": end})
+        for batch in _batches(rows, reads.BATCH):
+            yield from self._views(batch)
+
+    def finding_count(self, period: Period) -> int:
+        """How many effective findings ``period`` holds."""
+        start, end = period.bounds(self.hall.tz)
+        return int(
+            self.reader.rows(reads.PERIOD_FINDING_COUNT, {"hall": self.hall.id, "start": start, "end": end})[0][0]
+        )
+
+    def type_counts(self, period: Period) -> dict[tuple[str | None, str], dict[str, int]]:
+        """Effective findings of ``period`` counted per (staff or None, window) and finding type id."""
+        start, end = period.bounds(self.hall.tz)
+        out: dict[tuple[str | None, str], dict[str, int]] = {}
+        params = {"hall": self.hall.id, "start": start, "end": end}
+        for staff_id, window_id, type_id, n in self.reader.rows(reads.PERIOD_TYPE_COUNTS, params):
+            out.setdefault((staff_id, window_id), {})[type_id] = int(n)
+        return out
 
     def record(self, kind: str, item_id: str, period: Period, months: int = 6) -> Record:
         """A window's or a staff member's record for ``period``, with the scores of recent months."""
@@ -551,9 +573,27 @@ def open_hall(
     return service
 
 
+def _batches(rows: Iterator[reads.Row], size: int) -> Iterator[list[reads.Row]]:
+    batch: list[reads.Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _totals(sums: list[Any]) -> Totals:
-    deductions, bonuses, count, attendance = sums
-    return Totals(float(deductions or 0), float(bonuses or 0), int(count), int(attendance or 0))
+    deductions, bonuses, count, attendance, deduction_count, bonus_count = sums
+    return Totals(
+        float(deductions or 0),
+        float(bonuses or 0),
+        int(count),
+        int(attendance or 0),
+        int(deduction_count or 0),
+        int(bonus_count or 0),
+    )
 
 
 def _utcnow() -> datetime:

@@ -29,12 +29,17 @@ class Totals:
     bonuses: float = 0.0  # >= 0
     findings: int = 0
     attendance: int = 0  # attendance findings, which break 满勤
+    deduction_findings: int = 0  # findings whose (copied) points are below zero
+    bonus_findings: int = 0
 
-    def add(self, other: Totals) -> None:
-        self.deductions += other.deductions
-        self.bonuses += other.bonuses
-        self.findings += other.findings
-        self.attendance += other.attendance
+    def add(self, other: Totals, sign: int = 1) -> None:
+        """Add ``other`` (or take it away, with ``sign=-1``)."""
+        self.deductions += sign * other.deductions
+        self.bonuses += sign * other.bonuses
+        self.findings += sign * other.findings
+        self.attendance += sign * other.attendance
+        self.deduction_findings += sign * other.deduction_findings
+        self.bonus_findings += sign * other.bonus_findings
 
 
 # (staff_id or None for the window alone, window_id) -> totals
@@ -55,6 +60,8 @@ class Standing:
     bonuses: float
     findings: int
     sort_key: str = ""
+    deduction_findings: int = 0
+    bonus_findings: int = 0
     rank: int = 0
     mark: str = ""
     full_attendance: bool = False
@@ -141,6 +148,8 @@ def rank_period(
             bonuses=_clean(total.bonuses),
             findings=total.findings,
             sort_key=person.sort_key,
+            deduction_findings=total.deduction_findings,
+            bonus_findings=total.bonus_findings,
             full_attendance=total.attendance == 0,
         )
         staff_rows.append(row)
@@ -168,6 +177,8 @@ def rank_period(
                 bonuses=_clean(everything.bonuses),
                 findings=everything.findings,
                 sort_key=window.sort_key,
+                deduction_findings=everything.deduction_findings,
+                bonus_findings=everything.bonus_findings,
             )
         )
 

@@ -8,7 +8,7 @@ the hall board can be drawn before SQLAlchemy and SQLModel are imported (they co
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -20,12 +20,17 @@ if TYPE_CHECKING:
 
 Row = Sequence[Any]
 SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # what SQLAlchemy's SQLite DateTime stores
+BATCH = 5000  # rows fetched at a time by iter_rows
 
 
 class Reader(Protocol):
     """Runs a read query and returns its rows."""
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]: ...
+
+    def iter_rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]:
+        """The rows a batch at a time, for results too large to hold (a year's findings)."""
+        ...
 
 
 def to_utc(value: Any) -> datetime:
@@ -64,6 +69,16 @@ class SqliteReader:
                 f"{self.path} 不是可用的 patrol 数据库（{exc}）。请检查 --db / PATROL_DB 指向的文件。"
             ) from exc
 
+    def iter_rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]:
+        # A connection of its own: a long read must not hold the shared one.
+        conn = sqlite3.connect(self.path, check_same_thread=False)
+        try:
+            cursor = conn.execute(sql, _sqlite_params(params))
+            while batch := cursor.fetchmany(BATCH):
+                yield from batch
+        finally:
+            conn.close()
+
     def close(self) -> None:
         self._conn.close()
 
@@ -83,12 +98,22 @@ class AlchemyReader:
         with self.engine.connect() as conn:
             return [tuple(r) for r in conn.execute(self._text(sql), bound)]
 
+    def iter_rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]:
+        bound = _sqlite_params(params) if self._sqlite else dict(params or {})
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(self._text(sql), bound)
+            for row in result:
+                yield tuple(row)
+
 
 class _EmptyReader:
     """The reader of a database that has nothing yet (a dry run before the first import)."""
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         return []
+
+    def iter_rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]:
+        return iter(())
 
 
 EMPTY: Reader = _EmptyReader()
@@ -147,7 +172,9 @@ _SUMS = """
        SUM(CASE WHEN f.points < 0 THEN f.points ELSE 0 END),
        SUM(CASE WHEN f.points > 0 THEN f.points ELSE 0 END),
        COUNT(*),
-       SUM(CASE WHEN f.category = :attendance THEN 1 ELSE 0 END)
+       SUM(CASE WHEN f.category = :attendance THEN 1 ELSE 0 END),
+       SUM(CASE WHEN f.points < 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN f.points > 0 THEN 1 ELSE 0 END)
 """
 _TOTALS_COLUMNS = "SELECT f.staff_id, f.window_id," + _SUMS
 
@@ -204,6 +231,17 @@ FINDINGS_OF_STAFF = (
 FINDINGS_OF_WINDOW = (
     _FINDING_COLUMNS
     + f"WHERE f.window_id = :window AND f.at >= :start AND f.at < :end AND {_EFFECTIVE} ORDER BY f.at DESC, f.id DESC"
+)
+
+PERIOD_TYPE_COUNTS = f"""
+SELECT f.staff_id, f.window_id, f.type_id, COUNT(*)
+FROM finding f
+WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}
+GROUP BY f.staff_id, f.window_id, f.type_id
+"""
+
+PERIOD_FINDING_COUNT = (
+    f"SELECT COUNT(*) FROM finding f WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}"
 )
 
 FINDINGS_OF_HALL = (

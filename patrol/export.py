@@ -1,0 +1,79 @@
+"""``patrol export``: the appendix workbook of a period, written safely.
+
+The file is written under a temporary name in the target folder and renamed into place, so the
+target is never left half-written; an existing file is replaced only when asked.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from patrol.errors import UserError
+from patrol.hall_service import HallService
+from patrol.notice import draft_notice
+from patrol.period_report import PeriodReport, gather
+from patrol.periods import Period
+from patrol.workbook import Progress, write_workbook
+
+
+def default_file_name(hall: str, period: Period) -> str:
+    """{大厅名称}{周期}巡查考核附表.xlsx"""
+    return f"{hall}{period.label}巡查考核附表.xlsx"
+
+
+def target_path(out: Path | None, hall: str, period: Period) -> Path:
+    """The file to write: ``out`` itself, or the default name inside ``out`` (a folder) or here."""
+    if out is None:
+        return Path.cwd() / default_file_name(hall, period)
+    if out.is_dir():
+        return out / default_file_name(hall, period)
+    return out
+
+
+def check_target(path: Path, force: bool) -> None:
+    """Refuse a target we must not or cannot write, before any work is done."""
+    if path.suffix.lower() != ".xlsx":
+        raise UserError(f"输出文件应以 .xlsx 结尾：{path}")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UserError(f"输出文件夹不存在：{folder}。请先创建，或换一个位置（--out）。")
+    if not os.access(folder, os.W_OK):
+        raise UserError(f"输出文件夹不可写：{folder}。请换一个位置（--out）。")
+    for lock in (folder / f".~lock.{path.name}#", folder / f"~${path.name}"):
+        if lock.exists():
+            raise UserError(f"{path.name} 正被其他程序（如 WPS、Excel、LibreOffice）打开，请先关闭它再导出。")
+    if path.exists() and not force:
+        raise UserError(f"文件已存在：{path}。要覆盖请加 --force，或用 --out 换一个文件名。")
+
+
+def export(
+    service: HallService,
+    period: Period,
+    out: Path | None = None,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> tuple[Path, list[str]]:
+    """Write the appendix of ``period``; returns the file's full path and the notice."""
+    path = target_path(out, service.hall.name, period).resolve()
+    check_target(path, force)
+    report = gather(service, period)
+    notice = draft_notice(report)
+    write_atomically(report, notice, path, progress)
+    return path, notice
+
+
+def write_atomically(report: PeriodReport, notice: list[str], path: Path, progress: Progress | None) -> None:
+    """Write to a temporary file beside ``path``, then rename it into place."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".partial.xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        write_workbook(report, notice, Path(temporary), progress)
+        os.chmod(temporary, 0o600)  # names and findings of people: readable by the owner only
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise UserError(f"无法写入 {path}：{exc.strerror or exc}。已保存的数据不受影响。") from exc
+    finally:
+        Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,49 @@
+"""Everything the month-end appendix and notice say about a period, gathered once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from patrol.hall_service import FindingView, HallService
+from patrol.periods import Period
+from patrol.roster_model import HallInfo, StaffInfo, WindowInfo
+from patrol.rules import Rules
+from patrol.scoring import Ranking
+
+
+@dataclass
+class PeriodReport:
+    """A period of one hall: its ranking, counts per finding type and a way to stream findings."""
+
+    hall: HallInfo
+    period: Period
+    made_on: date
+    ranking: Ranking
+    windows: list[WindowInfo]
+    staff: list[StaffInfo]  # active staff, in roster order
+    rules: Rules
+    type_counts: dict[tuple[str | None, str], dict[str, int]]
+    finding_count: int
+    findings: Callable[[], Iterator[FindingView]] = field(repr=False)
+
+    @property
+    def window_by_id(self) -> dict[str, WindowInfo]:
+        return {w.id: w for w in self.windows}
+
+
+def gather(service: HallService, period: Period) -> PeriodReport:
+    """Read what a period's appendix and notice need (findings themselves are streamed later)."""
+    return PeriodReport(
+        hall=service.hall,
+        period=period,
+        made_on=service.today(),
+        ranking=service.ranking(period),
+        windows=list(service.windows),
+        staff=[s for s in service.staff if s.active],
+        rules=service.rules,
+        type_counts=service.type_counts(period),
+        finding_count=service.finding_count(period),
+        findings=lambda: service.iter_findings(period),
+    )
