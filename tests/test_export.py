@@ -1,0 +1,240 @@
+"""The month-end appendix and notice, read back the way the leadership receives them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from patrol import workbook
+from patrol.cli import main
+from patrol.errors import UserError
+from patrol.export import default_file_name, export
+from patrol.hall_service import HallService
+from patrol.notice import chinese_dates, draft_notice
+from patrol.period_report import gather
+from patrol.periods import Period
+from tests.conftest import log_at
+
+NOVEMBER = Period.parse("2026-11")
+SHEETS = ["附表1 巡查明细", "附表2 窗口量化考评", "附表3 人员考核排名", "附表4 考勤汇总", "通报草稿"]
+
+
+@pytest.fixture
+def month(service: HallService) -> HallService:
+    """A November the notice can be checked against, word for word."""
+    log_at(service, "3", "替岗人员", "迟到", "2026-11-04 09:05")
+    log_at(service, "3", "替岗人员", "迟到", "2026-11-12 09:10")
+    log_at(service, "3", "替岗人员", "迟到", "2026-11-16 09:02")
+    log_at(service, "1", "曾伟", "迟到", "2026-11-05 09:20")
+    log_at(service, "2", "张伟", "玩手机", "2026-11-13 10:30")
+    log_at(service, "4", "张梅", "玩手机", "2026-11-13 10:40", note='=HYPERLINK("http://x")')
+    log_at(service, "1", "魏敏", "上门服务", "2026-11-06 14:00")
+    log_at(service, "1", "魏敏", "上门服务", "2026-11-10 15:00", note="+1 上门")
+    log_at(service, "1", "魏敏", "预约服务", "2026-11-11 15:00", note="@note")
+    log_at(service, "5", None, "窗口摆放不规范", "2026-11-09 11:00", note="-桌面杂乱")
+    log_at(service, "2", "郑晓燕", "迟到", "2026-10-30 09:00")  # October: not in this notice
+    return service
+
+
+def test_chinese_dates() -> None:
+    from datetime import date
+
+    assert chinese_dates([date(2026, 11, 25), date(2026, 11, 4), date(2026, 11, 12)]) == "11月4日、12日、25日"
+    assert chinese_dates([date(2026, 10, 30), date(2026, 11, 2)]) == "10月30日、11月2日"
+
+
+def test_the_notice_says_what_the_findings_say(month: HallService) -> None:
+    notice = draft_notice(gather(month, NOVEMBER))
+    assert notice[0] == "关于测试大厅2026年11月窗口工作人员巡查考核情况的通报"
+    assert "共记录巡查发现10项次，其中扣分7项次、加分3项次" in notice[1]
+    assert notice[2] == (
+        "【考勤情况】本月满勤的工作人员有：综合窗口魏敏、市场监管窗口郑晓燕、市场监管窗口张伟、住建窗口张伟、住建窗口单雄、"
+        "不动产登记窗口张梅。"
+    )
+    assert notice[3] == (
+        "【巡查情况】综合窗口曾伟11月5日上班迟到，住建窗口替岗人员11月4日、12日、16日上班迟到。"
+        "11月13日的巡查中发现市场监管窗口张伟、不动产登记窗口张梅工作期间使用手机处理与工作无关的事情。"
+        "供电公司窗口11月9日窗口物品摆放不规范。"
+    )
+    assert notice[4].startswith("【考核情况】根据日常巡查和考勤记录，本月窗口工作人员考核排名前三位的是综合窗口魏敏、")
+    # Tied at 99 with one deduction each, so listed in pinyin order: 曾 zeng, 张梅, 张伟.
+    assert "排名末三位的是综合窗口曾伟、不动产登记窗口张梅、市场监管窗口张伟（详见附表3）。" in notice[4]
+    assert notice[5] == "【加分情况】综合窗口主动为企业提供上门服务2次、预约服务1次。"
+    assert notice[6].startswith("【评先结果】经综合考评，本月优秀服务窗口为：")
+
+
+def test_the_notice_follows_the_period_and_says_when_nothing_was_found(month: HallService) -> None:
+    quarter = draft_notice(gather(month, Period.parse("2026Q4")))
+    assert quarter[0] == "关于测试大厅2026年第四季度窗口工作人员巡查考核情况的通报"
+    assert "本季度" in quarter[4]
+    empty = draft_notice(gather(month, Period.parse("2026-06")))
+    assert "共记录巡查发现0项次" in empty[1]
+    assert "【巡查情况】本月巡查未发现违反工作纪律和服务规范的情况。" in empty
+
+
+def test_the_workbook_reads_back_as_an_official_appendix(month: HallService, tmp_path: Path) -> None:
+    path, _ = export(month, NOVEMBER, tmp_path)
+    assert path.name == "测试大厅2026年11月巡查考核附表.xlsx" == default_file_name("测试大厅", NOVEMBER)
+    book = load_workbook(path)
+    assert book.sheetnames == SHEETS
+    detail = book["附表1 巡查明细"]
+    assert detail["A1"].value == "测试大厅2026年11月巡查明细"
+    assert "A1:L1" in {str(r) for r in detail.merged_cells.ranges}
+    assert detail["A2"].value.startswith("统计周期：2026年11月1日至2026年11月30日")
+    assert [c.value for c in detail[3]] == [
+        "序号",
+        "日期",
+        "时间",
+        "窗口编号",
+        "窗口",
+        "单位",
+        "姓名",
+        "巡查项",
+        "类别",
+        "分值",
+        "备注",
+        "督查员",
+    ]
+    rows = list(detail.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 10
+    assert [r[0] for r in rows] == list(range(1, 11))
+    assert [r[1].day for r in rows] == sorted(r[1].day for r in rows)  # time order
+    assert rows[0][6] == "替岗人员" and rows[0][9] == -1 and isinstance(rows[0][9], int | float)
+    window_level = next(r for r in rows if r[7] == "窗口摆放不规范")
+    assert window_level[6] is None and window_level[5] == "国网供电公司"
+    assert detail["A1"].font.name == "黑体" and detail["A4"].font.name == "宋体" and detail["A3"].font.bold
+    assert detail["J4"].number_format == "0.0" and detail["B4"].border.left.style == "thin"
+    assert detail.freeze_panes == "A4" and detail.print_title_rows == "$1:$3"
+    assert detail.page_setup.orientation == "landscape" and int(detail.page_setup.paperSize) == 9  # A4
+    assert detail.page_setup.fitToWidth == 1 and detail.sheet_properties.pageSetUpPr.fitToPage
+    assert detail.oddFooter.center.text == "第 &P 页，共 &N 页"
+    assert detail.column_dimensions["F"].width >= 2 * len("区住房和城乡建设局")  # CJK cells are two wide
+
+    windows = book["附表2 窗口量化考评"]
+    window_rows = list(windows.iter_rows(min_row=4, values_only=True))
+    assert len(window_rows) == 5 and [r[0] for r in window_rows] == sorted(r[0] for r in window_rows)
+    first = window_rows[0]
+    assert first[1] == "1" and first[2] == "综合窗口" and first[6] == 3 and first[7] == pytest.approx(1.3)
+    assert len(windows._charts) == 1
+
+    staff = book["附表3 人员考核排名"]
+    header = [c.value for c in staff[3]]
+    assert header[:3] == ["排名", "姓名", "窗口"] and header[-4:] == ["扣分", "加分", "得分", "评定"]
+    assert header[3:-4] == ["迟到", "玩手机", "上门服务", "预约服务"]  # only the items that occurred
+    staff_rows = list(staff.iter_rows(min_row=4, values_only=True))
+    assert len(staff_rows) == 7 and staff_rows[0][1] == "魏敏" and staff_rows[0][-2] == pytest.approx(101.3)
+    assert staff_rows[-1][1] == "张伟" and staff_rows[-1][2] == "市场监管窗口" and staff_rows[-1][-1] == "末位"
+
+    attendance = book["附表4 考勤汇总"]
+    assert [c.value for c in attendance[3]] == ["窗口", "姓名", "迟到", "早退", "脱岗", "缺卡", "请假", "满勤"]
+    by_name = {r[1]: r for r in attendance.iter_rows(min_row=4, values_only=True)}
+    assert by_name["曾伟"][2] == 1 and by_name["曾伟"][-1] == "否" and by_name["魏敏"][-1] == "是"
+
+    notice = [r[0] for r in book["通报草稿"].iter_rows(values_only=True)]
+    assert notice[0].startswith("关于测试大厅") and any("【加分情况】" in p for p in notice)
+
+
+def test_notes_that_look_like_formulas_stay_text(month: HallService, tmp_path: Path) -> None:
+    path, _ = export(month, NOVEMBER, tmp_path)
+    detail = load_workbook(path)["附表1 巡查明细"]
+    notes = {
+        cell.value: cell.data_type for (cell,) in detail.iter_rows(min_row=4, min_col=11, max_col=11) if cell.value
+    }
+    assert notes == {'=HYPERLINK("http://x")': "s", "+1 上门": "s", "@note": "s", "-桌面杂乱": "s"}
+
+
+def test_a_long_detail_continues_on_the_next_sheet(
+    month: HallService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workbook, "MAX_SHEET_ROWS", workbook.HEADER_ROWS + 4)
+    path, _ = export(month, NOVEMBER, tmp_path)
+    book = load_workbook(path)
+    parts = [n for n in book.sheetnames if n.startswith("附表1")]
+    assert parts == ["附表1 巡查明细", "附表1 巡查明细(2)", "附表1 巡查明细(3)"]
+    numbers = [r[0] for name in parts for r in book[name].iter_rows(min_row=4, values_only=True)]
+    assert numbers == list(range(1, 11))  # nothing cut, nothing repeated
+    assert book["附表1 巡查明细(2)"]["A3"].value == "序号"
+
+
+def test_refusals_leave_nothing_behind(month: HallService, tmp_path: Path) -> None:
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    target = tmp_path / "附表.xlsx"
+    target.write_bytes(b"the old file")
+    with pytest.raises(UserError, match=r"已存在.*--force"):
+        export(month, NOVEMBER, target)
+    assert target.read_bytes() == b"the old file"
+    (tmp_path / ".~lock.附表.xlsx#").write_text("locked", encoding="utf-8")
+    with pytest.raises(UserError, match="正被其他程序"):
+        export(month, NOVEMBER, target, force=True)
+    (tmp_path / ".~lock.附表.xlsx#").unlink()
+    with pytest.raises(UserError, match="输出文件夹不存在"):
+        export(month, NOVEMBER, tmp_path / "missing" / "a.xlsx")
+    with pytest.raises(UserError, match=r"\.xlsx 结尾"):
+        export(month, NOVEMBER, tmp_path / "a.csv")
+    export(month, NOVEMBER, target, force=True)
+    assert load_workbook(target).sheetnames == SHEETS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["附表.xlsx"]  # no temporary files left
+    assert target.stat().st_mode & 0o077 == 0  # readable by the owner only
+
+
+def test_a_failed_write_keeps_the_old_file(month: HallService, tmp_path: Path, monkeypatch) -> None:
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    target = tmp_path / "附表.xlsx"
+    target.write_bytes(b"the old file")
+
+    def fail(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("patrol.export.write_workbook", fail)
+    with pytest.raises(UserError, match="无法写入"):
+        export(month, NOVEMBER, target, force=True)
+    assert target.read_bytes() == b"the old file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["附表.xlsx"]
+
+
+def test_export_and_report_from_the_command_line(
+    month: HallService, hall_url: str, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["--db", hall_url, "export", "--period", "2026-11"]) == 0
+    out = capsys.readouterr().out
+    assert str(tmp_path / "测试大厅2026年11月巡查考核附表.xlsx") in out
+    assert main(["--db", hall_url, "export", "--period", "2026-11"]) == 1
+    assert "已存在" in capsys.readouterr().err
+    assert main(["--db", hall_url, "export", "--period", "2026-13"]) == 1
+    assert "无法识别的统计周期" in capsys.readouterr().err
+    assert main(["--db", hall_url, "report", "--period", "2026-11"]) == 0
+    report = capsys.readouterr().out
+    assert "【巡查情况】综合窗口曾伟11月5日上班迟到" in report
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (.ci/run installs it)")
+def test_a_real_spreadsheet_program_opens_and_prints_it(month: HallService, tmp_path: Path) -> None:
+    path, _ = export(month, NOVEMBER, tmp_path)
+    profile = tmp_path / "lo-profile"
+    result = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    pdf = path.with_suffix(".pdf")
+    assert result.returncode == 0 and pdf.exists(), result.stderr
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+    assert pages >= 5  # every sheet prints, at least a page each
