@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from textual import work
@@ -24,27 +25,6 @@ from screens.board import BoardScreen
 from storage.errors import StorageError
 
 T = TypeVar("T")
-ARROW_KEYS = ("left", "right", "up", "down")
-# Plain names: Textual's symbols (⏎, arrows) are ambiguous width in many Chinese terminal fonts.
-KEY_NAMES = {
-    "enter": "Enter",
-    "escape": "Esc",
-    "backspace": "Backspace",
-    "question_mark": "?",
-    "slash": "/",
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-}
-
-
-def key_label(key: str) -> str:
-    """How the help names a key: Enter, Esc, Ctrl+Q, F3, a."""
-    if key in KEY_NAMES:
-        return KEY_NAMES[key]
-    *modifiers, last = key.split("+")
-    return "+".join([*(m.capitalize() for m in modifiers), last.upper() if modifiers or len(last) > 1 else last])
-
-
 READY_ENV = "PATROL_EXIT_WHEN_READY"  # the start-up benchmark: quit once the board is drawn
 
 
@@ -215,6 +195,32 @@ class PatrolApp(App[int]):
 
         self.push_screen(RecordScreen(kind, item_id, self.period))
 
+    def action_export(self) -> None:
+        """`x`: ask for the period and the file, then export in a worker."""
+        if self.service is None:
+            return
+        from screens.export import ExportScreen
+
+        self.push_screen(ExportScreen(self.service.hall.name, self.period, Path.cwd()), self._export)
+
+    def _export(self, request: Any) -> None:
+        from screens.export import run_export
+
+        if request is not None:
+            self.run_worker(run_export(self, request), group="export", exclusive=True)
+
+    def action_notice(self) -> None:
+        """The draft notice of the current period, to read and copy."""
+        service = self.service
+        if service is None:
+            return
+        from patrol.notice import draft_notice
+        from patrol.period_report import gather
+        from screens.export import NoticeScreen
+
+        period = self.period
+        self.push_screen(NoticeScreen(f"{period.label} 通报草稿", draft_notice(gather(service, period))))
+
     def action_ranking(self) -> None:
         if self.service is None:
             return
@@ -236,38 +242,17 @@ class PatrolApp(App[int]):
 
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(f"按键：{self.screen_title(self.screen)}", list(self.key_rows(self.screen))))
+        from screens.help import key_rows, screen_title
 
-    def screen_title(self, screen: Screen[Any]) -> str:
-        names = {"BoardScreen": "大厅", "RankingScreen": "排名", "RecordScreen": "记录", "RosterScreen": "名册"}
-        return names.get(type(screen).__name__, "当前页面")
-
-    def key_rows(self, screen: Screen[Any]) -> Iterable[tuple[str, str]]:
-        """Every key of ``screen`` (and on the board the finding hotkeys) as (key, meaning)."""
-        seen: set[str] = set()
-        for key, (_node, binding, _enabled, tooltip) in screen.active_bindings.items():
-            # Ours are described in Chinese; Textual's own (focus, copy) are not part of this app's help.
-            if binding.description and not binding.description.isascii() and key not in seen:
-                seen.add(key)
-                if key in ARROW_KEYS:
-                    if key == "left":
-                        yield "方向键", "移动光标"
-                    continue
-                text = binding.description + (f"：{tooltip}" if tooltip else "")
-                yield key_label(key), text
-        if isinstance(screen, BoardScreen) and self.service is not None:
-            yield "0-9 A-Z", "大厅上：输入窗口编号，Enter 选定；方向键移动光标"
-            yield "1-9 / 0", "选定窗口后：选第几位人员 / 替岗人员"
-            for item in self.service.rules.items:
-                if item.active:
-                    level = "（窗口级）" if item.is_window_level else ""
-                    yield item.hotkey, f"{item.name} {item.points:+g}{level}"
+        self.push_screen(HelpScreen(f"按键：{screen_title(self.screen)}", list(key_rows(self, self.screen))))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p) reaches every action."""
         yield SystemCommand("搜索 (/)", "搜索窗口、单位、人员", self.action_search)
         yield SystemCommand("排名 (r)", "人员与窗口排名", self.action_ranking)
         yield SystemCommand("名册 (F3)", "窗口与人员名册", self.action_roster)
+        yield SystemCommand("导出 (x)", "导出巡查考核附表与通报草稿", self.action_export)
+        yield SystemCommand("通报草稿", "查看并复制本期通报草稿", self.action_notice)
         yield SystemCommand("帮助 (?)", "本页全部按键", self.action_help)
         if self.service is not None:
             board = self.board

@@ -271,3 +271,46 @@ async def test_rankings_update_in_place(hall_url: str) -> None:
         assert added == []
         assert table.row_ids()[0] == app.service.resolve_staff("郑晓燕", None).id
         assert table.row_count == 7
+
+
+async def test_x_exports_the_month_and_shows_the_notice(hall_url: str, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    from screens.export import ExportScreen, NoticeScreen
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        seen = await ready(pilot, app)
+        await pilot.press("1", "enter", "2", "c")
+        await ready(pilot, app, seen)
+        await pilot.press("escape", "x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-folder"))
+        assert app.screen.query_one("#export-period").value == "2026-11"
+        assert app.screen.query_one("#export-name").value == "测试大厅2026年11月巡查考核附表.xlsx"
+        app.screen.query_one("#export-folder").value = str(tmp_path)
+        app.screen.query_one("#export-name").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        path = tmp_path / "测试大厅2026年11月巡查考核附表.xlsx"
+        assert str(path) in str(app.screen.query_one("#export-path").render())
+        assert load_workbook(path)["附表1 巡查明细"].max_row == 4
+        await pilot.press("c")
+        assert app.clipboard == app.screen.text and "综合窗口曾伟11月18日上班迟到" in app.clipboard
+
+
+async def test_export_refusals_reach_the_inspector(hall_url: str, tmp_path) -> None:
+    from screens.export import ExportScreen
+
+    app = PatrolApp(url=hall_url, hall_name=None, inspector="测试督查", device="pilot-device", clock=fixed_clock)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await ready(pilot, app)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-period"))
+        app.screen.query_one("#export-period").value = "2026-13"
+        app.screen.query_one("#export-period").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: "无法识别的统计周期" in str(app.screen.query_one("#export-error").render()))
+        app.screen.query_one("#export-period").value = "2026-11"
+        app.screen.query_one("#export-folder").value = str(tmp_path / "missing")
+        await pilot.press("enter")
+        await until(pilot, lambda: any("输出文件夹不存在" in n.message for n in app._notifications))

@@ -1,0 +1,177 @@
+"""`x`: the month-end export. The dialog only collects the choice and returns it typed; the app
+runs the export (patrol.export) in a worker, shows its progress, then the file and the notice."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
+
+from patrol.errors import UserError
+from patrol.export import default_file_name
+from patrol.periods import Period
+from storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from screens.app import PatrolApp
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What the inspector chose: the period and the file to write."""
+
+    period: Period
+    path: Path
+    force: bool
+
+
+async def run_export(app: PatrolApp, request: ExportRequest) -> None:
+    """Export in a worker thread with progress, then show the file and the notice."""
+    from patrol.export import check_target, export
+
+    service = app.service
+    assert service is not None
+    try:
+        check_target(request.path, request.force)
+        total = await app.write(service.finding_count, request.period)
+    except (UserError, StorageError) as exc:
+        app.notify(str(exc), title="未导出", severity="error", timeout=8)
+        return
+    progress_screen = ExportProgressScreen(total) if total > 20_000 else None
+    if progress_screen is not None:
+        await app.push_screen(progress_screen)
+
+    def progress(done: int, _all: int) -> None:
+        if progress_screen is not None:
+            app.call_from_thread(progress_screen.advance, done)
+
+    try:
+        path, notice = await asyncio.to_thread(
+            export, service, request.period, request.path, force=request.force, progress=progress
+        )
+    except (UserError, StorageError) as exc:
+        app.notify(str(exc), title="未导出", severity="error", timeout=8)
+        return
+    finally:
+        if progress_screen is not None:
+            progress_screen.dismiss()
+    app.push_screen(NoticeScreen(f"{request.period.label} 巡查考核附表已导出", notice, path))
+
+
+class ExportScreen(ModalScreen[ExportRequest | None]):
+    """Period, folder and file name, prefilled; Enter exports, Esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消", id="cancel")]
+
+    def __init__(self, hall: str, period: Period, folder: Path) -> None:
+        super().__init__()
+        self.hall = hall
+        self.period = period
+        self.folder = folder
+        self._named_by_us = default_file_name(hall, period)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog export"):
+            yield Label("导出巡查考核附表与通报草稿", classes="dialog-title")
+            yield Label("统计周期（2026-11、2026Q4、2026H1、2026）")
+            yield Input(self.period.code, id="export-period", compact=True)
+            yield Label("保存到文件夹")
+            yield Input(str(self.folder), id="export-folder", compact=True)
+            yield Label("文件名")
+            yield Input(self._named_by_us, id="export-name", compact=True)
+            yield Checkbox("覆盖已存在的同名文件", id="export-force", compact=True)
+            yield Static("", id="export-error")
+            with Horizontal(classes="buttons"):
+                yield Button("导出 (Enter)", variant="primary", id="export-go", compact=True)
+                yield Button("取消 (Esc)", id="export-cancel", compact=True)
+
+    @on(Input.Changed, "#export-period")
+    def _rename(self, event: Input.Changed) -> None:
+        # Follow the period with the default name, unless the inspector typed a name of their own.
+        name = self.query_one("#export-name", Input)
+        try:
+            period = Period.parse(event.value)
+        except UserError:
+            return
+        if name.value == self._named_by_us:
+            self._named_by_us = default_file_name(self.hall, period)
+            name.value = self._named_by_us
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#export-go")
+    def _submit(self) -> None:
+        try:
+            period = Period.parse(self.query_one("#export-period", Input).value)
+        except UserError as exc:
+            self.query_one("#export-error", Static).update(str(exc))
+            return
+        folder = Path(self.query_one("#export-folder", Input).value.strip()).expanduser()
+        name = self.query_one("#export-name", Input).value.strip() or default_file_name(self.hall, period)
+        if not name.lower().endswith(".xlsx"):
+            name += ".xlsx"
+        self.dismiss(ExportRequest(period, folder / name, self.query_one("#export-force", Checkbox).value))
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ExportProgressScreen(ModalScreen[None]):
+    """Shown while a large period is written."""
+
+    def __init__(self, total: int) -> None:
+        super().__init__()
+        self.total = total
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"正在导出（巡查记录 {self.total} 条）…", classes="dialog-title")
+            yield ProgressBar(total=max(self.total, 1), show_eta=False, id="export-progress")
+
+    def advance(self, done: int) -> None:
+        """Findings written so far."""
+        self.query_one(ProgressBar).update(progress=done)
+
+
+class NoticeScreen(ModalScreen[None]):
+    """The exported file's full path (if any) and the draft notice, with a key to copy it."""
+
+    BINDINGS = [
+        Binding("c", "copy", "复制通报", id="copy-notice"),
+        Binding("escape,q", "close", "关闭", id="close"),
+    ]
+
+    def __init__(self, title: str, notice: list[str], path: Path | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.notice = notice
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog notice"):
+            yield Label(self.title_text, classes="dialog-title")
+            if self.path is not None:
+                yield Static(f"已保存：{self.path}", id="export-path", markup=False)
+            with VerticalScroll(id="notice-text"):
+                yield Static("\n\n".join(self.notice), markup=False)
+            yield Label("c 复制通报（粘贴到正式文件）  Esc 关闭", classes="dim")
+
+    @property
+    def text(self) -> str:
+        """The notice as plain text, a blank line between paragraphs."""
+        return "\n\n".join(self.notice)
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.text)
+        self.notify("通报草稿已复制到剪贴板。")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
