@@ -2,8 +2,9 @@
 
 import sys
 
-from bench import hot_path, startup
+from bench import export, hot_path, startup
 
 ok = startup.main()
 ok &= hot_path.main()
+ok &= export.main()
 sys.exit(0 if ok else 1)

@@ -12,8 +12,9 @@ from datetime import date
 
 from patrol.hall_service import SUBSTITUTE
 from patrol.period_report import PeriodReport
+from patrol.roster_model import StaffInfo
 from patrol.rules import BONUS
-from patrol.scoring import BOTTOM_MARK, TOP_STAFF_MARK, TOP_WINDOW_MARK
+from patrol.scoring import BOTTOM_MARK, TOP_STAFF_MARK, TOP_WINDOW_MARK, Standing
 
 MAX_PARAGRAPH = 30_000  # a spreadsheet cell holds 32,767 characters
 PERIOD_WORDS = {"month": "本月", "quarter": "本季度", "half": "本半年", "year": "本年度", "range": "本期"}
@@ -69,17 +70,18 @@ def draft_notice(report: PeriodReport) -> list[str]:
         f"共记录巡查发现{report.finding_count}项次，其中扣分{deductions}项次、加分{bonuses}项次。现将有关情况通报如下：",
     ]
 
-    full = [s for s in _in_window_order(report) if s[1].full_attendance]
+    full = [(s, row) for s, row in _in_window_order(report) if row.full_attendance]
     if full:
-        names = "、".join(f"{windows[w].label}{row.name}" for w, row in full)
+        names = "、".join(f"{windows[s.window_id].label}{s.name}" for s, _row in full)
         paragraphs += _split(f"【考勤情况】{word}满勤的工作人员有：{names}。")
 
     # What the patrols found: deductions only, by finding type, then window and person.
     by_type: dict[str, dict[_Who, list[date]]] = defaultdict(lambda: defaultdict(list))
     bonus_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_code = {w.code: w for w in report.windows}
     for finding in report.findings():
         item = rules.find(finding.type_name)
-        window = next((w for w in report.windows if w.code == finding.window_code), None)
+        window = by_code.get(finding.window_code)
         position = window.position if window else 0
         label = window.label if window else finding.window_name
         if finding.points < 0:
@@ -152,14 +154,12 @@ def _order(who: _Who) -> tuple[int, str, bool]:
     return (who.window_position, who.window_label, who.person == SUBSTITUTE)
 
 
-def _in_window_order(report: PeriodReport) -> list[tuple[str, object]]:
+def _in_window_order(report: PeriodReport) -> list[tuple[StaffInfo, Standing]]:
+    """Active staff with their standing, in the hall's window order."""
     rows = {r.id: r for r in report.ranking.staff}
-    return [(s.window_id, rows[s.id]) for s in _staff_in_window_order(report) if s.id in rows]
-
-
-def _staff_in_window_order(report: PeriodReport) -> list:  # type: ignore[type-arg]
     position = {w.id: w.position for w in report.windows}
-    return sorted(report.staff, key=lambda s: (position.get(s.window_id, 0), s.position))
+    staff = sorted(report.staff, key=lambda s: (position.get(s.window_id, 0), s.position))
+    return [(s, rows[s.id]) for s in staff if s.id in rows]
 
 
 def _window_of(report: PeriodReport, staff_id: str) -> str:
