@@ -44,18 +44,32 @@ def _run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, flo
     return elapsed, usage.ru_maxrss / 1024
 
 
-def _case(name: str, url: str, hall: str | None, period: str, rows: int, budget_s: float,
-          budget_mib: float | None) -> bool:
+def _case(
+    name: str, url: str, hall: str | None, period: str, rows: int, budget_s: float, budget_mib: float | None
+) -> bool:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "out.xlsx"
-        argv = [sys.executable, "-m", "patrol", "--db", url, *(["--hall", hall] if hall else []), "export",
-                "--period", period, "--out", str(out)]
+        argv = [
+            sys.executable,
+            "-m",
+            "patrol",
+            "--db",
+            url,
+            *(["--hall", hall] if hall else []),
+            "export",
+            "--period",
+            period,
+            "--out",
+            str(out),
+        ]
         seconds, mib = _run(argv)
         base_s, base_mib = _run([sys.executable, "-c", BASELINE, str(rows), str(Path(folder) / "plain.xlsx")])
     ok = seconds < budget_s and (budget_mib is None or mib < budget_mib)
     memory = f", peak {mib:.0f} MiB (budget {budget_mib:.0f} MiB)" if budget_mib else f", peak {mib:.0f} MiB"
-    print(f"export, {name}: {seconds:.2f} s (budget {budget_s:.0f} s){memory}; baseline plain openpyxl rows "
-          f"{base_s:.2f} s, {base_mib:.0f} MiB; ratio {seconds / base_s:.2f}x: {'OK' if ok else 'OVER'}")
+    print(
+        f"export, {name}: {seconds:.2f} s (budget {budget_s:.0f} s){memory}; baseline plain openpyxl rows "
+        f"{base_s:.2f} s, {base_mib:.0f} MiB; ratio {seconds / base_s:.2f}x: {'OK' if ok else 'OVER'}"
+    )
     return ok
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from patrol.errors import UserError
-from patrol.hall_service import HallService
-from patrol.notice import draft_notice
+from patrol.hall_service import FindingView, HallService
+from patrol.notice import NoticeFindings, draft_notice
 from patrol.period_report import PeriodReport, gather
 from patrol.periods import Period
 from patrol.workbook import Progress, write_workbook
@@ -60,17 +61,29 @@ def export(
     path = target_path(out, service.hall.name, period).resolve()
     check_target(path, force)
     report = gather(service, period)
-    notice = draft_notice(report)
-    write_atomically(report, notice, path, progress)
+    seen = NoticeFindings(report)
+    notice: list[str] = []
+
+    def draft() -> list[str]:
+        notice.extend(draft_notice(report, seen))
+        return notice
+
+    write_atomically(report, draft, path, progress, seen.add)
     return path, notice
 
 
-def write_atomically(report: PeriodReport, notice: list[str], path: Path, progress: Progress | None) -> None:
+def write_atomically(
+    report: PeriodReport,
+    notice: Callable[[], list[str]],
+    path: Path,
+    progress: Progress | None,
+    on_finding: Callable[[FindingView], None] | None = None,
+) -> None:
     """Write to a temporary file beside ``path``, then rename it into place."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".partial.xlsx", dir=path.parent)
     os.close(handle)
     try:
-        write_workbook(report, notice, Path(temporary), progress)
+        write_workbook(report, notice, Path(temporary), progress, on_finding)
         os.chmod(temporary, 0o600)  # names and findings of people: readable by the owner only
         os.replace(temporary, path)
     except OSError as exc:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from patrol.hall_service import SUBSTITUTE
+from patrol.hall_service import SUBSTITUTE, FindingView
 from patrol.period_report import PeriodReport
 from patrol.roster_model import StaffInfo
 from patrol.rules import BONUS
@@ -55,8 +55,33 @@ def _split(text: str, limit: int = MAX_PARAGRAPH) -> list[str]:
     return [*out, text] if text else out
 
 
-def draft_notice(report: PeriodReport) -> list[str]:
-    """The notice as paragraphs, title first."""
+class NoticeFindings:
+    """What the notice needs of each finding, collected as they stream past (the export reads
+    a period's findings once, for 附表1 and the notice together)."""
+
+    def __init__(self, report: PeriodReport) -> None:
+        self._rules = report.rules
+        self._by_code = {w.code: w for w in report.windows}
+        # Deductions by finding type, then window and person, with their days.
+        self.by_type: dict[str, dict[_Who, list[date]]] = defaultdict(lambda: defaultdict(list))
+        self.bonus_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+
+    def add(self, finding: FindingView) -> None:
+        """Take one finding into account."""
+        window = self._by_code.get(finding.window_code)
+        position = window.position if window else 0
+        label = window.label if window else finding.window_name
+        if finding.points < 0:
+            who = _Who(position, label, finding.person or "")
+            self.by_type[finding.type_name][who].append(finding.at.date())
+            return
+        item = self._rules.find(finding.type_name)
+        if finding.points > 0 or (item is not None and item.category == BONUS):
+            self.bonus_counts[label][finding.type_name] += 1
+
+
+def draft_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> list[str]:
+    """The notice as paragraphs, title first (reading the findings unless ``seen`` has them)."""
     word = PERIOD_WORDS[report.period.kind]
     windows = report.window_by_id
     rules = report.rules
@@ -75,20 +100,11 @@ def draft_notice(report: PeriodReport) -> list[str]:
         names = "、".join(f"{windows[s.window_id].label}{s.name}" for s, _row in full)
         paragraphs += _split(f"【考勤情况】{word}满勤的工作人员有：{names}。")
 
-    # What the patrols found: deductions only, by finding type, then window and person.
-    by_type: dict[str, dict[_Who, list[date]]] = defaultdict(lambda: defaultdict(list))
-    bonus_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_code = {w.code: w for w in report.windows}
-    for finding in report.findings():
-        item = rules.find(finding.type_name)
-        window = by_code.get(finding.window_code)
-        position = window.position if window else 0
-        label = window.label if window else finding.window_name
-        if finding.points < 0:
-            person = finding.person if finding.person else ""
-            by_type[finding.type_name][_Who(position, label, person)].append(finding.at.date())
-        elif finding.points > 0 or (item is not None and item.category == BONUS):
-            bonus_counts[label][finding.type_name] += 1
+    if seen is None:
+        seen = NoticeFindings(report)
+        for finding in report.findings():
+            seen.add(finding)
+    by_type, bonus_counts = seen.by_type, seen.bonus_counts
     sentences = []
     for item in rules.items:
         if item.name in by_type:
