@@ -112,7 +112,6 @@ class _TableSheet:
         self, book: Any, name: str, title: str, subtitle: str, columns: Sequence[Column], landscape: bool
     ) -> None:
         from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.properties import PageSetupProperties
 
         self.sheet = book.create_sheet(name)
         self.columns = columns
@@ -123,14 +122,8 @@ class _TableSheet:
         self.sheet.merged_cells.add(f"A2:{last}2")
         self.sheet.freeze_panes = f"A{HEADER_ROWS + 1}"
         self.sheet.print_title_rows = f"1:{HEADER_ROWS}"
-        setup = self.sheet.page_setup
-        setup.paperSize = "9"  # A4
-        setup.orientation = "landscape" if landscape else "portrait"
-        setup.fitToWidth = 1
-        setup.fitToHeight = 0
-        self.sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        _print_setup(self.sheet, landscape)
         self.sheet.print_options.horizontalCentered = True
-        self.sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
         self.sheet.row_dimensions[1].height = 30
         self._cell = _cell_maker(self.sheet)
         self.sheet.append([self._cell(title, "title")])
@@ -141,6 +134,19 @@ class _TableSheet:
     def append(self, values: Sequence[Any]) -> None:
         self.sheet.append([self._cell(v, c.style) for v, c in zip(values, self.columns, strict=True)])
         self.rows += 1
+
+
+def _print_setup(sheet: Any, landscape: bool) -> None:
+    """A4, one page wide, as many pages long as it takes, page numbers in the footer."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    setup = sheet.page_setup
+    setup.paperSize = "9"  # A4
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def _cell_maker(sheet: Any) -> Callable[[Any, str], Any]:
@@ -371,15 +377,9 @@ def _attendance_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -
 
 
 def _notice_sheet(book: Any, notice: Sequence[str]) -> None:
-    from openpyxl.worksheet.properties import PageSetupProperties
-
     sheet = book.create_sheet(NOTICE)
     sheet.column_dimensions["A"].width = 100
-    sheet.page_setup.paperSize = "9"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    _print_setup(sheet, landscape=False)
     make = _cell_maker(sheet)
     for paragraph in notice:
         sheet.append([make(paragraph, "paragraph")])
