@@ -37,7 +37,8 @@ def to_utc(value: Any) -> datetime:
     """A stored time (text from SQLite or a datetime from PostgreSQL) as an aware UTC datetime."""
     if isinstance(value, datetime):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return datetime.strptime(value, SQLITE_TIME_FORMAT).replace(tzinfo=UTC)
+    # fromisoformat reads SQLite's "YYYY-MM-DD HH:MM:SS.ffffff" in C, ~10x faster than strptime.
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def _sqlite_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
