@@ -23,6 +23,8 @@ from storage.errors import StorageError
 if TYPE_CHECKING:
     from screens.app import PatrolApp
 
+PROGRESS_FROM = 20_000  # findings: smaller periods export before a progress bar could mean anything
+
 
 @dataclass(frozen=True)
 class ExportRequest:
@@ -45,7 +47,7 @@ async def run_export(app: PatrolApp, request: ExportRequest) -> None:
     except (UserError, StorageError) as exc:
         app.notify(str(exc), title="未导出", severity="error", timeout=8)
         return
-    progress_screen = ExportProgressScreen(total) if total > 20_000 else None
+    progress_screen = ExportProgressScreen(total) if total > PROGRESS_FROM else None
     if progress_screen is not None:
         await app.push_screen(progress_screen)
 

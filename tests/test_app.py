@@ -314,3 +314,29 @@ async def test_export_refusals_reach_the_inspector(hall_url: str, tmp_path) -> N
         app.screen.query_one("#export-folder").value = str(tmp_path / "missing")
         await pilot.press("enter")
         await until(pilot, lambda: any("输出文件夹不存在" in n.message for n in app._notifications))
+
+
+async def test_a_large_export_shows_its_progress(hall_url: str, tmp_path, monkeypatch) -> None:
+    import screens.export as export_screens
+    from screens.export import ExportScreen, NoticeScreen
+
+    monkeypatch.setattr(export_screens, "PROGRESS_FROM", 0)  # every period counts as large here
+    monkeypatch.setattr("patrol.workbook.PROGRESS_EVERY", 1)
+    advanced: list[int] = []
+    original = export_screens.ExportProgressScreen.advance
+    monkeypatch.setattr(
+        export_screens.ExportProgressScreen, "advance", lambda self, done: advanced.append(done) or original(self, done)
+    )
+    app = make_app(hall_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        seen = await ready(pilot, app)
+        await pilot.press("1", "enter", "1", "c")
+        seen = await ready(pilot, app, seen)
+        await pilot.press("2", "c")
+        await ready(pilot, app, seen)
+        await pilot.press("escape", "x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-folder"))
+        app.screen.query_one("#export-folder").value = str(tmp_path)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        assert advanced[-1] == 2 and 1 in advanced

@@ -37,6 +37,7 @@ def month(service: HallService) -> HallService:
     log_at(service, "1", "魏敏", "上门服务", "2026-11-10 15:00", note="+1 上门")
     log_at(service, "1", "魏敏", "预约服务", "2026-11-11 15:00", note="@note")
     log_at(service, "5", None, "窗口摆放不规范", "2026-11-09 11:00", note="-桌面杂乱")
+    log_at(service, "4", "张梅", "上门服务", "2026-11-17 16:00", note="\t=1+1")
     log_at(service, "2", "郑晓燕", "迟到", "2026-10-30 09:00")  # October: not in this notice
     return service
 
@@ -51,7 +52,7 @@ def test_chinese_dates() -> None:
 def test_the_notice_says_what_the_findings_say(month: HallService) -> None:
     notice = draft_notice(gather(month, NOVEMBER))
     assert notice[0] == "关于测试大厅2026年11月窗口工作人员巡查考核情况的通报"
-    assert "共记录巡查发现10项次，其中扣分7项次、加分3项次" in notice[1]
+    assert "共记录巡查发现11项次，其中扣分7项次、加分4项次" in notice[1]
     assert notice[2] == (
         "【考勤情况】本月满勤的工作人员有：综合窗口魏敏、市场监管窗口郑晓燕、市场监管窗口张伟、住建窗口张伟、住建窗口单雄、"
         "不动产登记窗口张梅。"
@@ -62,9 +63,12 @@ def test_the_notice_says_what_the_findings_say(month: HallService) -> None:
         "供电公司窗口11月9日窗口物品摆放不规范。"
     )
     assert notice[4].startswith("【考核情况】根据日常巡查和考勤记录，本月窗口工作人员考核排名前三位的是综合窗口魏敏、")
-    # Tied at 99 with one deduction each, so listed in pinyin order: 曾 zeng, 张梅, 张伟.
-    assert "排名末三位的是综合窗口曾伟、不动产登记窗口张梅、市场监管窗口张伟（详见附表3）。" in notice[4]
-    assert notice[5] == "【加分情况】综合窗口主动为企业提供上门服务2次、预约服务1次。"
+    # 张梅 99.5 (a bonus), then 曾伟 and 张伟 tied at 99, listed in pinyin order (曾 zeng before 张 zhang).
+    assert "排名末三位的是不动产登记窗口张梅、综合窗口曾伟、市场监管窗口张伟（详见附表3）。" in notice[4]
+    assert (
+        notice[5]
+        == "【加分情况】综合窗口主动为企业提供上门服务2次、预约服务1次；不动产登记窗口主动为企业提供上门服务1次。"
+    )
     assert notice[6].startswith("【评先结果】经综合考评，本月优秀服务窗口为：")
 
 
@@ -101,8 +105,8 @@ def test_the_workbook_reads_back_as_an_official_appendix(month: HallService, tmp
         "督查员",
     ]
     rows = list(detail.iter_rows(min_row=4, values_only=True))
-    assert len(rows) == 10
-    assert [r[0] for r in rows] == list(range(1, 11))
+    assert len(rows) == 11
+    assert [r[0] for r in rows] == list(range(1, 12))
     assert [r[1].day for r in rows] == sorted(r[1].day for r in rows)  # time order
     assert rows[0][6] == "替岗人员" and rows[0][9] == -1 and isinstance(rows[0][9], int | float)
     window_level = next(r for r in rows if r[7] == "窗口摆放不规范")
@@ -147,7 +151,8 @@ def test_notes_that_look_like_formulas_stay_text(month: HallService, tmp_path: P
     notes = {
         cell.value: cell.data_type for (cell,) in detail.iter_rows(min_row=4, min_col=11, max_col=11) if cell.value
     }
-    assert notes == {'=HYPERLINK("http://x")': "s", "+1 上门": "s", "@note": "s", "-桌面杂乱": "s"}
+    assert notes == {'=HYPERLINK("http://x")': "s", "+1 上门": "s", "@note": "s", "-桌面杂乱": "s", "=1+1": "s"}
+    # (notes are trimmed when logged, so the leading tab of "\t=1+1" never reaches the file)
 
 
 def test_a_long_detail_continues_on_the_next_sheet(
@@ -159,8 +164,18 @@ def test_a_long_detail_continues_on_the_next_sheet(
     parts = [n for n in book.sheetnames if n.startswith("附表1")]
     assert parts == ["附表1 巡查明细", "附表1 巡查明细(2)", "附表1 巡查明细(3)"]
     numbers = [r[0] for name in parts for r in book[name].iter_rows(min_row=4, values_only=True)]
-    assert numbers == list(range(1, 11))  # nothing cut, nothing repeated
+    assert numbers == list(range(1, 12))  # nothing cut, nothing repeated
     assert book["附表1 巡查明细(2)"]["A3"].value == "序号"
+
+
+def test_a_period_without_findings_is_an_empty_but_valid_appendix(month: HallService, tmp_path: Path) -> None:
+    path, notice = export(month, Period.parse("2026-06"), tmp_path)
+    book = load_workbook(path)
+    assert book.sheetnames == SHEETS
+    assert book["附表1 巡查明细"].max_row == 3  # title, period line, header
+    assert book["附表1 巡查明细"]["A1"].value == "测试大厅2026年6月巡查明细"
+    assert len(list(book["附表3 人员考核排名"].iter_rows(min_row=4))) == 7  # everyone, at 100
+    assert "【巡查情况】本月巡查未发现违反工作纪律和服务规范的情况。" in notice
 
 
 def test_refusals_leave_nothing_behind(month: HallService, tmp_path: Path) -> None:
