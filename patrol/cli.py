@@ -25,6 +25,7 @@ EPILOG = """示例：
   patrol roster import 名册.xlsx --dry-run       预览名册导入
   patrol log --window 12 --staff 张梅 --type 迟到
   patrol rank --period 2026-11 --by window --format json
+  patrol correct 01a2f3c4 --type 早退 --reason 经核实为早退
   patrol export --period 2026-11 --out 附表.xlsx   导出巡查考核附表
   patrol report --period 2026Q4                   打印通报草稿
 周期写法：2026-11（月）、2026Q4（季度）、2026H1（半年）、2026（年）、2026-11-01..2026-11-15。"""
@@ -113,6 +114,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="打印通报草稿", description="按统计周期打印通报草稿，可直接复制到正式文件。")
     p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
 
+    p = sub.add_parser(
+        "correct",
+        help="更正一条巡查记录（作废或修改，留有记录）",
+        description="作废或修改一条巡查记录。记录从不被直接改动：原记录作废，修改后的记录另存，"
+        "更正的原因、更正人和时间都会留下，并列入附表5 更正记录。",
+    )
+    p.add_argument("id", metavar="记录号", help="记录号（patrol log 保存时显示；至少前 8 位）")
+    p.add_argument("--reason", required=True, metavar="原因", help="更正原因（必填）")
+    p.add_argument("--void", action="store_true", help="作废这条记录")
+    p.add_argument("--type", metavar="巡查项", help="改为另一巡查项（分值按现行规则）")
+    p.add_argument("--window", metavar="编号", help="改到另一窗口")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--staff", metavar="姓名", help="改为另一工作人员")
+    who.add_argument("--substitute", action="store_true", help="改为替岗人员")
+    p.add_argument("--at", metavar="时间", help='改正发现时间 "YYYY-MM-DD HH:MM"')
+    p.add_argument("--note", metavar="备注", help="改写备注")
+
     p = sub.add_parser("rank", help="排名：人员或窗口", description="按统计周期计算人员或窗口排名。")
     p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
     p.add_argument("--by", choices=("staff", "window"), default="staff", help="按人员（默认）或窗口排名")
@@ -166,6 +184,8 @@ def _run(args: argparse.Namespace) -> int:
         return _rank(args)
     if command == "export":
         return _export(args)
+    if command == "correct":
+        return _correct(args)
     if command == "report":
         return _report(args)
     raise AssertionError(command)
@@ -270,6 +290,40 @@ def _period(args: argparse.Namespace, service):  # type: ignore[no-untyped-def]
     from patrol.periods import Period
 
     return Period.parse(args.period) if args.period else service.current_period()
+
+
+def _correct(args: argparse.Namespace) -> int:
+    from patrol.periods import parse_local_time
+
+    service = _open(args)
+    found = service.finding(args.id)
+    changes = (args.type, args.window, args.staff, args.substitute or None, args.at, args.note)
+    if args.void and any(c is not None for c in changes):
+        raise UserError("--void 不能与其他修改同时使用：作废就是整条不算。")
+    window = service.window(args.window) if args.window else None
+    staff = service.resolve_staff(args.staff, window or service.window(found.window_code)) if args.staff else None
+    replacement = service.correct(
+        found.id,
+        args.reason,
+        void=args.void,
+        window=window,
+        staff=staff,
+        substitute=True if args.substitute else None,
+        item=service.rule(args.type) if args.type else None,
+        at=parse_local_time(args.at, service.hall.tz) if args.at else None,
+        note=args.note,
+    )
+    if replacement is None:
+        print(
+            f"已作废：{found.at:%Y-%m-%d %H:%M} {found.window_code} {found.person or '窗口'} {found.type_name}"
+            f"（原因：{args.reason.strip()}）"
+        )
+    else:
+        print(
+            f"已更正：{found.type_name} → {replacement.type_name}，{replacement.person or '窗口'}，"
+            f"{replacement.at:%Y-%m-%d %H:%M}（新记录号 {replacement.id}；原因：{args.reason.strip()}）"
+        )
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:

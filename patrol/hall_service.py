@@ -50,6 +50,31 @@ class FindingView:
     inspector: str
 
 
+@dataclass(frozen=True)
+class CorrectionView:
+    """A correction as a person reads it: when, why, by whom, the finding before and after."""
+
+    at: datetime  # local time of the hall
+    reason: str
+    inspector: str
+    before: FindingView
+    after: FindingView | None  # None when the finding was voided
+
+    def change(self) -> str:
+        """What changed, from what to what: 作废, or 巡查项：迟到→早退；备注：（空）→已提醒."""
+        if self.after is None:
+            return "作废"
+        before, after = self.before, self.after
+        fields = (
+            ("窗口", before.window_code, after.window_code),
+            ("人员", before.person or "（窗口）", after.person or "（窗口）"),
+            ("巡查项", before.type_name, after.type_name),
+            ("时间", f"{before.at:%m-%d %H:%M}", f"{after.at:%m-%d %H:%M}"),
+            ("备注", before.note or "（空）", after.note or "（空）"),
+        )
+        return "；".join(f"{name}：{old}→{new}" for name, old, new in fields if old != new) or "无变化"
+
+
 @dataclass
 class Record:
     """The record of a window or a staff member for a period."""
@@ -326,32 +351,89 @@ class HallService:
         void_finding(self.engine, last.id, reason, self.inspector_id(), self.device)
         return last
 
-    def add_note(self, finding_id: str, note: str) -> FindingView:
-        """Give a finding a note: the finding is replaced by an amended copy, never edited."""
+    def finding(self, reference: str) -> FindingView:
+        """The finding whose id is ``reference`` or starts with it (at least 8 characters)."""
+        reference = reference.strip().lower()
+        if len(reference) < 8:
+            raise UserError(f"记录号“{reference}”太短：请至少写出前 8 位（patrol log 保存时会显示记录号）。")
+        rows = self.reader.rows(reads.FINDINGS_BY_ID_PREFIX, {"hall": self.hall.id, "prefix": f"{reference}%"})
+        if not rows:
+            raise UserError(f"找不到记录号为“{reference}”的巡查记录。")
+        if len(rows) > 1:
+            raise UserError(f"记录号“{reference}”对应多条记录，请多写几位。")
+        return self._views(rows)[0]
+
+    def correct(
+        self,
+        finding_id: str,
+        reason: str,
+        *,
+        void: bool = False,
+        window: WindowInfo | None = None,
+        staff: StaffInfo | None = None,
+        substitute: bool | None = None,
+        item: RuleItem | None = None,
+        at: datetime | None = None,
+        note: str | None = None,
+    ) -> FindingView | None:
+        """Void a finding, or amend it (type, person, window, time, note) by a void and a
+        replacing finding in one transaction. The reason is required; returns the replacement."""
+        from storage.writes import void_finding
+
+        reason = reason.strip()
+        if not reason:
+            raise UserError("更正必须写明原因（--reason）。")
         rows = self.reader.rows(reads.FINDING_BY_ID, {"id": finding_id})
         if not rows:
             raise UserError("找不到这条巡查记录。")
         if self.reader.rows(reads.IS_VOIDED, {"id": finding_id}):
-            raise UserError("这条记录已被更正或撤销，不能再补充备注。")
-        fid, at, window_id, staff_id, substitute, type_id, points, _old, _insp, category = rows[0]
-        values = {
-            "hall_id": self.hall.id,
-            "window_id": window_id,
-            "staff_id": staff_id,
-            "substitute": bool(substitute),
-            "type_id": type_id,
-            "category": category,
-            "points": float(points),
-            "at": reads.to_utc(at),
-            "note": note.strip(),
-            "device": self.device,
-            "inspector_id": self.inspector_id(),
-        }
-        from storage.writes import void_finding
-
-        new_id = void_finding(self.engine, fid, "补充备注", self.inspector_id(), self.device, replacement=values)
+            raise UserError("这条记录已被更正或撤销过，请更正它现在的版本。")
+        if void:
+            void_finding(self.engine, finding_id, reason, self.inspector_id(), self.device)
+            return None
+        _id, old_at, window_id, staff_id, old_substitute, type_id, points, old_note, _insp, category = rows[0]
+        changes = (window, staff, substitute, item, at, note)
+        if all(change is None for change in changes):
+            raise UserError("没有要更正的内容：请指明 --void，或要改的巡查项、人员、窗口、时间或备注。")
+        new_item = item or self.rules.by_id[type_id]
+        new_window = window or self.window_by_id[window_id]
+        if staff is not None or substitute:
+            new_staff, new_substitute = staff, bool(substitute)
+        else:
+            new_staff = self.staff_by_id.get(staff_id) if staff_id else None
+            new_substitute = bool(old_substitute)
+        values = self.finding_values(
+            new_window,
+            new_staff,
+            new_item,
+            substitute=new_substitute,
+            at=at or reads.to_utc(old_at),
+            note=old_note if note is None else note,
+        )
+        if item is None:  # the points logged then stay; only a new finding type brings its own
+            values["points"], values["category"] = float(points), category
+        values["inspector_id"] = self.inspector_id()
+        new_id = void_finding(self.engine, finding_id, reason, self.inspector_id(), self.device, replacement=values)
         assert new_id is not None
         return self._view(new_id, values)
+
+    def add_note(self, finding_id: str, note: str) -> FindingView:
+        """Give a finding a note: the finding is replaced by an amended copy, never edited."""
+        found = self.correct(finding_id, "补充备注", note=note)
+        assert found is not None
+        return found
+
+    def corrections(self, period: Period) -> list[CorrectionView]:
+        """Every correction of the period's findings, oldest first."""
+        start, end = period.bounds(self.hall.tz)
+        out = []
+        for at, reason, inspector, before_id, after_id in self.reader.rows(
+            reads.CORRECTIONS_OF_PERIOD, {"hall": self.hall.id, "start": start, "end": end}
+        ):
+            before = self._views(self.reader.rows(reads.FINDING_BY_ID, {"id": before_id}))[0]
+            after = self._views(self.reader.rows(reads.FINDING_BY_ID, {"id": after_id}))[0] if after_id else None
+            out.append(CorrectionView(reads.to_utc(at).astimezone(self.hall.tz), reason, inspector, before, after))
+        return out
 
     # --- periods and rankings ---------------------------------------------------------
 
@@ -625,4 +707,13 @@ def init_hall(url: str, name: str) -> HallInfo:
     return HallInfo(id=hall_id, name=name)
 
 
-__all__ = ["SUBSTITUTE", "FindingView", "HallService", "NoHallError", "Record", "init_hall", "open_hall"]
+__all__ = [
+    "SUBSTITUTE",
+    "CorrectionView",
+    "FindingView",
+    "HallService",
+    "NoHallError",
+    "Record",
+    "init_hall",
+    "open_hall",
+]

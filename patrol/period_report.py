@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from patrol.hall_service import FindingView, HallService
+from patrol.hall_service import CorrectionView, FindingView, HallService
 from patrol.periods import Period
 from patrol.roster_model import HallInfo, StaffInfo, WindowInfo
 from patrol.rules import Rules
@@ -27,6 +27,7 @@ class PeriodReport:
     type_counts: dict[tuple[str | None, str], dict[str, int]]
     finding_count: int
     findings: Callable[[], Iterator[FindingView]] = field(repr=False)
+    corrections: list[CorrectionView] = field(default_factory=list)
 
     @property
     def window_by_id(self) -> dict[str, WindowInfo]:
@@ -46,4 +47,5 @@ def gather(service: HallService, period: Period) -> PeriodReport:
         type_counts=service.type_counts(period),
         finding_count=service.finding_count(period),
         findings=lambda: service.iter_findings(period),
+        corrections=service.corrections(period),
     )

@@ -27,6 +27,7 @@ DETAIL = "附表1 巡查明细"
 WINDOWS = "附表2 窗口量化考评"
 STAFF = "附表3 人员考核排名"
 ATTENDANCE_SHEET = "附表4 考勤汇总"
+CORRECTIONS = "附表5 更正记录"
 NOTICE = "通报草稿"
 ATTENDANCE_CODES = (("late", "迟到"), ("early", "早退"), ("absent", "脱岗"), ("noclock", "缺卡"), ("leave", "请假"))
 FOOTER = "&C第 &P 页，共 &N 页"
@@ -176,6 +177,7 @@ def write_workbook(
         _window_sheet(book, report, sheet)
         _staff_sheet(report, sheet)
         _attendance_sheet(report, sheet)
+        _corrections_sheet(report, sheet)
         _notice_sheet(book, formats, notice())
     finally:
         book.close()
@@ -343,6 +345,37 @@ def _attendance_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -
                 person.name,
                 *(counts.get(t, 0) for t, _ in kinds),
                 "是" if full.get(person.id) else "否",
+            ]
+        )
+
+
+def _corrections_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None:
+    """What was changed, from what to what, why, by whom and when."""
+    rows = report.corrections
+    columns = [
+        Column("序号", 6, "number"),
+        Column("更正时间", 17, "center"),
+        Column("原记录时间", 17, "center"),
+        Column("窗口", _width((c.before.window_name for c in rows), "窗口", 24)),
+        Column("人员", _width((c.before.person for c in rows), "替岗人员", 12)),
+        Column("原巡查项", _width((c.before.type_name for c in rows), "原巡查项", 18)),
+        Column("更正内容", _width((c.change() for c in rows), "更正内容", 50)),
+        Column("原因", _width((c.reason for c in rows), "原因", 30)),
+        Column("更正人", 10),
+    ]
+    table = sheet(CORRECTIONS, columns, True)
+    for number, c in enumerate(rows, start=1):
+        table.append(
+            [
+                number,
+                f"{c.at:%Y-%m-%d %H:%M}",
+                f"{c.before.at:%Y-%m-%d %H:%M}",
+                c.before.window_name,
+                c.before.person,
+                c.before.type_name,
+                c.change(),
+                c.reason,
+                c.inspector,
             ]
         )
 

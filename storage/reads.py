@@ -258,3 +258,16 @@ LAST_EFFECTIVE_BY_DEVICE = (
 FINDING_BY_ID = _FINDING_COLUMNS + "WHERE f.id = :id"
 
 IS_VOIDED = "SELECT 1 FROM correction WHERE finding_id = :id"
+
+# A finding by the first characters of its id, as the command line accepts it.
+FINDINGS_BY_ID_PREFIX = _FINDING_COLUMNS + "WHERE f.hall_id = :hall AND f.id LIKE :prefix ORDER BY f.id LIMIT 2"
+
+# Corrections of the findings of a period: who changed what, when and why (附表5).
+CORRECTIONS_OF_PERIOD = """
+SELECT c.at, c.reason, COALESCE(i.name, ''), c.finding_id, c.replacement_id
+FROM correction c
+JOIN finding f ON f.id = c.finding_id
+LEFT JOIN inspector i ON i.id = c.inspector_id
+WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end
+ORDER BY c.at, c.id
+"""
