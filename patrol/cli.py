@@ -293,26 +293,20 @@ def _period(args: argparse.Namespace, service):  # type: ignore[no-untyped-def]
 
 
 def _correct(args: argparse.Namespace) -> int:
-    from patrol.periods import parse_local_time
+    from patrol.corrections import CorrectionText, apply_correction
 
     service = _open(args)
     found = service.finding(args.id)
-    changes = (args.type, args.window, args.staff, args.substitute or None, args.at, args.note)
-    if args.void and any(c is not None for c in changes):
-        raise UserError("--void 不能与其他修改同时使用：作废就是整条不算。")
-    window = service.window(args.window) if args.window else None
-    staff = service.resolve_staff(args.staff, window or service.window(found.window_code)) if args.staff else None
-    replacement = service.correct(
-        found.id,
-        args.reason,
+    text = CorrectionText(
+        reason=args.reason,
         void=args.void,
-        window=window,
-        staff=staff,
-        substitute=True if args.substitute else None,
-        item=service.rule(args.type) if args.type else None,
-        at=parse_local_time(args.at, service.hall.tz) if args.at else None,
+        type_name=args.type,
+        window_code=args.window,
+        person="替岗人员" if args.substitute else args.staff,
+        at=args.at,
         note=args.note,
     )
+    replacement = apply_correction(service, found, text)
     if replacement is None:
         print(
             f"已作废：{found.at:%Y-%m-%d %H:%M} {found.window_code} {found.person or '窗口'} {found.type_name}"

@@ -9,11 +9,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Static
 
+from patrol.corrections import CorrectionText
+from patrol.errors import UserError
 from patrol.formatting import change_text, points_text
-from patrol.hall_service import Record
+from patrol.hall_service import FindingView, Record
 from patrol.periods import Period
 from screens.base import PatrolScreen
 from screens.text import pad
+from storage.errors import StorageError
 
 CHART_WIDTH = 20
 
@@ -39,6 +42,7 @@ class RecordScreen(PatrolScreen[None]):
         Binding("escape", "app.pop_screen", "返回", id="back"),
         Binding("left_square_bracket", "shift(-1)", "上一期", id="previous-period"),
         Binding("right_square_bracket", "shift(1)", "下一期", id="next-period"),
+        Binding("e", "correct", "更正", id="correct", tooltip="作废或修改所选记录（须写原因，留有更正记录）"),
         Binding("question_mark", "app.help", "帮助", id="help"),
     ]
 
@@ -47,6 +51,7 @@ class RecordScreen(PatrolScreen[None]):
         self.kind = kind
         self.item_id = item_id
         self.period = period
+        self._findings: list[FindingView] = []
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -103,6 +108,7 @@ class RecordScreen(PatrolScreen[None]):
         self.query_one("#record-chart", Static).update(f"[b]近几个月得分[/b]\n{chart(record.history)}")
         table = self.query_one("#record-findings", DataTable)
         table.clear()
+        self._findings = record.findings
         for f in record.findings:
             table.add_row(
                 f"{f.at:%Y-%m-%d}",
@@ -114,6 +120,35 @@ class RecordScreen(PatrolScreen[None]):
                 f.inspector,
                 key=f.id,
             )
+
+    def action_correct(self) -> None:
+        """Correct the finding under the cursor."""
+        from screens.correction import CorrectionScreen
+
+        table = self.query_one("#record-findings", DataTable)
+        if table.row_count == 0:
+            self.notify("本期没有可更正的记录。", severity="warning")
+            return
+        finding_id = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value or ""
+        finding = next(f for f in self._findings if f.id == finding_id)
+        self.app.push_screen(CorrectionScreen(finding), lambda text: self._apply(finding, text))
+
+    def _apply(self, finding: FindingView, text: CorrectionText | None) -> None:
+        if text is not None:
+            self.run_worker(self._save(finding, text), group="write")
+
+    async def _save(self, finding: FindingView, text: CorrectionText) -> None:
+        from patrol.corrections import apply_correction
+
+        service = self.patrol.service
+        assert service is not None
+        try:
+            await self.patrol.write(apply_correction, service, finding, text)
+        except (UserError, StorageError) as exc:
+            self.notify(str(exc), title="未更正", severity="error", timeout=8)
+            return
+        self.notify("已作废（已留更正记录）。" if text.void else "已更正（原记录作废，新记录另存）。")
+        await self.patrol.refresh_standings()
 
     def action_shift(self, step: int) -> None:
         self.period = self.period.next() if step > 0 else self.period.previous()

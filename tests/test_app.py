@@ -340,3 +340,33 @@ async def test_a_large_export_shows_its_progress(hall_url: str, tmp_path, monkey
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
         assert advanced[-1] == 2 and 1 in advanced
+
+
+async def test_a_finding_is_corrected_from_its_record(hall_url: str) -> None:
+    from screens.correction import CorrectionScreen
+    from screens.record import RecordScreen
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        seen = await ready(pilot, app)
+        await pilot.press("4", "enter", "1", "s")  # 张梅 睡岗 -2
+        seen = await ready(pilot, app, seen)
+        await pilot.press("f4")  # her record
+        await until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.query_one("#record-findings"))
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, RecordScreen))
+        app.open_record("staff", app.service.resolve_staff("张梅", None).id)
+        await until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.query_one("#record-findings"))
+        await until(pilot, lambda: app.screen.query_one("#record-findings").row_count == 1)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, CorrectionScreen) and app.screen.query_one("#correct-reason"))
+        app.screen.query_one("#correct-type_name").value = "闲聊"
+        await pilot.press("enter")  # no reason yet: refused in the dialog
+        assert "请写明更正原因" in str(app.screen.query_one("#correct-error").render())
+        await pilot.press(*"经核实为闲聊", "enter")
+        await until(pilot, lambda: isinstance(app.screen, RecordScreen))
+        await until(pilot, lambda: "闲聊" in [str(c) for c in app.screen.query_one("#record-findings").get_row_at(0)])
+        with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
+            assert conn.execute("SELECT reason FROM correction").fetchone()[0] == "经核实为闲聊"
+        zhang = next(r for r in app.ranking.staff if r.name == "张梅")
+        assert zhang.score == 99.5

@@ -80,7 +80,7 @@ def test_amend_person_window_and_time(hall_url: str, capsys) -> None:
     [
         (["--void", "--reason", "  "], "必须写明原因", 1),
         (["--reason", "没有改动"], "没有要更正的内容", 1),
-        (["--void", "--type", "早退", "--reason", "x"], "--void 不能与其他修改同时使用", 1),
+        (["--void", "--type", "早退", "--reason", "x"], "作废不能与其他修改同时进行", 1),
         (["--type", "打盹", "--reason", "x"], "未知的巡查项", 1),
         (["--at", "2099-01-01 09:00", "--reason", "x"], "在未来", 1),
         (["--staff", "李四", "--reason", "x"], "没有名为“李四”的在岗人员", 1),
