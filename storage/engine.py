@@ -22,13 +22,81 @@ BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
+MOUNTINFO = Path("/proc/self/mountinfo")
+# File systems on which SQLite's WAL mode (shared memory between processes) is not safe.
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "9p",
+        "afs",
+        "ceph",
+        "glusterfs",
+        "lustre",
+        "fuse.sshfs",
+        "fuse.glusterfs",
+        "fuse.rclone",
+        "davfs",
+        "fuse.davfs2",
+    }
+)
+
+
+def filesystem_of(path: Path, mountinfo: str) -> str:
+    """The file system type of the mount holding ``path``, read from /proc/self/mountinfo text."""
+    best, kind = "", ""
+    target = str(path)
+    for line in mountinfo.splitlines():
+        fields = line.split()
+        if " - " not in line or len(fields) < 5:
+            continue
+        mount_point = fields[4].replace("\\040", " ")
+        fstype = line.split(" - ", 1)[1].split()[0]
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best):
+            best, kind = mount_point, fstype
+    return kind
+
+
+def _refuse_network_filesystem(path: Path) -> None:
+    try:
+        mountinfo = MOUNTINFO.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return  # not Linux: nothing to read, nothing to refuse
+    kind = filesystem_of(path.resolve(), mountinfo)
+    if kind in NETWORK_FILESYSTEMS:
+        raise StorageError(
+            f"数据库 {path} 位于网络文件系统（{kind}）上：SQLite 的 WAL 模式需要本机磁盘，否则可能丢失或损坏记录。"
+            "请把数据库放在本机，或让多台电脑共用一台 PostgreSQL 服务器（--db postgresql+psycopg://…）。"
+        )
+
+
 def _set_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # SQLAlchemy's documented recipe: let SQLAlchemy, not the driver, begin transactions (so every
+    # write transaction can start with BEGIN IMMEDIATE, see _begin_immediate).
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cur.execute("PRAGMA journal_mode = WAL")
+    journal = cur.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     cur.execute("PRAGMA synchronous = FULL")
     cur.execute("PRAGMA foreign_keys = ON")
+    synchronous = cur.execute("PRAGMA synchronous").fetchone()[0]
     cur.close()
+    # Checked on every connection, not assumed: a file system without shared memory refuses WAL.
+    if str(journal).lower() != "wal" or synchronous != 2:
+        raise StorageError(
+            f"数据库无法以安全模式打开（journal_mode={journal}，synchronous={synchronous}；需要 wal 和 FULL）。"
+            "请把数据库放在本机磁盘上。"
+        )
+
+
+def _begin_immediate(conn: Any) -> None:
+    # Take the write lock at the start, so two writers queue on the busy timeout instead of one
+    # failing half-way with "database is locked".
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_db_engine(url: str) -> Engine:
@@ -46,11 +114,13 @@ def create_db_engine(url: str) -> Engine:
         raise StorageError(f"无法连接数据库 {url}：{exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate)
     return engine
 
 
 def _check_writable(path: Path) -> None:
     folder = path.parent
+    _refuse_network_filesystem(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -60,6 +130,13 @@ def _check_writable(path: Path) -> None:
     target = path if path.exists() else folder
     if not os.access(target, os.W_OK):
         raise StorageError(f"数据库位置不可写：{target}。请检查权限，或用 --db / PATROL_DB 指定可写的位置。")
+    if not path.exists():
+        # Names and findings of people: the file (and the -wal and -shm files SQLite derives
+        # from it, with the same mode) are readable by the owner only.
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError as exc:
+            raise StorageError(f"无法创建数据库文件 {path}：{exc.strerror}。") from exc
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -19,6 +19,8 @@ def sqlite_file(url: str) -> Path | None:
     if match["scheme"].split("+")[0].lower() != "sqlite":
         return None
     rest = match["rest"].split("?", 1)[0]
+    if not rest:
+        return None  # sqlite:// is an in-memory database
     if not rest.startswith("/"):
         raise StorageError(f"SQLite 地址应写作 sqlite:///相对路径 或 sqlite:////绝对路径：{url}")
     database = unquote(rest[1:])
