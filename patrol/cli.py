@@ -131,6 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", metavar="时间", help='改正发现时间 "YYYY-MM-DD HH:MM"')
     p.add_argument("--note", metavar="备注", help="改写备注")
 
+    sub.add_parser(
+        "backup",
+        help="立即备份数据库",
+        description="用 SQLite 在线备份（使用中也安全）把数据库备份到数据库旁的 backups 文件夹，"
+        "只有本人可读，保留最近 30 份。打开巡查界面时每天也会自动备份一次。",
+    )
+    p = sub.add_parser(
+        "restore",
+        help="从备份恢复数据库",
+        description="先检查备份文件完整可用，再恢复；当前数据库另存为 patrol.db.before-restore-时间，不会丢失。"
+        "恢复前请先关闭所有打开这个数据库的巡查界面。",
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="备份文件（patrol backup 生成的 .db）")
+
     p = sub.add_parser("rank", help="排名：人员或窗口", description="按统计周期计算人员或窗口排名。")
     p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
     p.add_argument("--by", choices=("staff", "window"), default="staff", help="按人员（默认）或窗口排名")
@@ -186,6 +200,8 @@ def _run(args: argparse.Namespace) -> int:
         return _export(args)
     if command == "correct":
         return _correct(args)
+    if command in ("backup", "restore"):
+        return _backup_or_restore(args)
     if command == "report":
         return _report(args)
     raise AssertionError(command)
@@ -317,6 +333,24 @@ def _correct(args: argparse.Namespace) -> int:
             f"已更正：{found.type_name} → {replacement.type_name}，{replacement.person or '窗口'}，"
             f"{replacement.at:%Y-%m-%d %H:%M}（新记录号 {replacement.id}；原因：{args.reason.strip()}）"
         )
+    return 0
+
+
+def _backup_or_restore(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from storage.backup import restore, take_backup
+    from storage.urls import sqlite_file
+
+    path = sqlite_file(_url(args))
+    if path is None:
+        raise UserError("备份和恢复只用于本机 SQLite 数据库；PostgreSQL 请用服务器的 pg_dump / pg_restore。")
+    now = datetime.now()
+    if args.command == "backup":
+        print(f"已备份：{take_backup(path, now)}")
+    else:
+        aside = restore(path, args.file, now)
+        print(f"已从 {args.file} 恢复。原数据库另存为：{aside}")
     return 0
 
 

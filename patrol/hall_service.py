@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from patrol.errors import UserError
@@ -142,6 +143,17 @@ class HallService:
             if self._engine is None:
                 self._engine = self._engine_factory()
             return self._engine
+
+    def daily_backup(self) -> Path | None:
+        """Back the SQLite file up once a day (on the first start of the day); returns the new
+        backup, or None when today's exists or the database is not a local file."""
+        from storage.backup import backed_up_on, take_backup
+
+        path = getattr(self.reader, "path", None)
+        now = self.clock().astimezone(self.hall.tz)
+        if path is None or backed_up_on(path, f"{now:%Y%m%d}"):
+            return None
+        return take_backup(path, now.replace(tzinfo=None), why="daily")
 
     def close(self) -> None:
         """Close the reader and the engine (SQLite then folds its WAL back into the file)."""

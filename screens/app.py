@@ -112,7 +112,14 @@ class PatrolApp(App[int]):
             self.call_after_refresh(self.exit, 0)
             return
         self._db.submit(service.warm_up)  # import the write path while the inspector looks
+        self._db.submit(self._daily_backup, service)
         self.run_worker(self.refresh_standings(), group="read")
+
+    def _daily_backup(self, service: HallService) -> None:
+        try:
+            service.daily_backup()
+        except StorageError as exc:  # a failed backup must not stop the patrol, but is said
+            self.call_from_thread(self.notify, str(exc), title="备份失败", severity="warning", timeout=10)
 
     @property
     def board(self) -> BoardScreen:
