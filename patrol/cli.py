@@ -131,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", metavar="时间", help='改正发现时间 "YYYY-MM-DD HH:MM"')
     p.add_argument("--note", metavar="备注", help="改写备注")
 
+    p = sub.add_parser(
+        "verify",
+        help="校验全部记录未被改动",
+        description="逐台设备检查巡查记录和更正记录的散列链：内容被改、记录被删除、插入、调换或链尾被截断都会被发现。"
+        "全部完好时退出码为 0，否则报告第一处断链及其记录并以 1 退出。",
+    )
+    p.add_argument("--digest", action="store_true", help="只打印链头摘要（印在附表1 末尾，日后可据此核对）")
     sub.add_parser(
         "backup",
         help="立即备份数据库",
@@ -200,6 +207,8 @@ def _run(args: argparse.Namespace) -> int:
         return _export(args)
     if command == "correct":
         return _correct(args)
+    if command == "verify":
+        return _verify(args)
     if command in ("backup", "restore"):
         return _backup_or_restore(args)
     if command == "report":
@@ -333,6 +342,27 @@ def _correct(args: argparse.Namespace) -> int:
             f"已更正：{found.type_name} → {replacement.type_name}，{replacement.person or '窗口'}，"
             f"{replacement.at:%Y-%m-%d %H:%M}（新记录号 {replacement.id}；原因：{args.reason.strip()}）"
         )
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from patrol.hall_service import engine_for
+    from storage.reads import AlchemyReader, SqliteReader
+    from storage.urls import sqlite_file
+    from storage.verify import verify
+
+    url = _url(args)
+    engine = engine_for(url)  # brings an old schema up to date first
+    path = sqlite_file(url)
+    reader = SqliteReader(path) if path is not None else AlchemyReader(engine)
+    verdict = verify(reader)
+    if not verdict.ok:
+        print(f"patrol: 校验未通过：{verdict.problem}", file=sys.stderr)
+        return 1
+    if args.digest:
+        print(verdict.digest)
+    else:
+        print(f"校验通过：{len(verdict.heads)} 台设备，{verdict.rows} 条记录，链头摘要 {verdict.digest}")
     return 0
 
 

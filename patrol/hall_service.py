@@ -144,6 +144,12 @@ class HallService:
                 self._engine = self._engine_factory()
             return self._engine
 
+    def chain_digest(self) -> str:
+        """The digest of every device's chain head, as `patrol verify --digest` prints it."""
+        from storage.chain import digest
+
+        return digest({device: (int(seq), head) for device, seq, head in self.reader.rows(reads.CHAIN_HEADS)})
+
     def daily_backup(self) -> Path | None:
         """Back the SQLite file up once a day (on the first start of the day); returns the new
         backup, or None when today's exists or the database is not a local file."""

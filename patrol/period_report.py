@@ -28,6 +28,7 @@ class PeriodReport:
     finding_count: int
     findings: Callable[[], Iterator[FindingView]] = field(repr=False)
     corrections: list[CorrectionView] = field(default_factory=list)
+    chain_digest: str = ""
 
     @property
     def window_by_id(self) -> dict[str, WindowInfo]:
@@ -48,4 +49,5 @@ def gather(service: HallService, period: Period) -> PeriodReport:
         finding_count=service.finding_count(period),
         findings=lambda: service.iter_findings(period),
         corrections=service.corrections(period),
+        chain_digest=service.chain_digest(),
     )

@@ -41,6 +41,7 @@ _BODY = {"font_name": "宋体", "font_size": 11, "border": 1, "valign": "vcenter
 _FORMATS: dict[str, dict[str, Any]] = {
     "title": {"font_name": "黑体", "font_size": 16, "align": "center", "valign": "vcenter"},
     "subtitle": {"font_name": "宋体", "font_size": 10, "align": "center"},
+    "subtitle_left": {"font_name": "宋体", "font_size": 9},
     "header": {**_BODY, "bold": True, "align": "center", "text_wrap": True},
     "body": _BODY,
     "center": {**_BODY, "align": "center"},
@@ -234,6 +235,13 @@ def _detail_sheets(
             progress(number, report.finding_count)
     if progress is not None:
         progress(report.finding_count, report.finding_count)
+    # So a printed appendix can later be checked against the database (patrol verify --digest).
+    current.sheet.write_string(
+        current.row + 1,
+        0,
+        f"链头摘要（patrol verify --digest 核对）：{report.chain_digest}",
+        current.formats["subtitle_left"],
+    )
 
 
 def _window_sheet(book: Any, report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None:

@@ -117,6 +117,7 @@ class Finding(SQLModel, table=True):
         Index("ix_finding_window_staff_at", "window_id", "staff_id", "at", "points", "category"),
         Index("ix_finding_hall_at", "hall_id", "at"),
         Index("ix_finding_device_created", "device", "created_at"),  # undo: this device's newest
+        Index("ix_finding_device_seq", "device", "chain_seq"),
     )
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     hall_id: str = Field(foreign_key="hall.id", max_length=36)
@@ -132,11 +133,18 @@ class Finding(SQLModel, table=True):
     device: str = Field(default="", max_length=64)
     replaces_id: str | None = Field(default=None, max_length=36)
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
+    # The hash chain (storage.chain): place in the device's chain, salt, and hashes.
+    chain_seq: int | None = None
+    salt: str | None = Field(default=None, max_length=32)
+    payload_hash: str | None = Field(default=None, max_length=64)
+    prev_hash: str | None = Field(default=None, max_length=64)
+    row_hash: str | None = Field(default=None, max_length=64)
 
 
 class Correction(SQLModel, table=True):
     """Voids one finding, with a reason; an amendment also names the replacing finding."""
 
+    __table_args__ = (Index("ix_correction_device_seq", "device", "chain_seq"),)
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     finding_id: str = Field(foreign_key="finding.id", unique=True, max_length=36)
     reason: str = Field(max_length=500)
@@ -144,3 +152,18 @@ class Correction(SQLModel, table=True):
     inspector_id: str | None = Field(default=None, foreign_key="inspector.id", max_length=36)
     device: str = Field(default="", max_length=64)
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
+    # The hash chain (storage.chain): place in the device's chain, salt, and hashes.
+    chain_seq: int | None = None
+    salt: str | None = Field(default=None, max_length=32)
+    payload_hash: str | None = Field(default=None, max_length=64)
+    prev_hash: str | None = Field(default=None, max_length=64)
+    row_hash: str | None = Field(default=None, max_length=64)
+
+
+class ChainHead(SQLModel, table=True):
+    """The last link of each device's chain: a cut tail no longer matches it."""
+
+    __tablename__ = "chain_head"
+    device: str = Field(primary_key=True, max_length=64)
+    seq: int
+    row_hash: str = Field(max_length=64)

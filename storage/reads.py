@@ -159,6 +159,8 @@ FROM finding_type WHERE hall_id = :hall ORDER BY position
 
 INSPECTORS = "SELECT id, name FROM inspector"
 
+CHAIN_HEADS = "SELECT device, seq, row_hash FROM chain_head"
+
 # Effective findings are the ones no correction has voided.
 _EFFECTIVE = "NOT EXISTS (SELECT 1 FROM correction c WHERE c.finding_id = f.id)"
 

@@ -9,9 +9,38 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
+from storage.chain import GENESIS, link
 from storage.errors import StorageError
 from storage.ids import new_id
-from storage.models import Correction, Finding, FindingType, Hall, Inspector, Staff, Unit, Window
+from storage.models import ChainHead, Correction, Finding, FindingType, Hall, Inspector, Staff, Unit, Window, utcnow
+
+
+def _head(conn: Connection, device: str) -> tuple[int, str]:
+    row = conn.execute(select(ChainHead.seq, ChainHead.row_hash).where(ChainHead.device == device)).first()
+    return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+
+
+def _set_head(conn: Connection, device: str, seq: int, head: str) -> None:
+    if seq == 1:
+        conn.execute(insert(ChainHead), [{"device": device, "seq": seq, "row_hash": head}])
+    else:
+        conn.execute(update(ChainHead).where(ChainHead.device == device).values(seq=seq, row_hash=head))
+
+
+def _chained(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give each row its link in its device's chain (inside the writing transaction, which
+    began immediate, so no other writer can take the same place)."""
+    heads: dict[str, tuple[int, str]] = {}
+    out = []
+    for row in rows:
+        device = row.get("device", "")
+        seq, previous = heads.get(device) or _head(conn, device)
+        linked = {**row, **link(kind, row, device, seq + 1, previous)}
+        heads[device] = (seq + 1, linked["row_hash"])
+        out.append(linked)
+    for device, (seq, head) in heads.items():
+        _set_head(conn, device, seq, head)
+    return out
 
 
 def _write_failed(exc: Exception) -> StorageError:
@@ -59,10 +88,10 @@ def ensure_inspector(engine: Engine, name: str) -> str:
 
 def insert_finding(engine: Engine, values: Mapping[str, Any]) -> str:
     """Commit one finding in its own transaction and return its id."""
-    row = {"id": new_id(), **values}
+    row = {"id": new_id(), "created_at": utcnow(), **values}
     try:
         with engine.begin() as conn:
-            conn.execute(insert(Finding), [row])
+            conn.execute(insert(Finding), _chained(conn, "finding", [row]))
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
     return row["id"]
@@ -70,12 +99,12 @@ def insert_finding(engine: Engine, values: Mapping[str, Any]) -> str:
 
 def insert_findings(engine: Engine, rows: Iterable[Mapping[str, Any]]) -> int:
     """Commit many findings in one transaction (importers, the demo); all or nothing."""
-    batch = [{"id": new_id(), **r} for r in rows]
+    batch = [{"id": new_id(), "created_at": utcnow(), **r} for r in rows]
     if not batch:
         return 0
     try:
         with engine.begin() as conn:
-            conn.execute(insert(Finding), batch)
+            conn.execute(insert(Finding), _chained(conn, "finding", batch))
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
     return len(batch)
@@ -96,20 +125,18 @@ def void_finding(
         with engine.begin() as conn:
             if replacement is not None:
                 replacement_id = new_id()
-                conn.execute(insert(Finding), [{"id": replacement_id, "replaces_id": finding_id, **replacement}])
-            conn.execute(
-                insert(Correction),
-                [
-                    {
-                        "id": new_id(),
-                        "finding_id": finding_id,
-                        "reason": reason,
-                        "replacement_id": replacement_id,
-                        "inspector_id": inspector_id,
-                        "device": device,
-                    }
-                ],
-            )
+                row = {"id": replacement_id, "replaces_id": finding_id, "created_at": utcnow(), **replacement}
+                conn.execute(insert(Finding), _chained(conn, "finding", [row]))
+            correction = {
+                "id": new_id(),
+                "finding_id": finding_id,
+                "reason": reason,
+                "replacement_id": replacement_id,
+                "inspector_id": inspector_id,
+                "device": device,
+                "at": utcnow(),
+            }
+            conn.execute(insert(Correction), _chained(conn, "correction", [correction]))
     except IntegrityError as exc:
         raise StorageError("这条记录已被更正过，不能再次更正。") from exc
     except OperationalError as exc:

@@ -1,0 +1,86 @@
+"""The hash chain that makes the log tamper-evident.
+
+Findings and corrections of one device form one chain, in the order they were written
+(``chain_seq`` 1, 2, 3 …). Each row stores a random salt, the SHA-256 of a canonical encoding
+of its content with that salt (``payload_hash``), and ``row_hash`` = SHA-256 over its kind,
+device, seq, the previous row's hash and its payload hash. ``chain_head`` anchors each device's
+last seq and hash, so a cut tail shows. The salt keeps a short payload from being guessed back
+from its hash once a purge has removed the content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+GENESIS = "0" * 64
+FINDING_FIELDS = (
+    "id",
+    "hall_id",
+    "window_id",
+    "staff_id",
+    "substitute",
+    "type_id",
+    "category",
+    "points",
+    "at",
+    "note",
+    "inspector_id",
+    "device",
+    "replaces_id",
+    "created_at",
+)
+CORRECTION_FIELDS = ("id", "finding_id", "reason", "replacement_id", "inspector_id", "device", "at")
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, datetime):
+        value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, float):
+        return format(value, ".6f")
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def payload_hash(kind: str, values: Mapping[str, Any], salt: str) -> str:
+    """SHA-256 of the row's content in a canonical encoding (sorted keys, UTC times, fixed
+    decimals), with its salt."""
+    fields = FINDING_FIELDS if kind == "finding" else CORRECTION_FIELDS
+    content = {name: _canonical(values.get(name)) for name in fields}
+    encoded = json.dumps({"kind": kind, "salt": salt, "content": content}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def row_hash(kind: str, device: str, seq: int, previous: str, payload: str) -> str:
+    """The link: SHA-256 over the row's place in its device's chain and its payload hash."""
+    return hashlib.sha256(f"{kind}|{device}|{seq}|{previous}|{payload}".encode()).hexdigest()
+
+
+def new_salt() -> str:
+    """A random salt for one row."""
+    return secrets.token_hex(16)
+
+
+def link(kind: str, values: Mapping[str, Any], device: str, seq: int, previous: str) -> dict[str, Any]:
+    """The chain columns of a new row that follows ``previous`` as number ``seq``."""
+    salt = new_salt()
+    payload = payload_hash(kind, values, salt)
+    return {
+        "chain_seq": seq,
+        "salt": salt,
+        "payload_hash": payload,
+        "prev_hash": previous,
+        "row_hash": row_hash(kind, device, seq, previous, payload),
+    }
+
+
+def digest(heads: Mapping[str, tuple[int, str]]) -> str:
+    """One short line a printed appendix carries, to check the database against it later."""
+    text = ";".join(f"{device}:{seq}:{head}" for device, (seq, head) in sorted(heads.items()))
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,152 @@
+"""Tamper evidence: the hash chain, patrol verify, and an upgrade from the first schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from patrol.cli import main
+from patrol.hall_service import HallService
+from tests.conftest import log_at
+
+
+@pytest.fixture
+def logged(service: HallService, hall_url: str) -> Path:
+    """Five findings and a correction from one device, then the file to tamper with."""
+    ids = [
+        log_at(service, "1", "魏敏", item, f"2026-11-0{day} 09:00")
+        for day, item in ((2, "迟到"), (3, "早退"), (4, "玩手机"), (5, "上门服务"), (6, "缺卡"))
+    ]
+    service.correct(ids[1], "经核实无误", void=True)
+    service.close()
+    return Path(hall_url.removeprefix("sqlite:///"))
+
+
+def verify(url: str, capsys) -> tuple[int, str]:
+    code = main(["--db", url, "verify"])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def tamper(path: Path, *statements: str) -> None:
+    with sqlite3.connect(path) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def nth(path: Path, seq: int) -> str:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT id FROM finding WHERE chain_seq = ?", (seq,)).fetchone()[0]
+
+
+def test_an_untouched_log_verifies(logged: Path, hall_url: str, capsys) -> None:
+    code, out = verify(hall_url, capsys)
+    assert code == 0 and "校验通过" in out and "6 条记录" in out
+    assert main(["--db", hall_url, "verify", "--digest"]) == 0
+    assert len(capsys.readouterr().out.strip()) == 64
+
+
+def test_a_changed_field_is_found(logged: Path, hall_url: str, capsys) -> None:
+    target = nth(logged, 3)
+    tamper(logged, f"UPDATE finding SET points = 0 WHERE id = '{target}'")
+    code, out = verify(hall_url, capsys)
+    assert code == 1 and target in out and "内容与写入时不符" in out
+
+
+def test_a_deleted_row_is_found(logged: Path, hall_url: str, capsys) -> None:
+    tamper(logged, f"DELETE FROM finding WHERE id = '{nth(logged, 2)}'")
+    code, out = verify(hall_url, capsys)
+    assert code == 1 and "缺少第 2 条" in out
+
+
+def test_an_inserted_row_is_found(logged: Path, hall_url: str, capsys) -> None:
+    source = nth(logged, 4)
+    tamper(
+        logged,
+        "INSERT INTO finding SELECT 'forged-0000-0000-0000-000000000000', hall_id, window_id, staff_id, "
+        "substitute, type_id, category, -3, at, note, inspector_id, device, replaces_id, created_at, "
+        f"NULL, NULL, NULL, NULL, NULL FROM finding WHERE id = '{source}'",
+    )
+    code, out = verify(hall_url, capsys)
+    assert code == 1 and "forged-0000" in out and "不在链中" in out
+
+
+def test_swapped_rows_are_found(logged: Path, hall_url: str, capsys) -> None:
+    second, third = nth(logged, 2), nth(logged, 3)
+    tamper(
+        logged,
+        f"UPDATE finding SET chain_seq = 99 WHERE id = '{second}'",
+        f"UPDATE finding SET chain_seq = 2 WHERE id = '{third}'",
+        f"UPDATE finding SET chain_seq = 3 WHERE id = '{second}'",
+    )
+    code, out = verify(hall_url, capsys)
+    assert code == 1 and third in out and "链接断开" in out
+
+
+def test_a_cut_tail_is_found(logged: Path, hall_url: str, capsys) -> None:
+    tamper(logged, "DELETE FROM correction")  # the last link of the chain
+    code, out = verify(hall_url, capsys)
+    assert code == 1 and "链尾的记录被删除" in out
+
+
+def test_an_upgrade_from_the_first_schema_keeps_every_row_and_chains_them(tmp_path: Path, capsys) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from storage.engine import MIGRATIONS_DIR, create_db_engine
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_db_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")  # the first schema, as the first release created it
+    engine.dispose()
+    path = tmp_path / "old.db"
+    rows = [
+        ("f1", "2026-11-02 01:00:00.000000", "2026-11-02 01:00:05.000000", -1.0, "laptop-a", "迟到"),
+        ("f2", "2026-11-03 01:00:00.000000", "2026-11-03 01:00:05.000000", 0.5, "laptop-a", ""),
+        ("f3", "2026-11-03 02:00:00.000000", "2026-11-03 02:00:05.000000", -0.5, "laptop-b", "备注"),
+    ]
+    with sqlite3.connect(path) as conn:
+        conn.executescript("""
+            INSERT INTO hall (id, name, timezone, top_staff, top_windows, window_score_mode, created_at)
+                VALUES ('h', '旧大厅', 'Asia/Shanghai', 8, 4, 'average', '2026-01-01 00:00:00.000000');
+            INSERT INTO finding_type (id, hall_id, code, name, category, points, hotkey, level, aliases, phrase,
+                position, active) VALUES ('t', 'h', 'late', '迟到', '考勤', -1, 'c', 'staff', '', '', 0, 1);
+            INSERT INTO "window" (id, hall_id, code, name, zone, position, search_keys, sort_key)
+                VALUES ('w', 'h', '1', '综合窗口', '', 0, '', '');
+        """)
+        conn.executemany(
+            "INSERT INTO finding (id, hall_id, window_id, staff_id, substitute, type_id, category, points, at, note, "
+            "inspector_id, device, replaces_id, created_at) "
+            "VALUES (?, 'h', 'w', NULL, 0, 't', '考勤', ?, ?, ?, NULL, ?, NULL, ?)",
+            [(fid, points, at, note, device, created) for fid, at, created, points, device, note in rows],
+        )
+        conn.execute(
+            "INSERT INTO correction (id, finding_id, reason, replacement_id, inspector_id, device, at) "
+            "VALUES ('c1', 'f2', '录错', NULL, NULL, 'laptop-a', '2026-11-04 00:00:00.000000')"
+        )
+    before = sqlite3.connect(path).execute("SELECT id, at, points, note FROM finding ORDER BY id").fetchall()
+    code, out = verify(url, capsys)  # opening it runs today's migrations
+    assert code == 0 and "2 台设备，4 条记录" in out, out
+    after = sqlite3.connect(path).execute("SELECT id, at, points, note FROM finding ORDER BY id").fetchall()
+    assert after == before
+    assert sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
+
+
+def test_the_printed_appendix_carries_the_digest(service: HallService, hall_url: str, tmp_path: Path, capsys) -> None:
+    from openpyxl import load_workbook
+
+    from patrol.export import export
+    from patrol.periods import Period
+
+    log_at(service, "1", "魏敏", "迟到", "2026-11-02 09:00")
+    path, _ = export(service, Period.parse("2026-11"), tmp_path)
+    assert main(["--db", hall_url, "verify", "--digest"]) == 0
+    digest = capsys.readouterr().out.strip()
+    foot = [r[0] for r in load_workbook(path)["附表1 巡查明细"].iter_rows(min_row=5, values_only=True) if r[0]]
+    assert foot[-1].endswith(digest) and foot[-1].startswith("链头摘要")
