@@ -132,6 +132,7 @@ def test_the_appendix_lists_every_correction(service: HallService, tmp_path: Pat
         ("综合窗口", "魏敏", "迟到", "作废", "当日请假", "测试督查"),
     ]
     assert rows[0][2] == "2026-11-03 10:00"
-    detail = [r for r in load_workbook(path)["附表1 巡查明细"].iter_rows(min_row=4, values_only=True)
-              if isinstance(r[0], int)]
+    detail = [
+        r for r in load_workbook(path)["附表1 巡查明细"].iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)
+    ]
     assert [r[7] for r in detail] == ["闲聊", "玩手机"]  # the effective log only
