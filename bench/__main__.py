@@ -2,9 +2,10 @@
 
 import sys
 
-from bench import export, hot_path, startup
+from bench import export, hot_path, startup, verify
 
 ok = startup.main()
 ok &= hot_path.main()
 ok &= export.main()
+ok &= verify.main()
 sys.exit(0 if ok else 1)

@@ -13,11 +13,12 @@ from datetime import UTC, date, datetime, timedelta
 from bench.common import CACHE
 from patrol.pinyin_keys import search_keys, sort_key
 from patrol.rules import DEFAULT_RULES
+from storage.chain import GENESIS, link
 from storage.engine import open_engine
 from storage.ids import new_id
 from storage.reads import SQLITE_TIME_FORMAT
 
-VERSION = 4
+VERSION = 6
 HALLS = 300
 CENTRE_STAFF = 5000
 CENTRE_MONTH_FINDINGS = 100_000
@@ -127,17 +128,39 @@ def build(today: date) -> str:
             staff.append((staff_id, window_id))
         halls.append((hall_id, types, staff))
 
+    heads = {"seq": 0, "hash": GENESIS}
+    created = datetime.now(UTC)
+
     def findings(hall, count: int, start: datetime, days: int):  # type: ignore[no-untyped-def]
+        # Every row is linked into the device's hash chain exactly as storage.writes links it.
         hall_id, types, staff = hall
         for _ in range(count):
             type_id, category, points, window_level = rng.choice(types)
             staff_id, window_id = rng.choice(staff)
             at = start + timedelta(days=rng.randrange(days), minutes=rng.randrange(30, 600))
+            values = {
+                "id": new_id(),
+                "hall_id": hall_id,
+                "window_id": window_id,
+                "staff_id": None if window_level else staff_id,
+                "substitute": False,
+                "type_id": type_id,
+                "category": category,
+                "points": points,
+                "at": at,
+                "note": "",
+                "inspector_id": None,
+                "device": "city",
+                "replaces_id": None,
+                "created_at": created,
+            }
+            links = link("finding", values, "city", heads["seq"] + 1, heads["hash"])
+            heads["seq"], heads["hash"] = links["chain_seq"], links["row_hash"]
             yield (
-                new_id(),
+                values["id"],
                 hall_id,
                 window_id,
-                None if window_level else staff_id,
+                values["staff_id"],
                 False,
                 type_id,
                 category,
@@ -145,14 +168,20 @@ def build(today: date) -> str:
                 at.strftime(SQLITE_TIME_FORMAT),
                 "",
                 None,
-                "bench",
+                "city",
                 None,
-                now,
+                created.strftime(SQLITE_TIME_FORMAT),
+                links["chain_seq"],
+                links["salt"],
+                links["payload_hash"],
+                links["prev_hash"],
+                links["row_hash"],
             )
 
     insert = (
         "INSERT INTO finding (id, hall_id, window_id, staff_id, substitute, type_id, category, points, at, note,"
-        " inspector_id, device, replaces_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        " inspector_id, device, replaces_id, created_at, chain_seq, salt, payload_hash, prev_hash, row_hash)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     )
     days_this_month = max(1, (today - month_start.date()).days)
     conn.executemany(insert, findings(halls[0], CENTRE_MONTH_FINDINGS, month_start, days_this_month))
@@ -164,6 +193,7 @@ def build(today: date) -> str:
     per_hall = OTHER_FINDINGS // (HALLS - 1)
     for hall in halls[1:]:
         conn.executemany(insert, findings(hall, per_hall, year_start, 365))
+    conn.execute("INSERT INTO chain_head (device, seq, row_hash) VALUES ('city', ?, ?)", (heads["seq"], heads["hash"]))
     conn.commit()
     conn.execute("ANALYZE")
     conn.close()

@@ -37,22 +37,26 @@ FINDING_FIELDS = (
 CORRECTION_FIELDS = ("id", "finding_id", "reason", "replacement_id", "inspector_id", "device", "at")
 
 
-def _canonical(value: Any) -> Any:
+def _canonical(name: str, value: Any) -> Any:
+    """One field in a form that does not depend on how it was typed or read back: points as a
+    fixed decimal (-1, -1.0 and a REAL read from SQLite agree), flags as 0/1, times in UTC."""
+    if value is None:
+        return None
+    if name == "points":
+        return format(float(value), ".6f")
+    if name == "substitute":
+        return int(bool(value))
     if isinstance(value, datetime):
         value = value if value.tzinfo else value.replace(tzinfo=UTC)
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    if isinstance(value, float):
-        return format(value, ".6f")
-    if isinstance(value, bool):
-        return int(value)
-    return value
+    return str(value)
 
 
 def payload_hash(kind: str, values: Mapping[str, Any], salt: str) -> str:
     """SHA-256 of the row's content in a canonical encoding (sorted keys, UTC times, fixed
     decimals), with its salt."""
     fields = FINDING_FIELDS if kind == "finding" else CORRECTION_FIELDS
-    content = {name: _canonical(values.get(name)) for name in fields}
+    content = {name: _canonical(name, values.get(name)) for name in fields}
     encoded = json.dumps({"kind": kind, "salt": salt, "content": content}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 

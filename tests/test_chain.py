@@ -150,3 +150,15 @@ def test_the_printed_appendix_carries_the_digest(service: HallService, hall_url:
     digest = capsys.readouterr().out.strip()
     foot = [r[0] for r in load_workbook(path)["附表1 巡查明细"].iter_rows(min_row=5, values_only=True) if r[0]]
     assert foot[-1].endswith(digest) and foot[-1].startswith("链头摘要")
+
+
+def test_the_canonical_encoding_ignores_how_a_value_was_typed() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from storage.chain import payload_hash
+
+    at = datetime(2026, 11, 2, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+    written = {"id": "x", "points": -1, "substitute": True, "at": at, "note": ""}
+    read_back = {"id": "x", "points": -1.0, "substitute": 1, "at": at.astimezone(UTC), "note": ""}
+    assert payload_hash("finding", written, "salt") == payload_hash("finding", read_back, "salt")
+    assert payload_hash("finding", {**written, "points": -0.5}, "salt") != payload_hash("finding", written, "salt")

@@ -1,0 +1,33 @@
+"""`patrol verify` over the city database (about 1.3 million chained findings), in its own
+process. Budget: under 20 s. Baseline, same run: reading every finding row with sqlite3."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+from bench import city
+
+
+def main() -> bool:
+    url = city.build(datetime.now(UTC).date())
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "patrol", "--db", url, "verify"], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        rows = sum(1 for _ in conn.execute("SELECT * FROM finding"))
+    base = time.perf_counter() - start
+    ok = result.returncode == 0 and seconds < 20
+    print(
+        f"verify, {rows:,} findings: {seconds:.1f} s (budget 20 s; {result.stdout.strip() or result.stderr.strip()})"
+        f"; baseline reading every row {base:.1f} s; ratio {seconds / base:.1f}x: {'OK' if ok else 'OVER'}"
+    )
+    return ok
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)
