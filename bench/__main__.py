@@ -2,10 +2,11 @@
 
 import sys
 
-from bench import export, hot_path, startup, verify
+from bench import crash, export, hot_path, startup, verify
 
 ok = startup.main()
 ok &= hot_path.main()
 ok &= export.main()
 ok &= verify.main()
+ok &= crash.main()
 sys.exit(0 if ok else 1)
