@@ -18,7 +18,7 @@ from storage.engine import open_engine
 from storage.ids import new_id
 from storage.reads import SQLITE_TIME_FORMAT
 
-VERSION = 6
+VERSION = 7
 HALLS = 300
 CENTRE_STAFF = 5000
 CENTRE_MONTH_FINDINGS = 100_000

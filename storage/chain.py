@@ -13,8 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping, Sequence
+from datetime import UTC
 from typing import Any
 
 GENESIS = "0" * 64
@@ -37,6 +37,9 @@ FINDING_FIELDS = (
 CORRECTION_FIELDS = ("id", "finding_id", "reason", "replacement_id", "inspector_id", "device", "at")
 
 
+TIME_FIELDS = frozenset({"at", "created_at"})
+
+
 def _canonical(name: str, value: Any) -> Any:
     """One field in a form that does not depend on how it was typed or read back: points as a
     fixed decimal (-1, -1.0 and a REAL read from SQLite agree), flags as 0/1, times in UTC."""
@@ -46,19 +49,28 @@ def _canonical(name: str, value: Any) -> Any:
         return format(float(value), ".6f")
     if name == "substitute":
         return int(bool(value))
-    if isinstance(value, datetime):
+    if name in TIME_FIELDS:
+        if isinstance(value, str):  # SQLite's stored UTC text, "YYYY-MM-DD HH:MM:SS.ffffff"
+            return value.replace(" ", "T") + "Z"
         value = value if value.tzinfo else value.replace(tzinfo=UTC)
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return str(value)
 
 
-def payload_hash(kind: str, values: Mapping[str, Any], salt: str) -> str:
-    """SHA-256 of the row's content in a canonical encoding (sorted keys, UTC times, fixed
-    decimals), with its salt."""
+def payload_hash_of(kind: str, ordered: Sequence[Any], salt: str) -> str:
+    """SHA-256 of a row's content given in the order of its kind's fields, with its salt (a
+    fixed-order JSON array: no keys to sort, ~2x faster to verify than a sorted object)."""
     fields = FINDING_FIELDS if kind == "finding" else CORRECTION_FIELDS
-    content = {name: _canonical(name, values.get(name)) for name in fields}
-    encoded = json.dumps({"kind": kind, "salt": salt, "content": content}, sort_keys=True, ensure_ascii=False)
+    content = [_canonical(name, value) for name, value in zip(fields, ordered, strict=True)]
+    encoded = json.dumps([kind, salt, content], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def payload_hash(kind: str, values: Mapping[str, Any], salt: str) -> str:
+    """SHA-256 of the row's content in a canonical encoding (fixed field order, UTC times,
+    fixed decimals), with its salt."""
+    fields = FINDING_FIELDS if kind == "finding" else CORRECTION_FIELDS
+    return payload_hash_of(kind, [values.get(name) for name in fields], salt)
 
 
 def row_hash(kind: str, device: str, seq: int, previous: str, payload: str) -> str:

@@ -123,3 +123,8 @@ def test_the_service_on_postgresql(pg_url: str) -> None:
         assert service.search_index.search("zm")[0].title == "张梅"
     finally:
         service.close()
+
+
+def test_the_chain_verifies_on_postgresql(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", pg_url, "verify"]) == 0, capsys.readouterr().err
+    assert "校验通过" in capsys.readouterr().out
