@@ -42,13 +42,61 @@ def _rows(reader: Reader, kind: str) -> Iterator[tuple[str, int, str, tuple[Any,
         yield row[device_at], row[seq_at] or 0, kind, tuple(row)
 
 
-def verify(reader: Reader) -> Verdict:
-    """Check every link of every device's chain, and each chain's end against chain_head."""
+CHUNK = 20_000  # rows a worker checks at a time
+PARALLEL_FROM = 50_000  # below this, worker processes cost more than they save
+
+
+def _check_hashes(chunk: list[tuple[Any, ...]]) -> int | None:
+    """Recompute the hashes of a run of rows; the index of the first that does not match."""
+    for index, (kind, device, seq, previous, content, salt, stored_payload, stored_row) in enumerate(chunk):
+        if payload_hash_of(kind, content, salt or "") != stored_payload:
+            return index
+        if row_hash(kind, device, seq, previous, stored_payload) != stored_row:
+            return -index - 1  # the link hash, not the content
+    return None
+
+
+def verify(reader: Reader, workers: int | None = None) -> Verdict:
+    """Check every link of every device's chain, and each chain's end against chain_head.
+
+    The order of the chain (seq, previous hash, the anchor) is checked here as the rows stream
+    past; recomputing the hashes, the costly part, runs in worker processes. The first broken
+    link in chain order is reported."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    total = sum(
+        int(n) for (n,) in reader.rows("SELECT COUNT(*) FROM finding UNION ALL SELECT COUNT(*) FROM correction")
+    )
+    if workers is None:
+        # The reading and the order checks keep this process busy: one worker per other core
+        # (measured on 2 cores: one worker 15.2 s, two 16.8 s for 1.3 million rows).
+        workers = max(1, (os.cpu_count() or 2) - 1) if total >= PARALLEL_FROM else 0
+    pool = ProcessPoolExecutor(max_workers=workers) if workers else None
+    try:
+        return _walk(reader, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _walk(reader: Reader, pool: Any) -> Verdict:
     anchors = {device: (int(seq), head) for device, seq, head in reader.rows(CHAIN_HEADS)}
     verdict = Verdict()
     merged = heapq.merge(_rows(reader, "finding"), _rows(reader, "correction"), key=lambda r: (r[0], r[1], r[2]))
     device: str | None = None
     seq, previous = 0, GENESIS
+    chunk: list[tuple[Any, ...]] = []
+    labels: list[str] = []  # what each row of the chunk is, to name a broken link
+    pending: list[tuple[Any, list[str]]] = []  # (result or future, labels), in chain order
+    structural: str | None = None
+
+    def flush() -> None:
+        nonlocal chunk, labels
+        if chunk:
+            result = pool.submit(_check_hashes, chunk) if pool is not None else _check_hashes(chunk)
+            pending.append((result, labels))
+            chunk, labels = [], []
 
     def end_of(device: str) -> str | None:
         anchor = anchors.get(device)
@@ -60,41 +108,51 @@ def verify(reader: Reader) -> Verdict:
 
     width = {"finding": len(FINDING_FIELDS), "correction": len(CORRECTION_FIELDS)}
     for row_device, row_seq, kind, row in merged:
-        n = width[kind]
-        content = row[:n]
-        _seq, salt, stored_payload, stored_previous, stored_row_hash = row[n:]
         if row_device != device:
             if device is not None:
                 verdict.heads[device] = (seq, previous)
-                if (problem := end_of(device)) is not None:
-                    verdict.problem = problem
-                    return verdict
+                if (structural := end_of(device)) is not None:
+                    break
             device, seq, previous = row_device, 0, GENESIS
+        n = width[kind]
+        content = row[:n]
+        _seq, salt, stored_payload, stored_previous, stored_row_hash = row[n:]
         verdict.rows += 1
-        what = f"设备 {row_device} 的{KIND_NAMES[kind]} {content[0]}"
+        what = f"设备 {row_device} 的{KIND_NAMES[kind]} {content[0]}（第 {row_seq} 条）"
         if not row_seq or not stored_row_hash:
-            verdict.problem = f"{what} 不在链中：它没有经过 patrol 写入（被直接插入）。"
-            return verdict
+            structural = (
+                f"设备 {row_device} 的{KIND_NAMES[kind]} {content[0]} 不在链中：它没有经过 patrol 写入（被直接插入）。"
+            )
+            break
         if row_seq != seq + 1:
             gap = f"缺少第 {seq + 1} 条（被删除）" if row_seq > seq + 1 else f"第 {row_seq} 条重复"
-            verdict.problem = f"{what}（第 {row_seq} 条）：{gap}。"
-            return verdict
+            structural = f"{what}：{gap}。"
+            break
         if stored_previous != previous:
-            verdict.problem = f"{what}（第 {row_seq} 条）：与前一条的链接断开（记录被插入、删除或调换）。"
-            return verdict
-        if payload_hash_of(kind, content, salt or "") != stored_payload:
-            verdict.problem = f"{what}（第 {row_seq} 条）：内容与写入时不符（被改动）。"
-            return verdict
-        if row_hash(kind, row_device, row_seq, previous, stored_payload) != stored_row_hash:
-            verdict.problem = f"{what}（第 {row_seq} 条）：链接散列不符（被改动）。"
-            return verdict
+            structural = f"{what}：与前一条的链接断开（记录被插入、删除或调换）。"
+            break
+        chunk.append((kind, row_device, row_seq, previous, content, salt, stored_payload, stored_row_hash))
+        labels.append(what)
+        if len(chunk) == CHUNK:
+            flush()
         seq, previous = row_seq, stored_row_hash
-    if device is not None:
-        verdict.heads[device] = (seq, previous)
-        if (problem := end_of(device)) is not None:
-            verdict.problem = problem
+    else:
+        if device is not None:
+            verdict.heads[device] = (seq, previous)
+            structural = end_of(device)
+        if structural is None:
+            for lost in sorted(set(anchors) - set(verdict.heads)):
+                structural = f"设备 {lost} 的全部 {anchors[lost][0]} 条记录都不见了（被删除）。"
+                break
+    flush()
+    # Hash failures come before the structural one in chain order: the rows checked were all read earlier.
+    for result, chunk_labels in pending:
+        bad = result.result() if hasattr(result, "result") else result
+        if bad is not None:
+            if bad >= 0:
+                verdict.problem = f"{chunk_labels[bad]}：内容与写入时不符（被改动）。"
+            else:
+                verdict.problem = f"{chunk_labels[-bad - 1]}：链接散列不符（被改动）。"
             return verdict
-    for lost in sorted(set(anchors) - set(verdict.heads)):
-        verdict.problem = f"设备 {lost} 的全部 {anchors[lost][0]} 条记录都不见了（被删除）。"
-        return verdict
+    verdict.problem = structural
     return verdict

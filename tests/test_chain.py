@@ -162,3 +162,20 @@ def test_the_canonical_encoding_ignores_how_a_value_was_typed() -> None:
     read_back = {"id": "x", "points": -1.0, "substitute": 1, "at": at.astimezone(UTC), "note": ""}
     assert payload_hash("finding", written, "salt") == payload_hash("finding", read_back, "salt")
     assert payload_hash("finding", {**written, "points": -0.5}, "salt") != payload_hash("finding", written, "salt")
+
+
+def test_worker_processes_report_the_same_first_broken_link(logged: Path, monkeypatch) -> None:
+    from storage import verify as verify_module
+    from storage.reads import SqliteReader
+
+    monkeypatch.setattr(verify_module, "CHUNK", 2)  # several chunks, checked by two processes
+    sound = verify_module.verify(SqliteReader(logged), workers=2)
+    assert sound.ok and sound.rows == 6
+    third, fifth = nth(logged, 3), nth(logged, 5)
+    tamper(
+        logged,
+        f"UPDATE finding SET note = 'x' WHERE id = '{fifth}'",
+        f"UPDATE finding SET note = 'y' WHERE id = '{third}'",
+    )
+    verdict = verify_module.verify(SqliteReader(logged), workers=2)
+    assert not verdict.ok and third in verdict.problem  # the earlier of the two, in chain order
