@@ -164,7 +164,16 @@ def open_engine(url: str) -> Engine:
     """Create the engine and make sure the schema is current (migrating when needed)."""
     engine = create_db_engine(url)
     try:
-        if current_revision(engine) != HEAD_REVISION:
+        revision = current_revision(engine)
+        if revision != HEAD_REVISION:
+            path = sqlite_file(url)
+            if revision is not None and path is not None:
+                # An old database is copied aside before its schema changes (storage.backup).
+                from datetime import datetime
+
+                from storage.backup import take_backup
+
+                take_backup(path, datetime.now(), why=f"before-migration-{revision}")
             upgrade(engine)
     except DatabaseError as exc:
         engine.dispose()

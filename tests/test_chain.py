@@ -136,6 +136,12 @@ def test_an_upgrade_from_the_first_schema_keeps_every_row_and_chains_them(tmp_pa
     after = sqlite3.connect(path).execute("SELECT id, at, points, note FROM finding ORDER BY id").fetchall()
     assert after == before
     assert sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
+    # The old file was backed up before its schema changed, and the backup is the old schema.
+    from storage.backup import backups, backups_folder
+
+    (backup,) = backups(backups_folder(path))
+    assert "before-migration-0001" in backup.name
+    assert sqlite3.connect(backup).execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
 
 
 def test_the_printed_appendix_carries_the_digest(service: HallService, hall_url: str, tmp_path: Path, capsys) -> None:
