@@ -442,10 +442,8 @@ WINDOW_FIELDS = (
 
 
 def _rank(args: argparse.Namespace) -> int:
-    from patrol.periods import Period
-
     service = _open(args)
-    period = Period.parse(args.period) if args.period else service.current_period()
+    period = _period(args, service)
     ranking = service.ranking(period)
     rows = ranking.staff if args.by == "staff" else ranking.windows
     records = [
