@@ -67,6 +67,7 @@ class PatrolApp(App[int]):
         self.period = Period.of("month", date.today())
         self.ranking: Ranking | None = None
         self.standings_version = 0  # counts ranking updates on screen (tests, benchmarks)
+        self._quit_warned = False  # ctrl+q with unsaved findings asks twice
         self.last_save_latency = 0.0  # seconds from a hotkey to the ranking updated (benchmark)
         # One thread for all database work: writes stay in key order, the UI never waits.
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="patrol-db")
@@ -183,6 +184,20 @@ class PatrolApp(App[int]):
             self.service.close()
 
     # --- actions ----------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit; with findings the disk has not taken, only on a second ctrl+q."""
+        unsaved = len(self.board.unsaved)
+        if unsaved and not self._quit_warned:
+            self._quit_warned = True
+            self.notify(
+                f"还有 {unsaved} 条记录未保存，退出后将丢失。按 F5 重试保存，或再按 ctrl+q 退出。",
+                title="未保存",
+                severity="error",
+                timeout=10,
+            )
+            return
+        await super().action_quit()
 
     def action_search(self) -> None:
         if self.service is None:

@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 
 from patrol.errors import UserError
+from patrol.hall_service import FindingView
+from patrol.pending import PendingFinding
 from patrol.roster_model import StaffInfo, WindowInfo
 from patrol.rules import CATEGORIES, RESERVED_KEYS, RuleItem
 from patrol.scoring import Ranking, Totals
@@ -48,6 +50,7 @@ class BoardScreen(PatrolScreen[None]):
         Binding("up", "move('up')", "上", show=False),
         Binding("down", "move('down')", "下", show=False),
         Binding("backspace", "erase", "删除", show=False),
+        Binding("f5", "retry", "重试保存", show=False, id="retry", tooltip="再次保存磁盘未能写入的记录"),
     ]
 
     def __init__(self) -> None:
@@ -58,6 +61,8 @@ class BoardScreen(PatrolScreen[None]):
         self.substitute = False
         self.last_saved_id: str | None = None
         self.saving = 0  # findings on their way to disk
+        # Findings the disk refused (full, read-only): kept on screen, in order, until F5 saves them.
+        self.unsaved: list[PendingFinding] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="board-body"):
@@ -66,6 +71,7 @@ class BoardScreen(PatrolScreen[None]):
             with Vertical(id="side"):
                 yield Static("正在打开数据库…", id="log-panel")
                 yield Static("", id="status")
+                yield Static("", id="unsaved")
                 yield Static("", id="ranking-title")
                 ranking = RankingTable("staff", COMPACT_STAFF_COLUMNS, id="board-ranking")
                 ranking.can_focus = False  # arrows and Enter belong to the hall map
@@ -169,7 +175,7 @@ class BoardScreen(PatrolScreen[None]):
                 "x": self.patrol.action_export,
                 "/": self.patrol.action_search,
                 "?": self.patrol.action_help,
-            }.get(char) or {"f3": self.patrol.action_roster}.get(event.key)
+            }.get(char) or {"f3": self.patrol.action_roster, "f5": self.action_retry}.get(event.key)
         if handler is not None:
             event.prevent_default()
             event.stop()
@@ -295,39 +301,91 @@ class BoardScreen(PatrolScreen[None]):
             count = min(len(service.staff_at(self.window.id)), MAX_STAFF_KEYS)
             self.set_status(f"“{item.name}”针对人员：先按 1-{count} 选人员，0 为替岗人员。", "error")
             return
-        window, person, substitute = self.window, self.person, self.substitute
+        # The finding is dated when the inspector saw it, even if the disk takes it only on a retry.
+        pending = PendingFinding(
+            self.window, self.person, self.substitute, item, service.clock().astimezone(service.hall.tz)
+        )
         self.person, self.substitute = None, False
         # The status says "saving" only if the commit is slow: a repaint now would compete with it.
-        self.set_timer(0.2, lambda: self._still_saving(window, item), name="saving")
-        self.run_worker(self._save(time.perf_counter(), window, person, substitute, item), group="write")
+        self.set_timer(0.2, lambda: self._still_saving(pending), name="saving")
+        self.run_worker(self._save(time.perf_counter(), pending), group="write")
 
-    def _still_saving(self, window: WindowInfo, item: RuleItem) -> None:
+    def _still_saving(self, pending: PendingFinding) -> None:
         if self.saving:
-            self.set_status(f"保存中… {window.code} {item.name}（数据库忙，稍候）", "pending")
+            self.set_status(f"保存中… {pending.label}（数据库忙，稍候）", "pending")
 
-    async def _save(
-        self, started: float, window: WindowInfo, person: StaffInfo | None, substitute: bool, item: RuleItem
-    ) -> None:
+    async def _save(self, started: float, pending: PendingFinding) -> None:
         service = self.patrol.service
         assert service is not None
+        if self.unsaved:
+            # Earlier findings wait for the disk: this one joins them, so they are saved in order.
+            self._keep_unsaved(pending, None)
+            return
         self.saving += 1
         try:
-            found = await self.patrol.save_finding(
-                started, lambda: service.log(window, person, item, substitute=substitute)
-            )
-        except (UserError, StorageError) as exc:
-            self.set_status(f"未保存：{window.code} {item.name}。{exc}", "error")
-            self.notify(str(exc), title="未保存", severity="error")
+            found = await self.patrol.save_finding(started, lambda: pending.log(service))
+        except StorageError as exc:
+            self._keep_unsaved(pending, exc)
+            return
+        except UserError as exc:  # the finding itself is wrong (e.g. the clock): nothing to retry
+            self.set_status(f"未保存：{pending.label}。{exc}", "error")
             return
         finally:
             self.saving -= 1
         self.show_panel()
+        self._saved(found)
+        await self.patrol.refresh_standings()
+
+    def _saved(self, found: FindingView) -> None:
         self.last_saved_id = found.id
         who = found.person or "窗口"
         self.set_status(
             f"已保存 {found.at:%H:%M} {found.window_code} {who} {found.type_name} {found.points:+.1f}  n 备注 u 撤销",
             "ok",
         )
+
+    def _keep_unsaved(self, pending: PendingFinding, exc: StorageError | None) -> None:
+        """The disk refused: keep the finding on screen as unsaved and say how to retry."""
+        self.unsaved.append(pending)
+        self._show_unsaved()
+        if exc is not None:
+            self.set_status(f"未保存：{pending.label}。{exc} 按 F5 重试。", "error")
+            self.notify(f"{exc} 按 F5 重试。", title="未保存", severity="error", timeout=10)
+        else:
+            self.set_status(f"未保存：{pending.label}（前面还有未保存的记录）。按 F5 重试。", "error")
+
+    def _show_unsaved(self) -> None:
+        box = self.query_one("#unsaved", Static)
+        box.update(
+            "\n".join(f"未保存  {escape(p.label)}" for p in self.unsaved) + "\nF5 重试保存" if self.unsaved else ""
+        )
+        box.display = bool(self.unsaved)
+
+    def action_retry(self) -> None:
+        """F5: save the findings the disk refused, oldest first."""
+        if not self.unsaved:
+            self.set_status("没有未保存的记录。", "info")
+            return
+        self.run_worker(self._retry(), group="write", exclusive=True)
+
+    async def _retry(self) -> None:
+        service = self.patrol.service
+        assert service is not None
+        saved = 0
+        while self.unsaved:
+            pending = self.unsaved[0]
+            try:
+                found = await self.patrol.save_finding(time.perf_counter(), lambda p=pending: p.log(service))
+            except (UserError, StorageError) as exc:
+                self._show_unsaved()
+                self.set_status(f"仍未保存 {len(self.unsaved)} 条：{exc} 按 F5 重试。", "error")
+                return
+            self.unsaved.pop(0)
+            saved += 1
+            self._saved(found)
+        self._show_unsaved()
+        if saved > 1:
+            self.set_status(f"已保存全部 {saved} 条未保存的记录。", "ok")
         await self.patrol.refresh_standings()
 
     def action_undo(self) -> None:

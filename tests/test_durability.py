@@ -9,12 +9,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from patrol.cli import main
 from storage import engine as engine_module
 from storage.engine import create_db_engine, filesystem_of
 from storage.errors import StorageError
+from tests.conftest import log_at
 
 MOUNTINFO = """\
 22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/vda rw
@@ -100,3 +101,59 @@ def test_two_writers_at_once_lose_nothing(hall_url: str, tmp_path: Path) -> None
     with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
         rows = conn.execute("SELECT device, COUNT(*) FROM finding GROUP BY device ORDER BY device").fetchall()
     assert rows == [("laptop-0", 60), ("laptop-1", 60)]
+
+
+def no_growth(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """SQLite's own limit on a file's size stands in for a full disk: the connection may not
+    grow the file past the size it has."""
+    pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+    dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+
+async def test_a_full_disk_keeps_the_finding_on_screen_until_it_is_saved(hall_url: str) -> None:
+    from tests.test_app import findings_in, make_app, ready, status, until
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        seen = await ready(pilot, app)
+        service = app.service
+        event.listen(service.engine, "connect", no_growth)
+        service.engine.dispose()  # the next write connects anew, with the limit
+
+        def log_until_full() -> int:
+            saved = 0
+            while True:
+                try:
+                    log_at(service, "4", "张梅", "迟到", "2026-11-17 09:00")
+                except StorageError as exc:
+                    assert "磁盘已满" in str(exc)
+                    return saved
+                saved += 1
+
+        saved_before = await app.write(log_until_full)
+        await pilot.press("1", "enter", "2", "c")  # 曾伟 late: the disk says no
+        await until(pilot, lambda: "未保存" in status(app) and "磁盘已满" in status(app) and "F5" in status(app))
+        await pilot.press("1", "s")  # 魏敏 asleep, at the same window: queued behind it
+        await until(pilot, lambda: str(app.board.query_one("#unsaved").render()).count("未保存") == 2)
+        unsaved = str(app.board.query_one("#unsaved").render())
+        assert "1 曾伟 迟到" in unsaved and "10:00" in unsaved
+        assert len(findings_in(hall_url)) == saved_before  # nothing half-written, nothing saved lost
+
+        await pilot.press("ctrl+q")  # quitting now would lose them: the app warns first
+        await until(pilot, lambda: any("还有 2 条记录未保存" in str(n.message) for n in app._notifications))
+        assert app.is_running
+        await pilot.press("f5")  # still full: still unsaved, still on screen
+        await until(pilot, lambda: "仍未保存 2 条" in status(app))
+        event.remove(service.engine, "connect", no_growth)
+        service.engine.dispose()
+        await pilot.press("f5")
+        await until(pilot, lambda: "已保存全部 2 条" in status(app))
+        await ready(pilot, app, seen)
+        assert not app.board.query_one("#unsaved").display
+        rows = findings_in(hall_url)
+        assert len(rows) == saved_before + 2
+        assert rows[-2][:3] == ("1", "曾伟", "迟到")
+    with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
+        # Dated when they were seen, not when the disk took them.
+        times = conn.execute("SELECT at FROM finding ORDER BY created_at DESC LIMIT 2").fetchall()
+    assert all(t[0].startswith("2026-11-18 02:00") for t in times)
