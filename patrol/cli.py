@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--hall", metavar="名称", help="大厅名称（数据库中有多个大厅时指定；默认第一个）")
     parser.add_argument("--inspector", metavar="姓名", help="督查员姓名（默认读取 PATROL_INSPECTOR，否则用登录名）")
+    parser.add_argument(
+        "--lock-after",
+        metavar="分钟",
+        help="巡查界面无操作多少分钟后锁屏（默认读取 PATROL_LOCK_MINUTES，否则 5；0 为不锁屏）",
+    )
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
     sub.add_parser(
@@ -152,6 +157,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", type=Path, metavar="FILE", help="备份文件（patrol backup 生成的 .db）")
 
+    sub.add_parser(
+        "pin",
+        help="设置督查员 PIN（解锁屏幕用）",
+        description="为 --inspector 指定的督查员（默认当前督查员）设置 4–12 位数字的 PIN。巡查界面无操作一段时间后"
+        "会锁屏，只有已设置 PIN 的督查员能解锁，此后的记录记在解锁者名下。PIN 只以加盐的 scrypt 散列保存。"
+        "在终端中会要求输入两次；从管道输入时读取第一行。",
+    )
+
     p = sub.add_parser("rank", help="排名：人员或窗口", description="按统计周期计算人员或窗口排名。")
     p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
     p.add_argument("--by", choices=("staff", "window"), default="staff", help="按人员（默认）或窗口排名")
@@ -213,13 +226,39 @@ def _run(args: argparse.Namespace) -> int:
         return _backup_or_restore(args)
     if command == "report":
         return _report(args)
+    if command == "pin":
+        return _pin(args)
     raise AssertionError(command)
 
 
 def _app(args: argparse.Namespace, url: str, demo: bool = False) -> int:
-    from patrol.launch import run_app
+    import os
 
-    return run_app(url, hall=args.hall, inspector=args.inspector or config.default_inspector(), demo=demo)
+    from patrol.launch import run_app
+    from patrol.lock import LOCK_ENV, lock_minutes
+
+    minutes = lock_minutes(args.lock_after if args.lock_after is not None else os.environ.get(LOCK_ENV))
+    return run_app(
+        url, hall=args.hall, inspector=args.inspector or config.default_inspector(), demo=demo, lock_minutes=minutes
+    )
+
+
+def _pin(args: argparse.Namespace) -> int:
+    import getpass
+
+    from patrol.lock import set_pin
+    from patrol.pins import check_pin_format
+
+    service = _open(args, fast=False)
+    if sys.stdin.isatty():
+        pin = check_pin_format(getpass.getpass(f"督查员 {service.inspector} 的新 PIN（4–12 位数字）："))
+        if getpass.getpass("再次输入：") != pin:
+            raise UserError("两次输入的 PIN 不一致，未设置。")
+    else:
+        pin = check_pin_format(sys.stdin.readline().strip())
+    set_pin(service, service.inspector, pin)
+    print(f"已为督查员 {service.inspector} 设置 PIN。")
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -275,6 +275,11 @@ class HallService:
             self._inspector_id = ensure_inspector(self.engine, self.inspector)
         return self._inspector_id
 
+    def become(self, name: str) -> None:
+        """From now on, findings and corrections from this device are ``name``'s (an unlock)."""
+        if name != self.inspector:
+            self.inspector, self._inspector_id = name, None
+
     def check_time(self, at: datetime) -> datetime:
         """Refuse a time in the future; return it in UTC."""
         if at.tzinfo is None:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -36,6 +36,7 @@ class PatrolApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "退出", id="quit", tooltip="退出（所有已保存的记录都在磁盘上）"),
         Binding("f1", "help", "帮助", show=False, id="help-f1"),
+        Binding("ctrl+l", "lock", "锁屏", show=False, id="lock", tooltip="立即锁屏（PIN 解锁）"),
         Binding(
             "ctrl+p",
             "command_palette",
@@ -55,8 +56,13 @@ class PatrolApp(App[int]):
         device: str,
         demo: bool = False,
         clock: Callable[[], datetime] | None = None,
+        lock_minutes: float = 0,
     ) -> None:
         super().__init__()
+        self.lock_minutes = lock_minutes  # idle minutes before the lock covers the screen; 0: never
+        self.locked = False
+        self.pins_set = False  # without a PIN nobody could open a lock, so none is put up
+        self._last_input = time.monotonic()
         self.clock = clock
         self.url = url
         self.hall_name = hall_name
@@ -77,6 +83,13 @@ class PatrolApp(App[int]):
     def on_mount(self) -> None:
         self.push_screen(BoardScreen())
         self._open()  # reads through sqlite3, which releases the GIL while the first frame draws
+        if self.lock_minutes:
+            self.set_interval(min(15.0, self.lock_minutes * 60 / 4), self._lock_if_idle, name="idle-lock")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self._last_input = time.monotonic()  # someone is at the keyboard
+        await super().on_event(event)
 
     @work(thread=True, exclusive=True, group="open")
     def _open(self) -> None:
@@ -113,8 +126,95 @@ class PatrolApp(App[int]):
             self.call_after_refresh(self.exit, 0)
             return
         self._db.submit(service.warm_up)  # import the write path while the inspector looks
+        self._db.submit(self._check_pins, service)
         self._db.submit(self._daily_backup, service)
         self.run_worker(self.refresh_standings(), group="read")
+
+    def _check_pins(self, service: HallService) -> None:
+        from patrol.lock import DEMO_PIN, has_pins, set_pin
+
+        if self.demo and not has_pins(service):
+            set_pin(service, service.inspector, DEMO_PIN)  # the demo's throwaway copy
+        self.pins_set = has_pins(service)
+        if not self.pins_set and self.lock_minutes:
+            self.call_from_thread(
+                self.notify,
+                "尚未设置督查员 PIN，离开时无法锁屏。按 ctrl+p 选“设置 PIN”，或运行 patrol pin。",
+                title="未设置 PIN",
+                severity="warning",
+                timeout=15,
+            )
+
+    # --- the lock ---------------------------------------------------------------------
+
+    def _lock_if_idle(self) -> None:
+        if time.monotonic() - self._last_input >= self.lock_minutes * 60:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        """Cover the screen until an inspector's PIN is typed."""
+        if self.locked or self.service is None:
+            return
+        if not self.pins_set:
+            self.notify("尚未设置 PIN，无法锁屏：按 ctrl+p 选“设置 PIN”。", title="未设置 PIN", severity="warning")
+            return
+        from patrol.lock import DEMO_PIN
+        from screens.lock import LockScreen
+
+        self.locked = True
+        self.clear_notifications()  # a toast may name someone
+        hint = f"（演示大厅的 PIN：{DEMO_PIN}）" if self.demo else ""
+        self.push_screen(LockScreen(self.lock_minutes, hint), self._unlocked)
+
+    def _unlocked(self, name: str | None) -> None:
+        self.locked = False
+        self._last_input = time.monotonic()
+        if name and name != self.inspector:
+            self.inspector = name
+            self.notify(f"督查员已切换为 {name}：此后的记录与更正都记在其名下。", title="已解锁")
+        self.board.show_panel()
+
+    def action_set_pin(self) -> None:
+        """Ask for a new PIN twice and store its hash for the inspector on duty."""
+        if self.service is None or self.locked:
+            return
+        from screens.prompt import PromptScreen
+
+        def first(pin: str | None) -> None:
+            if pin:
+                self.push_screen(
+                    PromptScreen("再次输入 PIN", "PIN", max_length=12, password=True), lambda again: second(pin, again)
+                )
+
+        def second(pin: str, again: str | None) -> None:
+            if again is None:
+                return
+            if again != pin:
+                self.notify("两次输入的 PIN 不一致，未设置。", title="PIN", severity="error")
+                return
+            self.run_worker(self._store_pin(pin), group="write")
+
+        self.push_screen(
+            PromptScreen(f"为督查员 {self.inspector} 设置 PIN（4–12 位数字）", "PIN", max_length=12, password=True),
+            first,
+        )
+
+    async def _store_pin(self, pin: str) -> None:
+        from patrol.lock import set_pin
+
+        service = self.service
+        assert service is not None
+        try:
+            await self.write(set_pin, service, service.inspector, pin)
+        except (UserError, StorageError) as exc:
+            self.notify(str(exc), title="PIN 未设置", severity="error")
+            return
+        self.pins_set = True
+        self.notify(f"已为 {service.inspector} 设置 PIN。离开时按 ctrl+l 可立即锁屏。", title="PIN")
+
+    def action_command_palette(self) -> None:
+        if not self.locked:  # the palette could open a screen over the lock
+            super().action_command_palette()
 
     def _daily_backup(self, service: HallService) -> None:
         try:
@@ -200,7 +300,7 @@ class PatrolApp(App[int]):
         await super().action_quit()
 
     def action_search(self) -> None:
-        if self.service is None:
+        if self.service is None or self.locked:
             return
         from screens.search import SearchScreen
 
@@ -219,7 +319,7 @@ class PatrolApp(App[int]):
 
     def action_export(self) -> None:
         """`x`: ask for the period and the file, then export in a worker."""
-        if self.service is None:
+        if self.service is None or self.locked:
             return
         from screens.export import ExportScreen
 
@@ -234,7 +334,7 @@ class PatrolApp(App[int]):
     def action_notice(self) -> None:
         """The draft notice of the current period, to read and copy."""
         service = self.service
-        if service is None:
+        if service is None or self.locked:
             return
         from patrol.notice import draft_notice
         from patrol.period_report import gather
@@ -244,7 +344,7 @@ class PatrolApp(App[int]):
         self.push_screen(NoticeScreen(f"{period.label} 通报草稿", draft_notice(gather(service, period))))
 
     def action_ranking(self) -> None:
-        if self.service is None:
+        if self.service is None or self.locked:
             return
         from screens.ranking import RankingScreen
 
@@ -252,7 +352,7 @@ class PatrolApp(App[int]):
             self.push_screen(RankingScreen())
 
     def action_roster(self) -> None:
-        if self.service is None:
+        if self.service is None or self.locked:
             return
         from screens.roster import RosterScreen
 
@@ -262,7 +362,7 @@ class PatrolApp(App[int]):
     def action_help(self) -> None:
         from screens.help import HelpScreen
 
-        if isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen) or self.locked:
             return
         from screens.help import key_rows, screen_title
 
@@ -286,4 +386,6 @@ class PatrolApp(App[int]):
                     f"排名按{label}统计",
                     lambda kind=kind: self.set_period(self.service.current_period(kind)),
                 )  # type: ignore[union-attr]
+        yield SystemCommand("锁屏 (ctrl+l)", "立即锁屏，督查员 PIN 解锁", self.action_lock)
+        yield SystemCommand("设置 PIN", "为当前督查员设置解锁 PIN", self.action_set_pin)
         yield SystemCommand("退出", "退出巡查", self.action_quit)

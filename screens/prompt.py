@@ -14,8 +14,11 @@ class PromptScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "取消", id="cancel")]
 
-    def __init__(self, title: str, placeholder: str = "", value: str = "", max_length: int = 100) -> None:
+    def __init__(
+        self, title: str, placeholder: str = "", value: str = "", max_length: int = 100, password: bool = False
+    ) -> None:
         super().__init__()
+        self.password = password
         self.title_text = title
         self.placeholder = placeholder
         self.value = value
@@ -24,7 +27,9 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(value=self.value, placeholder=self.placeholder, max_length=self.max_length)
+            yield Input(
+                value=self.value, placeholder=self.placeholder, max_length=self.max_length, password=self.password
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)

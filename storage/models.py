@@ -103,6 +103,8 @@ class Inspector(SQLModel, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     name: str = Field(unique=True, max_length=50)
+    # "scrypt$n$r$p$salt$hash" (patrol.pins); None until the inspector sets a PIN.
+    pin_hash: str | None = Field(default=None, max_length=200)
 
 
 class Finding(SQLModel, table=True):
@@ -133,6 +135,8 @@ class Finding(SQLModel, table=True):
     device: str = Field(default="", max_length=64)
     replaces_id: str | None = Field(default=None, max_length=36)
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
+    # Set by a purge: the personal content (person, note) is gone, the hashes stay.
+    redaction_id: str | None = Field(default=None, max_length=36)
     # The hash chain (storage.chain): place in the device's chain, salt, and hashes.
     chain_seq: int | None = None
     salt: str | None = Field(default=None, max_length=32)
@@ -152,12 +156,47 @@ class Correction(SQLModel, table=True):
     inspector_id: str | None = Field(default=None, foreign_key="inspector.id", max_length=36)
     device: str = Field(default="", max_length=64)
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
+    # Set by a purge: the reason is gone, the hashes stay.
+    redaction_id: str | None = Field(default=None, max_length=36)
     # The hash chain (storage.chain): place in the device's chain, salt, and hashes.
     chain_seq: int | None = None
     salt: str | None = Field(default=None, max_length=32)
     payload_hash: str | None = Field(default=None, max_length=64)
     prev_hash: str | None = Field(default=None, max_length=64)
     row_hash: str | None = Field(default=None, max_length=64)
+
+
+class Redaction(SQLModel, table=True):
+    """A purge: the personal content of the findings and corrections before ``before`` was
+    removed. It joins its device's chain, and says how many rows it covers so verify can tell a
+    redacted row from one whose content was changed."""
+
+    __table_args__ = (Index("ix_redaction_device_seq", "device", "chain_seq"),)
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    hall_id: str = Field(foreign_key="hall.id", max_length=36)
+    before: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    findings: int
+    corrections: int
+    inspector_id: str | None = Field(default=None, foreign_key="inspector.id", max_length=36)
+    device: str = Field(default="", max_length=64)
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
+    chain_seq: int | None = None
+    salt: str | None = Field(default=None, max_length=32)
+    payload_hash: str | None = Field(default=None, max_length=64)
+    prev_hash: str | None = Field(default=None, max_length=64)
+    row_hash: str | None = Field(default=None, max_length=64)
+
+
+class AccessLog(SQLModel, table=True):
+    """Who looked at whose record or took data away, and when (exports, CLI lookups)."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_at", "at"),)
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
+    who: str = Field(max_length=100)  # the inspector, or the system user when none is set
+    action: str = Field(max_length=30)  # export | report | record | rank | purge
+    subject: str = Field(max_length=500)  # whose record, which period, which file
 
 
 class ChainHead(SQLModel, table=True):

@@ -158,6 +158,7 @@ FROM finding_type WHERE hall_id = :hall ORDER BY position
 """
 
 INSPECTORS = "SELECT id, name FROM inspector"
+INSPECTOR_PINS = "SELECT name, pin_hash FROM inspector WHERE pin_hash IS NOT NULL ORDER BY name"
 
 CHAIN_HEADS = "SELECT device, seq, row_hash FROM chain_head"
 

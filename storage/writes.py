@@ -97,6 +97,16 @@ def ensure_inspector(engine: Engine, name: str) -> str:
         return inspector.id
 
 
+def set_pin(engine: Engine, name: str, pin_hash: str) -> None:
+    """Give the inspector called ``name`` a new PIN hash (the inspector is created if new)."""
+    inspector_id = ensure_inspector(engine, name)
+    try:
+        with engine.begin() as conn:
+            conn.execute(update(Inspector).where(Inspector.id == inspector_id).values(pin_hash=pin_hash))
+    except OperationalError as exc:
+        raise _write_failed(exc) from exc
+
+
 def insert_finding(engine: Engine, values: Mapping[str, Any]) -> str:
     """Commit one finding in its own transaction and return its id."""
     row = {"id": new_id(), "created_at": utcnow(), **values}

@@ -9,6 +9,7 @@ import pytest
 
 from patrol.cli import main
 from patrol.hall_service import HallService
+from storage.schema import HEAD_REVISION
 from tests.conftest import log_at
 
 
@@ -67,7 +68,7 @@ def test_an_inserted_row_is_found(logged: Path, hall_url: str, capsys) -> None:
         logged,
         "INSERT INTO finding SELECT 'forged-0000-0000-0000-000000000000', hall_id, window_id, staff_id, "
         "substitute, type_id, category, -3, at, note, inspector_id, device, replaces_id, created_at, "
-        f"NULL, NULL, NULL, NULL, NULL FROM finding WHERE id = '{source}'",
+        f"NULL, NULL, NULL, NULL, NULL, NULL FROM finding WHERE id = '{source}'",
     )
     code, out = verify(hall_url, capsys)
     assert code == 1 and "forged-0000" in out and "不在链中" in out
@@ -135,7 +136,7 @@ def test_an_upgrade_from_the_first_schema_keeps_every_row_and_chains_them(tmp_pa
     assert code == 0 and "2 台设备，4 条记录" in out, out
     after = sqlite3.connect(path).execute("SELECT id, at, points, note FROM finding ORDER BY id").fetchall()
     assert after == before
-    assert sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
+    assert sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD_REVISION
     # The old file was backed up before its schema changed, and the backup is the old schema.
     from storage.backup import backups, backups_folder
 
