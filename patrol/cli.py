@@ -157,6 +157,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", type=Path, metavar="FILE", help="备份文件（patrol backup 生成的 .db）")
 
+    p = sub.add_parser(
+        "record",
+        help="查看某人或某窗口的记录（会记入查阅日志）",
+        description="打印一名人员（按姓名）或一个窗口（--window 编号）在统计周期内的得分、排名、各巡查项次数和"
+        "全部巡查记录。每次查阅都会记入查阅日志（谁、何时、查了谁），可用 patrol access-log 查看。",
+    )
+    p.add_argument("name", nargs="?", metavar="姓名", help="人员姓名（同名时加 --window 区分）")
+    p.add_argument("--window", metavar="编号", help="窗口编号：只给编号时查看窗口的记录")
+    p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
+    p = sub.add_parser(
+        "access-log",
+        help="查阅日志：谁导出过数据、查看过谁的记录",
+        description="列出导出、通报和按人查阅记录的日志（时间、督查员、操作、对象），默认最近 30 天。",
+    )
+    p.add_argument("--since", metavar="日期", help="从哪天起（YYYY-MM-DD，默认 30 天前）")
+
     sub.add_parser(
         "pin",
         help="设置督查员 PIN（解锁屏幕用）",
@@ -228,6 +244,10 @@ def _run(args: argparse.Namespace) -> int:
         return _report(args)
     if command == "pin":
         return _pin(args)
+    if command == "record":
+        return _record(args)
+    if command == "access-log":
+        return _access_log(args)
     raise AssertionError(command)
 
 
@@ -241,6 +261,42 @@ def _app(args: argparse.Namespace, url: str, demo: bool = False) -> int:
     return run_app(
         url, hall=args.hall, inspector=args.inspector or config.default_inspector(), demo=demo, lock_minutes=minutes
     )
+
+
+def _record(args: argparse.Namespace) -> int:
+    from patrol.record_text import record_lines
+
+    service = _open(args)
+    period = _period(args, service)
+    if args.name:
+        window = service.window(args.window) if args.window else None
+        person = service.resolve_staff(args.name, window)
+        code = service.window_by_id[person.window_id].code
+        kind, item_id, who = "staff", person.id, f"{person.name}（{code} 号窗口）"
+    elif args.window:
+        window = service.window(args.window)
+        kind, item_id, who = "window", window.id, f"{window.code} {window.name}"
+    else:
+        raise UserError("请给出人员姓名，或用 --window 编号 查看窗口。")
+    service.log_access("查看记录", f"{who}，{period.label}")
+    for line in record_lines(service.record(kind, item_id, period)):
+        print(line)
+    return 0
+
+
+def _access_log(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from patrol.periods import parse_local_date
+
+    service = _open(args)
+    since = parse_local_date(args.since, service.hall.tz) if args.since else service.clock() - timedelta(days=30)
+    entries = service.access_log(since)
+    if not entries:
+        print(f"{since.astimezone(service.hall.tz):%Y-%m-%d} 以来没有查阅记录。")
+    for at, who, action, subject in entries:
+        print(f"{at:%Y-%m-%d %H:%M}  {who}  {action}  {subject}")
+    return 0
 
 
 def _pin(args: argparse.Namespace) -> int:
@@ -447,7 +503,9 @@ def _report(args: argparse.Namespace) -> int:
     from patrol.period_report import gather
 
     service = _open(args)
-    for paragraph in draft_notice(gather(service, _period(args, service))):
+    period = _period(args, service)
+    service.log_access("通报", f"{period.label} 通报草稿（命令行输出）")
+    for paragraph in draft_notice(gather(service, period)):
         print(paragraph)
         print()
     return 0

@@ -60,6 +60,7 @@ def export(
     """Write the appendix of ``period``; returns the file's full path and the notice."""
     path = target_path(out, service.hall.name, period).resolve()
     check_target(path, force)
+    service.log_access("导出", f"{period.label} 巡查考核附表 → {path}")  # before any name leaves the database
     report = gather(service, period)
     seen = NoticeFindings(report)
     notice: list[str] = []

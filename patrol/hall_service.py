@@ -275,6 +275,17 @@ class HallService:
             self._inspector_id = ensure_inspector(self.engine, self.inspector)
         return self._inspector_id
 
+    def log_access(self, action: str, subject: str) -> None:
+        """Record that the inspector on duty exported data or looked someone up (the access log)."""
+        from storage.writes import log_access
+
+        log_access(self.engine, self.inspector or "（未署名）", action, subject)
+
+    def access_log(self, since: datetime) -> list[tuple[datetime, str, str, str]]:
+        """The access log from ``since`` on: (local time, who, action, what), oldest first."""
+        rows = self.reader.rows(reads.ACCESS_LOG_SINCE, {"since": since})
+        return [(reads.to_utc(at).astimezone(self.hall.tz), who, action, subject) for at, who, action, subject in rows]
+
     def become(self, name: str) -> None:
         """From now on, findings and corrections from this device are ``name``'s (an unlock)."""
         if name != self.inspector:

@@ -156,3 +156,14 @@ def parse_local_time(text: str, tz: ZoneInfo) -> datetime:
         except ValueError:
             continue
     raise UserError(f"无法识别的时间“{text}”，请写作 YYYY-MM-DD HH:MM，例如 2026-11-23 09:05。")
+
+
+def parse_local_date(text: str, tz: ZoneInfo) -> datetime:
+    """Read ``YYYY-MM-DD`` and return local midnight of that day in UTC."""
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d"):
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=tz).astimezone(UTC)
+        except ValueError:
+            continue
+    raise UserError(f"无法识别的日期“{text}”，请写作 YYYY-MM-DD，例如 2024-01-01。")

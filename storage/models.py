@@ -195,7 +195,7 @@ class AccessLog(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
     who: str = Field(max_length=100)  # the inspector, or the system user when none is set
-    action: str = Field(max_length=30)  # export | report | record | rank | purge
+    action: str = Field(max_length=30)  # 导出 | 通报 | 查看记录 | 清除 (as the log is read)
     subject: str = Field(max_length=500)  # whose record, which period, which file
 
 

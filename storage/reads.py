@@ -158,6 +158,7 @@ FROM finding_type WHERE hall_id = :hall ORDER BY position
 """
 
 INSPECTORS = "SELECT id, name FROM inspector"
+ACCESS_LOG_SINCE = "SELECT at, who, action, subject FROM access_log WHERE at >= :since ORDER BY at, id"
 INSPECTOR_PINS = "SELECT name, pin_hash FROM inspector WHERE pin_hash IS NOT NULL ORDER BY name"
 
 CHAIN_HEADS = "SELECT device, seq, row_hash FROM chain_head"

@@ -12,7 +12,19 @@ from sqlmodel import Session
 from storage.chain import GENESIS, link
 from storage.errors import StorageError
 from storage.ids import new_id
-from storage.models import ChainHead, Correction, Finding, FindingType, Hall, Inspector, Staff, Unit, Window, utcnow
+from storage.models import (
+    AccessLog,
+    ChainHead,
+    Correction,
+    Finding,
+    FindingType,
+    Hall,
+    Inspector,
+    Staff,
+    Unit,
+    Window,
+    utcnow,
+)
 
 
 def _head(conn: Connection, device: str) -> tuple[int, str]:
@@ -95,6 +107,18 @@ def ensure_inspector(engine: Engine, name: str) -> str:
         except OperationalError as exc:
             raise _write_failed(exc) from exc
         return inspector.id
+
+
+def log_access(engine: Engine, who: str, action: str, subject: str) -> None:
+    """Note that ``who`` took data out (an export) or looked a person up, before they see it."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                insert(AccessLog),
+                [{"id": new_id(), "at": utcnow(), "who": who[:100], "action": action, "subject": subject[:500]}],
+            )
+    except OperationalError as exc:
+        raise _write_failed(exc) from exc
 
 
 def set_pin(engine: Engine, name: str, pin_hash: str) -> None:

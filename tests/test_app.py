@@ -297,6 +297,9 @@ async def test_x_exports_the_month_and_shows_the_notice(hall_url: str, tmp_path)
         assert len([r for r in detail if isinstance(r[0], int)]) == 1
         await pilot.press("c")
         assert app.clipboard == app.screen.text and "综合窗口曾伟11月18日上班迟到" in app.clipboard
+    with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
+        logged = conn.execute("SELECT who, action, subject FROM access_log").fetchall()
+    assert logged == [("测试督查", "导出", f"2026年11月 巡查考核附表 → {path}")]
 
 
 async def test_export_refusals_reach_the_inspector(hall_url: str, tmp_path) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from patrol.cli import main
+from patrol.hall_service import HallService
+from tests.conftest import log_at
 
 
 def count(url: str, table: str) -> int:
@@ -322,3 +324,22 @@ def test_a_file_that_is_not_a_database(tmp_path, capsys) -> None:
     code, _, err = run(capsys, "--db", f"sqlite:///{path}", "rank")
     assert code == 1 and ("不是可用的 patrol 数据库" in err or "无法打开数据库" in err)
     assert path.read_bytes() == b"shopping list" * 200
+
+
+def test_exports_and_record_lookups_are_logged(service: HallService, hall_url: str, tmp_path: Path, capsys) -> None:
+    log_at(service, "4", "张梅", "迟到", "2026-11-03 09:05", note="九点零五分到岗")
+    service.close()
+    base = ["--db", hall_url, "--inspector", "王督查"]
+    assert main([*base, "record", "张梅", "--period", "2026-11"]) == 0
+    shown = capsys.readouterr().out
+    assert "2026-11-03 09:05  迟到 -1.0  督查员：测试督查  备注：九点零五分到岗" in shown
+    assert main([*base, "record", "张伟"]) == 1  # two of them: which one?
+    assert "张伟" in capsys.readouterr().err
+    assert main([*base, "record", "--window", "9"]) == 1
+    assert main([*base, "export", "--period", "2026-11", "--out", str(tmp_path)]) == 0
+    assert main([*base, "report", "--period", "2026-11"]) == 0
+    capsys.readouterr()
+    assert main(["--db", hall_url, "access-log", "--since", "2026-01-01"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[1:3] for line in lines] == [["王督查", "查看记录"], ["王督查", "导出"], ["王督查", "通报"]]
+    assert "张梅（4 号窗口），2026年11月" in lines[0] and str(tmp_path) in lines[1]

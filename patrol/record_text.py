@@ -1,0 +1,27 @@
+"""A record (a person's or a window's) as lines of text for the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from patrol.hall_service import Record
+
+
+def record_lines(record: Record) -> Iterator[str]:
+    """Title, standing, counts by finding type, then every finding of the period."""
+    yield f"{record.title}  {record.subtitle}".rstrip()
+    yield f"统计周期：{record.period.label}"
+    standing = record.standing
+    if standing is not None:
+        mark = f"  {standing.mark}" if standing.mark else ""
+        yield (
+            f"排名 {standing.rank}  得分 {standing.score:.1f}  扣分 {standing.deductions:.1f}  "
+            f"加分 {standing.bonuses:.1f}{mark}"
+        )
+    if record.counts:
+        yield "各项次数：" + "；".join(f"{name} {count} 次（{points:+.1f}）" for name, count, points in record.counts)
+    yield f"巡查记录 {len(record.findings)} 条："
+    for f in record.findings:
+        note = f"  备注：{f.note}" if f.note else ""
+        who = f" {f.person}" if record.kind == "window" and f.person else ""
+        yield f"  {f.at:%Y-%m-%d %H:%M}{who}  {f.type_name} {f.points:+.1f}  督查员：{f.inspector or '—'}{note}"
