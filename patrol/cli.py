@@ -173,6 +173,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--since", metavar="日期", help="从哪天起（YYYY-MM-DD，默认 30 天前）")
 
+    p = sub.add_parser(
+        "purge",
+        help="清除超过保存期的个人信息",
+        description="清除某日之前的巡查记录和更正记录中的个人信息（人员、备注、更正原因）以及查阅日志。"
+        "窗口、巡查项、分值和时间保留，散列链保持完整，patrol verify 仍然通过；清除本身作为一条记录加入链中。"
+        "日期须早于大厅的保存期（36 个月）。执行前会列出数量并要求确认；不可撤销。",
+    )
+    p.add_argument("--before", metavar="日期", required=True, help="清除此日（YYYY-MM-DD，当地零点）之前的记录")
+    p.add_argument("--yes", action="store_true", help="不再询问，直接清除（用于脚本）")
+
     sub.add_parser(
         "pin",
         help="设置督查员 PIN（解锁屏幕用）",
@@ -244,6 +254,8 @@ def _run(args: argparse.Namespace) -> int:
         return _report(args)
     if command == "pin":
         return _pin(args)
+    if command == "purge":
+        return _purge(args)
     if command == "record":
         return _record(args)
     if command == "access-log":
@@ -296,6 +308,33 @@ def _access_log(args: argparse.Namespace) -> int:
         print(f"{since.astimezone(service.hall.tz):%Y-%m-%d} 以来没有查阅记录。")
     for at, who, action, subject in entries:
         print(f"{at:%Y-%m-%d %H:%M}  {who}  {action}  {subject}")
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from patrol.purge import carry_out, plan_purge
+
+    service = _open(args, fast=False)
+    plan = plan_purge(service, args.before)
+    count = plan.count
+    if count.findings == 0 and count.corrections == 0 and count.access_entries == 0:
+        print(f"{plan.label} 之前没有需要清除的个人信息。")
+        return 0
+    print(
+        f"将清除 {plan.label} 之前的个人信息：巡查记录 {count.findings} 条、更正记录 {count.corrections} 条"
+        f"（人员、备注、更正原因），查阅日志 {count.access_entries} 条。窗口、巡查项、分值和时间保留。此操作不可撤销。"
+    )
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError("需要确认：请在终端中运行并输入“清除”，或加 --yes。未清除任何内容。")
+        if input("输入“清除”确认：").strip() != "清除":
+            print("已取消，未清除任何内容。")
+            return 1
+    done = carry_out(service, plan)
+    print(
+        f"已清除：巡查记录 {done.findings} 条、更正记录 {done.corrections} 条、查阅日志 {done.access_entries} 条。"
+        "散列链完整（可运行 patrol verify 核对）。注意：此前的备份中仍有这些内容，会在 30 份备份轮换后消失。"
+    )
     return 0
 
 

@@ -177,6 +177,7 @@ class Redaction(SQLModel, table=True):
     before: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     findings: int
     corrections: int
+    kept_digest: str = Field(max_length=64)  # storage.chain.kept_digest of the redacted rows
     inspector_id: str | None = Field(default=None, foreign_key="inspector.id", max_length=36)
     device: str = Field(default="", max_length=64)
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))

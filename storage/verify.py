@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from storage.chain import CORRECTION_FIELDS, FINDING_FIELDS, GENESIS, digest, payload_hash_of, row_hash
+from storage.chain import FIELDS, GENESIS, KEPT_FIELDS, digest, kept_digest, payload_hash_of, row_hash
 from storage.reads import CHAIN_HEADS, Reader
 
 CHAIN_COLUMNS = ("chain_seq", "salt", "payload_hash", "prev_hash", "row_hash")
-KIND_NAMES = {"finding": "巡查记录", "correction": "更正记录"}
+KIND_NAMES = {"finding": "巡查记录", "correction": "更正记录", "redaction": "清除记录"}
+REDACTIONS = "SELECT id, before, findings, corrections, kept_digest FROM redaction ORDER BY id"
 
 
 @dataclass
@@ -32,8 +34,9 @@ class Verdict:
 
 
 def _rows(reader: Reader, kind: str) -> Iterator[tuple[str, int, str, tuple[Any, ...]]]:
-    fields = FINDING_FIELDS if kind == "finding" else CORRECTION_FIELDS
-    columns = ", ".join((*fields, *CHAIN_COLUMNS))
+    fields = FIELDS[kind]
+    redacted = "redaction_id" if kind in KEPT_FIELDS else "NULL"
+    columns = ", ".join((*fields, *CHAIN_COLUMNS, redacted))
     sql = f"SELECT {columns} FROM {kind} ORDER BY device, chain_seq, id"
     device_at = fields.index("device")
     seq_at = len(fields)
@@ -49,7 +52,8 @@ PARALLEL_FROM = 50_000  # below this, worker processes cost more than they save
 def _check_hashes(chunk: list[tuple[Any, ...]]) -> int | None:
     """Recompute the hashes of a run of rows; the index of the first that does not match."""
     for index, (kind, device, seq, previous, content, salt, stored_payload, stored_row) in enumerate(chunk):
-        if payload_hash_of(kind, content, salt or "") != stored_payload:
+        # A purged row's content is gone: its stored payload hash stands, held by the link hash.
+        if content is not None and payload_hash_of(kind, content, salt or "") != stored_payload:
             return index
         if row_hash(kind, device, seq, previous, stored_payload) != stored_row:
             return -index - 1  # the link hash, not the content
@@ -83,7 +87,10 @@ def verify(reader: Reader, workers: int | None = None) -> Verdict:
 def _walk(reader: Reader, pool: Any) -> Verdict:
     anchors = {device: (int(seq), head) for device, seq, head in reader.rows(CHAIN_HEADS)}
     verdict = Verdict()
-    merged = heapq.merge(_rows(reader, "finding"), _rows(reader, "correction"), key=lambda r: (r[0], r[1], r[2]))
+    merged = heapq.merge(
+        *(_rows(reader, kind) for kind in ("finding", "correction", "redaction")), key=lambda r: (r[0], r[1], r[2])
+    )
+    redacted: Counter[tuple[str, str]] = Counter()  # (redaction id, kind) -> rows marked with it
     device: str | None = None
     seq, previous = 0, GENESIS
     chunk: list[tuple[Any, ...]] = []
@@ -106,7 +113,7 @@ def _walk(reader: Reader, pool: Any) -> Verdict:
             return f"设备 {device} 的链在第 {seq} 条结束，但链头记录为第 {anchor[0]} 条：链尾的记录被删除或链头被改动。"
         return None
 
-    width = {"finding": len(FINDING_FIELDS), "correction": len(CORRECTION_FIELDS)}
+    width = {kind: len(fields) for kind, fields in FIELDS.items()}
     for row_device, row_seq, kind, row in merged:
         if row_device != device:
             if device is not None:
@@ -116,7 +123,7 @@ def _walk(reader: Reader, pool: Any) -> Verdict:
             device, seq, previous = row_device, 0, GENESIS
         n = width[kind]
         content = row[:n]
-        _seq, salt, stored_payload, stored_previous, stored_row_hash = row[n:]
+        _seq, salt, stored_payload, stored_previous, stored_row_hash, redaction_id = row[n:]
         verdict.rows += 1
         what = f"设备 {row_device} 的{KIND_NAMES[kind]} {content[0]}（第 {row_seq} 条）"
         if not row_seq or not stored_row_hash:
@@ -131,7 +138,10 @@ def _walk(reader: Reader, pool: Any) -> Verdict:
         if stored_previous != previous:
             structural = f"{what}：与前一条的链接断开（记录被插入、删除或调换）。"
             break
-        chunk.append((kind, row_device, row_seq, previous, content, salt, stored_payload, stored_row_hash))
+        if redaction_id:
+            redacted[(redaction_id, kind)] += 1
+        checked = None if redaction_id else content
+        chunk.append((kind, row_device, row_seq, previous, checked, salt, stored_payload, stored_row_hash))
         labels.append(what)
         if len(chunk) == CHUNK:
             flush()
@@ -154,5 +164,36 @@ def _walk(reader: Reader, pool: Any) -> Verdict:
             else:
                 verdict.problem = f"{chunk_labels[-bad - 1]}：链接散列不符（被改动）。"
             return verdict
-    verdict.problem = structural
+    verdict.problem = structural or _check_redactions(reader, redacted)
     return verdict
+
+
+def _check_redactions(reader: Reader, redacted: Counter[tuple[str, str]]) -> str | None:
+    """Every row marked as purged belongs to a purge that counted it, before that purge's date,
+    and what the purge kept of it (window, type, points, times) is as it was."""
+    known = set()
+    for redaction_id, before, findings, corrections, stored_digest in reader.rows(REDACTIONS):
+        known.add(redaction_id)
+        what = f"清除记录 {redaction_id}"
+        seen = (redacted[(redaction_id, "finding")], redacted[(redaction_id, "correction")])
+        if seen != (int(findings), int(corrections)):
+            return (
+                f"{what}：清除了 {findings} 条巡查记录和 {corrections} 条更正记录，但标为已清除的有 "
+                f"{seen[0]} 条和 {seen[1]} 条（有记录被改标为已清除）。"
+            )
+        late = reader.rows(
+            "SELECT id FROM finding WHERE redaction_id = :id AND at >= :before LIMIT 1",
+            {"id": redaction_id, "before": before},
+        )
+        if late:
+            return f"巡查记录 {late[0][0]} 标为已清除，但晚于{what}的清除日期（被改动）。"
+        kept = []
+        for kind in ("finding", "correction"):
+            sql = f"SELECT {', '.join(KEPT_FIELDS[kind])} FROM {kind} WHERE redaction_id = :id ORDER BY id"
+            kept.extend((kind, tuple(row)) for row in reader.iter_rows(sql, {"id": redaction_id}))
+        if kept_digest(kept) != stored_digest:
+            return f"{what}所清除的记录中，保留的内容（窗口、巡查项、分值或时间）与清除时不符（被改动）。"
+    for redaction_id, kind in redacted:
+        if redaction_id not in known:
+            return f"有{KIND_NAMES[kind]}标为已清除（{redaction_id}），但没有这条清除记录（被伪造或删除）。"
+    return None

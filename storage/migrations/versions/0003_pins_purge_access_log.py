@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("before", UTCDateTime(), nullable=False),
         sa.Column("findings", sa.Integer(), nullable=False),
         sa.Column("corrections", sa.Integer(), nullable=False),
+        sa.Column("kept_digest", sa.String(length=64), nullable=False),
         sa.Column("inspector_id", sa.String(length=36), nullable=True),
         sa.Column("device", sa.String(length=64), nullable=False),
         sa.Column("at", UTCDateTime(), nullable=False),

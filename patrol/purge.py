@@ -1,0 +1,65 @@
+"""`patrol purge`: past the hall's retention period, the personal content of the record goes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from patrol.errors import UserError
+from patrol.periods import parse_local_date
+
+if TYPE_CHECKING:
+    from patrol.hall_service import HallService
+    from storage.purge import PurgeCount
+
+# How long a hall keeps who-was-found-doing-what before it may be purged. Findings feed yearly
+# appraisals and disputes about them, so three years by default.
+RETENTION_MONTHS = 36
+
+
+@dataclass(frozen=True)
+class PurgePlan:
+    """A purge checked against the retention period and counted, before it is confirmed."""
+
+    before: datetime  # UTC, local midnight of the day typed
+    label: str  # that day as typed, YYYY-MM-DD
+    count: PurgeCount
+
+
+def earliest_allowed(today: date) -> date:
+    """The latest ``--before`` the retention period allows: ``today`` less RETENTION_MONTHS."""
+    months = today.year * 12 + today.month - 1 - RETENTION_MONTHS
+    year, month = divmod(months, 12)
+    day = min(today.day, 28)  # every month has a 28th
+    return date(year, month + 1, day)
+
+
+def plan_purge(service: HallService, before_text: str) -> PurgePlan:
+    """Check ``--before`` and count what it would redact; UserError if it cuts into retention."""
+    from storage.purge import count_due
+
+    before = parse_local_date(before_text, service.hall.tz)
+    local_day = before.astimezone(service.hall.tz).date()
+    limit = earliest_allowed(service.today())
+    if local_day > limit:
+        raise UserError(
+            f"{local_day:%Y-%m-%d} 在保存期（{RETENTION_MONTHS} 个月）之内：最晚只能清除 "
+            f"{limit:%Y-%m-%d} 之前的记录。未清除任何内容。"
+        )
+    return PurgePlan(before, f"{local_day:%Y-%m-%d}", count_due(service.engine, service.hall.id, before))
+
+
+def carry_out(service: HallService, plan: PurgePlan) -> PurgeCount:
+    """Redact what ``plan`` counted (and anything older logged since), in one transaction."""
+    from storage.purge import redact
+
+    return redact(
+        service.engine,
+        service.hall.id,
+        plan.before,
+        service.inspector_id(),
+        service.device,
+        service.inspector or "（未署名）",
+        plan.label,
+    )

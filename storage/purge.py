@@ -1,0 +1,117 @@
+"""A purge: the personal content of old findings and corrections goes, their hashes stay.
+
+Each purged row keeps its payload hash and its place in its chain, so the chain still verifies;
+the content that hash was made of can no longer be read back, and since every payload was hashed
+with a random salt, which the purge deletes too, it cannot be guessed back from the hash by trying
+every staff member either. What a purge keeps of each row
+(window, type, points, times) is hashed into the redaction record, which joins the chain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from storage.chain import KEPT_FIELDS, kept_digest
+from storage.ids import new_id
+from storage.models import AccessLog, Correction, Finding, Redaction, utcnow
+from storage.writes import _chained, _write_failed
+
+
+@dataclass(frozen=True)
+class PurgeCount:
+    """What a purge would touch, or touched."""
+
+    findings: int
+    corrections: int
+    access_entries: int
+
+
+def _due_findings(before: datetime, hall_id: str) -> Any:
+    return select(Finding.id).where(
+        Finding.hall_id == hall_id,
+        Finding.at < before,  # type: ignore[operator]
+        Finding.redaction_id.is_(None),  # type: ignore[union-attr]
+    )
+
+
+def count_due(engine: Engine, hall_id: str, before: datetime) -> PurgeCount:
+    """How many rows a purge before ``before`` would redact (for the confirmation)."""
+    due = _due_findings(before, hall_id)
+    with engine.connect() as conn:
+        findings = len(conn.execute(due).all())
+        corrections = len(
+            conn.execute(
+                select(Correction.id).where(
+                    Correction.finding_id.in_(due),  # type: ignore[attr-defined]
+                    Correction.redaction_id.is_(None),  # type: ignore[union-attr]
+                )
+            ).all()
+        )
+        entries = len(conn.execute(select(AccessLog.id).where(AccessLog.at < before)).all())  # type: ignore[operator]
+    return PurgeCount(findings, corrections, entries)
+
+
+def kept_rows(conn: Connection, redaction_id: str) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """What a redaction kept of its rows, in the order kept_digest takes them."""
+    for kind, table in (("finding", Finding), ("correction", Correction)):
+        columns = [getattr(table, name) for name in KEPT_FIELDS[kind]]
+        query = select(*columns).where(table.redaction_id == redaction_id).order_by(table.id)  # type: ignore[attr-defined]
+        for row in conn.execute(query):
+            yield kind, tuple(row)
+
+
+def redact(
+    engine: Engine, hall_id: str, before: datetime, inspector_id: str | None, device: str, who: str, label: str
+) -> PurgeCount:
+    """Remove the personal content of every finding of the hall before ``before`` (and of the
+    corrections of those findings) and the access log before it, in one transaction."""
+    redaction_id = new_id()
+    try:
+        with engine.begin() as conn:
+            due = _due_findings(before, hall_id)
+            corrections = conn.execute(
+                update(Correction)
+                .where(Correction.finding_id.in_(due), Correction.redaction_id.is_(None))  # type: ignore[attr-defined,union-attr]
+                .values(reason="", salt=None, redaction_id=redaction_id)
+            ).rowcount
+            findings = conn.execute(
+                update(Finding)
+                .where(Finding.id.in_(due))  # type: ignore[attr-defined]
+                .values(staff_id=None, note="", salt=None, redaction_id=redaction_id)
+            ).rowcount
+            entries = conn.execute(delete(AccessLog).where(AccessLog.at < before)).rowcount  # type: ignore[operator]
+            if findings == 0 and corrections == 0 and entries == 0:
+                return PurgeCount(0, 0, 0)  # nothing changed: no redaction record either
+            row = {
+                "id": redaction_id,
+                "hall_id": hall_id,
+                "before": before,
+                "findings": findings,
+                "corrections": corrections,
+                "kept_digest": kept_digest(kept_rows(conn, redaction_id)),
+                "inspector_id": inspector_id,
+                "device": device,
+                "at": utcnow(),
+            }
+            conn.execute(insert(Redaction), _chained(conn, "redaction", [row]))
+            # The purge itself is on record, with no name of anyone it was about.
+            conn.execute(
+                insert(AccessLog),
+                [
+                    {
+                        "id": new_id(),
+                        "at": row["at"],
+                        "who": who[:100],
+                        "action": "清除",
+                        "subject": f"{label} 之前：巡查记录 {findings} 条，更正记录 {corrections} 条",
+                    }
+                ],
+            )
+    except (OperationalError, IntegrityError) as exc:
+        raise _write_failed(exc) from exc
+    return PurgeCount(findings, corrections, entries)

@@ -1,0 +1,93 @@
+"""`patrol purge`: past the retention period the personal content goes, the chain still holds,
+and a forged purge is found."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from patrol.cli import main
+from patrol.hall_service import HallService
+from tests.conftest import log_at
+
+
+@pytest.fixture
+def old_and_new(service: HallService, hall_url: str) -> Path:
+    """Findings from 2022 (one corrected, one with a note naming someone) and from 2026."""
+    late = log_at(service, "1", "魏敏", "迟到", "2022-03-01 09:10", note="魏敏说堵车")
+    log_at(service, "4", "张梅", "玩手机", "2022-05-06 10:00")
+    service.correct(late, "经核实魏敏当天请假", void=True)
+    log_at(service, "3", "单雄", "早退", "2026-11-02 16:00", note="单雄提前离岗")
+    service.close()
+    path = Path(hall_url.removeprefix("sqlite:///"))
+    with sqlite3.connect(path) as conn:  # a lookup made back then
+        conn.execute(
+            "INSERT INTO access_log VALUES "
+            "('a1', '2022-06-01 02:00:00.000000', '李督查', '查看记录', '魏敏（1 号窗口）')"
+        )
+    return path
+
+
+def rows(path: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_a_purge_removes_names_and_notes_and_verify_still_passes(old_and_new: Path, hall_url: str, capsys) -> None:
+    before = rows(old_and_new, "SELECT id, window_id, type_id, points, at, payload_hash, row_hash FROM finding")
+    assert main(["--db", hall_url, "purge", "--before", "2023-01-01", "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "巡查记录 2 条、更正记录 1 条" in out and "查阅日志 1 条" in out
+
+    # The salt goes too: with it, trying every staff member against the payload hash would name them.
+    old = rows(old_and_new, "SELECT staff_id, note, salt FROM finding WHERE at < '2023-01-01'")
+    assert old == [(None, "", None), (None, "", None)]
+    assert rows(old_and_new, "SELECT reason, salt FROM correction") == [("", None)]
+    assert rows(old_and_new, "SELECT note FROM finding WHERE at > '2026-01-01'") == [("单雄提前离岗",)]
+    # What is not personal stays, with the hashes.
+    after = rows(old_and_new, "SELECT id, window_id, type_id, points, at, payload_hash, row_hash FROM finding")
+    assert after == before
+    log = rows(old_and_new, "SELECT action, subject FROM access_log")
+    assert log == [("清除", "2023-01-01 之前：巡查记录 2 条，更正记录 1 条")]  # no name left in it
+
+    assert main(["--db", hall_url, "verify"]) == 0
+    assert "校验通过" in capsys.readouterr().out
+    assert main(["--db", hall_url, "purge", "--before", "2023-01-01", "--yes"]) == 0
+    assert "没有需要清除" in capsys.readouterr().out  # twice is harmless
+
+
+def test_a_purge_inside_retention_or_unconfirmed_is_refused(old_and_new: Path, hall_url: str, capsys) -> None:
+    snapshot = rows(old_and_new, "SELECT * FROM finding ORDER BY id")
+    assert main(["--db", hall_url, "purge", "--before", "2026-01-01", "--yes"]) == 1
+    assert "保存期（36 个月）之内" in capsys.readouterr().err
+    assert main(["--db", hall_url, "purge", "--before", "2023-01-01"]) == 1  # stdin is not a terminal
+    assert "需要确认" in capsys.readouterr().err
+    assert main(["--db", hall_url, "purge", "--before", "2023-02-30", "--yes"]) == 1
+    assert "无法识别的日期" in capsys.readouterr().err
+    assert rows(old_and_new, "SELECT * FROM finding ORDER BY id") == snapshot
+    assert rows(old_and_new, "SELECT COUNT(*) FROM redaction") == [(0,)]
+
+
+@pytest.mark.parametrize(
+    ("forgery", "found"),
+    [
+        # A recent finding marked as purged to hide that its content was changed.
+        (
+            "UPDATE finding SET redaction_id = (SELECT id FROM redaction), note = '' WHERE at > '2026-01-01'",
+            "标为已清除的有 3 条",
+        ),
+        # What a purge keeps is still checked.
+        ("UPDATE finding SET points = 0 WHERE at < '2022-04-01'", "保留的内容"),
+        # A purge nobody made.
+        ("UPDATE finding SET redaction_id = 'made-up' WHERE at > '2026-01-01'", "没有这条清除记录"),
+    ],
+)
+def test_a_forged_purge_is_found(old_and_new: Path, hall_url: str, capsys, forgery: str, found: str) -> None:
+    assert main(["--db", hall_url, "purge", "--before", "2023-01-01", "--yes"]) == 0
+    with sqlite3.connect(old_and_new) as conn:
+        conn.execute(forgery)
+    capsys.readouterr()
+    assert main(["--db", hall_url, "verify"]) == 1
+    assert found in capsys.readouterr().err
