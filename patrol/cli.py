@@ -152,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "restore",
         help="从备份恢复数据库",
-        description="先检查备份文件完整可用，再恢复；当前数据库另存为 patrol.db.before-restore-时间，不会丢失。"
+        description="先检查备份文件完整可用、散列链未被改动，再恢复；"
+        "当前数据库另存为 patrol.db.before-restore-时间，不会丢失。"
         "恢复前请先关闭所有打开这个数据库的巡查界面。",
     )
     p.add_argument("file", type=Path, metavar="FILE", help="备份文件（patrol backup 生成的 .db）")

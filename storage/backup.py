@@ -87,10 +87,33 @@ def check_backup(path: Path) -> None:
         raise StorageError(f"{path.name} 不是 patrol 的数据库，未恢复。")
 
 
+def check_chain(backup: Path) -> Path:
+    """Verify the hash chain of ``backup``; returns the file to restore from. A backup of an
+    older schema is upgraded in a temporary copy first (as opening it would), and that copy is
+    what gets checked and restored."""
+    import tempfile
+
+    from storage.engine import open_engine
+    from storage.reads import SqliteReader, schema_revision
+    from storage.schema import HEAD_REVISION
+    from storage.verify import verify
+
+    source = backup
+    if schema_revision(SqliteReader(backup)) != HEAD_REVISION:
+        source = Path(tempfile.mkdtemp(prefix="patrol-restore-")) / backup.name
+        copy_database(backup, source)
+        open_engine(f"sqlite:///{source}").dispose()
+    verdict = verify(SqliteReader(source))
+    if not verdict.ok:
+        raise StorageError(f"{backup.name} 的散列链校验未通过：{verdict.problem} 未恢复。")
+    return source
+
+
 def restore(database: Path, backup: Path, now: datetime) -> Path:
-    """Replace ``database`` by ``backup`` after checking it; the current file is kept aside and
-    its path returned."""
+    """Replace ``database`` by ``backup`` after checking it (integrity, schema, hash chain); the
+    current file is kept aside and its path returned."""
     check_backup(backup)
+    backup = check_chain(backup)
     aside = database.with_name(f"{database.name}.before-restore-{now:%Y%m%d-%H%M%S}")
     if database.exists():
         copy_database(database, aside)

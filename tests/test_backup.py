@@ -73,3 +73,18 @@ def test_the_first_start_of_a_day_backs_up_once(service: HallService, hall_url: 
 def test_postgresql_databases_are_backed_up_by_their_server(capsys) -> None:
     assert main(["--db", "postgresql+psycopg://x@127.0.0.1:1/none", "backup"]) == 1
     assert "pg_dump" in capsys.readouterr().err
+
+
+def test_a_backup_whose_chain_is_broken_is_not_restored(service: HallService, hall_url: str, capsys) -> None:
+    database = Path(hall_url.removeprefix("sqlite:///"))
+    log_at(service, "1", "魏敏", "迟到", "2026-11-03 09:00")
+    backup = take_backup(database, datetime(2026, 11, 3, 12))
+    with sqlite3.connect(backup) as conn:  # someone lowers a deduction in the backup
+        conn.execute("UPDATE finding SET points = 0")
+    log_at(service, "1", "曾伟", "迟到", "2026-11-04 09:00")
+    service.close()
+    before = dump(database)
+    assert main(["--db", hall_url, "restore", str(backup)]) == 1
+    err = capsys.readouterr().err
+    assert "散列链校验未通过" in err and "内容与写入时不符" in err
+    assert dump(database) == before and findings(database) == 2
