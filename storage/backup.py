@@ -112,12 +112,18 @@ def check_chain(backup: Path) -> Path:
 def restore(database: Path, backup: Path, now: datetime) -> Path:
     """Replace ``database`` by ``backup`` after checking it (integrity, schema, hash chain); the
     current file is kept aside and its path returned."""
+    import shutil
+
     check_backup(backup)
-    backup = check_chain(backup)
-    aside = database.with_name(f"{database.name}.before-restore-{now:%Y%m%d-%H%M%S}")
-    if database.exists():
-        copy_database(database, aside)
-    copy_database(backup, database)
-    for stale in (Path(f"{database}-wal"), Path(f"{database}-shm")):
-        stale.unlink(missing_ok=True)  # they belonged to the file that was replaced
+    source = check_chain(backup)
+    try:
+        aside = database.with_name(f"{database.name}.before-restore-{now:%Y%m%d-%H%M%S}")
+        if database.exists():
+            copy_database(database, aside)
+        copy_database(source, database)
+        for stale in (Path(f"{database}-wal"), Path(f"{database}-shm")):
+            stale.unlink(missing_ok=True)  # they belonged to the file that was replaced
+    finally:
+        if source != backup:  # the upgraded temporary copy holds personal data: gone now
+            shutil.rmtree(source.parent, ignore_errors=True)
     return aside
