@@ -143,6 +143,12 @@ def test_an_upgrade_from_the_first_schema_keeps_every_row_and_chains_them(tmp_pa
     (backup,) = backups(backups_folder(path))
     assert "before-migration-0001" in backup.name
     assert sqlite3.connect(backup).execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    # That old backup restores: upgraded and its chain checked in a temporary copy, then put in place.
+    elsewhere = tmp_path / "restored.db"
+    assert main(["--db", f"sqlite:///{elsewhere}", "restore", str(backup)]) == 0
+    assert sqlite3.connect(elsewhere).execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD_REVISION
+    restored = sqlite3.connect(elsewhere).execute("SELECT id, at, points, note FROM finding ORDER BY id").fetchall()
+    assert restored == before
 
 
 def test_the_printed_appendix_carries_the_digest(service: HallService, hall_url: str, tmp_path: Path, capsys) -> None:
