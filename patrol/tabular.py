@@ -12,7 +12,7 @@ from pathlib import Path
 
 from patrol.errors import UserError
 
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig also reads plain UTF-8
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 with BOM, UTF-8 (utf-8-sig reads both), then GB18030 ⊃ GBK
 
 
 @dataclass(frozen=True)
@@ -46,26 +46,59 @@ def _read_rows(path: Path) -> list[list[str]]:
     raise UserError(f"不支持的文件类型：{path.name}。请用 .xlsx 或 .csv 文件。")
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
-    from zipfile import BadZipFile
+# A roster or a year of old findings unpacks to a few tens of MiB; more is a zip bomb, not a table.
+MAX_UNPACKED = 256 * 1024 * 1024
+MAX_RATIO = 200  # a real sheet compresses ~10-30x; a bomb, thousands
+MAX_CSV_BYTES = 100 * 1024 * 1024
 
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a zip whose members would unpack to more than MAX_UNPACKED, before reading any."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UserError(
+            f"{path.name} 不是有效的 .xlsx 文件（已损坏或只复制了一部分），请用 Excel 或 WPS 另存后重试。"
+        ) from exc
+    # zipfile stops each member at its declared size, so the declared sizes bound what is unpacked.
+    total = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    if total > MAX_UNPACKED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
+        raise UserError(
+            f"{path.name} 解压后有 {total // (1024 * 1024)} MiB，不像名册或巡查记录表（疑为压缩炸弹），未导入。"
+        )
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, ValueError, OSError) as exc:
+        try:
+            sheet = workbook.worksheets[0]
+            return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    except UserError:
+        raise
+    except Exception as exc:  # whatever a damaged or hostile file makes the parser raise
+        # (BadZipFile, KeyError, XML errors, defusedxml's refusal of entities, EOFError, zlib.error…)
+        # is the file's fault: say so, never a traceback.
         raise UserError(
-            f"{path.name} 不是有效的 .xlsx 文件（{exc.__class__.__name__}），请用 Excel 另存后重试。"
+            f"{path.name} 无法读取：文件已损坏、不是 .xlsx 格式，或含有不安全的内容。"
+            "请用 Excel 或 WPS 另存为 .xlsx 后重试。"
         ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
 
 
 def _read_csv(path: Path) -> list[list[str]]:
+    if path.stat().st_size > MAX_CSV_BYTES:
+        raise UserError(f"{path.name} 超过 {MAX_CSV_BYTES // (1024 * 1024)} MiB，不像名册或巡查记录表，未导入。")
     raw = path.read_bytes()
+    # Strict decoding: a byte that does not fit the encoding is never dropped or replaced.
     for encoding in CSV_ENCODINGS:
         try:
             text = raw.decode(encoding)
@@ -75,7 +108,9 @@ def _read_csv(path: Path) -> list[list[str]]:
             return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
         except csv.Error as exc:
             raise UserError(f"{path.name} 不是有效的 CSV 文件：{exc}") from exc
-    raise UserError(f"{path.name} 的编码无法识别（已尝试 UTF-8 和 GB18030），请另存为 UTF-8 编码的 CSV。")
+    raise UserError(
+        f"{path.name} 的编码无法识别（已尝试带 BOM 的 UTF-8、UTF-8 和 GB18030），请另存为 UTF-8 编码的 CSV。"
+    )
 
 
 def read_table(

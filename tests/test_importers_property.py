@@ -120,3 +120,102 @@ def test_findings_import_is_all_or_nothing(empty_db, tmp_path, capsys, bad_at: i
     assert f"第{bad_at + 2}行“巡查项”列" in capsys.readouterr().err
     with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
         assert conn.execute("SELECT COUNT(*) FROM finding").fetchone()[0] == 0
+
+
+# --- the fuzzer: damaged, hostile and oddly encoded files -----------------------------------
+
+ROSTER_ROWS = [("1", "综合窗口", "区政务服务中心", "吉𠮷"), ("2", "税务窗口", "区税务局", "张梅")]
+
+
+def refused_cleanly(url: str, path: Path, capsys, command: str = "roster") -> str:
+    """Run the import; it must end in one line naming the file, exit 1 and an untouched database."""
+    code = main(["--db", url, command, "import", str(path)])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert err.startswith("patrol: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert path.name in err
+    assert staff_rows(url) == set()
+    return err
+
+
+def real_xlsx(path: Path) -> bytes:
+    write_roster(path, ROSTER_ROWS, "xlsx")
+    return path.read_bytes()
+
+
+@settings(max_examples=30, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_damaged_xlsx_is_refused_cleanly(empty_db, tmp_path, capsys, data: st.DataObject) -> None:
+    url = fresh(empty_db, tmp_path)
+    path = tmp_path / "名册.xlsx"
+    good = real_xlsx(path)
+    how = data.draw(st.sampled_from(["truncate", "flip"]))
+    if how == "truncate":
+        damaged = good[: data.draw(st.integers(0, len(good) - 1))]
+    else:
+        damaged = bytearray(good)
+        for at in data.draw(st.lists(st.integers(0, len(good) - 1), min_size=1, max_size=8)):
+            damaged[at] ^= data.draw(st.integers(1, 255))
+        damaged = bytes(damaged)
+    path.write_bytes(damaged)
+    code = main(["--db", url, "roster", "import", str(path)])
+    err = capsys.readouterr().err
+    # A flipped byte in a cell's text may still be a valid file: then it imports whole.
+    assert code in (0, 1) and "Traceback" not in err
+    if code == 1:
+        assert err.startswith("patrol: ") and err.count("\n") == 1 and staff_rows(url) == set()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(empty_db, tmp_path, capsys) -> None:
+    import zipfile
+
+    url = fresh(empty_db, tmp_path)
+    path = tmp_path / "炸弹.xlsx"
+    good = zipfile.ZipFile(io.BytesIO(real_xlsx(tmp_path / "good.xlsx")))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for member in good.infolist():
+            if member.filename != "xl/worksheets/sheet1.xml":
+                bomb.writestr(member, good.read(member))
+        with bomb.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            chunk = b" " * (1 << 20)
+            for _ in range(300):  # 300 MiB of blanks, ~300 KiB packed
+                sheet.write(chunk)
+    assert path.stat().st_size < 2 * 1024 * 1024
+    assert "压缩炸弹" in refused_cleanly(url, path, capsys)
+
+
+def test_an_xml_entity_bomb_is_refused(empty_db, tmp_path, capsys) -> None:
+    import zipfile
+
+    url = fresh(empty_db, tmp_path)
+    path = tmp_path / "实体.xlsx"
+    good = zipfile.ZipFile(io.BytesIO(real_xlsx(tmp_path / "good.xlsx")))
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    sheet = (
+        f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY l0 "哈">{laughs}]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>&l9;</t></is></c></row></sheetData></worksheet>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as hostile:
+        for member in good.infolist():
+            content = good.read(member)
+            hostile.writestr(member, sheet.encode() if member.filename == "xl/worksheets/sheet1.xml" else content)
+    refused_cleanly(url, path, capsys)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8", "utf-8-sig"])
+def test_every_encoding_a_hall_uses_reads_every_character(empty_db, tmp_path, capsys, encoding: str) -> None:
+    url = fresh(empty_db, tmp_path)
+    path = tmp_path / "名册.csv"
+    rows = ROSTER_ROWS if encoding != "gbk" else [(c, w, u, p.replace("𠮷", "喆")) for c, w, u, p in ROSTER_ROWS]
+    write_roster(path, rows, encoding)
+    assert main(["--db", url, "roster", "import", str(path)]) == 0, capsys.readouterr().err
+    assert staff_rows(url) == {(code, person) for code, _, _, person in rows}  # 𠮷 kept, nothing dropped
+
+
+def test_an_undecodable_csv_is_refused_not_mangled(empty_db, tmp_path, capsys) -> None:
+    url = fresh(empty_db, tmp_path)
+    path = tmp_path / "名册.csv"
+    # UTF-16 (Excel's "Unicode text"): neither UTF-8 nor GB18030 reads it.
+    path.write_bytes("窗口编号,窗口名称,单位,姓名\n1,综合窗口,中心,吉𠮷\n".encode("utf-16"))
+    assert "编码无法识别" in refused_cleanly(url, path, capsys)
