@@ -113,3 +113,52 @@ def test_a_killed_app_loses_nothing_it_showed_as_saved(hall_url: str, tmp_path: 
     assert stored <= confirmed + 1
     assert integrity == "ok"
     assert main(["--db", hall_url, "verify"]) == 0, capsys.readouterr().err
+
+
+def killed_at_random(args: list[str], home: Path, rng: random.Random, longest: float) -> tuple[bool, str]:
+    """Run ``patrol ARGS``, SIGKILL it after a random moment; (finished before the kill, its stdout)."""
+    env = {**os.environ, "PATROL_INSPECTOR": "测试督查", "XDG_CONFIG_HOME": str(home / "cfg")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "patrol", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    try:
+        out, _err = process.communicate(timeout=rng.random() * longest)
+        return process.returncode == 0, out.decode()
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGKILL)
+        out, _err = process.communicate()
+        return False, out.decode()
+
+
+def check_sound(url: str, capsys) -> int:  # type: ignore[no-untyped-def]
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = conn.execute("SELECT COUNT(*) FROM finding").fetchone()[0]
+    assert main(["--db", url, "verify"]) == 0, capsys.readouterr().err
+    return stored
+
+
+def test_a_killed_command_line_loses_nothing_it_confirmed(hall_url: str, tmp_path: Path, capsys) -> None:
+    rng = random.Random(7)
+    confirmed = 0
+    for _ in range(6):
+        done, out = killed_at_random(
+            ["--db", hall_url, "log", "--window", "1", "--staff", "魏敏", "--type", "迟到"], tmp_path, rng, 1.5
+        )
+        confirmed += done and "已保存" in out
+        stored = check_sound(hall_url, capsys)
+        assert confirmed <= stored <= confirmed + 1  # the one killed in flight may or may not be there
+        confirmed = stored  # go on from what is on disk
+
+    # An import is all or nothing, whenever it is killed.
+    rows = [f"2026-11-{day:02d} 09:{minute:02d},1,魏敏,迟到" for day in range(2, 17) for minute in range(60)]
+    path = tmp_path / "旧记录.csv"
+    path.write_text("时间,窗口编号,姓名,巡查项\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    for _ in range(3):
+        before = check_sound(hall_url, capsys)
+        done, _out = killed_at_random(["--db", hall_url, "findings", "import", str(path)], tmp_path, rng, 3.0)
+        after = check_sound(hall_url, capsys)
+        assert after in (before, before + len(rows))
+        assert done <= (after == before + len(rows))
+        if done:
+            break
