@@ -59,7 +59,7 @@ def _check_unpacked_size(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except Exception as exc:  # BadZipFile, OSError, NotImplementedError (a zip "version" byte flipped)…
         raise UserError(
             f"{path.name} 不是有效的 .xlsx 文件（已损坏或只复制了一部分），请用 Excel 或 WPS 另存后重试。"
         ) from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -77,6 +78,7 @@ async def test_the_idle_lock_hides_names_and_records_who_unlocked(hall_url: str)
         await app.write(set_pin, app.service, "测试督查", "1357")
         await app.write(set_pin, app.service, "王督查", "2468")
         app.pins_set = True
+        app._last_input = time.monotonic()  # as if a key was just pressed: the board is still up
         assert "曾伟" in screen_text(app)
         await until(pilot, lambda: isinstance(app.screen, LockScreen), seconds=5)
         covered = screen_text(app)
