@@ -69,9 +69,10 @@ class BoardScreen(PatrolScreen[None]):
             with VerticalScroll(id="hall-scroll", can_focus=False):
                 yield HallMap(id="hall-map")
             with Vertical(id="side"):
+                # Unsaved findings come first: on a small terminal the panel below may run off the screen.
+                yield Static("", id="unsaved")
                 yield Static("正在打开数据库…", id="log-panel")
                 yield Static("", id="status")
-                yield Static("", id="unsaved")
                 yield Static("", id="ranking-title")
                 ranking = RankingTable("staff", COMPACT_STAFF_COLUMNS, id="board-ranking")
                 ranking.can_focus = False  # arrows and Enter belong to the hall map
@@ -348,9 +349,9 @@ class BoardScreen(PatrolScreen[None]):
         """The disk refused: keep the finding on screen as unsaved and say how to retry."""
         self.unsaved.append(pending)
         self._show_unsaved()
-        if exc is not None:
+        self.show_panel()  # the person chosen for it is no longer chosen
+        if exc is not None:  # said in the status line, not a toast: a toast would cover the list
             self.set_status(f"未保存：{pending.label}。{exc} 按 F5 重试。", "error")
-            self.notify(f"{exc} 按 F5 重试。", title="未保存", severity="error", timeout=10)
         else:
             self.set_status(f"未保存：{pending.label}（前面还有未保存的记录）。按 F5 重试。", "error")
 
