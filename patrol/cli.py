@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from patrol import config
 from patrol.errors import UserError
@@ -28,20 +29,61 @@ EPILOG = """示例：
   patrol correct 01a2f3c4 --type 早退 --reason 经核实为早退
   patrol export --period 2026-11 --out 附表.xlsx   导出巡查考核附表
   patrol report --period 2026Q4                   打印通报草稿
+  patrol record 张梅 --period 2026-11             查看一个人的记录（记入查阅日志）
+  patrol verify                                   校验记录未被改动
+  patrol pin                                      设置解锁 PIN
+  patrol purge --before 2023-01-01                清除超过保存期的个人信息
 周期写法：2026-11（月）、2026Q4（季度）、2026H1（半年）、2026（年）、2026-11-01..2026-11-15。"""
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+
+class _RawFormatter(_Formatter, argparse.RawDescriptionHelpFormatter):
+    pass
+
+
 class _Parser(argparse.ArgumentParser):
+    """argparse, speaking Chinese in its own words too (usage, headings, -h)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "命令与参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: 参数错误：{message}（用 {self.prog} --help 查看用法）\n")
+        self.exit(2, f"{self.prog}: 参数错误：{_in_chinese(message)}（用 {self.prog} --help 查看用法）\n")
+
+
+# argparse's own messages, as the user should read them.
+ARGPARSE_MESSAGES = (
+    (r"unrecognized arguments: (.*)", "无法识别的参数：{0}"),
+    (r"the following arguments are required: (.*)", "缺少必需的参数：{0}"),
+    (r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)", "参数 {0} 的取值“{1}”无效，可选：{2}"),
+    (r"argument (\S+): expected one argument", "参数 {0} 需要一个值"),
+    (r"argument (\S+): not allowed with argument (\S+)", "参数 {0} 不能与 {1} 同时使用"),
+    (r"argument (\S+): invalid (\w+) value: '(.*)'", "参数 {0} 的值“{2}”无效"),
+)
+
+
+def _in_chinese(message: str) -> str:
+    import re
+
+    for pattern, text in ARGPARSE_MESSAGES:
+        found = re.fullmatch(pattern, message)
+        if found:
+            return text.format(*(group.replace("'", "") for group in found.groups()))
+    return message
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand and its help."""
-    parser = _Parser(
-        prog="patrol", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _Parser(prog="patrol", description=DESCRIPTION, epilog=EPILOG, formatter_class=_RawFormatter)
     parser.add_argument(
         "--db",
         metavar="URL",

@@ -343,3 +343,26 @@ def test_exports_and_record_lookups_are_logged(service: HallService, hall_url: s
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("  ")[1:3] for line in lines] == [["王督查", "查看记录"], ["王督查", "导出"], ["王督查", "通报"]]
     assert "张梅（4 号窗口），2026年11月" in lines[0] and str(tmp_path) in lines[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["rank", "--bogus"], "无法识别的参数：--bogus"),
+        (["rank", "--by", "x"], "参数 --by 的取值“x”无效，可选：staff, window"),
+        (["purge"], "缺少必需的参数：--before"),
+        (["log", "--window"], "参数 --window 需要一个值"),
+    ],
+)
+def test_usage_mistakes_are_explained_in_chinese(argv: list[str], said: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert said in capsys.readouterr().err
+
+
+def test_help_speaks_chinese(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：patrol") and "显示本帮助并退出" in out and "选项" in out
