@@ -157,3 +157,17 @@ async def test_a_full_disk_keeps_the_finding_on_screen_until_it_is_saved(hall_ur
         # Dated when they were seen, not when the disk took them.
         times = conn.execute("SELECT at FROM finding ORDER BY created_at DESC LIMIT 2").fetchall()
     assert all(t[0].startswith("2026-11-18 02:00") for t in times)
+
+
+def test_a_read_only_database_is_said_plainly_and_changes_nothing(service, hall_url: str) -> None:  # type: ignore[no-untyped-def]
+    def read_only(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.execute("PRAGMA query_only = ON")  # what a read-only file or disk answers
+
+    log_at(service, "4", "张梅", "迟到", "2026-11-17 09:00")
+    event.listen(service.engine, "connect", read_only)
+    service.engine.dispose()
+    with pytest.raises(StorageError, match="只读") as refused:
+        log_at(service, "4", "张梅", "早退", "2026-11-17 17:00")
+    assert "readonly" not in str(refused.value)  # said in the inspector's words, not SQLite's
+    with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM finding").fetchone()[0] == 1
