@@ -149,10 +149,10 @@ class PatrolApp(App[int]):
 
     def _lock_if_idle(self) -> None:
         if time.monotonic() - self._last_input >= self.lock_minutes * 60:
-            self.action_lock()
+            self.action_lock(idle=True)
 
-    def action_lock(self) -> None:
-        """Cover the screen until an inspector's PIN is typed."""
+    def action_lock(self, idle: bool = False) -> None:
+        """Cover the screen until an inspector's PIN is typed (ctrl+l, or after ``lock_minutes`` idle)."""
         if self.locked or self.service is None:
             return
         if not self.pins_set:
@@ -164,7 +164,7 @@ class PatrolApp(App[int]):
         self.locked = True
         self.clear_notifications()  # a toast may name someone
         hint = f"（演示大厅的 PIN：{DEMO_PIN}）" if self.demo else ""
-        self.push_screen(LockScreen(self.lock_minutes, hint), self._unlocked)
+        self.push_screen(LockScreen(self.lock_minutes if idle else 0, hint), self._unlocked)
 
     def _unlocked(self, name: str | None) -> None:
         self.locked = False

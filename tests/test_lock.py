@@ -82,6 +82,7 @@ async def test_the_idle_lock_hides_names_and_records_who_unlocked(hall_url: str)
         assert "曾伟" in screen_text(app)
         await until(pilot, lambda: isinstance(app.screen, LockScreen) and "已锁定" in screen_text(app), seconds=5)
         covered = screen_text(app)
+        assert "离开超过" in covered and "0.01" in covered
         assert not any(name in covered for name in ("曾伟", "魏敏", "张梅", "综合窗口", "测试督查"))
 
         await pilot.press("ctrl+p")  # the palette would open screens over the lock
@@ -113,7 +114,8 @@ async def test_five_wrong_pins_pause_the_lock(hall_url: str) -> None:
         await app.write(set_pin, app.service, "测试督查", "1357")
         app.pins_set = True
         await pilot.press("ctrl+l")
-        await until(pilot, lambda: isinstance(app.screen, LockScreen))
+        await until(pilot, lambda: isinstance(app.screen, LockScreen) and "已锁定" in screen_text(app))
+        assert "离开超过" not in screen_text(app)  # locked by hand, not for being idle
         for _ in range(5):
             await pilot.press(*"0000", "enter")
             await pilot.pause(0.1)
