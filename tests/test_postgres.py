@@ -128,3 +128,35 @@ def test_the_service_on_postgresql(pg_url: str) -> None:
 def test_the_chain_verifies_on_postgresql(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", pg_url, "verify"]) == 0, capsys.readouterr().err
     assert "校验通过" in capsys.readouterr().out
+
+
+def test_a_purge_on_postgresql_keeps_the_chain(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            [
+                "--db",
+                pg_url,
+                "--hall",
+                "甲大厅",
+                "log",
+                "--window",
+                "1",
+                "--staff",
+                "曾伟",
+                "--type",
+                "迟到",
+                "--at",
+                "2022-03-01 09:00",
+                "--note",
+                "曾伟说堵车",
+            ]
+        )
+        == 0
+    )
+    assert main(["--db", pg_url, "--hall", "甲大厅", "purge", "--before", "2023-01-01", "--yes"]) == 0
+    assert "巡查记录 1 条" in capsys.readouterr().out
+    assert main(["--db", pg_url, "--hall", "甲大厅", "record", "--window", "1", "--period", "2022"]) == 0
+    shown = capsys.readouterr().out
+    (line,) = [line for line in shown.splitlines() if "2022-03-01 09:00" in line]
+    assert "迟到" in line and "曾伟" not in line and "堵车" not in line  # who and the note are gone
+    assert main(["--db", pg_url, "verify"]) == 0, capsys.readouterr().err
