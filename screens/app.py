@@ -166,6 +166,11 @@ class PatrolApp(App[int]):
         hint = f"（演示大厅的 PIN：{DEMO_PIN}）" if self.demo else ""
         self.push_screen(LockScreen(self.lock_minutes if idle else 0, hint), self._unlocked)
 
+    async def unlocked(self) -> None:
+        """Return once the screen is not locked (work that ends while it is waits to show)."""
+        while self.locked:
+            await asyncio.sleep(0.1)
+
     def _unlocked(self, name: str | None) -> None:
         self.locked = False
         self._last_input = time.monotonic()

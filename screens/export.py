@@ -63,6 +63,8 @@ async def run_export(app: PatrolApp, request: ExportRequest) -> None:
         app.notify(str(exc), title="未导出", severity="error", timeout=8)
         return
     finally:
+        # A long export may end while the screen is locked: nothing appears over the lock.
+        await app.unlocked()
         if progress_screen is not None:
             progress_screen.dismiss()
     app.push_screen(NoticeScreen(f"{request.period.label} 巡查考核附表已导出", notice, path))

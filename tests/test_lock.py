@@ -149,3 +149,40 @@ async def test_a_pin_is_set_in_the_app_by_typing_it_twice(hall_url: str) -> None
     with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
         (stored,) = conn.execute("SELECT pin_hash FROM inspector WHERE name = '测试督查'").fetchone()
     assert pin_matches("8642", stored)
+
+
+async def test_an_export_that_ends_while_locked_waits_for_the_unlock(hall_url: str, tmp_path, monkeypatch) -> None:
+    import threading
+
+    import patrol.export
+    from patrol.lock import set_pin
+    from screens.export import ExportScreen, NoticeScreen
+    from screens.lock import LockScreen
+
+    started, release = threading.Event(), threading.Event()
+    real_export = patrol.export.export
+
+    def slow_export(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.set()
+        release.wait(10)
+        return real_export(*args, **kwargs)
+
+    monkeypatch.setattr(patrol.export, "export", slow_export)
+    app = PatrolApp(url=hall_url, hall_name=None, inspector="测试督查", device="pilot-device", clock=fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await app.write(set_pin, app.service, "测试督查", "1357")
+        app.pins_set = True
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-folder"))
+        app.screen.query_one("#export-folder").value = str(tmp_path)
+        await pilot.press("enter")
+        await until(pilot, started.is_set)
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, LockScreen))
+        release.set()
+        await until(pilot, lambda: any(tmp_path.glob("*.xlsx")))
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, LockScreen)  # the notice, full of names, waits
+        await pilot.press(*"1357", "enter")
+        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
