@@ -63,6 +63,7 @@ class BoardScreen(PatrolScreen[None]):
         self.saving = 0  # findings on their way to disk
         # Findings the disk refused (full, read-only): kept on screen, in order, until F5 saves them.
         self.unsaved: list[PendingFinding] = []
+        self.retrying = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="board-body"):
@@ -367,9 +368,17 @@ class BoardScreen(PatrolScreen[None]):
         if not self.unsaved:
             self.set_status("没有未保存的记录。", "info")
             return
-        self.run_worker(self._retry(), group="write", exclusive=True)
+        if not self.retrying:  # not exclusive: that would cancel a save still on its way
+            self.retrying = True
+            self.run_worker(self._retry(), group="write")
 
     async def _retry(self) -> None:
+        try:
+            await self._save_unsaved()
+        finally:
+            self.retrying = False
+
+    async def _save_unsaved(self) -> None:
         service = self.patrol.service
         assert service is not None
         saved = 0
