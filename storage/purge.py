@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from storage.chain import KEPT_FIELDS, kept_digest
@@ -42,18 +42,17 @@ def _due_findings(before: datetime, hall_id: str) -> Any:
 def count_due(engine: Engine, hall_id: str, before: datetime) -> PurgeCount:
     """How many rows a purge before ``before`` would redact (for the confirmation)."""
     due = _due_findings(before, hall_id)
+    corrections = select(Correction.id).where(
+        Correction.finding_id.in_(due),  # type: ignore[attr-defined]
+        Correction.redaction_id.is_(None),  # type: ignore[union-attr]
+    )
+    entries = select(AccessLog.id).where(AccessLog.at < before)  # type: ignore[operator]
     with engine.connect() as conn:
-        findings = len(conn.execute(due).all())
-        corrections = len(
-            conn.execute(
-                select(Correction.id).where(
-                    Correction.finding_id.in_(due),  # type: ignore[attr-defined]
-                    Correction.redaction_id.is_(None),  # type: ignore[union-attr]
-                )
-            ).all()
-        )
-        entries = len(conn.execute(select(AccessLog.id).where(AccessLog.at < before)).all())  # type: ignore[operator]
-    return PurgeCount(findings, corrections, entries)
+        counts = [
+            conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+            for q in (due, corrections, entries)
+        ]
+    return PurgeCount(*counts)
 
 
 def kept_rows(conn: Connection, redaction_id: str) -> Iterator[tuple[str, tuple[Any, ...]]]:
