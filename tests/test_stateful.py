@@ -3,6 +3,7 @@ undo, purge — the effective view equals replaying the corrections, and the cha
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from datetime import timedelta
@@ -108,5 +109,7 @@ class Inspector(RuleBasedStateMachine):
         assert verdict.ok, verdict.problem
 
 
-Inspector.TestCase.settings = settings(max_examples=12, stateful_step_count=12, deadline=None)
+Inspector.TestCase.settings = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "12")), stateful_step_count=12, deadline=None
+)
 TestInspector = Inspector.TestCase
