@@ -8,17 +8,17 @@ every staff member either. What a purge keeps of each row
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from storage.chain import KEPT_FIELDS, kept_digest
+from storage.chain import kept_digest
 from storage.ids import new_id
 from storage.models import AccessLog, Correction, Finding, Redaction, utcnow
+from storage.reads import kept_rows
 from storage.writes import _chained, _write_failed
 
 
@@ -55,15 +55,6 @@ def count_due(engine: Engine, hall_id: str, before: datetime) -> PurgeCount:
     return PurgeCount(*counts)
 
 
-def kept_rows(conn: Connection, redaction_id: str) -> Iterator[tuple[str, tuple[Any, ...]]]:
-    """What a redaction kept of its rows, in the order kept_digest takes them."""
-    for kind, table in (("finding", Finding), ("correction", Correction)):
-        columns = [getattr(table, name) for name in KEPT_FIELDS[kind]]
-        query = select(*columns).where(table.redaction_id == redaction_id).order_by(table.id)  # type: ignore[attr-defined]
-        for row in conn.execute(query):
-            yield kind, tuple(row)
-
-
 def redact(
     engine: Engine, hall_id: str, before: datetime, inspector_id: str | None, device: str, who: str, label: str
 ) -> PurgeCount:
@@ -92,7 +83,9 @@ def redact(
                 "before": before,
                 "findings": findings,
                 "corrections": corrections,
-                "kept_digest": kept_digest(kept_rows(conn, redaction_id)),
+                "kept_digest": kept_digest(
+                    kept_rows(lambda sql, params: conn.execute(text(sql), params), redaction_id)
+                ),
                 "inspector_id": inspector_id,
                 "device": device,
                 "at": utcnow(),

@@ -8,7 +8,7 @@ the hall board can be drawn before SQLAlchemy and SQLModel are imported (they co
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -159,6 +159,22 @@ FROM finding_type WHERE hall_id = :hall ORDER BY position
 
 INSPECTORS = "SELECT id, name FROM inspector"
 ACCESS_LOG_SINCE = "SELECT at, who, action, subject FROM access_log WHERE at >= :since ORDER BY at, id"
+
+
+def kept_rows(
+    run: Callable[[str, Mapping[str, Any]], Iterable[Row]], redaction_id: str
+) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """What a purge kept of each row it redacted, as ``storage.chain.kept_digest`` takes them:
+    findings then corrections, in id order. ``run`` executes SQL with parameters (a reader's
+    ``iter_rows`` when verifying, the purge's own connection while purging)."""
+    from storage.chain import KEPT_FIELDS
+
+    for kind in ("finding", "correction"):
+        sql = f"SELECT {', '.join(KEPT_FIELDS[kind])} FROM {kind} WHERE redaction_id = :id ORDER BY id"
+        for row in run(sql, {"id": redaction_id}):
+            yield kind, tuple(row)
+
+
 INSPECTOR_PINS = "SELECT name, pin_hash FROM inspector WHERE pin_hash IS NOT NULL ORDER BY name"
 
 CHAIN_HEADS = "SELECT device, seq, row_hash FROM chain_head"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storage.chain import FIELDS, GENESIS, KEPT_FIELDS, digest, kept_digest, payload_hash_of, row_hash
-from storage.reads import CHAIN_HEADS, Reader
+from storage.reads import CHAIN_HEADS, Reader, kept_rows
 
 CHAIN_COLUMNS = ("chain_seq", "salt", "payload_hash", "prev_hash", "row_hash")
 KIND_NAMES = {"finding": "巡查记录", "correction": "更正记录", "redaction": "清除记录"}
@@ -187,11 +187,7 @@ def _check_redactions(reader: Reader, redacted: Counter[tuple[str, str]]) -> str
         )
         if late:
             return f"巡查记录 {late[0][0]} 标为已清除，但晚于{what}的清除日期（被改动）。"
-        kept = []
-        for kind in ("finding", "correction"):
-            sql = f"SELECT {', '.join(KEPT_FIELDS[kind])} FROM {kind} WHERE redaction_id = :id ORDER BY id"
-            kept.extend((kind, tuple(row)) for row in reader.iter_rows(sql, {"id": redaction_id}))
-        if kept_digest(kept) != stored_digest:
+        if kept_digest(kept_rows(reader.iter_rows, redaction_id)) != stored_digest:
             return f"{what}所清除的记录中，保留的内容（窗口、巡查项、分值或时间）与清除时不符（被改动）。"
     for redaction_id, kind in redacted:
         if redaction_id not in known:
