@@ -107,7 +107,18 @@ class Inspector(SQLModel, table=True):
     pin_hash: str | None = Field(default=None, max_length=200)
 
 
-class Finding(SQLModel, table=True):
+class ChainLinks(SQLModel):
+    """The hash chain (storage.chain) of a chained table: the row's place in its device's chain,
+    its salt, and its hashes."""
+
+    chain_seq: int | None = None
+    salt: str | None = Field(default=None, max_length=32)
+    payload_hash: str | None = Field(default=None, max_length=64)
+    prev_hash: str | None = Field(default=None, max_length=64)
+    row_hash: str | None = Field(default=None, max_length=64)
+
+
+class Finding(ChainLinks, table=True):
     """One observation. The points and category are copied from the rules when it is logged,
     so a later change of the rules never rewrites history."""
 
@@ -137,15 +148,9 @@ class Finding(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
     # Set by a purge: the personal content (person, note) is gone, the hashes stay.
     redaction_id: str | None = Field(default=None, max_length=36)
-    # The hash chain (storage.chain): place in the device's chain, salt, and hashes.
-    chain_seq: int | None = None
-    salt: str | None = Field(default=None, max_length=32)
-    payload_hash: str | None = Field(default=None, max_length=64)
-    prev_hash: str | None = Field(default=None, max_length=64)
-    row_hash: str | None = Field(default=None, max_length=64)
 
 
-class Correction(SQLModel, table=True):
+class Correction(ChainLinks, table=True):
     """Voids one finding, with a reason; an amendment also names the replacing finding."""
 
     __table_args__ = (Index("ix_correction_device_seq", "device", "chain_seq"),)
@@ -158,15 +163,9 @@ class Correction(SQLModel, table=True):
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
     # Set by a purge: the reason is gone, the hashes stay.
     redaction_id: str | None = Field(default=None, max_length=36)
-    # The hash chain (storage.chain): place in the device's chain, salt, and hashes.
-    chain_seq: int | None = None
-    salt: str | None = Field(default=None, max_length=32)
-    payload_hash: str | None = Field(default=None, max_length=64)
-    prev_hash: str | None = Field(default=None, max_length=64)
-    row_hash: str | None = Field(default=None, max_length=64)
 
 
-class Redaction(SQLModel, table=True):
+class Redaction(ChainLinks, table=True):
     """A purge: the personal content of the findings and corrections before ``before`` was
     removed. It joins its device's chain, and says how many rows it covers so verify can tell a
     redacted row from one whose content was changed."""
@@ -181,11 +180,6 @@ class Redaction(SQLModel, table=True):
     inspector_id: str | None = Field(default=None, foreign_key="inspector.id", max_length=36)
     device: str = Field(default="", max_length=64)
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
-    chain_seq: int | None = None
-    salt: str | None = Field(default=None, max_length=32)
-    payload_hash: str | None = Field(default=None, max_length=64)
-    prev_hash: str | None = Field(default=None, max_length=64)
-    row_hash: str | None = Field(default=None, max_length=64)
 
 
 class AccessLog(SQLModel, table=True):
