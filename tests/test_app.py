@@ -11,8 +11,15 @@ from screens.board import BoardScreen
 from tests.conftest import fixed_clock, log_at
 
 
-def make_app(url: str) -> PatrolApp:
-    return PatrolApp(url=url, hall_name=None, inspector="测试督查", device="pilot-device", clock=fixed_clock)
+def make_app(url: str, lock_minutes: float = 0) -> PatrolApp:
+    return PatrolApp(
+        url=url,
+        hall_name=None,
+        inspector="测试督查",
+        device="pilot-device",
+        clock=fixed_clock,
+        lock_minutes=lock_minutes,
+    )
 
 
 async def ready(pilot, app: PatrolApp, after: int = 0) -> int:
@@ -305,7 +312,7 @@ async def test_x_exports_the_month_and_shows_the_notice(hall_url: str, tmp_path)
 async def test_export_refusals_reach_the_inspector(hall_url: str, tmp_path) -> None:
     from screens.export import ExportScreen
 
-    app = PatrolApp(url=hall_url, hall_name=None, inspector="测试督查", device="pilot-device", clock=fixed_clock)
+    app = make_app(hall_url)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await ready(pilot, app)
         await pilot.press("x")

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from patrol.cli import main
 from patrol.errors import UserError
+from patrol.lock import set_pin
 from patrol.pins import hash_pin, pin_matches
 from screens.app import PatrolApp
-from tests.conftest import fixed_clock
-from tests.test_app import ready, until
+from tests.test_app import make_app, ready, until
 
 pins = st.text(alphabet="0123456789", min_size=4, max_size=12)
 
@@ -61,23 +61,21 @@ def screen_text(app: PatrolApp) -> str:
     return app.export_screenshot()
 
 
+async def give_pins(app: PatrolApp, pins: dict[str, str]) -> None:
+    """Set inspectors' PINs in the running app's database, as `patrol pin` would."""
+
+    for name, pin in pins.items():
+        await app.write(set_pin, app.service, name, pin)
+    app.pins_set = True
+
+
 async def test_the_idle_lock_hides_names_and_records_who_unlocked(hall_url: str) -> None:
-    from patrol.lock import set_pin
     from screens.lock import LockScreen
 
-    app = PatrolApp(
-        url=hall_url,
-        hall_name=None,
-        inspector="测试督查",
-        device="pilot-device",
-        clock=fixed_clock,
-        lock_minutes=0.01,  # 0.6 s
-    )
+    app = make_app(hall_url, lock_minutes=0.01)  # 0.6 s
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot, app)
-        await app.write(set_pin, app.service, "测试督查", "1357")
-        await app.write(set_pin, app.service, "王督查", "2468")
-        app.pins_set = True
+        await give_pins(app, {"测试督查": "1357", "王督查": "2468"})
         app._last_input = time.monotonic()  # as if a key was just pressed: the board is still up
         assert "曾伟" in screen_text(app)
         await until(pilot, lambda: isinstance(app.screen, LockScreen) and "已锁定" in screen_text(app), seconds=5)
@@ -105,14 +103,12 @@ async def test_the_idle_lock_hides_names_and_records_who_unlocked(hall_url: str)
 
 
 async def test_five_wrong_pins_pause_the_lock(hall_url: str) -> None:
-    from patrol.lock import set_pin
     from screens.lock import LockScreen
 
-    app = PatrolApp(url=hall_url, hall_name=None, inspector="测试督查", device="pilot-device", clock=fixed_clock)
+    app = make_app(hall_url)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot, app)
-        await app.write(set_pin, app.service, "测试督查", "1357")
-        app.pins_set = True
+        await give_pins(app, {"测试督查": "1357"})
         await pilot.press("ctrl+l")
         await until(pilot, lambda: isinstance(app.screen, LockScreen) and "已锁定" in screen_text(app))
         assert "离开超过" not in screen_text(app)  # locked by hand, not for being idle
@@ -125,9 +121,7 @@ async def test_five_wrong_pins_pause_the_lock(hall_url: str) -> None:
 
 
 async def test_without_a_pin_the_app_says_so_instead_of_locking(hall_url: str) -> None:
-    app = PatrolApp(
-        url=hall_url, hall_name=None, inspector="测试督查", device="pilot-device", clock=fixed_clock, lock_minutes=5
-    )
+    app = make_app(hall_url, lock_minutes=5)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot, app)
         await until(pilot, lambda: any("尚未设置督查员 PIN" in str(n.message) for n in app._notifications))
@@ -137,7 +131,7 @@ async def test_without_a_pin_the_app_says_so_instead_of_locking(hall_url: str) -
 
 
 async def test_a_pin_is_set_in_the_app_by_typing_it_twice(hall_url: str) -> None:
-    app = PatrolApp(url=hall_url, hall_name=None, inspector="测试督查", device="pilot-device", clock=fixed_clock)
+    app = make_app(hall_url)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot, app)
         app.action_set_pin()
@@ -155,7 +149,6 @@ async def test_an_export_that_ends_while_locked_waits_for_the_unlock(hall_url: s
     import threading
 
     import patrol.export
-    from patrol.lock import set_pin
     from screens.export import ExportScreen, NoticeScreen
     from screens.lock import LockScreen
 
@@ -168,11 +161,10 @@ async def test_an_export_that_ends_while_locked_waits_for_the_unlock(hall_url: s
         return real_export(*args, **kwargs)
 
     monkeypatch.setattr(patrol.export, "export", slow_export)
-    app = PatrolApp(url=hall_url, hall_name=None, inspector="测试督查", device="pilot-device", clock=fixed_clock)
+    app = make_app(hall_url)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot, app)
-        await app.write(set_pin, app.service, "测试督查", "1357")
-        app.pins_set = True
+        await give_pins(app, {"测试督查": "1357"})
         await pilot.press("x")
         await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-folder"))
         app.screen.query_one("#export-folder").value = str(tmp_path)
