@@ -153,7 +153,7 @@ class PatrolApp(App[int]):
 
     def action_lock(self, idle: bool = False) -> None:
         """Cover the screen until an inspector's PIN is typed (ctrl+l, or after ``lock_minutes`` idle)."""
-        if self.locked or self.service is None:
+        if not self.open_for_work:
             return
         if not self.pins_set:
             self.notify("尚未设置 PIN，无法锁屏：按 ctrl+p 选“设置 PIN”。", title="未设置 PIN", severity="warning")
@@ -165,6 +165,11 @@ class PatrolApp(App[int]):
         self.clear_notifications()  # a toast may name someone
         hint = f"（演示大厅的 PIN：{DEMO_PIN}）" if self.demo else ""
         self.push_screen(LockScreen(self.lock_minutes if idle else 0, hint), self._unlocked)
+
+    @property
+    def open_for_work(self) -> bool:
+        """A hall is open and the screen is not locked: screens may be opened."""
+        return self.service is not None and not self.locked
 
     async def unlocked(self) -> None:
         """Return once the screen is not locked (work that ends while it is waits to show)."""
@@ -181,7 +186,7 @@ class PatrolApp(App[int]):
 
     def action_set_pin(self) -> None:
         """Ask for a new PIN twice and store its hash for the inspector on duty."""
-        if self.service is None or self.locked:
+        if not self.open_for_work:
             return
         from screens.prompt import PromptScreen
 
@@ -305,7 +310,7 @@ class PatrolApp(App[int]):
         await super().action_quit()
 
     def action_search(self) -> None:
-        if self.service is None or self.locked:
+        if not self.open_for_work:
             return
         from screens.search import SearchScreen
 
@@ -324,7 +329,7 @@ class PatrolApp(App[int]):
 
     def action_export(self) -> None:
         """`x`: ask for the period and the file, then export in a worker."""
-        if self.service is None or self.locked:
+        if not self.open_for_work:
             return
         from screens.export import ExportScreen
 
@@ -339,7 +344,7 @@ class PatrolApp(App[int]):
     def action_notice(self) -> None:
         """The draft notice of the current period, to read and copy."""
         service = self.service
-        if service is None or self.locked:
+        if service is None or not self.open_for_work:
             return
         from patrol.notice import draft_notice
         from patrol.period_report import gather
@@ -349,7 +354,7 @@ class PatrolApp(App[int]):
         self.push_screen(NoticeScreen(f"{period.label} 通报草稿", draft_notice(gather(service, period))))
 
     def action_ranking(self) -> None:
-        if self.service is None or self.locked:
+        if not self.open_for_work:
             return
         from screens.ranking import RankingScreen
 
@@ -357,7 +362,7 @@ class PatrolApp(App[int]):
             self.push_screen(RankingScreen())
 
     def action_roster(self) -> None:
-        if self.service is None or self.locked:
+        if not self.open_for_work:
             return
         from screens.roster import RosterScreen
 

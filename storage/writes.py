@@ -57,17 +57,17 @@ def _chained(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> list[di
 
 # What SQLite says, as an inspector should read it.
 PLAIN_REASONS = (
-    ("disk is full", "磁盘已满，请腾出空间"),
-    ("readonly", "数据库文件或磁盘只读，请检查文件权限或是否插着只读的 U 盘"),
-    ("read-only", "数据库文件或磁盘只读，请检查文件权限或是否插着只读的 U 盘"),
-    ("locked", "数据库正被另一个程序长时间占用，请稍后"),
-    ("disk i/o error", "磁盘读写出错，请检查磁盘"),
+    (("disk is full",), "磁盘已满，请腾出空间"),
+    (("readonly", "read-only"), "数据库文件或磁盘只读，请检查文件权限或是否插着只读的 U 盘"),
+    (("locked",), "数据库正被另一个程序长时间占用，请稍后"),
+    (("disk i/o error",), "磁盘读写出错，请检查磁盘"),
 )
 
 
 def _write_failed(exc: Exception) -> StorageError:
     detail = str(getattr(exc, "orig", exc))
-    reason = next((plain for known, plain in PLAIN_REASONS if known in detail.lower()), detail)
+    said = detail.lower()
+    reason = next((plain for known, plain in PLAIN_REASONS if any(k in said for k in known)), detail)
     return StorageError(f"写入数据库失败（{reason}）。已保存的记录不受影响。")
 
 
