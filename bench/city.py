@@ -40,6 +40,9 @@ def build(today: date) -> str:
     """Return the URL of the city database for ``today``'s month, building it if needed."""
     path = path_for(today)
     if path.exists():
+        # A cache built by an older schema is migrated (and backed up) here, not inside the first
+        # timed run that opens it (that made one verify run 22.4 s instead of 15 s).
+        open_engine(f"sqlite:///{path}").dispose()
         return f"sqlite:///{path}"
     CACHE.mkdir(parents=True, exist_ok=True)
     for old in CACHE.glob("city-*.db*"):
