@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from patrol.errors import UserError
 from patrol.pins import hash_pin, pin_matches
 from storage import reads
 
@@ -41,8 +42,6 @@ def unlock(service: HallService, pin: str) -> str | None:
 
 def lock_minutes(value: str | None) -> float:
     """Minutes of idleness before the screen locks (0: never), from ``--lock-after`` or the env."""
-    from patrol.errors import UserError
-
     if value is None or value.strip() == "":
         return DEFAULT_LOCK_MINUTES
     try:
