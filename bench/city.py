@@ -11,8 +11,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 from bench.common import CACHE
-from patrol.pinyin_keys import search_keys, sort_key
-from patrol.rules import DEFAULT_RULES
+from patrol.hall.pinyin_keys import search_keys, sort_key
+from patrol.rules.items import DEFAULT_RULES
 from storage.chain import GENESIS, link
 from storage.engine import open_engine
 from storage.ids import new_id

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 from bench import city
 from bench.common import report, timed
-from patrol.hall_service import open_hall
+from patrol.hall.service import open_hall
 
 
 def _hall_names(url: str) -> tuple[str, str]:

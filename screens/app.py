@@ -18,9 +18,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from patrol.errors import UserError
-from patrol.hall_service import HallService, NoHallError, open_hall
-from patrol.periods import Period
-from patrol.scoring import Ranking, Totals
+from patrol.hall.service import HallService, NoHallError, open_hall
+from patrol.rules.periods import Period
+from patrol.rules.scoring import Ranking, Totals
 from screens.board import BoardScreen
 from storage.errors import StorageError
 
@@ -131,7 +131,7 @@ class PatrolApp(App[int]):
         self.run_worker(self.refresh_standings(), group="read")
 
     def _check_pins(self, service: HallService) -> None:
-        from patrol.lock import DEMO_PIN, has_pins, set_pin
+        from patrol.hall.lock import DEMO_PIN, has_pins, set_pin
 
         if self.demo and not has_pins(service):
             set_pin(service, service.inspector, DEMO_PIN)  # the demo's throwaway copy
@@ -158,7 +158,7 @@ class PatrolApp(App[int]):
         if not self.pins_set:
             self.notify("尚未设置 PIN，无法锁屏：按 ctrl+p 选“设置 PIN”。", title="未设置 PIN", severity="warning")
             return
-        from patrol.lock import DEMO_PIN
+        from patrol.hall.lock import DEMO_PIN
         from screens.lock import LockScreen
 
         self.locked = True
@@ -210,7 +210,7 @@ class PatrolApp(App[int]):
         )
 
     async def _store_pin(self, pin: str) -> None:
-        from patrol.lock import set_pin
+        from patrol.hall.lock import set_pin
 
         service = self.service
         assert service is not None
@@ -346,8 +346,8 @@ class PatrolApp(App[int]):
         service = self.service
         if service is None or not self.open_for_work:
             return
-        from patrol.notice import draft_notice
-        from patrol.period_report import gather
+        from patrol.reports.notice import draft_notice
+        from patrol.reports.period_report import gather
         from screens.export import NoticeScreen
 
         period = self.period

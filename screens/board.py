@@ -14,11 +14,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 
 from patrol.errors import UserError
-from patrol.hall_service import FindingView
-from patrol.pending import PendingFinding
-from patrol.roster_model import StaffInfo, WindowInfo
-from patrol.rules import CATEGORIES, RESERVED_KEYS, RuleItem
-from patrol.scoring import Ranking, Totals
+from patrol.hall.pending import PendingFinding
+from patrol.hall.service import FindingView
+from patrol.model import StaffInfo, WindowInfo
+from patrol.rules.items import CATEGORIES, RESERVED_KEYS, RuleItem
+from patrol.rules.scoring import Ranking, Totals
 from screens.base import PatrolScreen
 from screens.ranking_table import COMPACT_STAFF_COLUMNS, RankingTable
 from screens.tiles import HallMap

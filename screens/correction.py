@@ -1,5 +1,5 @@
 """`e` on a finding in a record: void it or amend it, with a reason. The dialog only collects
-the correction and returns it; the record screen applies it through patrol.corrections."""
+the correction and returns it; the record screen applies it through patrol.hall.corrections."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from patrol.corrections import CorrectionText
-from patrol.hall_service import FindingView
+from patrol.hall.corrections import CorrectionText
+from patrol.hall.service import FindingView
 
 # (field, label, hint shown when the field is empty)
 FIELDS = (

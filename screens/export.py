@@ -1,5 +1,5 @@
 """`x`: the month-end export. The dialog only collects the choice and returns it typed; the app
-runs the export (patrol.export) in a worker, shows its progress, then the file and the notice."""
+runs the export (patrol.reports.export) in a worker, shows its progress, then the file and the notice."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
 from patrol.errors import UserError
-from patrol.export import default_file_name
-from patrol.periods import Period
+from patrol.reports.export import default_file_name
+from patrol.rules.periods import Period
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class ExportRequest:
 
 async def run_export(app: PatrolApp, request: ExportRequest) -> None:
     """Export in a worker thread with progress, then show the file and the notice."""
-    from patrol.export import check_target, export
+    from patrol.reports.export import check_target, export
 
     service = app.service
     assert service is not None

@@ -49,7 +49,7 @@ class LockScreen(PatrolScreen[str]):
             return
         service = self.patrol.service
         assert service is not None
-        from patrol.lock import unlock
+        from patrol.hall.lock import unlock
 
         name = await self.patrol.write(unlock, service, pin)  # scrypt: off the UI thread
         if name is None:

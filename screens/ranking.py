@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Label, TabbedContent, TabPane
 
-from patrol.scoring import Ranking, Totals
+from patrol.rules.scoring import Ranking, Totals
 from screens.base import PatrolScreen
 from screens.ranking_table import STAFF_COLUMNS, WINDOW_COLUMNS, RankingTable
 

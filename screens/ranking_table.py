@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import DataTable
 
-from patrol.formatting import change_text, points_text
-from patrol.scoring import BOTTOM_MARK, Standing
+from patrol.reports.formatting import change_text, points_text
+from patrol.rules.scoring import BOTTOM_MARK, Standing
 
 # column key -> (title, width)
 STAFF_COLUMNS = {

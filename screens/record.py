@@ -9,11 +9,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Static
 
-from patrol.corrections import CorrectionText
 from patrol.errors import UserError
-from patrol.formatting import change_text, points_text
-from patrol.hall_service import FindingView, Record
-from patrol.periods import Period
+from patrol.hall.corrections import CorrectionText
+from patrol.hall.service import FindingView, Record
+from patrol.reports.formatting import change_text, points_text
+from patrol.rules.periods import Period
 from screens.base import PatrolScreen
 from screens.text import pad
 from storage.errors import StorageError
@@ -138,7 +138,7 @@ class RecordScreen(PatrolScreen[None]):
             self.run_worker(self._save(finding, text), group="write")
 
     async def _save(self, finding: FindingView, text: CorrectionText) -> None:
-        from patrol.corrections import apply_correction
+        from patrol.hall.corrections import apply_correction
 
         service = self.patrol.service
         assert service is not None

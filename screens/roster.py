@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Label
 from textual.widgets.data_table import RowDoesNotExist
 
 from patrol.errors import UserError
-from patrol.roster_model import StaffInfo
+from patrol.model import StaffInfo
 from screens.base import PatrolScreen
 from screens.prompt import PromptScreen
 from storage.errors import StorageError

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from patrol.search import SearchHit, SearchIndex
+from patrol.hall.search import SearchHit, SearchIndex
 from screens.text import pad
 
 KIND_LABELS = {"window": "窗口", "staff": "人员", "unit": "单位"}

@@ -16,8 +16,8 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-from patrol.roster_model import WindowInfo
-from patrol.scoring import BOTTOM_MARK, Totals
+from patrol.model import WindowInfo
+from patrol.rules.scoring import BOTTOM_MARK, Totals
 from screens.text import pad
 
 TILE_TEXT = 12  # cells of text in a tile

@@ -103,7 +103,7 @@ class Inspector(SQLModel, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     name: str = Field(unique=True, max_length=50)
-    # "scrypt$n$r$p$salt$hash" (patrol.pins); None until the inspector sets a PIN.
+    # "scrypt$n$r$p$salt$hash" (patrol.hall.pins); None until the inspector sets a PIN.
     pin_hash: str | None = Field(default=None, max_length=200)
 
 

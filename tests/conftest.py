@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from patrol.cli import main
-from patrol.hall_service import HallService, open_hall
+from patrol.hall.service import HallService, open_hall
 
 # Wednesday 18 November 2026, 10:00 in Shanghai.
 FIXED_NOW = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
@@ -67,7 +67,7 @@ def service(hall_url: str) -> Iterator[HallService]:
 
 def log_at(service: HallService, code: str, person: str | None, item: str, when: str, note: str = "") -> str:
     """Log one finding at local time ``when`` (YYYY-MM-DD HH:MM); returns its id."""
-    from patrol.periods import parse_local_time
+    from patrol.rules.periods import parse_local_time
 
     window = service.window(code)
     staff = service.resolve_staff(person, window) if person and person != "替岗人员" else None

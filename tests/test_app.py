@@ -124,7 +124,7 @@ async def test_search_by_initials_opens_the_record(hall_url: str) -> None:
     from screens.record import RecordScreen
 
     service_url = hall_url
-    from patrol.hall_service import open_hall
+    from patrol.hall.service import open_hall
 
     svc = open_hall(service_url, clock=fixed_clock, device="other")
     log_at(svc, "4", "张梅", "迟到", "2026-11-16 09:10", note="群众反映")
@@ -332,7 +332,7 @@ async def test_a_large_export_shows_its_progress(hall_url: str, tmp_path, monkey
     from screens.export import ExportScreen, NoticeScreen
 
     monkeypatch.setattr(export_screens, "PROGRESS_FROM", 0)  # every period counts as large here
-    monkeypatch.setattr("patrol.workbook.PROGRESS_EVERY", 1)
+    monkeypatch.setattr("patrol.reports.workbook.PROGRESS_EVERY", 1)
     advanced: list[int] = []
     original = export_screens.ExportProgressScreen.advance
     monkeypatch.setattr(

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from patrol.cli import main
-from patrol.hall_service import HallService
+from patrol.hall.service import HallService
 from storage.backup import KEEP, backups, backups_folder, take_backup
 from tests.conftest import log_at
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from patrol.cli import main
-from patrol.hall_service import HallService
+from patrol.hall.service import HallService
 from storage.schema import HEAD_REVISION
 from tests.conftest import log_at
 
@@ -154,8 +154,8 @@ def test_an_upgrade_from_the_first_schema_keeps_every_row_and_chains_them(tmp_pa
 def test_the_printed_appendix_carries_the_digest(service: HallService, hall_url: str, tmp_path: Path, capsys) -> None:
     from openpyxl import load_workbook
 
-    from patrol.export import export
-    from patrol.periods import Period
+    from patrol.reports.export import export
+    from patrol.rules.periods import Period
 
     log_at(service, "1", "魏敏", "迟到", "2026-11-02 09:00")
     path, _ = export(service, Period.parse("2026-11"), tmp_path)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from patrol.cli import main
-from patrol.hall_service import HallService
+from patrol.hall.service import HallService
 from tests.conftest import log_at
 
 
@@ -155,7 +155,7 @@ def test_log_refuses_bad_input_and_writes_nothing(hall_url, capsys, args, expect
 
 
 def test_log_with_an_ambiguous_name_asks_which(hall_url, capsys) -> None:
-    from patrol.hall_service import open_hall
+    from patrol.hall.service import open_hall
 
     service = open_hall(hall_url)
     try:

@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from patrol.cli import main
-from patrol.export import export
-from patrol.hall_service import HallService
-from patrol.periods import Period
+from patrol.hall.service import HallService
+from patrol.reports.export import export
+from patrol.rules.periods import Period
 from tests.conftest import log_at
 
 

@@ -73,7 +73,7 @@ def test_writes_begin_immediate(hall_url: str) -> None:
 
 WRITER = textwrap.dedent("""
     import sys
-    from patrol.hall_service import open_hall
+    from patrol.hall.service import open_hall
     service = open_hall(sys.argv[1], device=sys.argv[2], inspector=sys.argv[2])
     window = service.window("1")
     person = service.staff_at(window.id)[0]

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from patrol import workbook
 from patrol.cli import main
 from patrol.errors import UserError
-from patrol.export import default_file_name, export
-from patrol.hall_service import HallService
-from patrol.notice import chinese_dates, draft_notice
-from patrol.period_report import gather
-from patrol.periods import Period
+from patrol.hall.service import HallService
+from patrol.reports import workbook
+from patrol.reports.export import default_file_name, export
+from patrol.reports.notice import chinese_dates, draft_notice
+from patrol.reports.period_report import gather
+from patrol.rules.periods import Period
 from tests.conftest import log_at
 
 NOVEMBER = Period.parse("2026-11")
@@ -212,7 +212,7 @@ def test_a_failed_write_keeps_the_old_file(month: HallService, tmp_path: Path, m
     def fail(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("patrol.export.write_workbook", fail)
+    monkeypatch.setattr("patrol.reports.export.write_workbook", fail)
     with pytest.raises(UserError, match="无法写入"):
         export(month, NOVEMBER, target, force=True)
     assert target.read_bytes() == b"the old file"

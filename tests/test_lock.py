@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from patrol.cli import main
 from patrol.errors import UserError
-from patrol.lock import set_pin
-from patrol.pins import hash_pin, pin_matches
+from patrol.hall.lock import set_pin
+from patrol.hall.pins import hash_pin, pin_matches
 from screens.app import PatrolApp
 from tests.test_app import make_app, ready, until
 
@@ -148,19 +148,19 @@ async def test_a_pin_is_set_in_the_app_by_typing_it_twice(hall_url: str) -> None
 async def test_an_export_that_ends_while_locked_waits_for_the_unlock(hall_url: str, tmp_path, monkeypatch) -> None:
     import threading
 
-    import patrol.export
+    import patrol.reports.export
     from screens.export import ExportScreen, NoticeScreen
     from screens.lock import LockScreen
 
     started, release = threading.Event(), threading.Event()
-    real_export = patrol.export.export
+    real_export = patrol.reports.export.export
 
     def slow_export(*args, **kwargs):  # type: ignore[no-untyped-def]
         started.set()
         release.wait(10)
         return real_export(*args, **kwargs)
 
-    monkeypatch.setattr(patrol.export, "export", slow_export)
+    monkeypatch.setattr(patrol.reports.export, "export", slow_export)
     app = make_app(hall_url)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot, app)

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from patrol.errors import UserError
-from patrol.periods import Period
+from patrol.rules.periods import Period
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

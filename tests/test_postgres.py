@@ -109,8 +109,8 @@ def test_the_command_line_on_postgresql(pg_url: str, tmp_path: Path, capsys: pyt
 
 
 def test_the_service_on_postgresql(pg_url: str) -> None:
-    from patrol.hall_service import open_hall
-    from patrol.periods import Period
+    from patrol.hall.service import open_hall
+    from patrol.rules.periods import Period
 
     service = open_hall(pg_url, "甲大厅", device="pg-test", inspector="督查")
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from patrol.cli import main
-from patrol.hall_service import HallService
+from patrol.hall.service import HallService
 from tests.conftest import log_at
 
 

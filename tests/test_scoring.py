@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from patrol.roster_model import HallInfo, StaffInfo, WindowInfo
-from patrol.scoring import BOTTOM_MARK, TOP_STAFF_MARK, Totals, order_and_rank, rank_period
+from patrol.model import HallInfo, StaffInfo, WindowInfo
+from patrol.rules.scoring import BOTTOM_MARK, TOP_STAFF_MARK, Totals, order_and_rank, rank_period
 
 HALL = HallInfo(id="h", name="测试大厅", top_staff=2, top_windows=1)
 WINDOWS = [WindowInfo(id=f"w{i}", code=str(i), name=f"窗口{i}", sort_key=f"w{i}") for i in range(3)]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from patrol.pinyin_keys import search_keys, sort_key
-from patrol.roster_model import StaffInfo, WindowInfo
-from patrol.search import SearchIndex
+from patrol.hall.pinyin_keys import search_keys, sort_key
+from patrol.hall.search import SearchIndex
+from patrol.model import StaffInfo, WindowInfo
 
 
 def index_of(names: list[str]) -> SearchIndex:

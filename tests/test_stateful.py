@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from patrol.cli import main
-from patrol.hall_service import SUBSTITUTE, open_hall
-from patrol.periods import Period
-from patrol.purge import carry_out, earliest_allowed, plan_purge
+from patrol.hall.purge import carry_out, earliest_allowed, plan_purge
+from patrol.hall.service import SUBSTITUTE, open_hall
+from patrol.rules.periods import Period
 from storage.reads import SqliteReader
 from storage.verify import verify
 from tests.conftest import FIXED_NOW, ROSTER_CSV, fixed_clock

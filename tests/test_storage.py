@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from patrol.errors import UserError
-from patrol.hall_service import HallService
-from patrol.periods import Period
+from patrol.hall.service import HallService
+from patrol.rules.periods import Period
 from storage import reads
 from storage.engine import MIGRATIONS_DIR, create_db_engine, open_engine
 from storage.schema import HEAD_REVISION
@@ -151,8 +151,8 @@ def test_record_counts_and_history(service: HallService) -> None:
 
 def test_domain_and_storage_never_load_textual() -> None:
     code = (
-        "import sys, patrol.cli, patrol.hall_service, patrol.roster_import, patrol.findings_import, patrol.demo, "
-        "patrol.search, patrol.scoring, storage.engine, storage.writes, storage.reads;"
+        "import sys, patrol.cli, patrol.hall.service, patrol.imports.roster, patrol.imports.findings, patrol.demo, "
+        "patrol.hall.search, patrol.rules.scoring, storage.engine, storage.writes, storage.reads;"
         "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
@@ -163,7 +163,7 @@ def test_domain_and_storage_never_load_textual() -> None:
 def test_board_start_path_does_not_import_the_orm(hall_url: str) -> None:
     """Opening a current SQLite hall reads through sqlite3; SQLAlchemy waits for the first write."""
     code = (
-        "import sys; from patrol.hall_service import open_hall;"
+        "import sys; from patrol.hall.service import open_hall;"
         f"s = open_hall({hall_url!r}); s.ranking(s.current_period()); s.day_totals();"
         "bad = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'pypinyin', 'openpyxl') if m in sys.modules];"
         "print(bad); sys.exit(1 if bad else 0)"

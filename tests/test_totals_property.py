@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from patrol.hall_service import HallService
-from patrol.periods import Period
-from patrol.scoring import Totals
+from patrol.hall.service import HallService
+from patrol.rules.periods import Period
+from patrol.rules.scoring import Totals
 
 ITEMS = ["迟到", "玩手机", "上门服务", "请假", "窗口摆放不规范", "表扬信"]
 PEOPLE = [("1", "魏敏"), ("1", "曾伟"), ("3", "单雄"), ("3", "替岗人员"), ("4", "张梅")]

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from patrol.errors import UserError
-from patrol.periods import parse_local_date
+from patrol.rules.periods import parse_local_date
 
 if TYPE_CHECKING:
-    from patrol.hall_service import HallService
+    from patrol.hall.service import HallService
     from storage.purge import PurgeCount
 
 # How long a hall keeps who-was-found-doing-what before it may be purged. Findings feed yearly

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from patrol.roster_model import HallInfo, StaffInfo, WindowInfo
+from patrol.model import HallInfo, StaffInfo, WindowInfo
 
 BASE_SCORE = 100.0
 TOP_STAFF_MARK = "服务标兵"

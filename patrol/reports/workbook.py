@@ -16,9 +16,9 @@ from typing import Any
 
 from rich.cells import cell_len
 
-from patrol.hall_service import FindingView
-from patrol.period_report import PeriodReport
-from patrol.scoring import BOTTOM_MARK
+from patrol.hall.service import FindingView
+from patrol.reports.period_report import PeriodReport
+from patrol.rules.scoring import BOTTOM_MARK
 
 MAX_SHEET_ROWS = 1_048_576  # Excel's limit
 HEADER_ROWS = 3  # title, period line, column header

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from patrol.errors import UserError
-from patrol.hall_service import HallService
-from patrol.roster_model import new_staff_row
-from patrol.tabular import read_table
+from patrol.hall.service import HallService
+from patrol.imports.tabular import read_table
+from patrol.model import new_staff_row
 from storage import reads
 
 COLUMNS = {
@@ -55,7 +55,7 @@ class RosterPlan:
 
 def plan_roster(service: HallService, path: Path) -> RosterPlan:
     """Read ``path`` and work out the changes against the hall's current roster."""
-    from patrol.pinyin_keys import search_keys, sort_key
+    from patrol.hall.pinyin_keys import search_keys, sort_key
     from storage.ids import new_id
 
     rows = read_table(path, COLUMNS, REQUIRED)
@@ -179,7 +179,7 @@ def _unit_ids(service: HallService) -> dict[str, str]:
 def apply_plan(service: HallService, plan: RosterPlan, new_hall: str | None = None) -> str:
     """Write the plan in one transaction (creating the hall ``new_hall`` in it, for a database
     that has none yet); reload the roster and return the hall's id."""
-    from patrol.rules import DEFAULT_RULES
+    from patrol.rules.items import DEFAULT_RULES
     from storage.writes import apply_roster
 
     hall_id = apply_roster(

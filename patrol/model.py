@@ -65,7 +65,7 @@ class StaffInfo:
 
 def new_staff_row(name: str, window_id: str, role: str, position: int) -> dict[str, object]:
     """The values that post a new person at a window, with their pinyin keys."""
-    from patrol.pinyin_keys import search_keys, sort_key
+    from patrol.hall.pinyin_keys import search_keys, sort_key
 
     return {
         "window_id": window_id,

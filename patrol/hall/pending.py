@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from patrol.hall_service import SUBSTITUTE, FindingView, HallService
-from patrol.roster_model import StaffInfo, WindowInfo
-from patrol.rules import RuleItem
+from patrol.hall.service import SUBSTITUTE, FindingView, HallService
+from patrol.model import StaffInfo, WindowInfo
+from patrol.rules.items import RuleItem
 
 
 @dataclass(frozen=True)

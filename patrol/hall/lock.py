@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from patrol.errors import UserError
-from patrol.pins import hash_pin, pin_matches
+from patrol.hall.pins import hash_pin, pin_matches
 from storage import reads
 
 if TYPE_CHECKING:
-    from patrol.hall_service import HallService
+    from patrol.hall.service import HallService
 
 DEFAULT_LOCK_MINUTES = 5
 LOCK_ENV = "PATROL_LOCK_MINUTES"

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from patrol.errors import UserError
-from patrol.hall_service import SUBSTITUTE, HallService
-from patrol.periods import Period, parse_local_time
-from patrol.tabular import read_table
+from patrol.hall.service import SUBSTITUTE, HallService
+from patrol.imports.tabular import read_table
+from patrol.rules.periods import Period, parse_local_time
 
 COLUMNS = {
     "时间": ("巡查时间", "日期时间", "发现时间"),

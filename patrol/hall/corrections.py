@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from patrol.errors import UserError
-from patrol.hall_service import SUBSTITUTE, FindingView, HallService
-from patrol.periods import parse_local_time
+from patrol.hall.service import SUBSTITUTE, FindingView, HallService
+from patrol.rules.periods import parse_local_time
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Search over window codes and names, unit names and staff names: Chinese, full pinyin and
-pinyin initials. The keys are precomputed (``patrol.pinyin_keys``); matching is plain string
+pinyin initials. The keys are precomputed (``patrol.hall.pinyin_keys``); matching is plain string
 work so results come back as fast as a person types."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from patrol.roster_model import StaffInfo, WindowInfo
+from patrol.model import StaffInfo, WindowInfo
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from patrol.hall_service import Record
+from patrol.hall.service import Record
 
 
 def record_lines(record: Record) -> Iterator[str]:

@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from patrol.errors import UserError
-from patrol.periods import Period
-from patrol.roster_model import HallInfo, StaffInfo, WindowInfo, new_staff_row
-from patrol.rules import ATTENDANCE, RuleItem, Rules
-from patrol.scoring import Ranking, Standing, Totals, add_changes, rank_period
+from patrol.model import HallInfo, StaffInfo, WindowInfo, new_staff_row
+from patrol.rules.items import ATTENDANCE, RuleItem, Rules
+from patrol.rules.periods import Period
+from patrol.rules.scoring import Ranking, Standing, Totals, add_changes, rank_period
 from storage import reads
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from patrol.search import SearchIndex
+    from patrol.hall.search import SearchIndex
 
 SUBSTITUTE = "替岗人员"
 FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks of several laptops drift a little
@@ -222,7 +222,7 @@ class HallService:
     def search_index(self) -> SearchIndex:
         """The search index of the current roster (built on first use)."""
         if self._search is None:
-            from patrol.search import SearchIndex
+            from patrol.hall.search import SearchIndex
 
             self._search = SearchIndex(self.windows, self.staff)
         return self._search
@@ -725,7 +725,7 @@ def engine_for(url: str) -> Engine:
 
 def init_hall(url: str, name: str) -> HallInfo:
     """Create the database (if needed) and a hall with the default rules."""
-    from patrol.rules import DEFAULT_RULES
+    from patrol.rules.items import DEFAULT_RULES
     from storage.writes import create_hall
 
     name = name.strip()

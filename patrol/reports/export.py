@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from patrol.errors import UserError
-from patrol.hall_service import FindingView, HallService
-from patrol.notice import NoticeFindings, draft_notice
-from patrol.period_report import PeriodReport, gather
-from patrol.periods import Period
-from patrol.workbook import Progress, write_workbook
+from patrol.hall.service import FindingView, HallService
+from patrol.reports.notice import NoticeFindings, draft_notice
+from patrol.reports.period_report import PeriodReport, gather
+from patrol.reports.workbook import Progress, write_workbook
+from patrol.rules.periods import Period
 
 
 def default_file_name(hall: str, period: Period) -> str:

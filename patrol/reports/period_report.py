@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from patrol.hall_service import CorrectionView, FindingView, HallService
-from patrol.periods import Period
-from patrol.roster_model import HallInfo, StaffInfo, WindowInfo
-from patrol.rules import Rules
-from patrol.scoring import Ranking
+from patrol.hall.service import CorrectionView, FindingView, HallService
+from patrol.model import HallInfo, StaffInfo, WindowInfo
+from patrol.rules.items import Rules
+from patrol.rules.periods import Period
+from patrol.rules.scoring import Ranking
 
 
 @dataclass

@@ -10,11 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from patrol.hall_service import SUBSTITUTE, FindingView
-from patrol.period_report import PeriodReport
-from patrol.roster_model import StaffInfo
-from patrol.rules import BONUS
-from patrol.scoring import BOTTOM_MARK, TOP_STAFF_MARK, TOP_WINDOW_MARK, Standing
+from patrol.hall.service import SUBSTITUTE, FindingView
+from patrol.model import StaffInfo
+from patrol.reports.period_report import PeriodReport
+from patrol.rules.items import BONUS
+from patrol.rules.scoring import BOTTOM_MARK, TOP_STAFF_MARK, TOP_WINDOW_MARK, Standing
 
 MAX_PARAGRAPH = 30_000  # a spreadsheet cell holds 32,767 characters
 PERIOD_WORDS = {"month": "本月", "quarter": "本季度", "half": "本半年", "year": "本年度", "range": "本期"}

@@ -1,0 +1,74 @@
+"""The command line (DESIGN: 'The command line'; a contract that tests and scripts rely on).
+
+One module per command group; each registers its parsers with the function that runs them
+(``set_defaults(func=…)``). Exit codes: 0 done, 1 the input was refused (one line on stderr
+says what, where and how to fix; nothing was written), 2 the command line itself is malformed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from patrol.cli import app, evidence, findings, reports, roster
+from patrol.cli.parser import Parser, RawFormatter
+from patrol.errors import UserError
+from storage.errors import StorageError
+
+DESCRIPTION = """政务服务大厅巡查工具：记录巡查发现、实时排名、查询窗口与人员记录。
+
+不带子命令时打开巡查界面（默认数据库在用户数据目录；用 --db 或 PATROL_DB 另指）。"""
+
+EPILOG = """示例：
+  patrol demo                                  打开演示大厅（不影响真实数据）
+  patrol init --hall 高新区政务服务中心          新建大厅
+  patrol roster import 名册.xlsx --dry-run       预览名册导入
+  patrol log --window 12 --staff 张梅 --type 迟到
+  patrol rank --period 2026-11 --by window --format json
+  patrol correct 01a2f3c4 --type 早退 --reason 经核实为早退
+  patrol export --period 2026-11 --out 附表.xlsx   导出巡查考核附表
+  patrol report --period 2026Q4                   打印通报草稿
+  patrol record 张梅 --period 2026-11             查看一个人的记录（记入查阅日志）
+  patrol verify                                   校验记录未被改动
+  patrol pin                                      设置解锁 PIN
+  patrol purge --before 2023-01-01                清除超过保存期的个人信息
+周期写法：2026-11（月）、2026Q4（季度）、2026H1（半年）、2026（年）、2026-11-01..2026-11-15。"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand and its help."""
+    parser = Parser(prog="patrol", description=DESCRIPTION, epilog=EPILOG, formatter_class=RawFormatter)
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="数据库地址（SQLAlchemy URL，如 sqlite:///路径/patrol.db 或 "
+        "postgresql+psycopg://…）；默认读取 PATROL_DB，否则用用户数据目录下的 patrol.db",
+    )
+    parser.add_argument("--hall", metavar="名称", help="大厅名称（数据库中有多个大厅时指定；默认第一个）")
+    parser.add_argument("--inspector", metavar="姓名", help="督查员姓名（默认读取 PATROL_INSPECTOR，否则用登录名）")
+    parser.add_argument(
+        "--lock-after",
+        metavar="分钟",
+        help="巡查界面无操作多少分钟后锁屏（默认读取 PATROL_LOCK_MINUTES，否则 5；0 为不锁屏）",
+    )
+    parser.set_defaults(func=app.run_app)
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
+    app.register(sub)
+    roster.register(sub, Parser)
+    findings.register(sub, Parser)
+    reports.register(sub)
+    evidence.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (UserError, StorageError) as exc:
+        print(f"patrol: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,37 @@
+"""What the commands share: the database URL, opening the hall, reading a period."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from patrol import config
+
+if TYPE_CHECKING:
+    from patrol.hall.service import HallService
+    from patrol.rules.periods import Period
+
+
+def url(args: argparse.Namespace) -> str:
+    """The database URL: --db, else PATROL_DB, else the default file."""
+    return args.db or config.default_db_url()
+
+
+def open_service(args: argparse.Namespace, fast: bool = True) -> HallService:
+    """The hall named by --hall (or the only one), opened for the inspector on this device."""
+    from patrol.hall.service import open_hall
+
+    return open_hall(
+        url(args),
+        args.hall,
+        inspector=args.inspector or config.default_inspector(),
+        device=config.device_id(),
+        fast=fast,
+    )
+
+
+def period(args: argparse.Namespace, service: HallService) -> Period:
+    """--period as given, or the current month."""
+    from patrol.rules.periods import Period
+
+    return Period.parse(args.period) if args.period is not None else service.current_period()

@@ -1,0 +1,210 @@
+"""What the command line reads out: `rank`, `record`, `report`, `export`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from patrol.cli.common import open_service, period
+from patrol.errors import UserError
+
+
+def register(sub: Any) -> None:
+    """Add `export`, `report`, `record` and `rank`."""
+    p = sub.add_parser(
+        "export",
+        help="导出巡查考核附表（.xlsx）",
+        description="导出统计周期的巡查考核附表：附表1 巡查明细、附表2 窗口量化考评、附表3 人员考核排名、"
+        "附表4 考勤汇总和通报草稿。先写入临时文件再改名，目标处不会留下写了一半的文件。",
+    )
+    p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE.xlsx",
+        help="输出文件或文件夹（默认当前文件夹下的“{大厅名称}{周期}巡查考核附表.xlsx”）",
+    )
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    p.set_defaults(func=export)
+
+    p = sub.add_parser("report", help="打印通报草稿", description="按统计周期打印通报草稿，可直接复制到正式文件。")
+    p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
+    p.set_defaults(func=report)
+
+    p = sub.add_parser(
+        "record",
+        help="查看某人或某窗口的记录（会记入查阅日志）",
+        description="打印一名人员（按姓名）或一个窗口（--window 编号）在统计周期内的得分、排名、各巡查项次数和"
+        "全部巡查记录。每次查阅都会记入查阅日志（谁、何时、查了谁），可用 patrol access-log 查看。",
+    )
+    p.add_argument("name", nargs="?", metavar="姓名", help="人员姓名（同名时加 --window 区分）")
+    p.add_argument("--window", metavar="编号", help="窗口编号：只给编号时查看窗口的记录")
+    p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
+    p.set_defaults(func=record)
+
+    p = sub.add_parser("rank", help="排名：人员或窗口", description="按统计周期计算人员或窗口排名。")
+    p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
+    p.add_argument("--by", choices=("staff", "window"), default="staff", help="按人员（默认）或窗口排名")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="输出格式（默认 table）")
+    p.set_defaults(func=rank)
+
+
+def record(args: argparse.Namespace) -> int:
+    """A person's or a window's record, logged in the access log first."""
+    from patrol.reports.record_text import record_lines
+
+    service = open_service(args)
+    chosen = period(args, service)
+    if args.name:
+        window = service.window(args.window) if args.window else None
+        person = service.resolve_staff(args.name, window)
+        code = service.window_by_id[person.window_id].code
+        kind, item_id, who = "staff", person.id, f"{person.name}（{code} 号窗口）"
+    elif args.window:
+        window = service.window(args.window)
+        kind, item_id, who = "window", window.id, f"{window.code} {window.name}"
+    else:
+        raise UserError("请给出人员姓名，或用 --window 编号 查看窗口。")
+    service.log_access("查看记录", f"{who}，{chosen.label}")
+    for line in record_lines(service.record(kind, item_id, chosen)):
+        print(line)
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    """Write the appendix workbook of a period."""
+    from patrol.reports.export import export as write
+
+    service = open_service(args)
+    chosen = period(args, service)
+    total = service.finding_count(chosen)
+    progress = None
+    if total > 50_000 and sys.stderr.isatty():
+
+        def progress(done: int, all_: int) -> None:
+            print(f"\r正在写入巡查明细：{done}/{all_}", end="", file=sys.stderr, flush=True)
+
+    path, _notice = write(service, chosen, args.out, force=args.force, progress=progress)
+    if progress is not None:
+        print(file=sys.stderr)
+    print(f"已导出 {chosen.label} 巡查考核附表（巡查记录 {total} 条）：{path}")
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    """Print the draft notice of a period."""
+    from patrol.reports.notice import draft_notice
+    from patrol.reports.period_report import gather
+
+    service = open_service(args)
+    chosen = period(args, service)
+    service.log_access("通报", f"{chosen.label} 通报草稿（命令行输出）")
+    for paragraph in draft_notice(gather(service, chosen)):
+        print(paragraph)
+        print()
+    return 0
+
+
+STAFF_FIELDS = (
+    "rank",
+    "name",
+    "window",
+    "window_name",
+    "score",
+    "deductions",
+    "bonuses",
+    "findings",
+    "mark",
+    "full_attendance",
+    "change",
+)
+WINDOW_FIELDS = (
+    "rank",
+    "window",
+    "window_name",
+    "unit",
+    "score",
+    "deductions",
+    "bonuses",
+    "findings",
+    "mark",
+    "change",
+)
+
+
+def rank(args: argparse.Namespace) -> int:
+    """The ranking of a period as a table, JSON or CSV."""
+    service = open_service(args)
+    chosen = period(args, service)
+    ranking = service.ranking(chosen)
+    rows = ranking.staff if args.by == "staff" else ranking.windows
+    records = [
+        {
+            "rank": r.rank,
+            "name": r.name,
+            "window": r.window_code,
+            "window_name": r.window_name,
+            "unit": r.unit,
+            "score": r.score,
+            "deductions": r.deductions,
+            "bonuses": r.bonuses,
+            "findings": r.findings,
+            "mark": r.mark,
+            "full_attendance": r.full_attendance,
+            "change": r.change,
+        }
+        for r in rows
+    ]
+    import csv
+    import json
+
+    fields = STAFF_FIELDS if args.by == "staff" else WINDOW_FIELDS
+    records = [{k: rec[k] for k in fields} for rec in records]
+    if args.format == "json":
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    elif args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        print_table(service.hall.name, chosen.label, args.by, rows)
+    return 0
+
+
+def print_table(hall: str, label: str, by: str, rows) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.table import Table
+
+    from patrol.reports.formatting import change_text, points_text
+
+    title = f"{hall} {label} {'人员' if by == 'staff' else '窗口'}排名"
+    table = Table(title=title, show_lines=False)
+    table.add_column("名次", justify="right")
+    if by == "staff":
+        table.add_column("姓名")
+    table.add_column("窗口")
+    table.add_column("得分", justify="right")
+    table.add_column("扣分", justify="right")
+    table.add_column("加分", justify="right")
+    table.add_column("项次", justify="right")
+    table.add_column("变化", justify="right")
+    table.add_column("评定")
+    for r in rows:
+        cells = [str(r.rank)]
+        if by == "staff":
+            cells.append(r.name)
+        mark = r.mark + ("/满勤" if by == "staff" and r.full_attendance else "")
+        cells += [
+            f"{r.window_code} {r.window_name}",
+            f"{r.score:.1f}",
+            points_text(r.deductions),
+            points_text(r.bonuses),
+            str(r.findings),
+            change_text(r.change),
+            mark.strip("/"),
+        ]
+        table.add_row(*cells)
+    Console(width=max(100, Console().width)).print(table)

@@ -1,0 +1,1 @@
+"""Reading tables and every importer (rosters, findings)."""

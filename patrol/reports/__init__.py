@@ -1,0 +1,1 @@
+"""What leaves the database for people: the workbook, the notice, record text."""
