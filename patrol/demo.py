@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import sqlite3
 import tempfile
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from patrol.config import cache_dir
 
 DEMO_HALL = "高新区政务服务中心"
 DEMO_INSPECTORS = ("李督查", "王督查", "陈督查")
-DEMO_VERSION = 1
+DEMO_VERSION = 2
 
 # code, name, unit, zone
 DEMO_WINDOWS = (
@@ -164,8 +165,9 @@ def build_demo(path: Path, today: date, seed: int = 2026) -> None:
     from patrol.hall.service import init_hall, open_hall
     from patrol.imports.roster import RosterPlan, apply_plan
     from patrol.model import new_staff_row
+    from patrol.rules.settings import DEFAULT_SETTINGS
     from storage.ids import new_id
-    from storage.writes import ensure_inspector, insert_findings
+    from storage.writes import add_rules_version, ensure_inspector, insert_findings
 
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
@@ -196,8 +198,14 @@ def build_demo(path: Path, today: date, seed: int = 2026) -> None:
         )
         for slot, role in enumerate(("A岗", "B岗", "首席代表" if position % 4 == 0 else "A岗")):
             person = next(names)
-            plan.staff.append(new_staff_row(person, window_id, role, position * 10 + slot))
+            staff_id = new_id()
+            plan.staff.append({"id": staff_id, **new_staff_row(person, window_id, role, position * 10 + slot)})
+            plan.postings.append({"staff_id": staff_id, "window_id": window_id, "role": role, "starts": None})
     apply_plan(service, plan)
+    # The demo hall has no clock-in machine: 满勤 is judged from the patrols (DESIGN).
+    add_rules_version(
+        service.engine, service.hall.id, None, replace(DEFAULT_SETTINGS, attendance_basis="patrol").to_json()
+    )
 
     rng = random.Random(seed)
     tz = service.hall.tz

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
 class HallInfo:
-    """A hall and the settings of its rules."""
+    """A hall: its name, its time zone and the day it was created (its first day on record)."""
 
     id: str
     name: str
     timezone: str = "Asia/Shanghai"
-    top_staff: int = 8
-    top_windows: int = 4
-    window_score_mode: str = "average"  # average | sum
-    score_floor: float | None = None
-    bonus_cap: float | None = None
+    opened: date | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -51,7 +48,8 @@ class WindowInfo:
 
 @dataclass(frozen=True)
 class StaffInfo:
-    """A person posted at a window."""
+    """A person, as the roster stands today: the window they sit at (or sat at last, if they
+    have left) and whether they are posted today. Their history is in ``PostingInfo``."""
 
     id: str
     name: str
@@ -61,6 +59,29 @@ class StaffInfo:
     position: int = 0
     search_keys: str = ""
     sort_key: str = ""
+
+
+@dataclass(frozen=True)
+class PostingInfo:
+    """One step of a person's history: from ``starts`` (None: from the beginning) at
+    ``window_id`` in ``role``; ``window_id`` None means they left."""
+
+    id: str
+    staff_id: str
+    window_id: str | None
+    role: str
+    starts: date | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person who counts at a window in a period: posted there during it, or named by a
+    finding there."""
+
+    staff: StaffInfo
+    window_id: str
+    role: str = ""
 
 
 def new_staff_row(name: str, window_id: str, role: str, position: int) -> dict[str, object]:

@@ -46,7 +46,7 @@ class RankingScreen(PatrolScreen[None]):
         period = self.patrol.period
         service = self.patrol.service
         full = sum(1 for r in ranking.staff if r.full_attendance)
-        top = service.hall.top_staff if service else 8
+        top = service.settings_for(period).top_staff if service else 8
         self.query_one("#ranking-heading", Label).update(
             f"[b]{period.label}[/b]（{period.first:%m-%d} 至 {period.last:%m-%d}）  "
             f"人员 {len(ranking.staff)} 名，满勤 {full} 名；前 {top} 名为服务标兵，末 3 名（有扣分者）为末位"

@@ -139,7 +139,9 @@ class RosterScreen(PatrolScreen[None]):
             return
         verb = "启用" if not person.active else "停用"
         self._run(
-            lambda s: s.set_active(person, not person.active), f"已{verb} {person.name}（历史记录保留）", keep=person.id
+            lambda s: s.leave(person) if person.active else s.move_staff(person, s.window_by_id[person.window_id]),
+            f"已{verb} {person.name}（历史记录保留）",
+            keep=person.id,
         )
 
     def _run(self, change, done: str, keep: str | None = None) -> None:  # type: ignore[no-untyped-def]

@@ -7,9 +7,9 @@ findings without a correction.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Date, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.ids import new_id
@@ -22,16 +22,31 @@ def utcnow() -> datetime:
 
 
 class Hall(SQLModel, table=True):
-    """One service hall and the settings of its rules."""
+    """One service hall. Its rules live in ``hall_rules``, as versions."""
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     name: str = Field(unique=True, max_length=100)
     timezone: str = Field(default="Asia/Shanghai", max_length=64)
+    # Read by no code since 0004 (the values moved into hall_rules); kept because SQLite can drop
+    # a column of a table that others reference only by copying the table.
     top_staff: int = 8
     top_windows: int = 4
-    window_score_mode: str = Field(default="average", max_length=16)  # average | sum
-    score_floor: float | None = None  # 扣完为止: lowest score a deduction can reach
-    bonus_cap: float | None = None  # most bonus points counted per period
+    window_score_mode: str = Field(default="average", max_length=16)
+    score_floor: float | None = None
+    bonus_cap: float | None = None
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
+
+
+class HallRules(SQLModel, table=True):
+    """A version of a hall's settings (awards, ties, eligibility, scoring), in force from
+    ``starts`` (None: from the beginning) until a later version. Added, never changed."""
+
+    __tablename__ = "hall_rules"
+    __table_args__ = (Index("ix_hall_rules_hall", "hall_id", "starts", "created_at"),)
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    hall_id: str = Field(foreign_key="hall.id", max_length=36)
+    starts: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    settings: str = Field(sa_column=Column(Text, nullable=False))  # JSON (patrol.rules.settings)
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
 
 
@@ -76,6 +91,21 @@ class Staff(SQLModel, table=True):
     position: int = 0
     search_keys: str = Field(default="", max_length=2000)
     sort_key: str = Field(default="", max_length=400)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
+
+
+class Posting(SQLModel, table=True):
+    """One step of a person's history: from ``starts`` (None: from the beginning) they sit at
+    ``window_id`` in ``role``, or, with no window, have left. Added, never changed: a move or a
+    departure is a new row, so earlier periods keep the people they had."""
+
+    __table_args__ = (Index("ix_posting_staff", "staff_id", "starts", "created_at"),)
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    hall_id: str = Field(foreign_key="hall.id", index=True, max_length=36)
+    staff_id: str = Field(foreign_key="staff.id", max_length=36)
+    window_id: str | None = Field(default=None, foreign_key="window.id", max_length=36)
+    role: str = Field(default="", max_length=20)
+    starts: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
 
 
@@ -125,9 +155,11 @@ class Finding(ChainLinks, table=True):
     __table_args__ = (
         # A period's ranking seeks each staff member's time range in this index and reads nothing
         # else (at 1.2M rows: 2.5 s with one-column indexes; see the README for today's figure).
-        Index("ix_finding_staff_at_points", "staff_id", "at", "points", "category", "window_id"),
+        # type_id is in it so that 满勤 and 有效投诉 are counted from the index too.
+        Index("ix_finding_staff_at_points", "staff_id", "at", "points", "category", "window_id", "type_id"),
         # The same for what belongs to a window alone (staff_id IS NULL).
-        Index("ix_finding_window_staff_at", "window_id", "staff_id", "at", "points", "category"),
+        Index("ix_finding_window_staff_at", "window_id", "staff_id", "at", "points", "category", "type_id"),
+        Index("ix_finding_hall_ref", "hall_id", "ref", unique=True),
         Index("ix_finding_hall_at", "hall_id", "at"),
         Index("ix_finding_device_created", "device", "created_at"),  # undo: this device's newest
         Index("ix_finding_device_seq", "device", "chain_seq"),
@@ -148,6 +180,18 @@ class Finding(ChainLinks, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
     # Set by a purge: the personal content (person, note) is gone, the hashes stay.
     redaction_id: str | None = Field(default=None, max_length=36)
+    # The reference people read aloud: 2611-0042 (year and month of ``at`` in the hall's time,
+    # then the number of the finding in that month). Unique in the hall.
+    ref: str | None = Field(default=None, max_length=16)
+
+
+class FindingRefCounter(SQLModel, table=True):
+    """The last reference number given in each hall and month."""
+
+    __tablename__ = "finding_ref_counter"
+    hall_id: str = Field(foreign_key="hall.id", primary_key=True, max_length=36)
+    month: str = Field(primary_key=True, max_length=4)  # YYMM
+    last: int = 0
 
 
 class Correction(ChainLinks, table=True):

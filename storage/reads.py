@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -39,6 +40,13 @@ def to_utc(value: Any) -> datetime:
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     # fromisoformat reads SQLite's "YYYY-MM-DD HH:MM:SS.ffffff" in C, ~10x faster than strptime.
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def to_date(value: Any) -> date | None:
+    """A stored date (text from SQLite, a date from PostgreSQL), or None."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def _sqlite_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -131,9 +139,15 @@ def schema_revision(reader: Reader) -> str | None:
 
 # --- the queries ------------------------------------------------------------------------
 
-HALLS = """
-SELECT id, name, timezone, top_staff, top_windows, window_score_mode, score_floor, bonus_cap
-FROM hall ORDER BY created_at, name
+HALLS = "SELECT id, name, timezone, created_at FROM hall ORDER BY created_at, name"
+
+# A hall's settings, every version (patrol.rules.settings decides which is in force when).
+HALL_RULES = "SELECT starts, settings, created_at FROM hall_rules WHERE hall_id = :hall ORDER BY created_at, id"
+
+# Every step of every person's history (patrol.rules.postings reads them).
+POSTINGS = """
+SELECT id, staff_id, window_id, role, starts, created_at
+FROM posting WHERE hall_id = :hall ORDER BY staff_id, created_at, id
 """
 
 UNITS = "SELECT id, name FROM unit WHERE hall_id = :hall"
@@ -182,6 +196,7 @@ CHAIN_HEADS = "SELECT device, seq, row_hash FROM chain_head"
 # Effective findings are the ones no correction has voided.
 _EFFECTIVE = "NOT EXISTS (SELECT 1 FROM correction c WHERE c.finding_id = f.id)"
 
+
 # Period totals. Staff totals seek each staff member's time range in ix_finding_staff_at_points,
 # walking the hall's staff in id order so the grouping streams without a temporary B-tree
 # (CROSS JOIN fixes that join order in SQLite; PostgreSQL plans it freely). Findings that
@@ -189,58 +204,88 @@ _EFFECTIVE = "NOT EXISTS (SELECT 1 FROM correction c WHERE c.finding_id = f.id)"
 # more than one window (they moved) are read again per window; voided findings are few, so
 # their sums are subtracted rather than checked row by row.
 # Measured on 100,000 findings: 264 ms with a per-row void check, 50 ms this way.
-_SUMS = """
+def _in(name: str, count: int) -> str:
+    """``f.type_id IN (:name0, :name1, …)``, or a condition that is never true for no ids."""
+    if not count:
+        return "0 = 1"
+    return f"f.type_id IN ({', '.join(f':{name}{i}' for i in range(count))})"
+
+
+@dataclass(frozen=True)
+class TotalsSql:
+    """The period-totals queries of a hall whose rules name ``breaks`` finding types that break
+    满勤 (bound as :brk0, :brk1, …) and ``complaints`` that bar an award (:cpl0, …).
+
+    Each query returns, after its key columns: deduction points, bonus points, findings,
+    满勤-breaking findings, deduction findings, bonus findings, complaint findings."""
+
+    breaks: int
+    complaints: int
+
+    @property
+    def sums(self) -> str:
+        return f"""
        SUM(CASE WHEN f.points < 0 THEN f.points ELSE 0 END),
        SUM(CASE WHEN f.points > 0 THEN f.points ELSE 0 END),
        COUNT(*),
-       SUM(CASE WHEN f.category = :attendance THEN 1 ELSE 0 END),
+       SUM(CASE WHEN {_in("brk", self.breaks)} THEN 1 ELSE 0 END),
        SUM(CASE WHEN f.points < 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN f.points > 0 THEN 1 ELSE 0 END)
+       SUM(CASE WHEN f.points > 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN {_in("cpl", self.complaints)} THEN 1 ELSE 0 END)
 """
-_TOTALS_COLUMNS = "SELECT f.staff_id, f.window_id," + _SUMS
 
-STAFF_PERIOD_TOTALS = (
-    "SELECT s.id, MIN(f.window_id), MAX(f.window_id),"
-    + _SUMS
-    + """FROM staff s CROSS JOIN finding f
+    @property
+    def staff(self) -> str:
+        """Per staff member: the first and last window of their findings, then the sums."""
+        return (
+            "SELECT s.id, MIN(f.window_id), MAX(f.window_id),"
+            + self.sums
+            + """FROM staff s CROSS JOIN finding f
 WHERE s.hall_id = :hall AND f.staff_id = s.id AND f.at >= :start AND f.at < :end
 GROUP BY s.id
 """
-)
+        )
 
-WINDOW_ALONE_PERIOD_TOTALS = (
-    "SELECT w.id,"
-    + _SUMS
-    + """FROM "window" w CROSS JOIN finding f
+    @property
+    def window_alone(self) -> str:
+        """Per window, what belongs to the window alone (substitutes, window-level items)."""
+        return (
+            "SELECT w.id,"
+            + self.sums
+            + """FROM "window" w CROSS JOIN finding f
 WHERE w.hall_id = :hall AND f.window_id = w.id AND f.staff_id IS NULL AND f.at >= :start AND f.at < :end
 GROUP BY w.id
 """
-)
+        )
 
-
-def staff_window_totals(count: int) -> str:
-    """Totals per (staff, window) for ``count`` staff ids bound as :s0, :s1, …"""
-    names = ", ".join(f":s{i}" for i in range(count))
-    return (
-        _TOTALS_COLUMNS
-        + f"""FROM finding f
+    def staff_window(self, count: int) -> str:
+        """Per (staff, window) for ``count`` staff ids bound as :s0, :s1, …"""
+        names = ", ".join(f":s{i}" for i in range(count))
+        return (
+            "SELECT f.staff_id, f.window_id,"
+            + self.sums
+            + f"""FROM finding f
 WHERE f.staff_id IN ({names}) AND f.at >= :start AND f.at < :end
 GROUP BY f.staff_id, f.window_id
 """
-    )
+        )
 
-
-PERIOD_TOTALS_VOIDED = (
-    _TOTALS_COLUMNS
-    + """FROM correction c CROSS JOIN finding f
+    @property
+    def voided(self) -> str:
+        """Per (staff, window), the findings of the period that a correction voided."""
+        return (
+            "SELECT f.staff_id, f.window_id,"
+            + self.sums
+            + """FROM correction c CROSS JOIN finding f
 WHERE f.id = c.finding_id AND f.hall_id = :hall AND f.at >= :start AND f.at < :end
 GROUP BY f.staff_id, f.window_id
 """
-)
+        )
+
 
 _FINDING_COLUMNS = """
 SELECT f.id, f.at, f.window_id, f.staff_id, f.substitute, f.type_id, f.points, f.note,
-       COALESCE(i.name, ''), f.category
+       COALESCE(i.name, ''), f.category, COALESCE(f.ref, '')
 FROM finding f LEFT JOIN inspector i ON i.id = f.inspector_id
 """
 
@@ -281,6 +326,9 @@ IS_VOIDED = "SELECT 1 FROM correction WHERE finding_id = :id"
 
 # A finding by the first characters of its id, as the command line accepts it.
 FINDINGS_BY_ID_PREFIX = _FINDING_COLUMNS + "WHERE f.hall_id = :hall AND f.id LIKE :prefix ORDER BY f.id LIMIT 2"
+
+# A finding by its reference (2611-0042).
+FINDING_BY_REF = _FINDING_COLUMNS + "WHERE f.hall_id = :hall AND f.ref = :ref"
 
 # Corrections of the findings of a period: who changed what, when and why (附表5).
 CORRECTIONS_OF_PERIOD = """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -17,9 +18,12 @@ from storage.models import (
     ChainHead,
     Correction,
     Finding,
+    FindingRefCounter,
     FindingType,
     Hall,
+    HallRules,
     Inspector,
+    Posting,
     Staff,
     Unit,
     Window,
@@ -55,6 +59,58 @@ def _chained(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> list[di
     return out
 
 
+def _numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give each finding its reference (2611-0042): the year and month of its time in the hall's
+    time zone, then the next number of that month, taken from the counter in this transaction."""
+    zones: dict[str, ZoneInfo] = {}
+    wanted: dict[tuple[str, str], int] = {}
+    months = []
+    for row in rows:
+        hall_id = row["hall_id"]
+        if hall_id not in zones:
+            tz = conn.execute(select(Hall.timezone).where(Hall.id == hall_id)).scalar_one()
+            zones[hall_id] = ZoneInfo(tz)
+        month = row["at"].astimezone(zones[hall_id]).strftime("%y%m")
+        months.append((hall_id, month))
+        wanted[(hall_id, month)] = wanted.get((hall_id, month), 0) + 1
+    next_number: dict[tuple[str, str], int] = {}
+    for (hall_id, month), count in wanted.items():
+        next_number[(hall_id, month)] = _take_numbers(conn, hall_id, month, count)
+    out = []
+    for row, key in zip(rows, months, strict=True):
+        number = next_number[key]
+        next_number[key] = number + 1
+        out.append({**row, "ref": f"{key[1]}-{number:04d}"})
+    return out
+
+
+def _take_numbers(conn: Connection, hall_id: str, month: str, count: int) -> int:
+    """Reserve ``count`` numbers of a hall's month; returns the first. The counter row is locked
+    by the update until the transaction ends, so two writers never take the same numbers."""
+    where = (FindingRefCounter.hall_id == hall_id) & (FindingRefCounter.month == month)
+    for _attempt in range(2):
+        last = conn.execute(
+            update(FindingRefCounter)
+            .where(where)
+            .values(last=FindingRefCounter.last + count)
+            .returning(FindingRefCounter.last)
+        ).scalar()
+        if last is not None:
+            return int(last) - count + 1
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(FindingRefCounter), [{"hall_id": hall_id, "month": month, "last": count}])
+            return 1
+        except IntegrityError:  # another writer made the month's counter first: take from it
+            continue
+    raise StorageError("无法为记录编号，请重试。")
+
+
+def _finding_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings ready to insert: numbered, then chained."""
+    return _chained(conn, "finding", _numbered(conn, rows))
+
+
 # What SQLite says, as an inspector should read it.
 PLAIN_REASONS = (
     (("disk is full",), "磁盘已满，请腾出空间"),
@@ -71,20 +127,22 @@ def _write_failed(exc: Exception) -> StorageError:
     return StorageError(f"写入数据库失败（{reason}）。已保存的记录不受影响。")
 
 
-def _insert_hall(conn: Connection, name: str, finding_types: Iterable[Mapping[str, Any]]) -> str:
+def _insert_hall(conn: Connection, name: str, finding_types: Iterable[Mapping[str, Any]], settings: str) -> str:
     hall_id = new_id()
     conn.execute(insert(Hall), [{"id": hall_id, "name": name}])
     rows = [{"id": new_id(), "hall_id": hall_id, "position": i, **item} for i, item in enumerate(finding_types)]
     if rows:
         conn.execute(insert(FindingType), rows)
+    conn.execute(insert(HallRules), [{"id": new_id(), "hall_id": hall_id, "starts": None, "settings": settings}])
     return hall_id
 
 
-def create_hall(engine: Engine, name: str, finding_types: Iterable[Mapping[str, Any]]) -> str:
-    """Create a hall with its rules and return its id."""
+def create_hall(engine: Engine, name: str, finding_types: Iterable[Mapping[str, Any]], settings: str) -> str:
+    """Create a hall with its items and its settings (JSON, in force from the beginning); returns
+    its id."""
     try:
         with engine.begin() as conn:
-            return _insert_hall(conn, name, finding_types)
+            return _insert_hall(conn, name, finding_types, settings)
     except IntegrityError as exc:
         raise StorageError(f"大厅“{name}”已存在。") from exc
     except OperationalError as exc:
@@ -131,15 +189,16 @@ def set_pin(engine: Engine, name: str, pin_hash: str) -> None:
         raise _write_failed(exc) from exc
 
 
-def insert_finding(engine: Engine, values: Mapping[str, Any]) -> str:
-    """Commit one finding in its own transaction and return its id."""
+def insert_finding(engine: Engine, values: Mapping[str, Any]) -> tuple[str, str]:
+    """Commit one finding in its own transaction; returns its id and its reference."""
     row = {"id": new_id(), "created_at": utcnow(), **values}
     try:
         with engine.begin() as conn:
-            conn.execute(insert(Finding), _chained(conn, "finding", [row]))
+            [stored] = _finding_rows(conn, [row])
+            conn.execute(insert(Finding), [stored])
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
-    return row["id"]
+    return stored["id"], stored["ref"]
 
 
 def insert_findings(engine: Engine, rows: Iterable[Mapping[str, Any]]) -> int:
@@ -149,7 +208,7 @@ def insert_findings(engine: Engine, rows: Iterable[Mapping[str, Any]]) -> int:
         return 0
     try:
         with engine.begin() as conn:
-            conn.execute(insert(Finding), _chained(conn, "finding", batch))
+            conn.execute(insert(Finding), _finding_rows(conn, batch))
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
     return len(batch)
@@ -162,16 +221,19 @@ def void_finding(
     inspector_id: str | None,
     device: str,
     replacement: Mapping[str, Any] | None = None,
-) -> str | None:
+) -> tuple[str, str] | None:
     """Void a finding with a reason; with ``replacement`` also log the amended finding in the
-    same transaction. Returns the replacement's id."""
+    same transaction. Returns the replacement's id and reference."""
     replacement_id = None
+    replacement_ref = ""
     try:
         with engine.begin() as conn:
             if replacement is not None:
                 replacement_id = new_id()
                 row = {"id": replacement_id, "replaces_id": finding_id, "created_at": utcnow(), **replacement}
-                conn.execute(insert(Finding), _chained(conn, "finding", [row]))
+                [stored] = _finding_rows(conn, [row])
+                replacement_ref = stored["ref"]
+                conn.execute(insert(Finding), [stored])
             correction = {
                 "id": new_id(),
                 "finding_id": finding_id,
@@ -186,7 +248,7 @@ def void_finding(
         raise StorageError("这条记录已被更正过，不能再次更正。") from exc
     except OperationalError as exc:
         raise _write_failed(exc) from exc
-    return replacement_id
+    return (replacement_id, replacement_ref) if replacement_id else None
 
 
 def apply_roster(
@@ -197,11 +259,12 @@ def apply_roster(
     window_updates: Iterable[Mapping[str, Any]],
     staff: Iterable[Mapping[str, Any]],
     staff_updates: Iterable[Mapping[str, Any]],
-    new_hall: tuple[str, Iterable[Mapping[str, Any]]] | None = None,
+    postings: Iterable[Mapping[str, Any]] = (),
+    new_hall: tuple[str, Iterable[Mapping[str, Any]], str] | None = None,
 ) -> str:
-    """Apply a roster plan in one transaction: new rows inserted, changed rows updated by id.
-    With ``new_hall`` (name, rules) the hall is created in the same transaction. Returns the
-    hall's id."""
+    """Apply a roster plan in one transaction: new rows inserted, changed rows updated by id,
+    postings added. With ``new_hall`` (name, items, settings) the hall is created in the same
+    transaction. Returns the hall's id."""
     try:
         with engine.begin() as conn:
             if new_hall is not None:
@@ -211,6 +274,9 @@ def apply_roster(
                 batch = [{"hall_id": hall_id, **r} for r in rows]
                 if batch:
                     conn.execute(insert(table), batch)
+            steps = [{"id": new_id(), "hall_id": hall_id, "created_at": utcnow(), **p} for p in postings]
+            if steps:
+                conn.execute(insert(Posting), steps)
             for table, rows in ((Window, window_updates), (Staff, staff_updates)):
                 for r in rows:
                     values = {k: v for k, v in r.items() if k != "id"}
@@ -222,21 +288,51 @@ def apply_roster(
     return hall_id
 
 
-def update_staff(engine: Engine, staff_id: str, **values: Any) -> None:
-    """Change a staff member's window, role or active flag (their findings keep their window)."""
+def add_postings(engine: Engine, hall_id: str, postings: Iterable[Mapping[str, Any]]) -> None:
+    """Add steps to people's histories (a move, a departure, a return, a new role), together."""
+    rows = [{"id": new_id(), "hall_id": hall_id, "created_at": utcnow(), **p} for p in postings]
     try:
         with engine.begin() as conn:
-            conn.execute(update(Staff).where(Staff.id == staff_id).values(**values))  # type: ignore[arg-type]
-    except OperationalError as exc:
+            conn.execute(insert(Posting), rows)
+    except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
 
 
-def add_staff(engine: Engine, hall_id: str, values: Mapping[str, Any]) -> str:
-    """Add one staff member and return the id."""
+def add_staff(engine: Engine, hall_id: str, values: Mapping[str, Any], posting: Mapping[str, Any]) -> str:
+    """Add one person with their first posting; returns the person's id."""
     row = {"id": new_id(), "hall_id": hall_id, **values}
+    first = {"id": new_id(), "hall_id": hall_id, "staff_id": row["id"], "created_at": utcnow(), **posting}
     try:
         with engine.begin() as conn:
             conn.execute(insert(Staff), [row])
+            conn.execute(insert(Posting), [first])
+    except (OperationalError, IntegrityError) as exc:
+        raise _write_failed(exc) from exc
+    return row["id"]
+
+
+def add_window(engine: Engine, hall_id: str, values: Mapping[str, Any], unit: Mapping[str, Any] | None) -> str:
+    """Add a window (and its unit, when it is new); returns the window's id."""
+    row = {"id": new_id(), "hall_id": hall_id, **values}
+    try:
+        with engine.begin() as conn:
+            if unit is not None:
+                conn.execute(insert(Unit), [{"hall_id": hall_id, **unit}])
+            conn.execute(insert(Window), [row])
+    except IntegrityError as exc:
+        raise StorageError(f"窗口编号“{values.get('code')}”已存在。") from exc
     except OperationalError as exc:
         raise _write_failed(exc) from exc
     return row["id"]
+
+
+def add_rules_version(engine: Engine, hall_id: str, starts: Any, settings: str) -> None:
+    """Add a version of the hall's settings, in force from ``starts`` (a date, or None)."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                insert(HallRules),
+                [{"id": new_id(), "hall_id": hall_id, "starts": starts, "settings": settings, "created_at": utcnow()}],
+            )
+    except OperationalError as exc:
+        raise _write_failed(exc) from exc

@@ -68,7 +68,7 @@ def test_an_inserted_row_is_found(logged: Path, hall_url: str, capsys) -> None:
         logged,
         "INSERT INTO finding SELECT 'forged-0000-0000-0000-000000000000', hall_id, window_id, staff_id, "
         "substitute, type_id, category, -3, at, note, inspector_id, device, replaces_id, created_at, "
-        f"NULL, NULL, NULL, NULL, NULL, NULL FROM finding WHERE id = '{source}'",
+        f"NULL, NULL, NULL, NULL, NULL, NULL, 'forged' FROM finding WHERE id = '{source}'",
     )
     code, out = verify(hall_url, capsys)
     assert code == 1 and "forged-0000" in out and "不在链中" in out

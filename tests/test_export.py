@@ -26,7 +26,9 @@ SHEETS = ["附表1 巡查明细", "附表2 窗口量化考评", "附表3 人员�
 
 @pytest.fixture
 def month(service: HallService) -> HallService:
-    """A November the notice can be checked against, word for word."""
+    """A November the notice can be checked against, word for word (a hall without a clock-in
+    machine: 满勤 comes from the patrols)."""
+    service.change_settings(attendance_basis="patrol")
     log_at(service, "3", "替岗人员", "迟到", "2026-11-04 09:05")
     log_at(service, "3", "替岗人员", "迟到", "2026-11-12 09:10")
     log_at(service, "3", "替岗人员", "迟到", "2026-11-16 09:02")

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from patrol.model import HallInfo, StaffInfo, WindowInfo
-from patrol.rules.scoring import BOTTOM_MARK, TOP_STAFF_MARK, Totals, order_and_rank, rank_period
+from patrol.model import Member, StaffInfo, WindowInfo
+from patrol.rules.scoring import BOTTOM_MARK, TOP_STAFF_MARK, Totals, exact, order_and_rank, shown
+from patrol.rules.scoring import rank_period as rank_members
+from patrol.rules.settings import HallRules
+from patrol.rules.verdicts import judge
 
-HALL = HallInfo(id="h", name="测试大厅", top_staff=2, top_windows=1)
+HALL = HallRules(top_staff=2, top_windows=1, attendance_basis="patrol")
+
+
+def rank_period(settings: HallRules, windows: list[WindowInfo], people: list[StaffInfo], totals: dict):  # type: ignore[no-untyped-def]
+    """Everyone posted the whole period at their window, ranked and judged."""
+    ranking = rank_members(settings, windows, [Member(p, p.window_id) for p in people], totals, people)
+    judge(ranking, settings)
+    return ranking
+
+
 WINDOWS = [WindowInfo(id=f"w{i}", code=str(i), name=f"窗口{i}", sort_key=f"w{i}") for i in range(3)]
 
 
@@ -40,9 +54,9 @@ def test_ranks_are_competition_ranks(hall: tuple) -> None:
     people, totals = hall
     rows = rank_period(HALL, WINDOWS, people, totals).staff
     for index, row in enumerate(rows):
-        assert row.rank == 1 + sum(1 for other in rows if other.score > row.score)
+        assert row.rank == 1 + sum(1 for other in rows if other.exact > row.exact)
         if index:
-            assert rows[index - 1].score >= row.score
+            assert rows[index - 1].exact >= row.exact
 
 
 @given(halls(), st.data())
@@ -69,34 +83,35 @@ def test_staff_score_is_100_plus_points_and_windows_average_their_staff(hall: tu
     ranking = rank_period(HALL, WINDOWS, people, totals)
     for row in ranking.staff:
         t = totals.get((row.id, next(p.window_id for p in people if p.id == row.id)), Totals())
-        assert abs(row.score - (100 + t.deductions + t.bonuses)) < 1e-6
-    by_window: dict[str, list[float]] = {}
+        assert row.exact == 100 + exact(t.deductions) + exact(t.bonuses)
+        assert row.score == shown(row.exact)
+    by_window: dict[str, list[Fraction]] = {}
     for row in ranking.staff:
-        by_window.setdefault(next(p.window_id for p in people if p.id == row.id), []).append(row.score)
+        by_window.setdefault(next(p.window_id for p in people if p.id == row.id), []).append(row.exact)
     for row in ranking.windows:
         scores = by_window.get(row.id)
-        expected = sum(scores) / len(scores) if scores else 100.0
-        assert abs(row.score - round(expected, 4)) < 1e-6
+        expected = sum(scores) / len(scores) if scores else 100
+        assert row.exact == expected
 
 
-def test_ties_are_listed_by_fewer_deductions_then_pinyin() -> None:
+def test_a_tie_stays_a_tie_and_names_only_order_the_list() -> None:
     people = [
         StaffInfo(id="a", name="张三", window_id="w0", sort_key="zhang san"),
         StaffInfo(id="b", name="曾伟", window_id="w0", sort_key="zeng wei"),
         StaffInfo(id="c", name="安娜", window_id="w0", sort_key="an na"),
     ]
     totals = {
-        ("a", "w0"): Totals(-1.0, 1.0, 2, 0),  # 100, with a deduction
+        ("a", "w0"): Totals(-1.0, 1.0, 2, 0, 1, 1),  # 100, with a deduction
         ("b", "w0"): Totals(0.0, 0.0, 0, 0),  # 100, clean
     }
     rows = rank_period(HALL, WINDOWS, people, totals).staff
     assert [r.name for r in rows] == ["安娜", "曾伟", "张三"]
-    assert [r.rank for r in rows] == [1, 1, 1]
+    assert [r.rank for r in rows] == [1, 1, 1] and all(r.tied == 3 for r in rows)
 
 
 def test_window_findings_count_for_the_window_only() -> None:
     people = [StaffInfo(id="a", name="甲", window_id="w0")]
-    totals = {(None, "w0"): Totals(-2.0, 0.0, 1, 1)}  # a substitute was absent
+    totals = {(None, "w0"): Totals(-2.0, 0.0, 1, 1, 1)}  # a substitute was absent
     ranking = rank_period(HALL, WINDOWS, people, totals)
     assert ranking.staff[0].score == 100 and ranking.staff[0].full_attendance
     window = next(r for r in ranking.windows if r.id == "w0")
@@ -107,23 +122,21 @@ def test_window_findings_count_for_the_window_only() -> None:
 def test_sum_mode_floor_and_bonus_cap() -> None:
     people = [StaffInfo(id="a", name="甲", window_id="w0"), StaffInfo(id="b", name="乙", window_id="w0")]
     totals = {("a", "w0"): Totals(-150.0, 5.0, 3, 0), ("b", "w0"): Totals(0.0, 0.0, 0, 0)}
-    hall = HallInfo(id="h", name="x", window_score_mode="sum", score_floor=0.0, bonus_cap=2.0)
+    hall = HallRules(window_score_mode="sum", score_floor=0.0, bonus_cap=2.0)
     ranking = rank_period(hall, WINDOWS, people, totals)
     assert next(r for r in ranking.staff if r.id == "a").score == 0.0  # 扣完为止
     assert next(r for r in ranking.windows if r.id == "w0").score == 0.0
-    uncapped = rank_period(
-        HallInfo(id="h", name="x", bonus_cap=2.0), WINDOWS, people, {("a", "w0"): Totals(0.0, 5.0, 3, 0)}
-    )
+    uncapped = rank_period(HallRules(bonus_cap=2.0), WINDOWS, people, {("a", "w0"): Totals(0.0, 5.0, 3, 0)})
     assert next(r for r in uncapped.staff if r.id == "a").score == 102.0
 
 
 def test_marks_top_bottom_and_full_attendance() -> None:
     people = staff(6)
     totals = {
-        ("s0", "w0"): Totals(0, 1.0, 1, 0),
-        ("s1", "w1"): Totals(0, 0.5, 1, 0),
-        ("s3", "w0"): Totals(-1, 0, 1, 1),
-        ("s4", "w1"): Totals(-2, 0, 1, 1),
+        ("s0", "w0"): Totals(0, 1.0, 1, 0, 0, 1),
+        ("s1", "w1"): Totals(0, 0.5, 1, 0, 0, 1),
+        ("s3", "w0"): Totals(-1, 0, 1, 1, 1),
+        ("s4", "w1"): Totals(-2, 0, 1, 1, 1),
         ("s5", "w2"): Totals(0, 0, 1, 1),  # 请假: no points, but not 满勤
     }
     rows = {r.id: r for r in rank_period(HALL, WINDOWS, people, totals).staff}

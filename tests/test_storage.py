@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import text
@@ -58,13 +58,14 @@ def test_the_migrated_schema_matches_the_models(tmp_path) -> None:
 
 def test_ranking_index_is_part_of_the_schema_and_used(hall_url: str) -> None:
     path = hall_url.removeprefix("sqlite:///")
-    params = {"hall": "h", "start": "2026-11-01", "end": "2026-12-01", "attendance": "考勤"}
+    params = {"hall": "h", "start": "2026-11-01", "end": "2026-12-01", "brk0": "t1", "cpl0": "t2"}
+    totals = reads.TotalsSql(breaks=1, complaints=1)
     with sqlite3.connect(path) as conn:
         columns = [row[2] for row in conn.execute("PRAGMA index_info('ix_finding_staff_at_points')")]
         assert columns[:3] == ["staff_id", "at", "points"]
         for sql, index in (
-            (reads.STAFF_PERIOD_TOTALS, "ix_finding_staff_at_points"),
-            (reads.WINDOW_ALONE_PERIOD_TOTALS, "ix_finding_window_staff_at"),
+            (totals.staff, "ix_finding_staff_at_points"),
+            (totals.window_alone, "ix_finding_window_staff_at"),
         ):
             plan = " | ".join(str(row[3]) for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
             assert f"COVERING INDEX {index}" in plan, plan
@@ -123,15 +124,17 @@ def test_a_note_amends_by_replacement(service: HallService) -> None:
         service.add_note(fid, "again")
 
 
-def test_staff_moved_and_deactivated_keep_their_history(service: HallService) -> None:
+def test_staff_moved_and_left_keep_their_history(service: HallService) -> None:
     log_at(service, "4", "张梅", "迟到", "2026-11-05 09:00")
     person = service.resolve_staff("张梅", None)
-    service.move_staff(person, service.window("1"))
+    service.move_staff(person, service.window("1"), date(2026, 11, 10))
     record = service.record("staff", person.id, Period.parse("2026-11"))
     assert record.findings[0].window_code == "4"
-    service.set_active(service.staff_by_id[person.id], False)
-    ranking = service.ranking(Period.parse("2026-11"))
-    assert person.id not in {r.id for r in ranking.staff}
+    service.leave(service.staff_by_id[person.id], date(2026, 12, 1))
+    november = service.ranking(Period.parse("2026-11"))
+    row = november.staff_row(person.id)
+    assert row is not None and row.score == 99.0  # she worked in November: her −1 stays in it
+    assert service.ranking(Period.parse("2026-12")).staff_row(person.id) is None  # gone from December
     assert service.record("staff", person.id, Period.parse("2026-11")).findings  # still there
 
 

@@ -13,12 +13,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from patrol.errors import UserError
-from patrol.model import HallInfo, StaffInfo, WindowInfo, new_staff_row
-from patrol.rules.items import ATTENDANCE, RuleItem, Rules
+from patrol.model import HallInfo, Member, PostingInfo, StaffInfo, WindowInfo, new_staff_row
+from patrol.rules.items import COMPLAINT_CODES, FULL_ATTENDANCE_BREAKERS, RuleItem, Rules
 from patrol.rules.periods import Period
+from patrol.rules.postings import last_seat, seat_on, seats_during
 from patrol.rules.scoring import Ranking, Standing, Totals, add_changes, rank_period
+from patrol.rules.settings import DEFAULT_SETTINGS, HallRules
+from patrol.rules.verdicts import judge
 from storage import reads
 from storage.errors import StorageError
 
@@ -41,6 +45,7 @@ class FindingView:
 
     id: str
     at: datetime  # local time of the hall
+    ref: str  # 2611-0042, read aloud and typed into patrol correct
     window_code: str
     window_name: str
     person: str  # the staff name, 替岗人员, or "" for a window-level item
@@ -106,6 +111,8 @@ class HallService:
     ) -> None:
         self.reader = reader
         self.clock = clock or _utcnow  # tests and snapshots set the time
+        self.postings: dict[str, list[PostingInfo]] = {}
+        self.settings_versions: list[tuple[date | None, HallRules]] = []
         self.hall = hall
         self.device = device
         self.inspector = inspector
@@ -121,7 +128,11 @@ class HallService:
     @staticmethod
     def halls(reader: reads.Reader) -> list[HallInfo]:
         """Every hall in the database, oldest first."""
-        return [HallInfo(*row) for row in reader.rows(reads.HALLS)]
+        out = []
+        for hall_id, name, timezone, created_at in reader.rows(reads.HALLS):
+            opened = reads.to_utc(created_at).astimezone(ZoneInfo(timezone)).date()
+            out.append(HallInfo(id=hall_id, name=name, timezone=timezone, opened=opened))
+        return out
 
     @classmethod
     def pick_hall(cls, reader: reads.Reader, name: str | None) -> HallInfo:
@@ -180,22 +191,38 @@ class HallService:
     # --- roster and rules -------------------------------------------------------------
 
     def reload(self) -> None:
-        """Read the roster and the rules again."""
+        """Read the roster, the postings and the rules again."""
         hall = self.hall.id
         self.windows = [WindowInfo(*row) for row in self.reader.rows(reads.WINDOWS, {"hall": hall})]
-        self.staff = [
-            StaffInfo(
-                id=r[0],
-                window_id=r[1],
-                name=r[2],
-                role=r[3],
-                active=bool(r[4]),
-                position=r[5],
-                search_keys=r[6],
-                sort_key=r[7],
+        self.postings: dict[str, list[PostingInfo]] = {}
+        for posting_id, staff_id, window_id, role, starts, created_at in self.reader.rows(
+            reads.POSTINGS, {"hall": hall}
+        ):
+            self.postings.setdefault(staff_id, []).append(
+                PostingInfo(
+                    posting_id, staff_id, window_id, role or "", reads.to_date(starts), reads.to_utc(created_at)
+                )
             )
-            for r in self.reader.rows(reads.STAFF, {"hall": hall})
-        ]
+        today = self.today()
+        self.staff = []
+        for staff_id, window_id, name, role, _active, position, search_keys, sort_key in self.reader.rows(
+            reads.STAFF, {"hall": hall}
+        ):
+            history = self.postings.get(staff_id, [])
+            seat = seat_on(history, today)
+            last = seat or last_seat(history)
+            self.staff.append(
+                StaffInfo(
+                    id=staff_id,
+                    window_id=last.window_id if last else window_id,
+                    name=name,
+                    role=last.role if last else role,
+                    active=seat is not None,
+                    position=position,
+                    search_keys=search_keys,
+                    sort_key=sort_key,
+                )
+            )
         self.rules = Rules(
             [
                 RuleItem(
@@ -213,10 +240,50 @@ class HallService:
                 for r in self.reader.rows(reads.FINDING_TYPES, {"hall": hall})
             ]
         )
+        self.settings_versions = [
+            (reads.to_date(starts), HallRules.from_json(settings))
+            for starts, settings, _created in self.reader.rows(reads.HALL_RULES, {"hall": hall})
+        ]
         self.window_by_id = {w.id: w for w in self.windows}
         self.window_by_code = {w.code.upper(): w for w in self.windows}
         self.staff_by_id = {s.id: s for s in self.staff}
         self._search = None
+
+    def settings_on(self, day: date) -> HallRules:
+        """The hall's settings in force on ``day`` (the latest version that starts by then)."""
+        found = DEFAULT_SETTINGS
+        best: tuple[bool, date] | None = None
+        for starts, settings in self.settings_versions:  # in the order they were recorded
+            if starts is not None and starts > day:
+                continue
+            key = (starts is not None, starts or date.min)
+            if best is None or key >= best:
+                best, found = key, settings
+        return found
+
+    def change_settings(self, starts: date | None = None, **changes: Any) -> HallRules:
+        """Record a new version of the hall's settings, in force from ``starts`` (None: from the
+        beginning): the version in force then, with ``changes``. Returns the new settings."""
+        from dataclasses import replace
+
+        from storage.writes import add_rules_version
+
+        settings = replace(self.settings_on(starts or date.max), **changes).checked()
+        add_rules_version(self.engine, self.hall.id, starts, settings.to_json())
+        self.reload()
+        return settings
+
+    def settings_for(self, period: Period) -> HallRules:
+        """The settings a period is judged by: those in force on its last day."""
+        return self.settings_on(period.last)
+
+    def members(self, period: Period) -> list[Member]:
+        """Everyone posted during ``period``, at each window where they sat in it."""
+        out = []
+        for person in self.staff:
+            for stint in seats_during(self.postings.get(person.id, []), period.first, period.end):
+                out.append(Member(person, stint.window_id, stint.role))
+        return out
 
     @property
     def search_index(self) -> SearchIndex:
@@ -345,14 +412,15 @@ class HallService:
 
         values = self.finding_values(window, staff, item, substitute=substitute, at=at, note=note)
         values["inspector_id"] = self.inspector_id()
-        finding_id = insert_finding(self.engine, values)
-        return self._view(finding_id, values)
+        finding_id, ref = insert_finding(self.engine, values)
+        return self._view(finding_id, ref, values)
 
-    def _view(self, finding_id: str, values: dict[str, Any]) -> FindingView:
+    def _view(self, finding_id: str, ref: str, values: dict[str, Any]) -> FindingView:
         window = self.window_by_id[values["window_id"]]
         item = self.rules.by_id[values["type_id"]]
         return FindingView(
             id=finding_id,
+            ref=ref,
             at=values["at"].astimezone(self.hall.tz),
             window_code=window.code,
             window_name=window.name,
@@ -386,8 +454,14 @@ class HallService:
         return last
 
     def finding(self, reference: str) -> FindingView:
-        """The finding whose id is ``reference`` or starts with it (at least 8 characters)."""
+        """The finding whose reference is ``reference`` (2611-0042), or whose id is or starts with
+        it (at least 8 characters)."""
         reference = reference.strip().lower()
+        rows = self.reader.rows(reads.FINDING_BY_REF, {"hall": self.hall.id, "ref": reference})
+        if rows:
+            return self._views(rows)[0]
+        if _looks_like_ref(reference):
+            raise UserError(f"找不到记录号为“{reference}”的巡查记录（记录号写作 年月-序号，如 2611-0042）。")
         if len(reference) < 8:
             raise UserError(f"记录号“{reference}”太短：请至少写出前 8 位（patrol log 保存时会显示记录号）。")
         rows = self.reader.rows(reads.FINDINGS_BY_ID_PREFIX, {"hall": self.hall.id, "prefix": f"{reference}%"})
@@ -425,7 +499,7 @@ class HallService:
         if void:
             void_finding(self.engine, finding_id, reason, self.inspector_id(), self.device)
             return None
-        _id, old_at, window_id, staff_id, old_substitute, type_id, points, old_note, _insp, category = rows[0]
+        _id, old_at, window_id, staff_id, old_substitute, type_id, points, old_note, _insp, category, _ref = rows[0]
         changes = (window, staff, substitute, item, at, note)
         if all(change is None for change in changes):
             raise UserError("没有要更正的内容：请指明 --void，或要改的巡查项、人员、窗口、时间或备注。")
@@ -447,9 +521,9 @@ class HallService:
         if item is None:  # the points logged then stay; only a new finding type brings its own
             values["points"], values["category"] = float(points), category
         values["inspector_id"] = self.inspector_id()
-        new_id = void_finding(self.engine, finding_id, reason, self.inspector_id(), self.device, replacement=values)
-        assert new_id is not None
-        return self._view(new_id, values)
+        saved = void_finding(self.engine, finding_id, reason, self.inspector_id(), self.device, replacement=values)
+        assert saved is not None
+        return self._view(saved[0], saved[1], values)
 
     def add_note(self, finding_id: str, note: str) -> FindingView:
         """Give a finding a note: the finding is replaced by an amended copy, never edited."""
@@ -482,21 +556,26 @@ class HallService:
     def totals(self, period: Period) -> dict[tuple[str | None, str], Totals]:
         """The period's effective findings summed per (staff or None, window)."""
         start, end = period.bounds(self.hall.tz)
-        params = {"hall": self.hall.id, "start": start, "end": end, "attendance": ATTENDANCE}
+        breaks = self.rules.ids_of(FULL_ATTENDANCE_BREAKERS)
+        complaints = self.rules.ids_of(COMPLAINT_CODES)
+        sql = reads.TotalsSql(len(breaks), len(complaints))
+        params: dict[str, Any] = {"hall": self.hall.id, "start": start, "end": end}
+        params.update({f"brk{i}": type_id for i, type_id in enumerate(breaks)})
+        params.update({f"cpl{i}": type_id for i, type_id in enumerate(complaints)})
         totals: dict[tuple[str | None, str], Totals] = {}
         moved: list[str] = []
-        for staff_id, first_window, last_window, *sums in self.reader.rows(reads.STAFF_PERIOD_TOTALS, params):
+        for staff_id, first_window, last_window, *sums in self.reader.rows(sql.staff, params):
             if first_window == last_window:
                 totals[(staff_id, first_window)] = _totals(sums)
             else:
                 moved.append(staff_id)
-        for window_id, *sums in self.reader.rows(reads.WINDOW_ALONE_PERIOD_TOTALS, params):
+        for window_id, *sums in self.reader.rows(sql.window_alone, params):
             totals[(None, window_id)] = _totals(sums)
         if moved:
             bound = {**params, **{f"s{i}": staff_id for i, staff_id in enumerate(moved)}}
-            for staff_id, window_id, *sums in self.reader.rows(reads.staff_window_totals(len(moved)), bound):
+            for staff_id, window_id, *sums in self.reader.rows(sql.staff_window(len(moved)), bound):
                 totals[(staff_id, window_id)] = _totals(sums)
-        for staff_id, window_id, *sums in self.reader.rows(reads.PERIOD_TOTALS_VOIDED, params):
+        for staff_id, window_id, *sums in self.reader.rows(sql.voided, params):
             key = (staff_id, window_id)
             voided = _totals(sums)
             left = totals[key]
@@ -506,10 +585,16 @@ class HallService:
         return totals
 
     def ranking(self, period: Period, with_change: bool = True) -> Ranking:
-        """Staff and windows ranked for ``period``, with the change since the previous one."""
-        ranking = rank_period(self.hall, self.windows, self.staff, self.totals(period))
+        """Staff and windows ranked and judged for ``period`` (``ranking.verdicts``), with the
+        change since the previous period."""
+        settings = self.settings_for(period)
+        ranking = rank_period(settings, self.windows, self.members(period), self.totals(period), self.staff)
+        judge(ranking, settings)
         if with_change:
-            previous = rank_period(self.hall, self.windows, self.staff, self.totals(period.previous()))
+            before = period.previous()
+            previous = rank_period(
+                self.settings_for(before), self.windows, self.members(before), self.totals(before), self.staff
+            )
             add_changes(ranking, previous)
         return ranking
 
@@ -525,12 +610,13 @@ class HallService:
 
     def _views(self, rows: list[reads.Row]) -> list[FindingView]:
         out = []
-        for fid, at, window_id, staff_id, substitute, type_id, points, note, inspector, category in rows:
+        for fid, at, window_id, staff_id, substitute, type_id, points, note, inspector, category, ref in rows:
             window = self.window_by_id.get(window_id)
             item = self.rules.by_id.get(type_id)
             out.append(
                 FindingView(
                     id=fid,
+                    ref=ref,
                     at=reads.to_utc(at).astimezone(self.hall.tz),
                     window_code=window.code if window else "?",
                     window_name=window.name if window else "?",
@@ -614,7 +700,9 @@ class HallService:
         month = Period.of("month", period.last if period.end <= Period.of("month", self.today()).end else self.today())
         out: list[tuple[str, float]] = []
         for _ in range(months):
-            ranking = rank_period(self.hall, self.windows, self.staff, self.totals(month))
+            ranking = rank_period(
+                self.settings_for(month), self.windows, self.members(month), self.totals(month), self.staff
+            )
             rows = ranking.staff if kind == "staff" else ranking.windows
             row = next((r for r in rows if r.id == item_id), None)
             out.append((f"{month.first.month}月", row.score if row else 100.0))
@@ -623,8 +711,8 @@ class HallService:
 
     # --- roster changes ---------------------------------------------------------------
 
-    def add_staff(self, name: str, window: WindowInfo, role: str = "") -> StaffInfo:
-        """Post a new person at ``window``."""
+    def add_staff(self, name: str, window: WindowInfo, role: str = "", starts: date | None = None) -> StaffInfo:
+        """Post a new person at ``window`` from ``starts`` (today by default)."""
         from storage.writes import add_staff
 
         name = name.strip()
@@ -634,25 +722,59 @@ class HallService:
             raise UserError("姓名过长（最多 50 个字）。")
         position = max((s.position for s in self.staff), default=0) + 1
         values = new_staff_row(name, window.id, role, position)
-        staff_id = add_staff(self.engine, self.hall.id, values)
+        staff_id = add_staff(
+            self.engine,
+            self.hall.id,
+            values,
+            {"window_id": window.id, "role": role, "starts": starts or self.today()},
+        )
         self.reload()
         return self.staff_by_id[staff_id]
 
-    def move_staff(self, person: StaffInfo, window: WindowInfo) -> StaffInfo:
-        """Move a person to another window; their past findings keep the window they were at."""
-        from storage.writes import update_staff
+    def _seat(self, person: StaffInfo, day: date) -> Any:
+        return seat_on(self.postings.get(person.id, []), day)
 
-        update_staff(self.engine, person.id, window_id=window.id)
-        self.reload()
+    def move_staff(self, person: StaffInfo, window: WindowInfo, starts: date | None = None) -> StaffInfo:
+        """From ``starts`` (today by default) ``person`` sits at ``window``; their past findings
+        and their earlier periods keep the window they were at."""
+        day = starts or self.today()
+        seat = self._seat(person, day)
+        if seat is not None and seat.window_id == window.id:
+            raise UserError(f"{person.name} 在 {day:%Y-%m-%d} 已在 {window.code} 号窗口。")
+        role = seat.role if seat is not None else person.role
+        self._post(person, window.id, role, day)
         return self.staff_by_id[person.id]
 
-    def set_active(self, person: StaffInfo, active: bool) -> StaffInfo:
-        """Mark a person active or inactive; nothing of their history is lost."""
-        from storage.writes import update_staff
-
-        update_staff(self.engine, person.id, active=active)
-        self.reload()
+    def leave(self, person: StaffInfo, starts: date | None = None) -> StaffInfo:
+        """From ``starts`` (today by default) ``person`` is no longer posted; earlier periods keep
+        them and their findings."""
+        day = starts or self.today()
+        if self._seat(person, day) is None:
+            raise UserError(f"{person.name} 在 {day:%Y-%m-%d} 不在岗，无需登记离岗。")
+        self._post(person, None, "", day)
         return self.staff_by_id[person.id]
+
+    def set_role(self, person: StaffInfo, role: str, starts: date | None = None) -> StaffInfo:
+        """From ``starts`` (today by default) ``person`` holds ``role`` at their window."""
+        day = starts or self.today()
+        seat = self._seat(person, day)
+        if seat is None:
+            raise UserError(f"{person.name} 在 {day:%Y-%m-%d} 不在岗，不能设置岗位。")
+        self._post(person, seat.window_id, role, day)
+        return self.staff_by_id[person.id]
+
+    def _post(self, person: StaffInfo, window_id: str | None, role: str, day: date) -> None:
+        from storage.writes import add_postings
+
+        add_postings(
+            self.engine, self.hall.id, [{"staff_id": person.id, "window_id": window_id, "role": role, "starts": day}]
+        )
+        self.reload()
+
+    def first_day(self, person: StaffInfo) -> date | None:
+        """The first day ``person`` was posted anywhere (None: from the beginning, or never)."""
+        found = seats_during(self.postings.get(person.id, []), date.min, date.max)
+        return found[0].first if found else None
 
 
 def open_hall(
@@ -689,6 +811,11 @@ def open_hall(
     return service
 
 
+def _looks_like_ref(text: str) -> bool:
+    month, _, number = text.partition("-")
+    return len(month) == 4 and month.isdigit() and number.isdigit()
+
+
 def _batches(rows: Iterator[reads.Row], size: int) -> Iterator[list[reads.Row]]:
     batch: list[reads.Row] = []
     for row in rows:
@@ -701,7 +828,7 @@ def _batches(rows: Iterator[reads.Row], size: int) -> Iterator[list[reads.Row]]:
 
 
 def _totals(sums: list[Any]) -> Totals:
-    deductions, bonuses, count, attendance, deduction_count, bonus_count = sums
+    deductions, bonuses, count, attendance, deduction_count, bonus_count, complaints = sums
     return Totals(
         float(deductions or 0),
         float(bonuses or 0),
@@ -709,6 +836,7 @@ def _totals(sums: list[Any]) -> Totals:
         int(attendance or 0),
         int(deduction_count or 0),
         int(bonus_count or 0),
+        int(complaints or 0),
     )
 
 
@@ -733,7 +861,7 @@ def init_hall(url: str, name: str) -> HallInfo:
         raise UserError("大厅名称不能为空：patrol init --hall 大厅名称")
     engine = engine_for(url)
     try:
-        hall_id = create_hall(engine, name, [item.as_row() for item in DEFAULT_RULES])
+        hall_id = create_hall(engine, name, [item.as_row() for item in DEFAULT_RULES], DEFAULT_SETTINGS.to_json())
     except StorageError as exc:
         raise UserError(str(exc)) from exc
     finally:

@@ -8,6 +8,7 @@ listed but not changed: marking someone inactive is a decision for the roster sc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,28 +39,36 @@ class RosterPlan:
     window_updates: list[dict[str, Any]] = field(default_factory=list)
     staff: list[dict[str, Any]] = field(default_factory=list)
     staff_updates: list[dict[str, Any]] = field(default_factory=list)
+    postings: list[dict[str, Any]] = field(default_factory=list)
+    starts: date | None = None  # the day the changes take effect (None: from the beginning)
     lines: list[str] = field(default_factory=list)  # what a person reads
     absent: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.units or self.windows or self.window_updates or self.staff or self.staff_updates)
+        return not (self.units or self.windows or self.window_updates or self.staff or self.postings)
 
     def summary(self) -> str:
         """One line that counts the changes."""
         return (
             f"新增单位 {len(self.units)} 个，新增窗口 {len(self.windows)} 个，更新窗口 {len(self.window_updates)} 个，"
-            f"新增人员 {len(self.staff)} 人，调整人员 {len(self.staff_updates)} 人。"
+            f"新增人员 {len(self.staff)} 人，调整人员 {len(self.postings) - len(self.staff)} 人。"
         )
 
 
-def plan_roster(service: HallService, path: Path) -> RosterPlan:
-    """Read ``path`` and work out the changes against the hall's current roster."""
+def plan_roster(service: HallService, path: Path, starts: date | None = None) -> RosterPlan:
+    """Read ``path`` and work out the changes against the hall's current roster. Changes take
+    effect from ``starts``: by default today, or, for the first roster of a hall, from the
+    beginning (the people were there before the hall started using patrol)."""
     from patrol.hall.pinyin_keys import search_keys, sort_key
     from storage.ids import new_id
 
     rows = read_table(path, COLUMNS, REQUIRED)
     plan = RosterPlan()
+    if starts is None and service.staff:
+        starts = service.today()
+    plan.starts = starts
+    since = f"（自 {starts:%Y-%m-%d} 起）" if starts else ""
     unit_ids: dict[str, str] = {}
     existing_units = {w.unit for w in service.windows if w.unit}
     known_unit_ids = _unit_ids(service)
@@ -131,26 +140,32 @@ def plan_roster(service: HallService, path: Path) -> RosterPlan:
         here = [s for s in service.staff if s.name == person and s.window_id == window_id]
         if here:
             current_staff = here[0]
-            changes: dict[str, Any] = {}
+            new_role = role or current_staff.role
+            said = []
             if not current_staff.active:
-                changes["active"] = True
-            if role and role != current_staff.role:
-                changes["role"] = role
-            if changes:
-                plan.staff_updates.append({"id": current_staff.id, **changes})
-                plan.lines.append(f"更新人员：{person}（{code}）")
+                said.append("重新在岗")
+            if new_role != current_staff.role:
+                said.append(f"岗位 {current_staff.role or '（无）'} → {new_role}")
+            if said:
+                plan.postings.append(
+                    {"staff_id": current_staff.id, "window_id": window_id, "role": new_role, "starts": starts}
+                )
+                plan.lines.append(f"更新人员：{person}（{code} 号窗口）{'，'.join(said)}{since}")
             continue
         elsewhere = [s for s in service.staff if s.name == person and s.window_id != window_id and s.active]
         if len(elsewhere) == 1 and not _listed_elsewhere(rows, person, elsewhere[0], service):
-            plan.staff_updates.append(
-                {"id": elsewhere[0].id, "window_id": window_id, **({"role": role} if role else {})}
+            moving = elsewhere[0]
+            plan.postings.append(
+                {"staff_id": moving.id, "window_id": window_id, "role": role or moving.role, "starts": starts}
             )
-            old = service.window_by_id[elsewhere[0].window_id].code
-            plan.lines.append(f"调岗：{person} 从 {old} 号窗口调到 {code} 号窗口")
+            old = service.window_by_id[moving.window_id].code
+            plan.lines.append(f"调岗：{person} 从 {old} 号窗口调到 {code} 号窗口{since}")
             continue
         staff_position += 1
-        plan.staff.append(new_staff_row(person, window_id, role, staff_position))
-        plan.lines.append(f"新增人员：{person}（{code} {name}{'，' + role if role else ''}）")
+        staff_id = new_id()
+        plan.staff.append({"id": staff_id, **new_staff_row(person, window_id, role, staff_position)})
+        plan.postings.append({"staff_id": staff_id, "window_id": window_id, "role": role, "starts": starts})
+        plan.lines.append(f"新增人员：{person}（{code} {name}{'，' + role if role else ''}）{since}")
 
     listed = {(window_ids.get(k), p) for k, p in seen_people}
     for s in service.staff:
@@ -163,7 +178,7 @@ def plan_roster(service: HallService, path: Path) -> RosterPlan:
 
 
 def _moved(plan: RosterPlan, staff_id: str) -> bool:
-    return any(u["id"] == staff_id and "window_id" in u for u in plan.staff_updates)
+    return any(p["staff_id"] == staff_id for p in plan.postings)
 
 
 def _listed_elsewhere(rows: list[Any], person: str, staff: Any, service: HallService) -> bool:
@@ -180,6 +195,7 @@ def apply_plan(service: HallService, plan: RosterPlan, new_hall: str | None = No
     """Write the plan in one transaction (creating the hall ``new_hall`` in it, for a database
     that has none yet); reload the roster and return the hall's id."""
     from patrol.rules.items import DEFAULT_RULES
+    from patrol.rules.settings import DEFAULT_SETTINGS
     from storage.writes import apply_roster
 
     hall_id = apply_roster(
@@ -190,7 +206,10 @@ def apply_plan(service: HallService, plan: RosterPlan, new_hall: str | None = No
         plan.window_updates,
         plan.staff,
         plan.staff_updates,
-        new_hall=(new_hall, [item.as_row() for item in DEFAULT_RULES]) if new_hall else None,
+        plan.postings,
+        new_hall=(new_hall, [item.as_row() for item in DEFAULT_RULES], DEFAULT_SETTINGS.to_json())
+        if new_hall
+        else None,
     )
     if not new_hall:
         service.reload()

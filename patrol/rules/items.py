@@ -14,6 +14,10 @@ SERVICE = "服务规范"
 BONUS = "加分"
 CATEGORIES = (ATTENDANCE, CONDUCT, SERVICE, BONUS)
 RESERVED_KEYS = frozenset("nu")
+# 满勤 (DESIGN): no 迟到, 早退, 脱岗 named by a patrol, no missed punch, no leave. 串岗 is
+# misconduct at work, not absence, so it does not break 满勤.
+FULL_ATTENDANCE_BREAKERS = frozenset({"late", "early", "absent", "noclock", "leave"})
+COMPLAINT_CODES = frozenset({"complaint"})  # an 优秀窗口 has none of these
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,10 @@ class Rules:
                 self._by_word[word.strip().lower()] = item
         self.by_id = {item.id: item for item in self.items}
         self.by_hotkey = {item.hotkey: item for item in self.items if item.active}
+
+    def ids_of(self, codes: frozenset[str]) -> list[str]:
+        """The ids of the items whose code is in ``codes``."""
+        return [item.id for item in self.items if item.code in codes]
 
     def find(self, word: str) -> RuleItem | None:
         """The item called ``word`` (its name, an alias or its code), or None."""

@@ -1,24 +1,45 @@
-"""Scores and rankings of a period (DESIGN: 'Scoring for a period'). Pure: no storage, no UI.
+"""Scores and ranks of a period (DESIGN: 'Scoring for a period'). Pure: no storage, no UI.
 
 A staff member's score is 100 plus the points of their effective findings. A window's score is
-the average of its active staff's scores plus the points that belong to the window alone
-(substitute, window-level items), or with ``window_score_mode='sum'`` 100 plus every point at
-the window. Ranks are competition ranks (1, 2, 2, 4); ties are listed by fewer deduction
-points, then by name in pinyin order.
+the average of the scores its people earned there plus the points that belong to the window
+alone (substitute, window-level items), or with ``window_score_mode='sum'`` 100 plus every point
+at the window. Scores are exact fractions (points are decimals such as 0.2 and 0.3, whose binary
+floats do not add up), ranks are competition ranks (1, 2, 2, 4) of the exact scores, and what is
+shown is rounded half up to one decimal (``shown``). Who gets an award or 末位 is decided in
+``patrol.rules.verdicts``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from patrol.model import HallInfo, StaffInfo, WindowInfo
+from patrol.model import Member, StaffInfo, WindowInfo
+from patrol.rules.settings import HallRules
 
-BASE_SCORE = 100.0
+if TYPE_CHECKING:
+    from patrol.rules.verdicts import Verdicts
+
+BASE_SCORE = Fraction(100)
 TOP_STAFF_MARK = "服务标兵"
 TOP_WINDOW_MARK = "优秀窗口"
 BOTTOM_MARK = "末位"
-BOTTOM_COUNT = 3
+
+
+def exact(value: float) -> Fraction:
+    """A sum of points read back from the database as the decimal it stands for."""
+    return Fraction(Decimal(repr(round(value, 6))))
+
+
+def shown(value: Fraction | float) -> float:
+    """``value`` rounded half up to one decimal: the digits every screen and file shows."""
+    if isinstance(value, float):
+        value = exact(value)
+    rounded = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return float(rounded) + 0.0  # + 0.0: no "-0.0"
 
 
 @dataclass
@@ -28,9 +49,10 @@ class Totals:
     deductions: float = 0.0  # <= 0
     bonuses: float = 0.0  # >= 0
     findings: int = 0
-    attendance: int = 0  # attendance findings, which break 满勤
+    attendance: int = 0  # findings that break 满勤 (迟到, 早退, 脱岗, 缺卡, 请假)
     deduction_findings: int = 0  # findings whose (copied) points are below zero
     bonus_findings: int = 0
+    complaints: int = 0  # 有效投诉: an 优秀窗口 has none
 
     def add(self, other: Totals, sign: int = 1) -> None:
         """Add ``other`` (or take it away, with ``sign=-1``)."""
@@ -40,6 +62,7 @@ class Totals:
         self.attendance += sign * other.attendance
         self.deduction_findings += sign * other.deduction_findings
         self.bonus_findings += sign * other.bonus_findings
+        self.complaints += sign * other.complaints
 
 
 # (staff_id or None for the window alone, window_id) -> totals
@@ -48,7 +71,8 @@ TotalsByKey = Mapping[tuple[str | None, str], Totals]
 
 @dataclass
 class Standing:
-    """One row of a ranking."""
+    """One row of a ranking. ``score``, ``deductions`` and ``bonuses`` are as shown (half up, one
+    decimal); ``exact`` and ``exact_deductions`` are what ranks and verdicts compare."""
 
     id: str
     name: str
@@ -59,13 +83,20 @@ class Standing:
     deductions: float
     bonuses: float
     findings: int
+    exact: Fraction = BASE_SCORE
+    exact_deductions: Fraction = Fraction(0)
     sort_key: str = ""
     deduction_findings: int = 0
     bonus_findings: int = 0
+    complaints: int = 0
+    attendance_breaks: int = 0
+    window_position: int = 0
     rank: int = 0
+    tied: int = 1  # how many share this rank
     mark: str = ""
     full_attendance: bool = False
-    change: int | None = None  # places gained since the previous period; None when new
+    change: int | None = None  # places gained since the previous period; None: not comparable
+    new: bool = False  # not ranked in the previous period (which had records)
 
 
 @dataclass
@@ -74,97 +105,130 @@ class Ranking:
 
     staff: list[Standing] = field(default_factory=list)
     windows: list[Standing] = field(default_factory=list)
+    has_records: bool = False  # whether any effective finding fell in the period
+    verdicts: Verdicts | None = None  # set by patrol.rules.verdicts.judge
+
+    def staff_row(self, staff_id: str) -> Standing | None:
+        """The row of one person, or None when they do not count in the period."""
+        return next((r for r in self.staff if r.id == staff_id), None)
+
+    def window_row(self, window_id: str) -> Standing | None:
+        """The row of one window."""
+        return next((r for r in self.windows if r.id == window_id), None)
 
 
-def _clean(value: float) -> float:
-    # Points like 0.2 and 0.3 add up to 0.49999...; scores are shown and compared at 0.01.
-    return round(value + 0.0, 4)
+def _score(total: Totals, settings: HallRules, base: Fraction = BASE_SCORE) -> Fraction:
+    bonuses = exact(total.bonuses)
+    if settings.bonus_cap is not None:
+        bonuses = min(bonuses, exact(settings.bonus_cap))
+    score = base + exact(total.deductions) + bonuses
+    if settings.score_floor is not None:
+        score = max(score, exact(settings.score_floor))
+    return score
 
 
-def _score(total: Totals, hall: HallInfo, base: float = BASE_SCORE) -> float:
-    bonuses = total.bonuses if hall.bonus_cap is None else min(total.bonuses, hall.bonus_cap)
-    score = base + total.deductions + bonuses
-    if hall.score_floor is not None:
-        score = max(score, hall.score_floor)
-    return _clean(score)
+def order_and_rank(rows: list[Standing], tie_break: Sequence[str] = ()) -> list[Standing]:
+    """Sort rows for listing and give competition ranks by exact score (then by the hall's
+    tie-breaks, if it names any). Rows that stay equal share a rank; their order in the list
+    (window, then pinyin) is only an order, never a verdict."""
 
+    def verdict_key(row: Standing) -> tuple[Fraction | int, ...]:
+        key: list[Fraction | int] = [-row.exact]
+        for rule in tie_break:
+            key.append(-row.exact_deductions if rule == "deductions" else row.deduction_findings)
+        return tuple(key)
 
-def order_and_rank(rows: list[Standing]) -> list[Standing]:
-    """Sort rows for listing and give competition ranks by score."""
-    rows.sort(key=lambda r: (-r.score, -r.deductions, r.sort_key, r.name, r.id))
+    rows.sort(key=lambda r: (verdict_key(r), r.window_position, r.sort_key, r.name, r.id))
+    keys = [verdict_key(r) for r in rows]
     for index, row in enumerate(rows):
-        if index and rows[index - 1].score == row.score:
-            row.rank = rows[index - 1].rank
-        else:
-            row.rank = index + 1
+        row.rank = rows[index - 1].rank if index and keys[index - 1] == keys[index] else index + 1
+    counts: dict[int, int] = {}
+    for row in rows:
+        counts[row.rank] = counts.get(row.rank, 0) + 1
+    for row in rows:
+        row.tied = counts[row.rank]
     return rows
 
 
-def _mark(rows: list[Standing], top: int, top_mark: str) -> None:
-    bottom = [r for r in rows if r.deductions < 0][-BOTTOM_COUNT:]
-    bottom_ids = {r.id for r in bottom}
-    for row in rows:
-        if row.id in bottom_ids:
-            row.mark = BOTTOM_MARK
-        elif row.rank <= top:
-            row.mark = top_mark
-        else:
-            row.mark = ""
-
-
 def rank_period(
-    hall: HallInfo,
+    settings: HallRules,
     windows: Iterable[WindowInfo],
-    staff: Iterable[StaffInfo],
+    members: Iterable[Member],
     totals: TotalsByKey,
+    staff: Iterable[StaffInfo] = (),
 ) -> Ranking:
-    """Rank the active staff and every window of a hall for one period's totals."""
+    """Rank the people and the windows of one period.
+
+    ``members`` are the people posted during the period, at each window where they sat;
+    anyone a finding of the period names at a window counts there too (``staff`` supplies who
+    they are), so a deduction never vanishes because a posting was recorded late."""
     windows = list(windows)
-    active = [s for s in staff if s.active]
+    window_by_id = {w.id: w for w in windows}
+    known = {s.id: s for s in staff}
+    seats: dict[tuple[str, str], Member] = {}
+    for member in members:
+        seats.setdefault((member.staff.id, member.window_id), member)
+        known.setdefault(member.staff.id, member.staff)
+    for staff_id, window_id in totals:
+        if staff_id is not None and (staff_id, window_id) not in seats and staff_id in known:
+            seats[(staff_id, window_id)] = Member(known[staff_id], window_id)
+
     by_staff: dict[str, Totals] = {}
     window_alone: dict[str, Totals] = {}
     window_all: dict[str, Totals] = {}
     for (staff_id, window_id), total in totals.items():
-        window_all.setdefault(window_id, Totals()).add(total)
         if staff_id is None:
             window_alone.setdefault(window_id, Totals()).add(total)
-        else:
+            window_all.setdefault(window_id, Totals()).add(total)
+        elif (staff_id, window_id) in seats:
             by_staff.setdefault(staff_id, Totals()).add(total)
+            window_all.setdefault(window_id, Totals()).add(total)
 
-    window_by_id = {w.id: w for w in windows}
+    # The window a person is listed with: the last one they sat at in the period.
+    listed_at: dict[str, str] = {}
+    for staff_id, window_id in seats:
+        listed_at[staff_id] = window_id
     staff_rows: list[Standing] = []
-    scores_at: dict[str, list[float]] = {}
-    for person in active:
-        total = by_staff.get(person.id, Totals())
-        window = window_by_id.get(person.window_id)
-        row = Standing(
-            id=person.id,
-            name=person.name,
-            window_code=window.code if window else "",
-            window_name=window.name if window else "",
-            unit=window.unit if window else "",
-            score=_score(total, hall),
-            deductions=_clean(total.deductions),
-            bonuses=_clean(total.bonuses),
-            findings=total.findings,
-            sort_key=person.sort_key,
-            deduction_findings=total.deduction_findings,
-            bonus_findings=total.bonus_findings,
-            full_attendance=total.attendance == 0,
+    for staff_id, window_id in listed_at.items():
+        person = known[staff_id]
+        total = by_staff.get(staff_id, Totals())
+        window = window_by_id.get(window_id)
+        score = _score(total, settings)
+        staff_rows.append(
+            Standing(
+                id=staff_id,
+                name=person.name,
+                window_code=window.code if window else "",
+                window_name=window.name if window else "",
+                unit=window.unit if window else "",
+                score=shown(score),
+                deductions=shown(total.deductions),
+                bonuses=shown(total.bonuses),
+                findings=total.findings,
+                exact=score,
+                exact_deductions=exact(total.deductions),
+                sort_key=person.sort_key,
+                deduction_findings=total.deduction_findings,
+                bonus_findings=total.bonus_findings,
+                complaints=total.complaints,
+                attendance_breaks=total.attendance,
+                window_position=window.position if window else 0,
+            )
         )
-        staff_rows.append(row)
-        scores_at.setdefault(person.window_id, []).append(row.score)
 
+    # A window averages the scores its people earned there (100 plus their findings at it).
+    earned_at: dict[str, list[Fraction]] = {}
+    for staff_id, window_id in seats:
+        earned_at.setdefault(window_id, []).append(_score(totals.get((staff_id, window_id), Totals()), settings))
     window_rows: list[Standing] = []
     for window in windows:
         everything = window_all.get(window.id, Totals())
-        if hall.window_score_mode == "sum":
-            score = _score(everything, hall)
+        if settings.window_score_mode == "sum":
+            score = _score(everything, settings)
         else:
-            alone = window_alone.get(window.id, Totals())
-            staff_scores = scores_at.get(window.id)
-            base = sum(staff_scores) / len(staff_scores) if staff_scores else BASE_SCORE
-            score = _score(alone, hall, base)
+            scores = earned_at.get(window.id)
+            base = sum(scores, Fraction(0)) / len(scores) if scores else BASE_SCORE
+            score = _score(window_alone.get(window.id, Totals()), settings, base)
         window_rows.append(
             Standing(
                 id=window.id,
@@ -172,27 +236,37 @@ def rank_period(
                 window_code=window.code,
                 window_name=window.name,
                 unit=window.unit,
-                score=score,
-                deductions=_clean(everything.deductions),
-                bonuses=_clean(everything.bonuses),
+                score=shown(score),
+                deductions=shown(everything.deductions),
+                bonuses=shown(everything.bonuses),
                 findings=everything.findings,
+                exact=score,
+                exact_deductions=exact(everything.deductions),
                 sort_key=window.sort_key,
                 deduction_findings=everything.deduction_findings,
                 bonus_findings=everything.bonus_findings,
+                complaints=everything.complaints,
+                attendance_breaks=everything.attendance,
+                window_position=window.position,
             )
         )
-
-    ranking = Ranking(order_and_rank(staff_rows), order_and_rank(window_rows))
-    _mark(ranking.staff, hall.top_staff, TOP_STAFF_MARK)
-    _mark(ranking.windows, hall.top_windows, TOP_WINDOW_MARK)
-    return ranking
+    has_records = any(t.findings > 0 for t in totals.values())
+    return Ranking(
+        order_and_rank(staff_rows, settings.tie_break),
+        order_and_rank(window_rows, settings.tie_break),
+        has_records=has_records,
+    )
 
 
 def add_changes(current: Ranking, previous: Ranking) -> Ranking:
-    """Fill each row's ``change``: places gained since ``previous`` (None if not ranked then)."""
+    """Fill each row's ``change``: places gained since ``previous``. Left empty (None) when the
+    previous period had no records (there is nothing to compare with) or the row was not ranked."""
+    if not previous.has_records:
+        return current
     for now_rows, then_rows in ((current.staff, previous.staff), (current.windows, previous.windows)):
         then_rank = {r.id: r.rank for r in then_rows}
         for row in now_rows:
             before = then_rank.get(row.id)
             row.change = None if before is None else before - row.rank
+            row.new = before is None
     return current
