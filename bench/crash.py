@@ -32,7 +32,7 @@ def main(kills: int = KILLS) -> bool:
     for _ in range(kills):
         with sqlite3.connect(folder / "patrol.db") as conn:
             before = conn.execute("SELECT COUNT(*) FROM finding").fetchone()[0]
-        confirmed = run_and_kill(url, folder, rng)
+        confirmed = run_and_kill(url, folder, rng, before)
         with sqlite3.connect(folder / "patrol.db") as conn:
             after = conn.execute("SELECT COUNT(*) FROM finding").fetchone()[0]
             if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -24,8 +24,12 @@ from patrol.rules.scoring import Ranking, Totals
 from screens.board import BoardScreen
 from storage.errors import StorageError
 
+if TYPE_CHECKING:
+    from patrol.hall.watch import Watch
+
 T = TypeVar("T")
 READY_ENV = "PATROL_EXIT_WHEN_READY"  # the start-up benchmark: quit once the board is drawn
+WATCH_SECONDS = 0.5  # how often the board asks whether another process wrote
 
 
 class PatrolApp(App[int]):
@@ -77,6 +81,7 @@ class PatrolApp(App[int]):
         self.last_save_latency = 0.0  # seconds from a hotkey to the ranking updated (benchmark)
         # One thread for all database work: writes stay in key order, the UI never waits.
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="patrol-db")
+        self._watch: Watch | None = None  # notices other writers (patrol.hall.watch)
 
     # --- start-up ---------------------------------------------------------------------
 
@@ -128,7 +133,9 @@ class PatrolApp(App[int]):
         self._db.submit(service.warm_up)  # import the write path while the inspector looks
         self._db.submit(self._check_pins, service)
         self._db.submit(self._daily_backup, service)
+        self._db.submit(self._start_watching)
         self.run_worker(self.refresh_standings(), group="read")
+        self.set_interval(WATCH_SECONDS, self._look_for_changes, name="watch")
 
     def _check_pins(self, service: HallService) -> None:
         from patrol.hall.lock import DEMO_PIN, has_pins, set_pin
@@ -234,7 +241,15 @@ class PatrolApp(App[int]):
 
     @property
     def board(self) -> BoardScreen:
-        return next(s for s in self.screen_stack if isinstance(s, BoardScreen))
+        """The hall board (under whatever screen is on top)."""
+        found = self.board_or_none
+        assert found is not None
+        return found
+
+    @property
+    def board_or_none(self) -> BoardScreen | None:
+        """The hall board, or None before a hall is open (the first-start screen)."""
+        return next((s for s in self.screen_stack if isinstance(s, BoardScreen)), None)
 
     # --- database work ----------------------------------------------------------------
 
@@ -251,6 +266,8 @@ class PatrolApp(App[int]):
 
         def commit_and_rank() -> tuple[T, Ranking, dict[str, Totals]]:
             found = log()
+            if self._watch is not None:
+                self._watch.mark_seen()  # our own commit is not news
             return found, service.ranking(period), service.day_totals()
 
         found, ranking, today = await self.write(commit_and_rank)
@@ -264,9 +281,42 @@ class PatrolApp(App[int]):
         if service is None:
             return
         period = self.period
-        ranking = await self.write(service.ranking, period)
-        today = await self.write(service.day_totals)
+
+        def read() -> tuple[Ranking, dict[str, Totals]]:
+            if self._watch is not None:
+                self._watch.mark_seen()  # before reading: a commit after this is news
+            return service.ranking(period), service.day_totals()
+
+        ranking, today = await self.write(read)
         self._show(ranking, today)
+
+    # --- other writers ----------------------------------------------------------------
+
+    def _start_watching(self) -> None:
+        from patrol.hall.watch import watch_for
+
+        try:
+            self._watch = watch_for(self.url)
+        except Exception as exc:  # a board that cannot watch still works; it says so
+            self.call_from_thread(
+                self.notify, f"无法监视其他设备的记录（{exc}），请重新打开以看到它们。", severity="warning"
+            )
+
+    def _look_for_changes(self) -> None:
+        if self._watch is not None and self.service is not None:
+            self.run_worker(self._refresh_if_changed(), group="watch", exclusive=True)
+
+    async def _refresh_if_changed(self) -> None:
+        """Another process wrote (the command line, another laptop): read the roster and the
+        standings again, and show them on the board, the rankings and any open record."""
+        watch, service = self._watch, self.service
+        if watch is None or service is None or not await self.write(watch.changed):
+            return
+        await self.write(service.reload)
+        board = self.board_or_none
+        if board is not None:
+            board.load()
+        await self.refresh_standings()
 
     def _show(self, ranking: Ranking, today: dict[str, Totals]) -> None:
         self.ranking = ranking
@@ -289,6 +339,8 @@ class PatrolApp(App[int]):
         await self.refresh_standings()
 
     def on_unmount(self) -> None:
+        if self._watch is not None:
+            self._db.submit(self._watch.close)
         self._db.shutdown(wait=True)
         if self.service is not None:
             self.service.close()
@@ -297,7 +349,8 @@ class PatrolApp(App[int]):
 
     async def action_quit(self) -> None:
         """Quit; with findings the disk has not taken, only on a second ctrl+q."""
-        unsaved = len(self.board.unsaved)
+        board = self.board_or_none
+        unsaved = len(board.unsaved) if board is not None else 0
         if unsaved and not self._quit_warned:
             self._quit_warned = True
             self.notify(

@@ -1,10 +1,21 @@
-"""The hall board: the main screen. Type a window code and Enter, a staff number, a hotkey:
-the finding is saved, and the tiles and the ranking move."""
+"""The hall board: the main screen. Type a window code and Enter, a staff number, a hotkey: the
+finding is saved, the board returns to the hall, and the tiles and the ranking move.
+
+Every key is a Textual binding with an id, so the footer, `?` and a keymap agree with what runs.
+They are priority bindings: the app runs each as it takes the key, in the order typed, before
+the next key is handed on (a key typed right after `/` goes to the search box, not the board).
+The board has two states. On the hall, digits and letters type a window code (Enter opens
+exactly that code, or the window under the cursor when nothing is typed) and lower-case command
+letters (r, x, u, n) run their command. With a window open, its panel (``WindowPanel``) has the
+focus: digits pick a person and each item's hotkey logs it. After a save the board is back on
+the hall, so a window code typed next always means a window; Space opens the last window again
+with the same person chosen, for a second finding in two keys.
+"""
 
 from __future__ import annotations
 
+import string
 import time
-from collections.abc import Callable
 
 from rich.markup import escape
 from textual import events
@@ -17,14 +28,25 @@ from patrol.errors import UserError
 from patrol.hall.pending import PendingFinding
 from patrol.hall.service import FindingView
 from patrol.model import StaffInfo, WindowInfo
-from patrol.rules.items import CATEGORIES, RESERVED_KEYS, RuleItem
 from patrol.rules.scoring import Ranking, Totals
 from screens.base import PatrolScreen
 from screens.ranking_table import COMPACT_STAFF_COLUMNS, RankingTable
 from screens.tiles import HallMap
+from screens.window_panel import MAX_STAFF_KEYS, WindowPanel
 from storage.errors import StorageError
 
-MAX_STAFF_KEYS = 9
+COMMAND_KEYS = frozenset("rxun")  # lower-case letters that are board commands, never part of a code
+CODE = "输入窗口编号"  # one description for every code key, so the help lists them as one row
+# With a window open these are off (and out of the footer), so its panel's keys count instead:
+# r is 表扬信 there, x 闲聊.
+HALL_ONLY = frozenset({"open_window", "again", "type", "erase", "clear", "move", "ranking", "export"})
+
+
+def _code_bindings() -> list[Binding]:
+    keys = [*string.digits, *string.ascii_uppercase, *(c for c in string.ascii_lowercase if c not in COMMAND_KEYS)]
+    out = [Binding(key, f"type('{key.upper()}')", CODE, show=False, priority=True, id=f"type-{key}") for key in keys]
+    out.append(Binding("minus", "type('-')", CODE, show=False, priority=True, id="type-minus"))
+    return out
 
 
 class BoardScreen(PatrolScreen[None]):
@@ -34,31 +56,54 @@ class BoardScreen(PatrolScreen[None]):
 
     BINDINGS = [
         Binding(
-            "slash", "app.search", "搜索", id="search", tooltip="按窗口编号、名称、单位或人员搜索（拼音、首字母均可）"
+            "enter",
+            "open_window",
+            "打开窗口",
+            priority=True,
+            id="open-window",
+            tooltip="打开输入的窗口（未输入时为光标所在窗口）",
         ),
-        Binding("r", "app.ranking", "排名", id="ranking", tooltip="人员与窗口排名"),
-        Binding("f3", "app.roster", "名册", id="roster", tooltip="窗口与人员名册"),
-        Binding("f4", "record", "记录", show=False, id="record", tooltip="查看所选窗口或人员的记录"),
-        Binding("x", "app.export", "导出", id="export", tooltip="导出巡查考核附表与通报草稿"),
-        Binding("u", "undo", "撤销", id="undo", tooltip="撤回本机最后一条记录（留有更正记录）"),
-        Binding("n", "note", "备注", show=False, id="note", tooltip="给刚保存的记录补充备注"),
-        Binding("question_mark", "app.help", "帮助", id="help", tooltip="本页全部按键"),
-        Binding("enter", "choose", "选定窗口", show=False, id="choose"),
-        Binding("escape", "back", "返回", show=False, id="back"),
-        Binding("left", "move('left')", "左", show=False),
-        Binding("right", "move('right')", "右", show=False),
-        Binding("up", "move('up')", "上", show=False),
-        Binding("down", "move('down')", "下", show=False),
-        Binding("backspace", "erase", "删除", show=False),
-        Binding("f5", "retry", "重试保存", show=False, id="retry", tooltip="再次保存磁盘未能写入的记录"),
+        Binding(
+            "space",
+            "again",
+            "再记",
+            priority=True,
+            id="again",
+            tooltip="打开刚才的窗口并选好刚才的人员，再按巡查项即可",
+        ),
+        Binding(
+            "slash",
+            "search",
+            "搜索",
+            priority=True,
+            id="search",
+            tooltip="按窗口编号、名称、单位或人员搜索（拼音、首字母均可）",
+        ),
+        Binding("r", "ranking", "排名", priority=True, id="ranking", tooltip="人员与窗口排名"),
+        Binding("f3", "roster", "名册", priority=True, id="roster", tooltip="窗口与人员名册"),
+        Binding("f4", "record", "记录", priority=True, id="record", tooltip="查看所选窗口或人员的记录"),
+        Binding("x", "export", "导出", priority=True, id="export", tooltip="导出巡查考核附表与通报草稿"),
+        Binding("u", "undo", "撤销", priority=True, id="undo", tooltip="撤回本机最后一条记录（先确认，留有更正记录）"),
+        Binding("n", "note", "备注", priority=True, id="note", tooltip="给刚保存的记录补充备注"),
+        Binding("question_mark", "help", "帮助", priority=True, id="help", tooltip="本页全部按键"),
+        Binding("f5", "retry", "重试保存", show=False, priority=True, id="retry", tooltip="再次保存磁盘未能写入的记录"),
+        Binding("escape", "clear", "清除输入", show=False, priority=True, id="clear-code"),
+        Binding("backspace", "erase", "退格", show=False, priority=True, id="erase-code"),
+        Binding("left", "move('left')", "移动光标", show=False, priority=True, id="cursor-left"),
+        Binding("right", "move('right')", "移动光标", show=False, priority=True, id="cursor-right"),
+        Binding("up", "move('up')", "移动光标", show=False, priority=True, id="cursor-up"),
+        Binding("down", "move('down')", "移动光标", show=False, priority=True, id="cursor-down"),
+        *_code_bindings(),
     ]
 
     def __init__(self) -> None:
         super().__init__(id="board")
-        self.buffer = ""
-        self.window: WindowInfo | None = None
+        self.buffer = ""  # the window code typed so far
+        self.refused = False  # no window code starts with the buffer: Enter opens nothing
+        self.window: WindowInfo | None = None  # the open window, or None on the hall
         self.person: StaffInfo | None = None
         self.substitute = False
+        self.last_target: tuple[WindowInfo, StaffInfo | None, bool] | None = None  # for Space
         self.last_saved_id: str | None = None
         self.saving = 0  # findings on their way to disk
         # Findings the disk refused (full, read-only): kept on screen, in order, until F5 saves them.
@@ -72,21 +117,30 @@ class BoardScreen(PatrolScreen[None]):
             with Vertical(id="side"):
                 # Unsaved findings come first: on a small terminal the panel below may run off the screen.
                 yield Static("", id="unsaved")
-                yield Static("正在打开数据库…", id="log-panel")
+                yield Static("正在打开数据库…", id="hall-info")
+                yield WindowPanel(id="window-panel")
                 yield Static("", id="status")
                 yield Static("", id="ranking-title")
                 ranking = RankingTable("staff", COMPACT_STAFF_COLUMNS, id="board-ranking")
                 ranking.can_focus = False  # arrows and Enter belong to the hall map
                 yield ranking
-        yield Footer()
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one(WindowPanel).display = False
 
     # --- loading ----------------------------------------------------------------------
 
     def load(self) -> None:
-        """Lay out the hall once the service is open."""
+        """Lay out the hall once the service is open (and again when the roster changes)."""
         service = self.patrol.service
         assert service is not None
         self.query_one(HallMap).show_windows(service.windows)
+        self.query_one(WindowPanel).set_items(service.rules.items)
+        if self.window is not None:
+            self.window = service.window_by_id.get(self.window.id)
+            if self.window is None:
+                self.action_close_window()
         self.show_panel()
 
     def show_standings(self, ranking: Ranking, today: dict[str, Totals]) -> None:
@@ -94,220 +148,249 @@ class BoardScreen(PatrolScreen[None]):
         self.query_one(HallMap).set_states(today, {row.id: row.mark for row in ranking.windows})
         self.query_one("#board-ranking", RankingTable).show(ranking.staff)
         period = self.patrol.period
-        self.query_one("#ranking-title", Static).update(f"[b]{period.label} 人员排名[/b]  r 查看全部")
+        self.query_one("#ranking-title", Static).update(
+            f"[b]{period.label} 人员排名[/b]  r 全部\n[dim]变化：比上期名次升(+)降(-)[/dim]"
+        )
 
-    # --- the side panel ---------------------------------------------------------------
+    # --- what the side panel says -----------------------------------------------------
 
     def show_panel(self) -> None:
-        """Say what the keys do now: which window, which person, which hotkeys."""
+        """Say what the keys do now: the hall and the typed code, or the open window."""
         service = self.patrol.service
-        panel = self.query_one("#log-panel", Static)
         if service is None:
             return
+        info = self.query_one("#hall-info", Static)
+        panel = self.query_one(WindowPanel)
         if self.window is None:
             tile = self.query_one(HallMap).current
             here = f"光标：{escape(tile.window.code)} {escape(tile.window.name)}" if tile else "暂无窗口"
-            typed = f"  已输入：[b]{escape(self.buffer)}[/b]" if self.buffer else ""
-            panel.update(
+            typed = ""
+            if self.buffer:
+                typed = f"  已输入：[b]{escape(self.buffer)}[/b]" + ("（无此窗口）" if self.refused else "")
+            again = "；空格 再记" if self.last_target else ""
+            info.update(
                 f"[b]{escape(service.hall.name)}[/b]  督查员：{escape(service.inspector)}\n"
-                f"{here}{typed}\n输入窗口编号（或用方向键）后按 Enter 开始记录；/ 搜索；? 帮助"
+                f"{here}{typed}\n输入窗口编号后按 Enter 开始记录{again}；/ 搜索；? 帮助"
             )
             return
-        w = self.window
-        staff = service.staff_at(w.id)[:MAX_STAFF_KEYS]
-        people = "  ".join(
-            f"[b]{i}[/b] {'[reverse]' if self.person and s.id == self.person.id else ''}{escape(s.name)}"
-            f"{'[/reverse]' if self.person and s.id == self.person.id else ''}"
-            for i, s in enumerate(staff, start=1)
-        )
-        sub = "[reverse]替岗人员[/reverse]" if self.substitute else "替岗人员"
-        chosen = self.person.name if self.person else ("替岗人员" if self.substitute else "未选（窗口级项可直接按）")
-        lines = [
-            f"[b]{escape(w.code)} {escape(w.name)}[/b]  {escape(w.unit)}",
-            f"{people or '（暂无在岗人员）'} [b]0[/b]{sub}",
-            f"人员：{escape(chosen)}",
-        ]
-        for category in CATEGORIES:
-            items = [i for i in service.rules.items if i.category == category and i.active]
-            keys = " ".join(f"[b]{i.hotkey}[/b]{escape(i.name)}" for i in items)
-            lines.append(f"{category[:2]} {keys}")
-        lines.append("Esc 返回大厅  F4 查看记录")
-        panel.update("\n".join(lines))
+        staff = service.staff_at(self.window.id)
+        panel.show(self.window, staff, self.person, self.substitute, _names(staff))
 
     def set_status(self, text: str, kind: str = "info") -> None:
-        """One line under the panel: saved, unsaved, or what went wrong."""
+        """One line under the panel: saved, unsaved, or what went wrong (plain text, never markup)."""
         status = self.query_one("#status", Static)
-        status.update(text)
+        status.update(escape(text))
         for name in ("info", "ok", "error", "pending"):
             status.set_class(name == kind, f"-{name}")
 
-    # --- keys -------------------------------------------------------------------------
+    # --- which keys count now ---------------------------------------------------------
 
-    def on_key(self, event: events.Key) -> None:
-        """Every key of the board is handled here, in the order typed: a binding runs only after
-        the key has bubbled back through the app, later than keys typed right after it."""
-        if self.app.screen is not self:
-            # Typed before a dialog this board opened (search, note) was up: the key is the dialog's.
-            event.prevent_default()
-            event.stop()
-            self.app.screen.post_message(events.Key(event.key, event.character))
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Typing a code, opening and moving belong to the hall; with a window open they are off
+        (and out of the footer), and its panel's keys count instead."""
+        return not (action in HALL_ONLY and self.window is not None)
+
+    def on_screen_suspend(self, _event: events.ScreenSuspend) -> None:
+        # A half-typed code does not wait for the inspector's return from another screen.
+        self._clear_code()
+
+    def _clear_code(self) -> None:
+        if self.buffer:
+            self.buffer, self.refused = "", False
+            self.show_panel()
+
+    # --- the hall: typing a code ------------------------------------------------------
+
+    def action_type(self, char: str) -> None:
+        """A character of a window code: the cursor jumps to the first code that starts so."""
+        if self.patrol.service is None:
             return
+        hall_map = self.query_one(HallMap)
+        self.buffer += char
+        if not self.refused:
+            candidate = self.buffer.upper()
+            matches = [i for i, t in enumerate(hall_map.tiles) if t.window.code.upper().startswith(candidate)]
+            if matches:
+                exact = [i for i in matches if hall_map.tiles[i].window.code.upper() == candidate]
+                hall_map.move_to((exact or matches)[0])
+            else:
+                self.refused = True
+        if self.refused:
+            hint = ""
+            if char.isalpha():
+                hint = (
+                    "记录前先输入窗口编号并按 Enter" + ("，或按空格再记刚才的人员" if self.last_target else "") + "。"
+                )
+            self.set_status(f"没有编号以“{self.buffer}”开头的窗口。{hint}", "error")
+        self.show_panel()
+
+    def action_erase(self) -> None:
+        """Backspace: take back the last character of the code."""
+        typed = self.buffer[:-1]
+        self.buffer, self.refused = "", False
+        for char in typed:
+            self.action_type(char)
+        self.show_panel()
+
+    def action_clear(self) -> None:
+        """Esc on the hall: forget the typed code."""
+        self._clear_code()
+
+    def action_move(self, direction: str) -> None:
+        """Arrows: move the cursor over the tiles (a typed code is forgotten)."""
+        self.buffer, self.refused = "", False
+        self.query_one(HallMap).move(direction)
+        self.show_panel()
+
+    def action_open_window(self) -> None:
+        """Enter: open exactly the typed code, or the window under the cursor when none is typed."""
         service = self.patrol.service
         if service is None:
             return
-        named = {
-            "enter": self.action_choose,
-            "escape": self.action_back,
-            "backspace": self.action_erase,
-            "left": lambda: self.action_move("left"),
-            "right": lambda: self.action_move("right"),
-            "up": lambda: self.action_move("up"),
-            "down": lambda: self.action_move("down"),
-            "f4": self.action_record,
-        }
-        char = event.character or ""
-        handler = named.get(event.key)
-        if handler is None and char.isascii() and char.isalnum():
-            handler = self._character(event, char)
-        if handler is None:
-            handler = {
-                "u": self.action_undo,
-                "n": self.action_note,
-                "r": self.patrol.action_ranking,
-                "x": self.patrol.action_export,
-                "/": self.patrol.action_search,
-                "?": self.patrol.action_help,
-            }.get(char) or {"f3": self.patrol.action_roster, "f5": self.action_retry}.get(event.key)
-        if handler is not None:
-            event.prevent_default()
-            event.stop()
-            handler()
+        if self.buffer:
+            code = self.buffer
+            self.buffer, self.refused = "", False
+            window = service.window_by_code.get(code.upper())
+            if window is None:
+                self.set_status(f"没有编号为“{code}”的窗口，未打开任何窗口。", "error")
+                self.show_panel()
+                return
+            self.open_window(window)
+            return
+        tile = self.query_one(HallMap).current
+        if tile is not None:
+            self.open_window(tile.window)
 
-    def _character(self, event: events.Key, char: str) -> Callable[[], None] | None:
-        """What a letter or digit does now, or None to leave it to the bindings."""
+    def action_again(self) -> None:
+        """Space: the last window again, with the same person chosen."""
         service = self.patrol.service
-        assert service is not None
-        if self.window is None:
-            return self._type_code(char)
-        if char.isdigit():
-            return lambda: self._choose_person(int(char))
-        if char.lower() in RESERVED_KEYS:
-            return None
-        item = service.rules.by_hotkey.get(char.lower())
-        if item is None:
-            return lambda: self.set_status(f"没有快捷键为 {char} 的巡查项。", "error")
-        return lambda: self.save(item)
+        if service is None or self.last_target is None:
+            self.set_status("还没有可再记的记录：先输入窗口编号并按 Enter。", "error")
+            return
+        window, person, substitute = self.last_target
+        if person is not None and all(s.id != person.id for s in service.staff_at(window.id)):
+            person = None  # they have left the window since
+        self.open_window(window, person, substitute)
 
-    def _type_code(self, char: str) -> Callable[[], None] | None:
-        """A window code being typed: the cursor jumps to the first code that matches so far."""
+    # --- a window open ----------------------------------------------------------------
+
+    def open_window(self, window: WindowInfo, person: StaffInfo | None = None, substitute: bool = False) -> None:
+        """Start logging at ``window`` (with ``person`` or the substitute already chosen)."""
+        self.buffer, self.refused = "", False
+        self.window, self.person, self.substitute = window, person, substitute
+        self.set_status("")  # the last confirmation belongs to the last finding, not to this one
         hall_map = self.query_one(HallMap)
-        candidate = (self.buffer + char).upper()
-        matches = [i for i, t in enumerate(hall_map.tiles) if t.window.code.upper().startswith(candidate)]
-        if matches:
-            exact = [i for i in matches if hall_map.tiles[i].window.code.upper() == candidate]
+        index = hall_map.index_of(window.id)
+        if index is not None:
+            hall_map.move_to(index)
+        hall_map.logging = True
+        hall_map.refresh()
+        panel = self.query_one(WindowPanel)
+        self.query_one("#hall-info").display = False
+        panel.display = True
+        panel.can_focus = True
+        self.set_focus(panel)  # now, not after a refresh: the next key in a burst is the panel's
+        self.show_panel()
+        self.refresh_bindings()
 
-            def jump() -> None:
-                self.buffer = candidate
-                hall_map.move_to((exact or matches)[0])
-                self.show_panel()
+    def action_close_window(self) -> None:
+        """Esc with a window open: back to the hall, nothing logged."""
+        self.window, self.person, self.substitute = None, None, False
+        hall_map = self.query_one(HallMap)
+        hall_map.logging = False
+        hall_map.refresh()
+        panel = self.query_one(WindowPanel)
+        panel.can_focus = False
+        panel.display = False
+        self.query_one("#hall-info").display = True
+        self.set_focus(None)
+        self.show_panel()
+        self.refresh_bindings()
 
-            return jump
-        if char.isdigit() or self.buffer:
-
-            def refuse() -> None:
-                self.set_status(f"没有编号以“{candidate}”开头的窗口。", "error")
-                self.buffer = ""
-                self.show_panel()
-
-            return refuse
-        return None  # a letter no code starts with: r, x and the like are bindings
-
-    def _choose_person(self, number: int) -> None:
-        assert self.window is not None and self.patrol.service is not None
+    def action_pick(self, number: int) -> None:
+        """1-9: the window's n-th person; 0: the substitute."""
+        service = self.patrol.service
+        if self.window is None or service is None:
+            return
         if number == 0:
             self.person, self.substitute = None, True
         else:
-            staff = self.patrol.service.staff_at(self.window.id)
+            staff = service.staff_at(self.window.id)
             if number > min(len(staff), MAX_STAFF_KEYS):
                 self.set_status(f"{self.window.code} 号窗口没有第 {number} 位人员（共 {len(staff)} 位）。", "error")
                 return
             self.person, self.substitute = staff[number - 1], False
         self.show_panel()
 
-    def action_move(self, direction: str) -> None:
-        if self.window is None:
-            self.buffer = ""
-            self.query_one(HallMap).move(direction)
-            self.show_panel()
-
-    def action_erase(self) -> None:
-        self.buffer = self.buffer[:-1]
-        self.show_panel()
-
-    def action_choose(self) -> None:
-        """Enter: open the typed (or highlighted) window for logging."""
+    def action_log(self, code: str) -> None:
+        """An item's hotkey: log it at the open window."""
         service = self.patrol.service
-        if service is None or self.window is not None:
+        if service is None or self.window is None:
             return
-        hall_map = self.query_one(HallMap)
-        if self.buffer:
-            window = service.window_by_code.get(self.buffer)
-            if window is None:
-                self.set_status(f"没有编号为“{self.buffer}”的窗口。", "error")
-                self.buffer = ""
-                self.show_panel()
-                return
-            index = hall_map.index_of(window.id)
-            if index is not None:
-                hall_map.move_to(index)
-        tile = hall_map.current
-        if tile is None:
+        item = next((i for i in service.rules.items if i.code == code and i.active), None)
+        if item is None:
             return
-        self.open_window(tile.window)
+        if not item.is_window_level and self.person is None and not self.substitute:
+            count = min(len(service.staff_at(self.window.id)), MAX_STAFF_KEYS)
+            self.set_status(f"“{item.name}”针对人员：先按 1-{count} 选人员，0 为替岗人员。", "error")
+            return
+        self.save(item)
 
-    def open_window(self, window: WindowInfo) -> None:
-        """Start logging at ``window``."""
-        self.buffer = ""
-        self.window, self.person, self.substitute = window, None, False
-        index = self.query_one(HallMap).index_of(window.id)
-        if index is not None:
-            self.query_one(HallMap).move_to(index)
-        self.query_one(HallMap).logging = True
-        self.query_one(HallMap).refresh()
-        self.show_panel()
+    # --- commands ---------------------------------------------------------------------
 
-    def action_back(self) -> None:
-        if self.window is not None:
-            self.window, self.person, self.substitute = None, None, False
-            self.query_one(HallMap).logging = False
-            self.query_one(HallMap).refresh()
-        self.buffer = ""
-        self.show_panel()
+    def action_search(self) -> None:
+        self._clear_code()
+        self.patrol.action_search()
+
+    def action_ranking(self) -> None:
+        self._clear_code()
+        self.patrol.action_ranking()
+
+    def action_roster(self) -> None:
+        self._clear_code()
+        self.patrol.action_roster()
+
+    def action_export(self) -> None:
+        self._clear_code()
+        self.patrol.action_export()
+
+    def action_help(self) -> None:
+        self._clear_code()
+        self.patrol.action_help()
 
     def action_record(self) -> None:
+        """F4: the record of the chosen person, else of the open (or typed, or highlighted) window."""
+        service = self.patrol.service
+        if service is None:
+            return
         if self.person is not None:
             self.patrol.open_record("staff", self.person.id)
             return
-        tile = self.query_one(HallMap).current
-        window = self.window or (tile.window if tile else None)
+        window = self.window
+        if window is None and self.buffer and not self.refused:
+            window = service.window_by_code.get(self.buffer.upper())
+        if window is None:
+            tile = self.query_one(HallMap).current
+            window = tile.window if tile else None
+        self._clear_code()
         if window is not None:
             self.patrol.open_record("window", window.id)
 
     # --- saving -----------------------------------------------------------------------
 
-    def save(self, item: RuleItem) -> None:
-        """Log ``item`` at the open window; the status says saved only once it is committed."""
+    def save(self, item: object) -> None:
+        """Log ``item`` at the open window and go back to the hall at once; the status says
+        saved only once the finding is committed."""
+        from patrol.rules.items import RuleItem
+
         service = self.patrol.service
-        assert service is not None and self.window is not None
-        if not item.is_window_level and self.person is None and not self.substitute:
-            count = min(len(service.staff_at(self.window.id)), MAX_STAFF_KEYS)
-            self.set_status(f"“{item.name}”针对人员：先按 1-{count} 选人员，0 为替岗人员。", "error")
-            return
+        assert service is not None and self.window is not None and isinstance(item, RuleItem)
         # The finding is dated when the inspector saw it, even if the disk takes it only on a retry.
         pending = PendingFinding(
             self.window, self.person, self.substitute, item, service.clock().astimezone(service.hall.tz)
         )
-        self.person, self.substitute = None, False
+        self.last_target = (self.window, self.person, self.substitute)
+        self.action_close_window()
         # The status says "saving" only if the commit is slow: a repaint now would compete with it.
         self.set_timer(0.2, lambda: self._still_saving(pending), name="saving")
         self.run_worker(self._save(time.perf_counter(), pending), group="write")
@@ -334,23 +417,27 @@ class BoardScreen(PatrolScreen[None]):
             return
         finally:
             self.saving -= 1
-        self.show_panel()
         self._saved(found)
-        await self.patrol.refresh_standings()
+        if pending.person is not None:
+            # After the status has its new height, so the row stays in what is left of the panel.
+            table = self.query_one("#board-ranking", RankingTable)
+            self.call_after_refresh(table.reveal, pending.person.id)
 
     def _saved(self, found: FindingView) -> None:
         self.last_saved_id = found.id
         who = found.person or "窗口"
         self.set_status(
-            f"已保存 {found.at:%H:%M} {found.window_code} {who} {found.type_name} {found.points:+.1f}  n 备注 u 撤销",
+            f"已保存 {found.at:%H:%M} {found.window_code} {found.window_name} {who} {found.type_name} "
+            f"{found.points:+.1f}  记录号 {found.ref}\nn 备注  u 撤销  空格 再记",
             "ok",
         )
+        self.show_panel()
 
     def _keep_unsaved(self, pending: PendingFinding, exc: StorageError | None) -> None:
         """The disk refused: keep the finding on screen as unsaved and say how to retry."""
         self.unsaved.append(pending)
         self._show_unsaved()
-        self.show_panel()  # the person chosen for it is no longer chosen
+        self.show_panel()
         if exc is not None:  # said in the status line, not a toast: a toast would cover the list
             self.set_status(f"未保存：{pending.label}。{exc} 按 F5 重试。", "error")
         else:
@@ -396,30 +483,54 @@ class BoardScreen(PatrolScreen[None]):
         self._show_unsaved()
         if saved > 1:
             self.set_status(f"已保存全部 {saved} 条未保存的记录。", "ok")
-        await self.patrol.refresh_standings()
+
+    # --- taking back and adding a note -------------------------------------------------
 
     def action_undo(self) -> None:
-        service = self.patrol.service
-        if service is not None:
-            self.run_worker(self._undo(), group="write")
+        """u: show this device's last finding and ask before taking it back."""
+        self._clear_code()
+        if self.patrol.service is not None:
+            self.run_worker(self._confirm_undo(), group="write")
 
-    async def _undo(self) -> None:
+    async def _confirm_undo(self) -> None:
         service = self.patrol.service
         assert service is not None
         try:
-            undone = await self.patrol.write(service.undo_last)
+            last = await self.patrol.write(service.last_finding)
         except (UserError, StorageError) as exc:
             self.set_status(f"撤销失败：{exc}", "error")
             return
-        if undone is None:
+        if last is None:
             self.set_status("本机没有可撤销的记录。", "error")
+            return
+        from screens.confirm import ConfirmScreen
+
+        who = last.person or "窗口"
+        question = (
+            f"撤销这条记录？\n\n{last.at:%Y-%m-%d %H:%M}  {last.window_code} {last.window_name}  {who}\n"
+            f"{last.type_name} {last.points:+.1f}  记录号 {last.ref}\n\n撤销后原记录作废，并留有更正记录。"
+        )
+        if await self.app.push_screen_wait(ConfirmScreen("撤销", question, yes="撤销")):
+            await self._undo(last)
+
+    async def _undo(self, finding: FindingView) -> None:
+        service = self.patrol.service
+        assert service is not None
+        try:
+            undone = await self.patrol.write(service.undo, finding.id)
+        except (UserError, StorageError) as exc:
+            self.set_status(f"撤销失败：{exc}", "error")
             return
         self.last_saved_id = None
         who = undone.person or "窗口"
-        self.set_status(f"已撤销 {undone.window_code} {who} {undone.type_name}（已留更正记录）", "ok")
+        self.set_status(
+            f"已撤销 {undone.window_code} {who} {undone.type_name}（记录号 {undone.ref}，已留更正记录）", "ok"
+        )
         await self.patrol.refresh_standings()
 
     def action_note(self) -> None:
+        """n: a note for the finding just saved."""
+        self._clear_code()
         if self.last_saved_id is None:
             self.set_status("先记录一条，再按 n 补充备注。", "error")
             return
@@ -445,3 +556,8 @@ class BoardScreen(PatrolScreen[None]):
             return
         self.last_saved_id = found.id
         self.set_status(f"备注已保存：{found.window_code} {found.type_name}：{note}", "ok")
+
+
+def _names(staff: list[StaffInfo]) -> dict[str, str]:
+    """Names as the panel shows them (a person's window is implied by the panel)."""
+    return {s.id: s.name for s in staff}

@@ -70,10 +70,20 @@ async def run_export(app: PatrolApp, request: ExportRequest) -> None:
     app.push_screen(NoticeScreen(f"{request.period.label} 巡查考核附表已导出", notice, path))
 
 
-class ExportScreen(ModalScreen[ExportRequest | None]):
-    """Period, folder and file name, prefilled; Enter exports, Esc cancels."""
+class OverwriteBox(Checkbox, inherit_bindings=False):
+    """The 覆盖 checkbox: Space ticks it; Enter is the form's (export), never an untick."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消", id="cancel")]
+    BINDINGS = [Binding("space", "toggle_button", "勾选", show=False, id="overwrite-toggle")]
+
+
+class ExportScreen(ModalScreen[ExportRequest | None]):
+    """Period, folder and file name, prefilled. Enter moves to the next field and exports from
+    the last one; a target that cannot be written keeps the dialog open and says why."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "取消", id="cancel"),
+        Binding("enter", "submit", "导出", show=False, id="export-submit"),
+    ]
 
     def __init__(self, hall: str, period: Period, folder: Path) -> None:
         super().__init__()
@@ -91,8 +101,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             yield Input(str(self.folder), id="export-folder", compact=True)
             yield Label("文件名")
             yield Input(self._named_by_us, id="export-name", compact=True)
-            yield Checkbox("覆盖已存在的同名文件", id="export-force", compact=True)
-            yield Static("", id="export-error")
+            yield OverwriteBox("覆盖已存在的同名文件（空格勾选）", id="export-force", compact=True)
+            yield Static("", id="export-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("导出 (Enter)", variant="primary", id="export-go", compact=True)
                 yield Button("取消 (Esc)", id="export-cancel", compact=True)
@@ -109,19 +119,34 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             self._named_by_us = default_file_name(self.hall, period)
             name.value = self._named_by_us
 
-    @on(Input.Submitted)
+    @on(Input.Submitted, "#export-period")
+    @on(Input.Submitted, "#export-folder")
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    @on(Input.Submitted, "#export-name")
     @on(Button.Pressed, "#export-go")
-    def _submit(self) -> None:
+    def action_submit(self) -> None:
+        """Check the choice; export only what can be written, else say why and stay open."""
+        from patrol.reports.export import TargetExists, check_target
+
+        error = self.query_one("#export-error", Static)
         try:
             period = Period.parse(self.query_one("#export-period", Input).value)
-        except UserError as exc:
-            self.query_one("#export-error", Static).update(str(exc))
+            folder = Path(self.query_one("#export-folder", Input).value.strip()).expanduser()
+            name = self.query_one("#export-name", Input).value.strip() or default_file_name(self.hall, period)
+            if not name.lower().endswith(".xlsx"):
+                name += ".xlsx"
+            force = self.query_one("#export-force", Checkbox).value
+            check_target(folder / name, force)
+        except TargetExists as exc:
+            error.update(f"文件已存在：{exc.path}。勾选“覆盖已存在的同名文件”（空格）后再导出，或改一个文件名。")
+            self.query_one("#export-force", Checkbox).focus()
             return
-        folder = Path(self.query_one("#export-folder", Input).value.strip()).expanduser()
-        name = self.query_one("#export-name", Input).value.strip() or default_file_name(self.hall, period)
-        if not name.lower().endswith(".xlsx"):
-            name += ".xlsx"
-        self.dismiss(ExportRequest(period, folder / name, self.query_one("#export-force", Checkbox).value))
+        except UserError as exc:
+            error.update(str(exc))
+            return
+        self.dismiss(ExportRequest(period, folder / name, force))
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:

@@ -53,6 +53,8 @@ KEY_NAMES = {
     "slash": "/",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
+    "space": "空格",
+    "minus": "-",
 }
 
 
@@ -71,22 +73,39 @@ def screen_title(screen: Screen[Any]) -> str:
 
 
 def key_rows(app: PatrolApp, screen: Screen[Any]) -> Iterable[tuple[str, str]]:
-    """Every key of ``screen`` (and on the board the finding hotkeys) as (key, meaning)."""
-    seen: set[str] = set()
+    """Every key that counts on ``screen`` now, as (key, meaning): exactly the bindings that
+    would run, so on the board with a window open these are the window's keys."""
+    rows: list[tuple[list[str], str]] = []
+    by_text: dict[str, list[str]] = {}
     for key, (_node, binding, _enabled, tooltip) in screen.active_bindings.items():
         # Ours are described in Chinese; Textual's own (focus, copy) are not part of this app's help.
-        if binding.description and not binding.description.isascii() and key not in seen:
-            seen.add(key)
-            if key in ARROW_KEYS:
-                if key == "left":
-                    yield "方向键", "移动光标"
-                continue
-            text = binding.description + (f"：{tooltip}" if tooltip else "")
-            yield key_label(key), text
-    if isinstance(screen, BoardScreen) and app.service is not None:
-        yield "0-9 A-Z", "大厅上：输入窗口编号，Enter 选定；方向键移动光标"
-        yield "1-9 / 0", "选定窗口后：选第几位人员 / 替岗人员"
-        for item in app.service.rules.items:
-            if item.active:
-                level = "（窗口级）" if item.is_window_level else ""
-                yield item.hotkey, f"{item.name} {item.points:+g}{level}"
+        if not binding.description or binding.description.isascii():
+            continue
+        if key in ARROW_KEYS:
+            key, tooltip = "方向键", ""
+        text = binding.description + (f"：{tooltip}" if tooltip else "")
+        if text in by_text:  # 0-9, A-Z typing a code; 1-9 picking a person: one row each
+            if key not in by_text[text]:
+                by_text[text].append(key)
+            continue
+        by_text[text] = [key]
+        rows.append((by_text[text], text))
+    for keys, text in rows:
+        yield _key_range([key_label(k) for k in keys]), text
+    if isinstance(screen, BoardScreen) and screen.window is None:
+        yield "", "打开窗口后（输入编号按 Enter）再按 ? 可查看巡查项快捷键"
+
+
+def _key_range(labels: list[str]) -> str:
+    """1、2、3…9 as 1-9; 0-9 and A-Z as 0-9 A-Z; other keys joined with /."""
+    if len(labels) <= 2:
+        return " / ".join(labels)
+    digits = [k for k in labels if k.isdigit()]
+    letters = [k for k in labels if k.isalpha() and len(k) == 1]
+    parts = []
+    if digits:
+        parts.append(f"{min(digits)}-{max(digits)}")
+    if letters:
+        parts.append(f"{min(letters).upper()}-{max(letters).upper()}")
+    rest = [k for k in labels if k not in digits and k not in letters]
+    return " ".join(parts + rest)

@@ -12,6 +12,24 @@ from screens.base import PatrolScreen
 from screens.ranking_table import STAFF_COLUMNS, WINDOW_COLUMNS, RankingTable
 
 
+def verdict_summary(ranking: Ranking) -> str:
+    """One line on what the period concluded, from its verdicts."""
+    verdicts = ranking.verdicts
+    if verdicts is None or not verdicts.has_records:
+        return "本期无巡查记录：不评定服务标兵、优秀窗口和末位。"
+    parts = []
+    for award, unit in ((verdicts.models, "名"), (verdicts.excellent, "个"), (verdicts.bottom_staff, "名")):
+        label = "末位" if award is verdicts.bottom_staff else award.mark
+        tie = f"（{award.tie_words()}）" if award.tie_words() else ""
+        parts.append(f"{label} {len(award.rows)} {unit}{tie}")
+    if verdicts.full_attendance is None:
+        parts.append("满勤未评定（无打卡记录）")
+    else:
+        source = "（依据巡查记录）" if verdicts.attendance_basis == "patrol" else ""
+        parts.append(f"满勤 {len(verdicts.full_attendance)} 名{source}")
+    return "，".join(parts)
+
+
 class RankingScreen(PatrolScreen[None]):
     """Two tables: staff and windows. [ ] move through periods, p changes their length."""
 
@@ -34,7 +52,7 @@ class RankingScreen(PatrolScreen[None]):
                     yield RankingTable("staff", STAFF_COLUMNS, id="staff-ranking")
                 with TabPane("窗口排名", id="tab-windows"):
                     yield RankingTable("window", WINDOW_COLUMNS, id="window-ranking")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         if self.patrol.ranking is not None:
@@ -44,22 +62,28 @@ class RankingScreen(PatrolScreen[None]):
     def show_standings(self, ranking: Ranking, _today: dict[str, Totals]) -> None:
         """Update both tables in place."""
         period = self.patrol.period
-        service = self.patrol.service
-        full = sum(1 for r in ranking.staff if r.full_attendance)
-        top = service.settings_for(period).top_staff if service else 8
         self.query_one("#ranking-heading", Label).update(
-            f"[b]{period.label}[/b]（{period.first:%m-%d} 至 {period.last:%m-%d}）  "
-            f"人员 {len(ranking.staff)} 名，满勤 {full} 名；前 {top} 名为服务标兵，末 3 名（有扣分者）为末位"
+            f"[b]{period.label}[/b]（{period.first:%m-%d} 至 {period.last:%m-%d}）"
+            f"人员 {len(ranking.staff)} 名，窗口 {len(ranking.windows)} 个\n{verdict_summary(ranking)}\n"
+            "[dim]变化：比上期名次升(+)降(-)，上期无记录时空白；名次按得分排定，同分并列[/dim]"
         )
         self.query_one("#staff-ranking", RankingTable).show(ranking.staff)
         self.query_one("#window-ranking", RankingTable).show(ranking.windows)
 
     def action_shift(self, step: int) -> None:
+        """[ and ]: the period before or after; not past the one we are in."""
         period = self.patrol.period
+        service = self.patrol.service
+        if step > 0 and service is not None and period.next().is_after(service.today()):
+            self.notify("已是本期，没有更晚的记录。")
+            return
         self.patrol.set_period(period.next() if step > 0 else period.previous())
 
     def action_widen(self) -> None:
-        self.patrol.set_period(self.patrol.period.widen())
+        """p: month, quarter, half, year, and back to this month."""
+        service = self.patrol.service
+        if service is not None:
+            self.patrol.set_period(self.patrol.period.widen(service.today()))
 
     def action_this_period(self) -> None:
         service = self.patrol.service

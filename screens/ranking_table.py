@@ -1,45 +1,82 @@
-"""A ranking as a DataTable that updates in place by row key (never rebuilt on each finding)."""
+"""A ranking as a DataTable that updates in place by row key (never rebuilt on each finding), and
+whose columns share out the width it has: nothing cut at 80 columns, wider names at 200."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
 from textual.widgets import DataTable
 
 from patrol.reports.formatting import change_text, points_text
 from patrol.rules.scoring import BOTTOM_MARK, Standing
 
-# column key -> (title, width)
+
+@dataclass(frozen=True)
+class Col:
+    """A column: its title, the narrowest it may be and the widest it need be (for flexible
+    columns, which share the width that is left)."""
+
+    title: str
+    least: int
+    most: int | None = None  # None: always ``least`` wide
+
+    @property
+    def flexible(self) -> bool:
+        return self.most is not None
+
+
 STAFF_COLUMNS = {
-    "rank": ("名次", 4),
-    "name": ("姓名", 8),
-    "window": ("窗口", 14),
-    "score": ("得分", 6),
-    "deductions": ("扣分", 6),
-    "bonuses": ("加分", 6),
-    "findings": ("项次", 4),
-    "change": ("变化", 4),
-    "mark": ("评定", 13),
+    "rank": Col("名次", 4),
+    "name": Col("姓名", 8, 12),
+    "window": Col("窗口", 6, 24),
+    "score": Col("得分", 5),
+    "deductions": Col("扣分", 5),
+    "bonuses": Col("加分", 5),
+    "findings": Col("项次", 4),
+    "change": Col("变化", 4),
+    "mark": Col("评定", 12, 13),
 }
 WINDOW_COLUMNS = {
-    "rank": ("名次", 4),
-    "window": ("窗口", 18),
-    "unit": ("单位", 16),
-    "score": ("得分", 6),
-    "deductions": ("扣分", 6),
-    "bonuses": ("加分", 6),
-    "findings": ("项次", 4),
-    "change": ("变化", 4),
-    "mark": ("评定", 8),
+    "rank": Col("名次", 4),
+    "window": Col("窗口", 8, 26),
+    "unit": Col("单位", 6, 30),
+    "score": Col("得分", 5),
+    "deductions": Col("扣分", 5),
+    "bonuses": Col("加分", 5),
+    "findings": Col("项次", 4),
+    "change": Col("变化", 4),
+    "mark": Col("评定", 8),
 }
 # The board's side panel: narrow enough to sit beside three tile columns at 80 cells.
 COMPACT_STAFF_COLUMNS = {
-    "rank": ("名次", 4),
-    "name": ("姓名", 8),
-    "score": ("得分", 5),
-    "change": ("变化", 4),
+    "rank": Col("名次", 4),
+    "name": Col("姓名", 8, 16),
+    "score": Col("得分", 5),
+    "change": Col("变化", 4),
 }
+PADDING = 2  # DataTable's cell padding, both sides together
+
+
+def widths(columns: dict[str, Col], width: int) -> dict[str, int]:
+    """Each column's width in ``width`` cells: fixed columns as they are, the rest shared out
+    among the flexible ones up to what they need."""
+    out = {key: col.least for key, col in columns.items()}
+    spare = width - sum(out.values()) - PADDING * len(columns)
+    flexible = [key for key, col in columns.items() if col.flexible]
+    while spare > 0 and flexible:
+        growing = [k for k in flexible if out[k] < (columns[k].most or 0)]
+        if not growing:
+            break
+        for key in growing:
+            if spare <= 0:
+                break
+            out[key] += 1
+            spare -= 1
+    return out
 
 
 class RankCell(Text):
@@ -55,47 +92,62 @@ class RankCell(Text):
     __hash__ = Text.__hash__
 
 
-def _cells(row: Standing, order: int, kind: str, columns: Sequence[str]) -> dict[str, object]:
+def _cells(row: Standing, order: int, kind: str, columns: Sequence[str], twins: set[str]) -> dict[str, object]:
     style = "bold red" if row.mark == BOTTOM_MARK else ("bold green" if row.mark else "")
     mark = row.mark
     if kind == "staff" and row.full_attendance:
         mark = f"{mark} 满勤".strip()
     window = f"{row.window_code} {row.window_name}"
+    # Two people of one name are told apart by their window wherever the window is not beside them.
+    name = f"{row.name}({row.window_code})" if row.name in twins and "window" not in columns else row.name
     values: dict[str, object] = {
         "rank": RankCell(row.rank, order),
-        "name": row.name,
-        "window": window if "unit" in columns or (kind == "staff" and "mark" in columns) else row.window_code,
-        "unit": row.unit,
+        "name": Text(name),
+        "window": Text(window),
+        "unit": Text(row.unit),
         "score": Text(f"{row.score:.1f}", style=style, justify="right"),
         "deductions": Text(points_text(row.deductions), justify="right"),
         "bonuses": Text(points_text(row.bonuses), justify="right"),
         "findings": Text(str(row.findings), justify="right"),
-        "change": Text(change_text(row.change), justify="right"),
+        "change": Text("新" if row.new else ("" if row.change is None else change_text(row.change)), justify="right"),
         "mark": Text(mark, style=style),
     }
-    if kind == "window":
-        values["window"] = window
     return {key: values[key] for key in columns}
 
 
 class RankingTable(DataTable[object]):
     """Staff or window standings, keyed by id, updated cell by cell."""
 
-    def __init__(self, kind: str, columns: dict[str, tuple[str, int]], **kwargs: object) -> None:
+    def __init__(self, kind: str, columns: dict[str, Col], **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self.kind = kind
         self._columns = columns
         self._shown: dict[str, dict[str, object]] = {}
         self._order: list[str] = []
+        self._rows: list[Standing] = []
+        self._widths: dict[str, int] = {}
+        self._add_columns(widths(columns, 80))  # columns from the start: rankings can arrive before mount
 
-        # Columns from the start: rankings can arrive before this table's on_mount has run.
-        for key, (title, width) in columns.items():
-            self.add_column(title, key=key, width=width)
+    def _add_columns(self, sizes: dict[str, int]) -> None:
+        self._widths = sizes
+        for key, col in self._columns.items():
+            self.add_column(col.title, key=key, width=sizes[key])
+
+    def on_resize(self, event: events.Resize) -> None:
+        sizes = widths(self._columns, event.size.width - 1)  # a cell for the scrollbar
+        if sizes != self._widths:
+            self.clear(columns=True)
+            self._add_columns(sizes)
+            rows, self._shown, self._order = self._rows, {}, []
+            self.show(rows)
 
     def show(self, rows: Sequence[Standing]) -> None:
         """Show ``rows`` in their order: changed cells are updated, rows moved, never rebuilt."""
+        self._rows = list(rows)
+        counts = Counter(r.name for r in rows)
+        twins = {name for name, n in counts.items() if n > 1}
         keys = [r.id for r in rows]
-        wanted = {r.id: _cells(r, i, self.kind, list(self._columns)) for i, r in enumerate(rows)}
+        wanted = {r.id: _cells(r, i, self.kind, list(self._columns), twins) for i, r in enumerate(rows)}
         if set(keys) != set(self._shown):
             self.clear()
             self._shown = {}
@@ -114,6 +166,15 @@ class RankingTable(DataTable[object]):
             self.sort("rank", key=lambda cell: cell.order)
             self._order = keys
 
+    def reveal(self, row_id: str) -> None:
+        """Put the cursor on ``row_id``'s row and scroll it into view (a finding just saved)."""
+        if row_id in self._shown:
+            self.move_cursor(row=self.get_row_index(row_id), animate=False, scroll=True)
+
     def row_ids(self) -> list[str]:
         """The ids in the order shown (for tests and the cursor)."""
         return [self.coordinate_to_cell_key((i, 0)).row_key.value or "" for i in range(self.row_count)]
+
+    def row_text(self, row_id: str) -> str:
+        """One row as plain text (for tests and screen readers)."""
+        return " ".join(str(getattr(v, "plain", v)) for v in self._shown.get(row_id, {}).values())

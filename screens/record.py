@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,21 +16,38 @@ from patrol.hall.service import FindingView, Record
 from patrol.reports.formatting import change_text, points_text
 from patrol.rules.periods import Period
 from screens.base import PatrolScreen
+from screens.ranking_table import Col, widths
 from screens.text import pad
 from storage.errors import StorageError
 
 CHART_WIDTH = 20
+# The findings table: fixed columns as wide as their content, the note takes what is left.
+FINDING_COLUMNS = {
+    "ref": Col("记录号", 9),
+    "day": Col("日期", 5),
+    "time": Col("时间", 5),
+    "who": Col("人员", 6, 10),
+    "item": Col("巡查项", 8, 14),
+    "points": Col("分值", 5),
+    "note": Col("备注", 4, 60),
+    "inspector": Col("督查员", 6, 8),
+}
 
 
-def chart(history: list[tuple[str, float]]) -> str:
-    """Recent scores as ASCII bars (block characters misalign in many Chinese fonts)."""
-    if not history:
-        return ""
-    low = min(min(score for _, score in history), 90.0)
-    high = max(max(score for _, score in history), 100.0)
+def chart(history: list[tuple[str, float | None]]) -> str:
+    """Recent scores as ASCII bars (block characters misalign in many Chinese fonts); a month
+    without a record (before the hall's first day, after today, or not posted) has no bar."""
+    scores = [score for _, score in history if score is not None]
+    if not scores:
+        return "暂无记录"
+    low = min(min(scores), 90.0)
+    high = max(max(scores), 100.0)
     span = max(high - low, 1.0)
     lines = []
     for label, score in history:
+        if score is None:
+            lines.append(f"{pad(label, 5)}  无记录")
+            continue
         bar = "#" * max(1, round((score - low) / span * CHART_WIDTH))
         lines.append(f"{pad(label, 5)}{score:6.1f} {bar}")
     return "\n".join(lines)
@@ -52,72 +70,99 @@ class RecordScreen(PatrolScreen[None]):
         self.item_id = item_id
         self.period = period
         self._findings: list[FindingView] = []
+        self._record: Record | None = None
+        self._widths: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("", id="record-head")
+            yield Static("正在读取记录…", id="record-head")
             with Horizontal(id="record-top"):
                 yield Static("", id="record-counts")
                 yield Static("", id="record-chart")
             yield DataTable(id="record-findings", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#record-findings", DataTable)
-        for title, width in (
-            ("日期", 10),
-            ("时间", 5),
-            ("人员", 8),
-            ("巡查项", 14),
-            ("分值", 5),
-            ("备注", 24),
-            ("督查员", 8),
-        ):
-            table.add_column(title, width=width)
+        self._columns(80)
         self.reload()
-        table.focus()
+        self.query_one("#record-findings", DataTable).focus()
+
+    def _columns(self, width: int) -> None:
+        columns = dict(FINDING_COLUMNS)
+        if self.kind == "staff":
+            columns["who"] = Col("窗口", 4, 8)  # a person's findings stay with the window where they happened
+        sizes = widths(columns, width - 1)
+        if sizes == self._widths:
+            return
+        self._widths = sizes
+        table = self.query_one("#record-findings", DataTable)
+        table.clear(columns=True)
+        for key, col in columns.items():
+            table.add_column(col.title, key=key, width=sizes[key])
+        if self._record is not None:
+            self._fill(self._record)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._columns(event.size.width)
 
     def show_standings(self, _ranking: object, _today: object) -> None:
-        """A finding was saved or the period changed: read the record again."""
+        """A finding was saved, another device wrote, or the period changed: read it again."""
         self.reload()
 
     def reload(self) -> None:
-        """Read the record again (the period or the log changed)."""
+        """Read the record again in a worker (the period or the log changed)."""
+        self.run_worker(self._load(self.period), group="record", exclusive=True)
+
+    async def _load(self, period: Period) -> None:
         service = self.patrol.service
         assert service is not None
-        self.show(service.record(self.kind, self.item_id, self.period))
+        try:
+            record = await self.patrol.write(service.record, self.kind, self.item_id, period)
+        except (UserError, StorageError) as exc:
+            self.query_one("#record-head", Static).update(f"无法读取记录：{escape(str(exc))}")
+            return
+        self.show(record)
 
     def show(self, record: Record) -> None:
+        """Draw the standing, the counts, the recent months and the findings."""
+        self._record = record
         s = record.standing
         if s is not None:
+            change = "新" if s.new else ("" if s.change is None else change_text(s.change))
             standing = (
-                f"名次 [b]{s.rank}[/b]  得分 [b]{s.score:.1f}[/b]  扣分 {points_text(s.deductions)}  "
-                f"加分 {points_text(s.bonuses)}  项次 {s.findings}  较上期 {change_text(s.change)}"
+                f"名次 [b]{s.rank}[/b]{'（并列）' if s.tied > 1 else ''}  得分 [b]{s.score:.1f}[/b]  "
+                f"扣分 {points_text(s.deductions)}  加分 {points_text(s.bonuses)}  项次 {s.findings}"
+                + (f"  名次变化 {change}" if change else "")
             )
             if self.kind == "staff":
-                standing += f"  满勤 {'是' if s.full_attendance else '否'}"
+                judged = record.full_attendance_judged
+                standing += f"  满勤 {('是' if s.full_attendance else '否') if judged else '未评定'}"
             if s.mark:
                 standing += f"  [b]{s.mark}[/b]"
         else:
-            standing = "不参与排名（已停用）"
+            standing = "本期不在岗，不参与排名"
         self.query_one("#record-head", Static).update(
             f"[b]{escape(record.title)}[/b]  {escape(record.subtitle)}\n{record.period.label}  {standing}"
         )
         counts = "\n".join(f"{pad(name, 16)}{n:3d} 次 {points_text(p):>6}" for name, n, p in record.counts)
-        self.query_one("#record-counts", Static).update(f"[b]按巡查项[/b]\n{counts or '本期无记录'}")
-        self.query_one("#record-chart", Static).update(f"[b]近几个月得分[/b]\n{chart(record.history)}")
+        self.query_one("#record-counts", Static).update(f"[b]按巡查项[/b]\n{escape(counts) or '本期无记录'}")
+        self.query_one("#record-chart", Static).update(f"[b]近几个月得分[/b]\n{escape(chart(record.history))}")
+        self._fill(record)
+
+    def _fill(self, record: Record) -> None:
         table = self.query_one("#record-findings", DataTable)
         table.clear()
         self._findings = record.findings
         for f in record.findings:
             table.add_row(
-                f"{f.at:%Y-%m-%d}",
-                f"{f.at:%H:%M}",
-                f.person or "窗口",
-                f.type_name,
+                Text(f.ref),
+                Text(f"{f.at:%m-%d}"),
+                Text(f"{f.at:%H:%M}"),
+                Text(f.window_code if self.kind == "staff" else (f.person or "窗口")),
+                Text(f.type_name),
                 Text(points_text(f.points), justify="right"),
-                f.note,
-                f.inspector,
+                Text(f.note),
+                Text(f.inspector),
                 key=f.id,
             )
 
@@ -151,5 +196,10 @@ class RecordScreen(PatrolScreen[None]):
         await self.patrol.refresh_standings()
 
     def action_shift(self, step: int) -> None:
+        """[ and ]: the period before or after; not past the one we are in."""
+        service = self.patrol.service
+        if step > 0 and service is not None and self.period.next().is_after(service.today()):
+            self.notify("已是本期，没有更晚的记录。")
+            return
         self.period = self.period.next() if step > 0 else self.period.previous()
         self.reload()

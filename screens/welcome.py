@@ -41,4 +41,4 @@ class WelcomeScreen(Screen[None]):
             text = f"[b]无法打开数据库[/b]\n\n{escape(self.problem)}\n\n数据库：{escape(self.url)}\n\n按 q 退出。"
         with Center(), Vertical(id="welcome"):
             yield Static(text, markup=True)
-        yield Footer()
+        yield Footer(show_command_palette=False)

@@ -19,7 +19,7 @@ from storage.chain import kept_digest
 from storage.ids import new_id
 from storage.models import AccessLog, Correction, Finding, Redaction, utcnow
 from storage.reads import kept_rows
-from storage.writes import _chained, _write_failed
+from storage.writes import _chained, _write_failed, writing
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def redact(
     corrections of those findings) and the access log before it, in one transaction."""
     redaction_id = new_id()
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             due = _due_findings(before, hall_id)
             corrections = conn.execute(
                 update(Correction)

@@ -172,6 +172,7 @@ FROM finding_type WHERE hall_id = :hall ORDER BY position
 """
 
 INSPECTORS = "SELECT id, name FROM inspector"
+FIRST_FINDING = "SELECT MIN(at) FROM finding WHERE hall_id = :hall"
 ACCESS_LOG_SINCE = "SELECT at, who, action, subject FROM access_log WHERE at >= :since ORDER BY at, id"
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from storage.chain import GENESIS, link
+from storage.channel import NOTIFY_CHANNEL, WRITER_TOKEN
 from storage.errors import StorageError
 from storage.ids import new_id
 from storage.models import (
@@ -31,16 +33,28 @@ from storage.models import (
 )
 
 
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction. On PostgreSQL it ends with a notification, so open boards on other
+    laptops show the change (patrol.hall.watch); SQLite's readers see it by data_version."""
+    with engine.begin() as conn:
+        yield conn
+        if conn.dialect.name == "postgresql":
+            conn.execute(
+                text("SELECT pg_notify(:channel, :writer)"), {"channel": NOTIFY_CHANNEL, "writer": WRITER_TOKEN}
+            )
+
+
 def _head(conn: Connection, device: str) -> tuple[int, str]:
     row = conn.execute(select(ChainHead.seq, ChainHead.row_hash).where(ChainHead.device == device)).first()
     return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 
 
 def _set_head(conn: Connection, device: str, seq: int, head: str) -> None:
-    if seq == 1:
+    # An upsert: a device's first write may add several rows at once (an import, the demo).
+    done = conn.execute(update(ChainHead).where(ChainHead.device == device).values(seq=seq, row_hash=head))
+    if done.rowcount == 0:
         conn.execute(insert(ChainHead), [{"device": device, "seq": seq, "row_hash": head}])
-    else:
-        conn.execute(update(ChainHead).where(ChainHead.device == device).values(seq=seq, row_hash=head))
 
 
 def _chained(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -141,7 +155,7 @@ def create_hall(engine: Engine, name: str, finding_types: Iterable[Mapping[str, 
     """Create a hall with its items and its settings (JSON, in force from the beginning); returns
     its id."""
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             return _insert_hall(conn, name, finding_types, settings)
     except IntegrityError as exc:
         raise StorageError(f"大厅“{name}”已存在。") from exc
@@ -170,7 +184,7 @@ def ensure_inspector(engine: Engine, name: str) -> str:
 def log_access(engine: Engine, who: str, action: str, subject: str) -> None:
     """Note that ``who`` took data out (an export) or looked a person up, before they see it."""
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             conn.execute(
                 insert(AccessLog),
                 [{"id": new_id(), "at": utcnow(), "who": who[:100], "action": action, "subject": subject[:500]}],
@@ -183,7 +197,7 @@ def set_pin(engine: Engine, name: str, pin_hash: str) -> None:
     """Give the inspector called ``name`` a new PIN hash (the inspector is created if new)."""
     inspector_id = ensure_inspector(engine, name)
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             conn.execute(update(Inspector).where(Inspector.id == inspector_id).values(pin_hash=pin_hash))
     except OperationalError as exc:
         raise _write_failed(exc) from exc
@@ -193,7 +207,7 @@ def insert_finding(engine: Engine, values: Mapping[str, Any]) -> tuple[str, str]
     """Commit one finding in its own transaction; returns its id and its reference."""
     row = {"id": new_id(), "created_at": utcnow(), **values}
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             [stored] = _finding_rows(conn, [row])
             conn.execute(insert(Finding), [stored])
     except (OperationalError, IntegrityError) as exc:
@@ -207,7 +221,7 @@ def insert_findings(engine: Engine, rows: Iterable[Mapping[str, Any]]) -> int:
     if not batch:
         return 0
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             conn.execute(insert(Finding), _finding_rows(conn, batch))
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
@@ -227,7 +241,7 @@ def void_finding(
     replacement_id = None
     replacement_ref = ""
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             if replacement is not None:
                 replacement_id = new_id()
                 row = {"id": replacement_id, "replaces_id": finding_id, "created_at": utcnow(), **replacement}
@@ -266,7 +280,7 @@ def apply_roster(
     postings added. With ``new_hall`` (name, items, settings) the hall is created in the same
     transaction. Returns the hall's id."""
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             if new_hall is not None:
                 hall_id = _insert_hall(conn, *new_hall)
             assert hall_id is not None
@@ -292,7 +306,7 @@ def add_postings(engine: Engine, hall_id: str, postings: Iterable[Mapping[str, A
     """Add steps to people's histories (a move, a departure, a return, a new role), together."""
     rows = [{"id": new_id(), "hall_id": hall_id, "created_at": utcnow(), **p} for p in postings]
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             conn.execute(insert(Posting), rows)
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
@@ -303,7 +317,7 @@ def add_staff(engine: Engine, hall_id: str, values: Mapping[str, Any], posting: 
     row = {"id": new_id(), "hall_id": hall_id, **values}
     first = {"id": new_id(), "hall_id": hall_id, "staff_id": row["id"], "created_at": utcnow(), **posting}
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             conn.execute(insert(Staff), [row])
             conn.execute(insert(Posting), [first])
     except (OperationalError, IntegrityError) as exc:
@@ -315,7 +329,7 @@ def add_window(engine: Engine, hall_id: str, values: Mapping[str, Any], unit: Ma
     """Add a window (and its unit, when it is new); returns the window's id."""
     row = {"id": new_id(), "hall_id": hall_id, **values}
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             if unit is not None:
                 conn.execute(insert(Unit), [{"hall_id": hall_id, **unit}])
             conn.execute(insert(Window), [row])
@@ -329,7 +343,7 @@ def add_window(engine: Engine, hall_id: str, values: Mapping[str, Any], unit: Ma
 def add_rules_version(engine: Engine, hall_id: str, starts: Any, settings: str) -> None:
     """Add a version of the hall's settings, in force from ``starts`` (a date, or None)."""
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             conn.execute(
                 insert(HallRules),
                 [{"id": new_id(), "hall_id": hall_id, "starts": starts, "settings": settings, "created_at": utcnow()}],

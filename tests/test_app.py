@@ -81,10 +81,12 @@ async def test_substitute_window_level_and_undo(hall_url: str) -> None:
         seen = await ready(pilot, app)
         await pilot.press("3", "enter", "0", "c")  # the substitute at window 3 was late
         seen = await ready(pilot, app, seen)
-        await pilot.press("b")  # 窗口摆放不规范 needs no person
+        await pilot.press("enter", "b")  # the cursor is still on window 3; 窗口摆放不规范 needs no person
         seen = await ready(pilot, app, seen)
         assert findings_in(hall_url) == [("3", None, "迟到", 1), ("3", None, "窗口摆放不规范", 0)]
         await pilot.press("u")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
         seen = await ready(pilot, app, seen)
         assert findings_in(hall_url) == [("3", None, "迟到", 1)]
         assert "已撤销" in status(app)
@@ -99,7 +101,9 @@ async def test_a_staff_item_without_a_person_is_not_saved(hall_url: str) -> None
         await pilot.press("9")
         assert "没有第 9 位人员" in status(app)
         await pilot.press("escape", "9", "9")
-        assert "没有编号以“9”开头的窗口" in status(app)
+        assert "没有编号以“99”开头的窗口" in status(app)
+        await pilot.press("enter")
+        assert "没有编号为“99”的窗口，未打开任何窗口" in status(app) and app.board.window is None
         assert findings_in(hall_url) == []
 
 
@@ -186,7 +190,9 @@ async def test_roster_add_move_and_deactivate(hall_url: str) -> None:
         assert app.service.window_by_id[app.service.staff_by_id[newcomer.id].window_id].code == "1"
 
 
-async def test_help_lists_every_key_and_the_hotkeys(hall_url: str) -> None:
+async def test_help_lists_the_keys_that_count_now(hall_url: str) -> None:
+    """On the hall `?` lists the hall's keys; with a window open, the window's keys (r is 表扬信
+    there, not 排名)."""
     from screens.help import HelpScreen
 
     app = make_app(hall_url)
@@ -194,12 +200,17 @@ async def test_help_lists_every_key_and_the_hotkeys(hall_url: str) -> None:
         await ready(pilot, app)
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen.query_one("#help-keys"))
-        static = app.screen.query_one("#help-keys")
+        hall = dict(app.screen.rows)
         text = " ".join(f"{key} {what}" for key, what in app.screen.rows)
-        assert static.render() is not None
-        for expected in ("搜索", "排名", "撤销", "备注", "命令面板", "迟到", "玩手机", "窗口摆放不规范"):
-            assert expected in text
-        assert "Focus Next" not in text
+        assert hall["r"].startswith("排名") and hall["x"].startswith("导出") and hall["/"].startswith("搜索")
+        assert "命令面板" in text and hall["0-9 A-Z -"] == "输入窗口编号" and "Focus Next" not in text
+        assert "迟到" not in text  # no hotkey means anything until a window is open
+        await pilot.press("escape", "1", "enter", "question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen.query_one("#help-keys"))
+        window = dict(app.screen.rows)
+        assert window["r"].startswith("表扬信") and window["x"].startswith("闲聊") and window["c"].startswith("迟到")
+        assert window["1-9"] == "选人员" and window["Esc"].startswith("返回大厅")
+        assert "排名" not in " ".join(window.values()) and "导出" not in " ".join(window.values())
 
 
 async def test_command_palette_reaches_the_actions(hall_url: str) -> None:
@@ -290,7 +301,7 @@ async def test_x_exports_the_month_and_shows_the_notice(hall_url: str, tmp_path)
         seen = await ready(pilot, app)
         await pilot.press("1", "enter", "2", "c")
         await ready(pilot, app, seen)
-        await pilot.press("escape", "x")
+        await pilot.press("x")
         await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-folder"))
         assert app.screen.query_one("#export-period").value == "2026-11"
         assert app.screen.query_one("#export-name").value == "测试大厅2026年11月巡查考核附表.xlsx"
@@ -309,22 +320,39 @@ async def test_x_exports_the_month_and_shows_the_notice(hall_url: str, tmp_path)
     assert logged == [("测试督查", "导出", f"2026年11月 巡查考核附表 → {path}")]
 
 
-async def test_export_refusals_reach_the_inspector(hall_url: str, tmp_path) -> None:
-    from screens.export import ExportScreen
+async def test_export_refusals_keep_the_dialog_open_with_the_reason(hall_url: str, tmp_path) -> None:
+    """Enter moves through the fields and never unticks 覆盖; what cannot be written is said in
+    the dialog, which stays open, and an existing file is offered the 覆盖 choice (no CLI flags)."""
+    from screens.export import ExportScreen, NoticeScreen
 
     app = make_app(hall_url)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await ready(pilot, app)
         await pilot.press("x")
         await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-period"))
-        app.screen.query_one("#export-period").value = "2026-13"
-        app.screen.query_one("#export-period").focus()
+        dialog = app.screen
+        error = lambda: str(dialog.query_one("#export-error").render())  # noqa: E731
+        dialog.query_one("#export-period").focus()
+        await pilot.press("enter")  # the period is fine: on to the folder, nothing exported yet
+        await until(pilot, lambda: dialog.query_one("#export-folder").has_focus)
+        assert app.screen is dialog
+        dialog.query_one("#export-folder").value = str(tmp_path / "missing")
+        dialog.query_one("#export-name").focus()
         await pilot.press("enter")
-        await until(pilot, lambda: "无法识别的统计周期" in str(app.screen.query_one("#export-error").render()))
-        app.screen.query_one("#export-period").value = "2026-11"
-        app.screen.query_one("#export-folder").value = str(tmp_path / "missing")
+        await until(pilot, lambda: "输出文件夹不存在" in error())
+        assert app.screen is dialog
+        (tmp_path / "测试大厅2026年11月巡查考核附表.xlsx").write_bytes(b"old")
+        dialog.query_one("#export-folder").value = str(tmp_path)
+        dialog.query_one("#export-name").focus()
         await pilot.press("enter")
-        await until(pilot, lambda: any("输出文件夹不存在" in n.message for n in app._notifications))
+        await until(pilot, lambda: "文件已存在" in error() and "勾选" in error() and "--force" not in error())
+        box = dialog.query_one("#export-force")
+        assert box.has_focus and not box.value
+        await pilot.press("enter")  # Enter on the box does not tick it: the file is still refused
+        assert not box.value and app.screen is dialog
+        await pilot.press("space", "enter")
+        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        assert (tmp_path / "测试大厅2026年11月巡查考核附表.xlsx").read_bytes()[:2] == b"PK"
 
 
 async def test_a_large_export_shows_its_progress(hall_url: str, tmp_path, monkeypatch) -> None:
@@ -343,11 +371,12 @@ async def test_a_large_export_shows_its_progress(hall_url: str, tmp_path, monkey
         seen = await ready(pilot, app)
         await pilot.press("1", "enter", "1", "c")
         seen = await ready(pilot, app, seen)
-        await pilot.press("2", "c")
+        await pilot.press("enter", "2", "c")
         await ready(pilot, app, seen)
-        await pilot.press("escape", "x")
+        await pilot.press("x")
         await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-folder"))
         app.screen.query_one("#export-folder").value = str(tmp_path)
+        app.screen.query_one("#export-name").focus()
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
         assert advanced[-1] == 2 and 1 in advanced

@@ -19,9 +19,17 @@ import pytest
 
 from patrol.cli import main
 
-SAVED = "已保存".encode()
-# Staff 1 and 2, 迟到 and 早退 in turn, so each confirmation differs from the one before and is drawn anew.
+# Staff 1 and 2, 迟到 and 早退 in turn.
 KEYS = [("1", "c"), ("2", "z"), ("1", "z"), ("2", "c")]
+
+
+def saved(number: int) -> bytes:
+    """The confirmation of the ``number``-th finding of a fresh hall: 已保存 … 记录号 2612-0003.
+    Its reference is its own, so a later repaint of an earlier confirmation is not taken for it."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return f"记录号 {datetime.now(ZoneInfo('Asia/Shanghai')):%y%m}-{number:04d}".encode()
 
 
 class Terminal:
@@ -76,24 +84,25 @@ class Terminal:
         os.close(self.controller)
 
 
-def run_and_kill(url: str, home: Path, rng: random.Random) -> int:
-    """Log findings until a random moment, kill the app; returns how many the screen confirmed."""
+def run_and_kill(url: str, home: Path, rng: random.Random, earlier: int = 0) -> int:
+    """Log findings until a random moment, kill the app; returns how many the screen confirmed.
+    ``earlier``: how many findings the hall holds this month already (they took the first numbers)."""
     term = Terminal(url, home)
     try:
         assert term.wait_for("督查员".encode(), 0, 30), term.screen[-2000:]
         term.read(0.5)  # the write path warms up while a person looks
-        term.type("1\r")
+        term.type("1")  # the cursor on window 1; each finding opens it with Enter
         term.read(0.2)
         confirmed = 0
         kill_after = rng.randint(1, 6)
         for step in range(12):
             person, hotkey = KEYS[step % len(KEYS)]
             mark = len(term.screen)
-            term.type(person + hotkey)
+            term.type("\r" + person + hotkey)
             if confirmed == kill_after:
                 time.sleep(rng.random() * 0.05)  # somewhere inside this write, or just after it
                 break
-            if not term.wait_for(SAVED, mark):
+            if not term.wait_for(saved(earlier + confirmed + 1), mark):
                 break
             confirmed += 1
     finally:

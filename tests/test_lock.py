@@ -168,7 +168,7 @@ async def test_an_export_that_ends_while_locked_waits_for_the_unlock(hall_url: s
         await pilot.press("x")
         await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-folder"))
         app.screen.query_one("#export-folder").value = str(tmp_path)
-        await pilot.press("enter")
+        app.screen.query_one("#export-go").press()
         await until(pilot, started.is_set)
         await pilot.press("ctrl+l")
         await until(pilot, lambda: isinstance(app.screen, LockScreen))

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from patrol.hall.search import SearchIndex
 
 SUBSTITUTE = "替岗人员"
+UNDO_REASON = "撤销（督查员当场撤回）"
 FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks of several laptops drift a little
 
 
@@ -93,7 +94,8 @@ class Record:
     standing: Standing | None
     counts: list[tuple[str, int, float]] = field(default_factory=list)  # type, count, points
     findings: list[FindingView] = field(default_factory=list)
-    history: list[tuple[str, float]] = field(default_factory=list)  # month label, score
+    history: list[tuple[str, float | None]] = field(default_factory=list)  # month, score (None: no record)
+    full_attendance_judged: bool = False  # whether 满勤 was judged this period (clock-in or patrols)
 
 
 class HallService:
@@ -381,7 +383,7 @@ class HallService:
         if item.is_window_level:
             staff, substitute = None, False
         elif staff is None and not substitute:
-            raise UserError(f"“{item.name}”是针对人员的巡查项：请指明人员（--staff 姓名）或替岗人员（--substitute）。")
+            raise UserError(f"“{item.name}”是针对人员的巡查项：请指明人员（姓名）或替岗人员。")
         if staff is not None and substitute:
             raise UserError("人员与替岗人员只能选一个。")
         return {
@@ -443,13 +445,21 @@ class HallService:
         rows = self.reader.rows(reads.LAST_EFFECTIVE_BY_DEVICE, {"hall": self.hall.id, "device": self.device})
         return self._views(rows)[0] if rows else None
 
-    def undo_last(self, reason: str = "撤销（督查员当场撤回）") -> FindingView | None:
+    def undo_last(self, reason: str = UNDO_REASON) -> FindingView | None:
         """Void the newest effective finding of this device, as a recorded correction."""
         last = self.last_finding()
         if last is None:
             return None
+        return self.undo(last.id, reason)
+
+    def undo(self, finding_id: str, reason: str = UNDO_REASON) -> FindingView:
+        """Void the finding the inspector was shown and agreed to take back, if it is still this
+        device's newest effective one (another finding saved since would make it the wrong one)."""
         from storage.writes import void_finding
 
+        last = self.last_finding()
+        if last is None or last.id != finding_id:
+            raise UserError("要撤销的记录已不是本机最后一条（可能已被撤销或又记了一条），未撤销。请再按 u 查看。")
         void_finding(self.engine, last.id, reason, self.inspector_id(), self.device)
         return last
 
@@ -693,21 +703,36 @@ class HallService:
             counts=[(name, int(n), round(p, 2)) for name, (n, p) in counts.items()],
             findings=findings,
             history=self.history(kind, item_id, period, months),
+            full_attendance_judged=ranking.verdicts is not None and ranking.verdicts.full_attendance is not None,
         )
 
-    def history(self, kind: str, item_id: str, period: Period, months: int) -> list[tuple[str, float]]:
-        """Scores of the ``months`` months up to the one ``period`` starts in, oldest first."""
-        month = Period.of("month", period.last if period.end <= Period.of("month", self.today()).end else self.today())
-        out: list[tuple[str, float]] = []
+    def history(self, kind: str, item_id: str, period: Period, months: int) -> list[tuple[str, float | None]]:
+        """Scores of the ``months`` months up to the one ``period`` ends in, oldest first; None for
+        a month before the hall's first day, after today, or in which the person was not posted."""
+        today = self.today()
+        month = Period.of("month", min(period.last, today))
+        first_day = self.first_day_on_record()
+        out: list[tuple[str, float | None]] = []
         for _ in range(months):
-            ranking = rank_period(
-                self.settings_for(month), self.windows, self.members(month), self.totals(month), self.staff
-            )
-            rows = ranking.staff if kind == "staff" else ranking.windows
-            row = next((r for r in rows if r.id == item_id), None)
-            out.append((f"{month.first.month}月", row.score if row else 100.0))
+            score: float | None = None
+            if month.end > first_day and month.first <= today:
+                ranking = rank_period(
+                    self.settings_for(month), self.windows, self.members(month), self.totals(month), self.staff
+                )
+                row = ranking.staff_row(item_id) if kind == "staff" else ranking.window_row(item_id)
+                score = row.score if row else None
+            out.append((f"{month.first.month}月", score))
             month = month.previous()
         return out[::-1]
+
+    def first_day_on_record(self) -> date:
+        """The hall's first day: the day it was created, or its earliest finding if older
+        (findings imported from the spreadsheets kept before)."""
+        rows = self.reader.rows(reads.FIRST_FINDING, {"hall": self.hall.id})
+        first = self.hall.opened or self.today()
+        if rows and rows[0][0] is not None:
+            first = min(first, reads.to_utc(rows[0][0]).astimezone(self.hall.tz).date())
+        return first
 
     # --- roster changes ---------------------------------------------------------------
 

@@ -33,6 +33,14 @@ def target_path(out: Path | None, hall: str, period: Period) -> Path:
     return out
 
 
+class TargetExists(UserError):
+    """The file is there already and may be replaced only when asked (--force, or 覆盖 in the app)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"文件已存在：{path}。要覆盖请加 --force，或用 --out 换一个文件名。")
+        self.path = path
+
+
 def check_target(path: Path, force: bool) -> None:
     """Refuse a target we must not or cannot write, before any work is done."""
     if path.suffix.lower() != ".xlsx":
@@ -46,7 +54,7 @@ def check_target(path: Path, force: bool) -> None:
         if lock.exists():
             raise UserError(f"{path.name} 正被其他程序（如 WPS、Excel、LibreOffice）打开，请先关闭它再导出。")
     if path.exists() and not force:
-        raise UserError(f"文件已存在：{path}。要覆盖请加 --force，或用 --out 换一个文件名。")
+        raise TargetExists(path)
 
 
 def export(

@@ -136,10 +136,17 @@ class Period:
             return f"{year}年"
         return f"{self.first:%Y年%-m月%-d日}至{self.last:%Y年%-m月%-d日}"
 
-    def widen(self) -> Period:
-        """The next coarser kind containing this period's start: month → quarter → half → year → month."""
-        order = {"month": "quarter", "quarter": "half", "half": "year", "year": "month", "range": "month"}
-        return Period.of(order[self.kind], self.first)
+    def widen(self, today: date) -> Period:
+        """The next coarser kind containing this period's start: month → quarter → half → year,
+        and from a year (or a date range) back to the month of ``today``."""
+        order = {"month": "quarter", "quarter": "half", "half": "year"}
+        if self.kind in order:
+            return Period.of(order[self.kind], self.first)
+        return Period.of("month", today)
+
+    def is_after(self, today: date) -> bool:
+        """Whether the period begins after ``today`` (nothing in it can have happened yet)."""
+        return self.first > today
 
 
 def _pad_date(text: str) -> str:

@@ -1,0 +1,87 @@
+"""The open window in the board's side panel: who sits there, and the keys that log a finding.
+
+While a window is open this panel has the focus, so its bindings are in the chain: digits pick a
+person and each item's hotkey logs it. They are bindings with ids (``pick-1``, ``log-late``), so
+the footer, `?` and a keymap all see the same keys; when the panel is closed they are out of
+the chain and the same keys do what the hall board says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.markup import escape
+from textual.binding import Binding, BindingsMap
+from textual.widgets import Static
+
+from patrol.model import StaffInfo, WindowInfo
+from patrol.rules.items import CATEGORIES, RuleItem
+
+MAX_STAFF_KEYS = 9
+PICK = "选人员"  # one description for 1-9, so the help lists them as one row
+SUBSTITUTE = "替岗人员"
+
+
+class WindowPanel(Static, can_focus=False):
+    """One window opened for logging. The board does the work; this widget holds the keys."""
+
+    BINDINGS = [
+        Binding("escape", "screen.close_window", "返回大厅", id="window-back", tooltip="不记录，回到大厅"),
+        *(Binding(str(n), f"screen.pick({n})", PICK, show=False, id=f"pick-{n}") for n in range(1, MAX_STAFF_KEYS + 1)),
+        Binding("0", "screen.pick(0)", SUBSTITUTE, show=False, id="pick-0", tooltip="针对替岗人员（只计入窗口）"),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.items: tuple[RuleItem, ...] = ()
+
+    def set_items(self, items: Sequence[RuleItem]) -> None:
+        """Bind each active item's hotkey (and its capital, for a Caps Lock left on) to logging it."""
+        self.items = tuple(i for i in items if i.active)
+        extra = []
+        for item in self.items:
+            level = "（窗口级）" if item.is_window_level else ""
+            tooltip = f"{item.points:+g} 分{level}"
+            extra.append(
+                Binding(
+                    item.hotkey, f"screen.log('{item.code}')", item.name, False, id=f"log-{item.code}", tooltip=tooltip
+                )
+            )
+            if item.hotkey.isalpha():
+                extra.append(Binding(item.hotkey.upper(), f"screen.log('{item.code}')", item.name, False))
+        self._bindings = BindingsMap.merge([self._merge_bindings(), BindingsMap(extra)])
+        if self.is_attached:
+            self.screen.refresh_bindings()
+
+    def show(
+        self,
+        window: WindowInfo,
+        staff: Sequence[StaffInfo],
+        person: StaffInfo | None,
+        substitute: bool,
+        names: dict[str, str],
+    ) -> None:
+        """Draw the window, its people with their numbers, and the hotkeys by category."""
+        people = []
+        for number, s in enumerate(staff[:MAX_STAFF_KEYS], start=1):
+            name = escape(names.get(s.id, s.name))
+            chosen = person is not None and s.id == person.id
+            people.append(f"[b]{number}[/b] {'[reverse]' + name + '[/reverse]' if chosen else name}")
+        sub = f"[reverse]{SUBSTITUTE}[/reverse]" if substitute else SUBSTITUTE
+        if person is not None:
+            who = escape(person.name)
+        elif substitute:
+            who = SUBSTITUTE
+        else:
+            who = "未选（按 1-9 选人员；窗口级项可直接按）"
+        lines = [
+            f"[b]{escape(window.code)} {escape(window.name)}[/b]  {escape(window.unit)}",
+            f"{'  '.join(people) or '（暂无在岗人员）'}  [b]0[/b] {sub}",
+            f"人员：{who}",
+        ]
+        for category in CATEGORIES:
+            keys = " ".join(f"[b]{i.hotkey}[/b]{escape(i.name)}" for i in self.items if i.category == category)
+            if keys:
+                lines.append(f"{category[:2]} {keys}")
+        lines.append("Esc 返回大厅  F4 查看记录")
+        self.update("\n".join(lines))

@@ -1,0 +1,260 @@
+"""The key goes where the screen says (issue 7, points 1-5, 13, 21): the real app through Pilot
+on a real SQLite file, in a hall with windows 1, 2, 3, 12 and A03 (no 13), a GBK-era roster
+with 曾/单/解/仇 and two 王芳."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from patrol.cli import main
+from screens.app import PatrolApp
+from tests.test_app import findings_in, make_app, ready, status, until
+
+ROSTER = """窗口编号,窗口名称,单位,姓名,岗位
+1,综合窗口,区政务服务中心,曾志明,A岗
+1,综合窗口,区政务服务中心,单丽华,B岗
+2,市场监管窗口,区市场监督管理局,王芳,A岗
+2,市场监管窗口,区市场监督管理局,解放,B岗
+3,住建窗口,区住房和城乡建设局,王芳,A岗
+3,住建窗口,区住房和城乡建设局,仇敏,B岗
+12,出入境窗口,区公安分局出入境管理大队,张梅,A岗
+12,出入境窗口,区公安分局出入境管理大队,黎皓,B岗
+A03,公积金窗口,市住房公积金管理中心,吴柳英,A岗
+5,社保窗口,区人社局,甲一,A岗
+5,社保窗口,区人社局,乙二,A岗
+5,社保窗口,区人社局,丙三,A岗
+5,社保窗口,区人社局,丁四,A岗
+5,社保窗口,区人社局,戊五,A岗
+5,社保窗口,区人社局,己六,A岗
+5,社保窗口,区人社局,庚七,A岗
+"""
+
+
+@pytest.fixture
+def hall12(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'hall12.db'}"
+    roster = tmp_path / "名册.csv"
+    roster.write_text(ROSTER, encoding="gbk")  # a roster as office PCs save it
+    assert main(["--db", url, "--hall", "出入境测试大厅", "roster", "import", str(roster)]) == 0
+    return url
+
+
+def verified(url: str) -> bool:
+    return main(["--db", url, "verify"]) == 0
+
+
+async def start(pilot, app: PatrolApp) -> int:  # type: ignore[no-untyped-def]
+    return await ready(pilot, app)
+
+
+# --- 1. after a save, a window code opens that window ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        ("1", "enter", "1", "w"),  # a person at window 1
+        ("1", "enter", "0", "c"),  # the substitute
+        ("1", "enter", "b"),  # a window-level item
+        ("1", "enter", "1", "w", "space", "z"),  # a second finding for the same person (Space)
+    ],
+    ids=["person", "substitute", "window-level", "again"],
+)
+async def test_after_any_save_the_readme_sequence_logs_at_window_12(hall12: str, first: tuple[str, ...]) -> None:
+    app = make_app(hall12)
+    async with app.run_test(size=(100, 30)) as pilot:
+        seen = await start(pilot, app)
+        await pilot.press(*first)
+        seen = await ready(pilot, app, seen)
+        before = len(findings_in(hall12))
+        await pilot.press("1", "2", "enter", "1", "c")  # the README's own sequence
+        await ready(pilot, app, seen)
+        assert findings_in(hall12)[before:] == [("12", "张梅", "迟到", 0)]
+        assert "12 出入境窗口 张梅 迟到" in status(app)
+    assert verified(hall12)
+
+
+async def test_space_logs_a_second_finding_for_the_same_person_in_two_keys(hall12: str) -> None:
+    app = make_app(hall12)
+    async with app.run_test(size=(100, 30)) as pilot:
+        seen = await start(pilot, app)
+        await pilot.press("3", "enter", "2", "w")  # 仇敏 on the phone
+        seen = await ready(pilot, app, seen)
+        await pilot.press("space", "h")  # and not dressed properly
+        await ready(pilot, app, seen)
+        assert findings_in(hall12) == [("3", "仇敏", "玩手机", 0), ("3", "仇敏", "着装不规范", 0)]
+        assert app.board.window is None  # back on the hall: digits are window codes again
+
+
+# --- 2. a code that matches no window opens nothing --------------------------------------
+
+
+@pytest.mark.parametrize("typed", [("1", "3"), ("9", "9"), ("4",)])
+async def test_a_code_that_matches_no_window_opens_nothing(hall12: str, typed: tuple[str, ...]) -> None:
+    app = make_app(hall12)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start(pilot, app)
+        await pilot.press(*typed, "enter")
+        code = "".join(typed)
+        await until(pilot, lambda: f"没有编号为“{code}”的窗口，未打开任何窗口" in status(app))
+        assert app.board.window is None
+        await pilot.press("1", "c")  # what would have charged a real person
+        await until(pilot, lambda: "没有编号以“1C”开头的窗口" in status(app))
+        assert app.board.window is None
+        await app.workers.wait_for_complete()
+    assert findings_in(hall12) == []
+
+
+async def test_a_letter_code_opens_its_window(hall12: str) -> None:
+    app = make_app(hall12)
+    async with app.run_test(size=(100, 30)) as pilot:
+        seen = await start(pilot, app)
+        await pilot.press("a", "0", "3", "enter", "1", "z")
+        await ready(pilot, app, seen)
+        assert findings_in(hall12) == [("A03", "吴柳英", "早退", 0)]
+
+
+# --- 3. a key means one thing on a screen, and the footer and ? say which ---------------
+
+
+def footer_keys(app: PatrolApp) -> dict[str, str]:
+    from textual.widgets._footer import FooterKey
+
+    return {k.key: k.description for k in app.screen.query(FooterKey)}
+
+
+async def test_in_the_window_panel_r_and_x_log_and_the_footer_says_so(hall12: str) -> None:
+    app = make_app(hall12)
+    async with app.run_test(size=(100, 30)) as pilot:
+        seen = await start(pilot, app)
+        await until(pilot, lambda: footer_keys(app).get("r") == "排名")
+        assert footer_keys(app)["x"] == "导出"
+        await pilot.press("1", "2", "enter")
+        await until(pilot, lambda: "r" not in footer_keys(app))
+        footer = footer_keys(app)
+        assert "x" not in footer and footer["escape"] == "返回大厅"
+        await pilot.press("2", "r")  # 黎皓: 表扬信
+        seen = await ready(pilot, app, seen)
+        await pilot.press("enter", "1", "x")  # 张梅: 闲聊
+        await ready(pilot, app, seen)
+        assert findings_in(hall12) == [("12", "黎皓", "表扬信", 0), ("12", "张梅", "闲聊", 0)]
+        assert app.screen is app.board  # neither the ranking nor the export opened
+
+
+async def test_a_keymap_moves_a_key_everywhere_it_is_shown(hall12: str) -> None:
+    from screens.ranking import RankingScreen
+
+    app = make_app(hall12)
+    async with app.run_test(size=(100, 30)) as pilot:
+        seen = await start(pilot, app)
+        app.set_keymap({"ranking": "f6", "log-late": "f7"})
+        await until(pilot, lambda: footer_keys(app).get("f6") == "排名")
+        await pilot.press("1", "2", "enter", "1", "f7")
+        await ready(pilot, app, seen)
+        assert findings_in(hall12) == [("12", "张梅", "迟到", 0)]
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, RankingScreen))
+
+
+# --- 4. a typed code does not eat the next command ---------------------------------------
+
+
+async def test_a_typed_code_does_not_eat_the_next_command(hall12: str) -> None:
+    from screens.ranking import RankingScreen
+    from screens.record import RecordScreen
+
+    app = make_app(hall12)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start(pilot, app)
+        await pilot.press("3", "r")
+        await until(pilot, lambda: isinstance(app.screen, RankingScreen))
+        assert "3R" not in status(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.board)
+        assert app.board.buffer == ""
+        await pilot.press("2", "f4")
+        await until(pilot, lambda: isinstance(app.screen, RecordScreen))
+        assert "市场监管窗口" in str(app.screen.query_one("#record-head").render())
+        await pilot.press("escape", "r")
+        await until(pilot, lambda: isinstance(app.screen, RankingScreen))
+        assert "2R" not in status(app)
+
+
+# --- 5. the finding just saved is visible ------------------------------------------------
+
+
+async def test_the_saved_finding_and_the_persons_row_are_on_screen(hall12: str) -> None:
+    from screens.ranking_table import RankingTable
+
+    app = make_app(hall12)
+    async with app.run_test(size=(80, 24)) as pilot:
+        seen = await start(pilot, app)
+        await pilot.press("5", "enter", "7", "c")  # 庚七, the last of seven at window 5
+        seen = await ready(pilot, app, seen)
+        said = status(app)
+        for part in ("已保存", "5 社保窗口", "庚七", "迟到", "-1.0", "记录号 "):
+            assert part in said
+        table = app.board.query_one("#board-ranking", RankingTable)
+        geng = next(s for s in app.service.staff if s.name == "庚七")
+        await until(pilot, lambda: table.row_ids()[table.cursor_row] == geng.id)  # the row is chosen…
+        assert table.cursor_row == table.row_count - 1  # (last: the only one with a deduction)
+        rows_in_view = table.scrollable_content_region.height - 1  # less the header
+        await until(pilot, lambda: table.scroll_y <= table.cursor_row < table.scroll_y + rows_in_view)  # …in view
+
+
+async def test_two_people_of_one_name_carry_their_window_in_the_board_ranking(hall12: str) -> None:
+    from screens.ranking_table import RankingTable
+
+    app = make_app(hall12)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start(pilot, app)
+        table = app.board.query_one("#board-ranking", RankingTable)
+        await until(pilot, lambda: table.row_count > 0)
+        names = [table.row_text(row_id) for row_id in table.row_ids()]
+        assert any("王芳(2)" in row for row in names) and any("王芳(3)" in row for row in names)
+
+
+# --- 13. quitting the first-start screen -------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["q", "ctrl+q"])
+async def test_quitting_the_first_start_screen_ends_cleanly(tmp_path: Path, key: str) -> None:
+    from screens.welcome import WelcomeScreen
+
+    app = make_app(f"sqlite:///{tmp_path / 'empty.db'}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        await pilot.press(key)
+        await until(pilot, lambda: not app.is_running)
+    assert app.return_code in (0, None)
+
+
+# --- 21. u says which finding it takes back and asks --------------------------------------
+
+
+async def test_undo_shows_the_finding_and_asks_first(hall12: str) -> None:
+    from screens.confirm import ConfirmScreen
+
+    app = make_app(hall12)
+    async with app.run_test(size=(100, 30)) as pilot:
+        seen = await start(pilot, app)
+        await pilot.press("2", "enter", "2", "t")  # 解放 absent
+        seen = await ready(pilot, app, seen)
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = str(app.screen.query_one("#confirm-question").render())
+        for part in ("2 市场监管窗口", "解放", "脱岗", "-2.0", "10:00", "记录号"):
+            assert part in question
+        await pilot.press("escape")  # not this one
+        await until(pilot, lambda: app.screen is app.board)
+        await app.workers.wait_for_complete()
+        assert findings_in(hall12) == [("2", "解放", "脱岗", 0)]
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await ready(pilot, app, seen)
+        assert findings_in(hall12) == []
+        assert "已撤销 2 解放 脱岗" in status(app)
+    assert verified(hall12)
