@@ -83,6 +83,12 @@ class PatrolApp(App[int]):
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="patrol-db")
         self._watch: Watch | None = None  # notices other writers (patrol.hall.watch)
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys in the footer as the help names them (Enter, Esc, 空格, F3), never ⏎."""
+        from screens.keys import key_label
+
+        return binding.key_display or key_label(binding.key)
+
     # --- start-up ---------------------------------------------------------------------
 
     def on_mount(self) -> None:

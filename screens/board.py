@@ -59,6 +59,7 @@ class BoardScreen(PatrolScreen[None]):
             "enter",
             "open_window",
             "打开窗口",
+            show=False,
             priority=True,
             id="open-window",
             tooltip="打开输入的窗口（未输入时为光标所在窗口）",
@@ -67,6 +68,7 @@ class BoardScreen(PatrolScreen[None]):
             "space",
             "again",
             "再记",
+            show=False,
             priority=True,
             id="again",
             tooltip="打开刚才的窗口并选好刚才的人员，再按巡查项即可",
@@ -84,7 +86,7 @@ class BoardScreen(PatrolScreen[None]):
         Binding("f4", "record", "记录", priority=True, id="record", tooltip="查看所选窗口或人员的记录"),
         Binding("x", "export", "导出", priority=True, id="export", tooltip="导出巡查考核附表与通报草稿"),
         Binding("u", "undo", "撤销", priority=True, id="undo", tooltip="撤回本机最后一条记录（先确认，留有更正记录）"),
-        Binding("n", "note", "备注", priority=True, id="note", tooltip="给刚保存的记录补充备注"),
+        Binding("n", "note", "备注", show=False, priority=True, id="note", tooltip="给刚保存的记录补充备注"),
         Binding("question_mark", "help", "帮助", priority=True, id="help", tooltip="本页全部按键"),
         Binding("f5", "retry", "重试保存", show=False, priority=True, id="retry", tooltip="再次保存磁盘未能写入的记录"),
         Binding("escape", "clear", "清除输入", show=False, priority=True, id="clear-code"),
@@ -149,7 +151,7 @@ class BoardScreen(PatrolScreen[None]):
         self.query_one("#board-ranking", RankingTable).show(ranking.staff)
         period = self.patrol.period
         self.query_one("#ranking-title", Static).update(
-            f"[b]{period.label} 人员排名[/b]  r 全部\n[dim]变化：比上期名次升(+)降(-)[/dim]"
+            f"[b]{period.label} 人员排名[/b]\n[dim]变化：比上期名次升(+)降(-)[/dim]"
         )
 
     # --- what the side panel says -----------------------------------------------------
@@ -170,7 +172,7 @@ class BoardScreen(PatrolScreen[None]):
             again = "；空格 再记" if self.last_target else ""
             info.update(
                 f"[b]{escape(service.hall.name)}[/b]  督查员：{escape(service.inspector)}\n"
-                f"{here}{typed}\n输入窗口编号后按 Enter 开始记录{again}；/ 搜索；? 帮助"
+                f"{here}{typed}\n输入窗口编号后按 Enter 开始记录{again}；r 全部排名；? 帮助"
             )
             return
         staff = service.staff_at(self.window.id)

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from screens.board import BoardScreen
+from screens.keys import ARROW_KEYS, key_label
 
 if TYPE_CHECKING:
     from screens.app import PatrolApp
@@ -41,29 +42,6 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-ARROW_KEYS = ("left", "right", "up", "down")
-# Plain names: Textual's symbols (⏎, arrows) are ambiguous width in many Chinese terminal fonts.
-KEY_NAMES = {
-    "enter": "Enter",
-    "escape": "Esc",
-    "backspace": "Backspace",
-    "question_mark": "?",
-    "slash": "/",
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-    "space": "空格",
-    "minus": "-",
-}
-
-
-def key_label(key: str) -> str:
-    """How the help names a key: Enter, Esc, Ctrl+Q, F3, a."""
-    if key in KEY_NAMES:
-        return KEY_NAMES[key]
-    *modifiers, last = key.split("+")
-    return "+".join([*(m.capitalize() for m in modifiers), last.upper() if modifiers or len(last) > 1 else last])
 
 
 def screen_title(screen: Screen[Any]) -> str:

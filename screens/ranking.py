@@ -37,9 +37,9 @@ class RankingScreen(PatrolScreen[None]):
         Binding("escape", "app.pop_screen", "返回", id="back"),
         Binding("left_square_bracket", "shift(-1)", "上一期", id="previous-period"),
         Binding("right_square_bracket", "shift(1)", "下一期", id="next-period"),
-        Binding("p", "widen", "月/季/半年/年", id="period-kind"),
+        Binding("p", "widen", "周期", id="period-kind", tooltip="月、季度、半年、年，再回到本月"),
         Binding("t", "this_period", "本期", id="this-period"),
-        Binding("w", "switch_tab", "人员/窗口", id="switch-tab"),
+        Binding("w", "switch_tab", "切换", id="switch-tab", tooltip="人员排名与窗口排名"),
         Binding("enter", "open_record", "查看记录", id="open-record"),
         Binding("question_mark", "app.help", "帮助", id="help"),
     ]

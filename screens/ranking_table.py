@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.widgets import DataTable
@@ -32,7 +33,7 @@ class Col:
 STAFF_COLUMNS = {
     "rank": Col("名次", 4),
     "name": Col("姓名", 8, 12),
-    "window": Col("窗口", 6, 24),
+    "window": Col("窗口", 8, 26),
     "score": Col("得分", 5),
     "deductions": Col("扣分", 5),
     "bonuses": Col("加分", 5),
@@ -59,23 +60,23 @@ COMPACT_STAFF_COLUMNS = {
     "change": Col("变化", 4),
 }
 PADDING = 2  # DataTable's cell padding, both sides together
+DROPPABLE = ("bonuses", "deductions", "findings")  # in this order, when the width is short
 
 
-def widths(columns: dict[str, Col], width: int) -> dict[str, int]:
-    """Each column's width in ``width`` cells: fixed columns as they are, the rest shared out
-    among the flexible ones up to what they need."""
+def widths(columns: dict[str, Col], width: int, content: dict[str, int] | None = None) -> dict[str, int]:
+    """Each column's width in ``width`` cells: fixed columns as they are; flexible ones, in the
+    order given, grow towards what their content needs (``content``: the widest cell of each),
+    never past their ``most``, while cells are left."""
     out = {key: col.least for key, col in columns.items()}
     spare = width - sum(out.values()) - PADDING * len(columns)
-    flexible = [key for key, col in columns.items() if col.flexible]
-    while spare > 0 and flexible:
-        growing = [k for k in flexible if out[k] < (columns[k].most or 0)]
-        if not growing:
-            break
-        for key in growing:
-            if spare <= 0:
-                break
-            out[key] += 1
-            spare -= 1
+    for key, col in columns.items():
+        if not col.flexible or spare <= 0:
+            continue
+        need = min(col.most or col.least, max(col.least, (content or {}).get(key, col.most or col.least)))
+        grow = min(spare, need - out[key])
+        if grow > 0:
+            out[key] += grow
+            spare -= grow
     return out
 
 
@@ -90,6 +91,26 @@ class RankCell(Text):
         return isinstance(other, RankCell) and (self.plain, self.order) == (other.plain, other.order)
 
     __hash__ = Text.__hash__
+
+
+def _content(rows: Sequence[Standing], columns: dict[str, Col]) -> dict[str, int]:
+    """How wide the flexible columns' widest cells are (read from the rows, not from their cells:
+    a city's ranking has thousands of rows)."""
+    twins = _twins(rows)
+    out = {"name": 0, "window": 0, "unit": 0, "mark": 0}
+    for row in rows:
+        name = cell_len(row.name) + (len(row.window_code) + 2 if row.name in twins and "window" not in columns else 0)
+        out["name"] = max(out["name"], name)
+        out["window"] = max(out["window"], len(row.window_code) + 1 + cell_len(row.window_name))
+        out["unit"] = max(out["unit"], cell_len(row.unit))
+        out["mark"] = max(out["mark"], cell_len(row.mark) + (5 if row.full_attendance else 0))
+    return out
+
+
+def _twins(rows: Sequence[Standing]) -> set[str]:
+    """Names that more than one row carries."""
+    counts = Counter(r.name for r in rows)
+    return {name for name, n in counts.items() if n > 1}
 
 
 def _cells(row: Standing, order: int, kind: str, columns: Sequence[str], twins: set[str]) -> dict[str, object]:
@@ -130,24 +151,43 @@ class RankingTable(DataTable[object]):
 
     def _add_columns(self, sizes: dict[str, int]) -> None:
         self._widths = sizes
-        for key, col in self._columns.items():
-            self.add_column(col.title, key=key, width=sizes[key])
+        for key in sizes:
+            self.add_column(self._columns[key].title, key=key, width=sizes[key])
 
     def on_resize(self, event: events.Resize) -> None:
-        sizes = widths(self._columns, event.size.width - 1)  # a cell for the scrollbar
-        if sizes != self._widths:
-            self.clear(columns=True)
-            self._add_columns(sizes)
-            rows, self._shown, self._order = self._rows, {}, []
-            self.show(rows)
+        if self._fit(self._rows):
+            self.show(self._rows)
+
+    def _fit(self, rows: Sequence[Standing]) -> bool:
+        """Size the columns to the table's width and the rows' content; True if they changed
+        (the rows were then put in again)."""
+        if not self.size.width:
+            return False
+        content = _content(rows, self._columns)
+        shown = dict(self._columns)
+        sizes = widths(shown, self.size.width - 1, content)  # a cell for the scrollbar
+        # Where a name or a window would be cut, the points columns give way (the record has them).
+        for key in DROPPABLE:
+            if all(sizes[k] >= min(content.get(k, 0), col.most or 0) for k, col in shown.items() if col.flexible):
+                break
+            if key in shown:
+                del shown[key]
+                sizes = widths(shown, self.size.width - 1, content)
+        if sizes == self._widths:
+            return False
+        self.clear(columns=True)
+        self._add_columns(sizes)
+        self._shown, self._order = {}, []
+        return True
 
     def show(self, rows: Sequence[Standing]) -> None:
-        """Show ``rows`` in their order: changed cells are updated, rows moved, never rebuilt."""
+        """Show ``rows`` in their order: changed cells are updated, rows moved, never rebuilt
+        (unless the columns must be sized anew for a name or a window that did not fit)."""
         self._rows = list(rows)
-        counts = Counter(r.name for r in rows)
-        twins = {name for name, n in counts.items() if n > 1}
+        self._fit(rows)
+        twins = _twins(rows)
         keys = [r.id for r in rows]
-        wanted = {r.id: _cells(r, i, self.kind, list(self._columns), twins) for i, r in enumerate(rows)}
+        wanted = {r.id: _cells(r, i, self.kind, list(self._widths), twins) for i, r in enumerate(rows)}
         if set(keys) != set(self._shown):
             self.clear()
             self._shown = {}

@@ -49,6 +49,35 @@ def test_ranking_80x24(hall_url, snap_compare) -> None:
     assert snap_compare(seeded(hall_url), terminal_size=(80, 24), run_before=open_ranking)
 
 
+def test_ranking_200x50(hall_url, snap_compare) -> None:
+    """At 200 columns the window and name columns widen instead of leaving the right half empty."""
+
+    async def open_ranking(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _settle(pilot)
+        await pilot.press("r")
+        await pilot.pause(0.2)
+
+    assert snap_compare(seeded(hall_url), terminal_size=(200, 50), run_before=open_ranking)
+
+
+def test_record_80x24(hall_url, snap_compare) -> None:
+    """Every column of a window's record fits 80 columns, 督查员 included."""
+
+    async def open_record(pilot) -> None:  # type: ignore[no-untyped-def]
+        from screens.record import RecordScreen
+
+        await _settle(pilot)
+        await pilot.press("3", "f4")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            screen = pilot.app.screen
+            if isinstance(screen, RecordScreen) and screen.query_one("#record-findings").row_count:
+                break
+        await pilot.pause(0.1)
+
+    assert snap_compare(seeded(hall_url), terminal_size=(80, 24), run_before=open_record)
+
+
 def test_first_start_80x24(snap_compare) -> None:
     import shutil
     from pathlib import Path
