@@ -328,11 +328,17 @@ def add_window(engine: Engine, hall_id: str, values: Mapping[str, Any], unit: Ma
 
 def add_rules_version(engine: Engine, hall_id: str, starts: Any, settings: str) -> None:
     """Add a version of the hall's settings, in force from ``starts`` (a date, or None)."""
+    add_rules_versions(engine, hall_id, [(starts, settings)])
+
+
+def add_rules_versions(engine: Engine, hall_id: str, versions: Iterable[tuple[Any, str]]) -> None:
+    """Add several versions of the hall's settings in one transaction: all of them or none."""
+    rows = [
+        {"id": new_id(), "hall_id": hall_id, "starts": starts, "settings": settings, "created_at": utcnow()}
+        for starts, settings in versions
+    ]
     try:
         with engine.begin() as conn:
-            conn.execute(
-                insert(HallRules),
-                [{"id": new_id(), "hall_id": hall_id, "starts": starts, "settings": settings, "created_at": utcnow()}],
-            )
+            conn.execute(insert(HallRules), rows)
     except OperationalError as exc:
         raise _write_failed(exc) from exc
