@@ -509,3 +509,14 @@ def test_a_person_who_left_later_is_still_in_that_period(service: HallService, h
     staff = [r.name for r in july.ranking.staff]
     assert "张梅" in staff
     assert main(["--db", hall_url, "verify"]) == 0
+
+
+def test_a_long_tie_in_the_first_three_ranks_is_counted_not_cut(service: HallService, hall_url: str) -> None:
+    log_at(service, "1", "魏敏", "上门服务", "2026-05-06 10:00")  # 100.5; the six others share rank 2
+    notice = draft_notice(gather(service, Period.parse("2026-05")))
+    assert notice[4] == (
+        "【考核情况】根据日常巡查记录，本月窗口工作人员考核排名前三位的是综合窗口魏敏，另有6人并列第2名（得分均为100.0分）；"
+        "本月无有扣分且得分低于100分的工作人员，不评定末位（详见附表3）。"
+        "窗口量化考评本月无有扣分且得分低于100分的窗口，不评定末位（详见附表2）。"
+    )
+    assert main(["--db", hall_url, "verify"]) == 0
