@@ -37,10 +37,11 @@ def _head(conn: Connection, device: str) -> tuple[int, str]:
 
 
 def _set_head(conn: Connection, device: str, seq: int, head: str) -> None:
-    if seq == 1:
+    """Move a device's chain head to ``seq``; the device's first write creates it, whether that
+    write is one finding (seq 1) or a whole import (seq 900: it used to be left without a head)."""
+    moved = conn.execute(update(ChainHead).where(ChainHead.device == device).values(seq=seq, row_hash=head))
+    if not moved.rowcount:
         conn.execute(insert(ChainHead), [{"device": device, "seq": seq, "row_hash": head}])
-    else:
-        conn.execute(update(ChainHead).where(ChainHead.device == device).values(seq=seq, row_hash=head))
 
 
 def _chained(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
