@@ -51,9 +51,10 @@ def _head(conn: Connection, device: str) -> tuple[int, str]:
 
 
 def _set_head(conn: Connection, device: str, seq: int, head: str) -> None:
-    # An upsert: a device's first write may add several rows at once (an import, the demo).
-    done = conn.execute(update(ChainHead).where(ChainHead.device == device).values(seq=seq, row_hash=head))
-    if done.rowcount == 0:
+    """Move a device's chain head to ``seq``; the device's first write creates it, whether that
+    write is one finding (seq 1) or a whole import (seq 900: it used to be left without a head)."""
+    moved = conn.execute(update(ChainHead).where(ChainHead.device == device).values(seq=seq, row_hash=head))
+    if not moved.rowcount:
         conn.execute(insert(ChainHead), [{"device": device, "seq": seq, "row_hash": head}])
 
 
@@ -342,11 +343,17 @@ def add_window(engine: Engine, hall_id: str, values: Mapping[str, Any], unit: Ma
 
 def add_rules_version(engine: Engine, hall_id: str, starts: Any, settings: str) -> None:
     """Add a version of the hall's settings, in force from ``starts`` (a date, or None)."""
+    add_rules_versions(engine, hall_id, [(starts, settings)])
+
+
+def add_rules_versions(engine: Engine, hall_id: str, versions: Iterable[tuple[Any, str]]) -> None:
+    """Add several versions of the hall's settings in one transaction: all of them or none."""
+    rows = [
+        {"id": new_id(), "hall_id": hall_id, "starts": starts, "settings": settings, "created_at": utcnow()}
+        for starts, settings in versions
+    ]
     try:
         with writing(engine) as conn:
-            conn.execute(
-                insert(HallRules),
-                [{"id": new_id(), "hall_id": hall_id, "starts": starts, "settings": settings, "created_at": utcnow()}],
-            )
+            conn.execute(insert(HallRules), rows)
     except OperationalError as exc:
         raise _write_failed(exc) from exc

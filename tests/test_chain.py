@@ -192,3 +192,17 @@ def test_worker_processes_report_the_same_first_broken_link(logged: Path, monkey
     )
     verdict = verify_module.verify(SqliteReader(logged), workers=2)
     assert not verdict.ok and third in verdict.problem  # the earlier of the two, in chain order
+
+
+def test_an_import_as_the_first_write_of_a_device_anchors_its_chain(hall_url: str, tmp_path: Path, capsys) -> None:
+    # The chain head used to be created only by a device's first single finding (seq 1): a device
+    # whose first write was an import of several rows had no head, and verify said it was deleted.
+    path = tmp_path / "旧记录.csv"
+    path.write_text(
+        "时间,窗口编号,姓名,巡查项\n2026-11-02 09:01,1,魏敏,迟到\n2026-11-03 09:02,1,曾伟,迟到\n", encoding="utf-8"
+    )
+    assert main(["--db", hall_url, "findings", "import", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["--db", hall_url, "verify"]) == 0, capsys.readouterr().err
+    with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
+        assert conn.execute("SELECT seq FROM chain_head").fetchall() == [(2,)]

@@ -135,4 +135,4 @@ def test_the_appendix_lists_every_correction(service: HallService, tmp_path: Pat
     detail = [
         r for r in load_workbook(path)["附表1 巡查明细"].iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)
     ]
-    assert [r[7] for r in detail] == ["闲聊", "玩手机"]  # the effective log only
+    assert [r[8] for r in detail] == ["闲聊", "玩手机"]  # the effective log only

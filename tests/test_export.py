@@ -53,34 +53,42 @@ def test_chinese_dates() -> None:
 
 def test_the_notice_says_what_the_findings_say(month: HallService) -> None:
     notice = draft_notice(gather(month, NOVEMBER))
-    assert notice[0] == "关于测试大厅2026年11月窗口工作人员巡查考核情况的通报"
-    assert "共记录巡查发现11项次，其中扣分7项次、加分4项次" in notice[1]
-    assert notice[2] == (
-        "【考勤情况】本月满勤的工作人员有：综合窗口魏敏、市场监管窗口郑晓燕、市场监管窗口张伟、住建窗口张伟、住建窗口单雄、"
-        "不动产登记窗口张梅。"
-    )
-    assert notice[3] == (
+    assert notice == [
+        "关于测试大厅2026年11月窗口工作人员巡查考核情况的通报",
+        "2026年11月（11月1日至11月30日），督查组对大厅各窗口开展日常巡查，共记录巡查发现11项次，"
+        "其中扣分7项次、加分4项次。现将有关情况通报如下：",
+        "【考勤情况】大厅未使用考勤机，满勤仅依据巡查记录认定。本月满勤的工作人员有：综合窗口魏敏、"
+        "市场监管窗口郑晓燕、市场监管窗口张伟、住建窗口张伟、住建窗口单雄、不动产登记窗口张梅。",
         "【巡查情况】综合窗口曾伟11月5日上班迟到，住建窗口替岗人员11月4日、12日、16日上班迟到。"
         "11月13日的巡查中发现市场监管窗口张伟、不动产登记窗口张梅工作期间使用手机处理与工作无关的事情。"
-        "供电公司窗口11月9日窗口物品摆放不规范。"
-    )
-    assert notice[4].startswith("【考核情况】根据日常巡查和考勤记录，本月窗口工作人员考核排名前三位的是综合窗口魏敏、")
-    # 张梅 99.5 (a bonus), then 曾伟 and 张伟 tied at 99, listed in pinyin order (曾 zeng before 张 zhang).
-    assert "排名末三位的是不动产登记窗口张梅、综合窗口曾伟、市场监管窗口张伟（详见附表3）。" in notice[4]
-    assert (
-        notice[5]
-        == "【加分情况】综合窗口主动为企业提供上门服务2次、预约服务1次；不动产登记窗口主动为企业提供上门服务1次。"
-    )
-    assert notice[6].startswith("【评先结果】经综合考评，本月优秀服务窗口为：")
+        "供电公司窗口11月9日窗口物品摆放不规范。",
+        # 郑晓燕, 单雄 and 住建窗口张伟 share rank 2 at 100.0: all three are among the first three
+        # ranks (the notice used to cut them by pinyin). 张梅 99.5, then 曾伟 and 张伟 tied at 99.
+        "【考核情况】根据日常巡查记录，本月窗口工作人员考核排名前三位的是综合窗口魏敏、市场监管窗口郑晓燕、"
+        "住建窗口单雄、住建窗口张伟（第2名3人并列）；排名末三位的是不动产登记窗口张梅、综合窗口曾伟、"
+        "市场监管窗口张伟（详见附表3）。窗口量化考评排名末三位的是市场监管窗口、不动产登记窗口、供电公司窗口、"
+        "住建窗口（第2名3个窗口并列，均列入；详见附表2）。",
+        "【加分情况】综合窗口主动为企业提供上门服务2次、预约服务1次；不动产登记窗口主动为企业提供上门服务1次。",
+        # 张梅's bonus does not make her a 服务标兵: she was on the phone (above).
+        "【评先结果】经综合考评，本月评出优秀服务窗口1个（得分不低于100分、无有效投诉且有加分的仅1个）：综合窗口；"
+        "服务标兵（1名，无扣分且有加分的仅1名）：综合窗口魏敏。",
+    ]
 
 
 def test_the_notice_follows_the_period_and_says_when_nothing_was_found(month: HallService) -> None:
     quarter = draft_notice(gather(month, Period.parse("2026Q4")))
     assert quarter[0] == "关于测试大厅2026年第四季度窗口工作人员巡查考核情况的通报"
     assert "本季度" in quarter[4]
-    empty = draft_notice(gather(month, Period.parse("2026-06")))
-    assert "共记录巡查发现0项次" in empty[1]
-    assert "【巡查情况】本月巡查未发现违反工作纪律和服务规范的情况。" in empty
+    # June had no record at all: nothing is judged, and the notice says so (it used to say the
+    # patrols found nothing wrong, and name everyone 满勤).
+    assert draft_notice(gather(month, Period.parse("2026-06"))) == [
+        "关于测试大厅2026年6月窗口工作人员巡查考核情况的通报",
+        "2026年6月（6月1日至6月30日），督查组无巡查记录。现将有关情况通报如下：",
+        "【考勤情况】本月无巡查记录，未评定满勤。",
+        "【巡查情况】本月无巡查记录。",
+        "【考核情况】本月无巡查记录，不评定考核排名和末位。",
+        "【评先结果】本月无巡查记录，不评定优秀服务窗口和服务标兵。",
+    ]
 
 
 def test_the_workbook_reads_back_as_an_official_appendix(month: HallService, tmp_path: Path) -> None:
@@ -90,10 +98,11 @@ def test_the_workbook_reads_back_as_an_official_appendix(month: HallService, tmp
     assert book.sheetnames == SHEETS
     detail = book["附表1 巡查明细"]
     assert detail["A1"].value == "测试大厅2026年11月巡查明细"
-    assert "A1:L1" in {str(r) for r in detail.merged_cells.ranges}
+    assert "A1:M1" in {str(r) for r in detail.merged_cells.ranges}
     assert detail["A2"].value.startswith("统计周期：2026年11月1日至2026年11月30日")
     assert [c.value for c in detail[3]] == [
         "序号",
+        "记录号",
         "日期",
         "时间",
         "窗口编号",
@@ -109,38 +118,40 @@ def test_the_workbook_reads_back_as_an_official_appendix(month: HallService, tmp
     rows = [r for r in detail.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
     assert len(rows) == 11
     assert [r[0] for r in rows] == list(range(1, 12))
-    assert [r[1].day for r in rows] == sorted(r[1].day for r in rows)  # time order
-    assert rows[0][6] == "替岗人员" and rows[0][9] == -1 and isinstance(rows[0][9], int | float)
-    window_level = next(r for r in rows if r[7] == "窗口摆放不规范")
-    assert window_level[6] is None and window_level[5] == "国网供电公司"
+    assert [r[1] for r in rows] == [f.ref for f in month.findings(NOVEMBER)]  # 记录号, as patrol correct takes it
+    assert rows[0][1].startswith("2611-")
+    assert [r[2].day for r in rows] == sorted(r[2].day for r in rows)  # time order
+    assert rows[0][7] == "替岗人员" and rows[0][10] == -1 and isinstance(rows[0][10], int | float)
+    window_level = next(r for r in rows if r[8] == "窗口摆放不规范")
+    assert window_level[7] is None and window_level[6] == "国网供电公司"
     assert detail["A1"].font.name == "黑体" and detail["A4"].font.name == "宋体" and detail["A3"].font.bold
-    assert detail["J4"].number_format == "0.0" and detail["B4"].border.left.style == "thin"
+    assert detail["K4"].number_format == "0.0" and detail["B4"].border.left.style == "thin"
     assert detail.freeze_panes == "A4" and detail.print_title_rows == "$1:$3"
     assert detail.page_setup.orientation == "landscape" and int(detail.page_setup.paperSize) == 9  # A4
     # One page wide (1 is the schema default, so a writer may leave it out), any number long.
     assert (detail.page_setup.fitToWidth or 1) == 1 and int(detail.page_setup.fitToHeight) == 0
     assert detail.sheet_properties.pageSetUpPr.fitToPage
     assert detail.oddFooter.center.text == "第 &P 页，共 &N 页"
-    assert detail.column_dimensions["F"].width >= 2 * len("区住房和城乡建设局")  # CJK cells are two wide
+    assert detail.column_dimensions["G"].width >= 2 * len("区住房和城乡建设局")  # CJK cells are two wide
 
     windows = book["附表2 窗口量化考评"]
-    window_rows = list(windows.iter_rows(min_row=4, values_only=True))
+    window_rows = [r for r in windows.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
     assert len(window_rows) == 5 and [r[0] for r in window_rows] == sorted(r[0] for r in window_rows)
     first = window_rows[0]
-    assert first[1] == "1" and first[2] == "综合窗口" and first[6] == 3 and first[7] == pytest.approx(1.3)
+    assert first[2] == "1" and first[3] == "综合窗口" and first[7] == 3 and first[8] == pytest.approx(1.3)
     assert len(windows._charts) == 1
 
     staff = book["附表3 人员考核排名"]
     header = [c.value for c in staff[3]]
-    assert header[:3] == ["排名", "姓名", "窗口"] and header[-4:] == ["扣分", "加分", "得分", "评定"]
-    assert header[3:-4] == ["迟到", "玩手机", "上门服务", "预约服务"]  # only the items that occurred
-    staff_rows = list(staff.iter_rows(min_row=4, values_only=True))
-    assert len(staff_rows) == 7 and staff_rows[0][1] == "魏敏" and staff_rows[0][-2] == pytest.approx(101.3)
-    assert staff_rows[-1][1] == "张伟" and staff_rows[-1][2] == "市场监管窗口" and staff_rows[-1][-1] == "末位"
+    assert header[:4] == ["排名", "并列", "姓名", "窗口"] and header[-4:] == ["扣分", "加分", "得分", "评定"]
+    assert header[4:-4] == ["迟到", "玩手机", "上门服务", "预约服务"]  # only the items that occurred
+    staff_rows = [r for r in staff.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
+    assert len(staff_rows) == 7 and staff_rows[0][2] == "魏敏" and staff_rows[0][-2] == pytest.approx(101.3)
+    assert staff_rows[-1][2] == "张伟" and staff_rows[-1][3] == "市场监管窗口" and staff_rows[-1][-1] == "末位"
 
     attendance = book["附表4 考勤汇总"]
     assert [c.value for c in attendance[3]] == ["窗口", "姓名", "迟到", "早退", "脱岗", "缺卡", "请假", "满勤"]
-    by_name = {r[1]: r for r in attendance.iter_rows(min_row=4, values_only=True)}
+    by_name = {r[1]: r for r in attendance.iter_rows(min_row=4, values_only=True) if r[1]}
     assert by_name["曾伟"][2] == 1 and by_name["曾伟"][-1] == "否" and by_name["魏敏"][-1] == "是"
 
     notice = [r[0] for r in book["通报草稿"].iter_rows(values_only=True)]
@@ -151,7 +162,7 @@ def test_notes_that_look_like_formulas_stay_text(month: HallService, tmp_path: P
     path, _ = export(month, NOVEMBER, tmp_path)
     detail = load_workbook(path)["附表1 巡查明细"]
     notes = {
-        cell.value: cell.data_type for (cell,) in detail.iter_rows(min_row=4, min_col=11, max_col=11) if cell.value
+        cell.value: cell.data_type for (cell,) in detail.iter_rows(min_row=4, min_col=12, max_col=12) if cell.value
     }
     assert notes == {'=HYPERLINK("http://x")': "s", "+1 上门": "s", "@note": "s", "-桌面杂乱": "s", "=1+1": "s"}
     # (notes are trimmed when logged, so the leading tab of "\t=1+1" never reaches the file)
@@ -179,8 +190,12 @@ def test_a_period_without_findings_is_an_empty_but_valid_appendix(month: HallSer
     detail = [r[0] for r in book["附表1 巡查明细"].iter_rows(min_row=4, values_only=True) if r[0] is not None]
     assert len(detail) == 1 and detail[0].startswith("链头摘要")  # no findings, only the digest below
     assert book["附表1 巡查明细"]["A1"].value == "测试大厅2026年6月巡查明细"
-    assert len(list(book["附表3 人员考核排名"].iter_rows(min_row=4))) == 7  # everyone, at 100
-    assert "【巡查情况】本月巡查未发现违反工作纪律和服务规范的情况。" in notice
+    staff = [r for r in book["附表3 人员考核排名"].iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
+    assert len(staff) == 7 and {(r[0], r[1], r[-2], r[-1]) for r in staff} == {(1, "7人并列", 100, None)}
+    assert book["附表3 人员考核排名"].cell(row=4 + 7 + 1, column=1).value == "评定：本期无巡查记录，不评定。"
+    attendance = [r for r in book["附表4 考勤汇总"].iter_rows(min_row=4, values_only=True) if r[1]]
+    assert len(attendance) == 7 and {r[-1] for r in attendance} == {"未评定"}
+    assert "【巡查情况】本月无巡查记录。" in notice
 
 
 def test_refusals_leave_nothing_behind(month: HallService, tmp_path: Path) -> None:

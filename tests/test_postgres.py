@@ -108,6 +108,24 @@ def test_the_command_line_on_postgresql(pg_url: str, tmp_path: Path, capsys: pyt
     assert windows["1"]["score"] == 99.8  # 99.75 shown half up, as everywhere
 
 
+def test_hall_rules_on_postgresql(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["--db", pg_url, "rank", "--period", "2026-11", "--format", "json"]) == 0
+    assert [r["name"] for r in json.loads(capsys.readouterr().out) if r["mark"] == "服务标兵"] == ["张梅"]
+    assert main(["--db", pg_url, "rules", "set", "服务标兵人数", "0", "--from", "2026-11-01"]) == 0
+    assert main(["--db", pg_url, "rules", "set", "满勤依据", "巡查", "--from", "2026-11-01"]) == 0
+    capsys.readouterr()
+    assert main(["--db", pg_url, "rank", "--period", "2026-11", "--format", "json"]) == 0
+    staff = json.loads(capsys.readouterr().out)
+    assert [(r["name"], r["mark"], r["full_attendance"]) for r in staff] == [
+        ("张梅", "", True),
+        ("张伟", "", True),
+        ("曾伟", "末位", False),
+    ]
+    assert main(["--db", pg_url, "rules", "show", "--period", "2026-11"]) == 0
+    assert "服务标兵人数（top_staff）" in capsys.readouterr().out
+
+
 def test_the_service_on_postgresql(pg_url: str) -> None:
     from patrol.hall.service import open_hall
     from patrol.rules.periods import Period

@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from patrol.cli import app, evidence, findings, reports, roster
+from patrol.cli import app, evidence, findings, reports, roster, rules
 from patrol.cli.parser import Parser, RawFormatter
 from patrol.errors import UserError
 from storage.errors import StorageError
@@ -33,6 +33,8 @@ EPILOG = """示例：
   patrol verify                                   校验记录未被改动
   patrol pin                                      设置解锁 PIN
   patrol purge --before 2023-01-01                清除超过保存期的个人信息
+  patrol rules show                               查看评定规则（服务标兵人数、并列、满勤依据等）
+  patrol rules set 服务标兵人数 10 --from 2026-12-01   修改一条评定规则
 周期写法：2026-11（月）、2026Q4（季度）、2026H1（半年）、2026（年）、2026-11-01..2026-11-15。"""
 
 
@@ -59,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     findings.register(sub, Parser)
     reports.register(sub)
     evidence.register(sub)
+    rules.register(sub, Parser)
     return parser
 
 

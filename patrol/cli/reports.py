@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from patrol.cli.common import open_service, period
 from patrol.errors import UserError
+
+if TYPE_CHECKING:
+    from patrol.rules.settings import HallRules
+    from patrol.rules.verdicts import Verdicts
 
 
 def register(sub: Any) -> None:
@@ -107,6 +112,8 @@ def report(args: argparse.Namespace) -> int:
     return 0
 
 
+# The first fields are the contract scripts were written against (a CSV is read by position):
+# later fields are only ever added at the end.
 STAFF_FIELDS = (
     "rank",
     "name",
@@ -119,6 +126,8 @@ STAFF_FIELDS = (
     "mark",
     "full_attendance",
     "change",
+    "tied",
+    "new",
 )
 WINDOW_FIELDS = (
     "rank",
@@ -131,18 +140,26 @@ WINDOW_FIELDS = (
     "findings",
     "mark",
     "change",
+    "tied",
+    "new",
 )
 
 
 def rank(args: argparse.Namespace) -> int:
-    """The ranking of a period as a table, JSON or CSV."""
+    """The ranking of a period as a table, JSON or CSV. Marks, 满勤 and ties are the verdicts'
+    (``ranking.verdicts``); full_attendance is null when 满勤 was not judged, change is null when
+    there is nothing to compare with."""
     service = open_service(args)
     chosen = period(args, service)
     ranking = service.ranking(chosen)
+    verdicts = ranking.verdicts
+    assert verdicts is not None
+    judged = verdicts.full_attendance is not None
     rows = ranking.staff if args.by == "staff" else ranking.windows
     records = [
         {
             "rank": r.rank,
+            "tied": r.tied,
             "name": r.name,
             "window": r.window_code,
             "window_name": r.window_name,
@@ -152,8 +169,9 @@ def rank(args: argparse.Namespace) -> int:
             "bonuses": r.bonuses,
             "findings": r.findings,
             "mark": r.mark,
-            "full_attendance": r.full_attendance,
+            "full_attendance": r.full_attendance if judged else None,
             "change": r.change,
+            "new": r.new,
         }
         for r in rows
     ]
@@ -170,19 +188,41 @@ def rank(args: argparse.Namespace) -> int:
         writer.writeheader()
         writer.writerows(records)
     else:
-        print_table(service.hall.name, chosen.label, args.by, rows)
+        settings = service.settings_for(chosen)
+        print_table(service.hall.name, chosen.label, args.by, rows, verdict_lines(verdicts, settings, args.by))
     return 0
 
 
-def print_table(hall: str, label: str, by: str, rows) -> None:  # type: ignore[no-untyped-def]
+def verdict_lines(verdicts: Verdicts, settings: HallRules, by: str) -> list[str]:
+    """What the table's 评定 column rests on, in a line or two under it."""
+    from patrol.reports.verdict_text import summary
+
+    if not verdicts.has_records:
+        lines = ["本期无巡查记录，不评定服务标兵、优秀服务窗口和末位。"]
+    else:
+        awards = (
+            (verdicts.models, verdicts.bottom_staff) if by == "staff" else (verdicts.excellent, verdicts.bottom_windows)
+        )
+        lines = ["评定：" + "；".join(summary(a, settings) for a in awards) + "。"]
+    if by == "staff":
+        if verdicts.full_attendance is None:
+            why = "本期无巡查记录" if settings.attendance_basis == "patrol" else "本期无打卡记录"
+            lines.append(f"满勤：{why}，未评定。")
+        elif verdicts.attendance_basis == "patrol":
+            lines.append("满勤：大厅未使用考勤机，仅依据巡查记录认定。")
+    return lines
+
+
+def print_table(hall: str, label: str, by: str, rows, notes: Sequence[str] = ()) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
 
-    from patrol.reports.formatting import change_text, points_text
+    from patrol.reports.formatting import change_text, points_text, score_text, tied_text
 
     title = f"{hall} {label} {'人员' if by == 'staff' else '窗口'}排名"
     table = Table(title=title, show_lines=False)
     table.add_column("名次", justify="right")
+    table.add_column("并列")
     if by == "staff":
         table.add_column("姓名")
     table.add_column("窗口")
@@ -192,19 +232,23 @@ def print_table(hall: str, label: str, by: str, rows) -> None:  # type: ignore[n
     table.add_column("项次", justify="right")
     table.add_column("变化", justify="right")
     table.add_column("评定")
+    kind = "staff" if by == "staff" else "window"
     for r in rows:
-        cells = [str(r.rank)]
+        cells = [str(r.rank), tied_text(r.tied, kind)]
         if by == "staff":
             cells.append(r.name)
         mark = r.mark + ("/满勤" if by == "staff" and r.full_attendance else "")
         cells += [
             f"{r.window_code} {r.window_name}",
-            f"{r.score:.1f}",
+            score_text(r.score),
             points_text(r.deductions),
             points_text(r.bonuses),
             str(r.findings),
-            change_text(r.change),
+            change_text(r.change, r.new),
             mark.strip("/"),
         ]
         table.add_row(*cells)
-    Console(width=max(100, Console().width)).print(table)
+    console = Console(width=max(100, Console().width))
+    console.print(table)
+    for line in notes:
+        print(line)

@@ -275,6 +275,14 @@ class HallService:
         self.reload()
         return settings
 
+    def record_settings(self, versions: list[tuple[date | None, HallRules]]) -> None:
+        """Record several versions of the hall's settings (each in force from its date) in one
+        transaction: all of them or none."""
+        from storage.writes import add_rules_versions
+
+        add_rules_versions(self.engine, self.hall.id, [(starts, s.checked().to_json()) for starts, s in versions])
+        self.reload()
+
     def settings_for(self, period: Period) -> HallRules:
         """The settings a period is judged by: those in force on its last day."""
         return self.settings_on(period.last)

@@ -7,16 +7,20 @@ writes them: 11月4日、12日、25日 (the month again only when it changes).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from patrol.hall.service import SUBSTITUTE, FindingView
-from patrol.model import StaffInfo
 from patrol.reports.period_report import PeriodReport
+from patrol.reports.verdict_text import award_note, conditions, numeral
 from patrol.rules.items import BONUS
-from patrol.rules.scoring import BOTTOM_MARK, TOP_STAFF_MARK, TOP_WINDOW_MARK, Standing
+from patrol.rules.scoring import Standing
+from patrol.rules.verdicts import Award
 
 MAX_PARAGRAPH = 30_000  # a spreadsheet cell holds 32,767 characters
+TOP_RANKS = 3  # 前三位: the first three ranks, as the published notices name them
+MAX_NAMED = 6  # past this, the tie at the last of the first three ranks is counted, not named
 PERIOD_WORDS = {"month": "本月", "quarter": "本季度", "half": "本半年", "year": "本年度", "range": "本期"}
 
 
@@ -81,24 +85,27 @@ class NoticeFindings:
 
 
 def draft_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> list[str]:
-    """The notice as paragraphs, title first (reading the findings unless ``seen`` has them)."""
+    """The notice as paragraphs, title first (reading the findings unless ``seen`` has them).
+
+    Every list of names comes from the period's verdicts (``report.verdicts``): whole ties, the
+    tie-break that decided, and nothing named in a period without records."""
     word = PERIOD_WORDS[report.period.kind]
-    windows = report.window_by_id
     rules = report.rules
-    hall = report.hall.name
+    verdicts = report.verdicts
     deductions = sum(r.deduction_findings for r in report.ranking.windows)
     bonuses = sum(r.bonus_findings for r in report.ranking.windows)
     first, last = report.period.first, report.period.last
-    paragraphs = [
-        f"关于{hall}{report.period.label}窗口工作人员巡查考核情况的通报",
-        f"{report.period.label}（{first.month}月{first.day}日至{last.month}月{last.day}日），督查组对大厅各窗口开展日常巡查，"
-        f"共记录巡查发现{report.finding_count}项次，其中扣分{deductions}项次、加分{bonuses}项次。现将有关情况通报如下：",
-    ]
+    span = f"{report.period.label}（{first.month}月{first.day}日至{last.month}月{last.day}日）"
+    paragraphs = [f"关于{report.hall.name}{report.period.label}窗口工作人员巡查考核情况的通报"]
+    if verdicts.has_records:
+        paragraphs.append(
+            f"{span}，督查组对大厅各窗口开展日常巡查，共记录巡查发现{report.finding_count}项次，"
+            f"其中扣分{deductions}项次、加分{bonuses}项次。现将有关情况通报如下："
+        )
+    else:
+        paragraphs.append(f"{span}，督查组无巡查记录。现将有关情况通报如下：")
 
-    full = [(s, row) for s, row in _in_window_order(report) if row.full_attendance]
-    if full:
-        names = "、".join(f"{windows[s.window_id].label}{s.name}" for s, _row in full)
-        paragraphs += _split(f"【考勤情况】{word}满勤的工作人员有：{names}。")
+    paragraphs += _split(_attendance(report, word))
 
     if seen is None:
         seen = NoticeFindings(report)
@@ -111,18 +118,13 @@ def draft_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> li
             sentences.append(_found_sentence(by_type[item.name], item.phrase or item.name))
     if sentences:
         paragraphs += _split("【巡查情况】" + "".join(sentences))
-    else:
+    elif verdicts.has_records:
         paragraphs.append(f"【巡查情况】{word}巡查未发现违反工作纪律和服务规范的情况。")
+    else:
+        paragraphs.append(f"【巡查情况】{word}无巡查记录。")
 
-    staff_rows = report.ranking.staff
-    if staff_rows:
-        top = "、".join(f"{windows[_window_of(report, r.id)].label}{r.name}" for r in staff_rows[:3])
-        text = f"【考核情况】根据日常巡查和考勤记录，{word}窗口工作人员考核排名前三位的是{top}"
-        bottom = [r for r in staff_rows if r.mark == BOTTOM_MARK]
-        if bottom:
-            names = "、".join(f"{windows[_window_of(report, r.id)].label}{r.name}" for r in bottom)
-            text += f"；排名末三位的是{names}"
-        paragraphs.append(text + "（详见附表3）。")
+    if report.ranking.staff or report.ranking.windows:
+        paragraphs += _split(_assessment(report, word))
 
     if bonus_counts:
         order = {w.label: w.position for w in report.windows}
@@ -133,18 +135,126 @@ def draft_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> li
             parts.append(label + "、".join(f"{i.phrase or i.name}{counts[i.name]}次" for i in items))
         paragraphs += _split("【加分情况】" + "；".join(parts) + "。")
 
-    excellent = [r for r in report.ranking.windows if r.mark == TOP_WINDOW_MARK]
-    models = [r for r in staff_rows if r.mark == TOP_STAFF_MARK]
-    if excellent or models:
-        parts = []
-        if excellent:
-            parts.append(f"{word}优秀服务窗口为：" + "、".join(windows[r.id].label for r in excellent))
-        if models:
-            parts.append(
-                "服务标兵为：" + "、".join(f"{windows[_window_of(report, r.id)].label}{r.name}" for r in models)
-            )
-        paragraphs.append("【评先结果】经综合考评，" + "；".join(parts) + "。")
+    awards = _awards(report, word)
+    if awards:
+        paragraphs += _split(awards)
     return paragraphs
+
+
+def _who(report: PeriodReport, row: Standing) -> str:
+    """A person as the notice names them: 住建窗口张伟 (the window they were listed at)."""
+    return f"{report.window_label(row)}{row.name}"
+
+
+def _names(report: PeriodReport, rows: Sequence[Standing], kind: str = "staff") -> str:
+    """People (住建窗口张伟、…) or windows (住建窗口、…), in the order given."""
+    if kind == "window":
+        return "、".join(report.window_label(r) for r in rows)
+    return "、".join(_who(report, r) for r in rows)
+
+
+def _attendance(report: PeriodReport, word: str) -> str:
+    """【考勤情况】: 满勤 as the verdicts judged it, from what, or why it was not judged."""
+    verdicts = report.verdicts
+    if verdicts.full_attendance is None:
+        if report.settings.attendance_basis == "patrol":
+            return f"【考勤情况】{word}无巡查记录，未评定满勤。"
+        return f"【考勤情况】{word}无打卡记录，未评定满勤。"
+    source = "大厅未使用考勤机，满勤仅依据巡查记录认定。" if verdicts.attendance_basis == "patrol" else ""
+    full = report.in_window_order(verdicts.full_attendance)
+    if not full:
+        return f"【考勤情况】{source}{word}无满勤的工作人员。"
+    return f"【考勤情况】{source}{word}满勤的工作人员有：{_names(report, full)}。"
+
+
+def _ties(rows: Sequence[Standing], unit: str) -> str:
+    """The ties inside a ranked list: 第1名2人并列、第3名2人并列."""
+    counts: dict[int, int] = {}
+    for row in rows:
+        counts[row.rank] = counts.get(row.rank, 0) + 1
+    return "、".join(f"第{rank}名{n}{unit}并列" for rank, n in counts.items() if n > 1)
+
+
+def _top_three(report: PeriodReport) -> str:
+    """排名前三位的是…: everyone ranked 1 to 3, whole ties in; past MAX_NAMED names the tie at
+    the last rank is counted, not named (names only order a list, they never cut it)."""
+    top = [r for r in report.ranking.staff if r.rank <= TOP_RANKS]
+    if len(top) <= MAX_NAMED:
+        ties = _ties(top, "人")
+        return f"排名前三位的是{_names(report, top)}" + (f"（{ties}）" if ties else "")
+    boundary = top[-1].rank
+    named = [r for r in top if r.rank < boundary]
+    rest = len(top) - len(named)
+    score = f"得分均为{top[-1].score:.1f}分"
+    if not named:
+        return f"排名第{boundary}名的有{rest}人并列（{score}）"
+    ties = _ties(named, "人")
+    return (
+        f"排名前三位的是{_names(report, named)}"
+        + (f"（{ties}）" if ties else "")
+        + f"，另有{rest}人并列第{boundary}名（{score}）"
+    )
+
+
+def _bottom(report: PeriodReport, award: Award, word: str, appendix: str) -> str:
+    """排名末三位的是…（…；详见附表3） (the 末位 verdict: its whole tie, its tie-break), or why
+    nobody is."""
+    subject = "窗口" if award.kind == "window" else "工作人员"
+    see = f"详见{appendix}"
+    if not award.rows:
+        return f"{word}无有扣分且得分低于100分的{subject}，不评定末位（{see}）"
+    names = _names(report, award.rows, award.kind)
+    note = award_note(award, report.settings)
+    if 0 < len(award.rows) < award.limit:
+        return f"列为末位的是{names}（{word}{note}；{see}）"
+    return f"排名末{numeral(award.limit)}位的是{names}（" + (f"{note}；" if note else "") + f"{see}）"
+
+
+def _assessment(report: PeriodReport, word: str) -> str:
+    """【考核情况】: the first three ranks and 末位 of the staff, 末位 of the windows."""
+    verdicts = report.verdicts
+    if not verdicts.has_records:
+        return f"【考核情况】{word}无巡查记录，不评定考核排名和末位。"
+    source = "日常巡查和考勤记录" if verdicts.attendance_basis == "clockin" else "日常巡查记录"
+    text = f"【考核情况】根据{source}，{word}窗口工作人员考核{_top_three(report)}"
+    if verdicts.bottom_staff.limit > 0:
+        text += f"；{_bottom(report, verdicts.bottom_staff, word, '附表3')}。"
+    else:
+        text += "（详见附表3）。"
+    if verdicts.bottom_windows.limit > 0 and report.ranking.windows:
+        text += f"窗口量化考评{_bottom(report, verdicts.bottom_windows, word, '附表2')}。"
+    return text
+
+
+def _awards(report: PeriodReport, word: str) -> str:
+    """【评先结果】: the 优秀服务窗口 and the 服务标兵 with their counts, ties and tie-breaks, or
+    why there are none ("" when the hall awards neither)."""
+    verdicts, settings = report.verdicts, report.settings
+    excellent, models = verdicts.excellent, verdicts.models
+    if excellent.limit <= 0 and models.limit <= 0:
+        return ""
+    if not verdicts.has_records:
+        return f"【评先结果】{word}无巡查记录，不评定优秀服务窗口和服务标兵。"
+    parts = []
+    if excellent.limit > 0:
+        if excellent.rows:
+            note = award_note(excellent, settings)
+            parts.append(
+                f"{word}评出优秀服务窗口{len(excellent.rows)}个"
+                + (f"（{note}）" if note else "")
+                + f"：{_names(report, excellent.rows, 'window')}"
+            )
+        else:
+            parts.append(f"{word}无符合条件（{conditions(excellent, settings)}）的窗口，不评定优秀服务窗口")
+    if models.limit > 0:
+        if models.rows:
+            note = award_note(models, settings)
+            parts.append(
+                f"服务标兵（{len(models.rows)}名" + (f"，{note}" if note else "") + f"）：{_names(report, models.rows)}"
+            )
+        else:
+            parts.append(f"{word}无符合条件（{conditions(models, settings)}）的工作人员，不评定服务标兵")
+    return "【评先结果】经综合考评，" + "；".join(parts) + "。"
 
 
 def _found_sentence(found: dict[_Who, list[date]], phrase: str) -> str:
@@ -168,15 +278,3 @@ def _found_sentence(found: dict[_Who, list[date]], phrase: str) -> str:
 
 def _order(who: _Who) -> tuple[int, str, bool]:
     return (who.window_position, who.window_label, who.person == SUBSTITUTE)
-
-
-def _in_window_order(report: PeriodReport) -> list[tuple[StaffInfo, Standing]]:
-    """Active staff with their standing, in the hall's window order."""
-    rows = {r.id: r for r in report.ranking.staff}
-    position = {w.id: w.position for w in report.windows}
-    staff = sorted(report.staff, key=lambda s: (position.get(s.window_id, 0), s.position))
-    return [(s, rows[s.id]) for s in staff if s.id in rows]
-
-
-def _window_of(report: PeriodReport, staff_id: str) -> str:
-    return next(s.window_id for s in report.staff if s.id == staff_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from patrol.hall.service import Record
+from patrol.reports.formatting import score_text, tied_text
 
 
 def record_lines(record: Record) -> Iterator[str]:
@@ -14,9 +15,10 @@ def record_lines(record: Record) -> Iterator[str]:
     standing = record.standing
     if standing is not None:
         mark = f"  {standing.mark}" if standing.mark else ""
+        tied = tied_text(standing.tied, record.kind)
         yield (
-            f"排名 {standing.rank}  得分 {standing.score:.1f}  扣分 {standing.deductions:.1f}  "
-            f"加分 {standing.bonuses:.1f}{mark}"
+            f"排名 {standing.rank}{f'（{tied}）' if tied else ''}  得分 {score_text(standing.score)}  "
+            f"扣分 {standing.deductions:.1f}  加分 {standing.bonuses:.1f}{mark}"
         )
     if record.counts:
         yield "各项次数：" + "；".join(f"{name} {count} 次（{points:+.1f}）" for name, count, points in record.counts)

@@ -17,8 +17,11 @@ from typing import Any
 from rich.cells import cell_len
 
 from patrol.hall.service import FindingView
+from patrol.reports.formatting import full_attendance_text, tied_text
 from patrol.reports.period_report import PeriodReport
-from patrol.rules.scoring import BOTTOM_MARK
+from patrol.reports.verdict_text import summary
+from patrol.rules.settings import TIE_BREAKS
+from patrol.rules.verdicts import Award
 
 MAX_SHEET_ROWS = 1_048_576  # Excel's limit
 HEADER_ROWS = 3  # title, period line, column header
@@ -31,6 +34,8 @@ CORRECTIONS = "附表5 更正记录"
 NOTICE = "通报草稿"
 ATTENDANCE_CODES = (("late", "迟到"), ("early", "早退"), ("absent", "脱岗"), ("noclock", "缺卡"), ("leave", "请假"))
 FOOTER = "&C第 &P 页，共 &N 页"
+WINDOW_NAME_COLUMN = 3  # 附表2's 窗口 and 得分 columns, which the chart reads
+WINDOW_SCORE_COLUMN = 9
 NUMBER_STYLES = frozenset({"number", "points"})
 TIME_STYLES = frozenset({"date", "time"})
 
@@ -193,6 +198,7 @@ def _detail_sheets(
     windows = report.windows
     columns = [
         Column("序号", 8, "number"),
+        Column("记录号", 11, "center"),
         Column("日期", 12, "date"),
         Column("时间", 7, "time"),
         Column("窗口编号", 10, "center"),
@@ -218,6 +224,7 @@ def _detail_sheets(
         current.append(
             [
                 number,
+                f.ref,
                 local.date(),
                 local.time().replace(second=0, microsecond=0),
                 f.window_code,
@@ -248,6 +255,7 @@ def _window_sheet(book: Any, report: PeriodReport, sheet: Callable[..., _TableSh
     rows = report.ranking.windows
     columns = [
         Column("排名", 6, "number"),
+        Column("并列", 9, "center"),
         Column("窗口编号", 10, "center"),
         Column("窗口", _width((r.window_name for r in rows), "窗口", 24)),
         Column("单位", _width((r.unit for r in rows), "单位", 28)),
@@ -263,6 +271,7 @@ def _window_sheet(book: Any, report: PeriodReport, sheet: Callable[..., _TableSh
         table.append(
             [
                 r.rank,
+                tied_text(r.tied, "window"),
                 r.window_code,
                 r.window_name,
                 r.unit,
@@ -271,20 +280,41 @@ def _window_sheet(book: Any, report: PeriodReport, sheet: Callable[..., _TableSh
                 r.bonus_findings,
                 r.bonuses,
                 r.score,
-                r.mark if r.mark != BOTTOM_MARK else "",
+                r.mark,
             ]
         )
+    verdicts = report.verdicts
+    _verdict_note(table, report, (verdicts.excellent, verdicts.bottom_windows))
     if rows:
         chart = book.add_chart({"type": "bar"})  # horizontal bars: window names read along the axis
         first, last = HEADER_ROWS, HEADER_ROWS + len(rows) - 1
+        score, name = WINDOW_SCORE_COLUMN, WINDOW_NAME_COLUMN
         chart.add_series(
-            {"name": "得分", "values": [WINDOWS, first, 8, last, 8], "categories": [WINDOWS, first, 2, last, 2]}
+            {
+                "name": "得分",
+                "values": [WINDOWS, first, score, last, score],
+                "categories": [WINDOWS, first, name, last, name],
+            }
         )
         chart.set_title({"name": "窗口得分"})
         chart.set_legend({"none": True})
         chart.set_y_axis({"reverse": True})  # first-ranked at the top, as in the table
         chart.set_size({"width": 480, "height": max(300, 20 * len(rows))})
         table.sheet.insert_chart(HEADER_ROWS, len(columns) + 1, chart)
+
+
+def _verdict_note(table: _TableSheet, report: PeriodReport, awards: Sequence[Award]) -> None:
+    """One line under a ranking: what the verdicts are and how they were drawn, so a printed
+    appendix explains its own 评定 column."""
+    if not report.verdicts.has_records:
+        text = "评定：本期无巡查记录，不评定。"
+    else:
+        text = "评定：" + "；".join(summary(a, report.settings) for a in awards) + "。"
+        decided = next((a.decided_words() for a in awards if a.decided_by), "")
+        if not decided and report.settings.tie_break:
+            decided = "得分相同者按" + "、再按".join(TIE_BREAKS[t] for t in report.settings.tie_break) + "排定名次"
+        text += "名次按得分排定，得分相同者并列、并列者一并评定。" if not decided else f"名次按得分排定，{decided}。"
+    table.sheet.write_string(table.row + 1, 0, text, table.formats["subtitle_left"])
 
 
 def _counts_by_staff(report: PeriodReport) -> dict[str, dict[str, int]]:
@@ -305,6 +335,7 @@ def _staff_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> Non
     rows = report.ranking.staff
     columns = [
         Column("排名", 6, "number"),
+        Column("并列", 9, "center"),
         Column("姓名", _width((r.name for r in rows), "姓名", 12)),
         Column("窗口", _width((r.window_name for r in rows), "窗口", 24)),
         *(Column(i.name, max(6, cell_len(i.name) + 2), "number") for i in items),
@@ -313,12 +344,13 @@ def _staff_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> Non
         Column("得分", 8, "points"),
         Column("评定", 10, "center"),
     ]
-    table = sheet(STAFF, columns, len(columns) > 9)
+    table = sheet(STAFF, columns, len(columns) > 10)
     for r in rows:
         counts = by_staff.get(r.id, {})
         table.append(
             [
                 r.rank,
+                tied_text(r.tied),
                 r.name,
                 r.window_name,
                 *(counts.get(i.id, 0) for i in items),
@@ -328,33 +360,44 @@ def _staff_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> Non
                 r.mark,
             ]
         )
+    verdicts = report.verdicts
+    _verdict_note(table, report, (verdicts.models, verdicts.bottom_staff))
 
 
 def _attendance_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None:
+    """Everyone who counts in the period (where they sat then), their attendance findings and
+    满勤 as the verdicts judged it: 是, 否, or 未评定 when it was not judged."""
     rules = {i.code: i for i in report.rules.items}
     kinds = [(rules[code].id if code in rules else "", name) for code, name in ATTENDANCE_CODES]
+    people = report.in_window_order(report.ranking.staff)
     columns = [
-        Column("窗口", _width((w.name for w in report.windows), "窗口", 24)),
-        Column("姓名", _width((s.name for s in report.staff), "姓名", 12)),
+        Column("窗口", _width((r.window_name for r in people), "窗口", 24)),
+        Column("姓名", _width((r.name for r in people), "姓名", 12)),
         *(Column(name, 7, "number") for _, name in kinds),
-        Column("满勤", 7, "center"),
+        Column("满勤", 8, "center"),
     ]
     table = sheet(ATTENDANCE_SHEET, columns, False)
-    windows = report.window_by_id
-    position = {w.id: w.position for w in report.windows}
-    full = {r.id: r.full_attendance for r in report.ranking.staff}
+    verdicts = report.verdicts
+    judged = verdicts.full_attendance is not None
     by_staff = _counts_by_staff(report)
-    for person in sorted(report.staff, key=lambda s: (position.get(s.window_id, 0), s.position)):
+    for person in people:
         counts = by_staff.get(person.id, {})
-        window = windows.get(person.window_id)
         table.append(
             [
-                window.name if window else "",
+                person.window_name,
                 person.name,
                 *(counts.get(t, 0) for t, _ in kinds),
-                "是" if full.get(person.id) else "否",
+                full_attendance_text(person.full_attendance, judged),
             ]
         )
+    if not judged:
+        why = "本期无巡查记录" if report.settings.attendance_basis == "patrol" else "本期无打卡记录"
+        note = f"满勤：{why}，未评定。"
+    elif verdicts.attendance_basis == "patrol":
+        note = "满勤：大厅未使用考勤机，仅依据巡查记录认定（巡查中未发现迟到、早退、脱岗、缺卡、请假）。"
+    else:
+        note = "满勤：依据打卡记录和巡查记录认定。"
+    table.sheet.write_string(table.row + 1, 0, note, table.formats["subtitle_left"])
 
 
 def _corrections_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None:

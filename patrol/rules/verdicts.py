@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from patrol.rules.scoring import BASE_SCORE, BOTTOM_MARK, TOP_STAFF_MARK, TOP_WINDOW_MARK, Ranking, Standing
+from patrol.rules.scoring import BASE_SCORE, BOTTOM_MARK, TOP_STAFF_MARK, TOP_WINDOW_MARK, Ranking, Standing, exact
 from patrol.rules.settings import TIE_BREAKS, HallRules
 
 
@@ -41,9 +41,10 @@ class Award:
         return len(self.rows) > self.limit
 
     def tie_words(self) -> str:
-        """How a notice says the tie at the boundary, or "" when there is none:
-        第8名3人并列，共10名 (people), 第4名2个窗口并列，共5个 (windows)."""
-        if self.boundary_tied < 2:
+        """How a notice says the tie that put more on the list than the rules allow, or "" when
+        there is none: 第8名3人并列，共10名 (people), 第4名2个窗口并列，共5个 (windows). A tie that
+        fits inside the limit (or a list shorter than the limit) changed nothing and is not said."""
+        if self.boundary_tied < 2 or not self.over_limit:
             return ""
         if self.kind == "window":
             return f"第{self.boundary_rank}名{self.boundary_tied}个窗口并列，共{len(self.rows)}个"
@@ -144,7 +145,8 @@ def judge(ranking: Ranking, settings: HallRules, *, has_clockin: bool = False) -
         return not (settings.award_needs_bonus and row.bonus_findings == 0)
 
     def excellent(row: Standing) -> bool:
-        if settings.excellent_min_score is not None and row.exact < settings.excellent_min_score:
+        # exact(): the setting 99.7 is the decimal 99.7, not the binary float just above it
+        if settings.excellent_min_score is not None and row.exact < exact(settings.excellent_min_score):
             return False
         if settings.excellent_no_complaint and row.complaints > 0:
             return False
