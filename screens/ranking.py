@@ -2,32 +2,33 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Label, TabbedContent, TabPane
+from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from patrol.rules.scoring import Ranking, Totals
+from patrol.rules.settings import HallRules
 from screens.base import PatrolScreen
 from screens.ranking_table import STAFF_COLUMNS, WINDOW_COLUMNS, RankingTable
 
 
-def verdict_summary(ranking: Ranking) -> str:
-    """One line on what the period concluded, from its verdicts."""
+def verdict_summary(ranking: Ranking, settings: HallRules) -> str:
+    """One line on what the period concluded, in the words of the appendix."""
+    from patrol.reports.verdict_text import summary
+
     verdicts = ranking.verdicts
     if verdicts is None or not verdicts.has_records:
         return "本期无巡查记录：不评定服务标兵、优秀窗口和末位。"
-    parts = []
-    for award, unit in ((verdicts.models, "名"), (verdicts.excellent, "个"), (verdicts.bottom_staff, "名")):
-        label = "末位" if award is verdicts.bottom_staff else award.mark
-        tie = f"（{award.tie_words()}）" if award.tie_words() else ""
-        parts.append(f"{label} {len(award.rows)} {unit}{tie}")
+    awards = (verdicts.models, verdicts.excellent, verdicts.bottom_staff)
+    parts = [summary(award, settings) for award in awards]
     if verdicts.full_attendance is None:
-        parts.append("满勤未评定（无打卡记录）")
+        parts.append("满勤：未评定（无打卡记录）")
     else:
         source = "（依据巡查记录）" if verdicts.attendance_basis == "patrol" else ""
-        parts.append(f"满勤 {len(verdicts.full_attendance)} 名{source}")
-    return "，".join(parts)
+        parts.append(f"满勤{len(verdicts.full_attendance)}名{source}")
+    return "；".join(parts)
 
 
 class RankingScreen(PatrolScreen[None]):
@@ -46,7 +47,7 @@ class RankingScreen(PatrolScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("", id="ranking-heading")
+            yield Static("", id="ranking-heading")
             with TabbedContent(id="ranking-tabs"):
                 with TabPane("人员排名", id="tab-staff"):
                     yield RankingTable("staff", STAFF_COLUMNS, id="staff-ranking")
@@ -62,9 +63,12 @@ class RankingScreen(PatrolScreen[None]):
     def show_standings(self, ranking: Ranking, _today: dict[str, Totals]) -> None:
         """Update both tables in place."""
         period = self.patrol.period
-        self.query_one("#ranking-heading", Label).update(
+        service = self.patrol.service
+        settings = service.settings_for(period) if service is not None else HallRules()
+        self.query_one("#ranking-heading", Static).update(
             f"[b]{period.label}[/b]（{period.first:%m-%d} 至 {period.last:%m-%d}）"
-            f"人员 {len(ranking.staff)} 名，窗口 {len(ranking.windows)} 个\n{verdict_summary(ranking)}\n"
+            f"人员 {len(ranking.staff)} 名，窗口 {len(ranking.windows)} 个\n"
+            f"{escape(verdict_summary(ranking, settings))}\n"
             "[dim]变化：比上期名次升(+)降(-)，上期无记录时空白；名次按得分排定，同分并列[/dim]"
         )
         self.query_one("#staff-ranking", RankingTable).show(ranking.staff)

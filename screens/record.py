@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.markup import escape
 from rich.text import Text
 from textual import events
@@ -26,17 +27,18 @@ FINDING_COLUMNS = {
     "ref": Col("记录号", 9),
     "day": Col("日期", 5),
     "time": Col("时间", 5),
-    "who": Col("人员", 6, 10),
-    "item": Col("巡查项", 8, 14),
+    "who": Col("人员", 6, 12),
+    "item": Col("巡查项", 8, 16),
     "points": Col("分值", 5),
-    "note": Col("备注", 4, 60),
-    "inspector": Col("督查员", 6, 8),
+    "inspector": Col("督查员", 6, 12),
+    "note": Col("备注", 4, 80),
 }
+COLUMN_ORDER = ("ref", "day", "time", "who", "item", "points", "note", "inspector")
 
 
 def chart(history: list[tuple[str, float | None]]) -> str:
     """Recent scores as ASCII bars (block characters misalign in many Chinese fonts); a month
-    without a record (before the hall's first day, after today, or not posted) has no bar."""
+    in which the person was not posted has no bar."""
     scores = [score for _, score in history if score is not None]
     if not scores:
         return "暂无记录"
@@ -46,7 +48,7 @@ def chart(history: list[tuple[str, float | None]]) -> str:
     lines = []
     for label, score in history:
         if score is None:
-            lines.append(f"{pad(label, 5)}  无记录")
+            lines.append(f"{pad(label, 5)}  不在岗")
             continue
         bar = "#" * max(1, round((score - low) / span * CHART_WIDTH))
         lines.append(f"{pad(label, 5)}{score:6.1f} {bar}")
@@ -88,19 +90,33 @@ class RecordScreen(PatrolScreen[None]):
         self.query_one("#record-findings", DataTable).focus()
 
     def _columns(self, width: int) -> None:
+        """Size the columns to ``width`` and to the findings shown: the note takes what is left."""
         columns = dict(FINDING_COLUMNS)
         if self.kind == "staff":
             columns["who"] = Col("窗口", 4, 8)  # a person's findings stay with the window where they happened
-        sizes = widths(columns, width - 1)
+        content: dict[str, int] = {}
+        for f in self._record.findings if self._record else ():
+            for key, text in (
+                ("who", self._who(f)),
+                ("item", f.type_name),
+                ("inspector", f.inspector),
+                ("note", f.note),
+            ):
+                content[key] = max(content.get(key, 0), cell_len(text))
+        sizes = widths(columns, width - 1, content)
+        sizes = {key: sizes[key] for key in COLUMN_ORDER}
         if sizes == self._widths:
             return
         self._widths = sizes
         table = self.query_one("#record-findings", DataTable)
         table.clear(columns=True)
-        for key, col in columns.items():
-            table.add_column(col.title, key=key, width=sizes[key])
+        for key in COLUMN_ORDER:
+            table.add_column(columns[key].title, key=key, width=sizes[key])
         if self._record is not None:
             self._fill(self._record)
+
+    def _who(self, f: FindingView) -> str:
+        return f.window_code if self.kind == "staff" else (f.person or "窗口")
 
     def on_resize(self, event: events.Resize) -> None:
         self._columns(event.size.width)
@@ -126,6 +142,8 @@ class RecordScreen(PatrolScreen[None]):
     def show(self, record: Record) -> None:
         """Draw the standing, the counts, the recent months and the findings."""
         self._record = record
+        if self.size.width:
+            self._columns(self.size.width)
         s = record.standing
         if s is not None:
             change = "新" if s.new else ("" if s.change is None else change_text(s.change))
@@ -158,7 +176,7 @@ class RecordScreen(PatrolScreen[None]):
                 Text(f.ref),
                 Text(f"{f.at:%m-%d}"),
                 Text(f"{f.at:%H:%M}"),
-                Text(f.window_code if self.kind == "staff" else (f.person or "窗口")),
+                Text(self._who(f)),
                 Text(f.type_name),
                 Text(points_text(f.points), justify="right"),
                 Text(f.note),

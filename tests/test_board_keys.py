@@ -258,3 +258,115 @@ async def test_undo_shows_the_finding_and_asks_first(hall12: str) -> None:
         assert findings_in(hall12) == []
         assert "已撤销 2 解放 脱岗" in status(app)
     assert verified(hall12)
+
+
+# --- 16 and 18: periods, the record's months, 变化 ----------------------------------------
+
+
+async def test_ranking_periods_stop_at_this_one_and_p_comes_back_to_this_month(hall12: str) -> None:
+    from screens.ranking import RankingScreen
+
+    app = make_app(hall12)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        seen = await start(pilot, app)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, RankingScreen))
+        await pilot.press("right_square_bracket")
+        await until(pilot, lambda: any("已是本期" in str(n.message) for n in app._notifications))
+        assert app.period.code == "2026-11"
+        codes = []
+        for _ in range(4):
+            await pilot.press("p")
+            seen = await ready(pilot, app, seen)
+            codes.append(app.period.code)
+        assert codes == ["2026Q4", "2026H2", "2026", "2026-11"]
+
+
+async def test_change_is_blank_against_a_month_without_records_and_explained(hall12: str) -> None:
+    from patrol.hall.service import open_hall
+    from screens.ranking import RankingScreen
+    from tests.conftest import fixed_clock, log_at
+
+    service = open_hall(hall12, clock=fixed_clock, device="seed")
+    log_at(service, "1", "曾志明", "迟到", "2026-11-05 09:00")  # October has nothing
+    service.close()
+    app = make_app(hall12)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(pilot, app)
+        zeng = app.service.resolve_staff("曾志明", None)
+        assert app.ranking.staff_row(zeng.id).change is None
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, RankingScreen) and app.screen.query("#staff-ranking"))
+        table = app.screen.query_one("#staff-ranking")
+        await until(pilot, lambda: table.row_count > 0)
+        assert table.get_row(zeng.id)[list(table.columns).index("change")].plain == ""  # not "新", not "-15"
+        assert "上期无记录时空白" in str(app.screen.query_one("#ranking-heading").render())
+        assert "变化：比上期名次" in str(app.board.query_one("#ranking-title").render())
+
+
+async def test_the_record_shows_only_months_the_hall_has_kept(hall12: str) -> None:
+    from patrol.hall.service import open_hall
+    from patrol.rules.periods import Period
+    from tests.conftest import fixed_clock, log_at
+
+    service = open_hall(hall12, clock=fixed_clock, device="seed")
+    log_at(service, "12", "张梅", "迟到", "2026-10-20 09:00")  # the hall's first record
+    record = service.record("staff", service.resolve_staff("张梅", None).id, Period.parse("2026Q4"))
+    service.close()
+    # October and November only: nothing before the first record, nothing after today (18 Nov).
+    assert record.history == [("10月", 99.0), ("11月", 100.0)]
+
+
+# --- 17: nothing cut at 80x24, room used at 200 columns ----------------------------------
+
+
+def cut_cells(table) -> list[str]:  # type: ignore[no-untyped-def]
+    """Cells wider than their column (what the terminal would cut)."""
+    from rich.cells import cell_len
+
+    out = []
+    for row_key in table.rows:
+        for column, value in zip(table.columns.values(), table.get_row(row_key), strict=True):
+            text = getattr(value, "plain", str(value))
+            if cell_len(text) > column.width:
+                out.append(f"{column.label.plain}: {text}")
+    return out
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_ranking_and_record_tables_cut_nothing(hall12: str, size: tuple[int, int]) -> None:
+    from patrol.hall.service import open_hall
+    from screens.ranking import RankingScreen
+    from screens.record import RecordScreen
+    from tests.conftest import fixed_clock, log_at
+
+    service = open_hall(hall12, clock=fixed_clock, device="seed", inspector="欧阳督查员")
+    log_at(
+        service, "12", "张梅", "表扬信", "2026-11-05 09:00", note="群众送来锦旗一面，表扬其耐心细致地帮助办理出入境证件"
+    )
+    log_at(service, "12", "黎皓", "服务用语不规范", "2026-11-06 10:00")
+    service.close()
+    app = make_app(hall12)
+    async with app.run_test(size=size) as pilot:
+        await start(pilot, app)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, RankingScreen) and app.screen.query("#staff-ranking"))
+        for table_id in ("#staff-ranking", "#window-ranking"):
+            table = app.screen.query_one(table_id)
+            await until(pilot, lambda table=table: table.row_count > 0 and table.size.width > 0)
+            await pilot.pause(0.1)
+            assert cut_cells(table) == [], table_id
+            await pilot.press("w")  # the other tab
+        if size[0] >= 200:  # wide: every column is there
+            assert {"deductions", "bonuses", "findings"} <= {
+                c.value for c in app.screen.query_one("#staff-ranking").columns
+            }
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.board)
+        await pilot.press("1", "2", "f4")
+        await until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.query("#record-findings"))
+        table = app.screen.query_one("#record-findings")
+        await until(pilot, lambda: table.row_count == 2)
+        columns = {c.label.plain: c for c in table.columns.values()}
+        assert columns["督查员"].width >= 6 and columns["记录号"].width >= 9
+        assert [cut for cut in cut_cells(table) if not cut.startswith("备注")] == []  # only a long note is cut

@@ -366,3 +366,43 @@ def test_help_speaks_chinese(capsys) -> None:
         main(["--help"])
     out = capsys.readouterr().out
     assert out.startswith("用法：patrol") and "显示本帮助并退出" in out and "选项" in out
+
+
+def test_pin_takes_the_inspector_after_the_command_as_the_readme_writes_it(hall_url, capsys, monkeypatch) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("246810\n"))
+    assert main(["--db", hall_url, "pin", "--inspector", "王督查"]) == 0
+    assert "已为督查员 王督查 设置 PIN" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["rank", "--period", ""], "无法识别的统计周期“”"),
+        (["report", "--period", " "], "无法识别的统计周期"),
+        (["log", "--window", "1", "--staff", "魏敏", "--type", "迟到", "--at", ""], "无法识别的时间“”"),
+    ],
+)
+def test_an_empty_period_or_time_is_refused_not_taken_as_now(hall_url, capsys, args: list[str], said: str) -> None:
+    code, _out, err = run(capsys, "--db", hall_url, *args)
+    assert code == 1 and said in err
+    assert count(hall_url, "finding") == 0
+
+
+def test_a_reader_that_stops_early_ends_the_output_quietly(db_url: str, tmp_path: Path) -> None:
+    """`patrol rank … | head` ends without a BrokenPipeError traceback. The ranking is longer than
+    a pipe holds (64 KiB), so patrol is still writing when head has gone."""
+    roster = tmp_path / "大名册.csv"
+    rows = [f"{n // 10 + 1},窗口{n // 10 + 1},单位{n // 10 + 1},人员{n:04d}" for n in range(800)]
+    roster.write_text("窗口编号,窗口名称,单位,姓名\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["--db", db_url, "roster", "import", str(roster)]) == 0
+    done = subprocess.run(
+        f"{sys.executable} -m patrol --db {db_url} rank --period 2026-11 --format json | head -n 3",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+    )
+    assert done.stdout.startswith("[") and done.stdout.count("\n") == 3
+    assert done.stderr == ""  # no traceback, no "Exception ignored … BrokenPipeError"

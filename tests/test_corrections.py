@@ -26,7 +26,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def logged_id(capsys, url: str, *args: str) -> str:
     code, out, _ = run(capsys, "--db", url, "log", *args)
     assert code == 0
-    return re.search(r"记录号 ([0-9a-f-]{36})", out)[1]
+    return re.search(r"记录号 (\d{4}-\d{4,})", out)[1]
 
 
 def staff_score(capsys, url: str, name: str) -> float:
@@ -37,12 +37,12 @@ def staff_score(capsys, url: str, name: str) -> float:
 def test_amend_and_void_from_the_command_line(hall_url: str, capsys) -> None:
     fid = logged_id(capsys, hall_url, "--window", "4", "--staff", "张梅", "--type", "睡岗", "--at", "2026-11-03 10:00")
     assert staff_score(capsys, hall_url, "张梅") == 98
-    code, out, _ = run(capsys, "--db", hall_url, "correct", fid[:8], "--type", "闲聊", "--reason", "经核实为闲聊")
+    code, out, _ = run(capsys, "--db", hall_url, "correct", fid, "--type", "闲聊", "--reason", "经核实为闲聊")
     assert code == 0 and "睡岗 → 闲聊" in out
     assert staff_score(capsys, hall_url, "张梅") == 99.5
     code, _, err = run(capsys, "--db", hall_url, "correct", fid, "--void", "--reason", "再改")
     assert code == 1 and "已被更正或撤销过" in err  # the old version cannot be corrected again
-    new_id = re.search(r"新记录号 ([0-9a-f-]{36})", out)[1]
+    new_id = re.search(r"新记录号 (\d{4}-\d{4,})", out)[1]
     code, out, _ = run(capsys, "--db", hall_url, "correct", new_id, "--void", "--reason", "当日请假，记录有误")
     assert code == 0 and "已作废" in out
     assert staff_score(capsys, hall_url, "张梅") == 100
@@ -94,7 +94,29 @@ def test_bad_corrections_change_nothing(hall_url: str, capsys, args, expected, e
         assert conn.execute("SELECT COUNT(*) FROM correction").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize(("reference", "expected"), [("0123", "太短"), ("ffffffff", "找不到记录号")])
+def test_findings_of_one_minute_have_their_own_references(hall_url: str, capsys) -> None:
+    """Two findings logged in the same minute used to share an 8-character id prefix
+    ("记录号“01a20ef1”对应多条记录"); their references are their own, numbered by month."""
+    first = logged_id(
+        capsys, hall_url, "--window", "1", "--staff", "魏敏", "--type", "迟到", "--at", "2026-11-03 09:10"
+    )
+    second = logged_id(
+        capsys, hall_url, "--window", "1", "--staff", "曾伟", "--type", "迟到", "--at", "2026-11-03 09:10"
+    )
+    october = logged_id(
+        capsys, hall_url, "--window", "2", "--staff", "张伟", "--type", "早退", "--at", "2026-10-30 17:00"
+    )
+    assert (first, second, october) == ("2611-0001", "2611-0002", "2610-0001")
+    code, out, _ = run(capsys, "--db", hall_url, "correct", second, "--void", "--reason", "记错了人")
+    assert code == 0 and "曾伟" in out
+    code, out, _ = run(capsys, "--db", hall_url, "record", "--window", "1", "--period", "2026-11")
+    assert first in out and second not in out  # the voided one is gone from the record, its number stays its own
+    assert main(["--db", hall_url, "verify"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"), [("0123", "太短"), ("ffffffff", "找不到记录号"), ("2611-0099", "找不到")]
+)
 def test_unknown_or_short_record_numbers(hall_url: str, capsys, reference: str, expected: str) -> None:
     code, _, err = run(capsys, "--db", hall_url, "correct", reference, "--void", "--reason", "x")
     assert code == 1 and expected in err

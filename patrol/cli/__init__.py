@@ -8,6 +8,7 @@ says what, where and how to fix; nothing was written), 2 the command line itself
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -69,9 +70,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # inside the try: a reader that went away is found here
+        return code
     except (UserError, StorageError) as exc:
         print(f"patrol: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `patrol rank | head`: the reader has what it wanted. Say nothing, and keep Python from
+        # complaining when it flushes stdout again on the way out.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

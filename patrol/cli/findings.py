@@ -41,7 +41,7 @@ def register(sub: Any, parser_class: type) -> None:
         description="作废或修改一条巡查记录。记录从不被直接改动：原记录作废，修改后的记录另存，"
         "更正的原因、更正人和时间都会留下，并列入附表5 更正记录。",
     )
-    p.add_argument("id", metavar="记录号", help="记录号（patrol log 保存时显示；至少前 8 位）")
+    p.add_argument("id", metavar="记录号", help="记录号，如 2611-0042（patrol log 保存时、记录页和附表1 中显示）")
     p.add_argument("--reason", required=True, metavar="原因", help="更正原因（必填）")
     p.add_argument("--void", action="store_true", help="作废这条记录")
     p.add_argument("--type", metavar="巡查项", help="改为另一巡查项（分值按现行规则）")
@@ -87,7 +87,7 @@ def log(args: argparse.Namespace) -> int:
     who = found.person or "窗口"
     print(
         f"已保存：{found.at:%Y-%m-%d %H:%M} {found.window_code} {found.window_name} {who} {found.type_name} "
-        f"{found.points:+.1f}（记录号 {found.id}）"
+        f"{found.points:+.1f}（记录号 {found.ref}）"
     )
     return 0
 
@@ -116,6 +116,6 @@ def correct(args: argparse.Namespace) -> int:
     else:
         print(
             f"已更正：{found.type_name} → {replacement.type_name}，{replacement.person or '窗口'}，"
-            f"{replacement.at:%Y-%m-%d %H:%M}（新记录号 {replacement.id}；原因：{args.reason.strip()}）"
+            f"{replacement.at:%Y-%m-%d %H:%M}（新记录号 {replacement.ref}；原因：{args.reason.strip()}）"
         )
     return 0

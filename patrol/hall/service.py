@@ -715,21 +715,19 @@ class HallService:
         )
 
     def history(self, kind: str, item_id: str, period: Period, months: int) -> list[tuple[str, float | None]]:
-        """Scores of the ``months`` months up to the one ``period`` ends in, oldest first; None for
-        a month before the hall's first day, after today, or in which the person was not posted."""
+        """Scores of up to ``months`` months up to the one ``period`` ends in, oldest first: only
+        months the hall has been keeping records in and not after today; None for a month in
+        which the person was not posted."""
         today = self.today()
         month = Period.of("month", min(period.last, today))
         first_day = self.first_day_on_record()
         out: list[tuple[str, float | None]] = []
-        for _ in range(months):
-            score: float | None = None
-            if month.end > first_day and month.first <= today:
-                ranking = rank_period(
-                    self.settings_for(month), self.windows, self.members(month), self.totals(month), self.staff
-                )
-                row = ranking.staff_row(item_id) if kind == "staff" else ranking.window_row(item_id)
-                score = row.score if row else None
-            out.append((f"{month.first.month}月", score))
+        while len(out) < months and month.end > first_day:
+            ranking = rank_period(
+                self.settings_for(month), self.windows, self.members(month), self.totals(month), self.staff
+            )
+            row = ranking.staff_row(item_id) if kind == "staff" else ranking.window_row(item_id)
+            out.append((f"{month.first.month}月", row.score if row else None))
             month = month.previous()
         return out[::-1]
 

@@ -26,4 +26,6 @@ def record_lines(record: Record) -> Iterator[str]:
     for f in record.findings:
         note = f"  备注：{f.note}" if f.note else ""
         who = f" {f.person}" if record.kind == "window" and f.person else ""
-        yield f"  {f.at:%Y-%m-%d %H:%M}{who}  {f.type_name} {f.points:+.1f}  督查员：{f.inspector or '—'}{note}"
+        yield (
+            f"  {f.ref}  {f.at:%Y-%m-%d %H:%M}{who}  {f.type_name} {f.points:+.1f}  督查员：{f.inspector or '—'}{note}"
+        )
