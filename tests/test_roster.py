@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from patrol.cli import main
+from patrol.errors import UserError
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -38,3 +39,186 @@ def test_an_import_as_a_devices_first_write_starts_its_chain(hall_url: str, tmp_
     assert verified(hall_url), capsys.readouterr().err
     assert run(capsys, "--db", hall_url, "log", "--window", "1", "--staff", "魏敏", "--type", "迟到")[0] == 0
     assert verified(hall_url), capsys.readouterr().err
+
+
+def rank(capsys, url: str, period: str, by: str = "staff") -> list[dict]:  # type: ignore[no-untyped-def]
+    import json
+
+    code, out, err = run(capsys, "--db", url, "rank", "--period", period, "--by", by, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def log(capsys, url: str, window: str, person: str, item: str, at: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    return run(capsys, "--db", url, "log", "--window", window, "--staff", person, "--type", item, "--at", at)
+
+
+# --- a change takes effect from its date ------------------------------------------------------
+
+
+def test_a_move_leaves_earlier_months_as_they_were(hall_url: str, capsys) -> None:
+    """Moving 曾伟 from window 1 to 4 on 20 November changes nothing in October (the issue: a
+    move dropped window 7 from 100.5 to 100.0 for a month the person was not there)."""
+    assert log(capsys, hall_url, "4", "张梅", "上门服务", "2026-10-12 10:00")[0] == 0
+    assert log(capsys, hall_url, "1", "曾伟", "迟到", "2026-10-13 09:00")[0] == 0
+    assert log(capsys, hall_url, "1", "曾伟", "迟到", "2026-11-03 09:00")[0] == 0
+    october_windows = rank(capsys, hall_url, "2026-10", "window")
+    october_staff = rank(capsys, hall_url, "2026-10")
+    assert next(w for w in october_windows if w["window"] == "4")["score"] == 100.5
+
+    code, out, err = run(
+        capsys, "--db", hall_url, "staff", "move", "曾伟", "--window", "1", "--to", "4", "--on", "2026-11-20"
+    )
+    assert code == 0, err
+    assert out.strip() == (
+        "已调岗：曾伟 自 2026-11-20 起从 1 号窗口（综合窗口）调到 4 号窗口（不动产登记窗口）。"
+        "此前的记录和得分仍在 1 号窗口。"
+    )
+    assert rank(capsys, hall_url, "2026-10", "window") == october_windows
+    assert rank(capsys, hall_url, "2026-10") == october_staff
+    # November: his −1 stays with window 1, where it happened; he is listed at window 4.
+    november = {w["window"]: w for w in rank(capsys, hall_url, "2026-11", "window")}
+    assert november["1"]["deductions"] == -1.0 and november["4"]["deductions"] == 0.0
+    assert next(r for r in rank(capsys, hall_url, "2026-11") if r["name"] == "曾伟")["window"] == "4"
+    # December: window 4 averages 张梅 and 曾伟; window 1 has 魏敏 alone.
+    assert log(capsys, hall_url, "4", "曾伟", "迟到", "2026-12-01 09:00")[0] == 0
+    december = {w["window"]: w for w in rank(capsys, hall_url, "2026-12", "window")}
+    assert december["4"]["score"] == 99.5 and december["1"]["score"] == 100.0
+    assert verified(hall_url)
+
+
+def test_leaving_keeps_the_month_worked_and_its_verdicts(hall_url: str, capsys) -> None:
+    """曾伟 leaves on 20 November: his −2 stays in November, 末位 stays his, December drops him."""
+    assert log(capsys, hall_url, "1", "曾伟", "脱岗", "2026-11-05 10:00")[0] == 0
+    assert log(capsys, hall_url, "2", "郑晓燕", "上门服务", "2026-11-06 10:00")[0] == 0
+    before = rank(capsys, hall_url, "2026-11")
+    assert [r["name"] for r in before if r["mark"] == "末位"] == ["曾伟"]
+    code, out, err = run(capsys, "--db", hall_url, "staff", "leave", "曾伟", "--window", "1", "--on", "2026-11-20")
+    assert code == 0, err
+    assert "已登记离岗：曾伟 自 2026-11-20 起离开 1 号窗口（综合窗口）" in out
+    assert rank(capsys, hall_url, "2026-11") == before
+    assert "曾伟" not in [r["name"] for r in rank(capsys, hall_url, "2026-12")]
+    # Logging against him after he left is refused, naming when he left.
+    code, _, err = log(capsys, hall_url, "1", "曾伟", "迟到", "2026-11-25 09:00")
+    assert code == 1 and "曾伟 2026-11-25 09:00 时不在 1 号窗口：已于 2026-11-20 离开 1 号窗口" in err
+    assert verified(hall_url)
+
+
+def test_adding_and_returning(hall_url: str, capsys) -> None:
+    code, out, err = run(
+        capsys, "--db", hall_url, "staff", "add", "王芳", "--window", "5", "--role", "A岗", "--on", "2026-11-10"
+    )
+    assert code == 0, err
+    assert out.strip() == "已添加：王芳 自 2026-11-10 起在 5 号窗口（供电公司窗口），A岗。"
+    assert run(capsys, "--db", hall_url, "staff", "leave", "王芳", "--window", "5", "--on", "2026-11-15")[0] == 0
+    code, out, _ = run(capsys, "--db", hall_url, "staff", "add", "王芳", "--window", "5", "--on", "2026-11-25")
+    assert out.strip() == "已回岗：王芳 自 2026-11-25 起回到 5 号窗口“供电公司窗口”（此前 2026-11-15 起离岗）。"
+    assert count(hall_url, "staff") == 8  # the same person came back, not a namesake
+    # A namesake at another window is another person.
+    assert run(capsys, "--db", hall_url, "staff", "add", "王芳", "--window", "1", "--on", "2026-11-25")[0] == 0
+    assert count(hall_url, "staff") == 9
+    # Findings follow the dates: before she started, between her stints, and back again.
+    assert log(capsys, hall_url, "5", "王芳", "迟到", "2026-11-12 09:00")[0] == 0
+    code, _, err = log(capsys, hall_url, "5", "王芳", "迟到", "2026-11-20 09:00")
+    assert code == 1 and "2026-11-15 至 2026-11-25 期间不在岗" in err
+    assert log(capsys, hall_url, "5", "王芳", "迟到", "2026-11-26 09:00")[0] == 0
+    assert [r["score"] for r in rank(capsys, hall_url, "2026-11") if r["window"] == "5"] == [98.0]
+    assert verified(hall_url)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["add", "李四", "--window", "99"], "没有编号为“99”的窗口"),
+        (["add", "魏敏", "--window", "1"], "1 号窗口在 2026-11-20 已有“魏敏”"),
+        (["add", "李四", "--window", "1", "--role", "组长"], "无法识别的岗位“组长”"),
+        (["add", "", "--window", "1"], "姓名不能为空"),
+        (["move", "李四", "--window", "1", "--to", "2"], "1 号窗口没有名为“李四”的在岗人员"),
+        (["move", "魏敏", "--window", "2", "--to", "3"], "2 号窗口没有名为“魏敏”的在岗人员。此人当时在 1 号窗口"),
+        (["move", "魏敏", "--window", "1", "--to", "1"], "调出和调入都是 1 号窗口"),
+        (["move", "魏敏", "--window", "1", "--to", "99"], "没有编号为“99”的窗口"),
+        (
+            ["move", "王芳", "--window", "5", "--to", "1", "--on", "2026-11-01"],
+            "王芳 自 2026-11-10 起才在 5 号窗口任职",
+        ),
+        (["leave", "王芳", "--window", "5", "--on", "2026-11-09"], "王芳 自 2026-11-10 起才在 5 号窗口任职"),
+        (["leave", "张伟", "--window", "4"], "4 号窗口没有名为“张伟”的在岗人员。此人当时在 2 号窗口、3 号窗口"),
+        (["leave", "魏敏", "--window", "1", "--on", "2026-11-31"], "无法识别的日期“2026-11-31”"),
+        (["leave", "魏敏", "--window", "1", "--on", ""], "无法识别的日期“”"),
+    ],
+)
+def test_staff_commands_refuse_bad_input_and_write_nothing(hall_url: str, capsys, args, expected) -> None:
+    assert run(capsys, "--db", hall_url, "staff", "add", "王芳", "--window", "5", "--on", "2026-11-10")[0] == 0
+    postings, staff = count(hall_url, "posting"), count(hall_url, "staff")
+    if "--on" not in args:
+        args = [*args, "--on", "2026-11-20"]
+    code, out, err = run(capsys, "--db", hall_url, "staff", *args)
+    assert code == 1 and out == ""
+    assert expected in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert (count(hall_url, "posting"), count(hall_url, "staff")) == (postings, staff)
+
+
+def test_staff_help_is_in_chinese(capsys) -> None:
+    for action in ("add", "move", "leave"):
+        with pytest.raises(SystemExit):
+            main(["staff", action, "--help"])
+        out = capsys.readouterr().out
+        assert out.startswith("用法：patrol staff " + action) and "从哪天起" in out
+
+
+# --- findings at their time ---------------------------------------------------------------
+
+
+def test_log_at_refuses_a_time_before_the_posting_began(hall_url: str, capsys) -> None:
+    assert run(capsys, "--db", hall_url, "staff", "add", "王芳", "--window", "5", "--on", "2026-11-10")[0] == 0
+    code, _, err = log(capsys, hall_url, "5", "王芳", "迟到", "2026-11-09 17:00")
+    assert code == 1
+    assert err.strip() == "patrol: 王芳 自 2026-11-10 起才在 5 号窗口任职，2026-11-09 17:00 时还不在该窗口。"
+    assert count(hall_url, "finding") == 0
+    assert log(capsys, hall_url, "5", "王芳", "迟到", "2026-11-10 08:31")[0] == 0
+
+
+def test_a_person_who_moved_is_found_at_the_old_window_for_the_old_time(hall_url: str, tmp_path: Path, capsys) -> None:
+    assert (
+        run(capsys, "--db", hall_url, "staff", "move", "单雄", "--window", "3", "--to", "5", "--on", "2026-11-20")[0]
+        == 0
+    )
+    # The command line, for a time before the move: window 3, where he sat then.
+    code, out, err = log(capsys, hall_url, "3", "单雄", "迟到", "2026-11-12 09:00")
+    assert code == 0, err
+    assert "3 住建窗口 单雄 迟到" in out
+    code, _, err = log(capsys, hall_url, "5", "单雄", "迟到", "2026-11-12 09:00")
+    assert code == 1 and "单雄 自 2026-11-20 起才在 5 号窗口任职" in err
+    # An import, row by row: the old window before the move; refused with row and column after it.
+    path = tmp_path / "旧记录.csv"
+    path.write_text(
+        "时间,窗口编号,姓名,巡查项\n2026-11-13 09:00,3,单雄,迟到\n2026-11-21 09:00,5,单雄,迟到\n", encoding="utf-8"
+    )
+    assert run(capsys, "--db", hall_url, "findings", "import", str(path))[0] == 0
+    path.write_text("时间,窗口编号,姓名,巡查项\n2026-11-14 09:00,3,单雄,迟到\n2026-11-21 09:00,3,单雄,迟到\n")
+    code, _, err = run(capsys, "--db", hall_url, "findings", "import", str(path))
+    assert code == 1
+    assert err.strip() == ("patrol: 旧记录.csv 第3行“姓名”列：单雄 2026-11-21 09:00 时不在 3 号窗口：当天在 5 号窗口。")
+    windows = {w["window"]: w for w in rank(capsys, hall_url, "2026-11", "window")}
+    assert windows["3"]["findings"] == 2 and windows["5"]["findings"] == 1
+    assert verified(hall_url)
+
+
+def test_a_finding_stays_where_it_happened_when_the_person_moves_later(service) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from patrol.rules.periods import Period
+    from tests.conftest import log_at
+
+    log_at(service, "3", "单雄", "玩手机", "2026-11-02 10:00")
+    before = service.ranking(Period.parse("2026-11"), with_change=False)
+    person = service.resolve_staff("单雄", None)
+    service.move_staff(person, service.window("5"), date(2026, 11, 18))
+    service.leave(service.staff_by_id[person.id], date(2026, 11, 30))
+    after = service.ranking(Period.parse("2026-11"), with_change=False)
+    assert after.window_row(service.window("3").id).score == before.window_row(service.window("3").id).score
+    assert after.window_row(service.window("5").id).score == 100.0
+    assert [f.window_code for f in service.findings(Period.parse("2026-11"))] == ["3"]
+    # The service refuses what the board could otherwise log: a person at a window they never sat at.
+    with pytest.raises(UserError, match="单雄 2026-11-18 10:00 时不在 3 号窗口"):
+        service.log(service.window("3"), service.staff_by_id[person.id], service.rule("迟到"))
