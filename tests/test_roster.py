@@ -98,6 +98,11 @@ def test_leaving_keeps_the_month_worked_and_its_verdicts(hall_url: str, capsys) 
     assert "已登记离岗：曾伟 自 2026-11-20 起离开 1 号窗口（综合窗口）" in out
     assert rank(capsys, hall_url, "2026-11") == before
     assert "曾伟" not in [r["name"] for r in rank(capsys, hall_url, "2026-12")]
+    # `patrol record` still finds him, says that he left and when, and shows the finding's reference.
+    code, out, err = run(capsys, "--db", hall_url, "record", "曾伟", "--period", "2026-11")
+    assert code == 0, err
+    assert out.splitlines()[0] == "曾伟  1 综合窗口（2026-11-20 起离岗）"
+    assert "末位" in out and "2611-0001  2026-11-05 10:00  脱岗 -2.0" in out
     # Logging against him after he left is refused, naming when he left.
     code, _, err = log(capsys, hall_url, "1", "曾伟", "迟到", "2026-11-25 09:00")
     assert code == 1 and "曾伟 2026-11-25 09:00 时不在 1 号窗口：已于 2026-11-20 离开 1 号窗口" in err
@@ -222,3 +227,41 @@ def test_a_finding_stays_where_it_happened_when_the_person_moves_later(service) 
     # The service refuses what the board could otherwise log: a person at a window they never sat at.
     with pytest.raises(UserError, match="单雄 2026-11-18 10:00 时不在 3 号窗口"):
         service.log(service.window("3"), service.staff_by_id[person.id], service.rule("迟到"))
+
+
+# --- patrol record: as `/` finds people ------------------------------------------------------
+
+
+class _Terminal:
+    """A standard input that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_record_accepts_what_search_accepts(hall_url: str, capsys, monkeypatch) -> None:
+    assert log(capsys, hall_url, "4", "张梅", "迟到", "2026-11-02 09:00")[0] == 0
+    for query in ("zm", "zhangmei", "张梅"):
+        code, out, err = run(capsys, "--db", hall_url, "record", query, "--period", "2026-11")
+        assert code == 0, err
+        assert out.startswith("张梅  4 不动产登记窗口") and "2611-0001  2026-11-02 09:00  迟到 -1.0" in out
+    # Several match: without a terminal, one line lists them with their windows.
+    code, out, err = run(capsys, "--db", hall_url, "record", "张")
+    assert code == 1 and out == ""
+    assert err.strip() == (
+        "patrol: “张”对应 3 人：张伟（2 号窗口 市场监管窗口）、张伟（3 号窗口 住建窗口）、"
+        "张梅（4 号窗口 不动产登记窗口）。请写出全名，或用 --window 指明窗口。"
+    )
+    # In a terminal: a numbered choice.
+    monkeypatch.setattr("sys.stdin", _Terminal())
+    monkeypatch.setattr("builtins.input", lambda prompt: "2")
+    code, out, err = run(capsys, "--db", hall_url, "record", "zw")  # 曾 reads zeng: 曾伟 too
+    assert code == 0, err
+    assert "  1. 曾伟（1 号窗口 综合窗口）\n  2. 张伟（2 号窗口 市场监管窗口）\n  3. 张伟（3 号窗口 住建窗口）" in out
+    assert "\n张伟  2 市场监管窗口\n" in out
+    monkeypatch.setattr("builtins.input", lambda prompt: "")
+    assert run(capsys, "--db", hall_url, "record", "zw")[2].strip() == "patrol: 未选择，已取消。"
+    # --window narrows to who sat there; a name nobody has is refused.
+    assert run(capsys, "--db", hall_url, "record", "zw", "--window", "3")[1].startswith("张伟  3 住建窗口")
+    code, _, err = run(capsys, "--db", hall_url, "record", "李四")
+    assert code == 1 and "没有与“李四”相符的人员或窗口" in err

@@ -103,3 +103,37 @@ def leave(args: argparse.Namespace) -> int:
     person = service.resolve_staff(args.name, window, day)
     print(roster.apply_change(service, roster.StaffLeave(person.id, window.code, day)).done)
     return 0
+
+
+def choose(service: HallService, query: str, window_code: str | None) -> tuple[str, str, str]:
+    """The person (or window) ``query`` names, found as `/` finds them; when several match, ask
+    which in a terminal, or refuse listing them. Returns (kind, id, how the access log names it)."""
+    import sys
+
+    from patrol.errors import UserError
+    from patrol.hall.roster import candidates, describe
+
+    window = service.window(window_code) if window_code else None
+    found = candidates(service, query, window)
+    if not found:
+        where = f"在 {window.code} 号窗口任职过的" if window else ""
+        raise UserError(f"没有与“{query.strip()}”相符的{where}人员或窗口。可写姓名、姓、全拼或拼音首字母（如 zm）。")
+    if len(found) > 1:
+        shown = [describe(service, hit) for hit in found]
+        many = f"“{query.strip()}”对应 {len(found)} {'人' if all(h.kind == 'staff' for h in found) else '个'}"
+        if not sys.stdin.isatty():
+            raise UserError(f"{many}：{'、'.join(shown)}。请写出全名，或用 --window 指明窗口。")
+        print(f"{many}：")
+        for number, text in enumerate(shown, start=1):
+            print(f"  {number}. {text}")
+        answer = input(f"请输入序号（1-{len(found)}，直接回车取消）：").strip()
+        if not answer.isdigit() or not 1 <= int(answer) <= len(found):
+            raise UserError("未选择，已取消。")
+        found = [found[int(answer) - 1]]
+    hit = found[0]
+    if hit.kind == "staff":
+        person = service.staff_by_id[hit.id]
+        code = service.window_by_id[person.window_id].code
+        return "staff", person.id, f"{person.name}（{code} 号窗口）"
+    window = service.window_by_id[hit.id]
+    return "window", window.id, f"{window.code} {window.name}"

@@ -8,7 +8,8 @@ from patrol.hall.service import Record
 
 
 def record_lines(record: Record) -> Iterator[str]:
-    """Title, standing, counts by finding type, then every finding of the period."""
+    """Title, standing, counts by finding type, then every finding of the period with its
+    reference (2611-0042, what `patrol correct` takes)."""
     yield f"{record.title}  {record.subtitle}".rstrip()
     yield f"统计周期：{record.period.label}"
     standing = record.standing
@@ -24,4 +25,7 @@ def record_lines(record: Record) -> Iterator[str]:
     for f in record.findings:
         note = f"  备注：{f.note}" if f.note else ""
         who = f" {f.person}" if record.kind == "window" and f.person else ""
-        yield f"  {f.at:%Y-%m-%d %H:%M}{who}  {f.type_name} {f.points:+.1f}  督查员：{f.inspector or '—'}{note}"
+        yield (
+            f"  {f.ref or '—'}  {f.at:%Y-%m-%d %H:%M}{who}  {f.type_name} {f.points:+.1f}  "
+            f"督查员：{f.inspector or '—'}{note}"
+        )
