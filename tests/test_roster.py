@@ -265,3 +265,86 @@ def test_record_accepts_what_search_accepts(hall_url: str, capsys, monkeypatch) 
     assert run(capsys, "--db", hall_url, "record", "zw", "--window", "3")[1].startswith("张伟  3 住建窗口")
     code, _, err = run(capsys, "--db", hall_url, "record", "李四")
     assert code == 1 and "没有与“李四”相符的人员或窗口" in err
+
+
+# --- roster import -----------------------------------------------------------------------------
+
+
+def _roster(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "新名册.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_roster_import_offers_to_record_the_missing_as_left(hall_url: str, tmp_path: Path, capsys, monkeypatch) -> None:
+    from tests.conftest import ROSTER_CSV
+
+    without = ROSTER_CSV.replace("1,综合窗口,区政务服务中心,曾伟,B岗,A区\n", "").replace("张梅,A岗", "张梅,B岗")
+    path = _roster(tmp_path, without)
+    postings = count(hall_url, "posting")
+    code, out, err = run(capsys, "--db", hall_url, "roster", "import", path, "--on", "2026-11-20")
+    assert code == 0, err
+    assert out.splitlines() == [
+        "更新人员：张梅（4 号窗口）岗位 A岗 → B岗（自 2026-11-20 起）",
+        "名册中没有以下在岗人员：曾伟（1 号窗口）",
+        "这些人员未做改动；如已离岗，加 --missing-left 记为自 2026-11-20 起离岗。",
+        "已导入：新增单位 0 个，新增窗口 0 个，更新窗口 0 个，新增人员 0 人，调整人员 1 人。",
+    ]
+    assert count(hall_url, "posting") == postings + 1
+    # A dry run lists the departure and writes nothing.
+    code, out, _ = run(
+        capsys, "--db", hall_url, "roster", "import", path, "--on", "2026-11-20", "--missing-left", "--dry-run"
+    )
+    assert "离岗：曾伟 离开 1 号窗口（自 2026-11-20 起）" in out and "未写入" in out
+    assert count(hall_url, "posting") == postings + 1
+    # In a terminal it asks; No leaves him, Yes records him as left from the date.
+    monkeypatch.setattr("sys.stdin", _Terminal())
+    questions: list[str] = []
+    monkeypatch.setattr("builtins.input", lambda prompt: questions.append(prompt) or "n")
+    code, out, _ = run(capsys, "--db", hall_url, "roster", "import", path, "--on", "2026-11-20")
+    assert questions == ["是否记为自 2026-11-20 起离岗？[y/N] "] and "这些人员未做改动。" in out
+    assert count(hall_url, "posting") == postings + 1
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    code, out, _ = run(capsys, "--db", hall_url, "roster", "import", path, "--on", "2026-11-20")
+    assert code == 0 and "离岗：曾伟 离开 1 号窗口（自 2026-11-20 起）" in out and "离岗 1 人" in out
+    assert count(hall_url, "posting") == postings + 2
+    code, out, _ = run(capsys, "--db", hall_url, "record", "曾伟")
+    assert out.splitlines()[0] == "曾伟  1 综合窗口（2026-11-20 起离岗）"
+    assert verified(hall_url)
+
+
+def test_roster_import_with_missing_left_flag(hall_url: str, tmp_path: Path, capsys) -> None:
+    from tests.conftest import ROSTER_CSV
+
+    assert log(capsys, hall_url, "1", "曾伟", "脱岗", "2026-11-05 10:00")[0] == 0
+    before = rank(capsys, hall_url, "2026-11")
+    path = _roster(tmp_path, ROSTER_CSV.replace("1,综合窗口,区政务服务中心,曾伟,B岗,A区\n", ""))
+    code, out, err = run(capsys, "--db", hall_url, "roster", "import", path, "--on", "2026-11-20", "--missing-left")
+    assert code == 0, err
+    assert rank(capsys, hall_url, "2026-11") == before  # his −2 and his 末位 stay in November
+    assert "曾伟" not in [r["name"] for r in rank(capsys, hall_url, "2026-12")]
+    # He comes back in a later roster: the same person, not a namesake.
+    code, out, _ = run(
+        capsys, "--db", hall_url, "roster", "import", _roster(tmp_path, ROSTER_CSV), "--on", "2026-12-01"
+    )
+    assert "回岗：曾伟 回到 1 号窗口（自 2026-12-01 起）" in out
+    assert count(hall_url, "staff") == 7
+    assert verified(hall_url)
+
+
+def test_roster_import_keeps_namesakes_apart(hall_url: str, tmp_path: Path, capsys) -> None:
+    """Two 王芳 at windows 3 and 5; the file moves the one at 3 to a new window 6."""
+    from tests.conftest import ROSTER_CSV
+
+    for window in ("3", "5"):
+        assert run(capsys, "--db", hall_url, "staff", "add", "王芳", "--window", window, "--on", "2026-11-02")[0] == 0
+    text = ROSTER_CSV + "5,供电公司窗口,国网供电公司,王芳,,B区\n6,税务窗口,区税务局,王芳,A岗,B区\n"
+    code, out, err = run(capsys, "--db", hall_url, "roster", "import", _roster(tmp_path, text), "--on", "2026-11-20")
+    assert code == 0, err
+    assert "调岗：王芳 从 3 号窗口调到 6 号窗口（自 2026-11-20 起）" in out
+    assert "新增人员：" not in out and "名册中没有" not in out
+    assert count(hall_url, "staff") == 9
+    # Each 王芳 keeps her own window in the ranking.
+    windows = sorted(r["window"] for r in rank(capsys, hall_url, "2026-12") if r["name"] == "王芳")
+    assert windows == ["5", "6"]
+    assert verified(hall_url)
