@@ -348,3 +348,35 @@ def test_roster_import_keeps_namesakes_apart(hall_url: str, tmp_path: Path, caps
     windows = sorted(r["window"] for r in rank(capsys, hall_url, "2026-12") if r["name"] == "王芳")
     assert windows == ["5", "6"]
     assert verified(hall_url)
+
+
+# --- the month's notice and appendix ----------------------------------------------------------
+
+
+def test_the_notice_of_a_month_is_the_same_after_later_moves_and_departures(
+    hall_url: str, tmp_path: Path, capsys
+) -> None:
+    """Someone who left since was a StopIteration in the notice; someone who moved since was
+    named with their new window in the notice of a month they sat at the old one."""
+    assert log(capsys, hall_url, "1", "曾伟", "脱岗", "2026-11-05 10:00")[0] == 0
+    assert log(capsys, hall_url, "3", "单雄", "上门服务", "2026-11-06 10:00")[0] == 0
+    code, before, err = run(capsys, "--db", hall_url, "report", "--period", "2026-11")
+    assert code == 0, err
+    assert "住建窗口单雄" in before and "综合窗口曾伟" in before
+    assert run(capsys, "--db", hall_url, "staff", "leave", "曾伟", "--window", "1", "--on", "2026-11-20")[0] == 0
+    assert (
+        run(capsys, "--db", hall_url, "staff", "move", "单雄", "--window", "3", "--to", "5", "--on", "2026-12-01")[0]
+        == 0
+    )
+    code, after, err = run(capsys, "--db", hall_url, "report", "--period", "2026-11")
+    assert code == 0, err
+    assert after == before
+    code, _, err = run(
+        capsys, "--db", hall_url, "export", "--period", "2026-11", "--out", str(tmp_path / "附表.xlsx")
+    )
+    assert code == 0, err
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "附表.xlsx")["附表4 考勤汇总"]
+    people = {(row[0], row[1]) for row in sheet.iter_rows(values_only=True)}
+    assert ("综合窗口", "曾伟") in people and ("住建窗口", "单雄") in people
