@@ -371,12 +371,34 @@ def test_the_notice_of_a_month_is_the_same_after_later_moves_and_departures(
     code, after, err = run(capsys, "--db", hall_url, "report", "--period", "2026-11")
     assert code == 0, err
     assert after == before
-    code, _, err = run(
-        capsys, "--db", hall_url, "export", "--period", "2026-11", "--out", str(tmp_path / "附表.xlsx")
-    )
+    code, _, err = run(capsys, "--db", hall_url, "export", "--period", "2026-11", "--out", str(tmp_path / "附表.xlsx"))
     assert code == 0, err
     from openpyxl import load_workbook
 
     sheet = load_workbook(tmp_path / "附表.xlsx")["附表4 考勤汇总"]
     people = {(row[0], row[1]) for row in sheet.iter_rows(values_only=True)}
     assert ("综合窗口", "曾伟") in people and ("住建窗口", "单雄") in people
+
+
+def test_a_correction_names_who_sat_there_at_the_findings_time(hall_url: str, capsys) -> None:
+    import re
+
+    code, out, _ = log(capsys, hall_url, "3", "张伟", "迟到", "2026-11-12 09:00")
+    finding = re.search(r"记录号 ([0-9a-f-]{36})", out)[1]
+    assert (
+        run(capsys, "--db", hall_url, "staff", "move", "单雄", "--window", "3", "--to", "5", "--on", "2026-11-20")[0]
+        == 0
+    )
+    assert run(capsys, "--db", hall_url, "staff", "leave", "张伟", "--window", "3", "--on", "2026-11-25")[0] == 0
+    # The person is 单雄 as he was at window 3 on the 12th, though he sits at window 5 now.
+    code, out, err = run(capsys, "--db", hall_url, "correct", finding, "--staff", "单雄", "--reason", "认错了人")
+    assert code == 0, err
+    finding = re.search(r"新记录号 ([0-9a-f-]{36})", out)[1]
+    # A note on it is not refused because he has moved since.
+    code, out, err = run(capsys, "--db", hall_url, "correct", finding, "--note", "已核实", "--reason", "补充备注")
+    assert code == 0, err
+    finding = re.search(r"新记录号 ([0-9a-f-]{36})", out)[1]
+    # Moving it to the 21st would put him at window 3 after he moved to window 5.
+    code, _, err = run(capsys, "--db", hall_url, "correct", finding, "--at", "2026-11-21 09:00", "--reason", "x")
+    assert code == 1 and "单雄 2026-11-21 09:00 时不在 3 号窗口" in err
+    assert verified(hall_url)
