@@ -30,7 +30,7 @@ COLUMNS = (
     ("单位", "unit", 14, 28),
     ("姓名", "name", 8, 10),
     ("岗位", "role", 8, 10),
-    ("状态", "state", 16, 18),
+    ("状态", "state", 18, 20),
 )
 WIDE = 120
 ROLE_HINT = "、".join(roster.ROLES) + "，可空"
@@ -43,10 +43,19 @@ class RosterScreen(PatrolScreen[None]):
     DEFAULT_CSS = """
     #roster-filter { margin: 0 1; background: $boost; }
     #roster-table { height: 1fr; }
+    #roster-said { width: 1fr; height: auto; padding: 0 1; color: $success; }
+    #roster-said.-error { color: $error; }
     """
     BINDINGS = [
         Binding("escape", "back", "返回", id="back", tooltip="返回大厅（搜索时先清除搜索）"),
-        Binding("slash", "search", "搜索", id="search-roster", tooltip="按姓名、拼音首字母、窗口或单位筛选"),
+        Binding(
+            "slash",
+            "search",
+            "搜索",
+            id="search-roster",
+            tooltip="按姓名、拼音首字母、窗口或单位筛选",
+            priority=True,  # at once, so that the keys typed after it know they are the search
+        ),
         Binding("a", "add_staff", "添加人员", id="add-staff", tooltip="在窗口添加人员，自某日起"),
         Binding("m", "move", "调岗", id="move-staff", tooltip="调到另一个窗口，自某日起"),
         Binding("d", "leave_or_return", "离岗/回岗", id="leave-staff", tooltip="登记离岗或回岗，自某日起"),
@@ -60,12 +69,14 @@ class RosterScreen(PatrolScreen[None]):
         super().__init__()
         self.wide: bool | None = None  # the column widths in use
         self.query_text = ""
+        self._searching = False  # "/" was pressed and the search field has not got the focus yet
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("", id="roster-heading")
             yield Input(placeholder="/ 搜索：姓名、拼音首字母（如 zm）、窗口、单位", id="roster-filter", compact=True)
             yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
+            yield Label("", id="roster-said")  # what the last change did (a toast cuts Chinese lines)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -149,14 +160,29 @@ class RosterScreen(PatrolScreen[None]):
         service = self.patrol.service
         key = self._selected_key()
         if service is None or key is None or not key.startswith("s:"):
-            self.notify("请先选中一位人员。", severity="warning")
+            self.say("请先选中一位人员。", error=True)
             return None
         return service.staff_by_id[key[2:]]
 
     # --- search -------------------------------------------------------------------------
 
     def action_search(self) -> None:
+        self._searching = True
         self.query_one("#roster-filter", Input).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys typed right after "/" may have been sent to the table before the search field
+        # got the focus: they are the search, not `w` 添加窗口 or `d` 离岗. (The field itself
+        # keeps every printable key it receives, so none of its own reach this.)
+        field = self.query_one("#roster-filter", Input)
+        if (self._searching or field.has_focus) and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            field.insert_text_at_cursor(event.character)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget.id == "roster-filter":
+            self._searching = False
 
     @on(Input.Changed, "#roster-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -264,7 +290,7 @@ class RosterScreen(PatrolScreen[None]):
     def _posted_person(self, what: str) -> StaffInfo | None:
         person = self._selected_person()
         if person is not None and not person.active:
-            self.notify(f"{person.name} 今天不在岗，不能{what}：可按 d 登记回岗。", severity="warning")
+            self.say(f"{person.name} 今天不在岗，不能{what}：可按 d 登记回岗。", error=True)
             return None
         return person
 
@@ -299,7 +325,7 @@ class RosterScreen(PatrolScreen[None]):
             if yes:
                 self.run_worker(self._apply(request), group="roster")
             else:
-                self.notify("已取消，名册未改动。")
+                self.say("已取消，名册未改动。")
 
         return confirmed
 
@@ -309,11 +335,17 @@ class RosterScreen(PatrolScreen[None]):
         try:
             change = await self.patrol.write(roster.apply_change, service, request)
         except (UserError, StorageError) as exc:
-            self.notify(str(exc), title="名册未改动", severity="error")
+            self.say(f"名册未改动：{exc}", error=True)
             return
-        self.notify(change.done, title="名册")
+        self.say(change.done)
         self.reload(keep=f"s:{change.staff_id}" if change.staff_id else None)
         await self.patrol.roster_changed()
+
+    def say(self, text: str, error: bool = False) -> None:
+        """Show what the last change did (or why it did not happen) under the table."""
+        said = self.query_one("#roster-said", Label)
+        said.update(text)
+        said.set_class(error, "-error")
 
     # --- records ------------------------------------------------------------------------
 

@@ -64,6 +64,7 @@ async def test_d_on_the_first_row_asks_the_date_and_a_confirmation(hall_url: str
         await confirmation(pilot, app)
         await pilot.press("enter")  # Enter is on 取消: a stray key changes nothing
         await until(pilot, lambda: isinstance(app.screen, RosterScreen))
+        assert str(app.screen.query_one("#roster-said").render()) == "已取消，名册未改动。"
         assert postings(hall_url) == before and app.service.staff_by_id[app.service.staff[0].id].active
         # A date typed over the prefilled one, then Y.
         await pilot.press("d")
@@ -74,6 +75,8 @@ async def test_d_on_the_first_row_asks_the_date_and_a_confirmation(hall_url: str
         await pilot.press("y")
         await until(pilot, lambda: postings(hall_url) == before + 1)
         await until(pilot, lambda: rows(app)[0][4] == "2026-11-10 起离岗")
+        said = str(app.screen.query_one("#roster-said").render())
+        assert said.startswith("已登记离岗：魏敏 自 2026-11-10 起离开 1 号窗口（综合窗口）")
         await ready(pilot, app, seen)  # the rankings were recomputed
         row = app.ranking.staff_row(app.service.resolve_staff("魏敏", None, Period.parse("2026-11").first).id)
         assert row is not None and row.score == 98.0 and row.mark == "末位"  # November keeps him
@@ -177,3 +180,17 @@ async def test_f3_help_lists_its_keys(hall_url: str) -> None:
             ("w", "添加窗口"),
         ):
             assert keys[key].startswith(text)
+
+
+async def test_keys_typed_right_after_slash_go_into_the_search(hall_url: str) -> None:
+    """`/zw` typed fast: the `w` must not open 添加窗口 before the search field has the focus."""
+    from textual import events
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_roster(pilot, app)
+        for key, character in (("slash", "/"), ("z", "z"), ("w", "w")):
+            app.post_message(events.Key(key, character))  # all queued before any is handled
+        await until(pilot, lambda: app.screen.query_one("#roster-filter").value == "zw")
+        assert isinstance(app.screen, RosterScreen)
+        await until(pilot, lambda: [r[2] for r in rows(app)] == ["曾伟", "张伟", "张伟"])
