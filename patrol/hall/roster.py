@@ -145,12 +145,7 @@ def _person_at(
         raise UserError(f"{name} {when}不在岗：{_story(service, person, day)}。")
     here = [s for s in named if any(st.window_id == window.id for st in history(service, s))]
     if here:
-        person = here[0]
-        stays = [st for st in history(service, person) if st.window_id == window.id]
-        if all(st.first is not None and st.first > day for st in stays):
-            start = min(st.first for st in stays if st.first is not None)
-            raise UserError(f"{name} 自 {start:%Y-%m-%d} 起才在 {window.code} 号窗口任职，{when}还不在该窗口。")
-        raise UserError(f"{name} {when}不在 {window.code} 号窗口：{_story(service, person, day)}。")
+        raise UserError(_not_there(service, here[0], window, day, when))
     hint = ""
     elsewhere = [(s, st) for s, st in posted if st is not None]
     if elsewhere:
@@ -161,6 +156,15 @@ def _person_at(
     else:
         hint = "请检查姓名，或先导入名册。"
     raise UserError(f"{window.code} 号窗口没有名为“{name}”的在岗人员。{hint}")
+
+
+def _not_there(service: HallService, person: StaffInfo, window: WindowInfo, day: date, when: str) -> str:
+    """Why ``person``, who sat at ``window`` at some time, was not there on ``day``."""
+    stays = [st for st in history(service, person) if st.window_id == window.id]
+    starts = [st.first for st in stays if st.first is not None]
+    if stays and len(starts) == len(stays) and min(starts) > day:
+        return f"{person.name} 自 {min(starts):%Y-%m-%d} 起才在 {window.code} 号窗口任职，{when}还不在该窗口。"
+    return f"{person.name} {when}不在 {window.code} 号窗口：{_story(service, person, day)}。"
 
 
 def _story(service: HallService, person: StaffInfo, day: date) -> str:
@@ -188,11 +192,7 @@ def posting_problem(service: HallService, person: StaffInfo, window: WindowInfo,
     found = seat(service, person, local.date())
     if found is not None and found.window_id == window.id:
         return None
-    try:
-        person_at_time(service, person.name, window, at)
-    except UserError as exc:
-        return str(exc)
-    return f"{person.name} {_when(local)}不在 {window.code} 号窗口：{_story(service, person, local.date())}。"
+    return _not_there(service, person, window, local.date(), f"{_when(local)} 时")
 
 
 # --- finding people as the search finds them ----------------------------------------------
