@@ -50,27 +50,33 @@ def _head(conn: Connection, device: str) -> tuple[int, str]:
     return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 
 
-def _set_head(conn: Connection, device: str, seq: int, head: str) -> None:
-    """Move a device's chain head to ``seq``; the device's first write creates it, whether that
-    write is one finding (seq 1) or a whole import (seq 900: it used to be left without a head)."""
-    moved = conn.execute(update(ChainHead).where(ChainHead.device == device).values(seq=seq, row_hash=head))
-    if not moved.rowcount:
+def _set_head(conn: Connection, device: str, seq: int, head: str, first: bool) -> None:
+    """Move the device's chain head to ``seq``; ``first``: the device had no chain yet (its first
+    write may be a batch, so ``seq`` alone does not tell)."""
+    if first:
         conn.execute(insert(ChainHead), [{"device": device, "seq": seq, "row_hash": head}])
+    else:
+        conn.execute(update(ChainHead).where(ChainHead.device == device).values(seq=seq, row_hash=head))
 
 
 def _chained(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Give each row its link in its device's chain (inside the writing transaction, which
     began immediate, so no other writer can take the same place)."""
     heads: dict[str, tuple[int, str]] = {}
+    new_chains: set[str] = set()
     out = []
     for row in rows:
         device = row.get("device", "")
-        seq, previous = heads.get(device) or _head(conn, device)
+        if device not in heads:
+            heads[device] = _head(conn, device)
+            if heads[device][0] == 0:
+                new_chains.add(device)
+        seq, previous = heads[device]
         linked = {**row, **link(kind, row, device, seq + 1, previous)}
         heads[device] = (seq + 1, linked["row_hash"])
         out.append(linked)
     for device, (seq, head) in heads.items():
-        _set_head(conn, device, seq, head)
+        _set_head(conn, device, seq, head, first=device in new_chains)
     return out
 
 

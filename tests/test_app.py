@@ -162,34 +162,6 @@ async def test_ranking_screen_switches_period(hall_url: str) -> None:
         assert app.screen.query_one("#window-ranking").row_count == 5
 
 
-async def test_roster_add_move_and_deactivate(hall_url: str) -> None:
-    from screens.roster import RosterScreen
-
-    app = make_app(hall_url)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot, app)
-        await pilot.press("f3")
-        await until(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen.query_one("#roster-table"))
-        await pilot.press("a")
-        await until(pilot, lambda: app.screen.query_one("Input").has_focus)
-        await pilot.press(*"新人", "enter")
-        await until(pilot, lambda: app.screen.query_one("Input").value == "1")  # the cursor's window, prefilled
-        await pilot.press("backspace", *"5", "enter")
-        await until(pilot, lambda: any(s.name == "新人" for s in app.service.staff))
-        newcomer = next(s for s in app.service.staff if s.name == "新人")
-        assert app.service.window_by_id[newcomer.window_id].code == "5"
-        table = app.screen.query_one("#roster-table")
-        table.move_cursor(row=table.get_row_index(f"s:{newcomer.id}"))
-        await pilot.press("d")
-        await until(pilot, lambda: not app.service.staff_by_id[newcomer.id].active)
-        await until(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen.query_one("#roster-table"))
-        await pilot.press("m")
-        await until(pilot, lambda: app.screen.query_one("Input").has_focus)
-        await pilot.press("1", "enter")
-        await until(pilot, lambda: app.service.window_by_id[app.service.staff_by_id[newcomer.id].window_id].code == "1")
-        assert app.service.window_by_id[app.service.staff_by_id[newcomer.id].window_id].code == "1"
-
-
 async def test_help_lists_the_keys_that_count_now(hall_url: str) -> None:
     """On the hall `?` lists the hall's keys; with a window open, the window's keys (r is 表扬信
     there, not 排名)."""

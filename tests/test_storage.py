@@ -75,7 +75,7 @@ def test_ranking_index_is_part_of_the_schema_and_used(hall_url: str) -> None:
 def test_a_moved_person_counts_at_each_window_where_it_happened(service: HallService) -> None:
     log_at(service, "4", "张梅", "迟到", "2026-11-02 09:00")
     person = service.resolve_staff("张梅", None)
-    service.move_staff(person, service.window("1"))
+    service.move_staff(person, service.window("1"), date(2026, 11, 4))
     log_at(service, "1", "张梅", "玩手机", "2026-11-05 09:00")
     totals = service.totals(Period.parse("2026-11"))
     window_4, window_1 = service.window("4").id, service.window("1").id

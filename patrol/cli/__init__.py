@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from patrol.cli import app, evidence, findings, reports, roster, rules
+from patrol.cli import app, evidence, findings, reports, roster, rules, staff
 from patrol.cli.parser import Parser, RawFormatter
 from patrol.errors import UserError
 from storage.errors import StorageError
@@ -25,6 +25,7 @@ EPILOG = """示例：
   patrol demo                                  打开演示大厅（不影响真实数据）
   patrol init --hall 高新区政务服务中心          新建大厅
   patrol roster import 名册.xlsx --dry-run       预览名册导入
+  patrol staff move 单雄 --window 3 --to 5 --on 2026-11-20   调岗（此前的得分不变）
   patrol log --window 12 --staff 张梅 --type 迟到
   patrol rank --period 2026-11 --by window --format json
   patrol correct 01a2f3c4 --type 早退 --reason 经核实为早退
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
     app.register(sub)
     roster.register(sub, Parser)
+    staff.register(sub, Parser)
     findings.register(sub, Parser)
     reports.register(sub)
     evidence.register(sub)

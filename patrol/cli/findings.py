@@ -77,10 +77,10 @@ def log(args: argparse.Namespace) -> int:
     service = open_service(args)
     window = service.window(args.window)
     item = service.rule(args.type)
+    at = service.check_time(parse_local_time(args.at, service.hall.tz)) if args.at is not None else None
     staff = None
     if args.staff and not item.is_window_level:
-        staff = service.resolve_staff(args.staff, window)
-    at = parse_local_time(args.at, service.hall.tz) if args.at is not None else None
+        staff = service.resolve_staff(args.staff, window, at)  # who sat at the window then
     if len(args.note) > 500:
         raise UserError("备注过长（最多 500 字）。")
     found = service.log(window, staff, item, substitute=args.substitute, at=at, note=args.note)

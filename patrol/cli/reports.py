@@ -44,7 +44,7 @@ def register(sub: Any) -> None:
         description="打印一名人员（按姓名）或一个窗口（--window 编号）在统计周期内的得分、排名、各巡查项次数和"
         "全部巡查记录。每次查阅都会记入查阅日志（谁、何时、查了谁），可用 patrol access-log 查看。",
     )
-    p.add_argument("name", nargs="?", metavar="姓名", help="人员姓名（同名时加 --window 区分）")
+    p.add_argument("name", nargs="?", metavar="姓名", help="姓名、姓、全拼或拼音首字母（如 zm）；多人相符时列出供选择")
     p.add_argument("--window", metavar="编号", help="窗口编号：只给编号时查看窗口的记录")
     p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
     p.set_defaults(func=record)
@@ -63,10 +63,9 @@ def record(args: argparse.Namespace) -> int:
     service = open_service(args)
     chosen = period(args, service)
     if args.name:
-        window = service.window(args.window) if args.window else None
-        person = service.resolve_staff(args.name, window)
-        code = service.window_by_id[person.window_id].code
-        kind, item_id, who = "staff", person.id, f"{person.name}（{code} 号窗口）"
+        from patrol.cli.staff import choose
+
+        kind, item_id, who = choose(service, args.name, args.window)  # as `/` finds people; asks which
     elif args.window:
         window = service.window(args.window)
         kind, item_id, who = "window", window.id, f"{window.code} {window.name}"

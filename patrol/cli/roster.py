@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +18,24 @@ def register(sub: Any, parser_class: type) -> None:
         "import",
         help="从 .xlsx 或 .csv 导入名册",
         description="从 .xlsx 或 .csv 导入名册。表头需含：窗口编号、窗口名称、单位、姓名；可选：岗位、区域。"
-        "姓名为空的行只登记窗口。名册中没有的人员不会被停用，只会列出。"
+        "姓名为空的行只登记窗口。新增、调岗、回岗和岗位变动自 --on 的日期（默认今天；大厅的第一份名册"
+        "从头算起）生效，此前的统计周期不受影响。名册中没有的在岗人员会列出；加 --missing-left 记为"
+        "自该日起离岗，在终端中运行时会逐次询问。"
         "数据库里还没有大厅时，会按 --hall（默认“政务服务大厅”）新建。",
+        epilog="示例：patrol roster import 12月名册.xlsx --on 2026-12-01 --missing-left --dry-run",
     )
     p.add_argument("file", type=Path, metavar="FILE", help="名册文件（.xlsx 或 .csv）")
+    p.add_argument("--on", metavar="日期", help="改动从哪天起生效（YYYY-MM-DD，默认今天）")
+    p.add_argument("--missing-left", action="store_true", help="名册中没有的在岗人员记为自该日起离岗")
     p.add_argument("--dry-run", action="store_true", help="只显示将要做的改动，不写入")
     p.set_defaults(func=roster_import)
 
 
 def roster_import(args: argparse.Namespace) -> int:
     """Check the whole file, print the changes, then apply them in one transaction."""
+    from patrol.hall.roster import parse_day
     from patrol.hall.service import HallService, NoHallError, engine_for
-    from patrol.imports.roster import apply_plan, plan_roster
+    from patrol.imports.roster import apply_plan, leave_missing, plan_roster
     from patrol.model import HallInfo
     from storage.reads import EMPTY
 
@@ -40,15 +47,28 @@ def roster_import(args: argparse.Namespace) -> int:
         new_hall = args.hall or "政务服务大厅"
         db_url = url(args)
         service = HallService(EMPTY, HallInfo(id="", name=new_hall), engine_factory=lambda: engine_for(db_url))
-    plan = plan_roster(service, args.file)  # every row is checked before anything is written
+    starts = parse_day(args.on) if args.on is not None else None
+    plan = plan_roster(service, args.file, starts)  # every row is checked before anything is written
     if new_hall:
         print(f"数据库中还没有大厅，{'导入时将' if args.dry_run else '已'}新建大厅“{new_hall}”。")
     for line in plan.lines:
         print(line)
-    if plan.absent:
-        print(f"名册中没有以下在岗人员（未做改动，如已离岗请在名册页停用）：{'、'.join(plan.absent)}")
+    if plan.missing:
+        day = f"{plan.starts:%Y-%m-%d}"
+        print(f"名册中没有以下在岗人员：{'、'.join(plan.absent)}")
+        said = len(plan.lines)
+        if args.missing_left:
+            leave_missing(plan)
+        elif args.dry_run or not sys.stdin.isatty():
+            print(f"这些人员未做改动；如已离岗，加 --missing-left 记为自 {day} 起离岗。")
+        elif input(f"是否记为自 {day} 起离岗？[y/N] ").strip().lower() in ("y", "yes", "是"):
+            leave_missing(plan)
+        else:
+            print("这些人员未做改动。")
+        for line in plan.lines[said:]:
+            print(line)
     if plan.empty:
-        print("名册与数据库一致，没有需要改动的内容。")
+        print("没有其他需要改动的内容。" if plan.missing else "名册与数据库一致，没有需要改动的内容。")
         return 0
     if args.dry_run:
         print(f"预览：{plan.summary()}未写入（去掉 --dry-run 即可导入）。")

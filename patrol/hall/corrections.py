@@ -29,13 +29,15 @@ def apply_correction(service: HallService, finding: FindingView, text: Correctio
     if text.void and any(c is not None for c in changes):
         raise UserError("作废不能与其他修改同时进行：作废就是整条不算。")
     window = service.window(text.window_code) if text.window_code is not None else None
+    at = parse_local_time(text.at, service.hall.tz) if text.at is not None else None
     staff = None
     substitute = None
     if text.person is not None:
         if text.person.strip() == SUBSTITUTE:
             substitute = True
         elif text.person.strip():
-            staff = service.resolve_staff(text.person, window or service.window(finding.window_code))
+            # Who sat at the window at the finding's time, even if they have moved or left since.
+            staff = service.resolve_staff(text.person, window or service.window(finding.window_code), at or finding.at)
     return service.correct(
         finding.id,
         text.reason,
@@ -44,6 +46,6 @@ def apply_correction(service: HallService, finding: FindingView, text: Correctio
         staff=staff,
         substitute=substitute,
         item=service.rule(text.type_name) if text.type_name is not None else None,
-        at=parse_local_time(text.at, service.hall.tz) if text.at is not None else None,
+        at=at,
         note=text.note,
     )

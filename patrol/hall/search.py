@@ -44,7 +44,7 @@ class SearchIndex:
         for s in staff:
             window = by_id.get(s.window_id)
             where = f"{window.code} {window.name}" if window else ""
-            detail = where if s.active else f"{where}（已停用）"
+            detail = where if s.active else f"{where}（不在岗）"
             hit = SearchHit("staff", s.id, s.name, detail)
             entries.append(_Entry(hit, s.name.lower(), tuple(s.search_keys.split())))
         entries.extend(units.values())

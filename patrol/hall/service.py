@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from patrol.errors import UserError
-from patrol.model import HallInfo, Member, PostingInfo, StaffInfo, WindowInfo, new_staff_row
+from patrol.hall import roster
+from patrol.model import HallInfo, Member, PostingInfo, StaffInfo, WindowInfo
 from patrol.rules.items import COMPLAINT_CODES, FULL_ATTENDANCE_BREAKERS, RuleItem, Rules
 from patrol.rules.periods import Period
 from patrol.rules.postings import last_seat, seat_on, seats_during
@@ -315,25 +316,13 @@ class HallService:
         """The active staff of a window, in roster order (the numbers 1, 2, 3 on screen)."""
         return [s for s in self.staff if s.window_id == window_id and s.active]
 
-    def resolve_staff(self, name: str, window: WindowInfo | None) -> StaffInfo:
-        """The active staff member called ``name`` (at ``window`` when given)."""
-        name = name.strip()
-        matches = [s for s in self.staff if s.name == name and s.active]
-        if window is not None:
-            here = [s for s in matches if s.window_id == window.id]
-            if len(here) == 1:
-                return here[0]
-            if not here:
-                elsewhere = "、".join(f"{self.window_by_id[s.window_id].code} 号窗口" for s in matches)
-                hint = f"此人在{elsewhere}。" if elsewhere else "请检查姓名，或先导入名册。"
-                raise UserError(f"{window.code} 号窗口没有名为“{name}”的在岗人员。{hint}")
-            matches = here
-        if not matches:
-            raise UserError(f"没有名为“{name}”的在岗人员。请检查姓名，或先导入名册。")
-        if len(matches) > 1:
-            where = "、".join(f"{self.window_by_id[s.window_id].code} 号窗口" for s in matches)
-            raise UserError(f"有 {len(matches)} 位“{name}”（{where}），请用 --window 指明是哪个窗口的。")
-        return matches[0]
+    def resolve_staff(self, name: str, window: WindowInfo | None, on: date | datetime | None = None) -> StaffInfo:
+        """The staff member called ``name`` posted (at ``window`` when given) on ``on``: a day,
+        a finding's time, or today by default. Someone who has moved or left since is found at
+        the window where they sat then (``patrol.hall.roster.person_at``)."""
+        if isinstance(on, datetime):
+            return roster.person_at_time(self, name, window, on)
+        return roster.person_at(self, name, window, on)
 
     def rule(self, word: str) -> RuleItem:
         """The finding type called ``word``; UserError listing the accepted names otherwise."""
@@ -386,14 +375,21 @@ class HallService:
         substitute: bool = False,
         at: datetime | None = None,
         note: str = "",
+        check_posting: bool = True,
     ) -> dict[str, Any]:
-        """Check one finding and return the values to store (points copied from the rules)."""
+        """Check one finding and return the values to store (points copied from the rules). A
+        person must have sat at the window at the finding's time (``check_posting``)."""
         if item.is_window_level:
             staff, substitute = None, False
         elif staff is None and not substitute:
             raise UserError(f"“{item.name}”是针对人员的巡查项：请指明人员（姓名）或替岗人员。")
         if staff is not None and substitute:
             raise UserError("人员与替岗人员只能选一个。")
+        at = self.check_time(at or self.clock())
+        if staff is not None and check_posting:
+            problem = roster.posting_problem(self, staff, window, at)
+            if problem:
+                raise UserError(problem)
         return {
             "hall_id": self.hall.id,
             "window_id": window.id,
@@ -402,7 +398,7 @@ class HallService:
             "type_id": item.id,
             "category": item.category,
             "points": item.points,
-            "at": self.check_time(at or self.clock()),
+            "at": at,
             "note": note.strip(),
             "device": self.device,
         }
@@ -535,6 +531,8 @@ class HallService:
             substitute=new_substitute,
             at=at or reads.to_utc(old_at),
             note=old_note if note is None else note,
+            # Who, where and when as logged stay as they were; only a change to them is checked.
+            check_posting=any(change is not None for change in (window, staff, at)),
         )
         if item is None:  # the points logged then stay; only a new finding type brings its own
             values["points"], values["category"] = float(points), category
@@ -685,7 +683,7 @@ class HallService:
             title = person.name
             subtitle = f"{window.code} {window.name}" if window else ""
             if not person.active:
-                subtitle += "（已停用）"
+                subtitle += f"（{roster.status(self, person)}）"
             rows = self.reader.rows(reads.FINDINGS_OF_STAFF, {"staff": item_id, "start": start, "end": end})
             standing = next((r for r in ranking.staff if r.id == item_id), None)
         else:
@@ -740,72 +738,42 @@ class HallService:
             first = min(first, reads.to_utc(rows[0][0]).astimezone(self.hall.tz).date())
         return first
 
-    # --- roster changes ---------------------------------------------------------------
+    # --- roster changes (patrol.hall.roster; these stay for the callers of the service) ----
 
     def add_staff(self, name: str, window: WindowInfo, role: str = "", starts: date | None = None) -> StaffInfo:
         """Post a new person at ``window`` from ``starts`` (today by default)."""
-        from storage.writes import add_staff
-
-        name = name.strip()
-        if not name:
-            raise UserError("姓名不能为空。")
-        if len(name) > 50:
-            raise UserError("姓名过长（最多 50 个字）。")
-        position = max((s.position for s in self.staff), default=0) + 1
-        values = new_staff_row(name, window.id, role, position)
-        staff_id = add_staff(
-            self.engine,
-            self.hall.id,
-            values,
-            {"window_id": window.id, "role": role, "starts": starts or self.today()},
-        )
-        self.reload()
-        return self.staff_by_id[staff_id]
-
-    def _seat(self, person: StaffInfo, day: date) -> Any:
-        return seat_on(self.postings.get(person.id, []), day)
+        return self._change(roster.StaffAdd(name, window.code, role, starts))
 
     def move_staff(self, person: StaffInfo, window: WindowInfo, starts: date | None = None) -> StaffInfo:
         """From ``starts`` (today by default) ``person`` sits at ``window``; their past findings
-        and their earlier periods keep the window they were at."""
+        and their earlier periods keep the window they were at (a person who had left returns)."""
         day = starts or self.today()
-        seat = self._seat(person, day)
-        if seat is not None and seat.window_id == window.id:
-            raise UserError(f"{person.name} 在 {day:%Y-%m-%d} 已在 {window.code} 号窗口。")
-        role = seat.role if seat is not None else person.role
-        self._post(person, window.id, role, day)
-        return self.staff_by_id[person.id]
+        seat = roster.seat(self, person, day)
+        if seat is None:
+            return self._change(roster.StaffReturn(person.id, window.code, day))
+        return self._change(roster.StaffMove(person.id, self.window_by_id[seat.window_id].code, window.code, day))
 
     def leave(self, person: StaffInfo, starts: date | None = None) -> StaffInfo:
         """From ``starts`` (today by default) ``person`` is no longer posted; earlier periods keep
         them and their findings."""
         day = starts or self.today()
-        if self._seat(person, day) is None:
+        seat = roster.seat(self, person, day)
+        if seat is None:
             raise UserError(f"{person.name} 在 {day:%Y-%m-%d} 不在岗，无需登记离岗。")
-        self._post(person, None, "", day)
-        return self.staff_by_id[person.id]
+        return self._change(roster.StaffLeave(person.id, self.window_by_id[seat.window_id].code, day))
 
     def set_role(self, person: StaffInfo, role: str, starts: date | None = None) -> StaffInfo:
         """From ``starts`` (today by default) ``person`` holds ``role`` at their window."""
-        day = starts or self.today()
-        seat = self._seat(person, day)
-        if seat is None:
-            raise UserError(f"{person.name} 在 {day:%Y-%m-%d} 不在岗，不能设置岗位。")
-        self._post(person, seat.window_id, role, day)
-        return self.staff_by_id[person.id]
+        return self._change(roster.RoleChange(person.id, role, starts))
 
-    def _post(self, person: StaffInfo, window_id: str | None, role: str, day: date) -> None:
-        from storage.writes import add_postings
-
-        add_postings(
-            self.engine, self.hall.id, [{"staff_id": person.id, "window_id": window_id, "role": role, "starts": day}]
-        )
-        self.reload()
+    def _change(self, request: roster.Request) -> StaffInfo:
+        change = roster.apply_change(self, request)
+        assert change.staff_id is not None
+        return self.staff_by_id[change.staff_id]
 
     def first_day(self, person: StaffInfo) -> date | None:
         """The first day ``person`` was posted anywhere (None: from the beginning, or never)."""
-        found = seats_during(self.postings.get(person.id, []), date.min, date.max)
-        return found[0].first if found else None
+        return roster.first_day(self, person)
 
 
 def open_hall(

@@ -58,7 +58,8 @@ def plan_findings(service: HallService, path: Path, period: Period | None = None
             substitute = person == SUBSTITUTE
             staff = None
             if person and not substitute and not item.is_window_level:
-                staff = _staff_then(service, person, window)
+                # Who sat at the window at the finding's time, even if they moved or left since.
+                staff = service.resolve_staff(person, window, service.check_time(at))
             values = service.finding_values(
                 window, staff, item, substitute=substitute, at=at, note=cells.get("备注", "")
             )
@@ -71,14 +72,6 @@ def plan_findings(service: HallService, path: Path, period: Period | None = None
             inspectors[len(out)] = inspector
         out.append(values)
     return FindingsImport(out, inspectors)
-
-
-def _staff_then(service: HallService, name: str, window: Any) -> Any:
-    # A person may have moved since; their old findings still name the window they were at.
-    matches = [s for s in service.staff if s.name == name and s.window_id == window.id]
-    if len(matches) == 1:
-        return matches[0]
-    return service.resolve_staff(name, window)
 
 
 def apply_findings(service: HallService, plan: FindingsImport) -> int:

@@ -1,8 +1,9 @@
 """``patrol roster import``: read a roster file, plan what changes, apply it in one transaction.
 
 Columns: 窗口编号, 窗口名称, 单位, 姓名 (required), 岗位 and 区域 (optional); aliases accepted.
-A row with an empty 姓名 declares a window without staff. People missing from the file are
-listed but not changed: marking someone inactive is a decision for the roster screen.
+A row with an empty 姓名 declares a window without staff. Changes take effect from a date
+(postings): earlier periods keep their people. People posted then but missing from the file are
+listed; recording them as left is the user's decision (``leave_missing``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from patrol.errors import UserError
+from patrol.hall.roster import ROLES, leave_steps, staff_on
 from patrol.hall.service import HallService
 from patrol.imports.tabular import read_table
-from patrol.model import new_staff_row
+from patrol.model import StaffInfo, new_staff_row
 from storage import reads
 
 COLUMNS = {
@@ -27,7 +29,6 @@ COLUMNS = {
     "区域": ("分区", "区", "楼层区域"),
 }
 REQUIRED = ("窗口编号", "窗口名称", "单位", "姓名")
-ROLES = ("A岗", "B岗", "首席代表", "购岗人员", "")
 
 
 @dataclass
@@ -42,7 +43,14 @@ class RosterPlan:
     postings: list[dict[str, Any]] = field(default_factory=list)
     starts: date | None = None  # the day the changes take effect (None: from the beginning)
     lines: list[str] = field(default_factory=list)  # what a person reads
-    absent: list[str] = field(default_factory=list)
+    missing: list[StaffInfo] = field(default_factory=list)  # posted then, not in the file
+    missing_codes: list[str] = field(default_factory=list)  # the window code of each
+    leaving: int = 0  # of the missing, how many the plan records as left
+
+    @property
+    def absent(self) -> list[str]:
+        """The missing people as a list names them: 王芳（5 号窗口）."""
+        return [f"{s.name}（{code} 号窗口）" for s, code in zip(self.missing, self.missing_codes, strict=True)]
 
     @property
     def empty(self) -> bool:
@@ -50,10 +58,21 @@ class RosterPlan:
 
     def summary(self) -> str:
         """One line that counts the changes."""
+        adjusted = len(self.postings) - len(self.staff) - self.leaving
+        left = f"，离岗 {self.leaving} 人" if self.leaving else ""
         return (
             f"新增单位 {len(self.units)} 个，新增窗口 {len(self.windows)} 个，更新窗口 {len(self.window_updates)} 个，"
-            f"新增人员 {len(self.staff)} 人，调整人员 {len(self.postings) - len(self.staff)} 人。"
+            f"新增人员 {len(self.staff)} 人，调整人员 {adjusted} 人{left}。"
         )
+
+
+def leave_missing(plan: RosterPlan) -> None:
+    """Add to ``plan`` that everyone missing from the file left on the plan's date."""
+    assert plan.starts is not None  # a hall's first roster has nobody missing
+    plan.postings.extend(leave_steps(plan.missing, plan.starts))
+    plan.leaving = len(plan.missing)
+    for person, code in zip(plan.missing, plan.missing_codes, strict=True):
+        plan.lines.append(f"离岗：{person.name} 离开 {code} 号窗口（自 {plan.starts:%Y-%m-%d} 起）")
 
 
 def plan_roster(service: HallService, path: Path, starts: date | None = None) -> RosterPlan:
@@ -68,6 +87,7 @@ def plan_roster(service: HallService, path: Path, starts: date | None = None) ->
     if starts is None and service.staff:
         starts = service.today()
     plan.starts = starts
+    roster = staff_on(service, starts) if starts else service.staff  # who sat where on that day
     since = f"（自 {starts:%Y-%m-%d} 起）" if starts else ""
     unit_ids: dict[str, str] = {}
     existing_units = {w.unit for w in service.windows if w.unit}
@@ -76,7 +96,7 @@ def plan_roster(service: HallService, path: Path, starts: date | None = None) ->
     window_ids: dict[str, str] = {w.code.upper(): w.id for w in service.windows}
     seen_people: set[tuple[str, str]] = set()
     next_position = max((w.position for w in service.windows), default=0)
-    staff_position = max((s.position for s in service.staff), default=0)
+    staff_position = max((s.position for s in roster), default=0)
 
     for row in rows:
         where = f"{path.name} 第{row.number}行"
@@ -94,8 +114,8 @@ def plan_roster(service: HallService, path: Path, starts: date | None = None) ->
             raise UserError(f"{where}“窗口名称”列为空。")
         if len(person) > 50 or len(name) > 100 or len(unit) > 100:
             raise UserError(f"{where}内容过长（姓名最多 50 字，窗口名称和单位最多 100 字）。")
-        if role not in ROLES:
-            raise UserError(f"{where}“岗位”列的“{role}”无法识别，可写：{'、'.join(r for r in ROLES if r)}。")
+        if role and role not in ROLES:
+            raise UserError(f"{where}“岗位”列的“{role}”无法识别，可写：{'、'.join(ROLES)}。")
 
         unit_id = None
         if unit:
@@ -137,23 +157,33 @@ def plan_roster(service: HallService, path: Path, starts: date | None = None) ->
             raise UserError(f"{where}：{person} 在窗口 {code} 出现了两次。")
         seen_people.add((key, person))
         window_id = window_ids[key]
-        here = [s for s in service.staff if s.name == person and s.window_id == window_id]
+        here = [s for s in roster if s.name == person and s.window_id == window_id]
+        here.sort(key=lambda s: not s.active)  # of namesakes, the one posted here first
         if here:
             current_staff = here[0]
             new_role = role or current_staff.role
-            said = []
-            if not current_staff.active:
-                said.append("重新在岗")
+            role_change = ""
             if new_role != current_staff.role:
-                said.append(f"岗位 {current_staff.role or '（无）'} → {new_role}")
-            if said:
-                plan.postings.append(
-                    {"staff_id": current_staff.id, "window_id": window_id, "role": new_role, "starts": starts}
+                role_change = f"岗位 {current_staff.role or '（无）'} → {new_role}"
+            if not current_staff.active:
+                plan.lines.append(
+                    f"回岗：{person} 回到 {code} 号窗口{'，' + role_change if role_change else ''}{since}"
                 )
-                plan.lines.append(f"更新人员：{person}（{code} 号窗口）{'，'.join(said)}{since}")
+            elif role_change:
+                plan.lines.append(f"更新人员：{person}（{code} 号窗口）{role_change}{since}")
+            else:
+                continue
+            plan.postings.append(
+                {"staff_id": current_staff.id, "window_id": window_id, "role": new_role, "starts": starts}
+            )
             continue
-        elsewhere = [s for s in service.staff if s.name == person and s.window_id != window_id and s.active]
-        if len(elsewhere) == 1 and not _listed_elsewhere(rows, person, elsewhere[0], service):
+        # Someone of this name posted at another window whom the file does not list there moved.
+        elsewhere = [
+            s
+            for s in roster
+            if s.name == person and s.window_id != window_id and s.active and not _listed_at(rows, s, service)
+        ]
+        if len(elsewhere) == 1:
             moving = elsewhere[0]
             plan.postings.append(
                 {"staff_id": moving.id, "window_id": window_id, "role": role or moving.role, "starts": starts}
@@ -168,10 +198,11 @@ def plan_roster(service: HallService, path: Path, starts: date | None = None) ->
         plan.lines.append(f"新增人员：{person}（{code} {name}{'，' + role if role else ''}）{since}")
 
     listed = {(window_ids.get(k), p) for k, p in seen_people}
-    for s in service.staff:
+    for s in roster:
         if s.active and (s.window_id, s.name) not in listed and not _moved(plan, s.id):
             window = service.window_by_id.get(s.window_id)
-            plan.absent.append(f"{s.name}（{window.code if window else '?'}）")
+            plan.missing.append(s)
+            plan.missing_codes.append(window.code if window else "?")
     if not existing_units and not plan.units and not plan.windows and not service.windows:
         raise UserError(f"{path.name} 没有可导入的窗口。")
     return plan
@@ -181,10 +212,11 @@ def _moved(plan: RosterPlan, staff_id: str) -> bool:
     return any(p["staff_id"] == staff_id for p in plan.postings)
 
 
-def _listed_elsewhere(rows: list[Any], person: str, staff: Any, service: HallService) -> bool:
-    """Whether the file also lists ``person`` at the window they are at now (then it is a new namesake)."""
+def _listed_at(rows: list[Any], staff: StaffInfo, service: HallService) -> bool:
+    """Whether the file lists ``staff`` at the window they sit at (then a row of the same name
+    elsewhere is a namesake, not a move)."""
     code = service.window_by_id[staff.window_id].code.upper()
-    return any(r.cells["姓名"].strip() == person and r.cells["窗口编号"].strip().upper() == code for r in rows)
+    return any(r.cells["姓名"].strip() == staff.name and r.cells["窗口编号"].strip().upper() == code for r in rows)
 
 
 def _unit_ids(service: HallService) -> dict[str, str]:

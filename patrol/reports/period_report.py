@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -25,7 +25,7 @@ class PeriodReport:
     made_on: date
     ranking: Ranking
     windows: list[WindowInfo]
-    staff: list[StaffInfo]  # active staff, in roster order
+    staff: list[StaffInfo]  # who counts in the period, in roster order, at the window they are listed at
     rules: Rules
     type_counts: dict[tuple[str | None, str], dict[str, int]]
     finding_count: int
@@ -64,13 +64,14 @@ class PeriodReport:
 
 def gather(service: HallService, period: Period) -> PeriodReport:
     """Read what a period's appendix and notice need (findings themselves are streamed later)."""
+    ranking = service.ranking(period)
     return PeriodReport(
         hall=service.hall,
         period=period,
         made_on=service.today(),
-        ranking=service.ranking(period),
+        ranking=ranking,
         windows=list(service.windows),
-        staff=[s for s in service.staff if s.active],
+        staff=counted(service, ranking),
         rules=service.rules,
         type_counts=service.type_counts(period),
         finding_count=service.finding_count(period),
@@ -80,3 +81,16 @@ def gather(service: HallService, period: Period) -> PeriodReport:
         settings=service.settings_for(period),
         roster_position={s.id: s.position for s in service.staff},
     )
+
+
+def counted(service: HallService, ranking: Ranking) -> list[StaffInfo]:
+    """The people a period's ranking counts, in roster order, each at the window the ranking
+    lists them at (the last one they sat at in the period): someone who has left or moved since
+    is named with the window where they were then (DESIGN: who counts in a period)."""
+    listed = {r.id: service.window_by_code.get(r.window_code.upper()) for r in ranking.staff}
+    out = []
+    for person in service.staff:
+        if person.id in listed:
+            window = listed[person.id]
+            out.append(replace(person, window_id=window.id if window else person.window_id, active=True))
+    return out

@@ -9,7 +9,8 @@ from patrol.reports.formatting import score_text, tied_text
 
 
 def record_lines(record: Record) -> Iterator[str]:
-    """Title, standing, counts by finding type, then every finding of the period."""
+    """Title, standing, counts by finding type, then every finding of the period with its
+    reference (2611-0042, what `patrol correct` takes)."""
     yield f"{record.title}  {record.subtitle}".rstrip()
     yield f"统计周期：{record.period.label}"
     standing = record.standing
@@ -27,5 +28,6 @@ def record_lines(record: Record) -> Iterator[str]:
         note = f"  备注：{f.note}" if f.note else ""
         who = f" {f.person}" if record.kind == "window" and f.person else ""
         yield (
-            f"  {f.ref}  {f.at:%Y-%m-%d %H:%M}{who}  {f.type_name} {f.points:+.1f}  督查员：{f.inspector or '—'}{note}"
+            f"  {f.ref or '—'}  {f.at:%Y-%m-%d %H:%M}{who}  {f.type_name} {f.points:+.1f}  "
+            f"督查员：{f.inspector or '—'}{note}"
         )
