@@ -101,7 +101,8 @@ class BoardScreen(PatrolScreen[None]):
     def __init__(self) -> None:
         super().__init__(id="board")
         self.buffer = ""  # the window code typed so far
-        self.refused = False  # no window code starts with the buffer: Enter opens nothing
+        # No window code starts with the buffer: Enter opens nothing, the next character starts anew.
+        self.refused = False
         self.window: WindowInfo | None = None  # the open window, or None on the hall
         self.person: StaffInfo | None = None
         self.substitute = False
@@ -208,6 +209,8 @@ class BoardScreen(PatrolScreen[None]):
         if self.patrol.service is None:
             return
         hall_map = self.query_one(HallMap)
+        if self.refused:  # a code that matched nothing is not continued: the next key starts anew
+            self.buffer, self.refused = "", False
         self.buffer += char
         if not self.refused:
             candidate = self.buffer.upper()

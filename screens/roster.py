@@ -77,7 +77,7 @@ class RosterScreen(PatrolScreen[None]):
             yield Input(placeholder="/ 搜索：姓名、拼音首字母（如 zm）、窗口、单位", id="roster-filter", compact=True)
             yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
             yield Label("", id="roster-said")  # what the last change did (a toast cuts Chinese lines)
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.reload()

@@ -101,9 +101,9 @@ async def test_a_staff_item_without_a_person_is_not_saved(hall_url: str) -> None
         await pilot.press("9")
         assert "没有第 9 位人员" in status(app)
         await pilot.press("escape", "9", "9")
-        assert "没有编号以“99”开头的窗口" in status(app)
+        assert "没有编号以“9”开头的窗口" in status(app)
         await pilot.press("enter")
-        assert "没有编号为“99”的窗口，未打开任何窗口" in status(app) and app.board.window is None
+        assert "没有编号为“9”的窗口，未打开任何窗口" in status(app) and app.board.window is None
         assert findings_in(hall_url) == []
 
 

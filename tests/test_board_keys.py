@@ -91,18 +91,19 @@ async def test_space_logs_a_second_finding_for_the_same_person_in_two_keys(hall1
 # --- 2. a code that matches no window opens nothing --------------------------------------
 
 
-@pytest.mark.parametrize("typed", [("1", "3"), ("9", "9"), ("4",)])
-async def test_a_code_that_matches_no_window_opens_nothing(hall12: str, typed: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(("typed", "code"), [(("1", "3"), "13"), (("9", "9"), "9"), (("4",), "4")])
+async def test_a_code_that_matches_no_window_opens_nothing(hall12: str, typed: tuple[str, ...], code: str) -> None:
     app = make_app(hall12)
     async with app.run_test(size=(100, 30)) as pilot:
         await start(pilot, app)
         await pilot.press(*typed, "enter")
-        code = "".join(typed)
         await until(pilot, lambda: f"没有编号为“{code}”的窗口，未打开任何窗口" in status(app))
         assert app.board.window is None
         await pilot.press("1", "c")  # what would have charged a real person
         await until(pilot, lambda: "没有编号以“1C”开头的窗口" in status(app))
         assert app.board.window is None
+        await pilot.press("1", "2", "enter")  # a refused code is not continued: 12 is window 12
+        await until(pilot, lambda: app.board.window is not None and app.board.window.code == "12")
         await app.workers.wait_for_complete()
     assert findings_in(hall12) == []
 

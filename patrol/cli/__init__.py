@@ -28,7 +28,7 @@ EPILOG = """示例：
   patrol staff move 单雄 --window 3 --to 5 --on 2026-11-20   调岗（此前的得分不变）
   patrol log --window 12 --staff 张梅 --type 迟到
   patrol rank --period 2026-11 --by window --format json
-  patrol correct 01a2f3c4 --type 早退 --reason 经核实为早退
+  patrol correct 2611-0042 --type 早退 --reason 经核实为早退
   patrol export --period 2026-11 --out 附表.xlsx   导出巡查考核附表
   patrol report --period 2026Q4                   打印通报草稿
   patrol record 张梅 --period 2026-11             查看一个人的记录（记入查阅日志）
