@@ -383,7 +383,7 @@ def _last_before(service: HallService, person: StaffInfo, day: date) -> Stint | 
 def _plan_move(service: HallService, person: StaffInfo, request: StaffMove, day: date) -> RosterChange:
     source, target = service.window(request.from_code), service.window(request.to_code)
     if source.id == target.id:
-        raise UserError(f"调出和调入都是 {source.code} 号窗口：请用 --to 写另一个窗口。")
+        raise UserError(f"调出和调入都是 {source.code} 号窗口：调入的应是另一个窗口。")
     _not_before_start(service, person, day, "调岗")
     found = seat(service, person, day)
     if found is None or found.window_id != source.id:

@@ -309,7 +309,9 @@ class HallService:
         """The window with ``code``; UserError naming the code otherwise."""
         found = self.window_by_code.get(code.strip().upper())
         if found is None:
-            raise UserError(f"没有编号为“{code}”的窗口。用 patrol rank --by window 查看全部窗口。")
+            codes = [w.code for w in self.windows]
+            listed = "、".join(codes[:30]) + ("等" if len(codes) > 30 else "")
+            raise UserError(f"没有编号为“{code}”的窗口。现有窗口：{listed or '（无）'}。")
         return found
 
     def staff_at(self, window_id: str) -> list[StaffInfo]:

@@ -47,9 +47,9 @@ def check_target(path: Path, force: bool) -> None:
         raise UserError(f"输出文件应以 .xlsx 结尾：{path}")
     folder = path.parent
     if not folder.is_dir():
-        raise UserError(f"输出文件夹不存在：{folder}。请先创建，或换一个位置（--out）。")
+        raise UserError(f"输出文件夹不存在：{folder}。请先创建它，或换一个文件夹。")
     if not os.access(folder, os.W_OK):
-        raise UserError(f"输出文件夹不可写：{folder}。请换一个位置（--out）。")
+        raise UserError(f"输出文件夹不可写：{folder}。请换一个文件夹。")
     for lock in (folder / f".~lock.{path.name}#", folder / f"~${path.name}"):
         if lock.exists():
             raise UserError(f"{path.name} 正被其他程序（如 WPS、Excel、LibreOffice）打开，请先关闭它再导出。")
