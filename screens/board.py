@@ -6,8 +6,9 @@ They are priority bindings: the app runs each as it takes the key, in the order 
 the next key is handed on (a key typed right after `/` goes to the search box, not the board).
 The board has two states. On the hall, digits and letters type a window code (Enter opens
 exactly that code, or the window under the cursor when nothing is typed) and lower-case command
-letters (r, x, u, n) run their command. With a window open, its panel (``WindowPanel``) has the
-focus: digits pick a person and each item's hotkey logs it. After a save the board is back on
+letters (r, x, u, n) run their command. With a window open, the keys of its panel
+(``WindowPanel``, which always holds the focus) count instead: digits pick a person and each
+item's hotkey logs it. After a save the board is back on
 the hall, so a window code typed next always means a window; Space opens the last window again
 with the same person chosen, for a second finding in two keys.
 """
@@ -22,7 +23,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from patrol.errors import UserError
 from patrol.hall.pending import PendingFinding
@@ -30,6 +31,7 @@ from patrol.hall.service import FindingView
 from patrol.model import StaffInfo, WindowInfo
 from patrol.rules.scoring import Ranking, Totals
 from screens.base import PatrolScreen
+from screens.keybar import KeyBar
 from screens.ranking_table import COMPACT_STAFF_COLUMNS, RankingTable
 from screens.tiles import HallMap
 from screens.window_panel import MAX_STAFF_KEYS, WindowPanel
@@ -40,6 +42,7 @@ CODE = "输入窗口编号"  # one description for every code key, so the help l
 # With a window open these are off (and out of the footer), so its panel's keys count instead:
 # r is 表扬信 there, x 闲聊.
 HALL_ONLY = frozenset({"open_window", "again", "type", "erase", "clear", "move", "ranking", "export"})
+WINDOW_ONLY = frozenset({"pick", "log", "close_window"})  # the panel's keys, only with a window open
 
 
 def _code_bindings() -> list[Binding]:
@@ -120,17 +123,18 @@ class BoardScreen(PatrolScreen[None]):
             with Vertical(id="side"):
                 # Unsaved findings come first: on a small terminal the panel below may run off the screen.
                 yield Static("", id="unsaved")
-                yield Static("正在打开数据库…", id="hall-info")
                 yield WindowPanel(id="window-panel")
                 yield Static("", id="status")
                 yield Static("", id="ranking-title")
                 ranking = RankingTable("staff", COMPACT_STAFF_COLUMNS, id="board-ranking")
                 ranking.can_focus = False  # arrows and Enter belong to the hall map
                 yield ranking
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one(WindowPanel).display = False
+        # The panel holds the focus for good: opening a window changes which keys count, not where
+        # the focus is (a focus change restyles and re-lays the side panel: slow on every finding).
+        self.set_focus(self.query_one(WindowPanel))
 
     # --- loading ----------------------------------------------------------------------
 
@@ -162,7 +166,6 @@ class BoardScreen(PatrolScreen[None]):
         service = self.patrol.service
         if service is None:
             return
-        info = self.query_one("#hall-info", Static)
         panel = self.query_one(WindowPanel)
         if self.window is None:
             tile = self.query_one(HallMap).current
@@ -171,7 +174,7 @@ class BoardScreen(PatrolScreen[None]):
             if self.buffer:
                 typed = f"  已输入：[b]{escape(self.buffer)}[/b]" + ("（无此窗口）" if self.refused else "")
             again = "；空格 再记" if self.last_target else ""
-            info.update(
+            panel.show_text(
                 f"[b]{escape(service.hall.name)}[/b]  督查员：{escape(service.inspector)}\n"
                 f"{here}{typed}\n输入窗口编号后按 Enter 开始记录{again}；r 全部排名；? 帮助"
             )
@@ -190,8 +193,12 @@ class BoardScreen(PatrolScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Typing a code, opening and moving belong to the hall; with a window open they are off
-        (and out of the footer), and its panel's keys count instead."""
-        return not (action in HALL_ONLY and self.window is not None)
+        (and out of the footer), and its panel's keys count instead; without one, those are off."""
+        if action in HALL_ONLY:
+            return self.window is None
+        if action in WINDOW_ONLY:
+            return self.window is not None
+        return True
 
     def on_screen_suspend(self, _event: events.ScreenSuspend) -> None:
         # A half-typed code does not wait for the inspector's return from another screen.
@@ -290,11 +297,6 @@ class BoardScreen(PatrolScreen[None]):
             hall_map.move_to(index)
         hall_map.logging = True
         hall_map.refresh()
-        panel = self.query_one(WindowPanel)
-        self.query_one("#hall-info").display = False
-        panel.display = True
-        panel.can_focus = True
-        self.set_focus(panel)  # now, not after a refresh: the next key in a burst is the panel's
         self.show_panel()
         self.refresh_bindings()
 
@@ -304,11 +306,6 @@ class BoardScreen(PatrolScreen[None]):
         hall_map = self.query_one(HallMap)
         hall_map.logging = False
         hall_map.refresh()
-        panel = self.query_one(WindowPanel)
-        panel.can_focus = False
-        panel.display = False
-        self.query_one("#hall-info").display = True
-        self.set_focus(None)
         self.show_panel()
         self.refresh_bindings()
 

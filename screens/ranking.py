@@ -6,11 +6,12 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from patrol.rules.scoring import Ranking, Totals
 from patrol.rules.settings import HallRules
 from screens.base import PatrolScreen
+from screens.keybar import KeyBar
 from screens.ranking_table import STAFF_COLUMNS, WINDOW_COLUMNS, RankingTable
 
 
@@ -53,7 +54,7 @@ class RankingScreen(PatrolScreen[None]):
                     yield RankingTable("staff", STAFF_COLUMNS, id="staff-ranking")
                 with TabPane("窗口排名", id="tab-windows"):
                     yield RankingTable("window", WINDOW_COLUMNS, id="window-ranking")
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.patrol.ranking is not None:

@@ -9,7 +9,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from patrol.errors import UserError
 from patrol.hall.corrections import CorrectionText
@@ -17,6 +17,7 @@ from patrol.hall.service import FindingView, Record
 from patrol.reports.formatting import change_text, points_text
 from patrol.rules.periods import Period
 from screens.base import PatrolScreen
+from screens.keybar import KeyBar
 from screens.ranking_table import Col, widths
 from screens.text import pad
 from storage.errors import StorageError
@@ -82,7 +83,7 @@ class RecordScreen(PatrolScreen[None]):
                 yield Static("", id="record-counts")
                 yield Static("", id="record-chart")
             yield DataTable(id="record-findings", cursor_type="row", zebra_stripes=True)
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._columns(80)

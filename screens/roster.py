@@ -14,13 +14,14 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Input, Label
+from textual.widgets import DataTable, Input, Label
 from textual.widgets.data_table import RowDoesNotExist
 
 from patrol.errors import UserError
 from patrol.hall import roster
 from patrol.model import StaffInfo, WindowInfo
 from screens.base import PatrolScreen
+from screens.keybar import KeyBar
 from screens.roster_forms import ConfirmScreen, Filled, FormField, RosterForm
 from storage.errors import StorageError
 
@@ -77,7 +78,7 @@ class RosterScreen(PatrolScreen[None]):
             yield Input(placeholder="/ 搜索：姓名、拼音首字母（如 zm）、窗口、单位", id="roster-filter", compact=True)
             yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
             yield Label("", id="roster-said")  # what the last change did (a toast cuts Chinese lines)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

@@ -7,7 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from screens.keybar import KeyBar
 
 FIRST_STEPS = """[b]欢迎使用巡查[/b]
 
@@ -41,4 +43,4 @@ class WelcomeScreen(Screen[None]):
             text = f"[b]无法打开数据库[/b]\n\n{escape(self.problem)}\n\n数据库：{escape(self.url)}\n\n按 q 退出。"
         with Center(), Vertical(id="welcome"):
             yield Static(text, markup=True)
-        yield Footer(show_command_palette=False)
+        yield KeyBar()

@@ -1,9 +1,10 @@
-"""The open window in the board's side panel: who sits there, and the keys that log a finding.
+"""The board's side panel: on the hall, where the cursor is and what to type; with a window open,
+who sits there and the keys that log a finding.
 
-While a window is open this panel has the focus, so its bindings are in the chain: digits pick a
-person and each item's hotkey logs it. They are bindings with ids (``pick-1``, ``log-late``), so
-the footer, `?` and a keymap all see the same keys; when the panel is closed they are out of
-the chain and the same keys do what the hall board says.
+The panel holds the board's focus, so its bindings are always in the chain; the board enables
+them (``check_action``) only while a window is open: digits pick a person and each item's hotkey
+logs it. They are bindings with ids (``pick-1``, ``log-late``), so the footer, `?` and a keymap
+all see the same keys; on the hall they are off and the same keys do what the hall board says.
 """
 
 from __future__ import annotations
@@ -22,18 +23,37 @@ PICK = "选人员"  # one description for 1-9, so the help lists them as one row
 SUBSTITUTE = "替岗人员"
 
 
-class WindowPanel(Static, can_focus=False):
-    """One window opened for logging. The board does the work; this widget holds the keys."""
+class WindowPanel(Static, can_focus=True):
+    """The hall or the window opened for logging. The board does the work; this widget holds the keys."""
 
     BINDINGS = [
-        Binding("escape", "screen.close_window", "返回大厅", id="window-back", tooltip="不记录，回到大厅"),
-        *(Binding(str(n), f"screen.pick({n})", PICK, show=False, id=f"pick-{n}") for n in range(1, MAX_STAFF_KEYS + 1)),
-        Binding("0", "screen.pick(0)", SUBSTITUTE, show=False, id="pick-0", tooltip="针对替岗人员（只计入窗口）"),
+        # Priority bindings, as the board's: each key is handled in the order typed, before the
+        # next one is handed on (a burst typed right after a save must not reach the wrong state).
+        Binding(
+            "escape", "screen.close_window", "返回大厅", priority=True, id="window-back", tooltip="不记录，回到大厅"
+        ),
+        *(
+            Binding(str(n), f"screen.pick({n})", PICK, show=False, priority=True, id=f"pick-{n}")
+            for n in range(1, MAX_STAFF_KEYS + 1)
+        ),
+        Binding(
+            "0",
+            "screen.pick(0)",
+            SUBSTITUTE,
+            show=False,
+            priority=True,
+            id="pick-0",
+            tooltip="针对替岗人员（只计入窗口）",
+        ),
     ]
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        super().__init__("正在打开数据库…", **kwargs)  # type: ignore[arg-type]
         self.items: tuple[RuleItem, ...] = ()
+
+    def show_text(self, markup: str) -> None:
+        """Show ``markup`` (the hall's text or the open window's)."""
+        self.update(markup)
 
     def set_items(self, items: Sequence[RuleItem]) -> None:
         """Bind each active item's hotkey (and its capital, for a Caps Lock left on) to logging it."""
@@ -42,13 +62,12 @@ class WindowPanel(Static, can_focus=False):
         for item in self.items:
             level = "（窗口级）" if item.is_window_level else ""
             tooltip = f"{item.points:+g} 分{level}"
+            action = f"screen.log('{item.code}')"
             extra.append(
-                Binding(
-                    item.hotkey, f"screen.log('{item.code}')", item.name, False, id=f"log-{item.code}", tooltip=tooltip
-                )
+                Binding(item.hotkey, action, item.name, False, priority=True, id=f"log-{item.code}", tooltip=tooltip)
             )
-            if item.hotkey.isalpha():
-                extra.append(Binding(item.hotkey.upper(), f"screen.log('{item.code}')", item.name, False))
+            if item.hotkey.isalpha():  # Caps Lock left on: the same item, not listed twice in the help
+                extra.append(Binding(item.hotkey.upper(), action, "", False, priority=True))
         self._bindings = BindingsMap.merge([self._merge_bindings(), BindingsMap(extra)])
         if self.is_attached:
             self.screen.refresh_bindings()
@@ -84,4 +103,4 @@ class WindowPanel(Static, can_focus=False):
             if keys:
                 lines.append(f"{category[:2]} {keys}")
         lines.append("Esc 返回大厅  F4 查看记录")
-        self.update("\n".join(lines))
+        self.show_text("\n".join(lines))

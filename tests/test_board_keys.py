@@ -76,6 +76,23 @@ async def test_after_any_save_the_readme_sequence_logs_at_window_12(hall12: str,
     assert verified(hall12)
 
 
+async def test_a_burst_across_a_save_lands_where_it_was_meant(hall12: str) -> None:
+    """Keys typed faster than a save: the ones after the hotkey are a window code again, in order."""
+    from tests.test_app import burst
+
+    app = make_app(hall12)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start(pilot, app)
+        burst(app, "1\r1h12\r1h3\r2h")
+        await until(pilot, lambda: len(findings_in(hall12)) == 3, seconds=10)
+        await app.workers.wait_for_complete()
+        assert findings_in(hall12) == [
+            ("1", "曾志明", "着装不规范", 0),
+            ("12", "张梅", "着装不规范", 0),
+            ("3", "仇敏", "着装不规范", 0),
+        ]
+
+
 async def test_space_logs_a_second_finding_for_the_same_person_in_two_keys(hall12: str) -> None:
     app = make_app(hall12)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -121,9 +138,9 @@ async def test_a_letter_code_opens_its_window(hall12: str) -> None:
 
 
 def footer_keys(app: PatrolApp) -> dict[str, str]:
-    from textual.widgets._footer import FooterKey
+    from screens.keybar import KeyBar
 
-    return {k.key: k.description for k in app.screen.query(FooterKey)}
+    return dict(app.screen.query_one(KeyBar).keys)
 
 
 async def test_in_the_window_panel_r_and_x_log_and_the_footer_says_so(hall12: str) -> None:
@@ -135,7 +152,7 @@ async def test_in_the_window_panel_r_and_x_log_and_the_footer_says_so(hall12: st
         await pilot.press("1", "2", "enter")
         await until(pilot, lambda: "r" not in footer_keys(app))
         footer = footer_keys(app)
-        assert "x" not in footer and footer["escape"] == "返回大厅"
+        assert "x" not in footer and footer["Esc"] == "返回大厅"
         await pilot.press("2", "r")  # 黎皓: 表扬信
         seen = await ready(pilot, app, seen)
         await pilot.press("enter", "1", "x")  # 张梅: 闲聊
@@ -151,7 +168,7 @@ async def test_a_keymap_moves_a_key_everywhere_it_is_shown(hall12: str) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         seen = await start(pilot, app)
         app.set_keymap({"ranking": "f6", "log-late": "f7"})
-        await until(pilot, lambda: footer_keys(app).get("f6") == "排名")
+        await until(pilot, lambda: footer_keys(app).get("F6") == "排名")
         await pilot.press("1", "2", "enter", "1", "f7")
         await ready(pilot, app, seen)
         assert findings_in(hall12) == [("12", "张梅", "迟到", 0)]

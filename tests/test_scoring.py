@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -85,7 +85,7 @@ def test_staff_score_is_100_plus_points_and_windows_average_their_staff(hall: tu
         t = totals.get((row.id, next(p.window_id for p in people if p.id == row.id)), Totals())
         assert row.exact == 100 + exact(t.deductions) + exact(t.bonuses)
         assert row.score == shown(row.exact)
-    by_window: dict[str, list[Fraction]] = {}
+    by_window: dict[str, list[Decimal]] = {}
     for row in ranking.staff:
         by_window.setdefault(next(p.window_id for p in people if p.id == row.id), []).append(row.exact)
     for row in ranking.windows:

@@ -3,9 +3,10 @@
 A staff member's score is 100 plus the points of their effective findings. A window's score is
 the average of the scores its people earned there plus the points that belong to the window
 alone (substitute, window-level items), or with ``window_score_mode='sum'`` 100 plus every point
-at the window. Scores are exact fractions (points are decimals such as 0.2 and 0.3, whose binary
-floats do not add up), ranks are competition ranks (1, 2, 2, 4) of the exact scores, and what is
-shown is rounded half up to one decimal (``shown``). Who gets an award or 末位 is decided in
+at the window. Scores are decimals (points such as 0.2 and 0.3 are decimals, whose binary floats
+do not add up; a window's average is carried to 28 digits, so two equal averages are equal and
+two different ones differ), ranks are competition ranks (1, 2, 2, 4) of those exact scores, and
+what is shown is rounded half up to one decimal (``shown``). Who gets an award or 末位 is decided in
 ``patrol.rules.verdicts``.
 """
 
@@ -14,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from patrol.model import Member, StaffInfo, WindowInfo
@@ -23,23 +23,26 @@ from patrol.rules.settings import HallRules
 if TYPE_CHECKING:
     from patrol.rules.verdicts import Verdicts
 
-BASE_SCORE = Fraction(100)
+BASE_SCORE = Decimal(100)
 TOP_STAFF_MARK = "服务标兵"
 TOP_WINDOW_MARK = "优秀窗口"
 BOTTOM_MARK = "末位"
 
 
-def exact(value: float) -> Fraction:
-    """A sum of points read back from the database as the decimal it stands for."""
-    return Fraction(Decimal(repr(round(value, 6))))
+TENTH = Decimal("0.1")
 
 
-def shown(value: Fraction | float) -> float:
+def exact(value: float) -> Decimal:
+    """A sum of points read back from the database as the decimal it stands for (points have at
+    most a few decimals; the float's noise past the sixth is not part of any point)."""
+    return Decimal(repr(round(value, 6)))
+
+
+def shown(value: Decimal | float) -> float:
     """``value`` rounded half up to one decimal: the digits every screen and file shows."""
     if isinstance(value, float):
         value = exact(value)
-    rounded = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return float(rounded) + 0.0  # + 0.0: no "-0.0"
+    return float(value.quantize(TENTH, ROUND_HALF_UP)) + 0.0  # + 0.0: no "-0.0"
 
 
 @dataclass
@@ -83,8 +86,8 @@ class Standing:
     deductions: float
     bonuses: float
     findings: int
-    exact: Fraction = BASE_SCORE
-    exact_deductions: Fraction = Fraction(0)
+    exact: Decimal = BASE_SCORE
+    exact_deductions: Decimal = Decimal(0)
     sort_key: str = ""
     deduction_findings: int = 0
     bonus_findings: int = 0
@@ -117,7 +120,7 @@ class Ranking:
         return next((r for r in self.windows if r.id == window_id), None)
 
 
-def _score(total: Totals, settings: HallRules, base: Fraction = BASE_SCORE) -> Fraction:
+def _score(total: Totals, settings: HallRules, base: Decimal = BASE_SCORE) -> Decimal:
     bonuses = exact(total.bonuses)
     if settings.bonus_cap is not None:
         bonuses = min(bonuses, exact(settings.bonus_cap))
@@ -132,8 +135,8 @@ def order_and_rank(rows: list[Standing], tie_break: Sequence[str] = ()) -> list[
     tie-breaks, if it names any). Rows that stay equal share a rank; their order in the list
     (window, then pinyin) is only an order, never a verdict."""
 
-    def verdict_key(row: Standing) -> tuple[Fraction | int, ...]:
-        key: list[Fraction | int] = [-row.exact]
+    def verdict_key(row: Standing) -> tuple[Decimal | int, ...]:
+        key: list[Decimal | int] = [-row.exact]
         for rule in tie_break:
             key.append(-row.exact_deductions if rule == "deductions" else row.deduction_findings)
         return tuple(key)
@@ -217,7 +220,7 @@ def rank_period(
         )
 
     # A window averages the scores its people earned there (100 plus their findings at it).
-    earned_at: dict[str, list[Fraction]] = {}
+    earned_at: dict[str, list[Decimal]] = {}
     for staff_id, window_id in seats:
         earned_at.setdefault(window_id, []).append(_score(totals.get((staff_id, window_id), Totals()), settings))
     window_rows: list[Standing] = []
@@ -227,7 +230,7 @@ def rank_period(
             score = _score(everything, settings)
         else:
             scores = earned_at.get(window.id)
-            base = sum(scores, Fraction(0)) / len(scores) if scores else BASE_SCORE
+            base = sum(scores, Decimal(0)) / len(scores) if scores else BASE_SCORE
             score = _score(window_alone.get(window.id, Totals()), settings, base)
         window_rows.append(
             Standing(

@@ -1,0 +1,84 @@
+"""The key bar at the foot of every screen: the keys that count now, read from the screen's
+active bindings (so it, `?` and what runs are the same thing).
+
+One painted line instead of Textual's Footer, which mounts a widget per key and recomposes them
+whenever the bindings change: on the board they change twice for every finding (a window opened,
+then closed), and that recomposing was most of the time between a key and 已保存 on screen.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
+
+from screens.keys import key_label
+
+
+class KeyBar(Widget, can_focus=False):
+    """Key and description of every shown binding that is enabled, in the order of the chain."""
+
+    COMPONENT_CLASSES = {"keybar--key", "keybar--description"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+    }
+    KeyBar > .keybar--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    KeyBar > .keybar--description {
+        color: $footer-description-foreground;
+    }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.keys: list[tuple[str, str]] = []  # (key as shown, description), as drawn
+        self._spans: list[tuple[int, int, str]] = []  # (from cell, to cell, key) for clicks
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: object) -> None:
+        keys: list[tuple[str, str]] = []
+        spans = []
+        x = 1
+        seen: set[str] = set()
+        for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
+            if not binding.show or not enabled or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            shown = binding.key_display or key_label(key)
+            keys.append((shown, binding.description))
+            width = cell_len(shown) + 1 + cell_len(binding.description)
+            spans.append((x, x + width, key))
+            x += width + 2
+        if keys != self.keys:
+            self.keys, self._spans = keys, spans
+            self.refresh()
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("keybar--key")
+        text_style = self.get_component_rich_style("keybar--description")
+        line = Text(" ", no_wrap=True, overflow="crop")
+        for shown, description in self.keys:
+            line.append(shown, key_style)
+            line.append(" " + description + "  ", text_style)
+        return line
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a key presses it."""
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                self.app.simulate_key(key)
+                return
