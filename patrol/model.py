@@ -34,6 +34,11 @@ class WindowInfo:
     search_keys: str = ""
     sort_key: str = ""
     unit_keys: str = ""
+    starts: date | None = None  # the day it opened; None: from the beginning
+
+    def open_during(self, first: date, end: date) -> bool:
+        """Whether the window was open on some day from ``first`` up to ``end`` (excluded)."""
+        return self.starts is None or self.starts < end
 
     @property
     def short_name(self) -> str:
@@ -82,6 +87,7 @@ class Member:
     staff: StaffInfo
     window_id: str
     role: str = ""
+    days: int = 0  # how many days of the period they sat there
 
 
 def new_staff_row(name: str, window_id: str, role: str, position: int) -> dict[str, object]:

@@ -19,6 +19,7 @@ import string
 import time
 
 from rich.markup import escape
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -185,7 +186,7 @@ class BoardScreen(PatrolScreen[None]):
     def set_status(self, text: str, kind: str = "info") -> None:
         """One line under the panel: saved, unsaved, or what went wrong (plain text, never markup)."""
         status = self.query_one("#status", Static)
-        status.update(escape(text))
+        status.update(Text(text))  # names and notes as typed: never markup
         for name in ("info", "ok", "error", "pending"):
             status.set_class(name == kind, f"-{name}")
 
@@ -334,7 +335,9 @@ class BoardScreen(PatrolScreen[None]):
             return
         if not item.is_window_level and self.person is None and not self.substitute:
             count = min(len(service.staff_at(self.window.id)), MAX_STAFF_KEYS)
-            self.set_status(f"“{item.name}”针对人员：先按 1-{count} 选人员，0 为替岗人员。", "error")
+            keys = "1" if count == 1 else f"1-{count}"
+            first = f"先按 {keys} 选人员，" if count else "本窗口暂无在岗人员：按 "
+            self.set_status(f"“{item.name}”针对人员：{first}0 为替岗人员。", "error")
             return
         self.save(item)
 

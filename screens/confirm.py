@@ -11,11 +11,11 @@ from textual.widgets import Button, Label, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """``question`` (plain text, never markup) with two buttons; y or Enter confirms, n or Esc
-    cancels."""
+    """``question`` (plain text, never markup) with two buttons; y confirms, n or Esc cancels.
+    The focus starts on 取消, so an Enter pressed by habit changes nothing."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "确定", id="confirm-yes"),
+        Binding("y", "answer(True)", "确定", id="confirm-yes"),
         Binding("n,escape", "answer(False)", "取消", id="confirm-no"),
     ]
 
@@ -32,6 +32,9 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", variant="primary", id="confirm-yes", compact=True)
                 yield Button("取消 (Esc)", id="confirm-no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
 
     @on(Button.Pressed, "#confirm-yes")
     def _yes(self) -> None:

@@ -77,8 +77,8 @@ class OverwriteBox(Checkbox, inherit_bindings=False):
 
 
 class ExportScreen(ModalScreen[ExportRequest | None]):
-    """Period, folder and file name, prefilled. Enter moves to the next field and exports from
-    the last one; a target that cannot be written keeps the dialog open and says why."""
+    """Period, folder and file name, prefilled. Enter exports from any field (on the 覆盖 box too,
+    which only Space ticks); a target that cannot be written keeps the dialog open and says why."""
 
     BINDINGS = [
         Binding("escape", "cancel", "取消", id="cancel"),
@@ -119,12 +119,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             self._named_by_us = default_file_name(self.hall, period)
             name.value = self._named_by_us
 
-    @on(Input.Submitted, "#export-period")
-    @on(Input.Submitted, "#export-folder")
-    def _next_field(self) -> None:
-        self.focus_next()
-
-    @on(Input.Submitted, "#export-name")
+    @on(Input.Submitted)
     @on(Button.Pressed, "#export-go")
     def action_submit(self) -> None:
         """Check the choice; export only what can be written, else say why and stay open."""

@@ -40,6 +40,7 @@ class KeyBar(Widget, can_focus=False):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.keys: list[tuple[str, str]] = []  # (key as shown, description), as drawn
+        self._all: list[tuple[str, str, str]] = []  # every key that counts now
         self._spans: list[tuple[int, int, str]] = []  # (from cell, to cell, key) for clicks
 
     def on_mount(self) -> None:
@@ -50,30 +51,49 @@ class KeyBar(Widget, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: object) -> None:
-        keys: list[tuple[str, str]] = []
-        spans = []
-        x = 1
+        keys: list[tuple[str, str, str]] = []  # (key, as shown, description)
         seen: set[str] = set()
         for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
             if not binding.show or not enabled or binding.action in seen:
                 continue
             seen.add(binding.action)
-            shown = binding.key_display or key_label(key)
-            keys.append((shown, binding.description))
-            width = cell_len(shown) + 1 + cell_len(binding.description)
-            spans.append((x, x + width, key))
-            x += width + 2
-        if keys != self.keys:
-            self.keys, self._spans = keys, spans
-            self.refresh()
+            keys.append((key, binding.key_display or key_label(key), binding.description))
+        if keys != self._all:
+            self._all = keys
+            self._fit()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Keep the keys that fit whole (a key cut at the edge reads as another); ? 帮助 stays."""
+        width = self.size.width or 80
+        kept = list(self._all)
+
+        def used(keys: list[tuple[str, str, str]]) -> int:
+            return 1 + sum(cell_len(shown) + 1 + cell_len(text) + 2 for _key, shown, text in keys) - 2
+
+        while kept and used(kept) > width:
+            drop = next((i for i in range(len(kept) - 1, -1, -1) if kept[i][0] != "question_mark"), None)
+            if drop is None:
+                break
+            kept.pop(drop)
+        spans, x = [], 1
+        for key, shown, text in kept:
+            end = x + cell_len(shown) + 1 + cell_len(text)
+            spans.append((x, end, key))
+            x = end + 2
+        self.keys = [(shown, text) for _key, shown, text in kept]
+        self._spans = spans
+        self.refresh()
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("keybar--key")
         text_style = self.get_component_rich_style("keybar--description")
         line = Text(" ", no_wrap=True, overflow="crop")
-        for shown, description in self.keys:
+        for number, (shown, description) in enumerate(self.keys):
             line.append(shown, key_style)
-            line.append(" " + description + "  ", text_style)
+            line.append(" " + description + ("  " if number + 1 < len(self.keys) else ""), text_style)
         return line
 
     def on_click(self, event: events.Click) -> None:

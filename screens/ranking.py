@@ -36,7 +36,7 @@ class RankingScreen(PatrolScreen[None]):
     """Two tables: staff and windows. [ ] move through periods, p changes their length."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "返回", id="back"),
+        Binding("escape", "close", "返回", id="back", tooltip="回到大厅（大厅显示本月排名）"),
         Binding("left_square_bracket", "shift(-1)", "上一期", id="previous-period"),
         Binding("right_square_bracket", "shift(1)", "下一期", id="next-period"),
         Binding("p", "widen", "周期", id="period-kind", tooltip="月、季度、半年、年，再回到本月"),
@@ -70,10 +70,18 @@ class RankingScreen(PatrolScreen[None]):
             f"[b]{period.label}[/b]（{period.first:%m-%d} 至 {period.last:%m-%d}）"
             f"人员 {len(ranking.staff)} 名，窗口 {len(ranking.windows)} 个\n"
             f"{escape(verdict_summary(ranking, settings))}\n"
-            "[dim]变化：比上期名次升(+)降(-)，上期无记录时空白；名次按得分排定，同分并列[/dim]"
+            "[dim]变化：比上期名次升(+)降(-)，上期无记录时空白；名次按未经四舍五入的得分排定，同分并列[/dim]"
         )
         self.query_one("#staff-ranking", RankingTable).show(ranking.staff)
         self.query_one("#window-ranking", RankingTable).show(ranking.windows)
+
+    def action_close(self) -> None:
+        """Back to the board, which ranks the current month again: the month being logged in is
+        the one whose ranking moves with each finding."""
+        service = self.patrol.service
+        if service is not None and self.patrol.period != service.current_period():
+            self.patrol.set_period(service.current_period())
+        self.app.pop_screen()
 
     def action_shift(self, step: int) -> None:
         """[ and ]: the period before or after; not past the one we are in."""

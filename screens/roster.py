@@ -281,10 +281,11 @@ class RosterScreen(PatrolScreen[None]):
             FormField("name", "窗口名称", "", "如 税务窗口", 100),
             FormField("unit", "单位", "", "进驻单位，如 区税务局", 100),
             FormField("zone", "区域", "", "可空，如 B区", 50),
+            self._day_field(),
         ]
 
         def build(v: dict[str, str]) -> roster.Request:
-            return roster.WindowAdd(v["code"], v["name"], v["unit"], v["zone"])
+            return roster.WindowAdd(v["code"], v["name"], v["unit"], v["zone"], roster.parse_day(v["day"]))
 
         self._ask(RosterForm("添加窗口", fields, build))
 

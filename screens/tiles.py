@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
@@ -40,7 +41,10 @@ class Tile:
         head = pad(f"{self.window.code} {self.window.short_name}", TILE_TEXT)
         if self.today.findings:
             net = self.today.deductions + self.today.bonuses
-            return head, pad(f"今日{self.today.findings}项 {net:+.1f}", TILE_TEXT)
+            text = f"今日{self.today.findings}项 {net:+.1f}"
+            if cell_len(text) > TILE_TEXT:  # a busy day: the numbers matter more than 今日
+                text = f"{self.today.findings}项 {net:+.1f}"
+            return head, pad(text, TILE_TEXT)
         return head, pad("今日无", TILE_TEXT)
 
 

@@ -76,6 +76,8 @@ class Window(SQLModel, table=True):
     position: int = 0
     search_keys: str = Field(default="", max_length=2000)
     sort_key: str = Field(default="", max_length=400)
+    # The day the window opened (None: from the beginning); it counts in no period before.
+    starts: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
 
 
 class Staff(SQLModel, table=True):

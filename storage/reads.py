@@ -154,7 +154,7 @@ UNITS = "SELECT id, name FROM unit WHERE hall_id = :hall"
 
 WINDOWS = """
 SELECT w.id, w.code, w.name, COALESCE(u.name, ''), w.zone, w.position, w.search_keys, w.sort_key,
-       COALESCE(u.search_keys, '')
+       COALESCE(u.search_keys, ''), w.starts
 FROM "window" w LEFT JOIN unit u ON u.id = w.unit_id
 WHERE w.hall_id = :hall
 ORDER BY w.position, w.code
@@ -295,6 +295,12 @@ FINDINGS_OF_STAFF = (
     + f"WHERE f.staff_id = :staff AND f.at >= :start AND f.at < :end AND {_EFFECTIVE} ORDER BY f.at DESC, f.id DESC"
 )
 
+# The last effective finding of a person at a window from a time on (a departure cannot predate it).
+LAST_FINDING_AT_WINDOW_SINCE = (
+    f"SELECT COALESCE(f.ref, ''), f.at FROM finding f WHERE f.staff_id = :staff AND f.window_id = :window "
+    f"AND f.at >= :since AND {_EFFECTIVE} ORDER BY f.at DESC LIMIT 1"
+)
+
 FINDINGS_OF_WINDOW = (
     _FINDING_COLUMNS
     + f"WHERE f.window_id = :window AND f.at >= :start AND f.at < :end AND {_EFFECTIVE} ORDER BY f.at DESC, f.id DESC"
@@ -324,6 +330,12 @@ LAST_EFFECTIVE_BY_DEVICE = (
 FINDING_BY_ID = _FINDING_COLUMNS + "WHERE f.id = :id"
 
 IS_VOIDED = "SELECT 1 FROM correction WHERE finding_id = :id"
+
+# What a correction did to a finding: the finding that replaced it (None: voided), and its reference.
+CORRECTION_OF = """
+SELECT c.replacement_id, COALESCE(r.ref, '') FROM correction c LEFT JOIN finding r ON r.id = c.replacement_id
+WHERE c.finding_id = :id
+"""
 
 # A finding by the first characters of its id, as the command line accepts it.
 FINDINGS_BY_ID_PREFIX = _FINDING_COLUMNS + "WHERE f.hall_id = :hall AND f.id LIKE :prefix ORDER BY f.id LIMIT 2"

@@ -388,3 +388,54 @@ async def test_ranking_and_record_tables_cut_nothing(hall12: str, size: tuple[in
         columns = {c.label.plain: c for c in table.columns.values()}
         assert columns["督查员"].width >= 6 and columns["记录号"].width >= 9
         assert [cut for cut in cut_cells(table) if not cut.startswith("备注")] == []  # only a long note is cut
+
+
+async def test_the_board_ranks_this_month_again_after_browsing_other_periods(hall12: str) -> None:
+    from screens.ranking import RankingScreen
+
+    app = make_app(hall12)
+    async with app.run_test(size=(100, 30)) as pilot:
+        seen = await start(pilot, app)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, RankingScreen))
+        await pilot.press("left_square_bracket")
+        seen = await ready(pilot, app, seen)
+        assert app.period.code == "2026-10"
+        await pilot.press("escape")
+        seen = await ready(pilot, app, seen)
+        assert app.period.code == "2026-11" and "2026年11月" in str(app.board.query_one("#ranking-title").render())
+        await pilot.press("1", "2", "enter", "1", "c")  # November's finding moves November's ranking
+        await ready(pilot, app, seen)
+        zhang = app.service.resolve_staff("张梅", None)
+        assert app.ranking.staff_row(zhang.id).score == 99.0
+
+
+async def test_enter_by_habit_does_not_take_a_finding_back(hall12: str) -> None:
+    from screens.confirm import ConfirmScreen
+
+    app = make_app(hall12)
+    async with app.run_test(size=(100, 30)) as pilot:
+        seen = await start(pilot, app)
+        await pilot.press("2", "enter", "2", "t")
+        await ready(pilot, app, seen)
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is app.board)
+        await app.workers.wait_for_complete()
+        assert findings_in(hall12) == [("2", "解放", "脱岗", 0)]
+
+
+async def test_the_key_bar_shows_whole_keys_and_keeps_help(hall12: str) -> None:
+    from screens.keybar import KeyBar
+
+    app = make_app(hall12)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await start(pilot, app)
+        bar = app.screen.query_one(KeyBar)
+        await until(pilot, lambda: bool(bar.keys))
+        line = " " + "  ".join(f"{key} {text}" for key, text in bar.keys)
+        from rich.cells import cell_len
+
+        assert cell_len(line) <= 60 and ("?", "帮助") in bar.keys
+        assert ("r", "排名") in bar.keys  # what fits stays, in order

@@ -38,10 +38,10 @@ def test_amend_and_void_from_the_command_line(hall_url: str, capsys) -> None:
     fid = logged_id(capsys, hall_url, "--window", "4", "--staff", "张梅", "--type", "睡岗", "--at", "2026-11-03 10:00")
     assert staff_score(capsys, hall_url, "张梅") == 98
     code, out, _ = run(capsys, "--db", hall_url, "correct", fid, "--type", "闲聊", "--reason", "经核实为闲聊")
-    assert code == 0 and "睡岗 → 闲聊" in out
+    assert code == 0 and "已更正 2611-0001：巡查项：睡岗→闲聊（新记录号 2611-0002" in out
     assert staff_score(capsys, hall_url, "张梅") == 99.5
     code, _, err = run(capsys, "--db", hall_url, "correct", fid, "--void", "--reason", "再改")
-    assert code == 1 and "已被更正或撤销过" in err  # the old version cannot be corrected again
+    assert code == 1 and "已被更正过，现在的版本是 2611-0002" in err  # the old version cannot be corrected again
     new_id = re.search(r"新记录号 (\d{4}-\d{4,})", out)[1]
     code, out, _ = run(capsys, "--db", hall_url, "correct", new_id, "--void", "--reason", "当日请假，记录有误")
     assert code == 0 and "已作废" in out

@@ -76,10 +76,11 @@ def test_a_move_leaves_earlier_months_as_they_were(hall_url: str, capsys) -> Non
     )
     assert rank(capsys, hall_url, "2026-10", "window") == october_windows
     assert rank(capsys, hall_url, "2026-10") == october_staff
-    # November: his −1 stays with window 1, where it happened; he is listed at window 4.
+    # November: his −1 stays with window 1, where it happened, and so is his row (the notice
+    # names him with the window of his findings, not with the one he moved to later).
     november = {w["window"]: w for w in rank(capsys, hall_url, "2026-11", "window")}
     assert november["1"]["deductions"] == -1.0 and november["4"]["deductions"] == 0.0
-    assert next(r for r in rank(capsys, hall_url, "2026-11") if r["name"] == "曾伟")["window"] == "4"
+    assert next(r for r in rank(capsys, hall_url, "2026-11") if r["name"] == "曾伟")["window"] == "1"
     # December: window 4 averages 张梅 and 曾伟; window 1 has 魏敏 alone.
     assert log(capsys, hall_url, "4", "曾伟", "迟到", "2026-12-01 09:00")[0] == 0
     december = {w["window"]: w for w in rank(capsys, hall_url, "2026-12", "window")}
@@ -401,4 +402,88 @@ def test_a_correction_names_who_sat_there_at_the_findings_time(hall_url: str, ca
     # Moving it to the 21st would put him at window 3 after he moved to window 5.
     code, _, err = run(capsys, "--db", hall_url, "correct", finding, "--at", "2026-11-21 09:00", "--reason", "x")
     assert code == 1 and "单雄 2026-11-21 09:00 时不在 3 号窗口" in err
+    assert verified(hall_url)
+
+
+# --- found in review (QA, as a user and an adversary) ------------------------------------------
+
+
+def test_a_window_opened_on_a_date_is_in_no_earlier_period(hall_url: str, tmp_path: Path, capsys) -> None:
+    assert log(capsys, hall_url, "1", "曾伟", "迟到", "2026-11-03 09:00")[0] == 0
+    november = rank(capsys, hall_url, "2026-11", "window")
+    more = tmp_path / "新窗口.csv"
+    more.write_text("窗口编号,窗口名称,单位,姓名\n13,新窗口,新单位,新人\n", encoding="utf-8")
+    assert run(capsys, "--db", hall_url, "roster", "import", str(more), "--on", "2026-12-01")[0] == 0
+    assert rank(capsys, hall_url, "2026-11", "window") == november  # an exported 附表2 stays true
+    assert "13" in {w["window"] for w in rank(capsys, hall_url, "2026-12", "window")}
+    assert verified(hall_url)
+
+
+def test_a_windows_record_names_the_people_of_that_period(hall_url: str, capsys) -> None:
+    assert log(capsys, hall_url, "4", "张梅", "迟到", "2026-11-03 09:00")[0] == 0
+    assert run(capsys, "--db", hall_url, "staff", "leave", "张梅", "--window", "4", "--on", "2026-12-01")[0] == 0
+    assert run(capsys, "--db", hall_url, "staff", "add", "新人", "--window", "4", "--on", "2026-12-01")[0] == 0
+    code, out, _ = run(capsys, "--db", hall_url, "record", "--window", "4", "--period", "2026-11")
+    assert code == 0 and "人员：张梅" in out and "新人" not in out.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["leave", "曾伟", "--window", "1", "--on", "1999-01-01"], "在 2026-11-07 还有 1 号窗口的巡查记录"),
+        (["move", "曾伟", "--window", "1", "--to", "4", "--on", "2026-11-01"], "调岗日期最早为 2026-11-08"),
+    ],
+)
+def test_a_departure_cannot_predate_a_finding_that_says_the_person_was_there(
+    hall_url: str, capsys, args: list[str], said: str
+) -> None:
+    assert log(capsys, hall_url, "1", "曾伟", "上门服务", "2026-11-07 10:00")[0] == 0
+    before = count(hall_url, "posting")
+    code, _out, err = run(capsys, "--db", hall_url, "staff", *args)
+    assert code == 1 and said in err
+    assert count(hall_url, "posting") == before
+    assert verified(hall_url)
+
+
+def test_two_of_one_name_are_never_moved_onto_one_window(hall_url: str, capsys) -> None:
+    """The hand-made hall has 张伟 at windows 2 and 3."""
+    code, _out, err = run(capsys, "--db", hall_url, "staff", "move", "张伟", "--window", "2", "--to", "3")
+    assert code == 1 and "已有“张伟”" in err
+
+
+def test_change_is_blank_for_a_period_without_records(hall_url: str, capsys) -> None:
+    assert log(capsys, hall_url, "1", "曾伟", "迟到", "2026-10-13 09:00")[0] == 0
+    assert all(r["change"] is None for r in rank(capsys, hall_url, "2026-11"))  # November is empty
+
+
+def test_a_period_that_has_not_begun_is_refused(hall_url: str, capsys) -> None:
+    for command in (["rank"], ["report"], ["export"]):
+        code, _out, err = run(capsys, "--db", hall_url, *command, "--period", "2099-01")
+        assert code == 1 and "尚未开始" in err
+
+
+def test_names_are_data_in_every_output(hall_url: str, tmp_path: Path, capsys) -> None:
+    """A name "[/]" crashed the ranking table; "=1+1" ran as a formula in the CSV."""
+    for name in ("[/]", "=1+1"):
+        assert run(capsys, "--db", hall_url, "staff", "add", name, "--window", "5", "--on", "2026-11-01")[0] == 0
+    code, out, err = run(capsys, "--db", hall_url, "rank", "--period", "2026-11")
+    assert code == 0 and "[/]" in out and "Traceback" not in err
+    code, out, _ = run(capsys, "--db", hall_url, "rank", "--period", "2026-11", "--format", "csv")
+    assert "'=1+1" in out and ",=1+1" not in out
+
+
+def test_log_refuses_a_person_for_a_window_item(hall_url: str, capsys) -> None:
+    code, _out, err = run(
+        capsys, "--db", hall_url, "log", "--window", "1", "--staff", "魏敏", "--type", "窗口摆放不规范"
+    )
+    assert code == 1 and "窗口级巡查项" in err and count(hall_url, "finding") == 0
+
+
+def test_references_as_people_say_them(hall_url: str, capsys) -> None:
+    code, out, _ = log(capsys, hall_url, "1", "曾伟", "迟到", "2026-11-03 09:00")
+    assert "记录号 2611-0001" in out
+    code, out, _ = run(capsys, "--db", hall_url, "correct", "11-0001", "--type", "早退", "--reason", "看错了")
+    assert code == 0 and "已更正 2611-0001：巡查项：迟到→早退（新记录号 2611-0002" in out
+    code, _out, err = run(capsys, "--db", hall_url, "correct", "2611-0001", "--void", "--reason", "再改")
+    assert code == 1 and "现在的版本是 2611-0002" in err
     assert verified(hall_url)

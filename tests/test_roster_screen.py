@@ -132,7 +132,7 @@ async def test_add_move_role_return_and_a_window_from_f3(hall_url: str) -> None:
         await pilot.press("w")
         await form(pilot, app)
         await pilot.press("6", "tab", *"税务窗口", "tab", *"区税务局", "enter")
-        assert await confirmation(pilot, app) == "确认：添加 6 号窗口“税务窗口”（区税务局，新单位）？"
+        assert await confirmation(pilot, app) == "确认：自 2026-11-18 起添加 6 号窗口“税务窗口”（区税务局，新单位）？"
         await pilot.press("y")
         await until(pilot, lambda: "6" in service.window_by_code)
         await until(pilot, lambda: ("6 税务窗口", "区税务局", "", "", "") in rows(app))

@@ -144,11 +144,11 @@ def test_a_person_at_the_keyboard(terminal: tuple[Tmux, str]) -> None:
     tmux.wait_for("黎皓 表扬信")
     # 4: a typed code does not eat the next command.
     tmux.keys("3", "r")
-    screen = tmux.wait_for("名次按得分排定")  # the ranking screen's heading
+    screen = tmux.wait_for("上期无记录时空白")  # the ranking screen's heading
     assert "3R" not in screen
     tmux.keys("Escape")
     deadline = time.monotonic() + 10
-    while "名次按得分排定" in tmux.screen() and time.monotonic() < deadline:
+    while "上期无记录时空白" in tmux.screen() and time.monotonic() < deadline:
         time.sleep(0.05)
     tmux.wait_for("光标：")
     # 21: u says which finding and asks.

@@ -31,7 +31,12 @@ def open_service(args: argparse.Namespace, fast: bool = True) -> HallService:
 
 
 def period(args: argparse.Namespace, service: HallService) -> Period:
-    """--period as given, or the current month."""
+    """--period as given, or the current month; a period that has not begun is refused."""
+    from patrol.errors import UserError
     from patrol.rules.periods import Period
 
-    return Period.parse(args.period) if args.period is not None else service.current_period()
+    chosen = Period.parse(args.period) if args.period is not None else service.current_period()
+    today = service.today()
+    if chosen.is_after(today):
+        raise UserError(f"统计周期 {chosen.label} 尚未开始（今天是 {today:%Y-%m-%d}），没有可统计的记录。")
+    return chosen

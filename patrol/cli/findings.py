@@ -79,7 +79,9 @@ def log(args: argparse.Namespace) -> int:
     item = service.rule(args.type)
     at = service.check_time(parse_local_time(args.at, service.hall.tz)) if args.at is not None else None
     staff = None
-    if args.staff and not item.is_window_level:
+    if item.is_window_level and (args.staff or args.substitute):
+        raise UserError(f"“{item.name}”是窗口级巡查项，只记在窗口上：请去掉 --staff / --substitute。")
+    if args.staff:
         staff = service.resolve_staff(args.staff, window, at)  # who sat at the window then
     if len(args.note) > 500:
         raise UserError("备注过长（最多 500 字）。")
@@ -110,12 +112,12 @@ def correct(args: argparse.Namespace) -> int:
     replacement = apply_correction(service, found, text)
     if replacement is None:
         print(
-            f"已作废：{found.at:%Y-%m-%d %H:%M} {found.window_code} {found.person or '窗口'} {found.type_name}"
-            f"（原因：{args.reason.strip()}）"
+            f"已作废 {found.ref}：{found.at:%Y-%m-%d %H:%M} {found.window_code} {found.person or '窗口'} "
+            f"{found.type_name}（原因：{args.reason.strip()}）"
         )
     else:
-        print(
-            f"已更正：{found.type_name} → {replacement.type_name}，{replacement.person or '窗口'}，"
-            f"{replacement.at:%Y-%m-%d %H:%M}（新记录号 {replacement.ref}；原因：{args.reason.strip()}）"
-        )
+        from patrol.hall.service import CorrectionView
+
+        change = CorrectionView(replacement.at, args.reason.strip(), "", found, replacement).change()
+        print(f"已更正 {found.ref}：{change}（新记录号 {replacement.ref}；原因：{args.reason.strip()}）")
     return 0

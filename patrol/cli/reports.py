@@ -185,11 +185,22 @@ def rank(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows({k: _csv_cell(v) for k, v in rec.items()} for rec in records)
     else:
         settings = service.settings_for(chosen)
         print_table(service.hall.name, chosen.label, args.by, rows, verdict_lines(verdicts, settings, args.by))
     return 0
+
+
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: object) -> object:
+    """Text a spreadsheet would run as a formula (a name "=1+1") is kept text with a leading
+    quote, as the workbook keeps such cells text; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
 
 
 def verdict_lines(verdicts: Verdicts, settings: HallRules, by: str) -> list[str]:
@@ -215,10 +226,11 @@ def verdict_lines(verdicts: Verdicts, settings: HallRules, by: str) -> list[str]
 def print_table(hall: str, label: str, by: str, rows, notes: Sequence[str] = ()) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from patrol.reports.formatting import change_text, points_text, score_text, tied_text
 
-    title = f"{hall} {label} {'人员' if by == 'staff' else '窗口'}排名"
+    title = Text(f"{hall} {label} {'人员' if by == 'staff' else '窗口'}排名")
     table = Table(title=title, show_lines=False)
     table.add_column("名次", justify="right")
     table.add_column("并列")
@@ -246,7 +258,7 @@ def print_table(hall: str, label: str, by: str, rows, notes: Sequence[str] = ())
             change_text(r.change, r.new),
             mark.strip("/"),
         ]
-        table.add_row(*cells)
+        table.add_row(*(Text(cell) for cell in cells))  # names are data, never markup ("[/]" is a name too)
     console = Console(width=max(100, Console().width))
     console.print(table)
     for line in notes:

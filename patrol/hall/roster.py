@@ -290,12 +290,14 @@ class RoleChange:
 
 @dataclass(frozen=True)
 class WindowAdd:
-    """A new window: code, name, the unit stationed there (new units are created), zone."""
+    """A new window from ``day``: code, name, the unit stationed there (new units are created),
+    zone. It counts in no period before that day."""
 
     code: str
     name: str
     unit: str = ""
     zone: str = ""
+    day: date | None = None
 
 
 Request = StaffAdd | StaffMove | StaffLeave | StaffReturn | RoleChange | WindowAdd
@@ -317,9 +319,9 @@ class RosterChange:
 
 def plan_change(service: HallService, request: Request) -> RosterChange:
     """Check ``request`` against the hall and say what it would change; writes nothing."""
-    if isinstance(request, WindowAdd):
-        return _plan_window(service, request)
     day = request.day or service.today()
+    if isinstance(request, WindowAdd):
+        return _plan_window(service, request, day)
     if isinstance(request, StaffAdd):
         return _plan_add(service, request, day)
     person = service.staff_by_id.get(request.staff_id)
@@ -380,6 +382,26 @@ def _last_before(service: HallService, person: StaffInfo, day: date) -> Stint | 
     return before[-1] if before else None
 
 
+def no_later_findings(service: HallService, person: StaffInfo, window: WindowInfo, day: date, what: str) -> None:
+    """Refuse a move or a departure dated before a finding that names ``person`` at ``window``:
+    the finding says they were still there (and would otherwise count for nobody's window)."""
+    from datetime import datetime, time, timedelta
+
+    from storage import reads
+
+    since = datetime.combine(day, time(), service.hall.tz)
+    rows = service.reader.rows(
+        reads.LAST_FINDING_AT_WINDOW_SINCE, {"staff": person.id, "window": window.id, "since": since}
+    )
+    if rows:
+        ref, at = rows[0]
+        local = reads.to_utc(at).astimezone(service.hall.tz).date()
+        raise UserError(
+            f"{person.name} 在 {local:%Y-%m-%d} 还有 {window.code} 号窗口的巡查记录（{ref}）：{what}日期最早为 "
+            f"{local + timedelta(days=1):%Y-%m-%d}。如该记录有误，请先更正它。"
+        )
+
+
 def _plan_move(service: HallService, person: StaffInfo, request: StaffMove, day: date) -> RosterChange:
     source, target = service.window(request.from_code), service.window(request.to_code)
     if source.id == target.id:
@@ -388,6 +410,13 @@ def _plan_move(service: HallService, person: StaffInfo, request: StaffMove, day:
     found = seat(service, person, day)
     if found is None or found.window_id != source.id:
         raise UserError(f"{person.name} 在 {day:%Y-%m-%d} 不在 {source.code} 号窗口：{_story(service, person, day)}。")
+    for other in service.staff:
+        there = seat(service, other, day)
+        if other.id != person.id and other.name == person.name and there and there.window_id == target.id:
+            raise UserError(
+                f"{target.code} 号窗口在 {day:%Y-%m-%d} 已有“{person.name}”：两位同名人员在同一窗口将无法区分。"
+            )
+    no_later_findings(service, person, source, day, "调岗")
     return RosterChange(
         question=f"确认：{person.name} 自 {day:%Y-%m-%d} 起从 {source.code} 号窗口调到 {target.code} 号窗口？",
         done=f"已调岗：{person.name} 自 {day:%Y-%m-%d} 起从 {source.code} 号窗口（{source.name}）调到 "
@@ -403,6 +432,7 @@ def _plan_leave(service: HallService, person: StaffInfo, request: StaffLeave, da
     found = seat(service, person, day)
     if found is None or found.window_id != window.id:
         raise UserError(f"{person.name} 在 {day:%Y-%m-%d} 不在 {window.code} 号窗口：{_story(service, person, day)}。")
+    no_later_findings(service, person, window, day, "离岗")
     return RosterChange(
         question=f"确认：{person.name} 自 {day:%Y-%m-%d} 起离开 {window.code} 号窗口？",
         done=f"已登记离岗：{person.name} 自 {day:%Y-%m-%d} 起离开 {window.code} 号窗口（{window.name}）。"
@@ -448,7 +478,7 @@ def _plan_role(service: HallService, person: StaffInfo, request: RoleChange, day
     )
 
 
-def _plan_window(service: HallService, request: WindowAdd) -> RosterChange:
+def _plan_window(service: HallService, request: WindowAdd, day: date) -> RosterChange:
     from patrol.hall.pinyin_keys import search_keys, sort_key
     from storage import reads
     from storage.ids import new_id
@@ -478,11 +508,12 @@ def _plan_window(service: HallService, request: WindowAdd) -> RosterChange:
         "position": max((w.position for w in service.windows), default=0) + 1,
         "search_keys": search_keys(name),
         "sort_key": sort_key(name),
+        "starts": day,
     }
     unit_text = f"（{unit}{'，新单位' if new_unit else ''}）" if unit else "（无单位）"
     return RosterChange(
-        question=f"确认：添加 {code} 号窗口“{name}”{unit_text}？",
-        done=f"已添加窗口：{code} {name}{unit_text}。",
+        question=f"确认：自 {day:%Y-%m-%d} 起添加 {code} 号窗口“{name}”{unit_text}？",
+        done=f"已添加窗口：{code} {name}{unit_text}，自 {day:%Y-%m-%d} 起参加排名。",
         new_window=values,
         new_unit=new_unit,
     )

@@ -196,7 +196,10 @@ class HallService:
     def reload(self) -> None:
         """Read the roster, the postings and the rules again."""
         hall = self.hall.id
-        self.windows = [WindowInfo(*row) for row in self.reader.rows(reads.WINDOWS, {"hall": hall})]
+        self.windows = [
+            WindowInfo(*row[:-1], starts=reads.to_date(row[-1]))
+            for row in self.reader.rows(reads.WINDOWS, {"hall": hall})
+        ]
         self.postings: dict[str, list[PostingInfo]] = {}
         for posting_id, staff_id, window_id, role, starts, created_at in self.reader.rows(
             reads.POSTINGS, {"hall": hall}
@@ -293,8 +296,20 @@ class HallService:
         out = []
         for person in self.staff:
             for stint in seats_during(self.postings.get(person.id, []), period.first, period.end):
-                out.append(Member(person, stint.window_id, stint.role))
+                first = max(stint.first or period.first, period.first)
+                end = min(stint.end or period.end, period.end)
+                out.append(Member(person, stint.window_id, stint.role, (end - first).days))
         return out
+
+    def windows_of(self, period: Period, totals: dict[tuple[str | None, str], Totals]) -> list[WindowInfo]:
+        """The windows that count in ``period``: open during it, or holding a finding of it."""
+        named = {window_id for _staff, window_id in totals}
+        return [w for w in self.windows if w.open_during(period.first, period.end) or w.id in named]
+
+    def _rank(self, period: Period) -> Ranking:
+        totals = self.totals(period)
+        settings = self.settings_for(period)
+        return rank_period(settings, self.windows_of(period, totals), self.members(period), totals, self.staff)
 
     @property
     def search_index(self) -> SearchIndex:
@@ -473,6 +488,7 @@ class HallService:
         """The finding whose reference is ``reference`` (2611-0042), or whose id is or starts with
         it (at least 8 characters)."""
         reference = reference.strip().lower()
+        reference = _full_ref(reference, self.today())
         rows = self.reader.rows(reads.FINDING_BY_REF, {"hall": self.hall.id, "ref": reference})
         if rows:
             return self._views(rows)[0]
@@ -511,7 +527,7 @@ class HallService:
         if not rows:
             raise UserError("找不到这条巡查记录。")
         if self.reader.rows(reads.IS_VOIDED, {"id": finding_id}):
-            raise UserError("这条记录已被更正或撤销过，请更正它现在的版本。")
+            raise UserError(self._already_corrected(finding_id))
         if void:
             void_finding(self.engine, finding_id, reason, self.inspector_id(), self.device)
             return None
@@ -542,6 +558,18 @@ class HallService:
         saved = void_finding(self.engine, finding_id, reason, self.inspector_id(), self.device, replacement=values)
         assert saved is not None
         return self._view(saved[0], saved[1], values)
+
+    def _already_corrected(self, finding_id: str) -> str:
+        """Where a corrected finding went: its current version's reference, or that it was voided."""
+        current, ref = finding_id, ""
+        for _ in range(1000):  # a chain of amendments ends; the bound only guards a damaged file
+            rows = self.reader.rows(reads.CORRECTION_OF, {"id": current})
+            if not rows:
+                break
+            current, ref = rows[0]
+            if current is None:
+                return "这条记录已被作废（留有更正记录），无需再更正。"
+        return f"这条记录已被更正过，现在的版本是 {ref}：请更正那一条。"
 
     def add_note(self, finding_id: str, note: str) -> FindingView:
         """Give a finding a note: the finding is replaced by an amended copy, never edited."""
@@ -605,15 +633,10 @@ class HallService:
     def ranking(self, period: Period, with_change: bool = True) -> Ranking:
         """Staff and windows ranked and judged for ``period`` (``ranking.verdicts``), with the
         change since the previous period."""
-        settings = self.settings_for(period)
-        ranking = rank_period(settings, self.windows, self.members(period), self.totals(period), self.staff)
-        judge(ranking, settings)
+        ranking = self._rank(period)
+        judge(ranking, self.settings_for(period))
         if with_change:
-            before = period.previous()
-            previous = rank_period(
-                self.settings_for(before), self.windows, self.members(before), self.totals(before), self.staff
-            )
-            add_changes(ranking, previous)
+            add_changes(ranking, self._rank(period.previous()))
         return ranking
 
     def day_totals(self, day: date | None = None) -> dict[str, Totals]:
@@ -691,7 +714,12 @@ class HallService:
         else:
             window = self.window_by_id[item_id]
             title = f"{window.code} {window.name}"
-            names = "、".join(s.name for s in self.staff_at(window.id)) or "暂无人员"
+            # The people of that period, not of today: who sat there then is who the record is about.
+            seated: dict[str, str] = {}
+            for member in self.members(period):
+                if member.window_id == window.id:
+                    seated.setdefault(member.staff.id, member.staff.name)
+            names = "、".join(seated.values()) or "暂无人员"
             subtitle = f"{window.unit}  人员：{names}"
             rows = self.reader.rows(reads.FINDINGS_OF_WINDOW, {"window": item_id, "start": start, "end": end})
             standing = next((r for r in ranking.windows if r.id == item_id), None)
@@ -723,9 +751,7 @@ class HallService:
         first_day = self.first_day_on_record()
         out: list[tuple[str, float | None]] = []
         while len(out) < months and month.end > first_day:
-            ranking = rank_period(
-                self.settings_for(month), self.windows, self.members(month), self.totals(month), self.staff
-            )
+            ranking = self._rank(month)
             row = ranking.staff_row(item_id) if kind == "staff" else ranking.window_row(item_id)
             out.append((f"{month.first.month}月", row.score if row else None))
             month = month.previous()
@@ -810,6 +836,16 @@ def open_hall(
     service = HallService(reader, hall, engine_factory=lambda: engine, device=device, inspector=inspector, clock=clock)
     service._engine = engine
     return service
+
+
+def _full_ref(text: str, today: date) -> str:
+    """11-0019 (month and number, as people say it) as 2611-0019: the latest such month that is
+    not after ``today``. Anything else is returned as it is."""
+    month, dash, number = text.partition("-")
+    if not (dash and month.isdigit() and len(month) in (1, 2) and number.isdigit() and 1 <= int(month) <= 12):
+        return text
+    year = today.year if int(month) <= today.month else today.year - 1
+    return f"{year % 100:02d}{int(month):02d}-{number}"
 
 
 def _looks_like_ref(text: str) -> bool:

@@ -144,7 +144,9 @@ def plan_roster(service: HallService, path: Path, starts: date | None = None) ->
             if current is None:
                 next_position += 1
                 window_ids[key] = new_id()
-                plan.windows.append({"id": window_ids[key], "code": code, "position": next_position, **values})
+                plan.windows.append(
+                    {"id": window_ids[key], "code": code, "position": next_position, "starts": starts, **values}
+                )
                 plan.lines.append(f"新增窗口：{code} {name}（{unit or '无单位'}）")
             elif (current.name, current.unit, current.zone) != (name, unit, zone or current.zone):
                 if not zone:
@@ -223,6 +225,22 @@ def _unit_ids(service: HallService) -> dict[str, str]:
     return {name: unit_id for unit_id, name in service.reader.rows(reads.UNITS, {"hall": service.hall.id})}
 
 
+def _check_departures(service: HallService, plan: RosterPlan) -> None:
+    """A move or a departure cannot be dated before a finding that says the person was still at
+    their window (the finding would count for nobody's window); say so before writing."""
+    from patrol.hall.roster import no_later_findings, seat
+
+    for step in plan.postings:
+        person = service.staff_by_id.get(step["staff_id"])
+        day = step["starts"]
+        if person is None or day is None:
+            continue
+        here = seat(service, person, day)
+        if here is not None and here.window_id != step["window_id"]:
+            what = "离岗" if step["window_id"] is None else "调岗"
+            no_later_findings(service, person, service.window_by_id[here.window_id], day, what)
+
+
 def apply_plan(service: HallService, plan: RosterPlan, new_hall: str | None = None) -> str:
     """Write the plan in one transaction (creating the hall ``new_hall`` in it, for a database
     that has none yet); reload the roster and return the hall's id."""
@@ -230,6 +248,7 @@ def apply_plan(service: HallService, plan: RosterPlan, new_hall: str | None = No
     from patrol.rules.settings import DEFAULT_SETTINGS
     from storage.writes import apply_roster
 
+    _check_departures(service, plan)
     hall_id = apply_roster(
         service.engine,
         None if new_hall else service.hall.id,

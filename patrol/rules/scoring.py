@@ -187,10 +187,20 @@ def rank_period(
             by_staff.setdefault(staff_id, Totals()).add(total)
             window_all.setdefault(window_id, Totals()).add(total)
 
-    # The window a person is listed with: the last one they sat at in the period.
+    # The window a person is listed with: where their findings of the period happened if that is
+    # one window, else the one they sat at longest in the period (a move mid-month).
     listed_at: dict[str, str] = {}
-    for staff_id, window_id in seats:
-        listed_at[staff_id] = window_id
+    found_at: dict[str, set[str]] = {}
+    for staff_id, window_id in totals:
+        if staff_id is not None and (staff_id, window_id) in seats:
+            found_at.setdefault(staff_id, set()).add(window_id)
+    longest: dict[str, Member] = {}
+    for (staff_id, _window_id), member in seats.items():
+        if staff_id not in longest or member.days >= longest[staff_id].days:
+            longest[staff_id] = member
+    for staff_id, member in longest.items():
+        where = found_at.get(staff_id, set())
+        listed_at[staff_id] = next(iter(where)) if len(where) == 1 else member.window_id
     staff_rows: list[Standing] = []
     for staff_id, window_id in listed_at.items():
         person = known[staff_id]
@@ -262,9 +272,9 @@ def rank_period(
 
 
 def add_changes(current: Ranking, previous: Ranking) -> Ranking:
-    """Fill each row's ``change``: places gained since ``previous``. Left empty (None) when the
-    previous period had no records (there is nothing to compare with) or the row was not ranked."""
-    if not previous.has_records:
+    """Fill each row's ``change``: places gained since ``previous``. Left empty (None) when either
+    period has no records (there is nothing to compare) or the row was not ranked then."""
+    if not previous.has_records or not current.has_records:
         return current
     for now_rows, then_rows in ((current.staff, previous.staff), (current.windows, previous.windows)):
         then_rank = {r.id: r.rank for r in then_rows}

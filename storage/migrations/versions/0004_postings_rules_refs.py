@@ -11,6 +11,7 @@ Create Date: 2026-12-03
   from the beginning.
 - ``finding.ref``: a reference people can read aloud (2611-0042), numbered per hall and month in
   the order the findings were written.
+- ``window.starts``: the day a window opened (existing windows: from the beginning).
 - The two ranking indexes also cover ``type_id`` (满勤 and 有效投诉 are counted from them).
 """
 
@@ -67,8 +68,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["hall_id"], ["hall.id"]),
         sa.PrimaryKeyConstraint("hall_id", "month"),
     )
-    # Nullable column added in place: no copy of a table of a million findings.
+    # Nullable columns added in place: no copy of a table of a million findings.
     op.add_column("finding", sa.Column("ref", sa.String(length=16), nullable=True))
+    op.add_column("window", sa.Column("starts", sa.Date(), nullable=True))
     op.drop_index("ix_finding_staff_at_points", table_name="finding")
     op.create_index(
         "ix_finding_staff_at_points",
@@ -189,6 +191,8 @@ def _number_findings(conn: sa.Connection) -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("window") as batch_op:
+        batch_op.drop_column("starts")
     op.drop_index("ix_finding_hall_ref", table_name="finding")
     with op.batch_alter_table("finding") as batch_op:
         batch_op.drop_column("ref")
