@@ -322,6 +322,8 @@ class HallService:
 
     def window(self, code: str) -> WindowInfo:
         """The window with ``code``; UserError naming the code otherwise."""
+        if not code.strip():
+            raise UserError("请填写窗口编号。")
         found = self.window_by_code.get(code.strip().upper())
         if found is None:
             codes = [w.code for w in self.windows]
