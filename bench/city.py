@@ -13,12 +13,13 @@ from datetime import UTC, date, datetime, timedelta
 from bench.common import CACHE
 from patrol.hall.pinyin_keys import search_keys, sort_key
 from patrol.rules.items import DEFAULT_RULES
+from patrol.rules.settings import DEFAULT_SETTINGS
 from storage.chain import GENESIS, link
 from storage.engine import open_engine
 from storage.ids import new_id
 from storage.reads import SQLITE_TIME_FORMAT
 
-VERSION = 7
+VERSION = 8
 HALLS = 300
 CENTRE_STAFF = 5000
 CENTRE_MONTH_FINDINGS = 100_000
@@ -63,6 +64,10 @@ def build(today: date) -> str:
             "INSERT INTO hall (id, name, timezone, top_staff, top_windows, window_score_mode, created_at) "
             "VALUES (?, ?, 'Asia/Shanghai', 8, 4, 'average', ?)",
             (hall_id, "市政务服务中心" if h == 0 else f"第{h}镇便民服务中心", now),
+        )
+        conn.execute(
+            "INSERT INTO hall_rules (id, hall_id, starts, settings, created_at) VALUES (?, ?, NULL, ?, ?)",
+            (new_id(), hall_id, DEFAULT_SETTINGS.to_json(), now),
         )
         types = []
         for position, item in enumerate(DEFAULT_RULES):
@@ -128,11 +133,17 @@ def build(today: date) -> str:
                     now,
                 ),
             )
+            conn.execute(  # posted from the beginning, as a hall's first roster is
+                "INSERT INTO posting (id, hall_id, staff_id, window_id, role, starts, created_at)"
+                " VALUES (?, ?, ?, ?, 'A岗', NULL, ?)",
+                (new_id(), hall_id, staff_id, window_id, now),
+            )
             staff.append((staff_id, window_id))
         halls.append((hall_id, types, staff))
 
     heads = {"seq": 0, "hash": GENESIS}
     created = datetime.now(UTC)
+    numbers: dict[tuple[str, str], int] = {}  # (hall, YYMM) -> the last reference number given
 
     def findings(hall, count: int, start: datetime, days: int):  # type: ignore[no-untyped-def]
         # Every row is linked into the device's hash chain exactly as storage.writes links it.
@@ -159,6 +170,8 @@ def build(today: date) -> str:
             }
             links = link("finding", values, "city", heads["seq"] + 1, heads["hash"])
             heads["seq"], heads["hash"] = links["chain_seq"], links["row_hash"]
+            month = (at + timedelta(hours=8)).strftime("%y%m")  # Asia/Shanghai, as storage.writes numbers them
+            numbers[(hall_id, month)] = numbers.get((hall_id, month), 0) + 1
             yield (
                 values["id"],
                 hall_id,
@@ -179,12 +192,13 @@ def build(today: date) -> str:
                 links["payload_hash"],
                 links["prev_hash"],
                 links["row_hash"],
+                f"{month}-{numbers[(hall_id, month)]:04d}",
             )
 
     insert = (
         "INSERT INTO finding (id, hall_id, window_id, staff_id, substitute, type_id, category, points, at, note,"
-        " inspector_id, device, replaces_id, created_at, chain_seq, salt, payload_hash, prev_hash, row_hash)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        " inspector_id, device, replaces_id, created_at, chain_seq, salt, payload_hash, prev_hash, row_hash, ref)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     )
     days_this_month = max(1, (today - month_start.date()).days)
     conn.executemany(insert, findings(halls[0], CENTRE_MONTH_FINDINGS, month_start, days_this_month))
@@ -197,6 +211,10 @@ def build(today: date) -> str:
     for hall in halls[1:]:
         conn.executemany(insert, findings(hall, per_hall, year_start, 365))
     conn.execute("INSERT INTO chain_head (device, seq, row_hash) VALUES ('city', ?, ?)", (heads["seq"], heads["hash"]))
+    conn.executemany(
+        "INSERT INTO finding_ref_counter (hall_id, month, last) VALUES (?, ?, ?)",
+        [(hall_id, month, last) for (hall_id, month), last in numbers.items()],
+    )
     conn.commit()
     conn.execute("ANALYZE")
     conn.close()

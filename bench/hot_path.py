@@ -77,9 +77,9 @@ async def _keypress(url: str, hall: str, repeat: int) -> list[float]:
         while app.standings_version < 2 or any(w.is_running for w in app.workers):
             await pilot.pause(0.01)
         await pilot.pause(0.5)  # let the write path warm up, as it does while an inspector looks
-        await pilot.press("1", "enter")
+        await pilot.press("1")  # the cursor on window 1: each finding opens it with Enter
         for i in range(repeat):
-            await pilot.press(str(1 + i % 3))
+            await pilot.press("enter", str(1 + i % 3))
             seen = app.standings_version
             await pilot.press("c")
             while app.standings_version == seen:

@@ -20,7 +20,7 @@ from patrol.hall import roster
 from patrol.model import HallInfo, Member, PostingInfo, StaffInfo, WindowInfo
 from patrol.rules.items import COMPLAINT_CODES, FULL_ATTENDANCE_BREAKERS, RuleItem, Rules
 from patrol.rules.periods import Period
-from patrol.rules.postings import last_seat, seat_on, seats_during
+from patrol.rules.postings import Stint, stints
 from patrol.rules.scoring import Ranking, Standing, Totals, add_changes, rank_period
 from patrol.rules.settings import DEFAULT_SETTINGS, HallRules
 from patrol.rules.verdicts import judge
@@ -115,6 +115,7 @@ class HallService:
         self.reader = reader
         self.clock = clock or _utcnow  # tests and snapshots set the time
         self.postings: dict[str, list[PostingInfo]] = {}
+        self.stints: dict[str, list[Stint]] = {}
         self.settings_versions: list[tuple[date | None, HallRules]] = []
         self.hall = hall
         self.device = device
@@ -210,13 +211,16 @@ class HallService:
                 )
             )
         today = self.today()
+        # Each person's history as stints, worked out once per roster read (a city centre asks
+        # for 5,000 of them on every finding).
+        self.stints = {staff_id: stints(history) for staff_id, history in self.postings.items()}
         self.staff = []
         for staff_id, window_id, name, role, _active, position, search_keys, sort_key in self.reader.rows(
             reads.STAFF, {"hall": hall}
         ):
-            history = self.postings.get(staff_id, [])
-            seat = seat_on(history, today)
-            last = seat or last_seat(history)
+            mine = self.stints.get(staff_id, [])
+            seat = next((s for s in mine if s.covers(today)), None)
+            last = seat or (mine[-1] if mine else None)
             self.staff.append(
                 StaffInfo(
                     id=staff_id,
@@ -294,11 +298,13 @@ class HallService:
     def members(self, period: Period) -> list[Member]:
         """Everyone posted during ``period``, at each window where they sat in it."""
         out = []
+        start, stop = period.first, period.end
         for person in self.staff:
-            for stint in seats_during(self.postings.get(person.id, []), period.first, period.end):
-                first = max(stint.first or period.first, period.first)
-                end = min(stint.end or period.end, period.end)
-                out.append(Member(person, stint.window_id, stint.role, (end - first).days))
+            for stint in self.stints.get(person.id, ()):
+                if stint.overlaps(start, stop):
+                    first = max(stint.first or start, start)
+                    end = min(stint.end or stop, stop)
+                    out.append(Member(person, stint.window_id, stint.role, (end - first).days))
         return out
 
     def windows_of(self, period: Period, totals: dict[tuple[str | None, str], Totals]) -> list[WindowInfo]:

@@ -30,19 +30,35 @@ BOTTOM_MARK = "末位"
 
 
 TENTH = Decimal("0.1")
+SCALE = 10_000  # points are counted in ten-thousandths: every point a hall sets has at most four decimals
+BASE_UNITS = 100 * SCALE
+
+
+def units(value: float) -> int:
+    """A sum of points read back from the database, in ten-thousandths (exact: the float's noise
+    is far below one)."""
+    return round(value * SCALE)
 
 
 def exact(value: float) -> Decimal:
-    """A sum of points read back from the database as the decimal it stands for (points have at
-    most a few decimals; the float's noise past the sixth is not part of any point)."""
-    return Decimal(repr(round(value, 6)))
+    """A sum of points read back from the database as the decimal it stands for."""
+    return Decimal(units(value)).scaleb(-4)
 
 
-def shown(value: Decimal | float) -> float:
-    """``value`` rounded half up to one decimal: the digits every screen and file shows."""
+def _shown_units(value: int) -> float:
+    """Ten-thousandths rounded half up (away from zero, as 四舍五入) to one decimal."""
+    tenths = (abs(value) + SCALE // 20) // (SCALE // 10)
+    return (tenths if value >= 0 else -tenths) / 10 + 0.0  # + 0.0: no "-0.0"
+
+
+def shown(value: Decimal | float | int) -> float:
+    """``value`` rounded half up to one decimal: the digits every screen and file shows (an int
+    is a count of ten-thousandths)."""
+    if isinstance(value, int):
+        return _shown_units(value)
     if isinstance(value, float):
-        value = exact(value)
-    return float(value.quantize(TENTH, ROUND_HALF_UP)) + 0.0  # + 0.0: no "-0.0"
+        return _shown_units(units(value))
+    return float(value.quantize(TENTH, ROUND_HALF_UP)) + 0.0
 
 
 @dataclass
@@ -72,7 +88,7 @@ class Totals:
 TotalsByKey = Mapping[tuple[str | None, str], Totals]
 
 
-@dataclass
+@dataclass(slots=True)
 class Standing:
     """One row of a ranking. ``score``, ``deductions`` and ``bonuses`` are as shown (half up, one
     decimal); ``exact`` and ``exact_deductions`` are what ranks and verdicts compare."""
@@ -118,6 +134,17 @@ class Ranking:
     def window_row(self, window_id: str) -> Standing | None:
         """The row of one window."""
         return next((r for r in self.windows if r.id == window_id), None)
+
+
+def _score_units(total: Totals, settings: HallRules) -> int:
+    """100 plus the points, in ten-thousandths, with the hall's bonus cap and floor."""
+    bonuses = units(total.bonuses)
+    if settings.bonus_cap is not None:
+        bonuses = min(bonuses, units(settings.bonus_cap))
+    score = BASE_UNITS + units(total.deductions) + bonuses
+    if settings.score_floor is not None:
+        score = max(score, units(settings.score_floor))
+    return score
 
 
 def _score(total: Totals, settings: HallRules, base: Decimal = BASE_SCORE) -> Decimal:
@@ -179,34 +206,46 @@ def rank_period(
     by_staff: dict[str, Totals] = {}
     window_alone: dict[str, Totals] = {}
     window_all: dict[str, Totals] = {}
+    # Where each person's findings of the period are: one window, or "" for several.
+    found_at: dict[str, str] = {}
     for (staff_id, window_id), total in totals.items():
         if staff_id is None:
             window_alone.setdefault(window_id, Totals()).add(total)
-            window_all.setdefault(window_id, Totals()).add(total)
         elif (staff_id, window_id) in seats:
-            by_staff.setdefault(staff_id, Totals()).add(total)
-            window_all.setdefault(window_id, Totals()).add(total)
+            if staff_id in by_staff:  # findings at a second window (a move): add them up apart
+                merged = Totals()
+                merged.add(by_staff[staff_id])
+                merged.add(total)
+                by_staff[staff_id] = merged
+                found_at[staff_id] = ""
+            else:
+                by_staff[staff_id] = total  # read only: no copy for the common case of one window
+                found_at[staff_id] = window_id
+        else:
+            continue
+        if window_id not in window_all:
+            window_all[window_id] = Totals()
+        window_all[window_id].add(total)
 
     # The window a person is listed with: where their findings of the period happened if that is
     # one window, else the one they sat at longest in the period (a move mid-month).
     listed_at: dict[str, str] = {}
-    found_at: dict[str, set[str]] = {}
-    for staff_id, window_id in totals:
-        if staff_id is not None and (staff_id, window_id) in seats:
-            found_at.setdefault(staff_id, set()).add(window_id)
     longest: dict[str, Member] = {}
     for (staff_id, _window_id), member in seats.items():
         if staff_id not in longest or member.days >= longest[staff_id].days:
             longest[staff_id] = member
     for staff_id, member in longest.items():
-        where = found_at.get(staff_id, set())
-        listed_at[staff_id] = next(iter(where)) if len(where) == 1 else member.window_id
+        listed_at[staff_id] = found_at.get(staff_id) or member.window_id
     staff_rows: list[Standing] = []
+    empty = Totals()
+    scored: dict[str, int] = {}  # each person's score, in ten-thousandths
     for staff_id, window_id in listed_at.items():
         person = known[staff_id]
-        total = by_staff.get(staff_id, Totals())
+        total = by_staff.get(staff_id, empty)
         window = window_by_id.get(window_id)
-        score = _score(total, settings)
+        # Ten-thousandths here: a centre ranks 5,000 people on every finding, and ints are cheap.
+        score = scored[staff_id] = _score_units(total, settings)
+        lost = units(total.deductions)
         staff_rows.append(
             Standing(
                 id=staff_id,
@@ -214,12 +253,12 @@ def rank_period(
                 window_code=window.code if window else "",
                 window_name=window.name if window else "",
                 unit=window.unit if window else "",
-                score=shown(score),
-                deductions=shown(total.deductions),
-                bonuses=shown(total.bonuses),
+                score=_shown_units(score),
+                deductions=_shown_units(lost),
+                bonuses=_shown_units(units(total.bonuses)),
                 findings=total.findings,
-                exact=score,
-                exact_deductions=exact(total.deductions),
+                exact=Decimal(score).scaleb(-4),
+                exact_deductions=Decimal(lost).scaleb(-4),
                 sort_key=person.sort_key,
                 deduction_findings=total.deduction_findings,
                 bonus_findings=total.bonus_findings,
@@ -230,9 +269,12 @@ def rank_period(
         )
 
     # A window averages the scores its people earned there (100 plus their findings at it).
-    earned_at: dict[str, list[Decimal]] = {}
+    earned_at: dict[str, list[int]] = {}
     for staff_id, window_id in seats:
-        earned_at.setdefault(window_id, []).append(_score(totals.get((staff_id, window_id), Totals()), settings))
+        total = totals.get((staff_id, window_id), empty)
+        earned_at.setdefault(window_id, []).append(
+            scored[staff_id] if found_at.get(staff_id) == window_id else _score_units(total, settings)
+        )
     window_rows: list[Standing] = []
     for window in windows:
         everything = window_all.get(window.id, Totals())
@@ -240,7 +282,7 @@ def rank_period(
             score = _score(everything, settings)
         else:
             scores = earned_at.get(window.id)
-            base = sum(scores, Decimal(0)) / len(scores) if scores else BASE_SCORE
+            base = Decimal(sum(scores)).scaleb(-4) / len(scores) if scores else BASE_SCORE
             score = _score(window_alone.get(window.id, Totals()), settings, base)
         window_rows.append(
             Standing(
