@@ -59,7 +59,7 @@ def main(repeat: int = 9) -> bool:
         "LINES": "30",
         "XDG_CACHE_HOME": cache,
     }
-    patrol = [sys.executable, "-m", "patrol", "demo"]
+    patrol = [sys.executable, "-m", "screens", "demo"]
     bare = [sys.executable, "-c", BARE_APP]
     cold = _run_in_pty(patrol, env)  # builds today's demo hall into the cache if needed
     print(f"startup: first `patrol demo` of the day (builds the demo cache) {cold * 1000:.0f} ms")

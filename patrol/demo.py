@@ -161,10 +161,9 @@ def _copy_sqlite(source: Path, target: Path) -> None:
 
 def build_demo(path: Path, today: date, seed: int = 2026) -> None:
     """Build the demo hall into the SQLite file ``path`` (written aside, then renamed)."""
-    from patrol.hall.pinyin_keys import search_keys, sort_key
+    from patrol.hall.pinyin_keys import new_staff_row, search_keys, sort_key
     from patrol.hall.service import init_hall, open_hall
     from patrol.imports.roster import RosterPlan, apply_plan
-    from patrol.model import new_staff_row
     from patrol.rules.settings import DEFAULT_SETTINGS
     from storage.ids import new_id
     from storage.writes import add_rules_version, ensure_inspector, insert_findings

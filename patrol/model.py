@@ -88,18 +88,3 @@ class Member:
     window_id: str
     role: str = ""
     days: int = 0  # how many days of the period they sat there
-
-
-def new_staff_row(name: str, window_id: str, role: str, position: int) -> dict[str, object]:
-    """The values that post a new person at a window, with their pinyin keys."""
-    from patrol.hall.pinyin_keys import search_keys, sort_key
-
-    return {
-        "window_id": window_id,
-        "name": name,
-        "role": role,
-        "active": True,
-        "position": position,
-        "search_keys": search_keys(name, person=True),
-        "sort_key": sort_key(name, person=True),
-    }

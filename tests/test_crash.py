@@ -46,7 +46,7 @@ class Terminal:
             "XDG_DATA_HOME": str(home / "data"),
         }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "patrol", "--db", url],
+            [sys.executable, "-m", "screens", "--db", url],
             stdin=terminal,
             stdout=terminal,
             stderr=terminal,

@@ -93,7 +93,7 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Tmux, str]]:
     roster = tmp_path / "名册.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     assert main(["--db", url, "roster", "import", str(roster)]) == 0
-    tmux = Tmux(tmp_path, [sys.executable, "-m", "patrol", "--db", url, "--lock-after", "5"])
+    tmux = Tmux(tmp_path, [sys.executable, "-m", "screens", "--db", url, "--lock-after", "5"])
     try:
         tmux.wait_for("督查员：测试督查")
         yield tmux, url
@@ -171,7 +171,7 @@ def test_a_person_at_the_keyboard(terminal: tuple[Tmux, str]) -> None:
 @pytest.mark.parametrize("key", ["q", "C-q"])
 def test_quitting_the_first_start_screen(tmp_path: Path, key: str) -> None:
     """13: q or ctrl+q on an empty database's first-start screen ends cleanly."""
-    tmux = Tmux(tmp_path, [sys.executable, "-m", "patrol", "--db", f"sqlite:///{tmp_path / 'empty.db'}"])
+    tmux = Tmux(tmp_path, [sys.executable, "-m", "screens", "--db", f"sqlite:///{tmp_path / 'empty.db'}"])
     try:
         tmux.wait_for("欢迎使用巡查")
         tmux.keys(key)

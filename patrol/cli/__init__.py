@@ -68,9 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+def main(argv: Sequence[str] | None = None, open_app: app.AppRunner | None = None) -> int:
+    """Run the command line; returns the exit code. ``open_app`` opens the terminal app (for
+    `patrol` with no command and `patrol demo`); the entry point in ``screens.main`` passes it."""
     args = build_parser().parse_args(argv)
+    args.open_app = open_app
     try:
         code = int(args.func(args))
         sys.stdout.flush()  # inside the try: a reader that went away is found here

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import Any, Protocol
 
 from patrol import config
 from patrol.cli.common import url
+from patrol.errors import UserError
 
 
 def register(sub: Any) -> None:
@@ -25,14 +26,23 @@ def register(sub: Any) -> None:
     p.set_defaults(func=init)
 
 
+class AppRunner(Protocol):
+    """What opens the terminal app: ``screens.main.run_app``, handed in by the program's entry
+    point (``patrol`` / ``python -m screens``), so that ``patrol`` never imports ``screens``."""
+
+    def __call__(self, url: str, *, hall: str | None, inspector: str, demo: bool, lock_minutes: float) -> int: ...
+
+
 def run_app(args: argparse.Namespace, db_url: str | None = None, demo: bool = False) -> int:
     """Open the app on ``db_url`` (the default database when None)."""
     import os
 
     from patrol.hall.lock import LOCK_ENV, lock_minutes
-    from patrol.launch import run_app as launch
 
     minutes = lock_minutes(args.lock_after if args.lock_after is not None else os.environ.get(LOCK_ENV))
+    launch: AppRunner | None = getattr(args, "open_app", None)
+    if launch is None:
+        raise UserError("这个入口只运行命令；打开巡查界面请运行 patrol（开发时：python -m screens）。")
     return launch(
         db_url or url(args),
         hall=args.hall,

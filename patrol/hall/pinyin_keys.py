@@ -131,3 +131,17 @@ def sort_key(text: str, person: bool = False) -> str:
     """A key that sorts ``text`` in pinyin order, surnames read as surnames."""
     readings = _person_readings(text) if person else _readings(text)
     return " ".join(options[0] for options in readings)
+
+
+def new_staff_row(name: str, window_id: str, role: str, position: int) -> dict[str, object]:
+    """The values of a new person's row, with their pinyin keys (``window_id``, ``role`` and
+    ``active`` are the table's old columns; who sits where is in the postings)."""
+    return {
+        "window_id": window_id,
+        "name": name,
+        "role": role,
+        "active": True,
+        "position": position,
+        "search_keys": search_keys(name, person=True),
+        "sort_key": sort_key(name, person=True),
+    }

@@ -17,7 +17,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from patrol.errors import UserError
-from patrol.model import StaffInfo, WindowInfo, new_staff_row
+from patrol.hall.pinyin_keys import new_staff_row
+from patrol.model import StaffInfo, WindowInfo
 from patrol.rules.postings import Stint, seat_on, stints
 
 if TYPE_CHECKING:

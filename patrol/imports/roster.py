@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from patrol.errors import UserError
+from patrol.hall.pinyin_keys import new_staff_row
 from patrol.hall.roster import ROLES, leave_steps, staff_on
 from patrol.hall.service import HallService
 from patrol.imports.tabular import read_table
-from patrol.model import StaffInfo, new_staff_row
+from patrol.model import StaffInfo
 from storage import reads
 
 COLUMNS = {
