@@ -11,13 +11,13 @@ from screens.board import BoardScreen
 from tests.conftest import fixed_clock, log_at
 
 
-def make_app(url: str, lock_minutes: float = 0) -> PatrolApp:
+def make_app(url: str, lock_minutes: float = 0, clock=fixed_clock) -> PatrolApp:  # type: ignore[no-untyped-def]
     return PatrolApp(
         url=url,
         hall_name=None,
         inspector="测试督查",
         device="pilot-device",
-        clock=fixed_clock,
+        clock=clock,
         lock_minutes=lock_minutes,
     )
 
@@ -33,15 +33,22 @@ async def ready(pilot, app: PatrolApp, after: int = 0) -> int:
 
 
 async def until(pilot, condition, seconds: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    """Wait until ``condition()`` holds (the app works in its own time), failing after ``seconds``."""
+    """Wait until ``condition()`` holds (the app works in its own time), failing after ``seconds``.
+
+    Only "not there yet" is waited out (a widget not composed, a screen still on its way); any
+    other exception is a failure of the test and raised at once."""
+    from textual.css.query import NoMatches, WrongType
+
+    last: Exception | None = None
     for _ in range(int(seconds / 0.02)):
         try:
             if condition():
                 return
-        except Exception:  # the screen may still be composing
-            pass
+            last = None
+        except (NoMatches, WrongType, IndexError) as exc:  # the screen may still be composing
+            last = exc
         await pilot.pause(0.02)
-    assert condition()
+    raise AssertionError(f"not true after {seconds} s" + (f" (last: {last!r})" if last else ""))
 
 
 def findings_in(url: str) -> list[tuple]:
@@ -69,7 +76,7 @@ async def test_five_keystrokes_log_a_finding_and_move_the_ranking(hall_url: str)
         assert status(app).startswith("已保存")
         zeng = app.service.resolve_staff("曾伟", None)
         assert ranking.row_ids()[-1] == zeng.id  # moved to the bottom, in place
-        assert ranking.row_ids()[0] == first_before or ranking.row_ids()[0] != zeng.id
+        assert first_before != zeng.id and ranking.row_ids()[0] == first_before  # the top is untouched
         from screens.tiles import HallMap
 
         assert "今日1项 -1.0" in app.board.query_one(HallMap).tile_text(app.service.window("1").id)
@@ -208,8 +215,11 @@ async def test_first_start_says_what_to_do(tmp_path, broken: bool) -> None:
         assert ("无法打开数据库" in text) if broken else ("patrol roster import" in text and "patrol demo" in text)
 
 
-def test_board_is_the_first_screen() -> None:
-    assert BoardScreen().id == "board"
+async def test_the_board_is_the_first_screen(hall_url: str) -> None:
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        assert isinstance(app.screen, BoardScreen) and app.screen_stack[1:] == [app.screen]
 
 
 def burst(app: PatrolApp, keys: str) -> None:

@@ -111,9 +111,13 @@ def no_growth(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def
 
 
 async def test_a_full_disk_keeps_the_finding_on_screen_until_it_is_saved(hall_url: str) -> None:
+    from datetime import timedelta
+
+    from tests.conftest import FIXED_NOW
     from tests.test_app import findings_in, make_app, ready, status, until
 
-    app = make_app(hall_url)
+    now = [FIXED_NOW]  # the clock moves on while the disk is full: the findings keep their time
+    app = make_app(hall_url, clock=lambda: now[0])
     async with app.run_test(size=(100, 30)) as pilot:
         seen = await ready(pilot, app)
         service = app.service
@@ -146,6 +150,7 @@ async def test_a_full_disk_keeps_the_finding_on_screen_until_it_is_saved(hall_ur
         await until(pilot, lambda: "仍未保存 2 条" in status(app))
         event.remove(service.engine, "connect", no_growth)
         service.engine.dispose()
+        now[0] = FIXED_NOW + timedelta(minutes=47)  # the disk is freed three quarters of an hour later
         await pilot.press("f5")
         await until(pilot, lambda: "已保存全部 2 条" in status(app))
         await ready(pilot, app, seen)
@@ -154,9 +159,9 @@ async def test_a_full_disk_keeps_the_finding_on_screen_until_it_is_saved(hall_ur
         assert len(rows) == saved_before + 2
         assert rows[-2][:3] == ("1", "曾伟", "迟到")
     with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
-        # Dated when they were seen, not when the disk took them.
+        # Dated when they were seen (10:00), not when the disk took them (10:47).
         times = conn.execute("SELECT at FROM finding ORDER BY created_at DESC LIMIT 2").fetchall()
-    assert all(t[0].startswith("2026-11-18 02:00") for t in times)
+    assert [t[0][:16] for t in times] == ["2026-11-18 02:00", "2026-11-18 02:00"]
 
 
 def test_a_read_only_database_is_said_plainly_and_changes_nothing(service, hall_url: str) -> None:  # type: ignore[no-untyped-def]

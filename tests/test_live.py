@@ -17,7 +17,7 @@ from screens.app import PatrolApp
 from screens.record import RecordScreen
 from screens.tiles import HallMap
 from tests.test_app import make_app, ready, until
-from tests.test_postgres import pg_url  # noqa: F401  (the server fixture)
+from tests.test_postgres import fresh_database, pg_url  # noqa: F401  (the server fixture)
 
 ROSTER = "窗口编号,窗口名称,单位,姓名\n2,市场监管窗口,市场监管局,王芳\n3,住建窗口,住建局,王芳\n3,住建窗口,住建局,仇敏\n"
 LOG = ["--window", "3", "--staff", "王芳", "--type", "迟到", "--at", "2026-11-18 09:30"]
@@ -85,13 +85,7 @@ async def test_another_process_on_sqlite_reaches_the_open_board(tmp_path: Path) 
 
 @pytest.fixture
 def fresh_pg(pg_url: str) -> str:  # noqa: F811
-    """A database of its own on the test server, so this test depends on no other."""
-    import psycopg
-
-    name = f"live_{os.getpid()}_{time.monotonic_ns()}"
-    with psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return pg_url.rsplit("/", 1)[0] + f"/{name}"
+    return fresh_database(pg_url)
 
 
 async def test_another_laptop_on_postgresql_reaches_the_open_board(fresh_pg: str, tmp_path: Path) -> None:

@@ -65,39 +65,42 @@ def pg_url() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_the_command_line_on_postgresql(pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def fresh_database(server_url: str) -> str:
+    """A database of its own on the test server: each test depends on no other."""
+    import time
+
+    import psycopg
+
+    name = f"t_{os.getpid()}_{time.monotonic_ns()}"
+    with psycopg.connect(server_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture
+def pg_hall(pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """A fresh database with 甲大厅: 张梅 and 曾伟 at window 1, 张伟 at window 2, and three
+    November findings (曾伟 迟到, window 2's substitute 迟到, 张梅 上门服务)."""
+    url = fresh_database(pg_url)
     roster = tmp_path / "r.csv"
     roster.write_text(
         "窗口编号,窗口名称,单位,姓名\n1,综合窗口,中心,张梅\n1,综合窗口,中心,曾伟\n2,住建窗口,住建局,张伟\n",
         encoding="utf-8",
     )
-    assert main(["--db", pg_url, "--hall", "甲大厅", "roster", "import", str(roster)]) == 0
-    assert (
-        main(["--db", pg_url, "log", "--window", "1", "--staff", "曾伟", "--type", "迟到", "--at", "2026-11-02 09:00"])
-        == 0
-    )
-    assert (
-        main(["--db", pg_url, "log", "--window", "2", "--substitute", "--type", "迟到", "--at", "2026-11-03 09:00"])
-        == 0
-    )
-    assert (
-        main(
-            [
-                "--db",
-                pg_url,
-                "log",
-                "--window",
-                "1",
-                "--staff",
-                "张梅",
-                "--type",
-                "上门服务",
-                "--at",
-                "2026-11-04 09:00",
-            ]
-        )
-        == 0
-    )
+    assert main(["--db", url, "--hall", "甲大厅", "roster", "import", str(roster)]) == 0
+    for who, item, at in (
+        (["--staff", "曾伟"], "迟到", "2026-11-02 09:00"),
+        (["--substitute"], "迟到", "2026-11-03 09:00"),
+        (["--staff", "张梅"], "上门服务", "2026-11-04 09:00"),
+    ):
+        window = "2" if who == ["--substitute"] else "1"
+        assert main(["--db", url, "log", "--window", window, *who, "--type", item, "--at", at]) == 0
+    capsys.readouterr()
+    return url
+
+
+def test_the_command_line_on_postgresql(pg_hall: str, capsys: pytest.CaptureFixture[str]) -> None:
+    pg_url = pg_hall
     capsys.readouterr()
     assert main(["--db", pg_url, "rank", "--period", "2026-11", "--format", "json"]) == 0
     staff = json.loads(capsys.readouterr().out)
@@ -108,8 +111,8 @@ def test_the_command_line_on_postgresql(pg_url: str, tmp_path: Path, capsys: pyt
     assert windows["1"]["score"] == 99.8  # 99.75 shown half up, as everywhere
 
 
-def test_hall_rules_on_postgresql(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    capsys.readouterr()
+def test_hall_rules_on_postgresql(pg_hall: str, capsys: pytest.CaptureFixture[str]) -> None:
+    pg_url = pg_hall
     assert main(["--db", pg_url, "rank", "--period", "2026-11", "--format", "json"]) == 0
     assert [r["name"] for r in json.loads(capsys.readouterr().out) if r["mark"] == "服务标兵"] == ["张梅"]
     assert main(["--db", pg_url, "rules", "set", "服务标兵人数", "0", "--from", "2026-11-01"]) == 0
@@ -126,11 +129,11 @@ def test_hall_rules_on_postgresql(pg_url: str, capsys: pytest.CaptureFixture[str
     assert "服务标兵人数（top_staff）" in capsys.readouterr().out
 
 
-def test_the_service_on_postgresql(pg_url: str) -> None:
+def test_the_service_on_postgresql(pg_hall: str, capsys: pytest.CaptureFixture[str]) -> None:
     from patrol.hall.service import open_hall
     from patrol.rules.periods import Period
 
-    service = open_hall(pg_url, "甲大厅", device="pg-test", inspector="督查")
+    service = open_hall(pg_hall, "甲大厅", device="pg-test", inspector="督查")
     try:
         found = service.log(service.window("2"), service.resolve_staff("张伟", None), service.rule("玩手机"))
         assert service.last_finding().id == found.id
@@ -141,14 +144,12 @@ def test_the_service_on_postgresql(pg_url: str) -> None:
         assert service.search_index.search("zm")[0].title == "张梅"
     finally:
         service.close()
-
-
-def test_the_chain_verifies_on_postgresql(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", pg_url, "verify"]) == 0, capsys.readouterr().err
+    assert main(["--db", pg_hall, "verify"]) == 0, capsys.readouterr().err
     assert "校验通过" in capsys.readouterr().out
 
 
-def test_a_purge_on_postgresql_keeps_the_chain(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_purge_on_postgresql_keeps_the_chain(pg_hall: str, capsys: pytest.CaptureFixture[str]) -> None:
+    pg_url = pg_hall
     assert (
         main(
             [

@@ -21,11 +21,30 @@ def seeded(url: str) -> PatrolApp:
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the board has its standings and no work is running; a snapshot of a board
+    still loading would pass or fail by chance, so not settling is a failure."""
     app = pilot.app
-    for _ in range(200):
+    for _ in range(250):
         await pilot.pause(0.02)
         if app.standings_version > 1 and not any(w.is_running for w in app.workers):
-            break
+            return
+    raise AssertionError("the board did not settle before the snapshot")
+
+
+async def _ranking_drawn(pilot) -> None:  # type: ignore[no-untyped-def]
+    from screens.ranking import RankingScreen
+
+    for _ in range(200):
+        await pilot.pause(0.02)
+        screen = pilot.app.screen
+        if (
+            isinstance(screen, RankingScreen)
+            and screen.query("#staff-ranking")
+            and screen.query_one("#staff-ranking").row_count
+        ):
+            await pilot.pause(0.1)
+            return
+    raise AssertionError("the ranking did not come")
 
 
 def test_board_80x24(hall_url, snap_compare) -> None:
@@ -44,7 +63,7 @@ def test_ranking_80x24(hall_url, snap_compare) -> None:
     async def open_ranking(pilot) -> None:  # type: ignore[no-untyped-def]
         await _settle(pilot)
         await pilot.press("r")
-        await pilot.pause(0.2)
+        await _ranking_drawn(pilot)
 
     assert snap_compare(seeded(hall_url), terminal_size=(80, 24), run_before=open_ranking)
 
@@ -55,7 +74,7 @@ def test_ranking_200x50(hall_url, snap_compare) -> None:
     async def open_ranking(pilot) -> None:  # type: ignore[no-untyped-def]
         await _settle(pilot)
         await pilot.press("r")
-        await pilot.pause(0.2)
+        await _ranking_drawn(pilot)
 
     assert snap_compare(seeded(hall_url), terminal_size=(200, 50), run_before=open_ranking)
 
@@ -71,9 +90,14 @@ def test_record_80x24(hall_url, snap_compare) -> None:
         for _ in range(200):
             await pilot.pause(0.02)
             screen = pilot.app.screen
-            if isinstance(screen, RecordScreen) and screen.query_one("#record-findings").row_count:
-                break
-        await pilot.pause(0.1)
+            if (
+                isinstance(screen, RecordScreen)
+                and screen.query("#record-findings")
+                and screen.query_one("#record-findings").row_count
+            ):
+                await pilot.pause(0.1)
+                return
+        raise AssertionError("the record did not come")
 
     assert snap_compare(seeded(hall_url), terminal_size=(80, 24), run_before=open_record)
 
@@ -95,6 +119,7 @@ def test_first_start_80x24(snap_compare) -> None:
             if type(pilot.app.screen).__name__ == "WelcomeScreen":
                 await pilot.pause(0.1)
                 return
+        raise AssertionError("the first-start screen did not come")
 
     try:
         assert snap_compare(app, terminal_size=(80, 24), run_before=wait_for_welcome)
