@@ -18,6 +18,7 @@ import sqlite3
 import statistics
 import sys
 from datetime import UTC, datetime
+from functools import partial
 
 from bench import city
 from bench.common import report, timed
@@ -54,8 +55,8 @@ def ranking_and_search(url: str) -> bool:
     index = service.search_index
     names = [s.name for s in service.staff]
     queries = ["z", "zh", "zha", "zhan", "zhang", "zm", "w", "wa", "wan", "wang", "王", "王伟", "1", "12"]
-    typed = [t for q in queries for t in timed(lambda q=q: index.search(q), 3)]
-    scan = [t for q in queries for t in timed(lambda q=q: [n for n in names if q in n], 3)]
+    typed = [t for q in queries for t in timed(partial(index.search, q), 3)]
+    scan = [t for q in queries for t in timed(partial(_scan, names, q), 3)]
     ok &= report(
         f"search per keystroke, {len(names)} staff",
         typed,
@@ -129,3 +130,8 @@ def main() -> bool:
 
 if __name__ == "__main__":
     sys.exit(0 if main() else 1)
+
+
+def _scan(names: list[str], query: str) -> list[str]:
+    """The names a plain substring scan finds: the baseline the search index is measured against."""
+    return [n for n in names if query in n]

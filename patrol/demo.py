@@ -225,13 +225,13 @@ def build_demo(path: Path, today: date, seed: int = 2026) -> None:
                 assert item is not None
                 staff_here = service.staff_at(window.id)
                 substitute = not item.is_window_level and window.code in {"8", "10"} and rng.random() < 0.3
-                person = None if item.is_window_level or substitute else rng.choice(staff_here)
+                clerk = None if item.is_window_level or substitute else rng.choice(staff_here)
                 minute = rng.randint(8 * 60 + 30, 17 * 60 + 30)
                 at = datetime.combine(day, time(minute // 60, minute % 60), tz)
                 if at.astimezone(UTC) > now:
                     continue
                 values = service.finding_values(
-                    window, person, item, substitute=substitute, at=at, note=rng.choice(DEMO_NOTES)
+                    window, clerk, item, substitute=substitute, at=at, note=rng.choice(DEMO_NOTES)
                 )
                 values["inspector_id"] = rng.choice(inspector_ids)
                 rows.append(values)

@@ -369,7 +369,7 @@ class PatrolApp(App[int]):
         await super().action_quit()
 
     def action_search(self) -> None:
-        if not self.open_for_work:
+        if not self.open_for_work or self.service is None:
             return
         from screens.search import SearchScreen
 
@@ -388,7 +388,7 @@ class PatrolApp(App[int]):
 
     def action_export(self) -> None:
         """`x`: ask for the period and the file, then export in a worker."""
-        if not self.open_for_work:
+        if not self.open_for_work or self.service is None:
             return
         from screens.export import ExportScreen
 
@@ -454,7 +454,7 @@ class PatrolApp(App[int]):
                     f"统计周期：{label}",
                     f"排名按{label}统计",
                     lambda kind=kind: self.set_period(self.service.current_period(kind)),
-                )  # type: ignore[union-attr]
+                )
         yield SystemCommand("锁屏 (ctrl+l)", "立即锁屏，督查员 PIN 解锁", self.action_lock)
         yield SystemCommand("设置 PIN", "为当前督查员设置解锁 PIN", self.action_set_pin)
         yield SystemCommand("退出", "退出巡查", self.action_quit)

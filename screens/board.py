@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import string
 import time
+from functools import partial
 
 from rich.markup import escape
 from rich.text import Text
@@ -477,7 +478,7 @@ class BoardScreen(PatrolScreen[None]):
         while self.unsaved:
             pending = self.unsaved[0]
             try:
-                found = await self.patrol.save_finding(time.perf_counter(), lambda p=pending: p.log(service))
+                found = await self.patrol.save_finding(time.perf_counter(), partial(pending.log, service))
             except (UserError, StorageError) as exc:
                 self._show_unsaved()
                 self.set_status(f"仍未保存 {len(self.unsaved)} 条：{exc} 按 F5 重试。", "error")

@@ -213,7 +213,7 @@ class RankingTable(DataTable[object]):
 
     def row_ids(self) -> list[str]:
         """The ids in the order shown (for tests and the cursor)."""
-        return [self.coordinate_to_cell_key((i, 0)).row_key.value or "" for i in range(self.row_count)]
+        return [self.ordered_rows[i].key.value or "" for i in range(self.row_count)]
 
     def row_text(self, row_id: str) -> str:
         """One row as plain text (for tests and screen readers)."""

@@ -193,7 +193,7 @@ class RecordScreen(PatrolScreen[None]):
         if table.row_count == 0:
             self.notify("本期没有可更正的记录。", severity="warning")
             return
-        finding_id = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value or ""
+        finding_id = table.ordered_rows[table.cursor_row].key.value or ""
         finding = next(f for f in self._findings if f.id == finding_id)
         self.app.push_screen(CorrectionScreen(finding), lambda text: self._apply(finding, text))
 

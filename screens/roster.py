@@ -146,7 +146,7 @@ class RosterScreen(PatrolScreen[None]):
         table = self.query_one(DataTable)
         if table.row_count == 0:
             return None
-        return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return table.ordered_rows[table.cursor_row].key.value
 
     def _selected_window(self) -> WindowInfo | None:
         service = self.patrol.service

@@ -139,7 +139,7 @@ def killed_at_random(args: list[str], home: Path, rng: random.Random, longest: f
         return False, out.decode()
 
 
-def check_sound(url: str, capsys) -> int:  # type: ignore[no-untyped-def]
+def check_sound(url: str, capsys: pytest.CaptureFixture[str]) -> int:
     with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         stored = conn.execute("SELECT COUNT(*) FROM finding").fetchone()[0]

@@ -12,6 +12,7 @@ from patrol.cli.common import open_service, period
 from patrol.errors import UserError
 
 if TYPE_CHECKING:
+    from patrol.rules.scoring import Standing
     from patrol.rules.settings import HallRules
     from patrol.rules.verdicts import Verdicts
 
@@ -223,7 +224,7 @@ def verdict_lines(verdicts: Verdicts, settings: HallRules, by: str) -> list[str]
     return lines
 
 
-def print_table(hall: str, label: str, by: str, rows, notes: Sequence[str] = ()) -> None:  # type: ignore[no-untyped-def]
+def print_table(hall: str, label: str, by: str, rows: Sequence[Standing], notes: Sequence[str] = ()) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text

@@ -229,8 +229,8 @@ def _stints_of(service: HallService, staff_id: str) -> list[Stint]:
 def describe(service: HallService, hit: SearchHit) -> str:
     """A candidate as a list shows it: 张伟（3 号窗口 住建窗口）, 曾志明（1 号窗口，2026-11-20 起离岗）."""
     if hit.kind != "staff":
-        window = service.window_by_id[hit.id]
-        return f"窗口 {window.code} {window.name}"
+        place = service.window_by_id[hit.id]
+        return f"窗口 {place.code} {place.name}"
     person = service.staff_by_id[hit.id]
     window = service.window_by_id.get(person.window_id)
     where = f"{window.code} 号窗口 {window.name}" if window else "无窗口"

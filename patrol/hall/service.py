@@ -198,10 +198,12 @@ class HallService:
         """Read the roster, the postings and the rules again."""
         hall = self.hall.id
         self.windows = [
-            WindowInfo(*row[:-1], starts=reads.to_date(row[-1]))
-            for row in self.reader.rows(reads.WINDOWS, {"hall": hall})
+            WindowInfo(window_id, code, name, unit, zone, position, keys, sort_key, unit_keys, reads.to_date(starts))
+            for window_id, code, name, unit, zone, position, keys, sort_key, unit_keys, starts in self.reader.rows(
+                reads.WINDOWS, {"hall": hall}
+            )
         ]
-        self.postings: dict[str, list[PostingInfo]] = {}
+        self.postings = {}
         for posting_id, staff_id, window_id, role, starts, created_at in self.reader.rows(
             reads.POSTINGS, {"hall": hall}
         ):
@@ -831,15 +833,22 @@ def open_hall(
 
     path = sqlite_file(url)
     if fast and path is not None and path.exists():
-        reader = reads.SqliteReader(path)
-        if reads.schema_revision(reader) == HEAD_REVISION:
-            hall = HallService.pick_hall(reader, hall_name)
+        fast_reader = reads.SqliteReader(path)
+        if reads.schema_revision(fast_reader) == HEAD_REVISION:
+            hall = HallService.pick_hall(fast_reader, hall_name)
             return HallService(
-                reader, hall, engine_factory=lambda: engine_for(url), device=device, inspector=inspector, clock=clock
+                fast_reader,
+                hall,
+                engine_factory=lambda: engine_for(url),
+                device=device,
+                inspector=inspector,
+                clock=clock,
             )
-        reader.close()
+        fast_reader.close()
     engine = engine_for(url)
-    reader = reads.SqliteReader(path) if path is not None else reads.AlchemyReader(engine)
+    reader: reads.SqliteReader | reads.AlchemyReader = (
+        reads.SqliteReader(path) if path is not None else reads.AlchemyReader(engine)
+    )
     hall = HallService.pick_hall(reader, hall_name)
     service = HallService(reader, hall, engine_factory=lambda: engine, device=device, inspector=inspector, clock=clock)
     service._engine = engine

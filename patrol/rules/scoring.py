@@ -279,11 +279,11 @@ def rank_period(
     for window in windows:
         everything = window_all.get(window.id, Totals())
         if settings.window_score_mode == "sum":
-            score = _score(everything, settings)
+            window_score = _score(everything, settings)
         else:
             scores = earned_at.get(window.id)
             base = Decimal(sum(scores)).scaleb(-4) / len(scores) if scores else BASE_SCORE
-            score = _score(window_alone.get(window.id, Totals()), settings, base)
+            window_score = _score(window_alone.get(window.id, Totals()), settings, base)
         window_rows.append(
             Standing(
                 id=window.id,
@@ -291,11 +291,11 @@ def rank_period(
                 window_code=window.code,
                 window_name=window.name,
                 unit=window.unit,
-                score=shown(score),
+                score=shown(window_score),
                 deductions=shown(everything.deductions),
                 bonuses=shown(everything.bonuses),
                 findings=everything.findings,
-                exact=score,
+                exact=window_score,
                 exact_deductions=exact(everything.deductions),
                 sort_key=window.sort_key,
                 deduction_findings=everything.deduction_findings,
