@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, text, update
+from sqlalchemy import Engine, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from storage.chain import kept_digest
@@ -39,6 +39,12 @@ def _due_findings(before: datetime, hall_id: str) -> Any:
     )
 
 
+def _due_entries(before: datetime) -> Any:
+    """Access-log lines written before ``before``, and those about a period that ended by then
+    (an appendix of 2022 exported in 2026 names the people of 2022)."""
+    return or_(AccessLog.at < before, AccessLog.about_until <= before)  # type: ignore[operator]
+
+
 def count_due(engine: Engine, hall_id: str, before: datetime) -> PurgeCount:
     """How many rows a purge before ``before`` would redact (for the confirmation)."""
     due = _due_findings(before, hall_id)
@@ -46,7 +52,7 @@ def count_due(engine: Engine, hall_id: str, before: datetime) -> PurgeCount:
         Correction.finding_id.in_(due),  # type: ignore[attr-defined]
         Correction.redaction_id.is_(None),  # type: ignore[union-attr]
     )
-    entries = select(AccessLog.id).where(AccessLog.at < before)  # type: ignore[operator]
+    entries = select(AccessLog.id).where(_due_entries(before))
     with engine.connect() as conn:
         counts = [
             conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
@@ -59,7 +65,8 @@ def redact(
     engine: Engine, hall_id: str, before: datetime, inspector_id: str | None, device: str, who: str, label: str
 ) -> PurgeCount:
     """Remove the personal content of every finding of the hall before ``before`` (and of the
-    corrections of those findings) and the access log before it, in one transaction."""
+    corrections of those findings) and the access log before it or about the time before it, in
+    one transaction."""
     redaction_id = new_id()
     try:
         with writing(engine) as conn:
@@ -74,7 +81,7 @@ def redact(
                 .where(Finding.id.in_(due))  # type: ignore[attr-defined]
                 .values(staff_id=None, note="", salt=None, redaction_id=redaction_id)
             ).rowcount
-            entries = conn.execute(delete(AccessLog).where(AccessLog.at < before)).rowcount  # type: ignore[operator]
+            entries = conn.execute(delete(AccessLog).where(_due_entries(before))).rowcount
             if findings == 0 and corrections == 0 and entries == 0:
                 return PurgeCount(0, 0, 0)  # nothing changed: no redaction record either
             row = {

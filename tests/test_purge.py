@@ -24,7 +24,7 @@ def old_and_new(service: HallService, hall_url: str) -> Path:
     path = Path(hall_url.removeprefix("sqlite:///"))
     with sqlite3.connect(path) as conn:  # a lookup made back then
         conn.execute(
-            "INSERT INTO access_log VALUES "
+            "INSERT INTO access_log (id, at, who, action, subject) VALUES "
             "('a1', '2022-06-01 02:00:00.000000', '李督查', '查看记录', '魏敏（1 号窗口）')"
         )
     return path
@@ -75,13 +75,17 @@ def test_a_purge_inside_retention_or_unconfirmed_is_refused(old_and_new: Path, h
     [
         # A recent finding marked as purged to hide that its content was changed.
         (
-            "UPDATE finding SET redaction_id = (SELECT id FROM redaction), note = '' WHERE at > '2026-01-01'",
+            "UPDATE finding SET redaction_id = (SELECT id FROM redaction), note = '', staff_id = NULL "
+            "WHERE at > '2026-01-01'",
             "标为已清除的有 3 条",
         ),
         # What a purge keeps is still checked.
         ("UPDATE finding SET points = 0 WHERE at < '2022-04-01'", "保留的内容"),
         # A purge nobody made.
-        ("UPDATE finding SET redaction_id = 'made-up' WHERE at > '2026-01-01'", "没有这条清除记录"),
+        (
+            "UPDATE finding SET redaction_id = 'made-up', note = '', staff_id = NULL WHERE at > '2026-01-01'",
+            "没有这条清除记录",
+        ),
     ],
 )
 def test_a_forged_purge_is_found(old_and_new: Path, hall_url: str, capsys, forgery: str, found: str) -> None:
