@@ -19,7 +19,7 @@ from patrol.errors import UserError
 from patrol.hall import roster
 from patrol.model import HallInfo, Member, PostingInfo, StaffInfo, WindowInfo
 from patrol.rules.items import COMPLAINT_CODES, FULL_ATTENDANCE_BREAKERS, RuleItem, Rules
-from patrol.rules.periods import Period
+from patrol.rules.periods import EARLIEST_YEAR, Period
 from patrol.rules.postings import Stint, stints
 from patrol.rules.scoring import Ranking, Standing, Totals, add_changes, rank_period
 from patrol.rules.settings import DEFAULT_SETTINGS, HallRules
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 SUBSTITUTE = "替岗人员"
 UNDO_REASON = "撤销（督查员当场撤回）"
 FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks of several laptops drift a little
-EARLIEST_YEAR = 2000  # no hall kept patrol records before; a year typed as 0202 or 0001 is a typo
 
 
 class NoHallError(UserError):
