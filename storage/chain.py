@@ -1,12 +1,12 @@
 """The hash chain that makes the log tamper-evident.
 
-Findings, corrections, purges (redactions) and versions of the roster and rules of one device
-form one chain, in the order they were written (``chain_seq`` 1, 2, 3 …). Each row stores a
-random salt, the SHA-256 of a canonical encoding of its content with that salt
-(``payload_hash``), and ``row_hash`` = SHA-256 over its kind, device, seq, the previous row's
-hash and its payload hash. ``chain_head`` anchors each device's last seq and hash, so a cut tail
-shows. The salt keeps a short payload from being guessed back from its hash once a purge has
-removed the content.
+Findings, corrections, purges (redactions), versions of the roster and rules, and access-log
+lines (who looked at whose record, who exported) of one device form one chain, in the order
+they were written (``chain_seq`` 1, 2, 3 …). Each row stores a random salt, the SHA-256 of a
+canonical encoding of its content with that salt (``payload_hash``), and ``row_hash`` = SHA-256
+over its kind, device, seq, the previous row's hash and its payload hash. ``chain_head``
+anchors each device's last seq and hash, so a cut tail shows. The salt keeps a short payload
+from being guessed back from its hash once a purge has removed the content.
 
 What gives a finding its meaning (the staff member's name, the window's code and name, the
 finding type's name, the hall's time zone and rules, the postings) lives in rows that patrol
@@ -48,19 +48,28 @@ FINDING_FIELDS = (
 CORRECTION_FIELDS = ("id", "finding_id", "reason", "replacement_id", "inspector_id", "device", "at")
 REDACTION_FIELDS = ("id", "hall_id", "before", "findings", "corrections", "kept_digest", "inspector_id", "device", "at")
 VERSION_FIELDS = ("id", "tbl", "row_id", "replaces", "content", "device", "at")
+ACCESS_FIELDS = ("id", "at", "who", "action", "subject", "about_until", "device")
 FIELDS = {
     "finding": FINDING_FIELDS,
     "correction": CORRECTION_FIELDS,
     "redaction": REDACTION_FIELDS,
     "version": VERSION_FIELDS,
+    "access": ACCESS_FIELDS,
 }
-CHAINED_TABLES = {"finding": "finding", "correction": "correction", "redaction": "redaction", "version": "row_version"}
-# What a purge removes: who a finding was about, and free text that may name anyone.
-PERSONAL_FIELDS = {"finding": ("staff_id", "note"), "correction": ("reason",)}
+CHAINED_TABLES = {
+    "finding": "finding",
+    "correction": "correction",
+    "redaction": "redaction",
+    "version": "row_version",
+    "access": "access_log",
+}
+# What a purge removes: who a finding was about, and free text that may name anyone (an
+# access-log line names who looked and whose record they looked at).
+PERSONAL_FIELDS = {"finding": ("staff_id", "note"), "correction": ("reason",), "access": ("who", "subject")}
 # What it keeps, still checked through the redaction's kept_digest.
 KEPT_FIELDS = {kind: tuple(f for f in FIELDS[kind] if f not in PERSONAL_FIELDS[kind]) for kind in PERSONAL_FIELDS}
 
-TIME_FIELDS = frozenset({"at", "created_at", "before"})
+TIME_FIELDS = frozenset({"at", "created_at", "before", "about_until"})
 
 
 def time_text(value: datetime | str) -> str:

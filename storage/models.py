@@ -228,11 +228,15 @@ class Redaction(ChainLinks, table=True):
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
 
 
-class AccessLog(SQLModel, table=True):
-    """Who looked at whose record or took data away, and when (exports, CLI lookups)."""
+class AccessLog(ChainLinks, table=True):
+    """Who looked at whose record or took data away, and when (exports, notices, lookups in the
+    app and the CLI). Chained like a finding, so a line deleted or changed is found."""
 
     __tablename__ = "access_log"
-    __table_args__ = (Index("ix_access_log_at", "at"),)
+    __table_args__ = (
+        Index("ix_access_log_at", "at"),
+        Index("ix_access_log_device_seq", "device", "chain_seq", unique=True),
+    )
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
     who: str = Field(max_length=100)  # the inspector, or the system user when none is set
@@ -241,6 +245,9 @@ class AccessLog(SQLModel, table=True):
     # The end of the period the line is about (a record of 2022, an appendix of 2022年3月): a purge
     # before that day removes the line with the findings it was about.
     about_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    device: str = Field(default="", max_length=64)
+    # Set by a purge: who looked and whose record are gone, the hashes stay.
+    redaction_id: str | None = Field(default=None, max_length=36)
 
 
 class RowVersion(ChainLinks, table=True):

@@ -1,4 +1,5 @@
-"""A purge: the personal content of old findings and corrections goes, their hashes stay.
+"""A purge: the personal content of old findings, corrections and access-log lines goes, their
+hashes stay.
 
 Each purged row keeps its payload hash and its place in its chain, so the chain still verifies;
 the content that hash was made of can no longer be read back, and since every payload was hashed
@@ -12,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, or_, select, text, update
+from sqlalchemy import Engine, and_, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from storage.chain import kept_digest
 from storage.ids import new_id
 from storage.models import AccessLog, Correction, Finding, Redaction, utcnow
 from storage.reads import kept_rows
-from storage.writes import _chained, _write_failed, writing
+from storage.writes import _chained, _write_failed, access_row, writing
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,11 @@ def _due_findings(before: datetime, hall_id: str) -> Any:
 
 def _due_entries(before: datetime) -> Any:
     """Access-log lines written before ``before``, and those about a period that ended by then
-    (an appendix of 2022 exported in 2026 names the people of 2022)."""
-    return or_(AccessLog.at < before, AccessLog.about_until <= before)  # type: ignore[operator]
+    (an appendix of 2022 exported in 2026 names the people of 2022), not purged yet."""
+    return and_(
+        or_(AccessLog.at < before, AccessLog.about_until <= before),  # type: ignore[operator]
+        AccessLog.redaction_id.is_(None),  # type: ignore[union-attr]
+    )
 
 
 def count_due(engine: Engine, hall_id: str, before: datetime) -> PurgeCount:
@@ -81,7 +85,11 @@ def redact(
                 .where(Finding.id.in_(due))  # type: ignore[attr-defined]
                 .values(staff_id=None, note="", salt=None, redaction_id=redaction_id)
             ).rowcount
-            entries = conn.execute(delete(AccessLog).where(_due_entries(before))).rowcount
+            entries = conn.execute(
+                update(AccessLog)
+                .where(_due_entries(before))
+                .values(who="", subject="", salt=None, redaction_id=redaction_id)
+            ).rowcount
             if findings == 0 and corrections == 0 and entries == 0:
                 return PurgeCount(0, 0, 0)  # nothing changed: no redaction record either
             row = {
@@ -99,18 +107,9 @@ def redact(
             }
             conn.execute(insert(Redaction), _chained(conn, "redaction", [row]))
             # The purge itself is on record, with no name of anyone it was about.
-            conn.execute(
-                insert(AccessLog),
-                [
-                    {
-                        "id": new_id(),
-                        "at": row["at"],
-                        "who": who[:100],
-                        "action": "清除",
-                        "subject": f"{label} 之前：巡查记录 {findings} 条，更正记录 {corrections} 条",
-                    }
-                ],
-            )
+            said = f"{label} 之前：巡查记录 {findings} 条，更正记录 {corrections} 条，查阅日志 {entries} 条"
+            line = access_row(who, "清除", said, None, device, row["at"])
+            conn.execute(insert(AccessLog), _chained(conn, "access", [line]))
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
     return PurgeCount(findings, corrections, entries)

@@ -252,19 +252,23 @@ FROM finding_type WHERE hall_id = :hall ORDER BY position
 
 INSPECTORS = "SELECT id, name FROM inspector"
 FIRST_FINDING = "SELECT MIN(at) FROM finding WHERE hall_id = :hall"
-ACCESS_LOG_SINCE = "SELECT at, who, action, subject FROM access_log WHERE at >= :since ORDER BY at, id"
+# Lines a purge emptied are left out: who looked and at what is gone.
+ACCESS_LOG_SINCE = (
+    "SELECT at, who, action, subject FROM access_log WHERE at >= :since AND redaction_id IS NULL ORDER BY at, id"
+)
 
 
 def kept_rows(
     run: Callable[[str, Mapping[str, Any]], Iterable[Row]], redaction_id: str
 ) -> Iterator[tuple[str, tuple[Any, ...]]]:
     """What a purge kept of each row it redacted, as ``storage.chain.kept_digest`` takes them:
-    findings then corrections, in id order. ``run`` executes SQL with parameters (a reader's
+    findings, corrections, then access-log lines, in id order (a purge made before the access log
+    was chained has none, so its digest reads as it did). ``run`` executes SQL with parameters (a reader's
     ``iter_rows`` when verifying, the purge's own connection while purging)."""
     from storage.chain import KEPT_FIELDS
 
-    for kind in ("finding", "correction"):
-        sql = f"SELECT {', '.join(KEPT_FIELDS[kind])} FROM {kind} WHERE redaction_id = :id ORDER BY id"
+    for kind, table in (("finding", "finding"), ("correction", "correction"), ("access", "access_log")):
+        sql = f"SELECT {', '.join(KEPT_FIELDS[kind])} FROM {table} WHERE redaction_id = :id ORDER BY id"
         for row in run(sql, {"id": redaction_id}):
             yield kind, tuple(row)
 

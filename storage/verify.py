@@ -28,12 +28,25 @@ from storage.chain import (
 from storage.reads import CHAIN_HEADS, Reader, kept_rows, snapshot
 
 CHAIN_COLUMNS = ("chain_seq", "salt", "payload_hash", "prev_hash", "row_hash")
-KIND_NAMES = {"finding": "巡查记录", "correction": "更正记录", "redaction": "清除记录", "version": "名册与规则版本"}
-REDACTIONS = "SELECT id, before, findings, corrections, kept_digest FROM redaction ORDER BY id"
+KIND_NAMES = {
+    "finding": "巡查记录",
+    "correction": "更正记录",
+    "redaction": "清除记录",
+    "version": "名册与规则版本",
+    "access": "查阅日志",
+}
+REDACTIONS = "SELECT id, before, findings, corrections, kept_digest, at FROM redaction ORDER BY id"
+# An access-log line a purge emptied was written before the purge and before its date, or is
+# about a period that ended by then.
+_LATE_ENTRY = (
+    "SELECT id FROM access_log WHERE redaction_id = :id AND "
+    "(at > :purged OR (at >= :before AND (about_until IS NULL OR about_until > :before))) LIMIT 1"
+)
 # What a purge empties, as (index in the kind's fields, words): it must stay empty.
 PERSONAL = {
     "finding": ((FIELDS["finding"].index("staff_id"), "人员"), (FIELDS["finding"].index("note"), "备注")),
     "correction": ((FIELDS["correction"].index("reason"), "更正原因"),),
+    "access": ((FIELDS["access"].index("who"), "查看人"), (FIELDS["access"].index("subject"), "查看内容")),
 }
 
 TABLE_WORDS = {
@@ -260,7 +273,7 @@ def _check_redactions(reader: Reader, redacted: Counter[tuple[str, str]]) -> str
     """Every row marked as purged belongs to a purge that counted it, before that purge's date,
     and what the purge kept of it (window, type, points, times) is as it was."""
     known = set()
-    for redaction_id, before, findings, corrections, stored_digest in reader.rows(REDACTIONS):
+    for redaction_id, before, findings, corrections, stored_digest, purged in reader.rows(REDACTIONS):
         known.add(redaction_id)
         what = f"清除记录 {redaction_id}"
         seen = (redacted[(redaction_id, "finding")], redacted[(redaction_id, "correction")])
@@ -275,6 +288,9 @@ def _check_redactions(reader: Reader, redacted: Counter[tuple[str, str]]) -> str
         )
         if late:
             return f"巡查记录 {late[0][0]} 标为已清除，但晚于{what}的清除日期（被改动）。"
+        late = reader.rows(_LATE_ENTRY, {"id": redaction_id, "before": before, "purged": purged})
+        if late:
+            return f"查阅日志 {late[0][0]} 标为已清除，但不在{what}所清除的时间内（被改动）。"
         if kept_digest(kept_rows(reader.iter_rows, redaction_id)) != stored_digest:
             return f"{what}所清除的记录中，保留的内容（窗口、巡查项、分值或时间）与清除时不符（被改动）。"
     for redaction_id, kind in redacted:

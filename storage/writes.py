@@ -247,14 +247,36 @@ def ensure_inspector(engine: Engine, name: str, device: str = "") -> str:
     return inspector_id
 
 
-def log_access(engine: Engine, who: str, action: str, subject: str, about_until: Any = None) -> None:
-    """Note that ``who`` took data out (an export) or looked a person up, before they see it;
-    ``about_until``: the end of the period the line is about (a purge before it removes the line)."""
-    row = {"id": new_id(), "at": utcnow(), "who": who[:100], "action": action, "subject": subject[:500]}
+def access_row(who: str, action: str, subject: str, about_until: Any, device: str, at: Any) -> dict[str, Any]:
+    """One access-log line, ready for ``_chained`` (who and what cut to their columns)."""
+    return {
+        "id": new_id(),
+        "at": at,
+        "who": who[:100],
+        "action": action,
+        "subject": subject[:500],
+        "about_until": about_until,
+        "device": device,
+    }
+
+
+def log_access(
+    engine: Engine,
+    who: str,
+    action: str,
+    subject: str,
+    about_until: Any = None,
+    device: str = "",
+    at: Any = None,
+) -> None:
+    """Note that ``who`` took data out (an export, a notice) or looked a record up, before they
+    see it; the line joins ``device``'s chain. ``about_until``: the end of the period the line is
+    about (a purge before it removes the line's content); ``at``: when (now unless given)."""
+    row = access_row(who, action, subject, about_until, device, at or utcnow())
     try:
         with writing(engine) as conn:
-            conn.execute(insert(AccessLog), [{**row, "about_until": about_until}])
-    except OperationalError as exc:
+            conn.execute(insert(AccessLog), _chained(conn, "access", [row]))
+    except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
 
 

@@ -78,8 +78,7 @@ def record(args: argparse.Namespace) -> int:
         kind, item_id, who = "window", window.id, f"{window.code} {window.name}"
     else:
         raise UserError("请给出人员姓名，或用 --window 编号 查看窗口。")
-    service.log_access("查看记录", f"{who}，{chosen.label}", chosen)
-    for line in record_lines(service.record(kind, item_id, chosen)):
+    for line in record_lines(service.look_up(kind, item_id, chosen, who)):
         print(line)
     return 0
 

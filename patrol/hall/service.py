@@ -380,7 +380,7 @@ class HallService:
         from storage.writes import log_access
 
         about_until = period.bounds(self.hall.tz)[1] if period is not None else None
-        log_access(self.engine, self.inspector or "（未署名）", action, subject, about_until)
+        log_access(self.engine, self.inspector or "（未署名）", action, subject, about_until, self.device)
 
     def access_log(self, since: datetime) -> list[tuple[datetime, str, str, str]]:
         """The access log from ``since`` on: (local time, who, action, what), oldest first."""
@@ -730,6 +730,21 @@ class HallService:
         for staff_id, window_id, type_id, n in self.reader.rows(reads.PERIOD_TYPE_COUNTS, params):
             out.setdefault((staff_id, window_id), {})[type_id] = int(n)
         return out
+
+    def look_up(self, kind: str, item_id: str, period: Period, who: str | None = None) -> Record:
+        """A record about to be shown to someone: the lookup goes to the access log first (who
+        looked, whose record, which period), then the record is read. ``who``: how to name the
+        person or window (their name and window, or code and name, by default)."""
+        if who is None:
+            if kind == "staff":
+                person = self.staff_by_id[item_id]
+                window = self.window_by_id.get(person.window_id)
+                who = f"{person.name}（{window.code} {window.name}）" if window else person.name
+            else:
+                window = self.window_by_id[item_id]
+                who = f"{window.code} {window.name}"
+        self.log_access("查看记录", f"{who}，{period.label}", period)
+        return self.record(kind, item_id, period)
 
     def record(self, kind: str, item_id: str, period: Period, months: int = 6) -> Record:
         """A window's or a staff member's record for ``period``, with the scores of recent months."""

@@ -21,7 +21,8 @@ Create Date: 2026-12-03
   finding types, units, windows, staff, postings, inspectors). Every existing row gets a first
   version, chained under the device ``migration-0004``.
 - ``access_log.about_until``: the end of the period a line is about, so a purge removes the lines
-  about the purged period.
+  about the purged period. The access log is chained too (device, chain columns, redaction_id);
+  the lines so far join the chain of ``migration-0004`` after the first versions.
 """
 
 import json
@@ -123,7 +124,15 @@ def upgrade() -> None:
     op.create_index("ix_row_version_row", "row_version", ["tbl", "row_id"], unique=False)
     op.create_index("ix_row_version_replaces", "row_version", ["replaces"], unique=True)
     op.add_column("access_log", sa.Column("about_until", UTCDateTime(), nullable=True))
-    _version_existing_rows(conn)
+    with op.batch_alter_table("access_log") as batch_op:
+        batch_op.add_column(sa.Column("device", sa.String(length=64), nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("redaction_id", sa.String(length=36), nullable=True))
+        for name, length in (("salt", 32), ("payload_hash", 64), ("prev_hash", 64), ("row_hash", 64)):
+            batch_op.add_column(sa.Column(name, sa.String(length=length), nullable=True))
+        batch_op.add_column(sa.Column("chain_seq", sa.Integer(), nullable=True))
+    op.create_index("ix_access_log_device_seq", "access_log", ["device", "chain_seq"], unique=True)
+    seq, previous = _version_existing_rows(conn)
+    _chain_access_log(conn, seq, previous)
 
 
 def _new_id() -> str:
@@ -290,7 +299,7 @@ def _mend_chains(conn: sa.Connection) -> None:
         )
 
 
-def _version_existing_rows(conn: sa.Connection) -> None:
+def _version_existing_rows(conn: sa.Connection) -> tuple[int, str]:
     """A first version of every row that gives findings their meaning, chained under one device
     of its own: from now on a change made behind patrol's back no longer matches it."""
     from storage.chain import GENESIS, VERSIONED, content_of, link, versioned_select
@@ -324,6 +333,28 @@ def _version_existing_rows(conn: sa.Connection) -> None:
                 pending = []
     if pending:
         conn.execute(sa.insert(table), pending)
+    return seq, previous
+
+
+def _chain_access_log(conn: sa.Connection, seq: int, previous: str) -> None:
+    """The access log so far joins the chain of the migration's device, oldest line first, after
+    the first versions; then that chain's head is written."""
+    from storage.chain import FIELDS, link
+
+    fields = [name for name in FIELDS["access"] if name != "device"]
+    found = conn.execute(sa.text(f"SELECT {', '.join(fields)} FROM access_log ORDER BY at, id")).all()
+    for row in found:
+        values = {**dict(zip(fields, row, strict=True)), "device": MIGRATION_DEVICE}
+        seq += 1
+        linked = link("access", values, MIGRATION_DEVICE, seq, previous)
+        previous = linked["row_hash"]
+        conn.execute(
+            sa.text(
+                "UPDATE access_log SET device = :device, chain_seq = :chain_seq, salt = :salt, "
+                "payload_hash = :payload_hash, prev_hash = :prev_hash, row_hash = :row_hash WHERE id = :id"
+            ),
+            {**linked, "device": MIGRATION_DEVICE, "id": values["id"]},
+        )
     if seq:
         conn.execute(
             sa.text("INSERT INTO chain_head (device, seq, row_hash) VALUES (:device, :seq, :head)"),
@@ -332,7 +363,10 @@ def _version_existing_rows(conn: sa.Connection) -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_access_log_device_seq", table_name="access_log")
     with op.batch_alter_table("access_log") as batch_op:
+        for name in ("chain_seq", "row_hash", "prev_hash", "payload_hash", "salt", "redaction_id", "device"):
+            batch_op.drop_column(name)
         batch_op.drop_column("about_until")
     op.execute(sa.text("DELETE FROM chain_head WHERE device = :device").bindparams(device=MIGRATION_DEVICE))
     op.drop_index("ix_row_version_replaces", table_name="row_version")
