@@ -118,7 +118,11 @@ def vouched(value: str) -> tuple[Heads, str]:
     """What ``--against`` names: an appendix file, or the line written down. Returns the heads and
     how to name their source in a message."""
     path = Path(value).expanduser()
-    if value.lower().endswith(".xlsx") or path.is_file():
+    try:
+        is_file = path.is_file()
+    except OSError:  # a line too long to be a file name
+        is_file = False
+    if value.lower().endswith(".xlsx") or is_file:
         if not path.is_file():
             raise UserError(f"找不到附表文件：{path}")
         return heads_from_appendix(path), f"附表 {path.name}"
