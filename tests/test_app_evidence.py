@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from patrol.cli import main
 from patrol.hall.service import open_hall
 from tests.conftest import fixed_clock, log_at
@@ -19,6 +21,7 @@ def access_lines(url: str) -> list[tuple[str, str, str]]:
         ).fetchall()
 
 
+@pytest.mark.tampers
 async def test_records_opened_in_the_app_are_in_the_chained_access_log(hall_url: str, capsys) -> None:
     from screens.record import RecordScreen
 
@@ -55,6 +58,7 @@ async def test_records_opened_in_the_app_are_in_the_chained_access_log(hall_url:
     assert "pilot-device" in err and "第 3 条" in err
 
 
+@pytest.mark.tampers
 async def test_the_export_dialog_refuses_a_database_that_fails_verify(hall_url: str, tmp_path: Path) -> None:
     from screens.export import ExportScreen, RefusedScreen
 

@@ -56,6 +56,7 @@ def test_an_untouched_log_verifies(logged: Path, hall_url: str, capsys) -> None:
     assert any(head.startswith("test-device:7:") for head in heads)
 
 
+@pytest.mark.tampers
 def test_a_changed_field_is_found(logged: Path, hall_url: str, capsys) -> None:
     target = nth(logged, 3)
     tamper(logged, f"UPDATE finding SET points = 0 WHERE id = '{target}'")
@@ -63,12 +64,14 @@ def test_a_changed_field_is_found(logged: Path, hall_url: str, capsys) -> None:
     assert code == 1 and target in out and "内容与写入时不符" in out
 
 
+@pytest.mark.tampers
 def test_a_deleted_row_is_found(logged: Path, hall_url: str, capsys) -> None:
     tamper(logged, f"DELETE FROM finding WHERE id = '{nth(logged, 2)}'")
     code, out = verify(hall_url, capsys)
     assert code == 1 and "缺少第 2 条" in out
 
 
+@pytest.mark.tampers
 def test_an_inserted_row_is_found(logged: Path, hall_url: str, capsys) -> None:
     source = nth(logged, 4)
     tamper(
@@ -81,6 +84,7 @@ def test_an_inserted_row_is_found(logged: Path, hall_url: str, capsys) -> None:
     assert code == 1 and "forged-0000" in out and "不在链中" in out
 
 
+@pytest.mark.tampers
 def test_swapped_rows_are_found(logged: Path, hall_url: str, capsys) -> None:
     second, third = nth(logged, 2), nth(logged, 3)
     tamper(
@@ -93,6 +97,7 @@ def test_swapped_rows_are_found(logged: Path, hall_url: str, capsys) -> None:
     assert code == 1 and third in out and "链接断开" in out
 
 
+@pytest.mark.tampers
 def test_a_cut_tail_is_found(logged: Path, hall_url: str, capsys) -> None:
     tamper(logged, "DELETE FROM correction")  # the last link of the chain
     code, out = verify(hall_url, capsys)
@@ -190,6 +195,7 @@ def test_the_canonical_encoding_ignores_how_a_value_was_typed() -> None:
     assert payload_hash("finding", {**written, "points": -0.5}, "salt") != payload_hash("finding", written, "salt")
 
 
+@pytest.mark.tampers
 def test_worker_processes_report_the_same_first_broken_link(logged: Path, monkeypatch) -> None:
     from storage import verify as verify_module
     from storage.reads import SqliteReader

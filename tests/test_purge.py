@@ -96,6 +96,7 @@ def test_a_purge_inside_retention_or_unconfirmed_is_refused(old_and_new: Path, h
     assert rows(old_and_new, "SELECT COUNT(*) FROM redaction") == [(0,)]
 
 
+@pytest.mark.tampers
 @pytest.mark.parametrize(
     ("forgery", "found"),
     [
@@ -121,3 +122,28 @@ def test_a_forged_purge_is_found(old_and_new: Path, hall_url: str, capsys, forge
     capsys.readouterr()
     assert main(["--db", hall_url, "verify"]) == 1
     assert found in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ["--void"],
+        ["--staff", "魏敏"],  # a name put back on a finding whose person a purge removed
+        ["--type", "早退"],
+        ["--note", "补记"],
+    ],
+)
+def test_a_purged_finding_cannot_be_corrected(old_and_new: Path, hall_url: str, capsys, change: list[str]) -> None:
+    assert main(["--db", hall_url, "purge", "--before", "2023-01-01", "--yes"]) == 0
+    [(ref,)] = rows(
+        old_and_new,
+        "SELECT ref FROM finding WHERE at < '2023-01-01' AND type_id = "
+        "(SELECT id FROM finding_type WHERE name = '玩手机')",
+    )
+    before = rows(old_and_new, "SELECT * FROM finding ORDER BY id")
+    capsys.readouterr()
+    assert main(["--db", hall_url, "correct", ref, *change, "--reason", "补正"]) == 1
+    err = capsys.readouterr().err
+    assert "已过保存期" in err and "不能再作废、修改或更改人员" in err and err.count("\n") == 1
+    assert rows(old_and_new, "SELECT * FROM finding ORDER BY id") == before
+    assert rows(old_and_new, "SELECT COUNT(*) FROM correction") == [(1,)]  # the one made in 2022
