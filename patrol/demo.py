@@ -173,7 +173,7 @@ def build_demo(path: Path, today: date, seed: int = 2026) -> None:
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
     url = f"sqlite:///{partial}"
-    init_hall(url, DEMO_HALL)
+    init_hall(url, DEMO_HALL, device="demo")
     service = open_hall(url, fast=False, device="demo")
     plan = RosterPlan()
     units: dict[str, str] = {}
@@ -203,12 +203,16 @@ def build_demo(path: Path, today: date, seed: int = 2026) -> None:
     apply_plan(service, plan)
     # The demo hall has no clock-in machine: 满勤 is judged from the patrols (DESIGN).
     add_rules_version(
-        service.engine, service.hall.id, None, replace(DEFAULT_SETTINGS, attendance_basis="patrol").to_json()
+        service.engine,
+        service.hall.id,
+        None,
+        replace(DEFAULT_SETTINGS, attendance_basis="patrol").to_json(),
+        device="demo",
     )
 
     rng = random.Random(seed)
     tz = service.hall.tz
-    inspector_ids = [ensure_inspector(service.engine, name) for name in DEMO_INSPECTORS]
+    inspector_ids = [ensure_inspector(service.engine, name, "demo") for name in DEMO_INSPECTORS]
     items = [service.rules.find(name) for name in DEMO_WEIGHTS]
     weights = list(DEMO_WEIGHTS.values())
     # Some windows are habitually worse, some better: the ranking then has a shape.

@@ -263,6 +263,12 @@ class PatrolApp(App[int]):
         """Run ``fn`` on the database thread and wait for it without blocking the UI."""
         return await asyncio.wrap_future(self._db.submit(fn, *args, **kwargs))
 
+    def own_write_seen(self) -> None:
+        """Our own commit is not news for the watch (call on the database thread, right after
+        it): a line written to the access log does not reload the board."""
+        if self._watch is not None:
+            self._watch.mark_seen()
+
     async def save_finding(self, started: float, log: Callable[[], T]) -> T:
         """Commit a finding and recompute the standings in one trip to the database thread,
         then show them; ``last_save_latency`` is the time from the key press to that."""

@@ -36,8 +36,9 @@ class ExportRequest:
 
 
 async def run_export(app: PatrolApp, request: ExportRequest) -> None:
-    """Export in a worker thread with progress, then show the file and the notice."""
-    from patrol.reports.export import check_target, export
+    """Export in a worker thread with progress, then show the file and the notice. A database that
+    fails verify is not exported: a dialog says why."""
+    from patrol.reports.export import Unverified, check_target, export
 
     service = app.service
     assert service is not None
@@ -55,10 +56,13 @@ async def run_export(app: PatrolApp, request: ExportRequest) -> None:
         if progress_screen is not None:
             app.call_from_thread(progress_screen.advance, done)
 
+    refused: str | None = None
     try:
         path, notice = await asyncio.to_thread(
             export, service, request.period, request.path, force=request.force, progress=progress
         )
+    except Unverified as exc:
+        refused = exc.problem
     except (UserError, StorageError) as exc:
         app.notify(str(exc), title="未导出", severity="error", timeout=8)
         return
@@ -67,6 +71,9 @@ async def run_export(app: PatrolApp, request: ExportRequest) -> None:
         await app.unlocked()
         if progress_screen is not None:
             progress_screen.dismiss()
+    if refused is not None:
+        app.push_screen(RefusedScreen(refused))
+        return
     app.push_screen(NoticeScreen(f"{request.period.label} 巡查考核附表已导出", notice, path))
 
 
@@ -163,6 +170,29 @@ class ExportProgressScreen(ModalScreen[None]):
     def advance(self, done: int) -> None:
         """Findings written so far."""
         self.query_one(ProgressBar).update(progress=done)
+
+
+class RefusedScreen(ModalScreen[None]):
+    """The export was refused: the record failed the integrity check, and where."""
+
+    BINDINGS = [Binding("escape,enter,q", "close", "关闭", id="close-refused")]
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("未导出：记录未通过完整性校验", classes="dialog-title")
+            yield Static(f"第一处问题：{self.problem}", id="refused-problem", markup=False)
+            yield Static(
+                "数据库中的记录与写入时不符，从中导出的附表不能作为依据。请联系管理员核查数据库（可从备份恢复）。",
+                markup=False,
+            )
+            yield Label("Esc 关闭", classes="dim")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 class NoticeScreen(ModalScreen[None]):

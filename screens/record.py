@@ -75,6 +75,7 @@ class RecordScreen(PatrolScreen[None]):
         self._findings: list[FindingView] = []
         self._record: Record | None = None
         self._widths: dict[str, int] = {}
+        self._looked_up: set[Period] = set()  # periods whose lookup is in the access log
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -134,7 +135,18 @@ class RecordScreen(PatrolScreen[None]):
         service = self.patrol.service
         assert service is not None
         try:
-            record = await self.patrol.write(service.record, self.kind, self.item_id, period)
+            if period in self._looked_up:  # read again after a save: the lookup is on record
+                record = await self.patrol.write(service.record, self.kind, self.item_id, period)
+            else:  # opened, or another period: the access log says so first
+                kind, item_id = self.kind, self.item_id
+
+                def look_up() -> Record:
+                    found = service.look_up(kind, item_id, period)
+                    self.patrol.own_write_seen()
+                    return found
+
+                record = await self.patrol.write(look_up)
+                self._looked_up.add(period)
         except (UserError, StorageError) as exc:
             self.query_one("#record-head", Static).update(f"无法读取记录：{escape(str(exc))}")
             return

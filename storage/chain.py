@@ -1,11 +1,22 @@
 """The hash chain that makes the log tamper-evident.
 
-Findings and corrections of one device form one chain, in the order they were written
-(``chain_seq`` 1, 2, 3 …). Each row stores a random salt, the SHA-256 of a canonical encoding
-of its content with that salt (``payload_hash``), and ``row_hash`` = SHA-256 over its kind,
-device, seq, the previous row's hash and its payload hash. ``chain_head`` anchors each device's
-last seq and hash, so a cut tail shows. The salt keeps a short payload from being guessed back
-from its hash once a purge has removed the content.
+Findings, corrections, purges (redactions), versions of the roster and rules, and access-log
+lines (who looked at whose record, who exported) of one device form one chain, in the order
+they were written (``chain_seq`` 1, 2, 3 …). Each row stores a random salt, the SHA-256 of a
+canonical encoding of its content with that salt (``payload_hash``), and ``row_hash`` = SHA-256
+over its kind, device, seq, the previous row's hash and its payload hash. ``chain_head``
+anchors each device's last seq and hash, so a cut tail shows. The salt keeps a short payload
+from being guessed back from its hash once a purge has removed the content.
+
+What gives a finding its meaning (the staff member's name, the window's code and name, the
+finding type's name, the hall's time zone and rules, the postings) lives in rows that patrol
+may change. Every insert or change of such a row through patrol also writes a *version*: the
+row's vouched columns (``VERSIONED``) in canonical form, chained like a finding and naming the
+version it replaces. ``patrol verify`` checks that each row still equals its latest version.
+
+There is no secret key: anyone with the file can recompute every hash. What a chain proves is
+that the database is the continuation of the one whose heads were written down before (the
+digest at the foot of 附表1, ``patrol verify --digest``).
 """
 
 from __future__ import annotations
@@ -14,7 +25,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC
+from datetime import UTC, date, datetime
 from typing import Any
 
 GENESIS = "0" * 64
@@ -36,13 +47,42 @@ FINDING_FIELDS = (
 )
 CORRECTION_FIELDS = ("id", "finding_id", "reason", "replacement_id", "inspector_id", "device", "at")
 REDACTION_FIELDS = ("id", "hall_id", "before", "findings", "corrections", "kept_digest", "inspector_id", "device", "at")
-FIELDS = {"finding": FINDING_FIELDS, "correction": CORRECTION_FIELDS, "redaction": REDACTION_FIELDS}
-# What a purge removes: who a finding was about, and free text that may name anyone.
-PERSONAL_FIELDS = {"finding": ("staff_id", "note"), "correction": ("reason",)}
+VERSION_FIELDS = ("id", "tbl", "row_id", "replaces", "content", "device", "at")
+ACCESS_FIELDS = ("id", "at", "who", "action", "subject", "about_until", "device")
+FIELDS = {
+    "finding": FINDING_FIELDS,
+    "correction": CORRECTION_FIELDS,
+    "redaction": REDACTION_FIELDS,
+    "version": VERSION_FIELDS,
+    "access": ACCESS_FIELDS,
+}
+CHAINED_TABLES = {
+    "finding": "finding",
+    "correction": "correction",
+    "redaction": "redaction",
+    "version": "row_version",
+    "access": "access_log",
+}
+# What a purge removes: who a finding was about, and free text that may name anyone (an
+# access-log line names who looked and whose record they looked at).
+PERSONAL_FIELDS = {"finding": ("staff_id", "note"), "correction": ("reason",), "access": ("who", "subject")}
 # What it keeps, still checked through the redaction's kept_digest.
 KEPT_FIELDS = {kind: tuple(f for f in FIELDS[kind] if f not in PERSONAL_FIELDS[kind]) for kind in PERSONAL_FIELDS}
 
-TIME_FIELDS = frozenset({"at", "created_at", "before"})
+TIME_FIELDS = frozenset({"at", "created_at", "before", "about_until"})
+
+
+def time_text(value: datetime | str) -> str:
+    """A time in UTC as the chain encodes it, ``YYYY-MM-DDTHH:MM:SS.ffffffZ``, the year always in
+    four digits (strftime's %Y writes 202 for the year 202 on Linux, which SQLite's stored text,
+    0202, would not match)."""
+    if isinstance(value, str):  # SQLite's stored UTC text, "YYYY-MM-DD HH:MM:SS.ffffff"
+        return value.replace(" ", "T") + "Z"
+    value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}T"
+        f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}.{value.microsecond:06d}Z"
+    )
 
 
 def _canonical(name: str, value: Any) -> Any:
@@ -50,15 +90,15 @@ def _canonical(name: str, value: Any) -> Any:
     fixed decimal (-1, -1.0 and a REAL read from SQLite agree), flags as 0/1, times in UTC."""
     if value is None:
         return None
-    if name == "points":
-        return format(float(value), ".6f")
-    if name == "substitute":
-        return int(bool(value))
-    if name in TIME_FIELDS:
-        if isinstance(value, str):  # SQLite's stored UTC text, "YYYY-MM-DD HH:MM:SS.ffffff"
-            return value.replace(" ", "T") + "Z"
-        value = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        if name == "points":
+            return format(float(value), ".6f")
+        if name == "substitute":
+            return int(bool(value))
+        if name in TIME_FIELDS:
+            return time_text(value)
+    except (TypeError, ValueError, AttributeError):  # a value of the wrong type written into the file
+        return f"!{value!r}"
     return str(value)
 
 
@@ -114,3 +154,111 @@ def digest(heads: Mapping[str, tuple[int, str]]) -> str:
     """One short line a printed appendix carries, to check the database against it later."""
     text = ";".join(f"{device}:{seq}:{head}" for device, (seq, head) in sorted(heads.items()))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- versions: what gives a finding its meaning ------------------------------------------
+
+# The tables whose rows give findings their meaning, and the columns of each that a version
+# vouches for, with how each is encoded. Left out: columns derived from others (pinyin search and
+# sort keys, recomputed from the name), the columns of ``hall`` that no code reads since 0004
+# (moved into ``hall_rules``), and secrets kept by their own rules (PIN hashes).
+VERSIONED: dict[str, tuple[tuple[str, str], ...]] = {
+    "hall": (("name", "text"), ("timezone", "text"), ("created_at", "time")),
+    "hall_rules": (("hall_id", "text"), ("starts", "date"), ("settings", "text"), ("created_at", "time")),
+    "finding_type": (
+        ("hall_id", "text"),
+        ("code", "text"),
+        ("name", "text"),
+        ("category", "text"),
+        ("points", "real"),
+        ("hotkey", "text"),
+        ("level", "text"),
+        ("aliases", "text"),
+        ("phrase", "text"),
+        ("position", "int"),
+        ("active", "bool"),
+    ),
+    "unit": (("hall_id", "text"), ("name", "text")),
+    "window": (
+        ("hall_id", "text"),
+        ("code", "text"),
+        ("name", "text"),
+        ("unit_id", "text"),
+        ("zone", "text"),
+        ("position", "int"),
+        ("starts", "date"),
+    ),
+    "staff": (
+        ("hall_id", "text"),
+        ("window_id", "text"),
+        ("name", "text"),
+        ("role", "text"),
+        ("active", "bool"),
+        ("position", "int"),
+        ("created_at", "time"),
+    ),
+    "posting": (
+        ("hall_id", "text"),
+        ("staff_id", "text"),
+        ("window_id", "text"),
+        ("role", "text"),
+        ("starts", "date"),
+        ("created_at", "time"),
+    ),
+    "inspector": (("name", "text"),),
+}
+
+
+def _date_text(value: date | str) -> str:
+    if isinstance(value, str):  # SQLite's stored text, YYYY-MM-DD
+        return value[:10]
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+def _encoded(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        if kind == "text":
+            return str(value)
+        if kind == "int":
+            return int(value)
+        if kind == "bool":
+            return int(bool(value))
+        if kind == "real":
+            return format(float(value), ".6f")
+        if kind == "date":
+            return _date_text(value)
+        return time_text(value)
+    except (TypeError, ValueError, AttributeError):  # a value of the wrong type written into the file
+        return f"!{value!r}"
+
+
+def versioned_select(table: str) -> str:
+    """SQL reading the id and the vouched columns of every row of ``table`` (the same statement
+    when a version is written and when it is checked, so both read the same stored values)."""
+    columns = ", ".join(f'"{name}"' for name, _kind in VERSIONED[table])
+    return f'SELECT id, {columns} FROM "{table}"'
+
+
+def content_of(table: str, values: Sequence[Any]) -> str:
+    """The vouched columns of one row (in ``VERSIONED`` order, as stored) in canonical form: a
+    compact JSON array that does not depend on the database (a PostgreSQL bool and a SQLite 1, a
+    date and its text agree)."""
+    encoded = [_encoded(kind, value) for (_name, kind), value in zip(VERSIONED[table], values, strict=True)]
+    return json.dumps(encoded, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_values(table: str, content: str) -> dict[str, Any]:
+    """A version's content as column -> encoded value (to say which column changed)."""
+    return dict(zip((name for name, _kind in VERSIONED[table]), json.loads(content), strict=True))
+
+
+# --- the anchor: the heads a printed appendix vouches for ---------------------------------
+
+
+def anchor_line(heads: Mapping[str, tuple[int, str]]) -> str:
+    """The line `patrol verify --digest` prints and `--against` reads: the digest of the heads,
+    then each device's head as device:seq:hash."""
+    parts = [digest(heads), *(f"{device}:{seq}:{head}" for device, (seq, head) in sorted(heads.items()))]
+    return " ".join(parts)

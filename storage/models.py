@@ -164,7 +164,7 @@ class Finding(ChainLinks, table=True):
         Index("ix_finding_hall_ref", "hall_id", "ref", unique=True),
         Index("ix_finding_hall_at", "hall_id", "at"),
         Index("ix_finding_device_created", "device", "created_at"),  # undo: this device's newest
-        Index("ix_finding_device_seq", "device", "chain_seq"),
+        Index("ix_finding_device_seq", "device", "chain_seq", unique=True),
     )
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     hall_id: str = Field(foreign_key="hall.id", max_length=36)
@@ -199,7 +199,7 @@ class FindingRefCounter(SQLModel, table=True):
 class Correction(ChainLinks, table=True):
     """Voids one finding, with a reason; an amendment also names the replacing finding."""
 
-    __table_args__ = (Index("ix_correction_device_seq", "device", "chain_seq"),)
+    __table_args__ = (Index("ix_correction_device_seq", "device", "chain_seq", unique=True),)
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     finding_id: str = Field(foreign_key="finding.id", unique=True, max_length=36)
     reason: str = Field(max_length=500)
@@ -216,7 +216,7 @@ class Redaction(ChainLinks, table=True):
     removed. It joins its device's chain, and says how many rows it covers so verify can tell a
     redacted row from one whose content was changed."""
 
-    __table_args__ = (Index("ix_redaction_device_seq", "device", "chain_seq"),)
+    __table_args__ = (Index("ix_redaction_device_seq", "device", "chain_seq", unique=True),)
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     hall_id: str = Field(foreign_key="hall.id", max_length=36)
     before: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
@@ -228,16 +228,47 @@ class Redaction(ChainLinks, table=True):
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
 
 
-class AccessLog(SQLModel, table=True):
-    """Who looked at whose record or took data away, and when (exports, CLI lookups)."""
+class AccessLog(ChainLinks, table=True):
+    """Who looked at whose record or took data away, and when (exports, notices, lookups in the
+    app and the CLI). Chained like a finding, so a line deleted or changed is found."""
 
     __tablename__ = "access_log"
-    __table_args__ = (Index("ix_access_log_at", "at"),)
+    __table_args__ = (
+        Index("ix_access_log_at", "at"),
+        Index("ix_access_log_device_seq", "device", "chain_seq", unique=True),
+    )
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
     who: str = Field(max_length=100)  # the inspector, or the system user when none is set
     action: str = Field(max_length=30)  # 导出 | 通报 | 查看记录 | 清除 (as the log is read)
     subject: str = Field(max_length=500)  # whose record, which period, which file
+    # The end of the period the line is about (a record of 2022, an appendix of 2022年3月): a purge
+    # before that day removes the line with the findings it was about.
+    about_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    device: str = Field(default="", max_length=64)
+    # Set by a purge: who looked and whose record are gone, the hashes stay.
+    redaction_id: str | None = Field(default=None, max_length=36)
+
+
+class RowVersion(ChainLinks, table=True):
+    """A version of a row that gives findings their meaning (``storage.chain.VERSIONED``: halls,
+    their rules, finding types, units, windows, staff, postings, inspectors): what the row's
+    vouched columns held after patrol inserted or changed it. Chained like a finding; names the
+    version it replaces, so each row's versions form one line whose last must equal the row."""
+
+    __tablename__ = "row_version"
+    __table_args__ = (
+        Index("ix_row_version_device_seq", "device", "chain_seq", unique=True),
+        Index("ix_row_version_row", "tbl", "row_id"),
+        Index("ix_row_version_replaces", "replaces", unique=True),  # one successor each: no fork
+    )
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    tbl: str = Field(max_length=20)
+    row_id: str = Field(max_length=36)
+    replaces: str | None = Field(default=None, max_length=36)
+    content: str = Field(sa_column=Column(Text, nullable=False))  # storage.chain.content_of
+    device: str = Field(default="", max_length=64)
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, default=utcnow))
 
 
 class ChainHead(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""A purge: the personal content of old findings and corrections goes, their hashes stay.
+"""A purge: the personal content of old findings, corrections and access-log lines goes, their
+hashes stay.
 
 Each purged row keeps its payload hash and its place in its chain, so the chain still verifies;
 the content that hash was made of can no longer be read back, and since every payload was hashed
@@ -12,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, text, update
+from sqlalchemy import Engine, and_, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from storage.chain import kept_digest
 from storage.ids import new_id
 from storage.models import AccessLog, Correction, Finding, Redaction, utcnow
 from storage.reads import kept_rows
-from storage.writes import _chained, _write_failed, writing
+from storage.writes import _chained, _write_failed, access_row, writing
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,15 @@ def _due_findings(before: datetime, hall_id: str) -> Any:
     )
 
 
+def _due_entries(before: datetime) -> Any:
+    """Access-log lines written before ``before``, and those about a period that ended by then
+    (an appendix of 2022 exported in 2026 names the people of 2022), not purged yet."""
+    return and_(
+        or_(AccessLog.at < before, AccessLog.about_until <= before),  # type: ignore[operator]
+        AccessLog.redaction_id.is_(None),  # type: ignore[union-attr]
+    )
+
+
 def count_due(engine: Engine, hall_id: str, before: datetime) -> PurgeCount:
     """How many rows a purge before ``before`` would redact (for the confirmation)."""
     due = _due_findings(before, hall_id)
@@ -46,7 +56,7 @@ def count_due(engine: Engine, hall_id: str, before: datetime) -> PurgeCount:
         Correction.finding_id.in_(due),  # type: ignore[attr-defined]
         Correction.redaction_id.is_(None),  # type: ignore[union-attr]
     )
-    entries = select(AccessLog.id).where(AccessLog.at < before)  # type: ignore[operator]
+    entries = select(AccessLog.id).where(_due_entries(before))
     with engine.connect() as conn:
         counts = [
             conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
@@ -59,7 +69,8 @@ def redact(
     engine: Engine, hall_id: str, before: datetime, inspector_id: str | None, device: str, who: str, label: str
 ) -> PurgeCount:
     """Remove the personal content of every finding of the hall before ``before`` (and of the
-    corrections of those findings) and the access log before it, in one transaction."""
+    corrections of those findings) and the access log before it or about the time before it, in
+    one transaction."""
     redaction_id = new_id()
     try:
         with writing(engine) as conn:
@@ -74,7 +85,11 @@ def redact(
                 .where(Finding.id.in_(due))  # type: ignore[attr-defined]
                 .values(staff_id=None, note="", salt=None, redaction_id=redaction_id)
             ).rowcount
-            entries = conn.execute(delete(AccessLog).where(AccessLog.at < before)).rowcount  # type: ignore[operator]
+            entries = conn.execute(
+                update(AccessLog)
+                .where(_due_entries(before))
+                .values(who="", subject="", salt=None, redaction_id=redaction_id)
+            ).rowcount
             if findings == 0 and corrections == 0 and entries == 0:
                 return PurgeCount(0, 0, 0)  # nothing changed: no redaction record either
             row = {
@@ -92,18 +107,9 @@ def redact(
             }
             conn.execute(insert(Redaction), _chained(conn, "redaction", [row]))
             # The purge itself is on record, with no name of anyone it was about.
-            conn.execute(
-                insert(AccessLog),
-                [
-                    {
-                        "id": new_id(),
-                        "at": row["at"],
-                        "who": who[:100],
-                        "action": "清除",
-                        "subject": f"{label} 之前：巡查记录 {findings} 条，更正记录 {corrections} 条",
-                    }
-                ],
-            )
+            said = f"{label} 之前：巡查记录 {findings} 条，更正记录 {corrections} 条，查阅日志 {entries} 条"
+            line = access_row(who, "清除", said, None, device, row["at"])
+            conn.execute(insert(AccessLog), _chained(conn, "access", [line]))
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
     return PurgeCount(findings, corrections, entries)

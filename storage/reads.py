@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -49,15 +50,40 @@ def to_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+def sqlite_time(value: datetime) -> str:
+    """An aware time as SQLite stores it (SQLITE_TIME_FORMAT, UTC), the year always in four
+    digits as SQLAlchemy writes it (strftime's %Y writes 202 for the year 202 on Linux)."""
+    value = value.astimezone(UTC)
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d} "
+        f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}.{value.microsecond:06d}"
+    )
+
+
 def _sqlite_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in (params or {}).items():
         if isinstance(value, datetime):
             if value.tzinfo is None:
                 raise ValueError(f"naive datetime for :{key}")
-            value = value.astimezone(UTC).strftime(SQLITE_TIME_FORMAT)
+            value = sqlite_time(value)
         out[key] = value
     return out
+
+
+def snapshot(reader: Reader) -> Any:
+    """A reader whose queries all see the database as it was at the first of them (one read
+    transaction), for a walk that must not see a row written between two of its queries; the
+    reader itself when it has no such mode."""
+    make = getattr(reader, "snapshot", None)
+    if make is None:
+        return _as_is(reader)
+    return make()
+
+
+@contextmanager
+def _as_is(reader: Reader) -> Iterator[Reader]:
+    yield reader
 
 
 class SqliteReader:
@@ -91,6 +117,32 @@ class SqliteReader:
     def close(self) -> None:
         self._conn.close()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Reader]:
+        """One read transaction on a connection of its own (WAL: writers go on meanwhile)."""
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("BEGIN")
+            yield _SqliteSnapshot(conn)
+        finally:
+            conn.close()  # the read transaction ends with it
+
+
+class _SqliteSnapshot:
+    """Queries on one SQLite connection inside one read transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self._conn.execute(sql, _sqlite_params(params)).fetchall()
+
+    def iter_rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]:
+        cursor = self._conn.execute(sql, _sqlite_params(params))
+        while batch := cursor.fetchmany(BATCH):
+            yield from batch
+
 
 class AlchemyReader:
     """Runs the same SQL through a SQLAlchemy engine."""
@@ -113,6 +165,33 @@ class AlchemyReader:
             result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(self._text(sql), bound)
             for row in result:
                 yield tuple(row)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Reader]:
+        """One REPEATABLE READ transaction on PostgreSQL (SQLite through SQLAlchemy: as is)."""
+        if self._sqlite:
+            yield self
+            return
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield _AlchemySnapshot(conn, self._text)
+
+
+class _AlchemySnapshot:
+    """Queries on one SQLAlchemy connection inside one transaction."""
+
+    def __init__(self, conn: Any, text: Any) -> None:
+        self._conn = conn
+        self._text = text
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return [tuple(r) for r in self._conn.execute(self._text(sql), dict(params or {}))]
+
+    def iter_rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]:
+        streamed = {"stream_results": True, "yield_per": BATCH}
+        for row in self._conn.execute(self._text(sql), dict(params or {}), execution_options=streamed):
+            yield tuple(row)
 
 
 class _EmptyReader:
@@ -173,19 +252,23 @@ FROM finding_type WHERE hall_id = :hall ORDER BY position
 
 INSPECTORS = "SELECT id, name FROM inspector"
 FIRST_FINDING = "SELECT MIN(at) FROM finding WHERE hall_id = :hall"
-ACCESS_LOG_SINCE = "SELECT at, who, action, subject FROM access_log WHERE at >= :since ORDER BY at, id"
+# Lines a purge emptied are left out: who looked and at what is gone.
+ACCESS_LOG_SINCE = (
+    "SELECT at, who, action, subject FROM access_log WHERE at >= :since AND redaction_id IS NULL ORDER BY at, id"
+)
 
 
 def kept_rows(
     run: Callable[[str, Mapping[str, Any]], Iterable[Row]], redaction_id: str
 ) -> Iterator[tuple[str, tuple[Any, ...]]]:
     """What a purge kept of each row it redacted, as ``storage.chain.kept_digest`` takes them:
-    findings then corrections, in id order. ``run`` executes SQL with parameters (a reader's
+    findings, corrections, then access-log lines, in id order (a purge made before the access log
+    was chained has none, so its digest reads as it did). ``run`` executes SQL with parameters (a reader's
     ``iter_rows`` when verifying, the purge's own connection while purging)."""
     from storage.chain import KEPT_FIELDS
 
-    for kind in ("finding", "correction"):
-        sql = f"SELECT {', '.join(KEPT_FIELDS[kind])} FROM {kind} WHERE redaction_id = :id ORDER BY id"
+    for kind, table in (("finding", "finding"), ("correction", "correction"), ("access", "access_log")):
+        sql = f"SELECT {', '.join(KEPT_FIELDS[kind])} FROM {table} WHERE redaction_id = :id ORDER BY id"
         for row in run(sql, {"id": redaction_id}):
             yield kind, tuple(row)
 
@@ -330,6 +413,8 @@ LAST_EFFECTIVE_BY_DEVICE = (
 FINDING_BY_ID = _FINDING_COLUMNS + "WHERE f.id = :id"
 
 IS_VOIDED = "SELECT 1 FROM correction WHERE finding_id = :id"
+
+IS_PURGED = "SELECT 1 FROM finding WHERE id = :id AND redaction_id IS NOT NULL"
 
 # What a correction did to a finding: the finding that replaced it (None: voided), and its reference.
 CORRECTION_OF = """

@@ -7,11 +7,10 @@ from contextlib import contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, insert, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session
 
-from storage.chain import GENESIS, link
+from storage.chain import GENESIS, content_of, link, versioned_select
 from storage.channel import NOTIFY_CHANNEL, WRITER_TOKEN
 from storage.errors import StorageError
 from storage.ids import new_id
@@ -26,6 +25,7 @@ from storage.models import (
     HallRules,
     Inspector,
     Posting,
+    RowVersion,
     Staff,
     Unit,
     Window,
@@ -45,39 +45,88 @@ def writing(engine: Engine) -> Iterator[Connection]:
             )
 
 
+_LOCKED_HEAD = (
+    select(ChainHead.seq, ChainHead.row_hash).where(ChainHead.device == bindparam("device")).with_for_update()
+)
+# A device's first write makes its head row; a second writer of the same device id making it at
+# the same moment waits for the first to commit and then leaves it (no error, nothing to retry).
+_FIRST_HEAD = text(
+    "INSERT INTO chain_head (device, seq, row_hash) VALUES (:device, 0, :genesis) ON CONFLICT (device) DO NOTHING"
+)
+
+
 def _head(conn: Connection, device: str) -> tuple[int, str]:
-    row = conn.execute(select(ChainHead.seq, ChainHead.row_hash).where(ChainHead.device == device)).first()
-    return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+    """The device's chain head, locked until the transaction ends (SELECT … FOR UPDATE on
+    PostgreSQL; on SQLite the transaction began immediate and holds the whole database)."""
+    row = conn.execute(_LOCKED_HEAD, {"device": device}).first()
+    if row is None:
+        conn.execute(_FIRST_HEAD, {"device": device, "genesis": GENESIS})
+        row = conn.execute(_LOCKED_HEAD, {"device": device}).one()
+    return int(row[0]), str(row[1])
 
 
-def _set_head(conn: Connection, device: str, seq: int, head: str, first: bool) -> None:
-    """Move the device's chain head to ``seq``; ``first``: the device had no chain yet (its first
-    write may be a batch, so ``seq`` alone does not tell)."""
-    if first:
-        conn.execute(insert(ChainHead), [{"device": device, "seq": seq, "row_hash": head}])
-    else:
-        conn.execute(update(ChainHead).where(ChainHead.device == device).values(seq=seq, row_hash=head))
+def _set_head(conn: Connection, device: str, seq: int, head: str) -> None:
+    """Move the device's chain head (its row exists and is locked: ``_head``) to ``seq``."""
+    conn.execute(update(ChainHead).where(ChainHead.device == device).values(seq=seq, row_hash=head))
 
 
 def _chained(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Give each row its link in its device's chain (inside the writing transaction, which
-    began immediate, so no other writer can take the same place)."""
+    """Give each row its link in its device's chain (inside the writing transaction, with the
+    device's head locked, so no other writer can take the same place)."""
     heads: dict[str, tuple[int, str]] = {}
-    new_chains: set[str] = set()
     out = []
     for row in rows:
         device = row.get("device", "")
         if device not in heads:
             heads[device] = _head(conn, device)
-            if heads[device][0] == 0:
-                new_chains.add(device)
         seq, previous = heads[device]
         linked = {**row, **link(kind, row, device, seq + 1, previous)}
         heads[device] = (seq + 1, linked["row_hash"])
         out.append(linked)
     for device, (seq, head) in heads.items():
-        _set_head(conn, device, seq, head, first=device in new_chains)
+        _set_head(conn, device, seq, head)
     return out
+
+
+VERSION_BATCH = 500  # ids per statement when reading rows back (SQLite's variable limit)
+
+
+def _version(conn: Connection, device: str, table: str, ids: Iterable[str], new: bool = True) -> None:
+    """Write a chained version of each row ``ids`` of ``table`` as it is now stored (read back, so
+    the version holds exactly what ``patrol verify`` will read). ``new``: the rows were inserted
+    in this transaction; otherwise each version replaces the row's latest, and a row whose vouched
+    columns did not change gets none."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return
+    at = utcnow()
+    read = text(versioned_select(table) + " WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+    latest = text(
+        "SELECT v.row_id, v.id, v.content FROM row_version v WHERE v.tbl = :tbl AND v.row_id IN :ids "
+        "AND NOT EXISTS (SELECT 1 FROM row_version n WHERE n.replaces = v.id)"
+    ).bindparams(bindparam("ids", expanding=True))
+    rows = []
+    for start in range(0, len(wanted), VERSION_BATCH):
+        chunk = wanted[start : start + VERSION_BATCH]
+        heads = {} if new else {r[0]: (r[1], r[2]) for r in conn.execute(latest, {"tbl": table, "ids": chunk})}
+        for row in conn.execute(read, {"ids": chunk}):
+            content = content_of(table, row[1:])
+            replaces, before = heads.get(row[0], (None, None))
+            if content == before:
+                continue
+            rows.append(
+                {
+                    "id": new_id(),
+                    "tbl": table,
+                    "row_id": row[0],
+                    "replaces": replaces,
+                    "content": content,
+                    "device": device,
+                    "at": at,
+                }
+            )
+    if rows:
+        conn.execute(insert(RowVersion), _chained(conn, "version", rows))
 
 
 def _numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -148,61 +197,92 @@ def _write_failed(exc: Exception) -> StorageError:
     return StorageError(f"写入数据库失败（{reason}）。已保存的记录不受影响。")
 
 
-def _insert_hall(conn: Connection, name: str, finding_types: Iterable[Mapping[str, Any]], settings: str) -> str:
+def _insert_hall(
+    conn: Connection, name: str, finding_types: Iterable[Mapping[str, Any]], settings: str, device: str
+) -> str:
     hall_id = new_id()
     conn.execute(insert(Hall), [{"id": hall_id, "name": name}])
     rows = [{"id": new_id(), "hall_id": hall_id, "position": i, **item} for i, item in enumerate(finding_types)]
     if rows:
         conn.execute(insert(FindingType), rows)
-    conn.execute(insert(HallRules), [{"id": new_id(), "hall_id": hall_id, "starts": None, "settings": settings}])
+    rules_id = new_id()
+    conn.execute(insert(HallRules), [{"id": rules_id, "hall_id": hall_id, "starts": None, "settings": settings}])
+    _version(conn, device, "hall", [hall_id])
+    _version(conn, device, "finding_type", [r["id"] for r in rows])
+    _version(conn, device, "hall_rules", [rules_id])
     return hall_id
 
 
-def create_hall(engine: Engine, name: str, finding_types: Iterable[Mapping[str, Any]], settings: str) -> str:
+def create_hall(
+    engine: Engine, name: str, finding_types: Iterable[Mapping[str, Any]], settings: str, device: str = ""
+) -> str:
     """Create a hall with its items and its settings (JSON, in force from the beginning); returns
     its id."""
     try:
         with writing(engine) as conn:
-            return _insert_hall(conn, name, finding_types, settings)
+            return _insert_hall(conn, name, finding_types, settings, device)
     except IntegrityError as exc:
         raise StorageError(f"大厅“{name}”已存在。") from exc
     except OperationalError as exc:
         raise _write_failed(exc) from exc
 
 
-def ensure_inspector(engine: Engine, name: str) -> str:
-    """The id of the inspector called ``name``, created on first use."""
-    with Session(engine) as session:
-        found = session.exec(select(Inspector.id).where(Inspector.name == name)).first()  # type: ignore[call-overload]
-        if found:
-            return str(found[0])
-        inspector = Inspector(name=name)
-        session.add(inspector)
-        try:
-            session.commit()
-        except IntegrityError:  # another device created it in the meantime
-            session.rollback()
-            return str(session.exec(select(Inspector.id).where(Inspector.name == name)).one()[0])  # type: ignore[call-overload]
-        except OperationalError as exc:
-            raise _write_failed(exc) from exc
-        return inspector.id
-
-
-def log_access(engine: Engine, who: str, action: str, subject: str) -> None:
-    """Note that ``who`` took data out (an export) or looked a person up, before they see it."""
+def ensure_inspector(engine: Engine, name: str, device: str = "") -> str:
+    """The id of the inspector called ``name``, created (with its version) on first use."""
+    by_name = select(Inspector.id).where(Inspector.name == name)
+    with engine.connect() as conn:
+        found = conn.execute(by_name).scalar()
+    if found:
+        return str(found)
+    inspector_id = new_id()
     try:
         with writing(engine) as conn:
-            conn.execute(
-                insert(AccessLog),
-                [{"id": new_id(), "at": utcnow(), "who": who[:100], "action": action, "subject": subject[:500]}],
-            )
+            conn.execute(insert(Inspector), [{"id": inspector_id, "name": name}])
+            _version(conn, device, "inspector", [inspector_id])
+    except IntegrityError:  # another device created it in the meantime
+        with engine.connect() as conn:
+            return str(conn.execute(by_name).scalar_one())
     except OperationalError as exc:
+        raise _write_failed(exc) from exc
+    return inspector_id
+
+
+def access_row(who: str, action: str, subject: str, about_until: Any, device: str, at: Any) -> dict[str, Any]:
+    """One access-log line, ready for ``_chained`` (who and what cut to their columns)."""
+    return {
+        "id": new_id(),
+        "at": at,
+        "who": who[:100],
+        "action": action,
+        "subject": subject[:500],
+        "about_until": about_until,
+        "device": device,
+    }
+
+
+def log_access(
+    engine: Engine,
+    who: str,
+    action: str,
+    subject: str,
+    about_until: Any = None,
+    device: str = "",
+    at: Any = None,
+) -> None:
+    """Note that ``who`` took data out (an export, a notice) or looked a record up, before they
+    see it; the line joins ``device``'s chain. ``about_until``: the end of the period the line is
+    about (a purge before it removes the line's content); ``at``: when (now unless given)."""
+    row = access_row(who, action, subject, about_until, device, at or utcnow())
+    try:
+        with writing(engine) as conn:
+            conn.execute(insert(AccessLog), _chained(conn, "access", [row]))
+    except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
 
 
-def set_pin(engine: Engine, name: str, pin_hash: str) -> None:
+def set_pin(engine: Engine, name: str, pin_hash: str, device: str = "") -> None:
     """Give the inspector called ``name`` a new PIN hash (the inspector is created if new)."""
-    inspector_id = ensure_inspector(engine, name)
+    inspector_id = ensure_inspector(engine, name, device)
     try:
         with writing(engine) as conn:
             conn.execute(update(Inspector).where(Inspector.id == inspector_id).values(pin_hash=pin_hash))
@@ -249,6 +329,9 @@ def void_finding(
     replacement_ref = ""
     try:
         with writing(engine) as conn:
+            purged = conn.execute(select(Finding.redaction_id).where(Finding.id == finding_id)).scalar()
+            if purged is not None:
+                raise StorageError("这条记录的个人信息已按保存期清除，不能再作废或更正。")
             if replacement is not None:
                 replacement_id = new_id()
                 row = {"id": replacement_id, "replaces_id": finding_id, "created_at": utcnow(), **replacement}
@@ -282,26 +365,32 @@ def apply_roster(
     staff_updates: Iterable[Mapping[str, Any]],
     postings: Iterable[Mapping[str, Any]] = (),
     new_hall: tuple[str, Iterable[Mapping[str, Any]], str] | None = None,
+    device: str = "",
 ) -> str:
     """Apply a roster plan in one transaction: new rows inserted, changed rows updated by id,
-    postings added. With ``new_hall`` (name, items, settings) the hall is created in the same
-    transaction. Returns the hall's id."""
+    postings added, each with its version. With ``new_hall`` (name, items, settings) the hall is
+    created in the same transaction. Returns the hall's id."""
     try:
         with writing(engine) as conn:
             if new_hall is not None:
-                hall_id = _insert_hall(conn, *new_hall)
+                hall_id = _insert_hall(conn, *new_hall, device)
             assert hall_id is not None
             for table, rows in ((Unit, units), (Window, windows), (Staff, staff)):
                 batch = [{"hall_id": hall_id, **r} for r in rows]
                 if batch:
                     conn.execute(insert(table), batch)
+                    _version(conn, device, table.__tablename__, [r["id"] for r in batch])
             steps = [{"id": new_id(), "hall_id": hall_id, "created_at": utcnow(), **p} for p in postings]
             if steps:
                 conn.execute(insert(Posting), steps)
+                _version(conn, device, "posting", [p["id"] for p in steps])
             for table, rows in ((Window, window_updates), (Staff, staff_updates)):
+                changed = []
                 for r in rows:
                     values = {k: v for k, v in r.items() if k != "id"}
                     conn.execute(update(table).where(table.id == r["id"]).values(**values))  # type: ignore[arg-type]
+                    changed.append(r["id"])
+                _version(conn, device, table.__tablename__, changed, new=False)
     except IntegrityError as exc:
         raise StorageError(f"名册与已有数据冲突：{exc.orig}") from exc
     except OperationalError as exc:
@@ -309,17 +398,20 @@ def apply_roster(
     return hall_id
 
 
-def add_postings(engine: Engine, hall_id: str, postings: Iterable[Mapping[str, Any]]) -> None:
+def add_postings(engine: Engine, hall_id: str, postings: Iterable[Mapping[str, Any]], device: str = "") -> None:
     """Add steps to people's histories (a move, a departure, a return, a new role), together."""
     rows = [{"id": new_id(), "hall_id": hall_id, "created_at": utcnow(), **p} for p in postings]
     try:
         with writing(engine) as conn:
             conn.execute(insert(Posting), rows)
+            _version(conn, device, "posting", [r["id"] for r in rows])
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
 
 
-def add_staff(engine: Engine, hall_id: str, values: Mapping[str, Any], posting: Mapping[str, Any]) -> str:
+def add_staff(
+    engine: Engine, hall_id: str, values: Mapping[str, Any], posting: Mapping[str, Any], device: str = ""
+) -> str:
     """Add one person with their first posting; returns the person's id."""
     row = {"id": new_id(), "hall_id": hall_id, **values}
     first = {"id": new_id(), "hall_id": hall_id, "staff_id": row["id"], "created_at": utcnow(), **posting}
@@ -327,19 +419,25 @@ def add_staff(engine: Engine, hall_id: str, values: Mapping[str, Any], posting: 
         with writing(engine) as conn:
             conn.execute(insert(Staff), [row])
             conn.execute(insert(Posting), [first])
+            _version(conn, device, "staff", [row["id"]])
+            _version(conn, device, "posting", [first["id"]])
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
     return row["id"]
 
 
-def add_window(engine: Engine, hall_id: str, values: Mapping[str, Any], unit: Mapping[str, Any] | None) -> str:
+def add_window(
+    engine: Engine, hall_id: str, values: Mapping[str, Any], unit: Mapping[str, Any] | None, device: str = ""
+) -> str:
     """Add a window (and its unit, when it is new); returns the window's id."""
     row = {"id": new_id(), "hall_id": hall_id, **values}
     try:
         with writing(engine) as conn:
             if unit is not None:
                 conn.execute(insert(Unit), [{"hall_id": hall_id, **unit}])
+                _version(conn, device, "unit", [unit["id"]])
             conn.execute(insert(Window), [row])
+            _version(conn, device, "window", [row["id"]])
     except IntegrityError as exc:
         raise StorageError(f"窗口编号“{values.get('code')}”已存在。") from exc
     except OperationalError as exc:
@@ -347,12 +445,12 @@ def add_window(engine: Engine, hall_id: str, values: Mapping[str, Any], unit: Ma
     return row["id"]
 
 
-def add_rules_version(engine: Engine, hall_id: str, starts: Any, settings: str) -> None:
+def add_rules_version(engine: Engine, hall_id: str, starts: Any, settings: str, device: str = "") -> None:
     """Add a version of the hall's settings, in force from ``starts`` (a date, or None)."""
-    add_rules_versions(engine, hall_id, [(starts, settings)])
+    add_rules_versions(engine, hall_id, [(starts, settings)], device)
 
 
-def add_rules_versions(engine: Engine, hall_id: str, versions: Iterable[tuple[Any, str]]) -> None:
+def add_rules_versions(engine: Engine, hall_id: str, versions: Iterable[tuple[Any, str]], device: str = "") -> None:
     """Add several versions of the hall's settings in one transaction: all of them or none."""
     rows = [
         {"id": new_id(), "hall_id": hall_id, "starts": starts, "settings": settings, "created_at": utcnow()}
@@ -361,5 +459,6 @@ def add_rules_versions(engine: Engine, hall_id: str, versions: Iterable[tuple[An
     try:
         with writing(engine) as conn:
             conn.execute(insert(HallRules), rows)
+            _version(conn, device, "hall_rules", [r["id"] for r in rows])
     except OperationalError as exc:
         raise _write_failed(exc) from exc

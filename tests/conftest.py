@@ -79,3 +79,35 @@ def log_at(service: HallService, code: str, person: str | None, item: str, when:
         at=parse_local_time(when, service.hall.tz),
         note=note,
     ).id
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "tampers: the test damages its database on purpose (not verified afterwards)")
+
+
+@pytest.fixture(autouse=True)
+def _every_database_verifies_afterwards(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None]:
+    """Every test that writes ends with `verify`: each patrol database the test left in its folder
+    (today's schema) must pass, whatever wrote to it; a test that tampers on purpose says so."""
+    yield
+    if request.node.get_closest_marker("tampers"):
+        return
+    import sqlite3
+
+    from storage.reads import SqliteReader
+    from storage.verify import verify
+
+    for path in sorted(tmp_path.rglob("*.db")):
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+                tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError:  # not a database (a test's hostile file)
+            continue
+        if not {"chain_head", "row_version", "access_log"} <= tables:
+            continue  # not a patrol database of today's schema
+        reader = SqliteReader(path)
+        try:
+            verdict = verify(reader, workers=0)
+        finally:
+            reader.close()
+        assert verdict.ok, f"{path.relative_to(tmp_path)} fails verify after the test: {verdict.problem}"

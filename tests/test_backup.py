@@ -8,6 +8,8 @@ import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from patrol.cli import main
 from patrol.hall.service import HallService
 from storage.backup import KEEP, backups, backups_folder, take_backup
@@ -75,6 +77,7 @@ def test_postgresql_databases_are_backed_up_by_their_server(capsys) -> None:
     assert "pg_dump" in capsys.readouterr().err
 
 
+@pytest.mark.tampers
 def test_a_backup_whose_chain_is_broken_is_not_restored(service: HallService, hall_url: str, capsys) -> None:
     database = Path(hall_url.removeprefix("sqlite:///"))
     log_at(service, "1", "魏敏", "迟到", "2026-11-03 09:00")

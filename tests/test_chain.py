@@ -44,11 +44,19 @@ def nth(path: Path, seq: int) -> str:
 
 def test_an_untouched_log_verifies(logged: Path, hall_url: str, capsys) -> None:
     code, out = verify(hall_url, capsys)
-    assert code == 0 and "校验通过" in out and "6 条记录" in out
+    assert code == 0 and "校验通过" in out
+    with sqlite3.connect(logged) as conn:
+        counted = sum(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("finding", "correction"))
+        versions = conn.execute("SELECT COUNT(*) FROM row_version").fetchone()[0]
+    assert f"{counted + versions} 条记录" in out and counted == 6
     assert main(["--db", hall_url, "verify", "--digest"]) == 0
-    assert len(capsys.readouterr().out.strip()) == 64
+    digest, *heads = capsys.readouterr().out.split()
+    assert len(digest) == 64
+    # Five findings, a correction and the inspector's first version, on this device.
+    assert any(head.startswith("test-device:7:") for head in heads)
 
 
+@pytest.mark.tampers
 def test_a_changed_field_is_found(logged: Path, hall_url: str, capsys) -> None:
     target = nth(logged, 3)
     tamper(logged, f"UPDATE finding SET points = 0 WHERE id = '{target}'")
@@ -56,12 +64,14 @@ def test_a_changed_field_is_found(logged: Path, hall_url: str, capsys) -> None:
     assert code == 1 and target in out and "内容与写入时不符" in out
 
 
+@pytest.mark.tampers
 def test_a_deleted_row_is_found(logged: Path, hall_url: str, capsys) -> None:
     tamper(logged, f"DELETE FROM finding WHERE id = '{nth(logged, 2)}'")
     code, out = verify(hall_url, capsys)
     assert code == 1 and "缺少第 2 条" in out
 
 
+@pytest.mark.tampers
 def test_an_inserted_row_is_found(logged: Path, hall_url: str, capsys) -> None:
     source = nth(logged, 4)
     tamper(
@@ -74,6 +84,7 @@ def test_an_inserted_row_is_found(logged: Path, hall_url: str, capsys) -> None:
     assert code == 1 and "forged-0000" in out and "不在链中" in out
 
 
+@pytest.mark.tampers
 def test_swapped_rows_are_found(logged: Path, hall_url: str, capsys) -> None:
     second, third = nth(logged, 2), nth(logged, 3)
     tamper(
@@ -86,6 +97,7 @@ def test_swapped_rows_are_found(logged: Path, hall_url: str, capsys) -> None:
     assert code == 1 and third in out and "链接断开" in out
 
 
+@pytest.mark.tampers
 def test_a_cut_tail_is_found(logged: Path, hall_url: str, capsys) -> None:
     tamper(logged, "DELETE FROM correction")  # the last link of the chain
     code, out = verify(hall_url, capsys)
@@ -133,7 +145,8 @@ def test_an_upgrade_from_the_first_schema_keeps_every_row_and_chains_them(tmp_pa
         )
     before = sqlite3.connect(path).execute("SELECT id, at, points, note FROM finding ORDER BY id").fetchall()
     code, out = verify(url, capsys)  # opening it runs today's migrations
-    assert code == 0 and "2 台设备，4 条记录" in out, out
+    # Two laptops' chains, and the first versions of the hall, its rules, its item and its window.
+    assert code == 0 and "3 台设备，8 条记录" in out, out
     after = sqlite3.connect(path).execute("SELECT id, at, points, note FROM finding ORDER BY id").fetchall()
     assert after == before
     assert sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD_REVISION
@@ -158,11 +171,16 @@ def test_the_printed_appendix_carries_the_digest(service: HallService, hall_url:
     from patrol.rules.periods import Period
 
     log_at(service, "1", "魏敏", "迟到", "2026-11-02 09:00")
-    path, _ = export(service, Period.parse("2026-11"), tmp_path)
+    # The database as the export finds it (the export then adds its own line to the access log).
     assert main(["--db", hall_url, "verify", "--digest"]) == 0
-    digest = capsys.readouterr().out.strip()
+    digest, *heads = capsys.readouterr().out.split()
+    path, _ = export(service, Period.parse("2026-11"), tmp_path)
     foot = [r[0] for r in load_workbook(path)["附表1 巡查明细"].iter_rows(min_row=5, values_only=True) if r[0]]
-    assert foot[-1].endswith(digest) and foot[-1].startswith("链头摘要")
+    text = [cell for cell in foot if isinstance(cell, str)]
+    assert text[0].startswith(f"链头摘要：{digest}")
+    # Each device's head, as the verified walk found it: the prefix the printout vouches for.
+    printed = [line.removeprefix("设备 ").replace("：第 ", ":").replace(" 条，链头 ", ":") for line in text[1:]]
+    assert printed == heads and any(h.startswith("test-device:") for h in heads)
 
 
 def test_the_canonical_encoding_ignores_how_a_value_was_typed() -> None:
@@ -177,13 +195,14 @@ def test_the_canonical_encoding_ignores_how_a_value_was_typed() -> None:
     assert payload_hash("finding", {**written, "points": -0.5}, "salt") != payload_hash("finding", written, "salt")
 
 
+@pytest.mark.tampers
 def test_worker_processes_report_the_same_first_broken_link(logged: Path, monkeypatch) -> None:
     from storage import verify as verify_module
     from storage.reads import SqliteReader
 
     monkeypatch.setattr(verify_module, "CHUNK", 2)  # several chunks, checked by two processes
     sound = verify_module.verify(SqliteReader(logged), workers=2)
-    assert sound.ok and sound.rows == 6
+    assert sound.ok and sound.rows > 6
     third, fifth = nth(logged, 3), nth(logged, 5)
     tamper(
         logged,
@@ -201,8 +220,17 @@ def test_an_import_as_the_first_write_of_a_device_anchors_its_chain(hall_url: st
     path.write_text(
         "时间,窗口编号,姓名,巡查项\n2026-11-02 09:01,1,魏敏,迟到\n2026-11-03 09:02,1,曾伟,迟到\n", encoding="utf-8"
     )
+    from patrol import config
+
+    (Path(config.user_config_dir("patrol", appauthor=False)) / "device-id").write_text("importer", encoding="utf-8")
+    assert config.device_id() == "importer"  # a laptop that has written nothing yet
     assert main(["--db", hall_url, "findings", "import", str(path)]) == 0
     capsys.readouterr()
     assert main(["--db", hall_url, "verify"]) == 0, capsys.readouterr().err
     with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
-        assert conn.execute("SELECT seq FROM chain_head").fetchall() == [(2,)]
+        # The importer's chain: the inspector's first version, then the two findings.
+        assert conn.execute("SELECT seq FROM chain_head WHERE device = 'importer'").fetchall() == [(3,)]
+    # And the next single finding of that device goes on from there (it used to start again at 1).
+    log = ["log", "--window", "1", "--staff", "魏敏", "--type", "早退", "--at", "2026-11-04 17:00"]
+    assert main(["--db", hall_url, *log]) == 0
+    assert main(["--db", hall_url, "verify"]) == 0, capsys.readouterr().err

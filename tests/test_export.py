@@ -188,7 +188,8 @@ def test_a_period_without_findings_is_an_empty_but_valid_appendix(month: HallSer
     book = load_workbook(path)
     assert book.sheetnames == SHEETS
     detail = [r[0] for r in book["附表1 巡查明细"].iter_rows(min_row=4, values_only=True) if r[0] is not None]
-    assert len(detail) == 1 and detail[0].startswith("链头摘要")  # no findings, only the digest below
+    # No findings: only the digest and each device's chain head below the header.
+    assert detail[0].startswith("链头摘要") and all(line.startswith("设备 ") for line in detail[1:])
     assert book["附表1 巡查明细"]["A1"].value == "测试大厅2026年6月巡查明细"
     staff = [r for r in book["附表3 人员考核排名"].iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
     assert len(staff) == 7 and {(r[0], r[1], r[-2], r[-1]) for r in staff} == {(1, "7人并列", 100, None)}

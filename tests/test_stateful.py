@@ -1,5 +1,7 @@
-"""Hypothesis, stateful, over a real SQLite file: whatever an inspector does — log, void, amend,
-undo, purge — the effective view equals replaying the corrections, and the chain verifies."""
+"""Hypothesis, stateful, over a real SQLite file: whatever an inspector does — log, import a file
+(from another laptop, whose first write may be that batch), void, amend, undo, purge — the
+effective view equals replaying the corrections, a purged finding cannot be corrected, and the
+chain verifies."""
 
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from patrol.cli import main
+from patrol.errors import UserError
 from patrol.hall.purge import carry_out, earliest_allowed, plan_purge
 from patrol.hall.service import SUBSTITUTE, open_hall
 from patrol.rules.periods import Period
+from storage.errors import StorageError
 from storage.reads import SqliteReader
 from storage.verify import verify
 from tests.conftest import FIXED_NOW, ROSTER_CSV, fixed_clock
@@ -43,6 +47,8 @@ class Inspector(RuleBasedStateMachine):
         self.at: dict[str, object] = {}
         self.written: list[str] = []  # this device's findings, oldest first (undo takes the newest)
         self.purged_before = None
+        self.purged: set[str] = set()  # findings whose personal content a purge removed
+        self.imports = 0
 
     def teardown(self) -> None:
         self.service.close()
@@ -62,17 +68,63 @@ class Inspector(RuleBasedStateMachine):
         at = FIXED_NOW - timedelta(days=days_ago)
         self._remember(self.service.log(window, staff, rule_item, substitute=substitute, at=at, note="备注"), at)
 
-    @precondition(lambda self: self.effective)
+    @rule(
+        rows=st.lists(
+            st.tuples(
+                st.sampled_from([p for p in PEOPLE if p[1] != SUBSTITUTE]),
+                st.sampled_from(["迟到", "玩手机", "上门服务"]),
+                st.integers(0, 1800),
+            ),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    def import_file(self, rows: list[tuple[tuple[str, str], str, int]]) -> None:
+        """`patrol findings import` on the command line (its own device id): all rows or none."""
+        self.imports += 1
+        path = self.folder / f"记录{self.imports}.csv"
+        lines = ["时间,窗口编号,姓名,巡查项,备注"]
+        expected = []
+        for (code, name), item, days_ago in rows:
+            at = FIXED_NOW - timedelta(days=days_ago, minutes=self.imports)
+            local = at.astimezone(self.service.hall.tz)
+            lines.append(f"{local:%Y-%m-%d %H:%M},{code},{name},{item},导入")
+            expected.append(((code, name, item, "导入"), at.replace(second=0, microsecond=0)))
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        before = {f.id for f in self.service.iter_findings(EVERYTHING)}
+        assert main(["--db", f"sqlite:///{self.path}", "findings", "import", str(path)]) == 0
+        self.service.reload()
+        added = [f for f in self.service.iter_findings(EVERYTHING) if f.id not in before]
+        got = sorted(((f.window_code, f.person, f.type_name, f.note), f.at) for f in added)
+        assert [view for view, _at in got] == sorted(view for view, _at in expected)
+        for f in added:
+            self.effective[f.id] = (f.window_code, f.person, f.type_name, f.note)
+            self.at[f.id] = f.at
+
+    @precondition(lambda self: self.purged)
+    @rule(data=st.data())
+    def correct_purged(self, data: st.DataObject) -> None:
+        """A finding past its retention period cannot be voided, amended or given a person."""
+        finding_id = data.draw(st.sampled_from(sorted(self.purged)))
+        for change in ({"void": True}, {"item": self.service.rule("早退")}):
+            try:
+                self.service.correct(finding_id, "更正", **change)  # type: ignore[arg-type]
+            except UserError as exc:
+                assert "清除" in str(exc)
+            else:
+                raise AssertionError("a purged finding was corrected")
+
+    @precondition(lambda self: set(self.effective) - self.purged)
     @rule(data=st.data())
     def void(self, data: st.DataObject) -> None:
-        finding_id = data.draw(st.sampled_from(sorted(self.effective)))
+        finding_id = data.draw(st.sampled_from(sorted(set(self.effective) - self.purged)))
         self.service.correct(finding_id, "核实有误", void=True)
         del self.effective[finding_id]
 
-    @precondition(lambda self: self.effective)
+    @precondition(lambda self: set(self.effective) - self.purged)
     @rule(data=st.data(), item=st.sampled_from(["迟到", "早退", "上门服务"]))
     def amend_type(self, data: st.DataObject, item: str) -> None:
-        finding_id = data.draw(st.sampled_from(sorted(self.effective)))
+        finding_id = data.draw(st.sampled_from(sorted(set(self.effective) - self.purged)))
         person = self.effective[finding_id][1]
         if person == "" and self.service.rule(item).level == "staff":
             return  # a window-level (or purged) finding has no person to put a staff item on
@@ -83,8 +135,15 @@ class Inspector(RuleBasedStateMachine):
 
     @rule()
     def undo(self) -> None:
-        undone = self.service.undo_last()
         newest = next((i for i in reversed(self.written) if i in self.effective), None)
+        if newest in self.purged:  # logged with a time years back, and purged since: it stays
+            try:
+                self.service.undo_last()
+            except StorageError as exc:
+                assert "清除" in str(exc)
+                return
+            raise AssertionError("a purged finding was undone")
+        undone = self.service.undo_last()
         assert (undone.id if undone else None) == newest
         if newest is not None:
             del self.effective[newest]
@@ -97,6 +156,7 @@ class Inspector(RuleBasedStateMachine):
         for finding_id, (code, person, item, _note) in list(self.effective.items()):
             if self.at[finding_id] < plan.before:
                 self.effective[finding_id] = (code, person if person == SUBSTITUTE else "", item, "")
+                self.purged.add(finding_id)
 
     @invariant()
     def the_effective_view_is_the_replay(self) -> None:

@@ -16,10 +16,20 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "verify",
         help="校验全部记录未被改动",
-        description="逐台设备检查巡查记录和更正记录的散列链：内容被改、记录被删除、插入、调换或链尾被截断都会被发现。"
-        "全部完好时退出码为 0，否则报告第一处断链及其记录并以 1 退出。",
+        description="逐台设备检查巡查记录、更正记录、清除记录、查阅日志和名册与规则版本的散列链：内容被改、记录被删除、插入、"
+        "调换或链尾被截断都会被发现；已清除的记录不得再有个人信息；人员、窗口、单位、巡查项、大厅时区、评定规则"
+        "和任职记录须与 patrol 登记的最新版本一致。没有密钥：能改文件的人也能重算全部散列，所以请把链头"
+        "（附表1 末尾，或 --digest 输出的一行）打印、签字或报送出去；--against 据此核对数据库仍包含当时的全部记录。"
+        "全部完好时退出码为 0，否则报告第一处问题并以 1 退出。",
     )
-    p.add_argument("--digest", action="store_true", help="只打印链头摘要（印在附表1 末尾，日后可据此核对）")
+    p.add_argument(
+        "--digest", action="store_true", help="校验通过后只打印一行链头（抄下或报送，日后用 --against 核对）"
+    )
+    p.add_argument(
+        "--against",
+        metavar="附表.xlsx|链头",
+        help="核对数据库仍包含附表（patrol export 导出的 .xlsx）末尾或 --digest 那一行所记载的全部记录",
+    )
     p.set_defaults(func=verify)
     p = sub.add_parser(
         "backup",
@@ -72,24 +82,41 @@ def register(sub: Any) -> None:
 
 
 def verify(args: argparse.Namespace) -> int:
-    """Walk every chain; exit 1 naming the first broken link."""
+    """Walk every chain; exit 1 naming the first broken link. With --against, also check that the
+    database still holds every prefix a printed appendix (or a written-down line) vouched for."""
     from patrol.hall.service import engine_for
     from storage.reads import AlchemyReader, SqliteReader
     from storage.urls import sqlite_file
-    from storage.verify import verify
+    from storage.verify import against, verify
 
+    vouched, source = None, ""
+    if args.against is not None:
+        from patrol.reports.anchor import vouched as read_vouched
+
+        vouched, source = read_vouched(args.against)  # a file that cannot be read is said before the walk
     db_url = url(args)
     engine = engine_for(db_url)  # brings an old schema up to date first
     path = sqlite_file(db_url)
     reader = SqliteReader(path) if path is not None else AlchemyReader(engine)
-    verdict = verify(reader)
+    try:
+        verdict = verify(reader, vouched=vouched)
+    finally:
+        engine.dispose()
     if not verdict.ok:
         print(f"patrol: 校验未通过：{verdict.problem}", file=sys.stderr)
         return 1
+    if vouched is not None:
+        problem = against(verdict, vouched)
+        if problem is not None:
+            print(f"patrol: 与{source}核对未通过：{problem}", file=sys.stderr)
+            return 1
     if args.digest:
-        print(verdict.digest)
-    else:
-        print(f"校验通过：{len(verdict.heads)} 台设备，{verdict.rows} 条记录，链头摘要 {verdict.digest}")
+        print(verdict.line)
+        return 0
+    print(f"校验通过：{len(verdict.heads)} 台设备，{verdict.rows} 条记录，链头摘要 {verdict.digest}")
+    if vouched is not None:
+        counted = sum(seq for seq, _head in vouched.values())
+        print(f"与{source}核对通过：其记载的 {len(vouched)} 台设备共 {counted} 条记录都在，未被改动。")
     return 0
 
 

@@ -23,7 +23,9 @@ def register(sub: Any) -> None:
         "export",
         help="导出巡查考核附表（.xlsx）",
         description="导出统计周期的巡查考核附表：附表1 巡查明细、附表2 窗口量化考评、附表3 人员考核排名、"
-        "附表4 考勤汇总和通报草稿。先写入临时文件再改名，目标处不会留下写了一半的文件。",
+        "附表4 考勤汇总和通报草稿。导出前先校验全部记录（同 patrol verify）：未通过时不导出，报告第一处问题并以 1 "
+        "退出；通过时附表1 末尾印出各设备的链头，日后可用 patrol verify --against 附表文件 核对。"
+        "先写入临时文件再改名，目标处不会留下写了一半的文件。",
     )
     p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
     p.add_argument(
@@ -33,6 +35,11 @@ def register(sub: Any) -> None:
         help="输出文件或文件夹（默认当前文件夹下的“{大厅名称}{周期}巡查考核附表.xlsx”）",
     )
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    p.add_argument(
+        "--allow-unverified",
+        action="store_true",
+        help="数据库未通过校验时仍然导出：每张表标注“未通过校验”，附表1 末尾不印链头",
+    )
     p.set_defaults(func=export)
 
     p = sub.add_parser("report", help="打印通报草稿", description="按统计周期打印通报草稿，可直接复制到正式文件。")
@@ -72,8 +79,7 @@ def record(args: argparse.Namespace) -> int:
         kind, item_id, who = "window", window.id, f"{window.code} {window.name}"
     else:
         raise UserError("请给出人员姓名，或用 --window 编号 查看窗口。")
-    service.log_access("查看记录", f"{who}，{chosen.label}")
-    for line in record_lines(service.record(kind, item_id, chosen)):
+    for line in record_lines(service.look_up(kind, item_id, chosen, who)):
         print(line)
     return 0
 
@@ -91,7 +97,17 @@ def export(args: argparse.Namespace) -> int:
         def progress(done: int, all_: int) -> None:
             print(f"\r正在写入巡查明细：{done}/{all_}", end="", file=sys.stderr, flush=True)
 
-    path, _notice = write(service, chosen, args.out, force=args.force, progress=progress)
+    def unverified(problem: str) -> None:
+        print(f"patrol: 注意：数据库未通过校验（{problem}），附表每张表都将标注“未通过校验”。", file=sys.stderr)
+
+    path, _notice = write(
+        service,
+        chosen,
+        args.out,
+        force=args.force,
+        progress=progress,
+        if_unverified=unverified if args.allow_unverified else None,
+    )
     if progress is not None:
         print(file=sys.stderr)
     print(f"已导出 {chosen.label} 巡查考核附表（巡查记录 {total} 条）：{path}")
@@ -105,7 +121,7 @@ def report(args: argparse.Namespace) -> int:
 
     service = open_service(args)
     chosen = period(args, service)
-    service.log_access("通报", f"{chosen.label} 通报草稿（命令行输出）")
+    service.log_access("通报", f"{chosen.label} 通报草稿（命令行输出）", chosen)
     for paragraph in draft_notice(gather(service, chosen)):
         print(paragraph)
         print()

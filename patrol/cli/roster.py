@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from patrol import config
 from patrol.cli.common import open_service, url
 
 
@@ -46,7 +47,12 @@ def roster_import(args: argparse.Namespace) -> int:
         # A new database: the roster brings its hall, created with it in one transaction.
         new_hall = args.hall or "政务服务大厅"
         db_url = url(args)
-        service = HallService(EMPTY, HallInfo(id="", name=new_hall), engine_factory=lambda: engine_for(db_url))
+        service = HallService(
+            EMPTY,
+            HallInfo(id="", name=new_hall),
+            engine_factory=lambda: engine_for(db_url),
+            device=config.device_id(),
+        )
     starts = parse_day(args.on) if args.on is not None else None
     plan = plan_roster(service, args.file, starts)  # every row is checked before anything is written
     if new_hall:

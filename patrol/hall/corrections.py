@@ -25,6 +25,7 @@ class CorrectionText:
 
 def apply_correction(service: HallService, finding: FindingView, text: CorrectionText) -> FindingView | None:
     """Check the correction and apply it; returns the amended finding (None when voided)."""
+    service.refuse_purged(finding.id)  # before the person typed is looked up: the answer is no either way
     changes = (text.type_name, text.window_code, text.person, text.at, text.note)
     if text.void and any(c is not None for c in changes):
         raise UserError("作废不能与其他修改同时进行：作废就是整条不算。")

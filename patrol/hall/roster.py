@@ -528,11 +528,11 @@ def apply_change(service: HallService, request: Request) -> RosterChange:
     change = plan_change(service, request)
     hall = service.hall.id
     if change.new_window is not None:
-        add_window(service.engine, hall, change.new_window, change.new_unit)
+        add_window(service.engine, hall, change.new_window, change.new_unit, device=service.device)
     elif change.new_staff is not None:
-        change.staff_id = add_staff(service.engine, hall, change.new_staff, change.postings[0])
+        change.staff_id = add_staff(service.engine, hall, change.new_staff, change.postings[0], device=service.device)
     else:
-        add_postings(service.engine, hall, change.postings)
+        add_postings(service.engine, hall, change.postings, device=service.device)
     service.reload()
     return change
 

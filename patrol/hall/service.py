@@ -19,7 +19,7 @@ from patrol.errors import UserError
 from patrol.hall import roster
 from patrol.model import HallInfo, Member, PostingInfo, StaffInfo, WindowInfo
 from patrol.rules.items import COMPLAINT_CODES, FULL_ATTENDANCE_BREAKERS, RuleItem, Rules
-from patrol.rules.periods import Period
+from patrol.rules.periods import EARLIEST_YEAR, Period
 from patrol.rules.postings import Stint, stints
 from patrol.rules.scoring import Ranking, Standing, Totals, add_changes, rank_period
 from patrol.rules.settings import DEFAULT_SETTINGS, HallRules
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from patrol.hall.search import SearchIndex
+    from storage.verify import Verdict
 
 SUBSTITUTE = "替岗人员"
 UNDO_REASON = "撤销（督查员当场撤回）"
@@ -117,6 +118,7 @@ class HallService:
         self.postings: dict[str, list[PostingInfo]] = {}
         self.stints: dict[str, list[Stint]] = {}
         self.settings_versions: list[tuple[date | None, HallRules]] = []
+        self.first_posting: date | None = None
         self.hall = hall
         self.device = device
         self.inspector = inspector
@@ -159,11 +161,12 @@ class HallService:
                 self._engine = self._engine_factory()
             return self._engine
 
-    def chain_digest(self) -> str:
-        """The digest of every device's chain head, as `patrol verify --digest` prints it."""
-        from storage.chain import digest
+    def verify(self, vouched: dict[str, tuple[int, str]] | None = None) -> Verdict:
+        """Walk the whole record (``storage.verify``): every chain, purged rows, and the roster and
+        rules against their versions. Its heads are what a printed appendix vouches for."""
+        from storage.verify import verify
 
-        return digest({device: (int(seq), head) for device, seq, head in self.reader.rows(reads.CHAIN_HEADS)})
+        return verify(self.reader, vouched=vouched)
 
     def daily_backup(self) -> Path | None:
         """Back the SQLite file up once a day (on the first start of the day); returns the new
@@ -212,6 +215,9 @@ class HallService:
                     posting_id, staff_id, window_id, role or "", reads.to_date(starts), reads.to_utc(created_at)
                 )
             )
+        starts = [p.starts for history in self.postings.values() for p in history]
+        # The hall's first posting (None: someone was posted from the beginning, or nobody yet).
+        self.first_posting = min(starts) if starts and None not in starts else None  # type: ignore[type-var]
         today = self.today()
         # Each person's history as stints, worked out once per roster read (a city centre asks
         # for 5,000 of them on every finding).
@@ -281,7 +287,7 @@ class HallService:
         from storage.writes import add_rules_version
 
         settings = replace(self.settings_on(starts or date.max), **changes).checked()
-        add_rules_version(self.engine, self.hall.id, starts, settings.to_json())
+        add_rules_version(self.engine, self.hall.id, starts, settings.to_json(), device=self.device)
         self.reload()
         return settings
 
@@ -290,7 +296,9 @@ class HallService:
         transaction: all of them or none."""
         from storage.writes import add_rules_versions
 
-        add_rules_versions(self.engine, self.hall.id, [(starts, s.checked().to_json()) for starts, s in versions])
+        add_rules_versions(
+            self.engine, self.hall.id, [(starts, s.checked().to_json()) for starts, s in versions], device=self.device
+        )
         self.reload()
 
     def settings_for(self, period: Period) -> HallRules:
@@ -365,14 +373,16 @@ class HallService:
         if self._inspector_id is None and self.inspector:
             from storage.writes import ensure_inspector
 
-            self._inspector_id = ensure_inspector(self.engine, self.inspector)
+            self._inspector_id = ensure_inspector(self.engine, self.inspector, self.device)
         return self._inspector_id
 
-    def log_access(self, action: str, subject: str) -> None:
-        """Record that the inspector on duty exported data or looked someone up (the access log)."""
+    def log_access(self, action: str, subject: str, period: Period | None = None) -> None:
+        """Record that the inspector on duty exported data or looked someone up (the access log);
+        ``period``: what the data was about (a purge of that time removes the line too)."""
         from storage.writes import log_access
 
-        log_access(self.engine, self.inspector or "（未署名）", action, subject)
+        about_until = period.bounds(self.hall.tz)[1] if period is not None else None
+        log_access(self.engine, self.inspector or "（未署名）", action, subject, about_until, self.device)
 
     def access_log(self, since: datetime) -> list[tuple[datetime, str, str, str]]:
         """The access log from ``since`` on: (local time, who, action, what), oldest first."""
@@ -385,12 +395,20 @@ class HallService:
             self.inspector, self._inspector_id = name, None
 
     def check_time(self, at: datetime) -> datetime:
-        """Refuse a time in the future; return it in UTC."""
+        """Refuse a time in the future, before 2000 or before the hall's first posting; return it
+        in UTC."""
         if at.tzinfo is None:
             raise ValueError("naive datetime")
+        local = at.astimezone(self.hall.tz)
+        shown = f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
+        if local.year < EARLIEST_YEAR:
+            raise UserError(f"时间 {shown} 早于 {EARLIEST_YEAR} 年，不能记录：请检查年份。")
+        if self.first_posting is not None and local.date() < self.first_posting:
+            raise UserError(
+                f"时间 {shown} 早于本大厅最早的任职（{self.first_posting:%Y-%m-%d} 起），那时还没有人员在岗，不能记录。"
+            )
         if at > self.clock() + FUTURE_TOLERANCE:
-            local = at.astimezone(self.hall.tz)
-            raise UserError(f"时间 {local:%Y-%m-%d %H:%M} 在未来，不能记录尚未发生的巡查。")
+            raise UserError(f"时间 {shown} 在未来，不能记录尚未发生的巡查。")
         return at.astimezone(UTC)
 
     def finding_values(
@@ -536,6 +554,7 @@ class HallService:
         rows = self.reader.rows(reads.FINDING_BY_ID, {"id": finding_id})
         if not rows:
             raise UserError("找不到这条巡查记录。")
+        self.refuse_purged(finding_id)
         if self.reader.rows(reads.IS_VOIDED, {"id": finding_id}):
             raise UserError(self._already_corrected(finding_id))
         if void:
@@ -568,6 +587,12 @@ class HallService:
         saved = void_finding(self.engine, finding_id, reason, self.inspector_id(), self.device, replacement=values)
         assert saved is not None
         return self._view(saved[0], saved[1], values)
+
+    def refuse_purged(self, finding_id: str) -> None:
+        """A finding whose personal content a purge removed is past its retention period: it can
+        no longer be voided, amended or given another person (UserError)."""
+        if self.reader.rows(reads.IS_PURGED, {"id": finding_id}):
+            raise UserError("这条记录已过保存期，其人员和备注已清除：不能再作废、修改或更改人员。")
 
     def _already_corrected(self, finding_id: str) -> str:
         """Where a corrected finding went: its current version's reference, or that it was voided."""
@@ -707,6 +732,21 @@ class HallService:
         for staff_id, window_id, type_id, n in self.reader.rows(reads.PERIOD_TYPE_COUNTS, params):
             out.setdefault((staff_id, window_id), {})[type_id] = int(n)
         return out
+
+    def look_up(self, kind: str, item_id: str, period: Period, who: str | None = None) -> Record:
+        """A record about to be shown to someone: the lookup goes to the access log first (who
+        looked, whose record, which period), then the record is read. ``who``: how to name the
+        person or window (their name and window, or code and name, by default)."""
+        if who is None:
+            if kind == "staff":
+                person = self.staff_by_id[item_id]
+                window = self.window_by_id.get(person.window_id)
+                who = f"{person.name}（{window.code} {window.name}）" if window else person.name
+            else:
+                window = self.window_by_id[item_id]
+                who = f"{window.code} {window.name}"
+        self.log_access("查看记录", f"{who}，{period.label}", period)
+        return self.record(kind, item_id, period)
 
     def record(self, kind: str, item_id: str, period: Period, months: int = 6) -> Record:
         """A window's or a staff member's record for ``period``, with the scores of recent months."""
@@ -905,8 +945,8 @@ def engine_for(url: str) -> Engine:
     return open_engine(url)
 
 
-def init_hall(url: str, name: str) -> HallInfo:
-    """Create the database (if needed) and a hall with the default rules."""
+def init_hall(url: str, name: str, device: str = "") -> HallInfo:
+    """Create the database (if needed) and a hall with the default rules (written by ``device``)."""
     from patrol.rules.items import DEFAULT_RULES
     from storage.writes import create_hall
 
@@ -915,7 +955,9 @@ def init_hall(url: str, name: str) -> HallInfo:
         raise UserError("大厅名称不能为空：patrol init --hall 大厅名称")
     engine = engine_for(url)
     try:
-        hall_id = create_hall(engine, name, [item.as_row() for item in DEFAULT_RULES], DEFAULT_SETTINGS.to_json())
+        hall_id = create_hall(
+            engine, name, [item.as_row() for item in DEFAULT_RULES], DEFAULT_SETTINGS.to_json(), device=device
+        )
     except StorageError as exc:
         raise UserError(str(exc)) from exc
     finally:

@@ -84,6 +84,6 @@ def apply_findings(service: HallService, plan: FindingsImport) -> int:
     for index, values in enumerate(plan.rows):
         name = plan.inspectors.get(index)
         if name and name not in ids:
-            ids[name] = ensure_inspector(service.engine, name)
+            ids[name] = ensure_inspector(service.engine, name, service.device)
         rows.append({**values, "inspector_id": ids[name] if name else default})
     return insert_findings(service.engine, rows)

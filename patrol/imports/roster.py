@@ -262,6 +262,7 @@ def apply_plan(service: HallService, plan: RosterPlan, new_hall: str | None = No
         new_hall=(new_hall, [item.as_row() for item in DEFAULT_RULES], DEFAULT_SETTINGS.to_json())
         if new_hall
         else None,
+        device=service.device,
     )
     if not new_hall:
         service.reload()

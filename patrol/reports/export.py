@@ -33,6 +33,14 @@ def target_path(out: Path | None, hall: str, period: Period) -> Path:
     return out
 
 
+class Unverified(UserError):
+    """The database fails `patrol verify`: no appendix is written from it (unless asked)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"数据库未通过校验，未导出：{problem}")
+        self.problem = problem
+
+
 class TargetExists(UserError):
     """The file is there already and may be replaced only when asked (--force, or 覆盖 in the app)."""
 
@@ -64,12 +72,25 @@ def export(
     *,
     force: bool = False,
     progress: Progress | None = None,
+    if_unverified: Callable[[str], None] | None = None,
 ) -> tuple[Path, list[str]]:
-    """Write the appendix of ``period``; returns the file's full path and the notice."""
+    """Verify the whole record, then write the appendix of ``period``; returns the file's full
+    path and the notice. A database that fails verify gives no file (``Unverified``), or, when
+    the caller passes ``if_unverified`` (told the problem), one marked 未通过校验 on every sheet
+    and without the chain heads. The heads at the foot of 附表1 are those of the verified walk,
+    never read from chain_head."""
     path = target_path(out, service.hall.name, period).resolve()
     check_target(path, force)
-    service.log_access("导出", f"{period.label} 巡查考核附表 → {path}")  # before any name leaves the database
+    verdict = service.verify()
+    if not verdict.ok:
+        if if_unverified is None:
+            raise Unverified(verdict.problem or "")
+        if_unverified(verdict.problem or "")
+    # Before any name leaves the database.
+    service.log_access("导出", f"{period.label} 巡查考核附表 → {path}", period)
     report = gather(service, period)
+    report.heads = verdict.heads if verdict.ok else None
+    report.unverified = verdict.problem
     seen = NoticeFindings(report)
     notice: list[str] = []
 

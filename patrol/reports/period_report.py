@@ -31,7 +31,10 @@ class PeriodReport:
     finding_count: int
     findings: Callable[[], Iterator[FindingView]] = field(repr=False)
     corrections: list[CorrectionView] = field(default_factory=list)
-    chain_digest: str = ""
+    # The chain heads the verified walk found (patrol.reports.anchor), printed at the foot of
+    # 附表1; None when the appendix was not verified.
+    heads: dict[str, tuple[int, str]] | None = None
+    unverified: str | None = None  # the first broken link, for an appendix written unverified on purpose
     settings: HallRules = DEFAULT_SETTINGS  # what the period is judged by
     roster_position: dict[str, int] = field(default_factory=dict)  # staff id -> place in the roster
 
@@ -77,7 +80,6 @@ def gather(service: HallService, period: Period) -> PeriodReport:
         finding_count=service.finding_count(period),
         findings=lambda: service.iter_findings(period),
         corrections=service.corrections(period),
-        chain_digest=service.chain_digest(),
         settings=service.settings_for(period),
         roster_position={s.id: s.position for s in service.staff},
     )

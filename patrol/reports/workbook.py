@@ -17,6 +17,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from patrol.hall.service import FindingView
+from patrol.reports.anchor import footer_lines
 from patrol.reports.formatting import full_attendance_text, tied_text
 from patrol.reports.period_report import PeriodReport
 from patrol.reports.verdict_text import summary
@@ -37,6 +38,7 @@ FOOTER = "&C第 &P 页，共 &N 页"
 WINDOW_NAME_COLUMN = 3  # 附表2's 窗口 and 得分 columns, which the chart reads
 WINDOW_SCORE_COLUMN = 9
 NUMBER_STYLES = frozenset({"number", "points"})
+UNVERIFIED = "未通过校验"  # on every sheet of an appendix written from a database that failed verify
 TIME_STYLES = frozenset({"date", "time"})
 
 Progress = Callable[[int, int], None]  # (findings written, findings in all)
@@ -174,9 +176,11 @@ def write_workbook(
         f"　　制表日期：{report.made_on.year}年{report.made_on.month}月{report.made_on.day}日"
     )
 
+    mark = f"（{UNVERIFIED}）" if report.unverified else ""
+
     def sheet(name: str, columns: Sequence[Column], landscape: bool) -> _TableSheet:
         table_name = name.split(" ", 1)[1].split("(")[0]
-        return _TableSheet(book, formats, name, f"{hall}{label}{table_name}", subtitle, columns, landscape)
+        return _TableSheet(book, formats, name, f"{hall}{label}{table_name}{mark}", subtitle, columns, landscape)
 
     try:
         _detail_sheets(report, sheet, progress, on_finding)
@@ -184,7 +188,13 @@ def write_workbook(
         _staff_sheet(report, sheet)
         _attendance_sheet(report, sheet)
         _corrections_sheet(report, sheet)
-        _notice_sheet(book, formats, notice())
+        paragraphs = list(notice())
+        if report.unverified:
+            paragraphs.insert(0, f"【{UNVERIFIED}】{report.unverified}")
+        _notice_sheet(book, formats, paragraphs)
+        if report.unverified:
+            for each in book.worksheets():  # printed on every page too
+                each.set_header(f"&C{UNVERIFIED}")
     finally:
         book.close()
 
@@ -242,13 +252,13 @@ def _detail_sheets(
             progress(number, report.finding_count)
     if progress is not None:
         progress(report.finding_count, report.finding_count)
-    # So a printed appendix can later be checked against the database (patrol verify --digest).
-    current.sheet.write_string(
-        current.row + 1,
-        0,
-        f"链头摘要（patrol verify --digest 核对）：{report.chain_digest}",
-        current.formats["subtitle_left"],
-    )
+    # So a printed appendix can later be checked against the database (patrol verify --against).
+    if report.unverified:
+        lines = [f"{UNVERIFIED}：{report.unverified}本附表不能作为日后核对数据库的依据。"]
+    else:
+        lines = footer_lines(report.heads or {}) if report.heads is not None else []
+    for offset, line in enumerate(lines, start=1):
+        current.sheet.write_string(current.row + offset, 0, line, current.formats["subtitle_left"])
 
 
 def _window_sheet(book: Any, report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None:

@@ -149,19 +149,27 @@ class Period:
         return self.first > today
 
 
+EARLIEST_YEAR = 2000  # no hall kept patrol records before; a year typed as 0202 or 0001 is a typo
+
+
 def _pad_date(text: str) -> str:
     year, month, day = text.split("-")
     return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def parse_local_time(text: str, tz: ZoneInfo) -> datetime:
-    """Read ``YYYY-MM-DD HH:MM`` in local time ``tz`` and return it in UTC."""
+    """Read ``YYYY-MM-DD HH:MM`` in local time ``tz`` and return it in UTC; a year before
+    ``EARLIEST_YEAR`` is refused (a typo such as 0202, and 0001 has no UTC before it)."""
     text = text.strip()
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S"):
         try:
-            return datetime.strptime(text, fmt).replace(tzinfo=tz).astimezone(UTC)
+            local = datetime.strptime(text, fmt)
         except ValueError:
             continue
+        if local.year < EARLIEST_YEAR:
+            day = f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
+            raise UserError(f"时间 {day} 早于 {EARLIEST_YEAR} 年，不能记录：请检查年份。")
+        return local.replace(tzinfo=tz).astimezone(UTC)
     raise UserError(f"无法识别的时间“{text}”，请写作 YYYY-MM-DD HH:MM，例如 2026-11-23 09:05。")
 
 

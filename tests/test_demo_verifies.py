@@ -1,0 +1,43 @@
+"""The demo hall is built through the same writes as a real one (its first write of findings is
+one batch of a month and more): it verifies, and the demo device's next finding continues its
+chain instead of starting again at 1."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from patrol.demo import build_demo
+from patrol.hall.service import open_hall
+from storage.reads import SqliteReader
+from storage.verify import verify
+
+
+def test_the_demo_database_verifies_and_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    build_demo(path, date(2026, 11, 18))
+    reader = SqliteReader(path)
+    verdict = verify(reader, workers=0)
+    assert verdict.ok, verdict.problem
+    seq = verdict.heads["demo"][0]
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        findings = conn.execute("SELECT COUNT(*) FROM finding WHERE device = 'demo'").fetchone()[0]
+    # The roster's versions and every finding of the demo, on one chain.
+    assert (
+        findings > 100
+        and seq > findings
+        and seq == verdict.rows - sum(s for d, (s, _h) in verdict.heads.items() if d != "demo")
+    )
+    service = open_hall(f"sqlite:///{path}", device="demo", inspector="李督查")
+    try:
+        window = service.windows[0]
+        item = next(i for i in service.rules.items if i.is_window_level)
+        service.log(window, None, item)
+    finally:
+        service.close()
+    after = verify(reader, workers=0)
+    reader.close()
+    assert after.ok, after.problem
+    assert after.heads["demo"][0] == seq + 1
