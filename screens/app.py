@@ -240,6 +240,9 @@ class PatrolApp(App[int]):
             super().action_command_palette()
 
     def _daily_backup(self, service: HallService) -> None:
+        from patrol.hall import leftovers
+
+        leftovers.clean(getattr(service.reader, "path", None))  # what a killed run left (names inside)
         try:
             service.daily_backup()
         except StorageError as exc:  # a failed backup must not stop the patrol, but is said
@@ -261,7 +264,11 @@ class PatrolApp(App[int]):
 
     async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn`` on the database thread and wait for it without blocking the UI."""
-        return await asyncio.wrap_future(self._db.submit(fn, *args, **kwargs))
+        try:
+            future = self._db.submit(fn, *args, **kwargs)
+        except RuntimeError as exc:  # the app is closing: its database thread has stopped
+            raise asyncio.CancelledError from exc
+        return await asyncio.wrap_future(future)
 
     async def save_finding(self, started: float, log: Callable[[], T]) -> T:
         """Commit a finding and recompute the standings in one trip to the database thread,

@@ -24,18 +24,20 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "backup",
         help="立即备份数据库",
-        description="用 SQLite 在线备份（使用中也安全）把数据库备份到数据库旁的 backups 文件夹，"
-        "只有本人可读，保留最近 30 份。打开巡查界面时每天也会自动备份一次。",
+        description="用 SQLite 在线备份（使用中也安全）把数据库备份到数据库旁的 backups/数据库文件名/ 文件夹，"
+        "只有本人可读；每个数据库保留自己最近的 30 份，备份从不互相覆盖。打开巡查界面时每天也会自动备份一次。",
     )
     p.set_defaults(func=backup_or_restore)
     p = sub.add_parser(
         "restore",
         help="从备份恢复数据库",
-        description="先检查备份文件完整可用、散列链未被改动，再恢复；"
-        "当前数据库另存为 patrol.db.before-restore-时间，不会丢失。"
-        "恢复前请先关闭所有打开这个数据库的巡查界面。",
+        description="先检查备份文件完整可用、散列链未被改动，再恢复；当前数据库另存为 patrol.db.before-restore-时间，"
+        "不会丢失。恢复写入数据库文件本身（数据库是链接时写入它指向的文件）：打开着的巡查界面无需关闭，"
+        "会立即显示恢复后的内容，此后保存的记录也记入恢复后的数据库。"
+        "备份是另一个大厅的时，列出两边的大厅名称并要求确认。",
     )
     p.add_argument("file", type=Path, metavar="FILE", help="备份文件（patrol backup 生成的 .db）")
+    p.add_argument("--yes", action="store_true", help="备份是另一个大厅的也不再询问，直接恢复（用于脚本）")
     p.set_defaults(func=backup_or_restore)
     p = sub.add_parser(
         "access-log",
@@ -97,7 +99,8 @@ def backup_or_restore(args: argparse.Namespace) -> int:
     """`backup`: an online copy beside the database; `restore`: a checked backup put back."""
     from datetime import datetime
 
-    from storage.backup import restore, take_backup
+    from patrol.hall import leftovers
+    from storage.backup import OtherHall, restore, take_backup
     from storage.urls import sqlite_file
 
     path = sqlite_file(url(args))
@@ -105,10 +108,23 @@ def backup_or_restore(args: argparse.Namespace) -> int:
         raise UserError("备份和恢复只用于本机 SQLite 数据库；PostgreSQL 请用服务器的 pg_dump / pg_restore。")
     now = datetime.now()
     if args.command == "backup":
+        leftovers.clean(path)
         print(f"已备份：{take_backup(path, now)}")
-    else:
-        aside = restore(path, args.file, now)
-        print(f"已从 {args.file} 恢复。原数据库另存为：{aside}")
+        return 0
+    leftovers.clean(path)
+    try:
+        done = restore(path, args.file, now, other_hall=args.yes)
+    except OtherHall as exc:
+        if not sys.stdin.isatty():
+            raise UserError(f"{exc}确认要恢复请加 --yes。未恢复。") from exc
+        print(exc)
+        if input("输入“恢复”确认：").strip() != "恢复":
+            print("已取消，未恢复。")
+            return 1
+        done = restore(path, args.file, now, other_hall=True)
+    print(f"已从 {args.file} 恢复到 {done.database}。" + (f"原数据库另存为：{done.aside}" if done.aside else ""))
+    if done.holders:
+        print(f"正在使用这个数据库的{'、'.join(done.holders)}已看到恢复后的内容，此后保存的记录记入恢复后的数据库。")
     return 0
 
 
@@ -135,13 +151,17 @@ def purge(args: argparse.Namespace) -> int:
     service = open_service(args, fast=False)
     plan = plan_purge(service, args.before)
     count = plan.count
-    if count.findings == 0 and count.corrections == 0 and count.access_entries == 0:
+    if plan.empty:
         print(f"{plan.label} 之前没有需要清除的个人信息。")
         return 0
     print(
         f"将清除 {plan.label} 之前的个人信息：巡查记录 {count.findings} 条、更正记录 {count.corrections} 条"
         f"（人员、备注、更正原因），查阅日志 {count.access_entries} 条。窗口、巡查项、分值和时间保留。此操作不可撤销。"
     )
+    if plan.leftovers:
+        print(f"另有中断的导出、备份或恢复留下的临时文件 {len(plan.leftovers)} 个（含姓名和备注），一并删除：")
+        for path in plan.leftovers:
+            print(f"  {path}")
     if not args.yes:
         if not sys.stdin.isatty():
             raise UserError("需要确认：请在终端中运行并输入“清除”，或加 --yes。未清除任何内容。")
@@ -150,8 +170,9 @@ def purge(args: argparse.Namespace) -> int:
             return 1
     done = carry_out(service, plan)
     print(
-        f"已清除：巡查记录 {done.findings} 条、更正记录 {done.corrections} 条、查阅日志 {done.access_entries} 条。"
-        "散列链完整（可运行 patrol verify 核对）。注意：此前的备份中仍有这些内容，会在 30 份备份轮换后消失。"
+        f"已清除：巡查记录 {done.findings} 条、更正记录 {done.corrections} 条、查阅日志 {done.access_entries} 条"
+        + (f"，临时文件 {len(plan.leftovers)} 个。" if plan.leftovers else "。")
+        + "散列链完整（可运行 patrol verify 核对）。注意：此前的备份中仍有这些内容，会在 30 份备份轮换后消失。"
     )
     return 0
 
