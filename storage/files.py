@@ -302,7 +302,9 @@ def _command(proc: str) -> str:
         return "?"
     words = [Path(argv[0]).name, *argv[1:]]
     if words[0].startswith("python") and len(words) > 1:
-        words = words[1:]  # python …/patrol: name the program, not the interpreter
+        words = words[1:]  # python …/patrol, python -m screens: name the program, not the interpreter
+        if words[0] == "-m" and len(words) > 1:
+            words = words[1:]
         words[0] = Path(words[0]).name if "/" in words[0] else words[0]
     text = " ".join(words)
     return text if len(text) <= 60 else text[:59] + "…"

@@ -4,9 +4,13 @@ and keeps the current file aside."""
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from patrol.cli import main
 from patrol.hall.service import HallService
@@ -243,3 +247,48 @@ async def test_a_restore_while_the_app_is_open_keeps_what_the_app_saves_next(hal
     with sqlite3.connect(database) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert main(["--db", hall_url, "verify"]) == 0
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+def test_a_restore_under_a_running_patrol_in_a_terminal_keeps_what_it_saves_next(tmp_path: Path, capsys) -> None:
+    """The real `patrol` open in a terminal (tmux) while `patrol restore` runs: the restore names
+    that process, and the finding typed on the board afterwards, shown 已保存, is in the database
+    (before, it went into the WAL of the file the restore had deleted, and was in neither file)."""
+    from tests.test_terminal import ROSTER, Tmux
+    from tests.test_terminal import findings as effective
+
+    database = tmp_path / "hall.db"
+    url = f"sqlite:///{database}"
+    roster = tmp_path / "名册.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    assert main(["--db", url, "roster", "import", str(roster)]) == 0
+    tmux = Tmux(tmp_path, [sys.executable, "-m", "screens", "--db", url, "--lock-after", "0"])
+    try:
+        tmux.wait_for("督查员：测试督查")
+        tmux.keys("1", "Enter", "1", "c")
+        tmux.wait_for("1综合窗口魏敏迟到-1.0记录号")  # 已保存: where, who, what, points, reference
+        assert main(["--db", url, "backup"]) == 0
+        backup = re.search(r"已备份：(.+)", capsys.readouterr().out)[1]
+        tmux.keys("1", "Enter", "2", "c")
+        tmux.wait_for("1综合窗口曾志明迟到-1.0记录号")
+        assert effective(url) == [("1", "魏敏", "迟到"), ("1", "曾志明", "迟到")]
+
+        assert main(["--db", url, "restore", backup]) == 0
+        said = capsys.readouterr().out
+        assert re.search(r"正在使用这个数据库的进程 \d+（screens --db [^）]*）已看到恢复后的内容", said), said
+        aside = Path(re.search(r"原数据库另存为：(\S+)", said)[1])
+        assert effective(url) == [("1", "魏敏", "迟到")]
+
+        tmux.keys("3", "Enter", "1", "c")
+        screen = tmux.wait_for("3住建窗口仇敏迟到-1.0记录号")
+        assert "已保存" in screen
+        assert effective(url) == [("1", "魏敏", "迟到"), ("3", "仇敏", "迟到")]
+        tmux.keys("C-q")
+        assert "EXIT=0" in tmux.wait_for("EXIT=")
+    finally:
+        tmux.close()
+    assert effective(url) == [("1", "魏敏", "迟到"), ("3", "仇敏", "迟到")]  # after the app closed, too
+    assert findings(aside) == 2
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert main(["--db", url, "verify"]) == 0
