@@ -59,9 +59,12 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "pin",
         help="设置督查员 PIN（解锁屏幕用）",
-        description="为 --inspector 指定的督查员（默认当前督查员）设置 4–12 位数字的 PIN。巡查界面无操作一段时间后"
-        "会锁屏，只有已设置 PIN 的督查员能解锁，此后的记录记在解锁者名下。PIN 只以加盐的 scrypt 散列保存。"
-        "在终端中会要求输入两次；从管道输入时读取第一行。",
+        description="为 --inspector 指定的督查员（默认当前督查员）设置 6–12 位数字的 PIN（4 位 PIN 只有一万种，"
+        "拿到数据库文件的人几分钟就能逐个试出，所以至少 6 位）。已设置过 PIN 的，须先输入其当前 PIN；忘记时由另一位"
+        "有 PIN 的督查员输入自己的 PIN 代为更换（--by、--reason），并记入查阅日志。连续输错 5 次暂停 30 秒。"
+        "只要有督查员设置了 PIN，巡查界面打开时即锁定；无操作一段时间后也会锁屏，解锁者即为此后记录的督查员。"
+        "PIN 只以加盐的 scrypt 散列保存。在终端中逐项询问（新 PIN 输入两次）；从管道输入时，需要确认的先读一行"
+        "确认用的 PIN，再读一行新 PIN。",
     )
     p.add_argument(
         "--inspector",
@@ -70,6 +73,8 @@ def register(sub: Any) -> None:
         metavar="姓名",
         help="为哪位督查员设置（默认当前督查员）",
     )
+    p.add_argument("--by", metavar="姓名", help="由这位督查员输入自己的 PIN，代为更换（原 PIN 忘记时）")
+    p.add_argument("--reason", metavar="原因", default="", help="代为更换的原因（与 --by 同用，必填，记入查阅日志）")
     p.set_defaults(func=pin)
 
 
@@ -178,19 +183,32 @@ def purge(args: argparse.Namespace) -> int:
 
 
 def pin(args: argparse.Namespace) -> int:
-    """Set the PIN that unlocks the app for the inspector (asked twice in a terminal)."""
+    """Set the PIN that unlocks the app for the inspector: their current PIN first (or, with
+    ``--by``, another inspector's and a reason), then the new one (twice in a terminal)."""
     import getpass
 
-    from patrol.hall.lock import set_pin
-    from patrol.hall.pins import check_pin_format
+    from patrol.hall.lock import has_pin, replace_pin
+    from patrol.hall.pins import MAX_DIGITS, MIN_DIGITS, check_pin_format
 
     service = open_service(args, fast=False)
-    if sys.stdin.isatty():
-        new_pin = check_pin_format(getpass.getpass(f"督查员 {service.inspector} 的新 PIN（4–12 位数字）："))
-        if getpass.getpass("再次输入：") != new_pin:
-            raise UserError("两次输入的 PIN 不一致，未设置。")
-    else:
-        new_pin = check_pin_format(sys.stdin.readline().strip())
-    set_pin(service, service.inspector, new_pin)
-    print(f"已为督查员 {service.inspector} 设置 PIN。")
+    name = service.inspector
+    if args.by is not None and not args.reason.strip():
+        raise UserError(f"由督查员 {args.by} 代为更换 PIN 须说明原因：请加 --reason 原因。未更换。")
+    if args.by is None and args.reason:
+        raise UserError("--reason 只与 --by 同用（由另一位督查员代为更换时）。未更换。")
+    terminal = sys.stdin.isatty()
+
+    def read(prompt: str) -> str:
+        return getpass.getpass(prompt) if terminal else sys.stdin.readline().strip()
+
+    entered = ""
+    if has_pin(service, name):
+        entered = read(f"督查员 {args.by} 的 PIN：" if args.by else f"督查员 {name} 的当前 PIN：")
+    elif args.by is not None:
+        raise UserError(f"督查员 {name} 还没有 PIN，无须 --by：直接设置即可。未设置。")
+    new_pin = check_pin_format(read(f"督查员 {name} 的新 PIN（{MIN_DIGITS}–{MAX_DIGITS} 位数字）："))
+    if terminal and getpass.getpass("再次输入新 PIN：") != new_pin:
+        raise UserError("两次输入的 PIN 不一致，未设置。")
+    replace_pin(service, name, new_pin, entered=entered, by=args.by, reason=args.reason)
+    print(f"已为督查员 {name} 设置 PIN。" + (f"由 {args.by} 确认，已记入查阅日志。" if args.by else ""))
     return 0
