@@ -55,12 +55,17 @@ def test_folders_are_0700_and_files_0600_whatever_the_umask(tmp_path: Path, rost
     for file in (data / "patrol.db", config / "device-id", backup, workbook):
         assert mode(file) == 0o600, file
     assert [p.name for p in out.iterdir()] == [workbook.name]  # no temporaries left beside it
-    # Files SQLite makes beside the database (-wal, -shm) take the database's mode.
-    with sqlite3.connect(data / "patrol.db") as conn:
+    # The files SQLite makes beside the database (-wal, -shm) while it is open take its mode,
+    # also for a process whose umask is 000.
+    assert not (data / "patrol.db-wal").exists()  # the last connection closed and removed them
+    was = os.umask(0)
+    try:
+        conn = sqlite3.connect(data / "patrol.db")
         conn.execute("SELECT COUNT(*) FROM finding").fetchone()
-        for extra in ("patrol.db-wal", "patrol.db-shm"):
-            if (data / extra).exists():
-                assert mode(data / extra) == 0o600
+        assert mode(data / "patrol.db-wal") == 0o600 and mode(data / "patrol.db-shm") == 0o600
+        conn.close()
+    finally:
+        os.umask(was)
 
 
 def test_patrols_own_folder_left_open_by_an_older_version_is_closed(tmp_path: Path, monkeypatch) -> None:

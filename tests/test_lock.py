@@ -4,7 +4,9 @@ the unlocking inspector named on what is logged next."""
 from __future__ import annotations
 
 import io
+import shutil
 import sqlite3
+import sys
 import time
 from pathlib import Path
 
@@ -310,3 +312,32 @@ async def test_an_export_that_ends_while_locked_waits_for_the_unlock(
         assert await type_pin(pilot, app, "135791") == ""
         await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
     assert main(["--db", hall_url, "verify"]) == 0
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+def test_a_person_at_a_locked_terminal(tmp_path: Path, monkeypatch) -> None:
+    """In a real terminal (tmux): with a PIN set, `patrol` opens locked with no name on screen;
+    ctrl+q does not leave the lock for the shell; the PIN opens the hall."""
+    from tests.test_terminal import ROSTER, Tmux, flat
+
+    url = f"sqlite:///{tmp_path / 'hall.db'}"
+    roster = tmp_path / "名册.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    assert main(["--db", url, "roster", "import", str(roster)]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("135791\n"))
+    assert main(["--db", url, "pin"]) == 0
+    tmux = Tmux(tmp_path, [sys.executable, "-m", "screens", "--db", url])
+    try:
+        screen = tmux.wait_for("巡查终端已锁定")
+        tmux.keys("C-q")
+        screen = tmux.wait_for("已锁定，不能退出")
+        assert "EXIT=" not in screen
+        assert not any(name in flat(screen) for name in ("魏敏", "曾志明", "张梅", "综合", "出入境"))
+        tmux.keys(*"135791", "Enter")
+        tmux.wait_for("督查员：测试督查")
+        assert "魏敏" in tmux.wait_for("12 出入境")
+        tmux.keys("C-q")
+        assert "EXIT=0" in tmux.wait_for("EXIT=")
+    finally:
+        tmux.close()
+    assert main(["--db", url, "verify"]) == 0
