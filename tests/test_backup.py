@@ -3,10 +3,12 @@ and keeps the current file aside."""
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import sqlite3
 import sys
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,12 +22,12 @@ from tests.conftest import log_at
 
 def dump(path: Path) -> list[str]:
     """The database's content as SQL; a WAL checkpoint may rewrite the file's bytes, never this."""
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn:  # closed: a restore would see this process hold it
         return list(conn.iterdump())
 
 
 def findings(path: Path) -> int:
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn:
         return conn.execute("SELECT COUNT(*) FROM finding").fetchone()[0]
 
 
@@ -292,3 +294,38 @@ def test_a_restore_under_a_running_patrol_in_a_terminal_keeps_what_it_saves_next
     with sqlite3.connect(database) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert main(["--db", url, "verify"]) == 0
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+def test_in_a_terminal_another_halls_backup_is_restored_only_after_typing_the_word(
+    hall_url: str, tmp_path: Path
+) -> None:
+    """A person at a terminal is shown both halls and asked; anything but 恢复 keeps the hall."""
+    from tests.test_terminal import Tmux
+
+    database = Path(hall_url.removeprefix("sqlite:///"))
+    log = ["log", "--window", "1", "--staff", "魏敏", "--type", "迟到", "--at", "2026-11-03 09:00"]
+    assert main(["--db", hall_url, *log]) == 0
+    other = tmp_path / "other" / "patrol.db"
+    assert main(["--db", f"sqlite:///{other}", "init", "--hall", "乙大厅"]) == 0
+    assert main(["--db", f"sqlite:///{other}", "backup"]) == 0
+    (foreign,) = backups(backups_folder(other))
+    before = dump(database)
+    gc.collect()  # the commands above ran in this process: their connections, in cycles, close now
+    for answer, code in (("好", 1), ("恢复", 0)):
+        tmux = Tmux(tmp_path / answer, [sys.executable, "-m", "screens", "--db", hall_url, "restore", str(foreign)])
+        try:
+            screen = tmux.wait_for("输入“恢复”确认：")
+            assert "“乙大厅”" in screen and "“测试大厅”" in screen
+            tmux.run("send-keys", "-t", "app", "-l", answer)
+            tmux.keys("Enter")
+            screen = tmux.wait_for("EXIT=")
+            assert f"EXIT={code}" in screen and "Traceback" not in screen
+        finally:
+            tmux.close()
+        if code:
+            assert "已取消，未恢复" in screen and dump(database) == before
+    assert findings(database) == 0
+    with closing(sqlite3.connect(database)) as conn:
+        assert conn.execute("SELECT name FROM hall").fetchall() == [("乙大厅",)]
+    assert main(["--db", hall_url, "verify"]) == 0
