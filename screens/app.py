@@ -225,9 +225,9 @@ class PatrolApp(App[int]):
         def ask(title: str, placeholder: str = "PIN") -> PromptScreen:
             return PromptScreen(title, placeholder, max_length=MAX_DIGITS, password=True)
 
-        current = ""
+        current: str | None = ""
         if await self.write(has_pin, service, name):
-            current = await self.push_screen_wait(ask(f"督查员 {name} 已有 PIN：请先输入当前 PIN", "当前 PIN")) or ""
+            current = await self.push_screen_wait(ask(f"督查员 {name} 已有 PIN：请先输入当前 PIN", "当前 PIN"))
             if not current:
                 return
         pin = await self.push_screen_wait(ask(f"为督查员 {name} 设置新 PIN（{MIN_DIGITS}–{MAX_DIGITS} 位数字）"))
@@ -240,7 +240,7 @@ class PatrolApp(App[int]):
             self.notify("两次输入的 PIN 不一致，未设置。", title="PIN", severity="error")
             return
         try:
-            await self.write(replace_pin, service, name, pin, entered=current)
+            await self.write(replace_pin, service, name, pin, entered=current or "")
         except (UserError, StorageError) as exc:
             self.notify(str(exc), title="PIN 未设置", severity="error", markup=False)
             return
