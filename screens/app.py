@@ -214,7 +214,7 @@ class PatrolApp(App[int]):
             self.run_worker(self._set_pin(), group="pin", exclusive=True)
 
     async def _set_pin(self) -> None:
-        from patrol.hall.lock import has_pin, replace_pin
+        from patrol.hall.lock import has_pin, replace_pin, whose_pin
         from patrol.hall.pins import MAX_DIGITS, MIN_DIGITS
         from screens.prompt import PromptScreen
 
@@ -226,10 +226,24 @@ class PatrolApp(App[int]):
             return PromptScreen(title, placeholder, max_length=MAX_DIGITS, password=True)
 
         current: str | None = ""
+        by: str | None = None
+        reason: str | None = ""
         if await self.write(has_pin, service, name):
-            current = await self.push_screen_wait(ask(f"督查员 {name} 已有 PIN：请先输入当前 PIN", "当前 PIN"))
+            current = await self.push_screen_wait(
+                ask(f"督查员 {name} 已有 PIN：请输入当前 PIN（忘记时由另一位督查员输入自己的 PIN）", "当前 PIN")
+            )
             if not current:
                 return
+            try:
+                who = await self.write(whose_pin, service, name, current)
+            except (UserError, StorageError) as exc:
+                self.notify(str(exc), title="PIN 未更换", severity="error", markup=False)
+                return
+            if who != name:
+                by = who
+                reason = await self.push_screen_wait(PromptScreen(f"由 {who} 代为更换 {name} 的 PIN：原因", "原因"))
+                if not reason:
+                    return
         pin = await self.push_screen_wait(ask(f"为督查员 {name} 设置新 PIN（{MIN_DIGITS}–{MAX_DIGITS} 位数字）"))
         if not pin:
             return
@@ -240,12 +254,13 @@ class PatrolApp(App[int]):
             self.notify("两次输入的 PIN 不一致，未设置。", title="PIN", severity="error")
             return
         try:
-            await self.write(replace_pin, service, name, pin, entered=current or "")
+            await self.write(replace_pin, service, name, pin, entered=current or "", by=by, reason=reason or "")
         except (UserError, StorageError) as exc:
             self.notify(str(exc), title="PIN 未设置", severity="error", markup=False)
             return
         self.pins_set = True
-        self.notify(f"已为 {name} 设置 PIN。离开时按 ctrl+l 可立即锁屏。", title="PIN", markup=False)
+        done = f"已为 {name} 设置 PIN。" + (f"由 {by} 确认，已记入查阅日志。" if by else "")
+        self.notify(done + "离开时按 ctrl+l 可立即锁屏。", title="PIN", markup=False)
 
     def action_command_palette(self) -> None:
         if not self.locked:  # the palette could open a screen over the lock

@@ -185,7 +185,8 @@ async def test_the_idle_lock_hides_names_and_records_who_unlocked(hall_url: str)
 
 async def test_the_lock_cannot_be_quit_and_a_new_start_is_locked_and_still_paused(hall_url: str) -> None:
     """ctrl+q on the lock stays on the lock; a patrol started again (after a kill, a closed
-    terminal) opens locked, names hidden, and the pause of five wrong PINs still holds."""
+    terminal) opens locked, names hidden, counting on from the wrong PINs typed before it, and
+    the pause of five wrong PINs holds through another start."""
     from screens.lock import LockScreen
 
     app = make_app(hall_url)
@@ -198,21 +199,27 @@ async def test_the_lock_cannot_be_quit_and_a_new_start_is_locked_and_still_pause
         await pilot.press("ctrl+q")
         await until(pilot, lambda: "不能退出" in lock_message(app))
         assert app.is_running and isinstance(app.screen, LockScreen)
-        for _ in range(4):
+        for _ in range(3):
             assert await type_pin(pilot, app, "000000") == "PIN 不正确，请重试。"
-        assert "秒后再试" in await type_pin(pilot, app, "000000")
-        assert "秒后再试" in await type_pin(pilot, app, "135791")  # even the right PIN waits now
-        assert isinstance(app.screen, LockScreen)
         app.exit()  # as a kill or a closed terminal would end it
 
     again = make_app(hall_url)
     async with again.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: again.ranking is not None and isinstance(again.screen, LockScreen))
-        await until(pilot, lambda: "秒后再试" in lock_message(again))  # the pause is said at once
         covered = screen_text(again)
         assert "打开时即锁定" in covered and not any(name in covered for name in NAMES)
-        assert "秒后再试" in await type_pin(pilot, again, "135791")
+        assert await type_pin(pilot, again, "000000") == "PIN 不正确，请重试。"  # the 4th
+        assert "秒后再试" in await type_pin(pilot, again, "000000")  # the 5th: the count went on
+        assert "秒后再试" in await type_pin(pilot, again, "135791")  # even the right PIN waits now
         assert isinstance(again.screen, LockScreen)
+        again.exit()
+
+    third = make_app(hall_url)
+    async with third.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: third.ranking is not None and isinstance(third.screen, LockScreen))
+        await until(pilot, lambda: "秒后再试" in lock_message(third))  # the pause is said at once
+        assert "秒后再试" in await type_pin(pilot, third, "135791")
+        assert isinstance(third.screen, LockScreen) and not any(name in screen_text(third) for name in NAMES)
     assert main(["--db", hall_url, "verify"]) == 0
 
 
@@ -241,7 +248,7 @@ async def test_without_a_pin_the_app_says_so_instead_of_locking(hall_url: str) -
         assert app.screen is app.board and "曾伟" in screen_text(app)
 
 
-async def test_a_pin_is_set_in_the_app_and_replaced_only_after_the_current_one(hall_url: str) -> None:
+async def test_a_pin_is_set_in_the_app_and_replaced_only_after_the_current_one(hall_url: str, capsys) -> None:
     from screens.prompt import PromptScreen
 
     app = make_app(hall_url)
@@ -260,18 +267,32 @@ async def test_a_pin_is_set_in_the_app_and_replaced_only_after_the_current_one(h
         assert pin_matches("864200", stored_pin(hall_url, "测试督查"))
 
         app.action_set_pin()  # someone else at the laptop, not knowing it
-        await answer("已有 PIN：请先输入当前 PIN", "111111")
-        await answer("设置新 PIN", "222222")
-        await answer("再次输入新 PIN", "222222")
-        await until(pilot, lambda: any("PIN 不正确" in str(n.message) for n in app._notifications))
+        await answer("已有 PIN：请输入当前 PIN", "111111")
+        await until(pilot, lambda: any("当前 PIN 不正确" in str(n.message) for n in app._notifications))
+        await settled(pilot, app)
+        assert app.screen is app.board  # no new PIN was asked for
         assert pin_matches("864200", stored_pin(hall_url, "测试督查"))
 
         app.action_set_pin()
-        await answer("已有 PIN：请先输入当前 PIN", "864200")
+        await answer("已有 PIN：请输入当前 PIN", "864200")
         await answer("设置新 PIN", "333333")
         await answer("再次输入新 PIN", "333333")
         await until(pilot, lambda: any("已为 测试督查 设置 PIN" in str(n.message) for n in app._notifications))
         assert pin_matches("333333", stored_pin(hall_url, "测试督查"))
+
+        await give_pins(app, {"王督查": "246813"})  # 测试督查 forgot theirs: 王督查 vouches, with a reason
+        app.action_set_pin()
+        await answer("已有 PIN：请输入当前 PIN", "246813")
+        await answer("由 王督查 代为更换 测试督查 的 PIN：原因", "忘记 PIN")
+        await answer("设置新 PIN", "444444")
+        await answer("再次输入新 PIN", "444444")
+        await until(pilot, lambda: any("由 王督查 确认" in str(n.message) for n in app._notifications))
+        assert pin_matches("444444", stored_pin(hall_url, "测试督查"))
+        assert pin_matches("246813", stored_pin(hall_url, "王督查"))
+    capsys.readouterr()
+    assert main(["--db", hall_url, "access-log"]) == 0
+    (logged,) = [line for line in capsys.readouterr().out.splitlines() if "更换 PIN" in line]
+    assert "测试督查" in logged and "王督查 确认更换督查员 测试督查 的 PIN，原因：忘记 PIN" in logged
     assert main(["--db", hall_url, "verify"]) == 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from patrol.errors import UserError
 from patrol.hall import lock_tries
@@ -61,18 +61,37 @@ def replace_pin(
         service.log_access("更换 PIN", f"{by} 确认更换督查员 {name} 的 PIN，原因：{reason.strip()}")
 
 
-def _check_entered(service: HallService, stored: str, entered: str, whose: str) -> None:
-    hall = service.hall.id
-    wait = lock_tries.load(hall).wait(time.time())
+def whose_pin(service: HallService, name: str, entered: str) -> str:
+    """Whose PIN ``entered`` is, ``name``'s tried first: the app's 设置 PIN takes the current PIN
+    of the inspector on duty or, if they forgot it, another inspector's (who then gives a
+    reason). A PIN of nobody counts towards the lock's pause and is refused."""
+    _not_paused(service)
+    for who, stored in sorted(pins(service).items(), key=lambda row: row[0] != name):
+        if pin_matches(entered, stored):
+            lock_tries.succeeded(service.hall.id)
+            return who
+    _wrong(service, f"督查员 {name} 的当前 PIN ")
+
+
+def _not_paused(service: HallService) -> None:
+    wait = lock_tries.load(service.hall.id).wait(time.time())
     if wait > 0:
         raise UserError(f"PIN 连续输错 {lock_tries.MAX_TRIES} 次，请 {wait:.0f} 秒后再试。未更换。")
+
+
+def _wrong(service: HallService, what: str) -> NoReturn:
+    tries = lock_tries.failed(service.hall.id)
+    paused = ""
+    if tries.failures == 0:  # that was the last try before a pause
+        paused = f"（连续输错 {lock_tries.MAX_TRIES} 次，暂停 {lock_tries.PAUSE_SECONDS} 秒）"
+    raise UserError(f"{what}不正确{paused}。未更换。")
+
+
+def _check_entered(service: HallService, stored: str, entered: str, whose: str) -> None:
+    _not_paused(service)
     if not pin_matches(entered, stored):
-        tries = lock_tries.failed(hall)
-        paused = ""
-        if tries.failures == 0:  # that was the last try before a pause
-            paused = f"（连续输错 {lock_tries.MAX_TRIES} 次，暂停 {lock_tries.PAUSE_SECONDS} 秒）"
-        raise UserError(f"督查员 {whose} 的 PIN 不正确{paused}。未更换。")
-    lock_tries.succeeded(hall)
+        _wrong(service, f"督查员 {whose} 的 PIN ")
+    lock_tries.succeeded(service.hall.id)
 
 
 def has_pins(service: HallService) -> bool:
