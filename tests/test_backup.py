@@ -285,6 +285,18 @@ def test_a_restore_under_a_running_patrol_in_a_terminal_keeps_what_it_saves_next
         screen = tmux.wait_for("3住建窗口仇敏迟到-1.0记录号")
         assert "已保存" in screen
         assert effective(url) == [("1", "魏敏", "迟到"), ("3", "仇敏", "迟到")]
+
+        # Another hall's backup is never put under an open board, even with --yes: it says which.
+        other = tmp_path / "other" / "patrol.db"
+        assert main(["--db", f"sqlite:///{other}", "init", "--hall", "乙大厅"]) == 0
+        assert main(["--db", f"sqlite:///{other}", "backup"]) == 0
+        (foreign,) = backups(backups_folder(other))
+        capsys.readouterr()
+        before = dump(database)
+        assert main(["--db", url, "restore", str(foreign), "--yes"]) == 1
+        err = capsys.readouterr().err
+        assert re.search(r"另一个大厅的备份，而数据库正被 进程 \d+（screens --db [^）]*） 打开：请先关闭它", err), err
+        assert err.count("\n") == 1 and dump(database) == before
         tmux.keys("C-q")
         assert "EXIT=0" in tmux.wait_for("EXIT=")
     finally:
