@@ -44,6 +44,7 @@ def test_backup_and_restore_from_the_command_line(service: HallService, hall_url
     aside = Path(re.search(r"原数据库另存为：(.+)", capsys.readouterr().out)[1])
     assert findings(database) == 1 and findings(aside) == 2  # nothing lost: the newer file is aside
     assert aside.stat().st_mode & 0o077 == 0
+    assert main(["--db", hall_url, "verify"]) == 0
 
 
 def test_a_bad_backup_is_refused_and_changes_nothing(hall_url: str, tmp_path: Path, capsys) -> None:
@@ -60,6 +61,7 @@ def test_a_bad_backup_is_refused_and_changes_nothing(hall_url: str, tmp_path: Pa
     assert main(["--db", hall_url, "restore", str(tmp_path / "missing.db")]) == 1
     assert dump(database) == before
     assert not list(database.parent.glob("*.before-restore-*"))
+    assert main(["--db", hall_url, "verify"]) == 0
 
 
 def test_only_the_newest_backups_are_kept(hall_url: str) -> None:
@@ -69,6 +71,7 @@ def test_only_the_newest_backups_are_kept(hall_url: str) -> None:
     kept = backups(backups_folder(database))
     assert len(kept) == KEEP
     assert kept[0].name == "patrol-20261001-030000-000000-manual.db"  # the three oldest are gone
+    assert main(["--db", f"sqlite:///{kept[0]}", "verify"]) == 0
 
 
 def test_each_database_keeps_its_own_backups(hall_url: str, tmp_path: Path, capsys) -> None:
@@ -87,6 +90,8 @@ def test_each_database_keeps_its_own_backups(hall_url: str, tmp_path: Path, caps
     assert findings(only_b) == 0 and "乙大厅" in dump(only_b).__repr__()
     both = [take_backup(db, same_second) for db in (hall_a, hall_b)]
     assert all(path.exists() for path in both) and both[0] != both[1]
+    for database in (*both, hall_a, hall_b):
+        assert main(["--db", f"sqlite:///{database}", "verify"]) == 0
 
 
 def test_another_halls_backup_is_restored_only_when_confirmed(
@@ -109,8 +114,9 @@ def test_another_halls_backup_is_restored_only_when_confirmed(
     out = capsys.readouterr().out
     aside = Path(re.search(r"原数据库另存为：(\S+)", out)[1])
     assert findings(database) == 0 and findings(aside) == 1
-    with sqlite3.connect(database) as conn:
+    with closing(sqlite3.connect(database)) as conn:
         assert conn.execute("SELECT name FROM hall").fetchall() == [("乙大厅",)]
+    assert main(["--db", hall_url, "verify"]) == 0
 
 
 def test_a_linked_database_is_backed_up_and_restored_through_the_link(
@@ -181,12 +187,14 @@ def test_a_failed_restore_leaves_no_copy_behind(hall_url: str, tmp_path: Path, c
     assert dump(database) == before
     assert [p.name for p in database.parent.iterdir() if p.name.startswith(".")] == []
     assert set(Path(tempfile.gettempdir()).glob("patrol-restore-*")) == shared
+    assert main(["--db", hall_url, "verify"]) == 0
 
 
 def test_the_first_start_of_a_day_backs_up_once(service: HallService, hall_url: str) -> None:
     first = service.daily_backup()
     assert first is not None and "daily" in first.name and "20261118" in first.name
     assert service.daily_backup() is None  # once a day
+    assert main(["--db", f"sqlite:///{first}", "verify"]) == 0
 
 
 def test_postgresql_databases_are_backed_up_by_their_server(capsys) -> None:
@@ -207,6 +215,7 @@ def test_a_backup_whose_chain_is_broken_is_not_restored(service: HallService, ha
     err = capsys.readouterr().err
     assert "散列链校验未通过" in err and "内容与写入时不符" in err
     assert dump(database) == before and findings(database) == 2
+    assert main(["--db", hall_url, "verify"]) == 0
 
 
 async def test_a_restore_while_the_app_is_open_keeps_what_the_app_saves_next(hall_url: str) -> None:

@@ -66,6 +66,8 @@ def test_folders_are_0700_and_files_0600_whatever_the_umask(tmp_path: Path, rost
         conn.close()
     finally:
         os.umask(was)
+    done = patrol_under_umask_000(env, "verify")
+    assert done.returncode == 0, done.stderr
 
 
 def test_patrols_own_folder_left_open_by_an_older_version_is_closed(tmp_path: Path, monkeypatch) -> None:
@@ -80,6 +82,7 @@ def test_patrols_own_folder_left_open_by_an_older_version_is_closed(tmp_path: Pa
     assert main(["init", "--hall", "测试大厅"]) == 0
     assert main(["rank"]) == 0
     assert mode(data) == 0o700 and mode(config) == 0o700 and mode(config / "device-id") == 0o600
+    assert main(["verify"]) == 0
 
 
 def test_a_database_in_a_folder_others_can_write_is_refused(hall_url: str, tmp_path: Path, capsys) -> None:
@@ -97,6 +100,7 @@ def test_a_database_in_a_folder_others_can_write_is_refused(hall_url: str, tmp_p
     assert main(["--db", url, "rank"]) == 1
     shared.chmod(0o700)
     assert main(["--db", url, "rank"]) == 0
+    assert main(["--db", url, "verify"]) == 0
 
 
 @pytest.mark.skipif(os.getuid() != 0, reason="making a file another user's needs root")
@@ -113,6 +117,7 @@ def test_a_database_file_or_folder_of_another_user_is_refused(hall_url: str, tmp
     os.chown(theirs, NOBODY, NOBODY)  # a folder someone else owns: they may change it at will
     assert main(["--db", f"sqlite:///{swapped}", "rank"]) == 1
     assert "不属于当前用户" in capsys.readouterr().err
+    assert main(["--db", hall_url, "verify"]) == 0
 
 
 async def test_the_app_says_why_it_does_not_open_such_a_database(hall_url: str, tmp_path: Path) -> None:
@@ -129,3 +134,4 @@ async def test_the_app_says_why_it_does_not_open_such_a_database(hall_url: str, 
         text = str(app.screen.query_one("Static").render())
         assert "其他用户也能写入" in text and "--" not in text
         assert app.service is None  # nothing of it was read
+    assert main(["--db", hall_url, "verify"]) == 0

@@ -71,6 +71,7 @@ def test_a_killed_export_leaves_only_a_private_folder_beside_its_target(
     assert main(["--db", hall_url, "export", "--period", "2026-11", "--out", str(elsewhere)]) == 0
     assert not left.exists() and list(out.iterdir()) == []
     assert [p.suffix for p in elsewhere.iterdir()] == [".xlsx"]
+    assert main(["--db", hall_url, "verify"]) == 0
 
 
 async def test_the_app_removes_what_a_killed_export_left(service: HallService, hall_url: str, tmp_path: Path) -> None:
@@ -82,6 +83,7 @@ async def test_the_app_removes_what_a_killed_export_left(service: HallService, h
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot, app)
         await until(pilot, lambda: not left.exists())
+    assert main(["--db", hall_url, "verify"]) == 0
 
 
 def test_a_purge_lists_and_removes_what_killed_runs_left(
@@ -97,3 +99,4 @@ def test_a_purge_lists_and_removes_what_killed_runs_left(
     said = capsys.readouterr().out
     assert "临时文件 1 个" in said and str(left) in said
     assert not left.exists() and os.listdir(out) == []
+    assert main(["--db", hall_url, "verify"]) == 0
