@@ -202,6 +202,10 @@ async def test_the_lock_cannot_be_quit_and_a_new_start_is_locked_and_still_pause
         for _ in range(3):
             assert await type_pin(pilot, app, "000000") == "PIN 不正确，请重试。"
         app.exit()  # as a kill or a closed terminal would end it
+    from patrol.config import data_dir
+
+    (count,) = (data_dir() / "lock").iterdir()  # kept owner-only, like every file of ours
+    assert count.stat().st_mode & 0o777 == 0o600 and count.parent.stat().st_mode & 0o777 == 0o700
 
     again = make_app(hall_url)
     async with again.run_test(size=(100, 30)) as pilot:
