@@ -34,7 +34,8 @@ def register(sub: Any) -> None:
         description="先检查备份文件完整可用、散列链未被改动，再恢复；当前数据库另存为 patrol.db.before-restore-时间，"
         "不会丢失。恢复写入数据库文件本身（数据库是链接时写入它指向的文件）：打开着的巡查界面无需关闭，"
         "会立即显示恢复后的内容，此后保存的记录也记入恢复后的数据库。"
-        "备份是另一个大厅的时，列出两边的大厅名称并要求确认。",
+        "备份是另一个大厅的时，列出两边的大厅名称并要求确认；这时数据库若正被其他程序打开（会说明是哪个进程），"
+        "须先关闭它再恢复。",
     )
     p.add_argument("file", type=Path, metavar="FILE", help="备份文件（patrol backup 生成的 .db）")
     p.add_argument("--yes", action="store_true", help="备份是另一个大厅的也不再询问，直接恢复（用于脚本）")
