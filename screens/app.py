@@ -174,7 +174,7 @@ class PatrolApp(App[int]):
     def action_lock(self, idle: bool = False, at_start: bool = False) -> None:
         """Cover the screen until an inspector's PIN is typed (ctrl+l, after ``lock_minutes``
         idle, and at start when any inspector has a PIN)."""
-        if not self.open_for_work:
+        if not self.open_for_work or not self.is_running:  # quitting: no screen goes up any more
             return
         if not self.pins_set:
             self.notify("尚未设置 PIN，无法锁屏：按 ctrl+p 选“设置 PIN”。", title="未设置 PIN", severity="warning")
@@ -359,6 +359,8 @@ class PatrolApp(App[int]):
         await self.refresh_standings()
 
     def _show(self, ranking: Ranking, today: dict[str, Totals]) -> None:
+        if not self.is_running:  # quitting: a refresh that ends now has no screens left to draw on
+            return
         self.ranking = ranking
         for screen in self.screen_stack:
             # Each screen that shows standings has this method; importing them here would

@@ -35,7 +35,8 @@ class LockScreen(PatrolScreen[str]):
             yield Static("", id="lock-message", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        for field in self.query(Input):  # none when the app quits as the lock goes up
+            field.focus()
         self.run_worker(self._show_pause(), group="lock")
 
     async def _show_pause(self) -> None:
@@ -50,13 +51,13 @@ class LockScreen(PatrolScreen[str]):
             self.say(_paused(state.wait))
 
     def say(self, text: str) -> None:
-        """Show ``text`` under the PIN field."""
-        self.query_one("#lock-message", Static).update(text)
+        """Show ``text`` under the PIN field (if the lock is still there to show it)."""
+        for message in self.query("#lock-message").results(Static):
+            message.update(text)
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
-        pin_field = self.query_one(Input)
         pin = event.value
-        pin_field.value = ""
+        event.input.value = ""
         if not pin:
             return
         service = self.patrol.service

@@ -159,11 +159,14 @@ def old_database(path: Path, revision: str = "0003") -> None:
     engine.dispose()
 
 
-def test_a_failed_restore_leaves_no_copy_behind(hall_url: str, tmp_path: Path, capsys) -> None:
+def test_a_failed_restore_leaves_no_copy_behind(hall_url: str, tmp_path: Path, capsys, monkeypatch) -> None:
     """An old backup is upgraded in a copy before its chain is checked; when the check fails,
-    that copy (names and notes) is gone too, and nothing went to the shared temporary folder."""
+    that copy (names and notes) is gone too, and nothing went to the system's temporary folder."""
     import tempfile
 
+    system_temp = tmp_path / "system-temp"  # this test's own: other runs on the machine do not count
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
     database = Path(hall_url.removeprefix("sqlite:///"))
     old = tmp_path / "old" / "backup.db"
     old.parent.mkdir(mode=0o700)
@@ -180,13 +183,12 @@ def test_a_failed_restore_leaves_no_copy_behind(hall_url: str, tmp_path: Path, c
                 created_at) VALUES ('f', 'h', 'w', 0, 't', '考勤', -1, '2026-11-02 01:00:00.000000', '魏敏迟到',
                 'laptop', '2026-11-02 01:00:00.000000');
         """)
-    shared = set(Path(tempfile.gettempdir()).glob("patrol-restore-*"))
     before = dump(database)
     assert main(["--db", hall_url, "restore", str(old)]) == 1
     assert "散列链校验未通过" in capsys.readouterr().err
     assert dump(database) == before
     assert [p.name for p in database.parent.iterdir() if p.name.startswith(".")] == []
-    assert set(Path(tempfile.gettempdir()).glob("patrol-restore-*")) == shared
+    assert list(system_temp.iterdir()) == []
     assert main(["--db", hall_url, "verify"]) == 0
 
 

@@ -8,7 +8,6 @@ import signal
 import stat
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from patrol.cli import main
@@ -32,13 +31,16 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def killed_export(hall_url: str, out: Path) -> Path:
-    """Run an export into ``out`` and SIGKILL it half-way; returns what it left there."""
+def killed_export(hall_url: str, out: Path, system_temp: Path | None = None) -> Path:
+    """Run an export into ``out`` and SIGKILL it half-way; returns what it left there. With
+    ``system_temp``, that folder is the export's system temporary folder (TMPDIR)."""
+    env = {**os.environ, "TMPDIR": str(system_temp)} if system_temp is not None else None
     export = subprocess.Popen(
         [sys.executable, "-c", HELD_EXPORT, "--db", hall_url, "export", "--period", "2026-11", "--out", str(out)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
     try:
         assert export.stdout is not None and export.stdout.readline().strip() == "held", export.stderr.read()
@@ -54,16 +56,16 @@ def test_a_killed_export_leaves_only_a_private_folder_beside_its_target(
 ) -> None:
     log_at(service, "1", "魏敏", "迟到", "2026-11-03 09:00", note="魏敏说堵车")
     service.close()
-    shared_temp = set(Path(tempfile.gettempdir()).iterdir())
+    system_temp = tmp_path / "system-temp"  # the export's own, so other runs on this machine do not count
+    system_temp.mkdir()
     out = tmp_path / "out"
     out.mkdir()
-    left = killed_export(hall_url, out)
+    left = killed_export(hall_url, out, system_temp)
     assert left.name.startswith(".patrol-tmp-") and left.is_dir()
     assert stat.S_IMODE(left.stat().st_mode) == 0o700
     sheets = list(left.iterdir())  # the writer's files, where the sheets' rows (names, notes) go
     assert sheets and all(stat.S_IMODE(f.stat().st_mode) & 0o077 == 0 for f in sheets)
-    new_in_shared_temp = set(Path(tempfile.gettempdir()).iterdir()) - shared_temp
-    assert not [p for p in new_in_shared_temp if p.name.startswith(("openpyxl", "tmp", "patrol"))]
+    assert list(system_temp.iterdir()) == []  # nothing in the system's temporary folder
 
     # The next export, into another folder, removes it.
     elsewhere = tmp_path / "elsewhere"
