@@ -343,7 +343,7 @@ class PatrolApp(App[int]):
             )
 
     def _look_for_changes(self) -> None:
-        if self._watch is not None and self.service is not None:
+        if self._watch is not None and self.service is not None and self.is_running:
             self.run_worker(self._refresh_if_changed(), group="watch", exclusive=True)
 
     async def _refresh_if_changed(self) -> None:
