@@ -138,7 +138,9 @@ DEMO_NOTES = ("", "", "", "", "已当场提醒", "现场拍照留存", "经核�
 def demo_url(today: date | None = None) -> tuple[str, Path]:
     """A fresh copy of today's demo database in a temporary folder: (URL, folder to remove)."""
     today = today or datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    cached = cache_dir() / f"demo-v{DEMO_VERSION}-{today.isoformat()}.db"
+    from storage.files import private_folder
+
+    cached = private_folder(cache_dir(), tighten=True) / f"demo-v{DEMO_VERSION}-{today.isoformat()}.db"
     if not cached.exists():
         for old in cache_dir().glob("demo-*.db"):
             old.unlink(missing_ok=True)
@@ -151,7 +153,11 @@ def demo_url(today: date | None = None) -> tuple[str, Path]:
 
 def _copy_sqlite(source: Path, target: Path) -> None:
     """Copy a SQLite database whole (WAL included) with the backup API, via a temporary name."""
+    from storage.files import touch_private
+
     partial = target.with_suffix(".copying")
+    partial.unlink(missing_ok=True)
+    touch_private(partial)  # owner-only whatever the umask
     with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
         src.backup(dst)
     dst.close()
@@ -165,10 +171,11 @@ def build_demo(path: Path, today: date, seed: int = 2026) -> None:
     from patrol.hall.service import init_hall, open_hall
     from patrol.imports.roster import RosterPlan, apply_plan
     from patrol.rules.settings import DEFAULT_SETTINGS
+    from storage.files import private_folder
     from storage.ids import new_id
     from storage.writes import add_rules_version, ensure_inspector, insert_findings
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     partial = path.with_suffix(".partial")
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)

@@ -66,6 +66,7 @@ class PatrolApp(App[int]):
         self.lock_minutes = lock_minutes  # idle minutes before the lock covers the screen; 0: never
         self.locked = False
         self.pins_set = False  # without a PIN nobody could open a lock, so none is put up
+        self.held_behind_lock = 0  # results that ended while locked and waited for the unlock
         self._last_input = time.monotonic()
         self.clock = clock
         self.url = url
@@ -111,13 +112,16 @@ class PatrolApp(App[int]):
             # The change since last period comes with the first refresh, after the board is drawn.
             ranking = service.ranking(service.current_period(), with_change=False)
             today = service.day_totals()
+            from patrol.hall.lock import has_pins
+
+            pins = has_pins(service)  # any PIN: the board opens locked
         except NoHallError:
             self.call_from_thread(self._show_welcome, None)
             return
         except (UserError, StorageError) as exc:
             self.call_from_thread(self._show_welcome, str(exc))
             return
-        self.call_from_thread(self._opened, service, ranking, today)
+        self.call_from_thread(self._opened, service, ranking, today, pins)
 
     def _show_welcome(self, problem: str | None) -> None:
         from screens.welcome import WelcomeScreen
@@ -126,10 +130,13 @@ class PatrolApp(App[int]):
         if os.environ.get(READY_ENV):
             self.call_after_refresh(self.exit, 0)
 
-    def _opened(self, service: HallService, ranking: Ranking, today: dict[str, Totals]) -> None:
+    def _opened(self, service: HallService, ranking: Ranking, today: dict[str, Totals], pins: bool) -> None:
         self.service = service
         self.period = service.current_period()
         self.sub_title = f"{service.hall.name}{'（演示）' if self.demo else ''}"
+        self.pins_set = pins
+        if pins:  # before any name is drawn: quitting a lock and starting again opens nothing
+            self.action_lock(at_start=True)
         board = self.board
         board.load()
         self._show(ranking, today)
@@ -164,9 +171,10 @@ class PatrolApp(App[int]):
         if time.monotonic() - self._last_input >= self.lock_minutes * 60:
             self.action_lock(idle=True)
 
-    def action_lock(self, idle: bool = False) -> None:
-        """Cover the screen until an inspector's PIN is typed (ctrl+l, or after ``lock_minutes`` idle)."""
-        if not self.open_for_work:
+    def action_lock(self, idle: bool = False, at_start: bool = False) -> None:
+        """Cover the screen until an inspector's PIN is typed (ctrl+l, after ``lock_minutes``
+        idle, and at start when any inspector has a PIN)."""
+        if not self.open_for_work or not self.is_running:  # quitting: no screen goes up any more
             return
         if not self.pins_set:
             self.notify("尚未设置 PIN，无法锁屏：按 ctrl+p 选“设置 PIN”。", title="未设置 PIN", severity="warning")
@@ -177,7 +185,7 @@ class PatrolApp(App[int]):
         self.locked = True
         self.clear_notifications()  # a toast may name someone
         hint = f"（演示大厅的 PIN：{DEMO_PIN}）" if self.demo else ""
-        self.push_screen(LockScreen(self.lock_minutes if idle else 0, hint), self._unlocked)
+        self.push_screen(LockScreen(self.lock_minutes if idle else 0, hint, at_start=at_start), self._unlocked)
 
     @property
     def open_for_work(self) -> bool:
@@ -186,6 +194,8 @@ class PatrolApp(App[int]):
 
     async def unlocked(self) -> None:
         """Return once the screen is not locked (work that ends while it is waits to show)."""
+        if self.locked:
+            self.held_behind_lock += 1  # said to tests: a result is waiting for the unlock
         while self.locked:
             await asyncio.sleep(0.1)
 
@@ -198,48 +208,68 @@ class PatrolApp(App[int]):
         self.board.show_panel()
 
     def action_set_pin(self) -> None:
-        """Ask for a new PIN twice and store its hash for the inspector on duty."""
-        if not self.open_for_work:
-            return
+        """Set the PIN of the inspector on duty: their current PIN first if they have one, then
+        the new one twice."""
+        if self.open_for_work:
+            self.run_worker(self._set_pin(), group="pin", exclusive=True)
+
+    async def _set_pin(self) -> None:
+        from patrol.hall.lock import has_pin, replace_pin, whose_pin
+        from patrol.hall.pins import MAX_DIGITS, MIN_DIGITS
         from screens.prompt import PromptScreen
-
-        def first(pin: str | None) -> None:
-            if pin:
-                self.push_screen(
-                    PromptScreen("再次输入 PIN", "PIN", max_length=12, password=True), lambda again: second(pin, again)
-                )
-
-        def second(pin: str, again: str | None) -> None:
-            if again is None:
-                return
-            if again != pin:
-                self.notify("两次输入的 PIN 不一致，未设置。", title="PIN", severity="error")
-                return
-            self.run_worker(self._store_pin(pin), group="write")
-
-        self.push_screen(
-            PromptScreen(f"为督查员 {self.inspector} 设置 PIN（4–12 位数字）", "PIN", max_length=12, password=True),
-            first,
-        )
-
-    async def _store_pin(self, pin: str) -> None:
-        from patrol.hall.lock import set_pin
 
         service = self.service
         assert service is not None
+        name = service.inspector
+
+        def ask(title: str, placeholder: str = "PIN") -> PromptScreen:
+            return PromptScreen(title, placeholder, max_length=MAX_DIGITS, password=True)
+
+        current: str | None = ""
+        by: str | None = None
+        reason: str | None = ""
+        if await self.write(has_pin, service, name):
+            current = await self.push_screen_wait(
+                ask(f"督查员 {name} 已有 PIN：请输入当前 PIN（忘记时由另一位督查员输入自己的 PIN）", "当前 PIN")
+            )
+            if not current:
+                return
+            try:
+                who = await self.write(whose_pin, service, name, current)
+            except (UserError, StorageError) as exc:
+                self.notify(str(exc), title="PIN 未更换", severity="error", markup=False)
+                return
+            if who != name:
+                by = who
+                reason = await self.push_screen_wait(PromptScreen(f"由 {who} 代为更换 {name} 的 PIN：原因", "原因"))
+                if not reason:
+                    return
+        pin = await self.push_screen_wait(ask(f"为督查员 {name} 设置新 PIN（{MIN_DIGITS}–{MAX_DIGITS} 位数字）"))
+        if not pin:
+            return
+        again = await self.push_screen_wait(ask("再次输入新 PIN"))
+        if again is None:
+            return
+        if again != pin:
+            self.notify("两次输入的 PIN 不一致，未设置。", title="PIN", severity="error")
+            return
         try:
-            await self.write(set_pin, service, service.inspector, pin)
+            await self.write(replace_pin, service, name, pin, entered=current or "", by=by, reason=reason or "")
         except (UserError, StorageError) as exc:
-            self.notify(str(exc), title="PIN 未设置", severity="error")
+            self.notify(str(exc), title="PIN 未设置", severity="error", markup=False)
             return
         self.pins_set = True
-        self.notify(f"已为 {service.inspector} 设置 PIN。离开时按 ctrl+l 可立即锁屏。", title="PIN")
+        done = f"已为 {name} 设置 PIN。" + (f"由 {by} 确认，已记入查阅日志。" if by else "")
+        self.notify(done + "离开时按 ctrl+l 可立即锁屏。", title="PIN", markup=False)
 
     def action_command_palette(self) -> None:
         if not self.locked:  # the palette could open a screen over the lock
             super().action_command_palette()
 
     def _daily_backup(self, service: HallService) -> None:
+        from patrol.hall import leftovers
+
+        leftovers.clean(getattr(service.reader, "path", None))  # what a killed run left (names inside)
         try:
             service.daily_backup()
         except StorageError as exc:  # a failed backup must not stop the patrol, but is said
@@ -261,7 +291,11 @@ class PatrolApp(App[int]):
 
     async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn`` on the database thread and wait for it without blocking the UI."""
-        return await asyncio.wrap_future(self._db.submit(fn, *args, **kwargs))
+        try:
+            future = self._db.submit(fn, *args, **kwargs)
+        except RuntimeError as exc:  # the app is closing: its database thread has stopped
+            raise asyncio.CancelledError from exc
+        return await asyncio.wrap_future(future)
 
     def own_write_seen(self) -> None:
         """Our own commit is not news for the watch (call on the database thread, right after
@@ -315,7 +349,7 @@ class PatrolApp(App[int]):
             )
 
     def _look_for_changes(self) -> None:
-        if self._watch is not None and self.service is not None:
+        if self._watch is not None and self.service is not None and self.is_running:
             self.run_worker(self._refresh_if_changed(), group="watch", exclusive=True)
 
     async def _refresh_if_changed(self) -> None:
@@ -331,6 +365,8 @@ class PatrolApp(App[int]):
         await self.refresh_standings()
 
     def _show(self, ranking: Ranking, today: dict[str, Totals]) -> None:
+        if not self.is_running:  # quitting: a refresh that ends now has no screens left to draw on
+            return
         self.ranking = ranking
         for screen in self.screen_stack:
             # Each screen that shows standings has this method; importing them here would
@@ -361,6 +397,12 @@ class PatrolApp(App[int]):
 
     async def action_quit(self) -> None:
         """Quit; with findings the disk has not taken, only on a second ctrl+q."""
+        if self.locked:  # nobody leaves the lock for the shell, or for a fresh start without it
+            from screens.lock import LockScreen
+
+            if isinstance(self.screen, LockScreen):
+                self.screen.say("已锁定，不能退出：请先输入 PIN 解锁。")
+            return
         board = self.board_or_none
         unsaved = len(board.unsaved) if board is not None else 0
         if unsaved and not self._quit_warned:

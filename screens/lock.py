@@ -2,63 +2,79 @@
 
 from __future__ import annotations
 
-import time
-
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.widgets import Input, Static
 
 from screens.base import PatrolScreen
 
-MAX_TRIES = 5  # wrong PINs in a row before a pause
-PAUSE_SECONDS = 30
-
 
 class LockScreen(PatrolScreen[str]):
     """Covers every other screen (it is not a modal: nothing shows through). Dismissed with the
-    name of the inspector whose PIN opened it."""
+    name of the inspector whose PIN opened it. The wrong PINs and the pause they start are kept
+    on disk (``patrol.hall.lock_tries``): quitting and starting again resets neither."""
 
-    def __init__(self, minutes: float, hint: str = "") -> None:
+    def __init__(self, minutes: float, hint: str = "", at_start: bool = False) -> None:
         super().__init__(id="lock")
         self.minutes = minutes
         self.hint = hint
-        self.failures = 0
-        self.paused_until = 0.0
+        self.at_start = at_start
+        self.answered = 0  # PINs typed and answered (tests wait on it, not on time)
 
     def compose(self) -> ComposeResult:
-        idle = f"离开超过 {self.minutes:g} 分钟，" if self.minutes else ""
+        if self.at_start:
+            why = "已设置督查员 PIN，打开时即锁定。"
+        elif self.minutes:
+            why = f"离开超过 {self.minutes:g} 分钟，屏幕已隐藏。"
+        else:
+            why = "屏幕已隐藏。"
         with Center(), Vertical(id="lock-box"):
             yield Static("[b]巡查终端已锁定[/b]", id="lock-title")
-            yield Static(f"{idle}屏幕已隐藏。请输入督查员 PIN 解锁。{self.hint}", id="lock-text")
+            yield Static(f"{why}请输入督查员 PIN 解锁。{self.hint}", id="lock-text", markup=False)
             yield Input(password=True, restrict=r"[0-9]*", max_length=12, placeholder="PIN", id="lock-pin")
-            yield Static("", id="lock-message")
+            yield Static("", id="lock-message", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        for field in self.query(Input):  # none when the app quits as the lock goes up
+            field.focus()
+        self.run_worker(self._show_pause(), group="lock")
+
+    async def _show_pause(self) -> None:
+        """A pause the last run started is still said (and still holds)."""
+        from patrol.hall.lock import lock_state
+
+        service = self.patrol.service
+        if service is None:
+            return
+        state = await self.patrol.write(lock_state, service)
+        if state.wait > 0:
+            self.say(_paused(state.wait))
+
+    def say(self, text: str) -> None:
+        """Show ``text`` under the PIN field (if the lock is still there to show it)."""
+        for message in self.query("#lock-message").results(Static):
+            message.update(text)
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
-        pin_field = self.query_one(Input)
-        message = self.query_one("#lock-message", Static)
         pin = event.value
-        pin_field.value = ""
-        wait = self.paused_until - time.monotonic()
-        if wait > 0:
-            message.update(f"PIN 连续输错 {MAX_TRIES} 次，请 {wait:.0f} 秒后再试。")
-            return
+        event.input.value = ""
         if not pin:
             return
         service = self.patrol.service
         assert service is not None
         from patrol.hall.lock import unlock
 
-        name = await self.patrol.write(unlock, service, pin)  # scrypt: off the UI thread
-        if name is None:
-            self.failures += 1
-            if self.failures >= MAX_TRIES:
-                self.failures = 0
-                self.paused_until = time.monotonic() + PAUSE_SECONDS
-                message.update(f"PIN 连续输错 {MAX_TRIES} 次，请 {PAUSE_SECONDS} 秒后再试。")
-            else:
-                message.update("PIN 不正确，请重试。")
-            return
-        self.dismiss(name)
+        attempt = await self.patrol.write(unlock, service, pin)  # scrypt and the count: off the UI thread
+        self.answered += 1
+        if attempt.name is not None:
+            self.dismiss(attempt.name)
+        elif attempt.wait > 0:
+            self.say(_paused(attempt.wait))
+        else:
+            self.say("PIN 不正确，请重试。")
+
+
+def _paused(seconds: float) -> str:
+    from patrol.hall.lock_tries import MAX_TRIES
+
+    return f"PIN 连续输错 {MAX_TRIES} 次，请 {max(seconds, 1):.0f} 秒后再试。"

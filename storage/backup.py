@@ -1,70 +1,124 @@
 """Online backups of a SQLite database (the SQLite backup API: safe while others write).
 
-Backups live in a ``backups`` folder beside the database, readable by the owner only; the
-newest ``KEEP`` are kept. A restore checks the backup first and keeps the current file aside.
+Each database has its own backups, in ``backups/<file name>/`` beside it (the real file, when the
+database is reached through a link), owner-only; the newest ``KEEP`` are kept. A backup never
+replaces another: two in one instant get two names.
+
+A restore checks the backup first (integrity, schema, hash chain), keeps the current file aside,
+and then writes the backup into the database file in place, through the backup API: a board or
+a command that has the database open sees the restored content at its next read and writes its
+next finding into it (replacing the file under it would have sent that finding into a deleted
+file). Restoring another hall's backup over a hall is refused unless asked for.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
-from datetime import datetime
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from storage.errors import StorageError
+from storage.files import (
+    check_database_location,
+    private_folder,
+    processes_holding,
+    temporary_folder,
+    temporary_name,
+    touch_private,
+)
 
 KEEP = 30
 PREFIX = "patrol-"
+# patrol-20261118-100000-000000-daily.db: when (to the microsecond), and why.
+BACKUP_NAME = re.compile(r"^patrol-\d{8}-\d{6}-\d{6}-[a-z0-9-]+\.db$")
+
+
+def real_path(database: Path) -> Path:
+    """The database file itself: absolute, links followed (a backup or a restore of a link is
+    one of the file it points to)."""
+    return Path(os.path.abspath(database)).resolve()
 
 
 def backups_folder(database: Path) -> Path:
-    """Where the backups of ``database`` are kept."""
-    return database.parent / "backups"
+    """Where the backups of ``database`` are kept: its own folder, so that pruning the backups
+    of one database never touches another's."""
+    real = real_path(database)
+    return real.parent / "backups" / real.name
 
 
 def copy_database(source: Path, target: Path) -> None:
-    """Copy a live SQLite database whole (WAL included) to ``target``, owner-only, via a temporary name."""
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
-    os.close(os.open(partial, os.O_CREAT | os.O_WRONLY, 0o600))
+    """Copy a live SQLite database whole (WAL included) to ``target``, owner-only, through a
+    temporary beside it; ``target`` must not exist (a copy never replaces a file)."""
+    _copy_new(source, target.parent, lambda _n: target.name, tries=1)
+
+
+def _copy_new(source: Path, folder: Path, name: Callable[[int], str], tries: int = 1000) -> Path:
+    """Copy ``source`` into ``folder`` under the first of ``name(0)``, ``name(1)``… that is free."""
+    partial = folder / temporary_name(".db")
     try:
-        with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
+        touch_private(partial)
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(partial)) as dst:
             src.execute("PRAGMA busy_timeout = 10000")
             src.backup(dst)
-        src.close()
-        dst.close()
-        os.replace(partial, target)
+        for n in range(tries):
+            target = folder / name(n)
+            try:
+                os.link(partial, target)  # never over an existing file, even one made just now
+            except FileExistsError:
+                continue
+            return target
+        raise StorageError(f"{folder / name(0)} 已存在，未覆盖。")
     except (OSError, sqlite3.Error) as exc:
-        partial.unlink(missing_ok=True)
         raise StorageError(f"备份失败：{exc}。原数据库不受影响。") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+        Path(f"{partial}-journal").unlink(missing_ok=True)
 
 
 def take_backup(database: Path, now: datetime, why: str = "manual") -> Path:
-    """Back ``database`` up now and prune old backups; returns the backup's path."""
+    """Back ``database`` up now and prune its old backups; returns the backup's path."""
     if not database.exists():
         raise StorageError(f"没有可备份的数据库：{database}")
-    folder = backups_folder(database)
-    folder.mkdir(parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
-    target = folder / f"{PREFIX}{now:%Y%m%d-%H%M%S}-{why}.db"
-    copy_database(database, target)
+    real = real_path(database)
+    folder = private_folder(backups_folder(real))
+
+    # Two backups in one instant get two names, the later one after the earlier (and after any
+    # already taken: a name freed by pruning is not given again, it would sort as the oldest).
+    start = now
+    taken = [p.name for p in backups(folder)]
+    if taken and taken[-1] >= f"{PREFIX}{now:%Y%m%d-%H%M%S-%f}":
+        newest = datetime.strptime(taken[-1][len(PREFIX) : len(PREFIX) + 22], "%Y%m%d-%H%M%S-%f")
+        if newest - now < timedelta(seconds=1):  # the same moment, not a clock set back
+            start = newest + timedelta(microseconds=1)
+
+    def name(n: int) -> str:
+        return f"{PREFIX}{start + timedelta(microseconds=n):%Y%m%d-%H%M%S-%f}-{why}.db"
+
+    target = _copy_new(real, folder, name)
     prune(folder)
     return target
 
 
 def backups(folder: Path) -> list[Path]:
     """The backups in ``folder``, oldest first."""
-    return sorted(folder.glob(f"{PREFIX}*.db")) if folder.exists() else []
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if BACKUP_NAME.match(p.name))
 
 
 def prune(folder: Path, keep: int = KEEP) -> None:
-    """Delete all but the newest ``keep`` backups."""
+    """Delete all but the newest ``keep`` backups of the one database ``folder`` belongs to."""
     for old in backups(folder)[:-keep]:
         old.unlink(missing_ok=True)
 
 
 def backed_up_on(database: Path, day: str) -> bool:
-    """Whether a backup was taken on ``day`` (YYYYMMDD)."""
+    """Whether a backup of ``database`` was taken on ``day`` (YYYYMMDD)."""
     return any(p.name.startswith(f"{PREFIX}{day}-") for p in backups(backups_folder(database)))
 
 
@@ -73,12 +127,11 @@ def check_backup(path: Path) -> None:
     if not path.is_file():
         raise StorageError(f"找不到备份文件：{path}")
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
             result = conn.execute("PRAGMA integrity_check").fetchone()[0]
             has_schema = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
             ).fetchone()
-        conn.close()
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"{path.name} 不是可用的数据库（{exc}），未恢复。") from exc
     if result != "ok":
@@ -87,43 +140,107 @@ def check_backup(path: Path) -> None:
         raise StorageError(f"{path.name} 不是 patrol 的数据库，未恢复。")
 
 
-def check_chain(backup: Path) -> Path:
+def check_chain(backup: Path, workdir: Path) -> Path:
     """Verify the hash chain of ``backup``; returns the file to restore from. A backup of an
-    older schema is upgraded in a temporary copy first (as opening it would), and that copy is
-    what gets checked and restored."""
-    import tempfile
-
+    older schema is upgraded in a copy inside ``workdir`` first (as opening it would), and that
+    copy is what gets checked and restored."""
     from storage.engine import open_engine
     from storage.reads import SqliteReader, schema_revision
     from storage.schema import HEAD_REVISION
     from storage.verify import verify
 
     source = backup
-    if schema_revision(SqliteReader(backup)) != HEAD_REVISION:
-        source = Path(tempfile.mkdtemp(prefix="patrol-restore-")) / backup.name
+    reader = SqliteReader(backup)
+    try:
+        old = schema_revision(reader) != HEAD_REVISION
+    finally:
+        reader.close()
+    if old:
+        source = workdir / "upgraded.db"
         copy_database(backup, source)
         open_engine(f"sqlite:///{source}").dispose()
-    verdict = verify(SqliteReader(source))
+    reader = SqliteReader(source)
+    try:
+        verdict = verify(reader)
+    finally:
+        reader.close()
     if not verdict.ok:
         raise StorageError(f"{backup.name} 的散列链校验未通过：{verdict.problem} 未恢复。")
     return source
 
 
-def restore(database: Path, backup: Path, now: datetime) -> Path:
-    """Replace ``database`` by ``backup`` after checking it (integrity, schema, hash chain); the
-    current file is kept aside and its path returned."""
-    import shutil
+def _halls(path: Path) -> dict[str, str]:
+    """The halls in a database file: id -> name."""
+    with closing(sqlite3.connect(path, timeout=10)) as conn:
+        try:
+            return dict(conn.execute("SELECT id, name FROM hall ORDER BY created_at, name").fetchall())
+        except sqlite3.OperationalError:
+            return {}
 
+
+class OtherHall(StorageError):
+    """The backup holds other halls than the database: restoring it would put another hall in
+    this one's place. Said with both names; done only when confirmed."""
+
+    def __init__(self, backup: Path, current: dict[str, str], restored: dict[str, str]) -> None:
+        theirs = "、".join(f"“{name}”" for name in restored.values()) or "（没有大厅）"
+        ours = "、".join(f"“{name}”" for name in current.values())
+        same = set(current.values()) & set(restored.values())
+        hint = "（同名，但不是同一个数据库里的大厅）" if same else ""
+        super().__init__(
+            f"{backup.name} 是另一个大厅的备份：备份中是 {theirs}，当前数据库是 {ours}{hint}。"
+            "恢复后当前大厅的记录只留在另存的文件里。"
+        )
+
+
+@dataclass
+class Restored:
+    """What a restore did."""
+
+    database: Path  # the file written (a link's target)
+    aside: Path | None  # the database as it was, kept
+    holders: list[str] = field(default_factory=list)  # processes that had it open (they see the restored content)
+
+
+def restore(database: Path, backup: Path, now: datetime, *, other_hall: bool = False) -> Restored:
+    """Put ``backup`` into ``database`` after checking it (integrity, schema, hash chain, which
+    hall); the current content is kept aside first. ``other_hall``: the backup may hold another
+    hall than the database (``OtherHall`` otherwise)."""
+    real = real_path(database)
+    check_database_location(real)
     check_backup(backup)
-    source = check_chain(backup)
+    with temporary_folder(real.parent) as work:  # beside the database, owner-only, always removed
+        source = check_chain(backup, work)
+        current = _halls(real) if real.exists() else {}
+        restored = _halls(source)
+        holders = processes_holding(real)
+        if current and not set(current) & set(restored):
+            if holders:
+                raise StorageError(
+                    f"{backup.name} 是另一个大厅的备份，而数据库正被 {'、'.join(holders)} 打开："
+                    "请先关闭它（退出巡查界面）再恢复。未恢复。"
+                )
+            if not other_hall:
+                raise OtherHall(backup, current, restored)
+        if not real.exists():
+            copy_database(source, real)
+            return Restored(real, None, holders)
+
+        def aside_name(n: int) -> str:
+            return f"{real.name}.before-restore-{now:%Y%m%d-%H%M%S}" + (f"-{n + 1}" if n else "")
+
+        aside = _copy_new(real, real.parent, aside_name)
+        _write_in_place(source, real, backup)
+    return Restored(real, aside, holders)
+
+
+def _write_in_place(source: Path, database: Path, backup: Path) -> None:
+    """Replace the content of ``database`` by that of ``source`` in one transaction, through the
+    backup API: connections others hold stay valid and see the new content (the schema cookie
+    changes, so they read the schema again), a crash half-way leaves the old content whole."""
     try:
-        aside = database.with_name(f"{database.name}.before-restore-{now:%Y%m%d-%H%M%S}")
-        if database.exists():
-            copy_database(database, aside)
-        copy_database(source, database)
-        for stale in (Path(f"{database}-wal"), Path(f"{database}-shm")):
-            stale.unlink(missing_ok=True)  # they belonged to the file that was replaced
-    finally:
-        if source != backup:  # the upgraded temporary copy holds personal data: gone now
-            shutil.rmtree(source.parent, ignore_errors=True)
-    return aside
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(database, timeout=10)) as dst:
+            dst.execute("PRAGMA busy_timeout = 10000")
+            src.backup(dst)
+    except sqlite3.Error as exc:
+        raise StorageError(f"无法把 {backup.name} 写入 {database}（{exc}）。数据库未改变。") from exc

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from storage.errors import StorageError
+from storage.files import check_database_location, private_folder, touch_private
 from storage.schema import HEAD_REVISION
 from storage.urls import sqlite_file
 
@@ -121,8 +122,9 @@ def create_db_engine(url: str) -> Engine:
 def _check_writable(path: Path) -> None:
     folder = path.parent
     _refuse_network_filesystem(folder)
+    check_database_location(path)  # nobody else could have put it there
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)  # a new folder is owner-only, whatever the umask
     except OSError as exc:
         raise StorageError(
             f"无法创建数据库目录 {folder}：{exc.strerror}。请换一个可写的位置（--db 或 PATROL_DB）。"
@@ -134,7 +136,7 @@ def _check_writable(path: Path) -> None:
         # Names and findings of people: the file (and the -wal and -shm files SQLite derives
         # from it, with the same mode) are readable by the owner only.
         try:
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            touch_private(path)
         except OSError as exc:
             raise StorageError(f"无法创建数据库文件 {path}：{exc.strerror}。") from exc
 

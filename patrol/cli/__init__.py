@@ -33,7 +33,7 @@ EPILOG = """示例：
   patrol report --period 2026Q4                   打印通报草稿
   patrol record 张梅 --period 2026-11             查看一个人的记录（记入查阅日志）
   patrol verify                                   校验记录未被改动
-  patrol pin                                      设置解锁 PIN
+  patrol pin                                      设置解锁 PIN（6–12 位数字）
   patrol purge --before 2023-01-01                清除超过保存期的个人信息
   patrol rules show                               查看评定规则（服务标兵人数、并列、满勤依据等）
   patrol rules set 服务标兵人数 10 --from 2026-12-01   修改一条评定规则
@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lock-after",
         metavar="分钟",
-        help="巡查界面无操作多少分钟后锁屏（默认读取 PATROL_LOCK_MINUTES，否则 5；0 为不锁屏）",
+        help="巡查界面无操作多少分钟后锁屏（默认读取 PATROL_LOCK_MINUTES，否则 5；0 为不锁屏）。"
+        "只要有督查员设置了 PIN，巡查界面打开时即锁定",
     )
     parser.set_defaults(func=app.run_app)
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)

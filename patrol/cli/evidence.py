@@ -34,18 +34,21 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "backup",
         help="立即备份数据库",
-        description="用 SQLite 在线备份（使用中也安全）把数据库备份到数据库旁的 backups 文件夹，"
-        "只有本人可读，保留最近 30 份。打开巡查界面时每天也会自动备份一次。",
+        description="用 SQLite 在线备份（使用中也安全）把数据库备份到数据库旁的 backups/数据库文件名/ 文件夹，"
+        "只有本人可读；每个数据库保留自己最近的 30 份，备份从不互相覆盖。打开巡查界面时每天也会自动备份一次。",
     )
     p.set_defaults(func=backup_or_restore)
     p = sub.add_parser(
         "restore",
         help="从备份恢复数据库",
-        description="先检查备份文件完整可用、散列链未被改动，再恢复；"
-        "当前数据库另存为 patrol.db.before-restore-时间，不会丢失。"
-        "恢复前请先关闭所有打开这个数据库的巡查界面。",
+        description="先检查备份文件完整可用、散列链未被改动，再恢复；当前数据库另存为 patrol.db.before-restore-时间，"
+        "不会丢失。恢复写入数据库文件本身（数据库是链接时写入它指向的文件）：打开着的巡查界面无需关闭，"
+        "会立即显示恢复后的内容，此后保存的记录也记入恢复后的数据库。"
+        "备份是另一个大厅的时，列出两边的大厅名称并要求确认；这时数据库若正被其他程序打开（会说明是哪个进程），"
+        "须先关闭它再恢复。",
     )
     p.add_argument("file", type=Path, metavar="FILE", help="备份文件（patrol backup 生成的 .db）")
+    p.add_argument("--yes", action="store_true", help="备份是另一个大厅的也不再询问，直接恢复（用于脚本）")
     p.set_defaults(func=backup_or_restore)
     p = sub.add_parser(
         "access-log",
@@ -67,9 +70,12 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "pin",
         help="设置督查员 PIN（解锁屏幕用）",
-        description="为 --inspector 指定的督查员（默认当前督查员）设置 4–12 位数字的 PIN。巡查界面无操作一段时间后"
-        "会锁屏，只有已设置 PIN 的督查员能解锁，此后的记录记在解锁者名下。PIN 只以加盐的 scrypt 散列保存。"
-        "在终端中会要求输入两次；从管道输入时读取第一行。",
+        description="为 --inspector 指定的督查员（默认当前督查员）设置 6–12 位数字的 PIN（4 位 PIN 只有一万种，"
+        "拿到数据库文件的人几分钟就能逐个试出，所以至少 6 位）。已设置过 PIN 的，须先输入其当前 PIN；忘记时由另一位"
+        "有 PIN 的督查员输入自己的 PIN 代为更换（--by、--reason），并记入查阅日志。连续输错 5 次暂停 30 秒。"
+        "只要有督查员设置了 PIN，巡查界面打开时即锁定；无操作一段时间后也会锁屏，解锁者即为此后记录的督查员。"
+        "PIN 只以加盐的 scrypt 散列保存。在终端中逐项询问（新 PIN 输入两次）；从管道输入时，需要确认的先读一行"
+        "确认用的 PIN，再读一行新 PIN。",
     )
     p.add_argument(
         "--inspector",
@@ -78,6 +84,8 @@ def register(sub: Any) -> None:
         metavar="姓名",
         help="为哪位督查员设置（默认当前督查员）",
     )
+    p.add_argument("--by", metavar="姓名", help="由这位督查员输入自己的 PIN，代为更换（原 PIN 忘记时）")
+    p.add_argument("--reason", metavar="原因", default="", help="代为更换的原因（与 --by 同用，必填，记入查阅日志）")
     p.set_defaults(func=pin)
 
 
@@ -124,7 +132,8 @@ def backup_or_restore(args: argparse.Namespace) -> int:
     """`backup`: an online copy beside the database; `restore`: a checked backup put back."""
     from datetime import datetime
 
-    from storage.backup import restore, take_backup
+    from patrol.hall import leftovers
+    from storage.backup import OtherHall, restore, take_backup
     from storage.urls import sqlite_file
 
     path = sqlite_file(url(args))
@@ -132,10 +141,23 @@ def backup_or_restore(args: argparse.Namespace) -> int:
         raise UserError("备份和恢复只用于本机 SQLite 数据库；PostgreSQL 请用服务器的 pg_dump / pg_restore。")
     now = datetime.now()
     if args.command == "backup":
+        leftovers.clean(path)
         print(f"已备份：{take_backup(path, now)}")
-    else:
-        aside = restore(path, args.file, now)
-        print(f"已从 {args.file} 恢复。原数据库另存为：{aside}")
+        return 0
+    leftovers.clean(path)
+    try:
+        done = restore(path, args.file, now, other_hall=args.yes)
+    except OtherHall as exc:
+        if not sys.stdin.isatty():
+            raise UserError(f"{exc}确认要恢复请加 --yes。未恢复。") from exc
+        print(exc)
+        if input("输入“恢复”确认：").strip() != "恢复":
+            print("已取消，未恢复。")
+            return 1
+        done = restore(path, args.file, now, other_hall=True)
+    print(f"已从 {args.file} 恢复到 {done.database}。" + (f"原数据库另存为：{done.aside}" if done.aside else ""))
+    if done.holders:
+        print(f"正在使用这个数据库的{'、'.join(done.holders)}已看到恢复后的内容，此后保存的记录记入恢复后的数据库。")
     return 0
 
 
@@ -162,13 +184,17 @@ def purge(args: argparse.Namespace) -> int:
     service = open_service(args, fast=False)
     plan = plan_purge(service, args.before)
     count = plan.count
-    if count.findings == 0 and count.corrections == 0 and count.access_entries == 0:
+    if plan.empty:
         print(f"{plan.label} 之前没有需要清除的个人信息。")
         return 0
     print(
         f"将清除 {plan.label} 之前的个人信息：巡查记录 {count.findings} 条、更正记录 {count.corrections} 条"
         f"（人员、备注、更正原因），查阅日志 {count.access_entries} 条。窗口、巡查项、分值和时间保留。此操作不可撤销。"
     )
+    if plan.leftovers:
+        print(f"另有中断的导出、备份或恢复留下的临时文件 {len(plan.leftovers)} 个（含姓名和备注），一并删除：")
+        for path in plan.leftovers:
+            print(f"  {path}")
     if not args.yes:
         if not sys.stdin.isatty():
             raise UserError("需要确认：请在终端中运行并输入“清除”，或加 --yes。未清除任何内容。")
@@ -177,26 +203,40 @@ def purge(args: argparse.Namespace) -> int:
             return 1
     done = carry_out(service, plan)
     print(
-        f"已清除：巡查记录 {done.findings} 条、更正记录 {done.corrections} 条、查阅日志 {done.access_entries} 条。"
-        "散列链完整（可运行 patrol verify 核对）。注意：此前的备份中仍有这些内容，会在 30 份备份轮换后消失。"
+        f"已清除：巡查记录 {done.findings} 条、更正记录 {done.corrections} 条、查阅日志 {done.access_entries} 条"
+        + (f"，临时文件 {len(plan.leftovers)} 个。" if plan.leftovers else "。")
+        + "散列链完整（可运行 patrol verify 核对）。注意：此前的备份中仍有这些内容，会在 30 份备份轮换后消失。"
     )
     return 0
 
 
 def pin(args: argparse.Namespace) -> int:
-    """Set the PIN that unlocks the app for the inspector (asked twice in a terminal)."""
+    """Set the PIN that unlocks the app for the inspector: their current PIN first (or, with
+    ``--by``, another inspector's and a reason), then the new one (twice in a terminal)."""
     import getpass
 
-    from patrol.hall.lock import set_pin
-    from patrol.hall.pins import check_pin_format
+    from patrol.hall.lock import has_pin, replace_pin
+    from patrol.hall.pins import MAX_DIGITS, MIN_DIGITS, check_pin_format
 
     service = open_service(args, fast=False)
-    if sys.stdin.isatty():
-        new_pin = check_pin_format(getpass.getpass(f"督查员 {service.inspector} 的新 PIN（4–12 位数字）："))
-        if getpass.getpass("再次输入：") != new_pin:
-            raise UserError("两次输入的 PIN 不一致，未设置。")
-    else:
-        new_pin = check_pin_format(sys.stdin.readline().strip())
-    set_pin(service, service.inspector, new_pin)
-    print(f"已为督查员 {service.inspector} 设置 PIN。")
+    name = service.inspector
+    if args.by is not None and not args.reason.strip():
+        raise UserError(f"由督查员 {args.by} 代为更换 PIN 须说明原因：请加 --reason 原因。未更换。")
+    if args.by is None and args.reason:
+        raise UserError("--reason 只与 --by 同用（由另一位督查员代为更换时）。未更换。")
+    terminal = sys.stdin.isatty()
+
+    def read(prompt: str) -> str:
+        return getpass.getpass(prompt) if terminal else sys.stdin.readline().strip()
+
+    entered = ""
+    if has_pin(service, name):
+        entered = read(f"督查员 {args.by} 的 PIN：" if args.by else f"督查员 {name} 的当前 PIN：")
+    elif args.by is not None:
+        raise UserError(f"督查员 {name} 还没有 PIN，无须 --by：直接设置即可。未设置。")
+    new_pin = check_pin_format(read(f"督查员 {name} 的新 PIN（{MIN_DIGITS}–{MAX_DIGITS} 位数字）："))
+    if terminal and getpass.getpass("再次输入新 PIN：") != new_pin:
+        raise UserError("两次输入的 PIN 不一致，未设置。")
+    replace_pin(service, name, new_pin, entered=entered, by=args.by, reason=args.reason)
+    print(f"已为督查员 {name} 设置 PIN。" + (f"由 {args.by} 确认，已记入查阅日志。" if args.by else ""))
     return 0

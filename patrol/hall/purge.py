@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from patrol.errors import UserError
@@ -25,6 +26,13 @@ class PurgePlan:
     before: datetime  # UTC, local midnight of the day typed
     label: str  # that day as typed, YYYY-MM-DD
     count: PurgeCount
+    leftovers: list[Path] = field(default_factory=list)  # temporaries killed runs left (names inside)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to redact and nothing left behind."""
+        count = self.count
+        return not (count.findings or count.corrections or count.access_entries or self.leftovers)
 
 
 def earliest_allowed(today: date) -> date:
@@ -47,13 +55,24 @@ def plan_purge(service: HallService, before_text: str) -> PurgePlan:
             f"{local_day:%Y-%m-%d} 在保存期（{RETENTION_MONTHS} 个月）之内：最晚只能清除 "
             f"{limit:%Y-%m-%d} 之前的记录。未清除任何内容。"
         )
-    return PurgePlan(before, f"{local_day:%Y-%m-%d}", count_due(service.engine, service.hall.id, before))
+    from patrol.hall import leftovers
+
+    return PurgePlan(
+        before,
+        f"{local_day:%Y-%m-%d}",
+        count_due(service.engine, service.hall.id, before),
+        leftovers.find(getattr(service.reader, "path", None)),
+    )
 
 
 def carry_out(service: HallService, plan: PurgePlan) -> PurgeCount:
-    """Redact what ``plan`` counted (and anything older logged since), in one transaction."""
+    """Remove the leftovers ``plan`` found, then redact what it counted (and anything older
+    logged since), in one transaction."""
+    from patrol.hall import leftovers
     from storage.purge import redact
 
+    if plan.leftovers:
+        leftovers.clean(getattr(service.reader, "path", None))
     return redact(
         service.engine,
         service.hall.id,

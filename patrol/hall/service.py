@@ -873,6 +873,9 @@ def open_hall(
 
     path = sqlite_file(url)
     if fast and path is not None and path.exists():
+        from storage.files import check_database_location
+
+        check_database_location(path)  # read nothing another user could have swapped in
         fast_reader = reads.SqliteReader(path)
         if reads.schema_revision(fast_reader) == HEAD_REVISION:
             hall = HallService.pick_hall(fast_reader, hall_name)

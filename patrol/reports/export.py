@@ -1,13 +1,12 @@
 """``patrol export``: the appendix workbook of a period, written safely.
 
-The file is written under a temporary name in the target folder and renamed into place, so the
-target is never left half-written; an existing file is replaced only when asked.
+The file is written in an owner-only temporary folder inside the target folder and renamed into
+place, so the target is never left half-written; an existing file is replaced only when asked.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -109,14 +108,20 @@ def write_atomically(
     progress: Progress | None,
     on_finding: Callable[[FindingView], None] | None = None,
 ) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".partial.xlsx", dir=path.parent)
-    os.close(handle)
+    """Write in an owner-only temporary folder beside ``path`` (the workbook and the sheets the
+    writer keeps on disk meanwhile, which hold names and notes), then rename the workbook into
+    place. A kill half-way leaves only that folder, which the next run removes
+    (``patrol.hall.leftovers``): it is noted in patrol's own data folder while it exists."""
+    from patrol.config import temporaries_registry
+    from patrol.hall import leftovers
+    from storage.files import temporary_folder
+
+    leftovers.clean(None)  # what a killed export left, wherever it was writing
     try:
-        write_workbook(report, notice, Path(temporary), progress, on_finding)
-        os.chmod(temporary, 0o600)  # names and findings of people: readable by the owner only
-        os.replace(temporary, path)
+        with temporary_folder(path.parent, temporaries_registry()) as folder:
+            temporary = folder / path.name
+            write_workbook(report, notice, temporary, progress, on_finding)
+            os.chmod(temporary, 0o600)  # names and findings of people: readable by the owner only
+            os.replace(temporary, path)
     except OSError as exc:
         raise UserError(f"无法写入 {path}：{exc.strerror or exc}。已保存的数据不受影响。") from exc
-    finally:
-        Path(temporary).unlink(missing_ok=True)
