@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from patrol.errors import UserError
 from patrol.hall.service import HallService, NoHallError, open_hall
 from patrol.rules.periods import Period
 from patrol.rules.scoring import Ranking, Totals
+from patrol.text import shown
 from screens.board import BoardScreen
 from storage.errors import StorageError
 
@@ -83,6 +85,26 @@ class PatrolApp(App[int]):
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="patrol-db")
         self._watch: Watch | None = None  # notices other writers (patrol.hall.watch)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast of the app (and of its screens, which hand theirs here): toasts name
+        people and quote what was typed, so their text is never markup and never steers the
+        terminal (``patrol.text.shown``)."""
+        super().notify(
+            message if markup else shown(message, "\n"),
+            title=shown(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
+
     def get_key_display(self, binding: Binding) -> str:
         """Keys in the footer as the help names them (Enter, Esc, 空格, F3), never ⏎."""
         from screens.keys import key_label
@@ -129,7 +151,7 @@ class PatrolApp(App[int]):
     def _opened(self, service: HallService, ranking: Ranking, today: dict[str, Totals]) -> None:
         self.service = service
         self.period = service.current_period()
-        self.sub_title = f"{service.hall.name}{'（演示）' if self.demo else ''}"
+        self.sub_title = shown(f"{service.hall.name}{'（演示）' if self.demo else ''}")
         board = self.board
         board.load()
         self._show(ranking, today)

@@ -83,8 +83,6 @@ def log(args: argparse.Namespace) -> int:
         raise UserError(f"“{item.name}”是窗口级巡查项，只记在窗口上：请去掉 --staff / --substitute。")
     if args.staff:
         staff = service.resolve_staff(args.staff, window, at)  # who sat at the window then
-    if len(args.note) > 500:
-        raise UserError("备注过长（最多 500 字）。")
     found = service.log(window, staff, item, substitute=args.substitute, at=at, note=args.note)
     who = found.person or "窗口"
     print(

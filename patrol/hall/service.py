@@ -24,6 +24,7 @@ from patrol.rules.postings import Stint, stints
 from patrol.rules.scoring import Ranking, Standing, Totals, add_changes, rank_period
 from patrol.rules.settings import DEFAULT_SETTINGS, HallRules
 from patrol.rules.verdicts import judge
+from patrol.text import check_note, clean_name, same_name
 from storage import reads
 from storage.errors import StorageError
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 SUBSTITUTE = "替岗人员"
 UNDO_REASON = "撤销（督查员当场撤回）"
 FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks of several laptops drift a little
+INSPECTOR_LIMIT = 50  # characters of an inspector's name
 
 
 class NoHallError(UserError):
@@ -119,7 +121,7 @@ class HallService:
         self.settings_versions: list[tuple[date | None, HallRules]] = []
         self.hall = hall
         self.device = device
-        self.inspector = inspector
+        self.inspector = clean_name(inspector, "督查员姓名", INSPECTOR_LIMIT)
         self._engine_factory = engine_factory
         self._engine: Engine | None = None
         self._engine_lock = threading.Lock()
@@ -330,7 +332,7 @@ class HallService:
         """The window with ``code``; UserError naming the code otherwise."""
         if not code.strip():
             raise UserError("请填写窗口编号。")
-        found = self.window_by_code.get(code.strip().upper())
+        found = self.window_by_code.get(same_name(code).upper())
         if found is None:
             codes = [w.code for w in self.windows]
             listed = "、".join(codes[:30]) + ("等" if len(codes) > 30 else "")
@@ -379,6 +381,7 @@ class HallService:
 
     def become(self, name: str) -> None:
         """From now on, findings and corrections from this device are ``name``'s (an unlock)."""
+        name = clean_name(name, "督查员姓名", INSPECTOR_LIMIT)
         if name != self.inspector:
             self.inspector, self._inspector_id = name, None
 
@@ -424,7 +427,7 @@ class HallService:
             "category": item.category,
             "points": item.points,
             "at": at,
-            "note": note.strip(),
+            "note": check_note(note),  # as typed, within the one limit of notes and reasons
             "device": self.device,
         }
 
@@ -528,7 +531,7 @@ class HallService:
         replacing finding in one transaction. The reason is required; returns the replacement."""
         from storage.writes import void_finding
 
-        reason = reason.strip()
+        reason = check_note(reason, "更正原因")
         if not reason:
             raise UserError("更正必须写明原因（--reason）。")
         rows = self.reader.rows(reads.FINDING_BY_ID, {"id": finding_id})
@@ -901,7 +904,7 @@ def init_hall(url: str, name: str) -> HallInfo:
     from patrol.rules.items import DEFAULT_RULES
     from storage.writes import create_hall
 
-    name = name.strip()
+    name = clean_name(name, "大厅名称", 100)
     if not name:
         raise UserError("大厅名称不能为空：patrol init --hall 大厅名称")
     engine = engine_for(url)

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from patrol.errors import UserError
-from patrol.hall.service import SUBSTITUTE, HallService
+from patrol.hall.service import INSPECTOR_LIMIT, SUBSTITUTE, HallService
 from patrol.imports.tabular import read_table
 from patrol.rules.periods import Period, parse_local_time
+from patrol.text import check_note, clean_name, same_name
 
 COLUMNS = {
     "时间": ("巡查时间", "日期时间", "发现时间"),
@@ -44,30 +45,29 @@ def plan_findings(service: HallService, path: Path, period: Period | None = None
     for row in rows:
         where = f"{path.name} 第{row.number}行"
         cells = row.cells
-        column = "时间"
+        column = "时间"  # the column each check reads: an error names the column at fault
         try:
-            at = parse_local_time(cells["时间"], tz)
+            at = service.check_time(parse_local_time(cells["时间"], tz))
             if period is not None and not period.contains(at, tz):
                 raise UserError(f"时间 {cells['时间']} 不在统计周期 {period.label} 内。")
             column = "窗口编号"
             window = service.window(cells["窗口编号"])
             column = "巡查项"
             item = service.rule(cells["巡查项"])
+            column = "备注"
+            note = check_note(cells.get("备注", ""))
+            column = "督查员"
+            inspector = clean_name(cells.get("督查员", ""), "督查员姓名", INSPECTOR_LIMIT)
             column = "姓名"
-            person = cells["姓名"].strip()
+            person = same_name(cells["姓名"])
             substitute = person == SUBSTITUTE
             staff = None
             if person and not substitute and not item.is_window_level:
                 # Who sat at the window at the finding's time, even if they moved or left since.
-                staff = service.resolve_staff(person, window, service.check_time(at))
-            values = service.finding_values(
-                window, staff, item, substitute=substitute, at=at, note=cells.get("备注", "")
-            )
+                staff = service.resolve_staff(person, window, at)
+            values = service.finding_values(window, staff, item, substitute=substitute, at=at, note=note)
         except UserError as exc:
             raise UserError(f"{where}“{column}”列：{exc}") from None
-        if len(values["note"]) > 500:
-            raise UserError(f"{where}“备注”列过长（最多 500 字）。")
-        inspector = cells.get("督查员", "").strip()
         if inspector:
             inspectors[len(out)] = inspector
         out.append(values)
