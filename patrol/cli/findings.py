@@ -23,6 +23,11 @@ def register(sub: Any, parser_class: type) -> None:
     p.add_argument("file", type=Path, metavar="FILE", help="巡查记录文件（.xlsx 或 .csv）")
     p.add_argument("--period", metavar="周期", help="只接受该周期内的记录（其余行报错）")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    p.add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help="允许导入与已有记录完全相同的行（默认拒绝：同一文件导入两次会重复扣分）",
+    )
     p.set_defaults(func=findings_import)
 
     p = sub.add_parser("log", help="记录一条巡查发现", description="记录一条巡查发现，写入磁盘后才返回。")
@@ -56,12 +61,14 @@ def register(sub: Any, parser_class: type) -> None:
 
 def findings_import(args: argparse.Namespace) -> int:
     """Check every row, then write them all in one transaction."""
-    from patrol.imports.findings import apply_findings, plan_findings
+    from patrol.imports.findings import apply_findings, plan_findings, refuse_duplicates
     from patrol.rules.periods import Period
 
     service = open_service(args)
     period = Period.parse(args.period) if args.period is not None else None
     plan = plan_findings(service, args.file, period)
+    if not args.allow_duplicates:
+        refuse_duplicates(service, args.file, plan)
     if args.dry_run:
         print(f"检查通过：{len(plan.rows)} 条记录可导入。未写入（去掉 --dry-run 即可导入）。")
         return 0
