@@ -221,6 +221,19 @@ def verdict_lines(verdicts: Verdicts, settings: HallRules, by: str) -> list[str]
     return lines
 
 
+def _console_class() -> type:
+    from rich.console import Console
+
+    class PipedConsole(Console):
+        """Rich's console, except that a reader that went away (``patrol rank | head``) ends the
+        command as it ends every other one (``patrol.cli``), not with Rich's own exit 1."""
+
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return PipedConsole
+
+
 def print_table(hall: str, label: str, by: str, rows, notes: Sequence[str] = ()) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
@@ -262,7 +275,7 @@ def print_table(hall: str, label: str, by: str, rows, notes: Sequence[str] = ())
         table.add_row(*(Text(shown(cell)) for cell in cells))
     # Rich styles the table with escape sequences of its own: it writes beneath the guard, and
     # every piece of user text above went through ``shown``.
-    console = Console(file=unguarded(sys.stdout), width=max(100, Console().width))
+    console = _console_class()(file=unguarded(sys.stdout), width=max(100, Console().width))
     console.print(table)
     for line in notes:
         print(line)

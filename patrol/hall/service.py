@@ -136,7 +136,7 @@ class HallService:
         """Every hall in the database, oldest first."""
         out = []
         for hall_id, name, timezone, created_at in reader.rows(reads.HALLS):
-            opened = reads.to_utc(created_at).astimezone(ZoneInfo(timezone)).date()
+            opened = reads.to_utc(created_at).astimezone(_zone(name, timezone)).date()
             out.append(HallInfo(id=hall_id, name=name, timezone=timezone, opened=opened))
         return out
 
@@ -847,6 +847,21 @@ def open_hall(
     service = HallService(reader, hall, engine_factory=lambda: engine, device=device, inspector=inspector, clock=clock)
     service._engine = engine
     return service
+
+
+def _zone(hall: str, timezone: str) -> ZoneInfo:
+    """The hall's time zone; UserError naming the hall when the stored name is no time zone."""
+    from zoneinfo import ZoneInfoNotFoundError
+
+    from patrol.text import shown
+
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, OSError, TypeError):
+        raise UserError(
+            f"大厅“{shown(hall)}”的时区“{shown(str(timezone))}”无法识别（数据库可能已被改动）："
+            "应为 Asia/Shanghai 这样的时区名。请恢复一份备份。"
+        ) from None
 
 
 def _full_ref(text: str, today: date) -> str:
