@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -127,7 +128,7 @@ def _stream_sheet(path: Path, data_only: bool) -> tuple[list[NumberedRow], list[
         rows: list[NumberedRow] = []
         formulas: list[tuple[int, int]] = []
         for number, cells in enumerate(sheet.iter_rows(), start=1):
-            texts = [_cell_text(c.value) for c in cells]
+            texts = [_cell_text(_unescaped(c.value)) for c in cells]
             if not any(texts):
                 continue
             if len(texts) > MAX_COLUMNS:
@@ -145,6 +146,18 @@ def _stream_sheet(path: Path, data_only: bool) -> tuple[list[NumberedRow], list[
         return rows, formulas
     finally:
         workbook.close()
+
+
+# How a workbook stores a character XML cannot hold (a control character): _x001B_ ("_x005F_" is
+# the underscore itself). Excel reads them back as the characters; so does patrol, so that what
+# the cell holds is what is checked (a name with ESC is refused, not kept as "_x001B_").
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescaped(value: object) -> object:
+    if isinstance(value, str) and "_x" in value:
+        return _XML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), value)
+    return value
 
 
 def _visible_sheet(path: Path, workbook: Any) -> Any:
