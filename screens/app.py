@@ -94,15 +94,17 @@ class PatrolApp(App[int]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Every toast of the app (and of its screens, which hand theirs here): toasts name
-        people and quote what was typed, so their text is never markup and never steers the
-        terminal (``patrol.text.shown``)."""
+        """Every toast of the app (and of its screens, whose ``notify`` hands theirs here with
+        Textual's default ``markup=True``): toasts name people and quote what was typed, so their
+        text is never markup, whatever the caller says, and never steers the terminal
+        (``patrol.text.shown``)."""
+        del markup  # plain text always: "[/]" in a name must not end a toast, or the app
         super().notify(
-            message if markup else shown(message, "\n"),
+            shown(message, "\n"),
             title=shown(title),
             severity=severity,
             timeout=timeout,
-            markup=markup,
+            markup=False,
         )
 
     def get_key_display(self, binding: Binding) -> str:

@@ -547,6 +547,11 @@ async def test_the_app_shows_hostile_names_and_notes_literally(hostile_url) -> N
         assert not [cell for cell in notes if raw_controls(cell)]
         head = _texts(app.screen.query_one("#record-head"))
         assert f"人员：{MARKUP_NAME}、{STYLE_NAME}" in head and raw_controls(head) == []
+        # A screen's toast (Textual's Widget.notify says markup=True) quoting a name: plain text.
+        app.screen.notify(f"无法更正：{MARKUP_NAME}{ESC_CLEAR}", title=STYLE_NAME)
+        await until(pilot, lambda: any(MARKUP_NAME in n.message for n in app._notifications))
+        toast = next(n for n in app._notifications if MARKUP_NAME in n.message)
+        assert not toast.markup and toast.message == "无法更正：[/]\\x1b[2J" and toast.title == STYLE_NAME
         assert app.is_running
     with sqlite3.connect(hostile_url.removeprefix("sqlite:///")) as conn:
         assert ("材料[/]不全",) in conn.execute("SELECT note FROM finding").fetchall()
