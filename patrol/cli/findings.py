@@ -8,6 +8,7 @@ from typing import Any
 
 from patrol.cli.common import open_service
 from patrol.errors import UserError
+from patrol.text import NOTE_LIMIT
 
 
 def register(sub: Any, parser_class: type) -> None:
@@ -37,7 +38,7 @@ def register(sub: Any, parser_class: type) -> None:
     who.add_argument("--substitute", action="store_true", help="针对替岗人员（只计入窗口）")
     p.add_argument("--type", required=True, metavar="巡查项", help="巡查项名称、别名或代码，如 迟到、空岗、late")
     p.add_argument("--at", metavar="时间", help='发现时间 "YYYY-MM-DD HH:MM"（大厅当地时间；默认现在）')
-    p.add_argument("--note", default="", metavar="备注", help="备注")
+    p.add_argument("--note", default="", metavar="备注", help=f"备注（最多 {NOTE_LIMIT} 字，照原样保存）")
     p.set_defaults(func=log)
 
     p = sub.add_parser(
@@ -47,7 +48,7 @@ def register(sub: Any, parser_class: type) -> None:
         "更正的原因、更正人和时间都会留下，并列入附表5 更正记录。",
     )
     p.add_argument("id", metavar="记录号", help="记录号，如 2611-0042（patrol log 保存时、记录页和附表1 中显示）")
-    p.add_argument("--reason", required=True, metavar="原因", help="更正原因（必填）")
+    p.add_argument("--reason", required=True, metavar="原因", help=f"更正原因（必填，最多 {NOTE_LIMIT} 字）")
     p.add_argument("--void", action="store_true", help="作废这条记录")
     p.add_argument("--type", metavar="巡查项", help="改为另一巡查项（分值按现行规则）")
     p.add_argument("--window", metavar="编号", help="改到另一窗口")
@@ -55,7 +56,7 @@ def register(sub: Any, parser_class: type) -> None:
     who.add_argument("--staff", metavar="姓名", help="改为另一工作人员")
     who.add_argument("--substitute", action="store_true", help="改为替岗人员")
     p.add_argument("--at", metavar="时间", help='改正发现时间 "YYYY-MM-DD HH:MM"')
-    p.add_argument("--note", metavar="备注", help="改写备注")
+    p.add_argument("--note", metavar="备注", help=f"改写备注（最多 {NOTE_LIMIT} 字）")
     p.set_defaults(func=correct)
 
 
