@@ -96,6 +96,7 @@ def test_a_roster_name_with_control_bidi_or_zero_width_is_refused(db_url, tmp_pa
     refused(code, err, f"{path.name} 第3行“姓名”列", f"U+{ord(STEERING[kind][0]):04X}", "请删除后重试")
     assert raw_controls(out + err) == []
     assert count(db_url, "staff") == 0  # the good first row was not written either
+    assert verified(db_url)
 
 
 def test_a_zero_width_look_alike_is_refused_at_entry_and_nfc_names_are_one(hall_url, capsys) -> None:
@@ -116,7 +117,7 @@ def test_a_hall_or_inspector_name_with_an_escape_is_refused(db_url, capsys) -> N
     code, out, err = run(capsys, "--db", db_url, "init", "--hall", f"大厅{ESC_CLEAR}")
     refused(code, err, "大厅名称", "控制字符", "U+001B")
     assert raw_controls(out + err) == [] and "\\x1b[2J" in err
-    assert not Path(db_url.removeprefix("sqlite:///")).exists() or count(db_url, "hall") == 0
+    assert not Path(db_url.removeprefix("sqlite:///")).exists()  # refused before any file is made
 
 
 # --- every printing command: the text shown literally, nothing that steers the terminal ------
@@ -323,6 +324,7 @@ def test_a_formula_without_a_saved_result_is_refused_with_row_and_column(db_url,
     code, _out, err = run(capsys, "--db", db_url, "roster", "import", str(path))
     refused(code, err, "名册.xlsx 第3行“姓名”列（D3）是公式", "没有它的计算结果")
     assert count(db_url, "staff") == 0
+    assert verified(db_url)
 
 
 def test_row_numbers_count_blank_leading_lines(db_url, tmp_path, capsys) -> None:
@@ -336,6 +338,8 @@ def test_row_numbers_count_blank_leading_lines(db_url, tmp_path, capsys) -> None
     book.save(path)
     code, _, err = run(capsys, "--db", db_url, "roster", "import", str(path))
     refused(code, err, "名册.xlsx 第6行“姓名”列")
+    assert count(db_url, "staff") == 0
+    assert verified(db_url)
 
 
 def test_a_future_time_is_blamed_on_the_time_column(hall_url, tmp_path, capsys) -> None:
@@ -344,6 +348,7 @@ def test_a_future_time_is_blamed_on_the_time_column(hall_url, tmp_path, capsys) 
     code, _, err = run(capsys, "--db", hall_url, "findings", "import", str(path))
     refused(code, err, "巡查.csv 第3行“时间”列", "在未来")
     assert count(hall_url, "finding") == 0
+    assert verified(hall_url)
 
 
 def test_rows_and_columns_are_capped_with_a_clear_message(db_url, tmp_path, capsys, monkeypatch) -> None:
@@ -363,6 +368,7 @@ def test_rows_and_columns_are_capped_with_a_clear_message(db_url, tmp_path, caps
     code, _, err = run(capsys, "--db", db_url, "roster", "import", str(long))
     refused(code, err, "长.xlsx 超过 3 行", "拆成几个文件")
     assert count(db_url, "staff") == 0
+    assert verified(db_url)
 
 
 # --- the same file twice ------------------------------------------------------------------------
@@ -417,6 +423,7 @@ def test_years_at_the_edges_of_the_calendar_are_refused_in_one_line(hall_url, ca
     code, _, err = run(capsys, "--db", hall_url, *args)
     refused(code, err, said)
     assert count(hall_url, "finding") == 0
+    assert verified(hall_url)
 
 
 def test_a_hall_with_an_unknown_time_zone_is_refused_in_one_line(hall_url, capsys) -> None:
@@ -578,3 +585,46 @@ async def test_the_app_never_hands_an_escape_in_a_name_to_the_terminal(hostile_u
         panel = _texts(app.board.query_one(WindowPanel))
         assert raw_controls(panel) == [] and "\\x9b31m" in panel and "\\x1b]0;pwned\\x07" in panel
         assert OSC_TITLE not in app.title and ESC_CLEAR not in app.title and C1_CSI not in app.title
+
+
+async def test_roster_search_and_ranking_screens_show_names_literally(hostile_url) -> None:
+    """F3, / and r list every name (markup, formulas, and escapes written behind patrol's back) as
+    text. (A tampered copy: not expected to verify.)"""
+    from screens.ranking import RankingScreen
+    from screens.roster import RosterScreen
+    from screens.search import SearchScreen
+    from tests.test_app import make_app, ready, until
+
+    tamper_names(hostile_url)
+    app = make_app(hostile_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("f3")
+        await until(
+            pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen.query_one("#roster-table").row_count
+        )
+        table = app.screen.query_one("#roster-table")
+        cells = {str(c) for i in range(table.row_count) for c in table.get_row_at(i)}
+        assert {MARKUP_NAME, STYLE_NAME, FORMULA_NAME, "@SUM(A1)", "\\x1b[2J张\\u202e梅\\x1b]0;pwned\\x07"} <= cells
+        assert not [c for c in cells if raw_controls(c)]
+        heading = _texts(app.screen.query_one("#roster-heading"))
+        assert "\\x1b[2J大厅 名册" in heading and raw_controls(heading) == []
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.board)
+        await pilot.press("slash", *"红人")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen) and bool(app.screen.hits))
+        options = app.screen.query_one("OptionList")
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any(STYLE_NAME in p for p in prompts) and not [p for p in prompts if raw_controls(p)]
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.board)
+        await pilot.press("r")
+        await until(
+            pilot, lambda: isinstance(app.screen, RankingScreen) and app.screen.query_one("#staff-ranking").row_count
+        )
+        staff = app.screen.query_one("#staff-ranking")
+        names = {str(c) for key in staff.row_ids() for c in staff.get_row(key)}
+        assert {MARKUP_NAME, STYLE_NAME, FORMULA_NAME} <= names and not [c for c in names if raw_controls(c)]
+        heading = _texts(app.screen.query_one("#ranking-heading"))
+        assert raw_controls(heading) == []
+        assert app.is_running
