@@ -628,3 +628,51 @@ async def test_roster_search_and_ranking_screens_show_names_literally(hostile_ur
         heading = _texts(app.screen.query_one("#ranking-heading"))
         assert raw_controls(heading) == []
         assert app.is_running
+
+
+async def test_a_markup_note_in_a_record_leaves_unsaved_findings_queued(hostile_url) -> None:
+    """The record screen once died on the note 材料[/]不全 and took the findings the disk had not
+    yet taken with it: now it opens, and they are still queued, and saved by F5."""
+    from sqlalchemy import event
+
+    from screens.record import RecordScreen
+    from storage.errors import StorageError
+    from tests.conftest import log_at
+    from tests.test_app import findings_in, make_app, ready, status, until
+    from tests.test_durability import no_growth
+
+    app = make_app(hostile_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        service = app.service
+        event.listen(service.engine, "connect", no_growth)
+        service.engine.dispose()
+
+        def log_until_full() -> None:
+            while True:
+                try:
+                    log_at(service, "3", "张梅", "迟到", "2026-11-17 09:00")
+                except StorageError:
+                    return
+
+        await app.write(log_until_full)
+        before = len(findings_in(hostile_url))
+        await pilot.press("1", "enter", "1", "c")  # [/] late: the disk says no
+        await until(pilot, lambda: "未保存" in status(app))
+        await until(pilot, lambda: MARKUP_NAME in _texts(app.board.query_one("#unsaved")))
+        await pilot.press("f4")  # window 1's record: the note 材料[/]不全…, escapes and all
+        await until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.query_one("#record-findings"))
+        await until(pilot, lambda: app.screen.query_one("#record-findings").row_count == 2)
+        table = app.screen.query_one("#record-findings")
+        assert SHOWN_NOTE in {str(c) for i in range(table.row_count) for c in table.get_row_at(i)}
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.board)
+        assert app.board.unsaved and MARKUP_NAME in _texts(app.board.query_one("#unsaved"))
+        event.remove(service.engine, "connect", no_growth)
+        service.engine.dispose()
+        await pilot.press("f5")
+        await until(pilot, lambda: status(app).startswith("已保存") and not app.board.unsaved)
+        assert f"1 综合窗口 {MARKUP_NAME} 迟到" in status(app)
+        await app.workers.wait_for_complete()
+        assert len(findings_in(hostile_url)) == before + 1
+    assert verified(hostile_url)
