@@ -455,6 +455,8 @@ def test_an_unknown_schema_revision_is_refused_on_open_and_restore(hall_url, tmp
     conn.close()
     code, _, err = run(capsys, "--db", hall_url, "restore", str(bare))
     refused(code, err, "bare.db 不是 patrol 的数据库", "未恢复")
+    code, _, err = run(capsys, "--db", f"sqlite:///{bare}", "rank", "--period", "2026-11")
+    refused(code, err, "数据库里还没有大厅")  # opened as the empty database it is
     assert count(hall_url, "staff") == 7  # the hall is still there
     assert verified(hall_url)
 
