@@ -510,6 +510,8 @@ def test_one_limit_for_notes_and_reasons(hall_url, capsys, option) -> None:
     code, _, err = run(capsys, "--db", hall_url, "correct", ref, option, "长" * 10_000, *extra)
     refused(code, err, "10000 字，最多 500 字")
     assert count(hall_url, "correction") == 0
+    code, _, err = run(capsys, "--db", hall_url, "correct", ref, option, "缺\x00件", *extra)
+    refused(code, err, "含有无法保存的字符（\\x00）")
     code, _, err = run(capsys, "--db", hall_url, "correct", ref, option, longest, *extra)
     assert code == 0, err
     assert verified(hall_url)
