@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from patrol.errors import UserError
 from patrol.hall.service import HallService, NoHallError, open_hall
 from patrol.rules.periods import Period
 from patrol.rules.scoring import Ranking, Totals
+from patrol.text import shown
 from screens.board import BoardScreen
 from storage.errors import StorageError
 
@@ -84,6 +86,28 @@ class PatrolApp(App[int]):
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="patrol-db")
         self._watch: Watch | None = None  # notices other writers (patrol.hall.watch)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast of the app (and of its screens, whose ``notify`` hands theirs here with
+        Textual's default ``markup=True``): toasts name people and quote what was typed, so their
+        text is never markup, whatever the caller says, and never steers the terminal
+        (``patrol.text.shown``)."""
+        del markup  # plain text always: "[/]" in a name must not end a toast, or the app
+        super().notify(
+            shown(message, "\n"),
+            title=shown(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     def get_key_display(self, binding: Binding) -> str:
         """Keys in the footer as the help names them (Enter, Esc, 空格, F3), never ⏎."""
         from screens.keys import key_label
@@ -133,7 +157,7 @@ class PatrolApp(App[int]):
     def _opened(self, service: HallService, ranking: Ranking, today: dict[str, Totals], pins: bool) -> None:
         self.service = service
         self.period = service.current_period()
-        self.sub_title = f"{service.hall.name}{'（演示）' if self.demo else ''}"
+        self.sub_title = shown(f"{service.hall.name}{'（演示）' if self.demo else ''}")
         self.pins_set = pins
         if pins:  # before any name is drawn: quitting a lock and starting again opens nothing
             self.action_lock(at_start=True)

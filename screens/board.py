@@ -19,7 +19,6 @@ import string
 import time
 from functools import partial
 
-from rich.markup import escape
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -32,9 +31,11 @@ from patrol.hall.pending import PendingFinding
 from patrol.hall.service import FindingView
 from patrol.model import StaffInfo, WindowInfo
 from patrol.rules.scoring import Ranking, Totals
+from patrol.text import NOTE_LIMIT
 from screens.base import PatrolScreen
 from screens.keybar import KeyBar
 from screens.ranking_table import COMPACT_STAFF_COLUMNS, RankingTable
+from screens.text import plain
 from screens.tiles import HallMap
 from screens.window_panel import MAX_STAFF_KEYS, WindowPanel
 from storage.errors import StorageError
@@ -171,14 +172,23 @@ class BoardScreen(PatrolScreen[None]):
         panel = self.query_one(WindowPanel)
         if self.window is None:
             tile = self.query_one(HallMap).current
-            here = f"光标：{escape(tile.window.code)} {escape(tile.window.name)}" if tile else "暂无窗口"
-            typed = ""
+            here = plain(f"光标：{tile.window.code} {tile.window.name}" if tile else "暂无窗口")
+            typed = Text()
             if self.buffer:
-                typed = f"  已输入：[b]{escape(self.buffer)}[/b]" + ("（无此窗口）" if self.refused else "")
+                typed = Text.assemble(
+                    "  已输入：", plain(self.buffer, style="bold"), "（无此窗口）" if self.refused else ""
+                )
             again = "；空格 再记" if self.last_target else ""
-            panel.show_text(
-                f"[b]{escape(service.hall.name)}[/b]  督查员：{escape(service.inspector)}\n"
-                f"{here}{typed}\n输入窗口编号后按 Enter 开始记录{again}；r 全部排名；? 帮助"
+            panel.show_text(  # Text, never markup: the names are data
+                Text.assemble(
+                    plain(service.hall.name, style="bold"),
+                    "  督查员：",
+                    plain(service.inspector),
+                    "\n",
+                    here,
+                    typed,
+                    f"\n输入窗口编号后按 Enter 开始记录{again}；r 全部排名；? 帮助",
+                )
             )
             return
         staff = service.staff_at(self.window.id)
@@ -187,7 +197,7 @@ class BoardScreen(PatrolScreen[None]):
     def set_status(self, text: str, kind: str = "info") -> None:
         """One line under the panel: saved, unsaved, or what went wrong (plain text, never markup)."""
         status = self.query_one("#status", Static)
-        status.update(Text(text))  # names and notes as typed: never markup
+        status.update(plain(text, keep="\n"))  # names and notes as typed: never markup, shown escaped
         for name in ("info", "ok", "error", "pending"):
             status.set_class(name == kind, f"-{name}")
 
@@ -451,9 +461,8 @@ class BoardScreen(PatrolScreen[None]):
 
     def _show_unsaved(self) -> None:
         box = self.query_one("#unsaved", Static)
-        box.update(
-            "\n".join(f"未保存  {escape(p.label)}" for p in self.unsaved) + "\nF5 重试保存" if self.unsaved else ""
-        )
+        lines = [*(plain(f"未保存  {p.label}") for p in self.unsaved), Text("F5 重试保存")]
+        box.update(Text("\n").join(lines) if self.unsaved else "")
         box.display = bool(self.unsaved)
 
     def action_retry(self) -> None:
@@ -544,7 +553,7 @@ class BoardScreen(PatrolScreen[None]):
 
         finding_id = self.last_saved_id
         self.app.push_screen(
-            PromptScreen("补充备注", "备注（Enter 保存，Esc 取消）", max_length=500),
+            PromptScreen("补充备注", "备注（Enter 保存，Esc 取消）", max_length=NOTE_LIMIT),
             lambda note: self._add_note(finding_id, note),
         )
 

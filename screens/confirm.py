@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from screens.text import plain
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """``question`` (plain text, never markup) with two buttons; y confirms, n or Esc cancels.
@@ -27,8 +29,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm"):
-            yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.question, id="confirm-question", markup=False)
+            yield Label(plain(self.title_text), classes="dialog-title")
+            yield Static(plain(self.question, keep="\n"), id="confirm-question")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", variant="primary", id="confirm-yes", compact=True)
                 yield Button("取消 (Esc)", id="confirm-no", compact=True)

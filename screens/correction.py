@@ -12,6 +12,8 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from patrol.hall.corrections import CorrectionText
 from patrol.hall.service import FindingView
+from patrol.text import shown
+from screens.text import plain
 
 # (field, label, hint shown when the field is empty)
 FIELDS = (
@@ -31,19 +33,21 @@ class CorrectionScreen(ModalScreen[CorrectionText | None]):
     def __init__(self, finding: FindingView) -> None:
         super().__init__()
         self.finding = finding
+        # Prefilled as a screen may show them: a note holding ESC or a bidi override is written
+        # out (\x1b); a field left as prefilled is not changed.
         self.original = {
-            "type_name": finding.type_name,
-            "window_code": finding.window_code,
-            "person": finding.person,
+            "type_name": shown(finding.type_name),
+            "window_code": shown(finding.window_code),
+            "person": shown(finding.person),
             "at": f"{finding.at:%Y-%m-%d %H:%M}",
-            "note": finding.note,
+            "note": shown(finding.note),
         }
 
     def compose(self) -> ComposeResult:
         f = self.finding
         with Vertical(classes="dialog correction"):
             yield Label(
-                f"更正：{f.at:%Y-%m-%d %H:%M} {f.window_code} {f.person or '窗口'} {f.type_name}",
+                plain(f"更正：{f.at:%Y-%m-%d %H:%M} {f.window_code} {f.person or '窗口'} {f.type_name}"),
                 classes="dialog-title",
             )
             for key, title, hint in FIELDS:

@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 from patrol.errors import UserError
 from patrol.reports.export import default_file_name
 from patrol.rules.periods import Period
+from screens.text import plain
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -142,11 +143,11 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             force = self.query_one("#export-force", Checkbox).value
             check_target(folder / name, force)
         except TargetExists as exc:
-            error.update(f"文件已存在：{exc.path}。勾选“覆盖已存在的同名文件”（空格）后再导出，或改一个文件名。")
+            error.update(plain(f"文件已存在：{exc.path}。勾选“覆盖已存在的同名文件”（空格）后再导出，或改一个文件名。"))
             self.query_one("#export-force", Checkbox).focus()
             return
         except UserError as exc:
-            error.update(str(exc))
+            error.update(plain(str(exc)))
             return
         self.dismiss(ExportRequest(period, folder / name, force))
 
@@ -211,11 +212,11 @@ class NoticeScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog notice"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(plain(self.title_text), classes="dialog-title")
             if self.path is not None:
-                yield Static(f"已保存：{self.path}", id="export-path", markup=False)
+                yield Static(plain(f"已保存：{self.path}"), id="export-path")
             with VerticalScroll(id="notice-text"):
-                yield Static("\n\n".join(self.notice), markup=False)
+                yield Static(plain("\n\n".join(self.notice), keep="\n"))  # names as typed
             yield Label("c 复制通报（粘贴到正式文件）  Esc 关闭", classes="dim")
 
     @property

@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from screens.text import plain
+
 
 class PromptScreen(ModalScreen[str | None]):
     """Ask for a line of text; Enter returns it, Esc returns None."""
@@ -26,7 +28,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(plain(self.title_text), classes="dialog-title")
             yield Input(
                 value=self.value, placeholder=self.placeholder, max_length=self.max_length, password=self.password
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,6 +13,7 @@ from patrol.rules.settings import HallRules
 from screens.base import PatrolScreen
 from screens.keybar import KeyBar
 from screens.ranking_table import STAFF_COLUMNS, WINDOW_COLUMNS, RankingTable
+from screens.text import plain
 
 
 def verdict_summary(ranking: Ranking, settings: HallRules) -> str:
@@ -67,10 +68,13 @@ class RankingScreen(PatrolScreen[None]):
         service = self.patrol.service
         settings = service.settings_for(period) if service is not None else HallRules()
         self.query_one("#ranking-heading", Static).update(
-            f"[b]{period.label}[/b]（{period.first:%m-%d} 至 {period.last:%m-%d}）"
-            f"人员 {len(ranking.staff)} 名，窗口 {len(ranking.windows)} 个\n"
-            f"{escape(verdict_summary(ranking, settings))}\n"
-            "[dim]变化：比上期名次升(+)降(-)，上期无记录时空白；名次按未经四舍五入的得分排定，同分并列[/dim]"
+            Text.assemble(
+                (period.label, "bold"),
+                f"（{period.first:%m-%d} 至 {period.last:%m-%d}）"
+                f"人员 {len(ranking.staff)} 名，窗口 {len(ranking.windows)} 个\n",
+                plain(verdict_summary(ranking, settings)),  # Text, never markup
+                ("\n变化：比上期名次升(+)降(-)，上期无记录时空白；名次按未经四舍五入的得分排定，同分并列", "dim"),
+            )
         )
         self.query_one("#staff-ranking", RankingTable).show(ranking.staff)
         self.query_one("#window-ranking", RankingTable).show(ranking.windows)

@@ -14,6 +14,8 @@ from textual.widgets import DataTable
 
 from patrol.reports.formatting import change_text, points_text
 from patrol.rules.scoring import BOTTOM_MARK, Standing
+from patrol.text import shown
+from screens.text import plain
 
 
 @dataclass(frozen=True)
@@ -99,10 +101,10 @@ def _content(rows: Sequence[Standing], columns: dict[str, Col]) -> dict[str, int
     twins = _twins(rows)
     out = {"name": 0, "window": 0, "unit": 0, "mark": 0}
     for row in rows:
-        name = cell_len(row.name) + (len(row.window_code) + 2 if row.name in twins and "window" not in columns else 0)
-        out["name"] = max(out["name"], name)
-        out["window"] = max(out["window"], len(row.window_code) + 1 + cell_len(row.window_name))
-        out["unit"] = max(out["unit"], cell_len(row.unit))
+        twin = len(row.window_code) + 2 if row.name in twins and "window" not in columns else 0
+        out["name"] = max(out["name"], cell_len(shown(row.name)) + twin)
+        out["window"] = max(out["window"], cell_len(shown(f"{row.window_code} {row.window_name}")))
+        out["unit"] = max(out["unit"], cell_len(shown(row.unit)))
         out["mark"] = max(out["mark"], cell_len(row.mark) + (5 if row.full_attendance else 0))
     return out
 
@@ -123,9 +125,9 @@ def _cells(row: Standing, order: int, kind: str, columns: Sequence[str], twins: 
     name = f"{row.name}({row.window_code})" if row.name in twins and "window" not in columns else row.name
     values: dict[str, object] = {
         "rank": RankCell(row.rank, order),
-        "name": Text(name),
-        "window": Text(window),
-        "unit": Text(row.unit),
+        "name": plain(name),  # names as typed: never markup, shown escaped
+        "window": plain(window),
+        "unit": plain(row.unit),
         "score": Text(f"{row.score:.1f}", style=style, justify="right"),
         "deductions": Text(points_text(row.deductions), justify="right"),
         "bonuses": Text(points_text(row.bonuses), justify="right"),

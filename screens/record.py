@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
-from rich.markup import escape
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -16,10 +15,11 @@ from patrol.hall.corrections import CorrectionText
 from patrol.hall.service import FindingView, Record
 from patrol.reports.formatting import change_text, points_text
 from patrol.rules.periods import Period
+from patrol.text import shown
 from screens.base import PatrolScreen
 from screens.keybar import KeyBar
 from screens.ranking_table import Col, widths
-from screens.text import pad
+from screens.text import pad, plain
 from storage.errors import StorageError
 
 CHART_WIDTH = 20
@@ -104,7 +104,7 @@ class RecordScreen(PatrolScreen[None]):
                 ("inspector", f.inspector),
                 ("note", f.note),
             ):
-                content[key] = max(content.get(key, 0), cell_len(text))
+                content[key] = max(content.get(key, 0), cell_len(shown(text)))
         sizes = widths(columns, width - 1, content)
         sizes = {key: sizes[key] for key in COLUMN_ORDER}
         if sizes == self._widths:
@@ -148,7 +148,7 @@ class RecordScreen(PatrolScreen[None]):
                 record = await self.patrol.write(look_up)
                 self._looked_up.add(period)
         except (UserError, StorageError) as exc:
-            self.query_one("#record-head", Static).update(f"无法读取记录：{escape(str(exc))}")
+            self.query_one("#record-head", Static).update(plain(f"无法读取记录：{exc}"))
             return
         self.show(record)
 
@@ -172,12 +172,22 @@ class RecordScreen(PatrolScreen[None]):
                 standing += f"  [b]{s.mark}[/b]"
         else:
             standing = "本期不在岗，不参与排名"
+        # Names are data: Text, never markup (only ``standing``, the program's own words, is).
         self.query_one("#record-head", Static).update(
-            f"[b]{escape(record.title)}[/b]  {escape(record.subtitle)}\n{record.period.label}  {standing}"
+            Text.assemble(
+                plain(record.title, style="bold"),
+                "  ",
+                plain(record.subtitle),
+                f"\n{record.period.label}  ",
+                Text.from_markup(standing),
+            )
         )
         counts = "\n".join(f"{pad(name, 16)}{n:3d} 次 {points_text(p):>6}" for name, n, p in record.counts)
-        self.query_one("#record-counts", Static).update(f"[b]按巡查项[/b]\n{escape(counts) or '本期无记录'}")
-        self.query_one("#record-chart", Static).update(f"[b]近几个月得分[/b]\n{escape(chart(record.history))}")
+        self.query_one("#record-counts", Static).update(
+            Text.assemble(("按巡查项", "bold"), "\n", plain(counts, keep="\n") if counts else "本期无记录")
+        )
+        history = plain(chart(record.history), keep="\n")
+        self.query_one("#record-chart", Static).update(Text.assemble(("近几个月得分", "bold"), "\n", history))
         self._fill(record)
 
     def _fill(self, record: Record) -> None:
@@ -185,15 +195,15 @@ class RecordScreen(PatrolScreen[None]):
         table.clear()
         self._findings = record.findings
         for f in record.findings:
-            table.add_row(
-                Text(f.ref),
+            table.add_row(  # names and notes as typed: never markup, shown escaped
+                plain(f.ref),
                 Text(f"{f.at:%m-%d}"),
                 Text(f"{f.at:%H:%M}"),
-                Text(self._who(f)),
-                Text(f.type_name),
+                plain(self._who(f)),
+                plain(f.type_name),
                 Text(points_text(f.points), justify="right"),
-                Text(f.note),
-                Text(f.inspector),
+                plain(f.note),
+                plain(f.inspector),
                 key=f.id,
             )
 

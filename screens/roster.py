@@ -10,6 +10,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +24,7 @@ from patrol.model import StaffInfo, WindowInfo
 from screens.base import PatrolScreen
 from screens.keybar import KeyBar
 from screens.roster_forms import ConfirmScreen, Filled, FormField, RosterForm
+from screens.text import plain
 from storage.errors import StorageError
 
 # (title, key, width at 80 columns, width from 120 columns)
@@ -111,21 +113,23 @@ class RosterScreen(PatrolScreen[None]):
                 people = [s for s in people if s.id in (shown_staff or ())]
                 if not people:
                     continue
-            place = f"{window.code} {window.name}"
+            place = plain(f"{window.code} {window.name}")  # names as typed: never markup
             if not people:
-                table.add_row(place, window.unit, "", "", "", key=f"w:{window.id}")
+                table.add_row(place, plain(window.unit), "", "", "", key=f"w:{window.id}")
                 rows += 1
             for person in people:
                 state = roster.status(service, person, today)
-                table.add_row(place, window.unit, person.name, person.role, state, key=f"s:{person.id}")
+                table.add_row(
+                    place, plain(window.unit), plain(person.name), plain(person.role), state, key=f"s:{person.id}"
+                )
                 rows += 1
         posted = sum(1 for s in service.staff if s.active)
-        heading = (
-            f"[b]{service.hall.name} 名册[/b]  窗口 {len(service.windows)} 个，在岗 {posted} 人，"
-            f"不在岗 {len(service.staff) - posted} 人"
+        heading = Text.assemble(  # Text, never markup: the hall's name and the search are data
+            plain(f"{service.hall.name} 名册", style="bold"),
+            f"  窗口 {len(service.windows)} 个，在岗 {posted} 人，不在岗 {len(service.staff) - posted} 人",
         )
         if self.query_text:
-            heading += f"  搜索“{self.query_text}”：{rows} 行（Esc 清除）"
+            heading += Text.assemble("  搜索“", plain(self.query_text), f"”：{rows} 行（Esc 清除）")
         self.query_one("#roster-heading", Label).update(heading)
         if keep is not None:
             with contextlib.suppress(RowDoesNotExist):  # the row is filtered out; the cursor stays
@@ -346,7 +350,7 @@ class RosterScreen(PatrolScreen[None]):
     def say(self, text: str, error: bool = False) -> None:
         """Show what the last change did (or why it did not happen) under the table."""
         said = self.query_one("#roster-said", Label)
-        said.update(text)
+        said.update(plain(text))  # names as typed
         said.set_class(error, "-error")
 
     # --- records ------------------------------------------------------------------------

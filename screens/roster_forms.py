@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from patrol.errors import UserError
+from screens.text import plain
 
 T = TypeVar("T")
 
@@ -70,12 +71,12 @@ class RosterForm(ModalScreen[Filled[T] | None], Generic[T]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(plain(self.title_text), classes="dialog-title")  # it names the person
             for f in self.fields:
                 with Horizontal(classes="field"):
                     yield Label(f.label, classes="field-label")
                     yield Input(f.value, id=f"form-{f.key}", placeholder=f.hint, max_length=f.max_length, compact=True)
-            yield Static(self.error, id="form-error")
+            yield Static(plain(self.error), id="form-error")
             yield Label("Enter 确定　Tab 下一项　Esc 取消", classes="dim")
 
     def on_mount(self) -> None:
@@ -92,7 +93,7 @@ class RosterForm(ModalScreen[Filled[T] | None], Generic[T]):
         try:
             request = self.build(values)
         except UserError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
+            self.query_one("#form-error", Static).update(plain(str(exc)))
             return
         self.dismiss(Filled(values, request))
 
@@ -120,9 +121,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, id="confirm-question", classes="dialog-title")
+            yield Label(plain(self.question, keep="\n"), id="confirm-question", classes="dialog-title")
             if self.note:
-                yield Label(self.note, classes="dim")
+                yield Label(plain(self.note, keep="\n"), classes="dim")
             with Horizontal(classes="buttons"):
                 yield Button("确认 (Y)", variant="primary", id="confirm-go", compact=True)
                 yield Button("取消 (N/Esc)", id="confirm-stop", compact=True)

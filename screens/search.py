@@ -11,7 +11,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from patrol.hall.search import SearchHit, SearchIndex
-from screens.text import pad
+from screens.text import pad, plain
 
 KIND_LABELS = {"window": "窗口", "staff": "人员", "unit": "单位"}
 
@@ -49,7 +49,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         results = self.query_one(OptionList)
         results.clear_options()
         results.add_options(
-            Option(f"{pad(KIND_LABELS[h.kind], 5)}{pad(h.title, 20)}{h.detail}", id=str(i))
+            Option(plain(f"{pad(KIND_LABELS[h.kind], 5)}{pad(h.title, 20)}{h.detail}"), id=str(i))  # never markup
             for i, h in enumerate(self.hits)
         )
         if self.hits:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from screens.keybar import KeyBar
+from screens.text import plain
 
 FIRST_STEPS = """[b]欢迎使用巡查[/b]
 
@@ -38,9 +39,18 @@ class WelcomeScreen(Screen[None]):
         self.problem = problem
 
     def compose(self) -> ComposeResult:
-        text = FIRST_STEPS.format(url=escape(self.url))
+        # The address and the problem are data (a path may hold "[2J"): Text, never markup.
+        before, after = FIRST_STEPS.split("{url}")
+        text = Text.from_markup(before) + plain(self.url) + Text.from_markup(after)
         if self.problem:
-            text = f"[b]无法打开数据库[/b]\n\n{escape(self.problem)}\n\n数据库：{escape(self.url)}\n\n按 q 退出。"
+            text = Text.assemble(
+                ("无法打开数据库", "bold"),
+                "\n\n",
+                plain(self.problem),
+                "\n\n数据库：",
+                plain(self.url),
+                "\n\n按 q 退出。",
+            )
         with Center(), Vertical(id="welcome"):
-            yield Static(text, markup=True)
+            yield Static(text)
         yield KeyBar()

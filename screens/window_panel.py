@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.markup import escape
+from rich.text import Text
 from textual.binding import Binding, BindingsMap
 from textual.widgets import Static
 
 from patrol.model import StaffInfo, WindowInfo
 from patrol.rules.items import CATEGORIES, RuleItem
+from screens.text import plain
 
 MAX_STAFF_KEYS = 9
 PICK = "选人员"  # one description for 1-9, so the help lists them as one row
@@ -51,9 +52,9 @@ class WindowPanel(Static, can_focus=True):
         super().__init__("正在打开数据库…", **kwargs)  # type: ignore[arg-type]
         self.items: tuple[RuleItem, ...] = ()
 
-    def show_text(self, markup: str) -> None:
-        """Show ``markup`` (the hall's text or the open window's)."""
-        self.update(markup)
+    def show_text(self, text: Text) -> None:
+        """Show ``text`` (the hall's or the open window's): a Text, so that names are never markup."""
+        self.update(text)
 
     def set_items(self, items: Sequence[RuleItem]) -> None:
         """Bind each active item's hotkey (and its capital, for a Caps Lock left on) to logging it."""
@@ -81,26 +82,27 @@ class WindowPanel(Static, can_focus=True):
         names: dict[str, str],
     ) -> None:
         """Draw the window, its people with their numbers, and the hotkeys by category."""
+        # Built as Text, never as markup: names are data ("[/]" and "[2J" are names too).
         people = []
         for number, s in enumerate(staff[:MAX_STAFF_KEYS], start=1):
-            name = escape(names.get(s.id, s.name))
             chosen = person is not None and s.id == person.id
-            people.append(f"[b]{number}[/b] {'[reverse]' + name + '[/reverse]' if chosen else name}")
-        sub = f"[reverse]{SUBSTITUTE}[/reverse]" if substitute else SUBSTITUTE
+            name = plain(names.get(s.id, s.name), style="reverse" if chosen else "")
+            people.append(Text.assemble((str(number), "bold"), " ", name))
+        sub = Text(SUBSTITUTE, style="reverse" if substitute else "")
         if person is not None:
-            who = escape(person.name)
+            who = plain(person.name)
         elif substitute:
-            who = SUBSTITUTE
+            who = Text(SUBSTITUTE)
         else:
-            who = "未选（按 1-9 选人员；窗口级项可直接按）"
+            who = Text("未选（按 1-9 选人员；窗口级项可直接按）")
         lines = [
-            f"[b]{escape(window.code)} {escape(window.name)}[/b]  {escape(window.unit)}",
-            f"{'  '.join(people) or '（暂无在岗人员）'}  [b]0[/b] {sub}",
-            f"人员：{who}",
+            Text.assemble(plain(f"{window.code} {window.name}", style="bold"), "  ", plain(window.unit)),
+            Text.assemble(Text("  ").join(people) or "（暂无在岗人员）", "  ", ("0", "bold"), " ", sub),
+            Text.assemble("人员：", who),
         ]
         for category in CATEGORIES:
-            keys = " ".join(f"[b]{i.hotkey}[/b]{escape(i.name)}" for i in self.items if i.category == category)
+            keys = [Text.assemble((i.hotkey, "bold"), plain(i.name)) for i in self.items if i.category == category]
             if keys:
-                lines.append(f"{category[:2]} {keys}")
-        lines.append("Esc 返回大厅  F4 查看记录")
-        self.show_text("\n".join(lines))
+                lines.append(Text.assemble(f"{category[:2]} ", Text(" ").join(keys)))
+        lines.append(Text("Esc 返回大厅  F4 查看记录"))
+        self.show_text(Text("\n").join(lines))

@@ -132,12 +132,17 @@ def check_backup(path: Path) -> None:
             has_schema = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
             ).fetchone()
+            revisions = [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")] if has_schema else []
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"{path.name} 不是可用的数据库（{exc}），未恢复。") from exc
     if result != "ok":
         raise StorageError(f"{path.name} 已损坏（{result}），未恢复。")
-    if not has_schema:
+    if not has_schema or len(revisions) != 1:  # a bare alembic_version table is no database of ours
         raise StorageError(f"{path.name} 不是 patrol 的数据库，未恢复。")
+    from storage.engine import known_revisions, unknown_revision_problem
+
+    if revisions[0] not in known_revisions():
+        raise StorageError(unknown_revision_problem(path.name, str(revisions[0])).replace("未打开", "未恢复"))
 
 
 def check_chain(backup: Path, workdir: Path) -> Path:

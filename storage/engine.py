@@ -150,6 +150,24 @@ def current_revision(engine: Engine) -> str | None:
         return row[0] if row else None
 
 
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this version of patrol has a migration for."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return frozenset(script.revision for script in ScriptDirectory.from_config(config).walk_revisions())
+
+
+def unknown_revision_problem(name: str, revision: str) -> str:
+    """The one line that refuses a database whose schema revision patrol does not know."""
+    return (
+        f"{name} 的结构版本“{revision}”不是这个版本的 patrol 所知道的（来自更新版本的 patrol，或文件已被改动），"
+        "未打开。请升级 patrol，或恢复一份备份。"
+    )
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision with the Alembic migrations."""
     from alembic import command
@@ -167,6 +185,9 @@ def open_engine(url: str) -> Engine:
     engine = create_db_engine(url)
     try:
         revision = current_revision(engine)
+        if revision is not None and revision != HEAD_REVISION and revision not in known_revisions():
+            engine.dispose()
+            raise StorageError(unknown_revision_problem(url, revision))
         if revision != HEAD_REVISION:
             path = sqlite_file(url)
             if revision is not None and path is not None:

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from patrol.cli import app, evidence, findings, reports, roster, rules, staff
+from patrol.cli import app, evidence, findings, output, reports, roster, rules, staff
 from patrol.cli.parser import Parser, RawFormatter
 from patrol.errors import UserError
 from storage.errors import StorageError
@@ -71,9 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, open_app: app.AppRunner | None = None) -> int:
     """Run the command line; returns the exit code. ``open_app`` opens the terminal app (for
-    `patrol` with no command and `patrol demo`); the entry point in ``screens.main`` passes it."""
-    args = build_parser().parse_args(argv)
+    `patrol` with no command and `patrol demo`); the entry point in ``screens.main`` passes it.
+    Everything a command prints goes through ``output.guarded`` (names and notes never steer
+    the terminal), except the app's own screen."""
+    with output.guarded():  # argparse's messages quote what was typed
+        args = build_parser().parse_args(argv)
     args.open_app = open_app
+    if args.func in (app.run_app, app.demo):
+        return _run(args)
+    with output.guarded():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         code = int(args.func(args))
         sys.stdout.flush()  # inside the try: a reader that went away is found here

@@ -166,6 +166,7 @@ def access_log(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
     from patrol.rules.periods import parse_local_date
+    from patrol.text import shown
 
     service = open_service(args)
     since = parse_local_date(args.since, service.hall.tz) if args.since else service.clock() - timedelta(days=30)
@@ -173,7 +174,7 @@ def access_log(args: argparse.Namespace) -> int:
     if not entries:
         print(f"{since.astimezone(service.hall.tz):%Y-%m-%d} 以来没有查阅记录。")
     for at, who, action, subject in entries:
-        print(f"{at:%Y-%m-%d %H:%M}  {who}  {action}  {subject}")
+        print(shown(f"{at:%Y-%m-%d %H:%M}  {who}  {action}  {subject}"))  # one line each, as typed
     return 0
 
 

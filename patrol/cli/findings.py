@@ -8,6 +8,7 @@ from typing import Any
 
 from patrol.cli.common import open_service
 from patrol.errors import UserError
+from patrol.text import NOTE_LIMIT
 
 
 def register(sub: Any, parser_class: type) -> None:
@@ -23,6 +24,11 @@ def register(sub: Any, parser_class: type) -> None:
     p.add_argument("file", type=Path, metavar="FILE", help="巡查记录文件（.xlsx 或 .csv）")
     p.add_argument("--period", metavar="周期", help="只接受该周期内的记录（其余行报错）")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    p.add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help="允许导入与已有记录完全相同的行（默认拒绝：同一文件导入两次会重复扣分）",
+    )
     p.set_defaults(func=findings_import)
 
     p = sub.add_parser("log", help="记录一条巡查发现", description="记录一条巡查发现，写入磁盘后才返回。")
@@ -32,7 +38,7 @@ def register(sub: Any, parser_class: type) -> None:
     who.add_argument("--substitute", action="store_true", help="针对替岗人员（只计入窗口）")
     p.add_argument("--type", required=True, metavar="巡查项", help="巡查项名称、别名或代码，如 迟到、空岗、late")
     p.add_argument("--at", metavar="时间", help='发现时间 "YYYY-MM-DD HH:MM"（大厅当地时间；默认现在）')
-    p.add_argument("--note", default="", metavar="备注", help="备注")
+    p.add_argument("--note", default="", metavar="备注", help=f"备注（最多 {NOTE_LIMIT} 字，照原样保存）")
     p.set_defaults(func=log)
 
     p = sub.add_parser(
@@ -42,7 +48,7 @@ def register(sub: Any, parser_class: type) -> None:
         "更正的原因、更正人和时间都会留下，并列入附表5 更正记录。",
     )
     p.add_argument("id", metavar="记录号", help="记录号，如 2611-0042（patrol log 保存时、记录页和附表1 中显示）")
-    p.add_argument("--reason", required=True, metavar="原因", help="更正原因（必填）")
+    p.add_argument("--reason", required=True, metavar="原因", help=f"更正原因（必填，最多 {NOTE_LIMIT} 字）")
     p.add_argument("--void", action="store_true", help="作废这条记录")
     p.add_argument("--type", metavar="巡查项", help="改为另一巡查项（分值按现行规则）")
     p.add_argument("--window", metavar="编号", help="改到另一窗口")
@@ -50,18 +56,20 @@ def register(sub: Any, parser_class: type) -> None:
     who.add_argument("--staff", metavar="姓名", help="改为另一工作人员")
     who.add_argument("--substitute", action="store_true", help="改为替岗人员")
     p.add_argument("--at", metavar="时间", help='改正发现时间 "YYYY-MM-DD HH:MM"')
-    p.add_argument("--note", metavar="备注", help="改写备注")
+    p.add_argument("--note", metavar="备注", help=f"改写备注（最多 {NOTE_LIMIT} 字）")
     p.set_defaults(func=correct)
 
 
 def findings_import(args: argparse.Namespace) -> int:
     """Check every row, then write them all in one transaction."""
-    from patrol.imports.findings import apply_findings, plan_findings
+    from patrol.imports.findings import apply_findings, plan_findings, refuse_duplicates
     from patrol.rules.periods import Period
 
     service = open_service(args)
     period = Period.parse(args.period) if args.period is not None else None
     plan = plan_findings(service, args.file, period)
+    if not args.allow_duplicates:
+        refuse_duplicates(service, args.file, plan)
     if args.dry_run:
         print(f"检查通过：{len(plan.rows)} 条记录可导入。未写入（去掉 --dry-run 即可导入）。")
         return 0
@@ -83,8 +91,6 @@ def log(args: argparse.Namespace) -> int:
         raise UserError(f"“{item.name}”是窗口级巡查项，只记在窗口上：请去掉 --staff / --substitute。")
     if args.staff:
         staff = service.resolve_staff(args.staff, window, at)  # who sat at the window then
-    if len(args.note) > 500:
-        raise UserError("备注过长（最多 500 字）。")
     found = service.log(window, staff, item, substitute=args.substitute, at=at, note=args.note)
     who = found.person or "窗口"
     print(

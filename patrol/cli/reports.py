@@ -93,9 +93,10 @@ def export(args: argparse.Namespace) -> int:
     total = service.finding_count(chosen)
     progress = None
     if total > 50_000 and sys.stderr.isatty():
+        from patrol.cli.output import unguarded
 
-        def progress(done: int, all_: int) -> None:
-            print(f"\r正在写入巡查明细：{done}/{all_}", end="", file=sys.stderr, flush=True)
+        def progress(done: int, all_: int) -> None:  # a line that rewrites itself ("\r")
+            print(f"\r正在写入巡查明细：{done}/{all_}", end="", file=unguarded(sys.stderr), flush=True)
 
     def unverified(problem: str) -> None:
         print(f"patrol: 注意：数据库未通过校验（{problem}），附表每张表都将标注“未通过校验”。", file=sys.stderr)
@@ -192,13 +193,13 @@ def rank(args: argparse.Namespace) -> int:
         for r in rows
     ]
     import csv
-    import json
 
     fields = STAFF_FIELDS if args.by == "staff" else WINDOW_FIELDS
     records = [{k: rec[k] for k in fields} for rec in records]
     if args.format == "json":
-        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        from patrol.cli.output import json_text
+
+        print(json_text(records))
     elif args.format == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
@@ -209,15 +210,12 @@ def rank(args: argparse.Namespace) -> int:
     return 0
 
 
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_cell(value: object) -> object:
     """Text a spreadsheet would run as a formula (a name "=1+1") is kept text with a leading
     quote, as the workbook keeps such cells text; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
-        return "'" + value
-    return value
+    from patrol.text import spreadsheet_text
+
+    return spreadsheet_text(value) if isinstance(value, str) else value
 
 
 def verdict_lines(verdicts: Verdicts, settings: HallRules, by: str) -> list[str]:
@@ -240,14 +238,29 @@ def verdict_lines(verdicts: Verdicts, settings: HallRules, by: str) -> list[str]
     return lines
 
 
+def _console_class() -> type:
+    from rich.console import Console
+
+    class PipedConsole(Console):
+        """Rich's console, except that a reader that went away (``patrol rank | head``) ends the
+        command as it ends every other one (``patrol.cli``), not with Rich's own exit 1."""
+
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return PipedConsole
+
+
 def print_table(hall: str, label: str, by: str, rows: Sequence[Standing], notes: Sequence[str] = ()) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
+    from patrol.cli.output import unguarded
     from patrol.reports.formatting import change_text, points_text, score_text, tied_text
+    from patrol.text import shown
 
-    title = Text(f"{hall} {label} {'人员' if by == 'staff' else '窗口'}排名")
+    title = Text(shown(f"{hall} {label} {'人员' if by == 'staff' else '窗口'}排名"))
     table = Table(title=title, show_lines=False)
     table.add_column("名次", justify="right")
     table.add_column("并列")
@@ -275,8 +288,11 @@ def print_table(hall: str, label: str, by: str, rows: Sequence[Standing], notes:
             change_text(r.change, r.new),
             mark.strip("/"),
         ]
-        table.add_row(*(Text(cell) for cell in cells))  # names are data, never markup ("[/]" is a name too)
-    console = Console(width=max(100, Console().width))
+        # Names are data, never markup ("[/]" is a name too), and never steer the terminal.
+        table.add_row(*(Text(shown(cell)) for cell in cells))
+    # Rich styles the table with escape sequences of its own: it writes beneath the guard, and
+    # every piece of user text above went through ``shown``.
+    console = _console_class()(file=unguarded(sys.stdout), width=max(100, Console().width))
     console.print(table)
     for line in notes:
         print(line)

@@ -20,6 +20,7 @@ from patrol.errors import UserError
 from patrol.hall.pinyin_keys import new_staff_row
 from patrol.model import StaffInfo, WindowInfo
 from patrol.rules.postings import Stint, seat_on, stints
+from patrol.text import clean_name, same_name
 
 if TYPE_CHECKING:
     from patrol.hall.search import SearchHit
@@ -124,7 +125,7 @@ def person_at_time(service: HallService, name: str, window: WindowInfo | None, a
 def _person_at(
     service: HallService, name: str, window: WindowInfo | None, day: date | None, said: date | datetime | None
 ) -> StaffInfo:
-    name = name.strip()
+    name = same_name(name)
     if not name:
         raise UserError("姓名不能为空。")
     today = service.today()
@@ -203,7 +204,7 @@ def candidates(service: HallService, query: str, window: WindowInfo | None = Non
     """People (or, when no person matches, windows) that ``query`` names as `/` finds them:
     a full name, a surname, full pinyin or pinyin initials. A full name that matches is
     preferred to longer names that start with it. With ``window``, only people who sat there."""
-    query = query.strip()
+    query = same_name(query)
     if not query:
         return []
     hits = service.search_index.search(query, limit=200)
@@ -348,7 +349,7 @@ def _not_before_start(service: HallService, person: StaffInfo, day: date, what: 
 
 
 def _plan_add(service: HallService, request: StaffAdd, day: date) -> RosterChange:
-    name = request.name.strip()
+    name = clean_name(request.name, "姓名")
     if not name:
         raise UserError("姓名不能为空。")
     if len(name) > 50:
@@ -484,7 +485,12 @@ def _plan_window(service: HallService, request: WindowAdd, day: date) -> RosterC
     from storage import reads
     from storage.ids import new_id
 
-    code, name, unit, zone = (request.code.strip(), request.name.strip(), request.unit.strip(), request.zone.strip())
+    code, name, unit, zone = (
+        clean_name(request.code, "窗口编号"),
+        clean_name(request.name, "窗口名称"),
+        clean_name(request.unit, "单位"),
+        clean_name(request.zone, "区域"),
+    )
     if not code:
         raise UserError("窗口编号不能为空。")
     if len(code) > 20 or any(ch.isspace() for ch in code):

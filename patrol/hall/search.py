@@ -4,6 +4,7 @@ work so results come back as fast as a person types."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -55,7 +56,7 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         """Hits for ``query``, best first: exact code or name, then prefixes, then the rest."""
-        q = query.strip().lower().replace(" ", "")
+        q = unicodedata.normalize("NFC", query).strip().lower().replace(" ", "")
         if not q:
             return []
         scored: list[tuple[int, int, SearchHit]] = []

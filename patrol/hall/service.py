@@ -24,6 +24,7 @@ from patrol.rules.postings import Stint, stints
 from patrol.rules.scoring import Ranking, Standing, Totals, add_changes, rank_period
 from patrol.rules.settings import DEFAULT_SETTINGS, HallRules
 from patrol.rules.verdicts import judge
+from patrol.text import check_note, clean_name, same_name
 from storage import reads
 from storage.errors import StorageError
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 SUBSTITUTE = "替岗人员"
 UNDO_REASON = "撤销（督查员当场撤回）"
 FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks of several laptops drift a little
+INSPECTOR_LIMIT = 50  # characters of an inspector's name
 
 
 class NoHallError(UserError):
@@ -121,7 +123,7 @@ class HallService:
         self.first_posting: date | None = None
         self.hall = hall
         self.device = device
-        self.inspector = inspector
+        self.inspector = clean_name(inspector, "督查员姓名", INSPECTOR_LIMIT)
         self._engine_factory = engine_factory
         self._engine: Engine | None = None
         self._engine_lock = threading.Lock()
@@ -136,7 +138,7 @@ class HallService:
         """Every hall in the database, oldest first."""
         out = []
         for hall_id, name, timezone, created_at in reader.rows(reads.HALLS):
-            opened = reads.to_utc(created_at).astimezone(ZoneInfo(timezone)).date()
+            opened = reads.to_utc(created_at).astimezone(_zone(name, timezone)).date()
             out.append(HallInfo(id=hall_id, name=name, timezone=timezone, opened=opened))
         return out
 
@@ -340,7 +342,7 @@ class HallService:
         """The window with ``code``; UserError naming the code otherwise."""
         if not code.strip():
             raise UserError("请填写窗口编号。")
-        found = self.window_by_code.get(code.strip().upper())
+        found = self.window_by_code.get(same_name(code).upper())
         if found is None:
             codes = [w.code for w in self.windows]
             listed = "、".join(codes[:30]) + ("等" if len(codes) > 30 else "")
@@ -391,6 +393,7 @@ class HallService:
 
     def become(self, name: str) -> None:
         """From now on, findings and corrections from this device are ``name``'s (an unlock)."""
+        name = clean_name(name, "督查员姓名", INSPECTOR_LIMIT)
         if name != self.inspector:
             self.inspector, self._inspector_id = name, None
 
@@ -444,7 +447,7 @@ class HallService:
             "category": item.category,
             "points": item.points,
             "at": at,
-            "note": note.strip(),
+            "note": check_note(note),  # as typed, within the one limit of notes and reasons
             "device": self.device,
         }
 
@@ -548,7 +551,7 @@ class HallService:
         replacing finding in one transaction. The reason is required; returns the replacement."""
         from storage.writes import void_finding
 
-        reason = reason.strip()
+        reason = check_note(reason, "更正原因")
         if not reason:
             raise UserError("更正必须写明原因（--reason）。")
         rows = self.reader.rows(reads.FINDING_BY_ID, {"id": finding_id})
@@ -898,6 +901,21 @@ def open_hall(
     return service
 
 
+def _zone(hall: str, timezone: str) -> ZoneInfo:
+    """The hall's time zone; UserError naming the hall when the stored name is no time zone."""
+    from zoneinfo import ZoneInfoNotFoundError
+
+    from patrol.text import shown
+
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, OSError, TypeError):
+        raise UserError(
+            f"大厅“{shown(hall)}”的时区“{shown(str(timezone))}”无法识别（数据库可能已被改动）："
+            "应为 Asia/Shanghai 这样的时区名。请恢复一份备份。"
+        ) from None
+
+
 def _full_ref(text: str, today: date) -> str:
     """11-0019 (month and number, as people say it) as 2611-0019: the latest such month that is
     not after ``today``. Anything else is returned as it is."""
@@ -953,7 +971,7 @@ def init_hall(url: str, name: str, device: str = "") -> HallInfo:
     from patrol.rules.items import DEFAULT_RULES
     from storage.writes import create_hall
 
-    name = name.strip()
+    name = clean_name(name, "大厅名称", 100)
     if not name:
         raise UserError("大厅名称不能为空：patrol init --hall 大厅名称")
     engine = engine_for(url)

@@ -7,14 +7,17 @@ anything is written; then all rows go in one transaction, or none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from patrol.errors import UserError
-from patrol.hall.service import SUBSTITUTE, HallService
+from patrol.hall.service import INSPECTOR_LIMIT, SUBSTITUTE, HallService
 from patrol.imports.tabular import read_table
 from patrol.rules.periods import Period, parse_local_time
+from patrol.text import check_note, clean_name, same_name
 
 COLUMNS = {
     "时间": ("巡查时间", "日期时间", "发现时间"),
@@ -33,6 +36,7 @@ class FindingsImport:
 
     rows: list[dict[str, Any]]
     inspectors: dict[int, str]  # row index -> inspector name
+    numbers: list[int] = field(default_factory=list)  # row index -> row number in the file
 
 
 def plan_findings(service: HallService, path: Path, period: Period | None = None) -> FindingsImport:
@@ -41,37 +45,80 @@ def plan_findings(service: HallService, path: Path, period: Period | None = None
     tz = service.hall.tz
     out: list[dict[str, Any]] = []
     inspectors: dict[int, str] = {}
+    numbers: list[int] = []
     for row in rows:
         where = f"{path.name} 第{row.number}行"
         cells = row.cells
-        column = "时间"
+        column = "时间"  # the column each check reads: an error names the column at fault
         try:
-            at = parse_local_time(cells["时间"], tz)
+            at = service.check_time(parse_local_time(cells["时间"], tz))
             if period is not None and not period.contains(at, tz):
                 raise UserError(f"时间 {cells['时间']} 不在统计周期 {period.label} 内。")
             column = "窗口编号"
             window = service.window(cells["窗口编号"])
             column = "巡查项"
             item = service.rule(cells["巡查项"])
+            column = "备注"
+            note = check_note(cells.get("备注", ""))
+            column = "督查员"
+            inspector = clean_name(cells.get("督查员", ""), "督查员姓名", INSPECTOR_LIMIT)
             column = "姓名"
-            person = cells["姓名"].strip()
+            person = same_name(cells["姓名"])
             substitute = person == SUBSTITUTE
             staff = None
             if person and not substitute and not item.is_window_level:
                 # Who sat at the window at the finding's time, even if they moved or left since.
-                staff = service.resolve_staff(person, window, service.check_time(at))
-            values = service.finding_values(
-                window, staff, item, substitute=substitute, at=at, note=cells.get("备注", "")
-            )
+                staff = service.resolve_staff(person, window, at)
+            values = service.finding_values(window, staff, item, substitute=substitute, at=at, note=note)
         except UserError as exc:
             raise UserError(f"{where}“{column}”列：{exc}") from None
-        if len(values["note"]) > 500:
-            raise UserError(f"{where}“备注”列过长（最多 500 字）。")
-        inspector = cells.get("督查员", "").strip()
         if inspector:
             inspectors[len(out)] = inspector
         out.append(values)
-    return FindingsImport(out, inspectors)
+        numbers.append(row.number)
+    return FindingsImport(out, inspectors, numbers)
+
+
+def _key(at: Any, window_id: str, staff_id: str | None, substitute: Any, type_id: str, note: str) -> tuple[Any, ...]:
+    from storage.reads import to_utc
+
+    return (to_utc(at), window_id, staff_id, bool(substitute), type_id, note or "")
+
+
+def already_recorded(service: HallService, plan: FindingsImport) -> list[int]:
+    """The row numbers of ``plan`` identical to effective findings already recorded (same time,
+    window, person or substitute, item and note): the same file imported twice. Each recorded
+    finding answers for one row, so a file that holds a row twice over one record has one new."""
+    from storage import reads
+
+    if not plan.rows:
+        return []
+    start = min(r["at"] for r in plan.rows)
+    end = max(r["at"] for r in plan.rows) + timedelta(seconds=1)
+    recorded = Counter(
+        _key(at, window_id, staff_id, substitute, type_id, note)
+        for _id, at, window_id, staff_id, substitute, type_id, _points, note, *_ in service.reader.iter_rows(
+            reads.FINDINGS_OF_HALL, {"hall": service.hall.id, "start": start, "end": end}
+        )
+    )
+    same = []
+    for number, r in zip(plan.numbers, plan.rows, strict=True):
+        key = _key(r["at"], r["window_id"], r["staff_id"], r["substitute"], r["type_id"], r["note"])
+        if recorded[key] > 0:
+            recorded[key] -= 1
+            same.append(number)
+    return same
+
+
+def refuse_duplicates(service: HallService, path: Path, plan: FindingsImport) -> None:
+    """UserError when rows of ``plan`` are already recorded, saying how many and which first."""
+    same = already_recorded(service, plan)
+    if same:
+        listed = "、".join(str(n) for n in same[:5]) + ("等" if len(same) > 5 else "")
+        raise UserError(
+            f"{path.name} 中有 {len(same)} 行与已记录的巡查记录完全相同（时间、窗口、人员、巡查项、备注一致；"
+            f"第 {listed} 行），像是同一文件导入了两次。未导入。确需重复记录请加 --allow-duplicates。"
+        )
 
 
 def apply_findings(service: HallService, plan: FindingsImport) -> int:

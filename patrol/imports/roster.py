@@ -17,7 +17,7 @@ from patrol.errors import UserError
 from patrol.hall.pinyin_keys import new_staff_row
 from patrol.hall.roster import ROLES, leave_steps, staff_on
 from patrol.hall.service import HallService
-from patrol.imports.tabular import read_table
+from patrol.imports.tabular import TableRow, read_table
 from patrol.model import StaffInfo
 from storage import reads
 
@@ -83,7 +83,7 @@ def plan_roster(service: HallService, path: Path, starts: date | None = None) ->
     from patrol.hall.pinyin_keys import search_keys, sort_key
     from storage.ids import new_id
 
-    rows = read_table(path, COLUMNS, REQUIRED)
+    rows = [_clean(path, row) for row in read_table(path, COLUMNS, REQUIRED)]
     plan = RosterPlan()
     if starts is None and service.staff:
         starts = service.today()
@@ -209,6 +209,21 @@ def plan_roster(service: HallService, path: Path, starts: date | None = None) ->
     if not existing_units and not plan.units and not plan.windows and not service.windows:
         raise UserError(f"{path.name} 没有可导入的窗口。")
     return plan
+
+
+def _clean(path: Path, row: TableRow) -> TableRow:
+    """The row's names as they will be kept (``patrol.text.clean_name``: NFC, nothing invisible);
+    UserError naming the row and the column of the first that holds a control, bidi or
+    zero-width character."""
+    from patrol.text import clean_name
+
+    cells = {}
+    for column, value in row.cells.items():
+        try:
+            cells[column] = clean_name(value, column)
+        except UserError as exc:
+            raise UserError(f"{path.name} 第{row.number}行“{column}”列：{exc}") from None
+    return TableRow(row.number, cells)
 
 
 def _moved(plan: RosterPlan, staff_id: str) -> bool:

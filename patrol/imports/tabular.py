@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from patrol.errors import UserError
 
@@ -33,7 +35,19 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _read_rows(path: Path) -> list[list[str]]:
+# Rows as the file numbers them (1-based, blank lines counted), each with its cells as text.
+NumberedRow = tuple[int, list[str]]
+# A formula whose result the file does not hold (a sheet written by a program, never opened in
+# Excel): (row number, column index). Read as empty, it would turn a staff row into a window row.
+Uncomputed = set[tuple[int, int]]
+
+# Caps on what a roster or a findings file may hold: a city's roster is a few thousand rows and
+# a year of findings tens of thousands; no real sheet of ours has more than a dozen columns.
+MAX_ROWS = 200_000
+MAX_COLUMNS = 64
+
+
+def _read_rows(path: Path) -> tuple[list[NumberedRow], Uncomputed]:
     if not path.exists():
         raise UserError(f"找不到文件：{path}")
     if path.is_dir():
@@ -42,7 +56,7 @@ def _read_rows(path: Path) -> list[list[str]]:
     if suffix == ".xlsx":
         return _read_xlsx(path)
     if suffix == ".csv":
-        return _read_csv(path)
+        return _read_csv(path), set()
     raise UserError(f"不支持的文件类型：{path.name}。请用 .xlsx 或 .csv 文件。")
 
 
@@ -72,17 +86,22 @@ def _check_unpacked_size(path: Path) -> None:
         )
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
-    from openpyxl import load_workbook
-
+def _read_xlsx(path: Path) -> tuple[list[NumberedRow], Uncomputed]:
     _check_unpacked_size(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
+        rows, formulas = _stream_sheet(path, data_only=False)
+        uncomputed: Uncomputed = set()
+        if formulas:  # only then is a second pass needed, for the results Excel saved with them
+            cached, _ = _stream_sheet(path, data_only=True)
+            values = {number: cells for number, cells in cached}
+            read = {number: cells for number, cells in rows}
+            for number, column in formulas:
+                cells = values.get(number, [])
+                value = cells[column] if column < len(cells) else ""
+                read[number][column] = value
+                if value == "":
+                    uncomputed.add((number, column))
+        return rows, uncomputed
     except UserError:
         raise
     except Exception as exc:  # whatever a damaged or hostile file makes the parser raise
@@ -94,7 +113,65 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         ) from exc
 
 
-def _read_csv(path: Path) -> list[list[str]]:
+def _stream_sheet(path: Path, data_only: bool) -> tuple[list[NumberedRow], list[tuple[int, int]]]:
+    """The non-blank rows of the sheet a person sees on opening the file (the active sheet, or
+    the first visible one: never a hidden sheet), read as they come. The dimension the file
+    declares is ignored (``A1:XFD1048576`` would pad every row to 16,384 cells and add a million
+    empty rows; one smaller than the data would drop rows). Also returns where formulas are
+    (when not ``data_only``: the formula is read, not its result)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=data_only)
+    try:
+        sheet = _visible_sheet(path, workbook)
+        sheet.reset_dimensions()
+        rows: list[NumberedRow] = []
+        formulas: list[tuple[int, int]] = []
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            texts = [_cell_text(_unescaped(c.value)) for c in cells]
+            if not any(texts):
+                continue
+            if len(texts) > MAX_COLUMNS:
+                if any(texts[MAX_COLUMNS:]):
+                    raise UserError(
+                        f"{path.name} 第{number}行超过 {MAX_COLUMNS} 列，不像名册或巡查记录表："
+                        "请只保留需要的列后重试。"
+                    )
+                texts = texts[:MAX_COLUMNS]
+            if len(rows) >= MAX_ROWS:
+                raise UserError(f"{path.name} 超过 {MAX_ROWS} 行，未导入：请拆成几个文件分别导入。")
+            if not data_only:
+                formulas.extend((number, i) for i, c in enumerate(cells[:MAX_COLUMNS]) if c.data_type == "f")
+            rows.append((number, texts))
+        return rows, formulas
+    finally:
+        workbook.close()
+
+
+# How a workbook stores a character XML cannot hold (a control character): _x001B_ ("_x005F_" is
+# the underscore itself). Excel reads them back as the characters; so does patrol, so that what
+# the cell holds is what is checked (a name with ESC is refused, not kept as "_x001B_").
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescaped(value: object) -> object:
+    if isinstance(value, str) and "_x" in value:
+        return _XML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), value)
+    return value
+
+
+def _visible_sheet(path: Path, workbook: Any) -> Any:
+    """The active sheet when it is visible, else the first visible one."""
+    active = workbook.active
+    if active is not None and active.sheet_state == "visible":
+        return active
+    for sheet in workbook.worksheets:
+        if sheet.sheet_state == "visible":
+            return sheet
+    raise UserError(f"{path.name} 没有可见的工作表，请在 Excel 或 WPS 中取消隐藏后重试。")
+
+
+def _read_csv(path: Path) -> list[NumberedRow]:
     if path.stat().st_size > MAX_CSV_BYTES:
         raise UserError(f"{path.name} 超过 {MAX_CSV_BYTES // (1024 * 1024)} MiB，不像名册或巡查记录表，未导入。")
     raw = path.read_bytes()
@@ -105,12 +182,25 @@ def _read_csv(path: Path) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
         try:
-            return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+            rows: list[NumberedRow] = []
+            reader = csv.reader(io.StringIO(text))
+            for row in reader:
+                if len(rows) >= MAX_ROWS:
+                    raise UserError(f"{path.name} 超过 {MAX_ROWS} 行，未导入：请拆成几个文件分别导入。")
+                # line_num is the line the row ends on: a quoted cell may span lines.
+                rows.append((reader.line_num, [c.strip() for c in row]))
+            return rows
         except csv.Error as exc:
             raise UserError(f"{path.name} 不是有效的 CSV 文件：{exc}") from exc
     raise UserError(
         f"{path.name} 的编码无法识别（已尝试带 BOM 的 UTF-8、UTF-8 和 GB18030），请另存为 UTF-8 编码的 CSV。"
     )
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
 
 
 def read_table(
@@ -121,14 +211,14 @@ def read_table(
     """Read ``path`` and return its data rows keyed by canonical column name.
 
     ``columns`` maps each canonical name to its accepted aliases; the first non-empty row is the
-    header. Blank rows are skipped.
+    header. Blank rows are skipped; row numbers are the file's own (as a spreadsheet shows
+    them), blank lines counted.
     """
-    rows = _read_rows(path)
-    while rows and not any(rows[0]):
-        rows.pop(0)
+    rows, uncomputed = _read_rows(path)
+    rows = [(number, cells) for number, cells in rows if any(cells)]
     if not rows:
         raise UserError(f"{path.name} 是空文件：第一行应为表头（{'、'.join(required)}）。")
-    header = rows[0]
+    header_number, header = rows[0]
     lookup = {alias: name for name, aliases in columns.items() for alias in (name, *aliases)}
     positions: dict[str, int] = {}
     for index, title in enumerate(header):
@@ -138,11 +228,15 @@ def read_table(
     missing = [name for name in required if name not in positions]
     if missing:
         found = "、".join(h for h in header if h) or "（空）"
-        raise UserError(f"{path.name} 第1行（表头）缺少列：{'、'.join(missing)}。现有表头：{found}。")
+        raise UserError(f"{path.name} 第{header_number}行（表头）缺少列：{'、'.join(missing)}。现有表头：{found}。")
     out: list[TableRow] = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(row):
-            continue
+    for number, row in rows[1:]:
+        for name, i in positions.items():
+            if (number, i) in uncomputed:
+                raise UserError(
+                    f"{path.name} 第{number}行“{name}”列（{_column_letter(i)}{number}）是公式，文件中没有它的"
+                    "计算结果：请在 Excel 或 WPS 中打开并保存，或把公式改成数值后重试。"
+                )
         cells = {name: (row[i] if i < len(row) else "") for name, i in positions.items()}
         out.append(TableRow(number, cells))
     if not out:

@@ -6,11 +6,18 @@ from collections.abc import Iterator
 
 from patrol.hall.service import Record
 from patrol.reports.formatting import score_text, tied_text
+from patrol.text import shown
 
 
 def record_lines(record: Record) -> Iterator[str]:
     """Title, standing, counts by finding type, then every finding of the period with its
-    reference (2611-0042, what `patrol correct` takes)."""
+    reference (2611-0042, what `patrol correct` takes). One line each: a line break typed in a
+    note is shown as \\n (``patrol.text.shown``), never a line that looks like another finding."""
+    for line in _lines(record):
+        yield shown(line)
+
+
+def _lines(record: Record) -> Iterator[str]:
     yield f"{record.title}  {record.subtitle}".rstrip()
     yield f"统计周期：{record.period.label}"
     standing = record.standing

@@ -45,18 +45,23 @@ Progress = Callable[[int, int], None]  # (findings written, findings in all)
 
 # The appendix's formats: 黑体 title, 宋体 body, thin borders, one decimal for points.
 _BODY = {"font_name": "宋体", "font_size": 11, "border": 1, "valign": "vcenter"}
+# Cells that hold people's text (names, notes, the hall's name in a title, the notice) carry
+# Excel's quote prefix: a name "=1+1" is written as a string and, when someone edits the cell
+# in Excel or WPS, stays text instead of becoming a formula. Number cells never carry it (an
+# edited number would turn into text).
+_TEXT = {"quote_prefix": True}
 _FORMATS: dict[str, dict[str, Any]] = {
-    "title": {"font_name": "黑体", "font_size": 16, "align": "center", "valign": "vcenter"},
+    "title": {"font_name": "黑体", "font_size": 16, "align": "center", "valign": "vcenter", **_TEXT},
     "subtitle": {"font_name": "宋体", "font_size": 10, "align": "center"},
-    "subtitle_left": {"font_name": "宋体", "font_size": 9},
-    "header": {**_BODY, "bold": True, "align": "center", "text_wrap": True},
-    "body": _BODY,
-    "center": {**_BODY, "align": "center"},
+    "subtitle_left": {"font_name": "宋体", "font_size": 9, **_TEXT},
+    "header": {**_BODY, "bold": True, "align": "center", "text_wrap": True, **_TEXT},
+    "body": {**_BODY, **_TEXT},
+    "center": {**_BODY, "align": "center", **_TEXT},
     "number": {**_BODY, "align": "center", "num_format": "0"},
     "points": {**_BODY, "align": "right", "num_format": "0.0"},
     "date": {**_BODY, "align": "center", "num_format": "yyyy-mm-dd"},
     "time": {**_BODY, "align": "center", "num_format": "hh:mm"},
-    "paragraph": {"font_name": "仿宋", "font_size": 14, "text_wrap": True, "valign": "top"},
+    "paragraph": {"font_name": "仿宋", "font_size": 14, "text_wrap": True, "valign": "top", **_TEXT},
 }
 
 

@@ -11,6 +11,10 @@ from zoneinfo import ZoneInfo
 from patrol.errors import UserError
 
 KINDS = ("month", "quarter", "half", "year")
+# Years a period, a date or a time may name: patrol's records begin in this century, and the
+# edges of the calendar (0001, 9999) would overflow when cut at local midnight or stepped past.
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+YEARS_TEXT = f"{FIRST_YEAR} 至 {LAST_YEAR} 年"
 _QUARTER_NAMES = "一二三四"
 _PATTERNS = {
     "month": re.compile(r"^(\d{4})-(\d{1,2})$"),
@@ -42,6 +46,8 @@ class Period:
             match = pattern.match(text)
             if not match:
                 continue
+            if any(not FIRST_YEAR <= int(year) <= LAST_YEAR for year in re.findall(r"\d{4}", text)):
+                raise UserError(f"统计周期“{text}”超出范围：年份应在 {YEARS_TEXT}之间。")
             try:
                 if kind == "range":
                     first = date.fromisoformat(_pad_date(match[1]))
@@ -149,7 +155,7 @@ class Period:
         return self.first > today
 
 
-EARLIEST_YEAR = 2000  # no hall kept patrol records before; a year typed as 0202 or 0001 is a typo
+EARLIEST_YEAR = FIRST_YEAR  # no hall kept patrol records before; a year typed as 0202 or 0001 is a typo
 
 
 def _pad_date(text: str) -> str:
@@ -157,28 +163,33 @@ def _pad_date(text: str) -> str:
     return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
+def _in_years(text: str, moment: datetime) -> datetime:
+    if moment.year < FIRST_YEAR:  # a typo such as 0202; 0001 has no UTC before it
+        raise UserError(f"“{text}”超出范围：早于 {FIRST_YEAR} 年，请检查年份（应在 {YEARS_TEXT}之间）。")
+    if moment.year > LAST_YEAR:
+        raise UserError(f"“{text}”超出范围：年份应在 {YEARS_TEXT}之间。")
+    return moment
+
+
 def parse_local_time(text: str, tz: ZoneInfo) -> datetime:
-    """Read ``YYYY-MM-DD HH:MM`` in local time ``tz`` and return it in UTC; a year before
-    ``EARLIEST_YEAR`` is refused (a typo such as 0202, and 0001 has no UTC before it)."""
+    """Read ``YYYY-MM-DD HH:MM`` in local time ``tz`` and return it in UTC; a year outside
+    FIRST_YEAR..LAST_YEAR is refused."""
     text = text.strip()
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S"):
         try:
-            local = datetime.strptime(text, fmt)
+            return _in_years(text, datetime.strptime(text, fmt)).replace(tzinfo=tz).astimezone(UTC)
         except ValueError:
             continue
-        if local.year < EARLIEST_YEAR:
-            day = f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
-            raise UserError(f"时间 {day} 早于 {EARLIEST_YEAR} 年，不能记录：请检查年份。")
-        return local.replace(tzinfo=tz).astimezone(UTC)
     raise UserError(f"无法识别的时间“{text}”，请写作 YYYY-MM-DD HH:MM，例如 2026-11-23 09:05。")
 
 
 def parse_local_date(text: str, tz: ZoneInfo) -> datetime:
-    """Read ``YYYY-MM-DD`` and return local midnight of that day in UTC."""
+    """Read ``YYYY-MM-DD`` and return local midnight of that day in UTC; a year outside
+    FIRST_YEAR..LAST_YEAR is refused."""
     text = text.strip()
     for fmt in ("%Y-%m-%d", "%Y/%m/%d"):
         try:
-            return datetime.strptime(text, fmt).replace(tzinfo=tz).astimezone(UTC)
+            return _in_years(text, datetime.strptime(text, fmt)).replace(tzinfo=tz).astimezone(UTC)
         except ValueError:
             continue
     raise UserError(f"无法识别的日期“{text}”，请写作 YYYY-MM-DD，例如 2024-01-01。")
