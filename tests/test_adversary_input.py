@@ -179,6 +179,7 @@ def test_log_and_dry_run_echo_names_literally(db_url, tmp_path, capsys) -> None:
     assert verified(db_url)
 
 
+@pytest.mark.tampers  # names or a time zone written behind patrol's back: verify must fail
 def test_names_written_behind_patrols_back_are_shown_escaped(hostile_url, tmp_path, capsys) -> None:
     """sqlite3 on the file (or a database from before names were checked): escapes in names reach
     no terminal. The database is a tampered copy, so it is not expected to verify."""
@@ -426,6 +427,7 @@ def test_years_at_the_edges_of_the_calendar_are_refused_in_one_line(hall_url, ca
     assert verified(hall_url)
 
 
+@pytest.mark.tampers  # names or a time zone written behind patrol's back: verify must fail
 def test_a_hall_with_an_unknown_time_zone_is_refused_in_one_line(hall_url, capsys) -> None:
     with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:  # written behind patrol's back
         conn.execute("UPDATE hall SET timezone = 'Mars/Olympus'")
@@ -569,6 +571,7 @@ async def test_the_app_shows_hostile_names_and_notes_literally(hostile_url) -> N
     assert verified(hostile_url)
 
 
+@pytest.mark.tampers  # names or a time zone written behind patrol's back: verify must fail
 async def test_the_app_never_hands_an_escape_in_a_name_to_the_terminal(hostile_url) -> None:
     """ESC[2J in a name once wiped the board and an OSC set the terminal's title: names written
     behind patrol's back reach the screen escaped. (A tampered copy: not expected to verify.)"""
@@ -591,6 +594,7 @@ async def test_the_app_never_hands_an_escape_in_a_name_to_the_terminal(hostile_u
         assert OSC_TITLE not in app.title and ESC_CLEAR not in app.title and C1_CSI not in app.title
 
 
+@pytest.mark.tampers  # names or a time zone written behind patrol's back: verify must fail
 async def test_roster_search_and_ranking_screens_show_names_literally(hostile_url) -> None:
     """F3, / and r list every name (markup, formulas, and escapes written behind patrol's back) as
     text. (A tampered copy: not expected to verify.)"""
