@@ -19,8 +19,9 @@ run: $(STAMP)  ## open the app on the default database
 demo: $(STAMP)  ## open the app on the demo hall
 	$(VENV)/bin/patrol demo
 
-test: $(STAMP)  ## lint, the import contracts, then every test
+test: $(STAMP)  ## lint, types, the import contracts, then every test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest
 

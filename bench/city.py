@@ -36,7 +36,7 @@ SURNAMES = (
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞建国志勇晓东海燕梅雪琳晶宁"
 
 
-def path_for(today: date):  # type: ignore[no-untyped-def]
+def path_for(today: date):
     return CACHE / f"city-v{VERSION}-{today:%Y-%m}.db"
 
 
@@ -115,7 +115,7 @@ def build_into(
         built.append((hall_id, [(s["id"], s["window_id"]) for s in staff]))
     types = _types(path)
 
-    def findings(hall, count: int, start: datetime, days: int):  # type: ignore[no-untyped-def]
+    def findings(hall, count: int, start: datetime, days: int):
         hall_id, people = hall
         for _ in range(count):
             type_id, category, points, window_level = rng.choice(types[hall_id])
@@ -134,7 +134,7 @@ def build_into(
                 "device": DEVICE,
             }
 
-    def write(rows) -> None:  # type: ignore[no-untyped-def]
+    def write(rows) -> None:
         batch = []
         for row in rows:
             batch.append(row)

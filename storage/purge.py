@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import col
 
 from storage.chain import kept_digest
 from storage.ids import new_id
@@ -33,10 +34,10 @@ class PurgeCount:
 
 
 def _due_findings(before: datetime, hall_id: str) -> Any:
-    return select(Finding.id).where(
-        Finding.hall_id == hall_id,
-        Finding.at < before,  # type: ignore[operator]
-        Finding.redaction_id.is_(None),  # type: ignore[union-attr]
+    return select(col(Finding.id)).where(
+        col(Finding.hall_id) == hall_id,
+        col(Finding.at) < before,
+        col(Finding.redaction_id).is_(None),
     )
 
 
@@ -44,7 +45,7 @@ def _due_entries(before: datetime) -> Any:
     """Access-log lines written before ``before``, and those about a period that ended by then
     (an appendix of 2022 exported in 2026 names the people of 2022), not purged yet."""
     return and_(
-        or_(AccessLog.at < before, AccessLog.about_until <= before),  # type: ignore[operator]
+        or_(col(AccessLog.at) < before, col(AccessLog.about_until) <= before),
         AccessLog.redaction_id.is_(None),  # type: ignore[union-attr]
     )
 
@@ -52,11 +53,11 @@ def _due_entries(before: datetime) -> Any:
 def count_due(engine: Engine, hall_id: str, before: datetime) -> PurgeCount:
     """How many rows a purge before ``before`` would redact (for the confirmation)."""
     due = _due_findings(before, hall_id)
-    corrections = select(Correction.id).where(
-        Correction.finding_id.in_(due),  # type: ignore[attr-defined]
-        Correction.redaction_id.is_(None),  # type: ignore[union-attr]
+    corrections = select(col(Correction.id)).where(
+        col(Correction.finding_id).in_(due),
+        col(Correction.redaction_id).is_(None),
     )
-    entries = select(AccessLog.id).where(_due_entries(before))
+    entries = select(col(AccessLog.id)).where(_due_entries(before))
     with engine.connect() as conn:
         counts = [
             conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()

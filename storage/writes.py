@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import col
 
 from storage.chain import GENESIS, content_of, link, versioned_select
 from storage.channel import NOTIFY_CHANNEL, WRITER_TOKEN
@@ -46,7 +47,9 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 
 _LOCKED_HEAD = (
-    select(ChainHead.seq, ChainHead.row_hash).where(ChainHead.device == bindparam("device")).with_for_update()
+    select(col(ChainHead.seq), col(ChainHead.row_hash))
+    .where(col(ChainHead.device) == bindparam("device"))
+    .with_for_update()
 )
 # A device's first write makes its head row; a second writer of the same device id making it at
 # the same moment waits for the first to commit and then leaves it (no error, nothing to retry).
@@ -67,7 +70,7 @@ def _head(conn: Connection, device: str) -> tuple[int, str]:
 
 def _set_head(conn: Connection, device: str, seq: int, head: str) -> None:
     """Move the device's chain head (its row exists and is locked: ``_head``) to ``seq``."""
-    conn.execute(update(ChainHead).where(ChainHead.device == device).values(seq=seq, row_hash=head))
+    conn.execute(update(ChainHead).where(col(ChainHead.device) == device).values(seq=seq, row_hash=head))
 
 
 def _chained(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -138,7 +141,7 @@ def _numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, An
     for row in rows:
         hall_id = row["hall_id"]
         if hall_id not in zones:
-            tz = conn.execute(select(Hall.timezone).where(Hall.id == hall_id)).scalar_one()
+            tz = conn.execute(select(col(Hall.timezone)).where(col(Hall.id) == hall_id)).scalar_one()
             zones[hall_id] = ZoneInfo(tz)
         month = row["at"].astimezone(zones[hall_id]).strftime("%y%m")
         months.append((hall_id, month))
@@ -157,13 +160,13 @@ def _numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, An
 def _take_numbers(conn: Connection, hall_id: str, month: str, count: int) -> int:
     """Reserve ``count`` numbers of a hall's month; returns the first. The counter row is locked
     by the update until the transaction ends, so two writers never take the same numbers."""
-    where = (FindingRefCounter.hall_id == hall_id) & (FindingRefCounter.month == month)
+    where = (col(FindingRefCounter.hall_id) == hall_id) & (col(FindingRefCounter.month) == month)
     for _attempt in range(2):
         last = conn.execute(
             update(FindingRefCounter)
             .where(where)
-            .values(last=FindingRefCounter.last + count)
-            .returning(FindingRefCounter.last)
+            .values(last=col(FindingRefCounter.last) + count)
+            .returning(col(FindingRefCounter.last))
         ).scalar()
         if last is not None:
             return int(last) - count + 1
@@ -229,7 +232,7 @@ def create_hall(
 
 def ensure_inspector(engine: Engine, name: str, device: str = "") -> str:
     """The id of the inspector called ``name``, created (with its version) on first use."""
-    by_name = select(Inspector.id).where(Inspector.name == name)
+    by_name = select(col(Inspector.id)).where(col(Inspector.name) == name)
     with engine.connect() as conn:
         found = conn.execute(by_name).scalar()
     if found:
@@ -285,7 +288,7 @@ def set_pin(engine: Engine, name: str, pin_hash: str, device: str = "") -> None:
     inspector_id = ensure_inspector(engine, name, device)
     try:
         with writing(engine) as conn:
-            conn.execute(update(Inspector).where(Inspector.id == inspector_id).values(pin_hash=pin_hash))
+            conn.execute(update(Inspector).where(col(Inspector.id) == inspector_id).values(pin_hash=pin_hash))
     except OperationalError as exc:
         raise _write_failed(exc) from exc
 
@@ -329,7 +332,7 @@ def void_finding(
     replacement_ref = ""
     try:
         with writing(engine) as conn:
-            purged = conn.execute(select(Finding.redaction_id).where(Finding.id == finding_id)).scalar()
+            purged = conn.execute(select(col(Finding.redaction_id)).where(col(Finding.id) == finding_id)).scalar()
             if purged is not None:
                 raise StorageError("这条记录的个人信息已按保存期清除，不能再作废或更正。")
             if replacement is not None:
@@ -379,7 +382,7 @@ def apply_roster(
                 batch = [{"hall_id": hall_id, **r} for r in rows]
                 if batch:
                     conn.execute(insert(table), batch)
-                    _version(conn, device, table.__tablename__, [r["id"] for r in batch])
+                    _version(conn, device, str(table.__tablename__), [r["id"] for r in batch])
             steps = [{"id": new_id(), "hall_id": hall_id, "created_at": utcnow(), **p} for p in postings]
             if steps:
                 conn.execute(insert(Posting), steps)
@@ -388,9 +391,9 @@ def apply_roster(
                 changed = []
                 for r in rows:
                     values = {k: v for k, v in r.items() if k != "id"}
-                    conn.execute(update(table).where(table.id == r["id"]).values(**values))  # type: ignore[arg-type]
+                    conn.execute(update(table).where(table.id == r["id"]).values(**values))
                     changed.append(r["id"])
-                _version(conn, device, table.__tablename__, changed, new=False)
+                _version(conn, device, str(table.__tablename__), changed, new=False)
     except IntegrityError as exc:
         raise StorageError(f"名册与已有数据冲突：{exc.orig}") from exc
     except OperationalError as exc:

@@ -47,8 +47,8 @@ def unguarded(stream: IO[str]) -> IO[str]:
 def guarded() -> Iterator[None]:
     """stdout and stderr through SafeStream for the time of the block."""
     saved = sys.stdout, sys.stderr
-    sys.stdout = SafeStream(saved[0])  # type: ignore[assignment]
-    sys.stderr = SafeStream(saved[1])  # type: ignore[assignment]
+    sys.stdout = SafeStream(saved[0])
+    sys.stderr = SafeStream(saved[1])
     try:
         yield
     finally:

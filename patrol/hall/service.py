@@ -219,7 +219,7 @@ class HallService:
             )
         starts = [p.starts for history in self.postings.values() for p in history]
         # The hall's first posting (None: someone was posted from the beginning, or nobody yet).
-        self.first_posting = min(starts) if starts and None not in starts else None  # type: ignore[type-var]
+        self.first_posting = min(starts) if starts and None not in starts else None
         today = self.today()
         # Each person's history as stints, worked out once per roster read (a city centre asks
         # for 5,000 of them on every finding).

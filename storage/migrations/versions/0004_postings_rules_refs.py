@@ -143,7 +143,7 @@ def _new_id() -> str:
 
 def _postings_from_staff(conn: sa.Connection) -> None:
     now = datetime.now(UTC)
-    halls = dict(conn.execute(sa.text("SELECT id, timezone FROM hall")).all())
+    halls: dict[str, str] = {hall: zone for hall, zone in conn.execute(sa.text("SELECT id, timezone FROM hall"))}
     rows = conn.execute(sa.text("SELECT id, hall_id, window_id, role, active FROM staff ORDER BY id")).all()
     postings = []
     for staff_id, hall_id, window_id, role, active in rows:
