@@ -209,9 +209,13 @@ async def test_the_lock_cannot_be_quit_and_a_new_start_is_locked_and_still_pause
 
     again = make_app(hall_url)
     async with again.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: again.ranking is not None and isinstance(again.screen, LockScreen))
-        covered = screen_text(again)
-        assert "打开时即锁定" in covered and not any(name in covered for name in NAMES)
+        await until(
+            pilot,
+            lambda: again.ranking is not None
+            and isinstance(again.screen, LockScreen)
+            and "打开时即锁定" in screen_text(again),  # the lock painted, not only pushed
+        )
+        assert not any(name in screen_text(again) for name in NAMES)
         assert await type_pin(pilot, again, "000000") == "PIN 不正确，请重试。"  # the 4th
         assert "秒后再试" in await type_pin(pilot, again, "000000")  # the 5th: the count went on
         assert "秒后再试" in await type_pin(pilot, again, "135791")  # even the right PIN waits now
@@ -236,7 +240,8 @@ async def test_with_a_pin_the_app_opens_locked_and_the_pin_opens_it(hall_url: st
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: app.ranking is not None and isinstance(app.screen, LockScreen))
         await settled(pilot, app)
-        assert not any(name in screen_text(app) for name in NAMES)
+        covered = screen_text(app)
+        assert "打开时即锁定" in covered and not any(name in covered for name in NAMES)  # painted, names hidden
         assert await type_pin(pilot, app, "135791") == ""
         await until(pilot, lambda: "曾伟" in screen_text(app))
     assert main(["--db", hall_url, "verify"]) == 0
