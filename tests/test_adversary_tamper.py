@@ -220,6 +220,18 @@ FOUND_BY_VERIFY: list[tuple[str, list[str], list[str]]] = [
         ["laptop-b", "被删除"],
     ),
     (
+        # Python reads "2026-11-04T07:00" as the same instant, but SQL compares the text: a finding
+        # written so leaves its month's ranking once it falls on the month's last UTC day.
+        "a finding's time rewritten with a T",
+        ["UPDATE finding SET at = replace(at, ' ', 'T') WHERE note = '群众来信'"],
+        ["设备 laptop-b 的巡查记录", "内容与写入时不符"],
+    ),
+    (
+        "a person's registration time rewritten with a T",
+        ["UPDATE staff SET created_at = replace(created_at, ' ', 'T') WHERE name = '张梅'"],
+        ["人员“张梅”", "的登记时间与 patrol 登记的不符"],
+    ),
+    (
         "the chain head moved back",
         ["UPDATE chain_head SET seq = seq - 1 WHERE device = 'laptop-b'"],
         ["设备 laptop-b 的链在第", "链尾的记录被删除或链头被改动"],
@@ -261,6 +273,38 @@ def test_a_swap_of_names_would_have_moved_the_findings(copy: Path, capsys) -> No
     assert scores() == {"张梅": ("99.0", "1"), "李强": ("100.0", "2")}
     code, out = verify(copy, capsys)
     assert code == 1 and "姓名与 patrol 登记的不符" in out  # ... and verify says so
+
+
+def test_a_time_written_another_way_cannot_move_a_finding_out_of_its_month(copy: Path, capsys) -> None:
+    """31 October 09:00 in Shanghai is 01:00 UTC on the month's last UTC day: stored with a T in
+    place of the space it sorts after the month's end in SQL and drops out of the ranking, while
+    Python still reads the same instant. The chain's encoding must not read it as unchanged."""
+    import csv
+
+    def score(name: str) -> str:
+        capsys.readouterr()
+        assert main(["--db", f"sqlite:///{copy}", "rank", "--period", "2026-10", "--format", "csv"]) == 0
+        return next(r["score"] for r in csv.DictReader(capsys.readouterr().out.splitlines()) if r["name"] == name)
+
+    service = open_hall(f"sqlite:///{copy}", inspector="测试督查", device="laptop-b", clock=fixed_clock)
+    log_at(service, "2", "郑晓燕", "迟到", "2026-10-31 09:00")
+    service.close()
+    assert score("郑晓燕") == "99.0" and verify(copy, capsys)[0] == 0
+    tamper(copy, "UPDATE finding SET at = replace(at, ' ', 'T') WHERE at LIKE '2026-10-31 %'")
+    assert score("郑晓燕") == "100.0"  # what the file now tells rank ...
+    code, out = verify(copy, capsys)
+    assert code == 1 and "设备 laptop-b 的巡查记录" in out and "内容与写入时不符" in out, out  # ... and verify sees
+
+
+def test_a_posting_date_with_text_after_it_is_found(copy: Path, capsys) -> None:
+    """A date column holds YYYY-MM-DD and nothing else: text appended to a posting's first day
+    (which SQL compares as later than that day) is a change, not the same date."""
+    url = f"sqlite:///{copy}"
+    assert main(["--db", url, "staff", "move", "李强", "--window", "6", "--to", "2", "--on", "2026-11-20"]) == 0
+    assert verify(copy, capsys)[0] == 0
+    tamper(copy, "UPDATE posting SET starts = starts || ' 12:00' WHERE starts = '2026-11-20'")
+    code, out = verify(copy, capsys)
+    assert code == 1 and "任职记录" in out and "起始日期与 patrol 登记的不符" in out and "2026-11-20 12:00" in out, out
 
 
 # --- what only the printed anchor finds -------------------------------------------------------
