@@ -441,3 +441,42 @@ def test_export_refuses_a_tampered_database_and_marks_an_unverified_one(copy: Pa
     assert not any(str(v).startswith("链头摘要") for v in foot)  # no anchor from a failing database
     code, out = verify(copy, capsys, "--against", str(out_file))
     assert code == 1 and "没有找到链头摘要" in out
+
+
+def _damaged(appendix: Path, target: Path) -> Path:
+    """The appendix with its first sheet's XML cut in half, as a broken download leaves it."""
+    import zipfile
+
+    with zipfile.ZipFile(appendix) as source, zipfile.ZipFile(target, "w") as into:
+        for name in source.namelist():
+            data = source.read(name)
+            into.writestr(name, data[: len(data) // 2] if name == "xl/worksheets/sheet1.xml" else data)
+    return target
+
+
+@pytest.mark.parametrize("kind", ["a csv file", "a text file named .xlsx", "a damaged appendix"])
+def test_against_a_file_that_is_no_appendix_says_so_in_one_line(
+    copy: Path, honest, tmp_path: Path, capsys, kind: str
+) -> None:
+    if kind == "a csv file":
+        given = tmp_path / "名册.csv"
+        given.write_text("窗口编号,姓名\n1,魏敏\n", encoding="utf-8")
+    elif kind == "a text file named .xlsx":
+        given = tmp_path / "附表.xlsx"
+        given.write_text("not a workbook", encoding="utf-8")
+    else:
+        given = _damaged(honest["appendix"], tmp_path / "附表.xlsx")  # type: ignore[arg-type]
+    code, out = verify(copy, capsys, "--against", str(given))
+    assert code == 1 and out.count("\n") == 1 and "Traceback" not in out, out
+    assert f"patrol: {given.name} 不是 .xlsx 工作簿" in out, out
+
+
+def test_against_an_appendix_saved_under_another_extension_still_checks(
+    copy: Path, honest, tmp_path: Path, capsys
+) -> None:
+    import shutil
+
+    kept = tmp_path / "附表.xlsx.bak"
+    shutil.copy(honest["appendix"], kept)  # type: ignore[arg-type]
+    code, out = verify(copy, capsys, "--against", str(kept))
+    assert code == 0 and "与附表 附表.xlsx.bak核对通过" in out, out

@@ -23,6 +23,7 @@ _DIGEST = re.compile(rf"^{DIGEST_LABEL}：([0-9a-f]{{64}})")
 _DEVICE = re.compile(r"^设备 (\S*)：第 (\d+) 条，链头 ([0-9a-f]{64})$")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 SHORTEST_HASH = 16  # characters of a link hash written down by hand (64 bits)
+MAX_UNPACKED = 256 * 1024 * 1024
 
 
 def footer_lines(heads: Mapping[str, tuple[int, str]]) -> list[str]:
@@ -58,26 +59,42 @@ def heads_from_footer(lines: list[str], where: str) -> Heads:
 
 def heads_from_appendix(path: Path) -> Heads:
     """The heads at the foot of 附表1 of an exported appendix (column A of the last 附表1 sheet;
-    the sheets' other columns hold names and notes, which are never read as the anchor)."""
-    from zipfile import BadZipFile
+    the sheets' other columns hold names and notes, which are never read as the anchor). Whatever
+    the file is (a .csv, a damaged or hostile workbook), UserError in one line, never a traceback."""
+    from zipfile import ZipFile
 
     from openpyxl import load_workbook
 
+    not_a_book = (
+        f"{path.name} 不是 .xlsx 工作簿（已损坏或是别的文件）：--against 需要 patrol export 导出的附表，"
+        "或 patrol verify --digest 输出的那一行。"
+    )
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, BadZipFile, KeyError, ValueError) as exc:
-        raise UserError(f"无法读取附表 {path}：{exc}") from None
+        with ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except Exception:  # BadZipFile, OSError, NotImplementedError …: not a workbook at all
+        raise UserError(not_a_book) from None
+    if unpacked > MAX_UNPACKED:  # an appendix of a year is a few MiB; more is a zip bomb
+        raise UserError(f"{path.name} 解压后有 {unpacked // (1024 * 1024)} MiB，不是 patrol 导出的附表，未读取。")
     try:
-        sheets = [name for name in book.sheetnames if name.startswith("附表1")]
-        if not sheets:
-            raise UserError(f"{path.name} 中没有“附表1”工作表：不是 patrol 导出的巡查考核附表。")
-        lines = [
-            value.strip()
-            for (value,) in book[sheets[-1]].iter_rows(min_col=1, max_col=1, values_only=True)
-            if isinstance(value, str)
-        ]
-    finally:
-        book.close()
+        # Opened by hand: openpyxl refuses a name not ending in .xlsx (a copy saved as 附表.xlsx.bak).
+        with path.open("rb") as handle:
+            book = load_workbook(handle, read_only=True, data_only=True)
+            try:
+                sheets = [name for name in book.sheetnames if name.startswith("附表1")]
+                if not sheets:
+                    raise UserError(f"{path.name} 中没有“附表1”工作表：不是 patrol 导出的巡查考核附表。")
+                lines = [
+                    value.strip()
+                    for (value,) in book[sheets[-1]].iter_rows(min_col=1, max_col=1, values_only=True)
+                    if isinstance(value, str)
+                ]
+            finally:
+                book.close()
+    except UserError:
+        raise
+    except Exception:  # whatever a damaged workbook makes the parser raise (XML errors, KeyError, zlib.error …)
+        raise UserError(not_a_book) from None
     return heads_from_footer(lines, path.name)
 
 
