@@ -480,3 +480,30 @@ def test_against_an_appendix_saved_under_another_extension_still_checks(
     shutil.copy(honest["appendix"], kept)  # type: ignore[arg-type]
     code, out = verify(copy, capsys, "--against", str(kept))
     assert code == 0 and "与附表 附表.xlsx.bak核对通过" in out, out
+
+
+UNREADABLE = {
+    "a head's seq as text": ("", "UPDATE chain_head SET seq = 'x' WHERE device = 'laptop-b'"),
+    "a version's content that is no JSON, chain recomputed": (
+        "SELECT device FROM row_version WHERE tbl = 'unit'",
+        "UPDATE row_version SET content = 'not json' WHERE tbl = 'unit'",
+    ),
+    "a purge's count as text, chain recomputed": (
+        "SELECT device FROM redaction",
+        "UPDATE redaction SET findings = 'x'",
+    ),
+}
+
+
+@pytest.mark.parametrize("what", list(UNREADABLE))
+def test_values_patrol_never_writes_are_a_finding_not_a_traceback(copy: Path, capsys, what: str) -> None:
+    writer, statement = UNREADABLE[what]
+    if writer:
+        with sqlite3.connect(copy) as conn:
+            (device,) = conn.execute(writer).fetchone()
+        _recompute(copy, device, lambda conn: conn.execute(statement))
+    else:
+        tamper(copy, statement)
+    code, out = verify(copy, capsys)
+    assert code == 1 and out.count("\n") == 1 and "Traceback" not in out, out
+    assert "校验未通过：数据库中有 patrol 不会写出的值" in out, out
