@@ -79,3 +79,31 @@ async def test_the_export_dialog_refuses_a_database_that_fails_verify(hall_url: 
         shown = str(app.screen.query_one("#refused-problem").render())
         assert "设备 other 的巡查记录" in shown and "内容与写入时不符" in shown
     assert list(tmp_path.glob("*.xlsx")) == []
+
+
+@pytest.mark.tampers
+async def test_the_refusal_shows_a_name_written_behind_patrols_back_without_steering_the_terminal(
+    hall_url: str, tmp_path: Path
+) -> None:
+    """The first problem quotes the name as it now is in the file: an ESC[2J or an OSC put there
+    with sqlite3 is written out in the dialog, never sent to the terminal (it wiped the screen and
+    set the terminal's title)."""
+    from screens.export import ExportScreen, RefusedScreen
+
+    with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
+        conn.execute(
+            "UPDATE staff SET name = '张梅' || char(27) || '[2J' || char(27) || ']0;x' || char(7) WHERE name = '张梅'"
+        )
+    app = make_app(hall_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-folder"))
+        app.screen.query_one("#export-folder").value = str(tmp_path)
+        app.screen.query_one("#export-name").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RefusedScreen))
+        shown = str(app.screen.query_one("#refused-problem").render())
+        assert "姓名与 patrol 登记的不符" in shown and "张梅\\x1b[2J\\x1b]0;x\\x07" in shown, shown
+        assert "\x1b" not in shown and "\x07" not in shown
+    assert list(tmp_path.glob("*.xlsx")) == []
