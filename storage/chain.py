@@ -267,8 +267,28 @@ def content_values(table: str, content: str) -> dict[str, Any]:
 # --- the anchor: the heads a printed appendix vouches for ---------------------------------
 
 
+def device_text(device: str) -> str:
+    """A device id as an anchor writes it: whitespace, controls and "%" percent-encoded (UTF-8), so
+    that a line of heads splits on spaces and a footer cell holds one line whatever the id is (a
+    device-id file may say "笔记本 A"); a UUID is written as it is."""
+    return "".join(
+        ch if ch.isprintable() and not ch.isspace() and ch != "%" else "".join(f"%{b:02X}" for b in ch.encode())
+        for ch in device
+    )
+
+
+def device_from_text(text: str) -> str:
+    """The device id ``device_text`` wrote."""
+    from urllib.parse import unquote
+
+    return unquote(text, errors="strict")
+
+
 def anchor_line(heads: Mapping[str, tuple[int, str]]) -> str:
     """The line `patrol verify --digest` prints and `--against` reads: the digest of the heads,
     then each device's head as device:seq:hash."""
-    parts = [digest(heads), *(f"{device}:{seq}:{head}" for device, (seq, head) in sorted(heads.items()))]
+    parts = [
+        digest(heads),
+        *(f"{device_text(device)}:{seq}:{head}" for device, (seq, head) in sorted(heads.items())),
+    ]
     return " ".join(parts)

@@ -10,7 +10,7 @@ database still holds every prefix they vouch for.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from patrol.errors import UserError
@@ -26,19 +26,27 @@ SHORTEST_HASH = 16  # characters of a link hash written down by hand (64 bits)
 MAX_UNPACKED = 256 * 1024 * 1024
 
 
+def _device(text: str, decode: Callable[[str], str]) -> str:
+    """A device id as an anchor wrote it, decoded; UserError when it cannot be."""
+    try:
+        return decode(text)
+    except UnicodeDecodeError:
+        raise UserError(f"无法识别设备“{text}”：% 之后应是 patrol 写出的编码，请对照原件抄写。") from None
+
+
 def footer_lines(heads: Mapping[str, tuple[int, str]]) -> list[str]:
     """The lines under the last row of 附表1: the digest, then each device's head."""
-    from storage.chain import digest
+    from storage.chain import device_text, digest
 
     lines = [f"{DIGEST_LABEL}：{digest(heads)}{FOOTER_HINT}"]
-    lines += [f"设备 {device}：第 {seq} 条，链头 {head}" for device, (seq, head) in sorted(heads.items())]
+    lines += [f"设备 {device_text(device)}：第 {seq} 条，链头 {head}" for device, (seq, head) in sorted(heads.items())]
     return lines
 
 
 def heads_from_footer(lines: list[str], where: str) -> Heads:
     """The heads the footer lines of an appendix vouch for; UserError when there are none or when
     they do not add up to the digest printed with them."""
-    from storage.chain import digest
+    from storage.chain import device_from_text, digest
 
     said: str | None = None
     heads: Heads = {}
@@ -46,7 +54,7 @@ def heads_from_footer(lines: list[str], where: str) -> Heads:
         if found := _DIGEST.match(line):
             said, heads = found[1], {}  # a later footer (a longer 附表1) supersedes
         elif (found := _DEVICE.match(line)) and said is not None:
-            heads[found[1]] = (int(found[2]), found[3])
+            heads[_device(found[1], device_from_text)] = (int(found[2]), found[3])
     if said is None:
         raise UserError(
             f"{where} 中没有找到链头摘要（附表1 末尾的“{DIGEST_LABEL}”一行）："
@@ -102,7 +110,7 @@ def heads_from_line(text: str) -> Heads:
     """The heads of a line as `patrol verify --digest` prints it (``digest device:seq:hash …``;
     the digest may be left out, and a hash shortened to its first 16 characters when copied by
     hand). UserError naming the part that cannot be read."""
-    from storage.chain import digest
+    from storage.chain import device_from_text, digest
 
     said: str | None = None
     heads: Heads = {}
@@ -118,7 +126,7 @@ def heads_from_line(text: str) -> Heads:
                 f"无法识别“{part}”：链头应写作 设备:序号:散列，散列至少抄写前 {SHORTEST_HASH} 位"
                 "（patrol verify --digest 的输出）。"
             )
-        heads[device] = (int(seq), head.lower())
+        heads[_device(device, device_from_text)] = (int(seq), head.lower())
     if not heads:
         if said is not None:
             raise UserError(
