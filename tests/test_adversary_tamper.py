@@ -507,3 +507,22 @@ def test_values_patrol_never_writes_are_a_finding_not_a_traceback(copy: Path, ca
     code, out = verify(copy, capsys)
     assert code == 1 and out.count("\n") == 1 and "Traceback" not in out, out
     assert "校验未通过：数据库中有 patrol 不会写出的值" in out, out
+
+
+@pytest.mark.parametrize(
+    ("statement", "named"),
+    [
+        ("UPDATE hall_rules SET settings = 'not json'", "评定规则版本"),
+        ("UPDATE finding SET points = 'abc' WHERE note = '群众来信'", "设备 laptop-b 的巡查记录"),
+    ],
+    ids=["rules no JSON", "points as text"],
+)
+def test_printing_commands_on_values_patrol_never_writes_say_what_verify_finds(
+    copy: Path, capsys, statement: str, named: str
+) -> None:
+    tamper(copy, statement)
+    capsys.readouterr()
+    assert main(["--db", f"sqlite:///{copy}", "report", "--period", "2026-11"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.startswith("patrol: 数据库中有 patrol 不会写出的内容，无法读取；校验未通过：") and named in err, err

@@ -107,3 +107,18 @@ async def test_the_refusal_shows_a_name_written_behind_patrols_back_without_stee
         assert "姓名与 patrol 登记的不符" in shown and "张梅\\x1b[2J\\x1b]0;x\\x07" in shown, shown
         assert "\x1b" not in shown and "\x07" not in shown
     assert list(tmp_path.glob("*.xlsx")) == []
+
+
+@pytest.mark.tampers
+async def test_rules_that_are_no_json_open_no_board_but_say_what_verify_finds(hall_url: str) -> None:
+    """A value patrol never writes (the hall's rules replaced by text) stops the app at start: the
+    first screen says what verify finds, instead of the app ending in a traceback."""
+    from screens.welcome import WelcomeScreen
+
+    with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
+        conn.execute("UPDATE hall_rules SET settings = 'not json'")
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WelcomeScreen) and app.screen.query_one("Static"))
+        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "无法打开数据库" in text and "校验未通过" in text and "评定规则版本" in text, text
