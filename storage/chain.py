@@ -268,11 +268,12 @@ def content_values(table: str, content: str) -> dict[str, Any]:
 
 
 def device_text(device: str) -> str:
-    """A device id as an anchor writes it: whitespace, controls and "%" percent-encoded (UTF-8), so
-    that a line of heads splits on spaces and a footer cell holds one line whatever the id is (a
-    device-id file may say "笔记本 A"); a UUID is written as it is."""
+    """A device id as an anchor writes it: whitespace, controls, "%" and the full-width colon (a
+    hand-typed line may use it for ":") percent-encoded (UTF-8), so that a line of heads splits on
+    spaces and a footer cell holds one line whatever the id is (a device-id file may say "笔记本 A");
+    a UUID is written as it is."""
     return "".join(
-        ch if ch.isprintable() and not ch.isspace() and ch != "%" else "".join(f"%{b:02X}" for b in ch.encode())
+        ch if ch.isprintable() and not ch.isspace() and ch not in "%：" else "".join(f"%{b:02X}" for b in ch.encode())
         for ch in device
     )
 

@@ -394,6 +394,9 @@ def test_a_grown_honest_database_passes_against_the_appendix_and_the_line(copy: 
     # The line copied by hand: hashes shortened to their first 16 characters.
     short = " ".join(part if ":" not in part else part[: part.rindex(":") + 17] for part in line.split()[1:])
     assert verify(copy, capsys, "--against", short)[0] == 0
+    # ... with a Chinese input method, which types its colons full width.
+    code, out = verify(copy, capsys, "--against", short.replace(":", "："))
+    assert code == 0 and "与所给链头核对通过" in out, out
 
 
 def test_the_written_down_line_finds_a_recomputed_chain(copy: Path, honest, capsys) -> None:

@@ -114,7 +114,8 @@ def heads_from_line(text: str) -> Heads:
 
     said: str | None = None
     heads: Heads = {}
-    for part in text.split():
+    # Typed by hand with a Chinese input method, the colons come out full width.
+    for part in text.replace("：", ":").split():
         if ":" not in part:
             if len(part) == 64 and _HEX.match(part) and said is None and not heads:
                 said = part.lower()
