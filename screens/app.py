@@ -19,7 +19,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from patrol.errors import UserError
-from patrol.hall.service import HallService, NoHallError, open_hall
+from patrol.hall.service import UNREADABLE, HallService, NoHallError, open_hall, unreadable
 from patrol.rules.periods import Period
 from patrol.rules.scoring import Ranking, Totals
 from patrol.text import shown
@@ -144,6 +144,12 @@ class PatrolApp(App[int]):
             return
         except (UserError, StorageError) as exc:
             self.call_from_thread(self._show_welcome, str(exc))
+            return
+        except UNREADABLE:  # a value patrol never writes, put into the file behind its back
+            problem = unreadable(self.url)
+            if problem is None:
+                raise
+            self.call_from_thread(self._show_welcome, problem)
             return
         self.call_from_thread(self._opened, service, ranking, today, pins)
 

@@ -185,7 +185,8 @@ class RefusedScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("未导出：记录未通过完整性校验", classes="dialog-title")
-            yield Static(f"第一处问题：{self.problem}", id="refused-problem", markup=False)
+            # The problem quotes names and labels as they now are in the file, whoever wrote them there.
+            yield Static(plain(f"第一处问题：{self.problem}"), id="refused-problem", markup=False)
             yield Static(
                 "数据库中的记录与写入时不符，从中导出的附表不能作为依据。请联系管理员核查数据库（可从备份恢复）。",
                 markup=False,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
@@ -70,6 +71,9 @@ PERSONAL_FIELDS = {"finding": ("staff_id", "note"), "correction": ("reason",), "
 KEPT_FIELDS = {kind: tuple(f for f in FIELDS[kind] if f not in PERSONAL_FIELDS[kind]) for kind in PERSONAL_FIELDS}
 
 TIME_FIELDS = frozenset({"at", "created_at", "before", "about_until"})
+# How SQLite holds a time and a date that patrol wrote (SQLAlchemy's storage formats).
+_STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?")
+_STORED_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def time_text(value: datetime | str) -> str:
@@ -77,6 +81,10 @@ def time_text(value: datetime | str) -> str:
     four digits (strftime's %Y writes 202 for the year 202 on Linux, which SQLite's stored text,
     0202, would not match)."""
     if isinstance(value, str):  # SQLite's stored UTC text, "YYYY-MM-DD HH:MM:SS.ffffff"
+        # Only that form: "…T…" would encode the same but compare differently in SQL (a finding of
+        # 30 November written "2026-11-30T01:00" sorts after the month's end and leaves its ranking).
+        if not _STORED_TIME.fullmatch(value):
+            raise ValueError(f"not a time as patrol stores it: {value!r}")
         return value.replace(" ", "T") + "Z"
     value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
     return (
@@ -210,8 +218,10 @@ VERSIONED: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def _date_text(value: date | str) -> str:
-    if isinstance(value, str):  # SQLite's stored text, YYYY-MM-DD
-        return value[:10]
+    if isinstance(value, str):  # SQLite's stored text, YYYY-MM-DD and nothing after it
+        if not _STORED_DATE.fullmatch(value):
+            raise ValueError(f"not a date as patrol stores it: {value!r}")
+        return value
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
@@ -257,8 +267,29 @@ def content_values(table: str, content: str) -> dict[str, Any]:
 # --- the anchor: the heads a printed appendix vouches for ---------------------------------
 
 
+def device_text(device: str) -> str:
+    """A device id as an anchor writes it: whitespace, controls, "%" and the full-width colon (a
+    hand-typed line may use it for ":") percent-encoded (UTF-8), so that a line of heads splits on
+    spaces and a footer cell holds one line whatever the id is (a device-id file may say "笔记本 A");
+    a UUID is written as it is."""
+    return "".join(
+        ch if ch.isprintable() and not ch.isspace() and ch not in "%：" else "".join(f"%{b:02X}" for b in ch.encode())
+        for ch in device
+    )
+
+
+def device_from_text(text: str) -> str:
+    """The device id ``device_text`` wrote."""
+    from urllib.parse import unquote
+
+    return unquote(text, errors="strict")
+
+
 def anchor_line(heads: Mapping[str, tuple[int, str]]) -> str:
     """The line `patrol verify --digest` prints and `--against` reads: the digest of the heads,
     then each device's head as device:seq:hash."""
-    parts = [digest(heads), *(f"{device}:{seq}:{head}" for device, (seq, head) in sorted(heads.items()))]
+    parts = [
+        digest(heads),
+        *(f"{device_text(device)}:{seq}:{head}" for device, (seq, head) in sorted(heads.items())),
+    ]
     return " ".join(parts)

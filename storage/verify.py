@@ -171,6 +171,14 @@ def verify(reader: Reader, workers: int | None = None, vouched: Mapping[str, tup
         pool = _pool(workers) if workers else None
         try:
             return _walk(snap, pool, vouched or {})
+        except (ValueError, TypeError, KeyError, IndexError):
+            # A value no patrol ever wrote (a head's seq "x", a version's content that is not its
+            # JSON, a purge's count as text) in rows whose hashes someone recomputed: a problem
+            # found, said in one line like the others, not a traceback.
+            return Verdict(
+                problem="数据库中有 patrol 不会写出的值（链头的序号、名册与规则版本的内容或清除记录的条数无法解读）："
+                "在 patrol 之外被改动或已损坏。"
+            )
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)

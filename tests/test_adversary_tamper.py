@@ -220,6 +220,18 @@ FOUND_BY_VERIFY: list[tuple[str, list[str], list[str]]] = [
         ["laptop-b", "被删除"],
     ),
     (
+        # Python reads "2026-11-04T07:00" as the same instant, but SQL compares the text: a finding
+        # written so leaves its month's ranking once it falls on the month's last UTC day.
+        "a finding's time rewritten with a T",
+        ["UPDATE finding SET at = replace(at, ' ', 'T') WHERE note = '群众来信'"],
+        ["设备 laptop-b 的巡查记录", "内容与写入时不符"],
+    ),
+    (
+        "a person's registration time rewritten with a T",
+        ["UPDATE staff SET created_at = replace(created_at, ' ', 'T') WHERE name = '张梅'"],
+        ["人员“张梅”", "的登记时间与 patrol 登记的不符"],
+    ),
+    (
         "the chain head moved back",
         ["UPDATE chain_head SET seq = seq - 1 WHERE device = 'laptop-b'"],
         ["设备 laptop-b 的链在第", "链尾的记录被删除或链头被改动"],
@@ -261,6 +273,38 @@ def test_a_swap_of_names_would_have_moved_the_findings(copy: Path, capsys) -> No
     assert scores() == {"张梅": ("99.0", "1"), "李强": ("100.0", "2")}
     code, out = verify(copy, capsys)
     assert code == 1 and "姓名与 patrol 登记的不符" in out  # ... and verify says so
+
+
+def test_a_time_written_another_way_cannot_move_a_finding_out_of_its_month(copy: Path, capsys) -> None:
+    """31 October 09:00 in Shanghai is 01:00 UTC on the month's last UTC day: stored with a T in
+    place of the space it sorts after the month's end in SQL and drops out of the ranking, while
+    Python still reads the same instant. The chain's encoding must not read it as unchanged."""
+    import csv
+
+    def score(name: str) -> str:
+        capsys.readouterr()
+        assert main(["--db", f"sqlite:///{copy}", "rank", "--period", "2026-10", "--format", "csv"]) == 0
+        return next(r["score"] for r in csv.DictReader(capsys.readouterr().out.splitlines()) if r["name"] == name)
+
+    service = open_hall(f"sqlite:///{copy}", inspector="测试督查", device="laptop-b", clock=fixed_clock)
+    log_at(service, "2", "郑晓燕", "迟到", "2026-10-31 09:00")
+    service.close()
+    assert score("郑晓燕") == "99.0" and verify(copy, capsys)[0] == 0
+    tamper(copy, "UPDATE finding SET at = replace(at, ' ', 'T') WHERE at LIKE '2026-10-31 %'")
+    assert score("郑晓燕") == "100.0"  # what the file now tells rank ...
+    code, out = verify(copy, capsys)
+    assert code == 1 and "设备 laptop-b 的巡查记录" in out and "内容与写入时不符" in out, out  # ... and verify sees
+
+
+def test_a_posting_date_with_text_after_it_is_found(copy: Path, capsys) -> None:
+    """A date column holds YYYY-MM-DD and nothing else: text appended to a posting's first day
+    (which SQL compares as later than that day) is a change, not the same date."""
+    url = f"sqlite:///{copy}"
+    assert main(["--db", url, "staff", "move", "李强", "--window", "6", "--to", "2", "--on", "2026-11-20"]) == 0
+    assert verify(copy, capsys)[0] == 0
+    tamper(copy, "UPDATE posting SET starts = starts || ' 12:00' WHERE starts = '2026-11-20'")
+    code, out = verify(copy, capsys)
+    assert code == 1 and "任职记录" in out and "起始日期与 patrol 登记的不符" in out and "2026-11-20 12:00" in out, out
 
 
 # --- what only the printed anchor finds -------------------------------------------------------
@@ -350,6 +394,9 @@ def test_a_grown_honest_database_passes_against_the_appendix_and_the_line(copy: 
     # The line copied by hand: hashes shortened to their first 16 characters.
     short = " ".join(part if ":" not in part else part[: part.rindex(":") + 17] for part in line.split()[1:])
     assert verify(copy, capsys, "--against", short)[0] == 0
+    # ... with a Chinese input method, which types its colons full width.
+    code, out = verify(copy, capsys, "--against", short.replace(":", "："))
+    assert code == 0 and "与所给链头核对通过" in out, out
 
 
 def test_the_written_down_line_finds_a_recomputed_chain(copy: Path, honest, capsys) -> None:
@@ -397,3 +444,88 @@ def test_export_refuses_a_tampered_database_and_marks_an_unverified_one(copy: Pa
     assert not any(str(v).startswith("链头摘要") for v in foot)  # no anchor from a failing database
     code, out = verify(copy, capsys, "--against", str(out_file))
     assert code == 1 and "没有找到链头摘要" in out
+
+
+def _damaged(appendix: Path, target: Path) -> Path:
+    """The appendix with its first sheet's XML cut in half, as a broken download leaves it."""
+    import zipfile
+
+    with zipfile.ZipFile(appendix) as source, zipfile.ZipFile(target, "w") as into:
+        for name in source.namelist():
+            data = source.read(name)
+            into.writestr(name, data[: len(data) // 2] if name == "xl/worksheets/sheet1.xml" else data)
+    return target
+
+
+@pytest.mark.parametrize("kind", ["a csv file", "a text file named .xlsx", "a damaged appendix"])
+def test_against_a_file_that_is_no_appendix_says_so_in_one_line(
+    copy: Path, honest, tmp_path: Path, capsys, kind: str
+) -> None:
+    if kind == "a csv file":
+        given = tmp_path / "名册.csv"
+        given.write_text("窗口编号,姓名\n1,魏敏\n", encoding="utf-8")
+    elif kind == "a text file named .xlsx":
+        given = tmp_path / "附表.xlsx"
+        given.write_text("not a workbook", encoding="utf-8")
+    else:
+        given = _damaged(honest["appendix"], tmp_path / "附表.xlsx")  # type: ignore[arg-type]
+    code, out = verify(copy, capsys, "--against", str(given))
+    assert code == 1 and out.count("\n") == 1 and "Traceback" not in out, out
+    assert f"patrol: {given.name} 不是 .xlsx 工作簿" in out, out
+
+
+def test_against_an_appendix_saved_under_another_extension_still_checks(
+    copy: Path, honest, tmp_path: Path, capsys
+) -> None:
+    import shutil
+
+    kept = tmp_path / "附表.xlsx.bak"
+    shutil.copy(honest["appendix"], kept)  # type: ignore[arg-type]
+    code, out = verify(copy, capsys, "--against", str(kept))
+    assert code == 0 and "与附表 附表.xlsx.bak核对通过" in out, out
+
+
+UNREADABLE = {
+    "a head's seq as text": ("", "UPDATE chain_head SET seq = 'x' WHERE device = 'laptop-b'"),
+    "a version's content that is no JSON, chain recomputed": (
+        "SELECT device FROM row_version WHERE tbl = 'unit'",
+        "UPDATE row_version SET content = 'not json' WHERE tbl = 'unit'",
+    ),
+    "a purge's count as text, chain recomputed": (
+        "SELECT device FROM redaction",
+        "UPDATE redaction SET findings = 'x'",
+    ),
+}
+
+
+@pytest.mark.parametrize("what", list(UNREADABLE))
+def test_values_patrol_never_writes_are_a_finding_not_a_traceback(copy: Path, capsys, what: str) -> None:
+    writer, statement = UNREADABLE[what]
+    if writer:
+        with sqlite3.connect(copy) as conn:
+            (device,) = conn.execute(writer).fetchone()
+        _recompute(copy, device, lambda conn: conn.execute(statement))
+    else:
+        tamper(copy, statement)
+    code, out = verify(copy, capsys)
+    assert code == 1 and out.count("\n") == 1 and "Traceback" not in out, out
+    assert "校验未通过：数据库中有 patrol 不会写出的值" in out, out
+
+
+@pytest.mark.parametrize(
+    ("statement", "named"),
+    [
+        ("UPDATE hall_rules SET settings = 'not json'", "评定规则版本"),
+        ("UPDATE finding SET points = 'abc' WHERE note = '群众来信'", "设备 laptop-b 的巡查记录"),
+    ],
+    ids=["rules no JSON", "points as text"],
+)
+def test_printing_commands_on_values_patrol_never_writes_say_what_verify_finds(
+    copy: Path, capsys, statement: str, named: str
+) -> None:
+    tamper(copy, statement)
+    capsys.readouterr()
+    assert main(["--db", f"sqlite:///{copy}", "report", "--period", "2026-11"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.startswith("patrol: 数据库中有 patrol 不会写出的内容，无法读取；校验未通过：") and named in err, err

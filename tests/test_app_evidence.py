@@ -79,3 +79,46 @@ async def test_the_export_dialog_refuses_a_database_that_fails_verify(hall_url: 
         shown = str(app.screen.query_one("#refused-problem").render())
         assert "设备 other 的巡查记录" in shown and "内容与写入时不符" in shown
     assert list(tmp_path.glob("*.xlsx")) == []
+
+
+@pytest.mark.tampers
+async def test_the_refusal_shows_a_name_written_behind_patrols_back_without_steering_the_terminal(
+    hall_url: str, tmp_path: Path
+) -> None:
+    """The first problem quotes the name as it now is in the file: an ESC[2J or an OSC put there
+    with sqlite3 is written out in the dialog, never sent to the terminal (it wiped the screen and
+    set the terminal's title)."""
+    from screens.export import ExportScreen, RefusedScreen
+
+    with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
+        conn.execute(
+            "UPDATE staff SET name = '张梅' || char(27) || '[2J' || char(27) || ']0;x' || char(7) WHERE name = '张梅'"
+        )
+    app = make_app(hall_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-folder"))
+        app.screen.query_one("#export-folder").value = str(tmp_path)
+        app.screen.query_one("#export-name").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RefusedScreen))
+        shown = str(app.screen.query_one("#refused-problem").render())
+        assert "姓名与 patrol 登记的不符" in shown and "张梅\\x1b[2J\\x1b]0;x\\x07" in shown, shown
+        assert "\x1b" not in shown and "\x07" not in shown
+    assert list(tmp_path.glob("*.xlsx")) == []
+
+
+@pytest.mark.tampers
+async def test_rules_that_are_no_json_open_no_board_but_say_what_verify_finds(hall_url: str) -> None:
+    """A value patrol never writes (the hall's rules replaced by text) stops the app at start: the
+    first screen says what verify finds, instead of the app ending in a traceback."""
+    from screens.welcome import WelcomeScreen
+
+    with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
+        conn.execute("UPDATE hall_rules SET settings = 'not json'")
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WelcomeScreen) and app.screen.query_one("Static"))
+        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "无法打开数据库" in text and "校验未通过" in text and "评定规则版本" in text, text

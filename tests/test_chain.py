@@ -183,6 +183,25 @@ def test_the_printed_appendix_carries_the_digest(service: HallService, hall_url:
     assert printed == heads and any(h.startswith("test-device:") for h in heads)
 
 
+def test_a_device_named_with_a_space_is_anchored_and_checked(hall_url: str, tmp_path: Path, capsys) -> None:
+    """A device-id file may name the laptop ("笔记本 A"): the appendix printed from it and the line
+    `verify --digest` prints still check out against the database."""
+    from patrol.hall.service import open_hall
+    from tests.conftest import fixed_clock
+
+    service = open_hall(hall_url, inspector="测试督查", device="笔记本 A", clock=fixed_clock)
+    log_at(service, "1", "魏敏", "迟到", "2026-11-02 09:00")
+    service.close()
+    appendix = tmp_path / "附表.xlsx"
+    assert main(["--db", hall_url, "export", "--period", "2026-11", "--out", str(appendix)]) == 0
+    capsys.readouterr()
+    assert main(["--db", hall_url, "verify", "--digest"]) == 0
+    line = capsys.readouterr().out.strip()
+    for given in (str(appendix), line):
+        assert main(["--db", hall_url, "verify", "--against", given]) == 0, capsys.readouterr().err
+        assert "核对通过" in capsys.readouterr().out
+
+
 def test_the_canonical_encoding_ignores_how_a_value_was_typed() -> None:
     from datetime import UTC, datetime, timedelta, timezone
 

@@ -93,6 +93,16 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except (ValueError, TypeError, LookupError):  # patrol.hall.service.UNREADABLE
+        # A value patrol never writes, put into the file behind its back: what verify finds, in one line.
+        from patrol.cli.common import url
+        from patrol.hall.service import unreadable
+
+        problem = unreadable(url(args))
+        if problem is None:
+            raise
+        print(f"patrol: {problem}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         # `patrol rank | head`: the reader has what it wanted. Say nothing, and keep Python from
         # complaining when it flushes stdout again on the way out.

@@ -959,6 +959,33 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# What reading a value patrol never writes raises (a time "garbage", points "abc", rules that are
+# no JSON, put into the file behind patrol's back).
+UNREADABLE = (ValueError, TypeError, LookupError)
+
+
+def unreadable(url: str) -> str | None:
+    """Why the database at ``url`` could not be read, after one of ``UNREADABLE``: the first problem
+    `patrol verify` finds in it, in one line. None when it verifies (or cannot be checked): the
+    error is then patrol's own and stays a traceback, to be fixed."""
+    try:
+        from storage.reads import AlchemyReader, SqliteReader
+        from storage.urls import sqlite_file
+        from storage.verify import verify
+
+        engine = engine_for(url)
+        try:
+            path = sqlite_file(url)
+            problem = verify(SqliteReader(path) if path is not None else AlchemyReader(engine)).problem
+        finally:
+            engine.dispose()
+    except Exception:  # only a second opinion on an error already being raised
+        return None
+    if problem is None:
+        return None
+    return f"数据库中有 patrol 不会写出的内容，无法读取；校验未通过：{problem}"
+
+
 def engine_for(url: str) -> Engine:
     """An engine on ``url`` with the schema brought up to date."""
     from storage.engine import open_engine

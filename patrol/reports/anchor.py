@@ -10,7 +10,7 @@ database still holds every prefix they vouch for.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from patrol.errors import UserError
@@ -23,21 +23,30 @@ _DIGEST = re.compile(rf"^{DIGEST_LABEL}：([0-9a-f]{{64}})")
 _DEVICE = re.compile(r"^设备 (\S*)：第 (\d+) 条，链头 ([0-9a-f]{64})$")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 SHORTEST_HASH = 16  # characters of a link hash written down by hand (64 bits)
+MAX_UNPACKED = 256 * 1024 * 1024
+
+
+def _device(text: str, decode: Callable[[str], str]) -> str:
+    """A device id as an anchor wrote it, decoded; UserError when it cannot be."""
+    try:
+        return decode(text)
+    except UnicodeDecodeError:
+        raise UserError(f"无法识别设备“{text}”：% 之后应是 patrol 写出的编码，请对照原件抄写。") from None
 
 
 def footer_lines(heads: Mapping[str, tuple[int, str]]) -> list[str]:
     """The lines under the last row of 附表1: the digest, then each device's head."""
-    from storage.chain import digest
+    from storage.chain import device_text, digest
 
     lines = [f"{DIGEST_LABEL}：{digest(heads)}{FOOTER_HINT}"]
-    lines += [f"设备 {device}：第 {seq} 条，链头 {head}" for device, (seq, head) in sorted(heads.items())]
+    lines += [f"设备 {device_text(device)}：第 {seq} 条，链头 {head}" for device, (seq, head) in sorted(heads.items())]
     return lines
 
 
 def heads_from_footer(lines: list[str], where: str) -> Heads:
     """The heads the footer lines of an appendix vouch for; UserError when there are none or when
     they do not add up to the digest printed with them."""
-    from storage.chain import digest
+    from storage.chain import device_from_text, digest
 
     said: str | None = None
     heads: Heads = {}
@@ -45,7 +54,7 @@ def heads_from_footer(lines: list[str], where: str) -> Heads:
         if found := _DIGEST.match(line):
             said, heads = found[1], {}  # a later footer (a longer 附表1) supersedes
         elif (found := _DEVICE.match(line)) and said is not None:
-            heads[found[1]] = (int(found[2]), found[3])
+            heads[_device(found[1], device_from_text)] = (int(found[2]), found[3])
     if said is None:
         raise UserError(
             f"{where} 中没有找到链头摘要（附表1 末尾的“{DIGEST_LABEL}”一行）："
@@ -58,26 +67,42 @@ def heads_from_footer(lines: list[str], where: str) -> Heads:
 
 def heads_from_appendix(path: Path) -> Heads:
     """The heads at the foot of 附表1 of an exported appendix (column A of the last 附表1 sheet;
-    the sheets' other columns hold names and notes, which are never read as the anchor)."""
-    from zipfile import BadZipFile
+    the sheets' other columns hold names and notes, which are never read as the anchor). Whatever
+    the file is (a .csv, a damaged or hostile workbook), UserError in one line, never a traceback."""
+    from zipfile import ZipFile
 
     from openpyxl import load_workbook
 
+    not_a_book = (
+        f"{path.name} 不是 .xlsx 工作簿（已损坏或是别的文件）：--against 需要 patrol export 导出的附表，"
+        "或 patrol verify --digest 输出的那一行。"
+    )
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, BadZipFile, KeyError, ValueError) as exc:
-        raise UserError(f"无法读取附表 {path}：{exc}") from None
+        with ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except Exception:  # BadZipFile, OSError, NotImplementedError …: not a workbook at all
+        raise UserError(not_a_book) from None
+    if unpacked > MAX_UNPACKED:  # an appendix of a year is a few MiB; more is a zip bomb
+        raise UserError(f"{path.name} 解压后有 {unpacked // (1024 * 1024)} MiB，不是 patrol 导出的附表，未读取。")
     try:
-        sheets = [name for name in book.sheetnames if name.startswith("附表1")]
-        if not sheets:
-            raise UserError(f"{path.name} 中没有“附表1”工作表：不是 patrol 导出的巡查考核附表。")
-        lines = [
-            value.strip()
-            for (value,) in book[sheets[-1]].iter_rows(min_col=1, max_col=1, values_only=True)
-            if isinstance(value, str)
-        ]
-    finally:
-        book.close()
+        # Opened by hand: openpyxl refuses a name not ending in .xlsx (a copy saved as 附表.xlsx.bak).
+        with path.open("rb") as handle:
+            book = load_workbook(handle, read_only=True, data_only=True)
+            try:
+                sheets = [name for name in book.sheetnames if name.startswith("附表1")]
+                if not sheets:
+                    raise UserError(f"{path.name} 中没有“附表1”工作表：不是 patrol 导出的巡查考核附表。")
+                lines = [
+                    value.strip()
+                    for (value,) in book[sheets[-1]].iter_rows(min_col=1, max_col=1, values_only=True)
+                    if isinstance(value, str)
+                ]
+            finally:
+                book.close()
+    except UserError:
+        raise
+    except Exception:  # whatever a damaged workbook makes the parser raise (XML errors, KeyError, zlib.error …)
+        raise UserError(not_a_book) from None
     return heads_from_footer(lines, path.name)
 
 
@@ -85,11 +110,12 @@ def heads_from_line(text: str) -> Heads:
     """The heads of a line as `patrol verify --digest` prints it (``digest device:seq:hash …``;
     the digest may be left out, and a hash shortened to its first 16 characters when copied by
     hand). UserError naming the part that cannot be read."""
-    from storage.chain import digest
+    from storage.chain import device_from_text, digest
 
     said: str | None = None
     heads: Heads = {}
-    for part in text.split():
+    # Typed by hand with a Chinese input method, the colons come out full width.
+    for part in text.replace("：", ":").split():
         if ":" not in part:
             if len(part) == 64 and _HEX.match(part) and said is None and not heads:
                 said = part.lower()
@@ -101,7 +127,7 @@ def heads_from_line(text: str) -> Heads:
                 f"无法识别“{part}”：链头应写作 设备:序号:散列，散列至少抄写前 {SHORTEST_HASH} 位"
                 "（patrol verify --digest 的输出）。"
             )
-        heads[device] = (int(seq), head.lower())
+        heads[_device(device, device_from_text)] = (int(seq), head.lower())
     if not heads:
         if said is not None:
             raise UserError(
