@@ -418,6 +418,10 @@ def test_the_same_findings_file_twice_is_refused(hall_url, tmp_path, capsys) -> 
         (["access-log", "--since", "0001-01-01"], "“0001-01-01”超出范围"),
         (["purge", "--before", "0001-01-01"], "“0001-01-01”超出范围"),
         (["log", "--window", "1", "--staff", "魏敏", "--type", "迟到", "--at", "0001-01-01 09:00"], "超出范围"),
+        (["staff", "add", "新人", "--window", "1", "--on", "0001-01-01"], "“0001-01-01”超出范围"),
+        (["staff", "leave", "魏敏", "--window", "1", "--on", "3001-01-01"], "“3001-01-01”超出范围"),
+        (["rules", "set", "服务标兵人数", "10", "--from", "0001-01-01"], "“0001-01-01”超出范围"),
+        (["rules", "show", "--on", "9999-01-01"], "“9999-01-01”超出范围"),
     ],
 )
 def test_years_at_the_edges_of_the_calendar_are_refused_in_one_line(hall_url, capsys, args, said) -> None:
