@@ -431,6 +431,27 @@ def test_years_at_the_edges_of_the_calendar_are_refused_in_one_line(hall_url, ca
     assert verified(hall_url)
 
 
+@pytest.mark.parametrize("command", [["rank", "--period", "2026-11"], ["log", "--window", "1", "--type", "迟到"], ["verify"]])
+def test_a_database_url_naming_a_folder_is_refused_in_one_line(tmp_path, capsys, command) -> None:
+    folder = tmp_path / "大厅"
+    folder.mkdir(mode=0o700)
+    code, _, err = run(capsys, "--db", f"sqlite:///{folder}", *command)
+    refused(code, err, str(folder))
+    assert list(folder.iterdir()) == []
+
+
+def test_verify_against_a_file_that_is_no_appendix_is_refused_in_one_line(hall_url, tmp_path, capsys) -> None:
+    table = tmp_path / "名册.csv"
+    table.write_text("窗口编号,窗口名称,单位,姓名\n1,综合窗口,区政务服务中心,魏敏\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", hall_url, "verify", "--against", str(table))
+    refused(code, err, "名册.csv", ".xlsx")
+    damaged = tmp_path / "附表.xlsx"
+    damaged.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000))  # an .xls renamed
+    code, _, err = run(capsys, "--db", hall_url, "verify", "--against", str(damaged))
+    refused(code, err, "附表.xlsx")
+    assert verified(hall_url)
+
+
 @pytest.mark.tampers  # names or a time zone written behind patrol's back: verify must fail
 def test_a_hall_with_an_unknown_time_zone_is_refused_in_one_line(hall_url, capsys) -> None:
     with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:  # written behind patrol's back

@@ -59,25 +59,30 @@ def heads_from_footer(lines: list[str], where: str) -> Heads:
 def heads_from_appendix(path: Path) -> Heads:
     """The heads at the foot of 附表1 of an exported appendix (column A of the last 附表1 sheet;
     the sheets' other columns hold names and notes, which are never read as the anchor)."""
-    from zipfile import BadZipFile
-
     from openpyxl import load_workbook
 
+    if path.suffix.lower() != ".xlsx":
+        raise UserError(
+            f"{path.name} 不是 .xlsx 文件：请给出 patrol export 导出的附表（.xlsx），"
+            "或 patrol verify --digest 输出的整行。"
+        )
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, BadZipFile, KeyError, ValueError) as exc:
+        try:
+            sheets = [name for name in book.sheetnames if name.startswith("附表1")]
+            if not sheets:
+                raise UserError(f"{path.name} 中没有“附表1”工作表：不是 patrol 导出的巡查考核附表。")
+            lines = [
+                value.strip()
+                for (value,) in book[sheets[-1]].iter_rows(min_col=1, max_col=1, values_only=True)
+                if isinstance(value, str)
+            ]
+        finally:
+            book.close()
+    except UserError:
+        raise
+    except Exception as exc:  # whatever a damaged file makes the parser raise is the file's fault
         raise UserError(f"无法读取附表 {path}：{exc}") from None
-    try:
-        sheets = [name for name in book.sheetnames if name.startswith("附表1")]
-        if not sheets:
-            raise UserError(f"{path.name} 中没有“附表1”工作表：不是 patrol 导出的巡查考核附表。")
-        lines = [
-            value.strip()
-            for (value,) in book[sheets[-1]].iter_rows(min_col=1, max_col=1, values_only=True)
-            if isinstance(value, str)
-        ]
-    finally:
-        book.close()
     return heads_from_footer(lines, path.name)
 
 
