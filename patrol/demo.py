@@ -4,9 +4,9 @@ the user's real database is never touched."""
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
-import os
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path

@@ -431,7 +431,9 @@ def test_years_at_the_edges_of_the_calendar_are_refused_in_one_line(hall_url, ca
     assert verified(hall_url)
 
 
-@pytest.mark.parametrize("command", [["rank", "--period", "2026-11"], ["log", "--window", "1", "--type", "迟到"], ["verify"]])
+@pytest.mark.parametrize(
+    "command", [["rank", "--period", "2026-11"], ["log", "--window", "1", "--type", "迟到"], ["verify"]]
+)
 def test_a_database_url_naming_a_folder_is_refused_in_one_line(tmp_path, capsys, command) -> None:
     folder = tmp_path / "大厅"
     folder.mkdir(mode=0o700)
