@@ -224,7 +224,7 @@ def restore(database: Path, backup: Path, now: datetime, *, other_hall: bool = F
         found = backups(backups_folder(database))
         raise StorageError(
             f"{backup} 就是要恢复的数据库本身，不是它的备份："
-            + (f"请给出 {found[-1].parent} 里的一份（最新的是 {found[-1].name}）。" if found else "请给出一份备份文件。")
+            + (f"请给出 {found[-1].parent} 里的一份（最新的是 {found[-1].name}）。" if found else "请给出备份文件。")
             + "未恢复。"
         )
     check_backup(backup)
