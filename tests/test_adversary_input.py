@@ -442,6 +442,18 @@ def test_a_database_url_naming_a_folder_is_refused_in_one_line(tmp_path, capsys,
     assert list(folder.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["verify"], ["verify", "--digest"], ["rank", "--period", "2026-11"], ["access-log"], ["record", "魏敏"]],
+)
+def test_a_mistyped_database_path_is_refused_and_nothing_is_made(tmp_path, capsys, command) -> None:
+    """A typo in --db made folders and an empty database, and `verify` then said 校验通过：0 台设备."""
+    typo = tmp_path / "大厅s" / "patrol.db"
+    code, out, err = run(capsys, "--db", f"sqlite:///{typo}", *command)
+    refused(code, err, str(typo), "不存在", "patrol init")
+    assert out == "" and not typo.parent.exists()
+
+
 def test_verify_against_a_file_that_is_no_appendix_is_refused_in_one_line(hall_url, tmp_path, capsys) -> None:
     table = tmp_path / "名册.csv"
     table.write_text("窗口编号,窗口名称,单位,姓名\n1,综合窗口,区政务服务中心,魏敏\n", encoding="utf-8")
