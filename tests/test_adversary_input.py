@@ -229,6 +229,32 @@ def test_every_sheet_of_the_export_keeps_user_text_as_text(hostile_url, tmp_path
     assert verified(hostile_url)
 
 
+def test_the_export_writes_controls_and_bidi_overrides_out_as_the_screen_does(hostile_url, tmp_path, capsys) -> None:
+    """A note with U+202E went into 附表1 as it was: Excel and WPS then draw the rest of the cell
+    reversed, so the printed appendix reads otherwise than what was logged (and an ESC went in as
+    a raw control). They are written out as the CLI and the app show them; line breaks stay."""
+    import unicodedata
+
+    from patrol.text import shown
+
+    out = tmp_path / "附表.xlsx"
+    assert run(capsys, "--db", hostile_url, "export", "--period", "2026-11", "--out", str(out))[0] == 0
+    book = load_workbook(out)
+    texts = [
+        (sheet.title, cell.coordinate, cell.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
+    for title, where, value in texts:
+        assert "_x00" not in value, (title, where, value)  # no control escaped by the writer
+        steering = [ch for ch in value if ch != "\n" and unicodedata.category(ch) in ("Cc", "Cf")]
+        assert not steering, (title, where, value)
+    assert shown(HOSTILE_NOTE, keep="\n") in {value for title, _, value in texts if title.startswith("附表1")}
+    assert verified(hostile_url)
+
+
 # --- workbooks: what a person sees is what is imported, and no workbook eats the machine --------
 
 ROSTER_HEADER = ["窗口编号", "窗口名称", "单位", "姓名"]
