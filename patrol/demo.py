@@ -4,9 +4,9 @@ the user's real database is never touched."""
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
-import tempfile
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -136,16 +136,24 @@ DEMO_NOTES = ("", "", "", "", "已当场提醒", "现场拍照留存", "经核�
 
 
 def demo_url(today: date | None = None) -> tuple[str, Path]:
-    """A fresh copy of today's demo database in a temporary folder: (URL, folder to remove)."""
-    today = today or datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    from storage.files import private_folder
+    """A fresh copy of today's demo database in a temporary folder: (URL, folder to remove).
 
-    cached = private_folder(cache_dir(), tighten=True) / f"demo-v{DEMO_VERSION}-{today.isoformat()}.db"
+    The copy lives in patrol's cache folder, named with the id and start time of this process, not
+    in the system's temporary folder: a demo killed (a closed terminal sends SIGHUP, which skips
+    the removal) leaves a copy that the next demo removes, instead of one more folder in /tmp."""
+    today = today or datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    from storage.files import FOLDER_MODE, private_folder, remove_leftovers, temporary_name
+
+    cache = private_folder(cache_dir(), tighten=True)
+    remove_leftovers([cache])
+    cached = cache / f"demo-v{DEMO_VERSION}-{today.isoformat()}.db"
     if not cached.exists():
         for old in cache_dir().glob("demo-*.db"):
             old.unlink(missing_ok=True)
         build_demo(cached, today)
-    folder = Path(tempfile.mkdtemp(prefix="patrol-demo-"))
+    folder = cache / temporary_name()
+    os.mkdir(folder, FOLDER_MODE)
+    os.chmod(folder, FOLDER_MODE)
     target = folder / "demo.db"
     _copy_sqlite(cached, target)
     return f"sqlite:///{target}", folder

@@ -425,6 +425,26 @@ class PatrolApp(App[int]):
 
     # --- actions ----------------------------------------------------------------------
 
+    def action_help_quit(self) -> None:
+        """ctrl+c, pressed by habit to quit: Textual's toast is English with markup (shown as
+        "[b]ctrl+q[/b]" here, where toasts are plain text) and, on the lock, points at a key the
+        lock refuses. Say it in Chinese: on the lock that it stays, elsewhere which key quits."""
+        if self.locked:
+            from screens.lock import LockScreen
+
+            if isinstance(self.screen, LockScreen):
+                self.screen.say("已锁定，不能退出：请先输入 PIN 解锁。")
+            return
+        key = next(
+            (
+                self.get_key_display(active.binding)
+                for active in self.active_bindings.values()
+                if active.binding.action in ("quit", "app.quit")
+            ),
+            "ctrl+q",
+        )
+        self.notify(f"要退出巡查，请按 {key}。", title="退出")
+
     async def action_quit(self) -> None:
         """Quit; with findings the disk has not taken, only on a second ctrl+q."""
         if self.locked:  # nobody leaves the lock for the shell, or for a fresh start without it

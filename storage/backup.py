@@ -124,6 +124,13 @@ def backed_up_on(database: Path, day: str) -> bool:
 
 def check_backup(path: Path) -> None:
     """Refuse a file that is not a whole, sound patrol database."""
+    if path.is_dir():
+        found = backups(path)
+        raise StorageError(
+            f"{path} 是文件夹，不是备份文件："
+            + (f"请给出其中的一份，最新的是 {found[-1]}。" if found else "其中没有 patrol 的备份。")
+            + "未恢复。"
+        )
     if not path.is_file():
         raise StorageError(f"找不到备份文件：{path}")
     try:
@@ -213,6 +220,13 @@ def restore(database: Path, backup: Path, now: datetime, *, other_hall: bool = F
     hall than the database (``OtherHall`` otherwise)."""
     real = real_path(database)
     check_database_location(real)
+    if backup.exists() and real.exists() and backup.resolve().samefile(real):
+        found = backups(backups_folder(database))
+        raise StorageError(
+            f"{backup} 就是要恢复的数据库本身，不是它的备份："
+            + (f"请给出 {found[-1].parent} 里的一份（最新的是 {found[-1].name}）。" if found else "请给出备份文件。")
+            + "未恢复。"
+        )
     check_backup(backup)
     with temporary_folder(real.parent) as work:  # beside the database, owner-only, always removed
         source = check_chain(backup, work)

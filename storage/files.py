@@ -111,10 +111,20 @@ def check_database_location(path: Path) -> None:
         except OSError:
             continue  # not there yet: it will be made owner-only
         if _others_can_write(info):
+            own = Path.home() / "patrol"
+            move = (
+                f"请把数据库放到只有自己能写的文件夹里，例如 mkdir -m 700 {own}，"
+                + (f"把 {real.name} 移进去，" if real.exists() else "")
+                + f"再用 --db sqlite:///{own / real.name}"
+            )
+            if info.st_mode & stat.S_ISVTX or info.st_uid != uid:
+                # /tmp and the like: shared on purpose, so never suggest closing it
+                fix = f"{move}。"
+            else:
+                fix = f"请把文件夹权限改为只有自己可写（chmod 700 {folder}），或{move.removeprefix('请')}。"
             raise StorageError(
                 f"数据库所在的文件夹 {folder} 其他用户也能写入（权限 {stat.S_IMODE(info.st_mode):o}），"
-                f"别人可以换掉数据库文件，所以不打开它。请把文件夹权限改为只有自己可写（chmod 700 {folder}），"
-                "或把数据库放到自己的文件夹里。"
+                f"别人可以换掉数据库文件，所以不打开它。{fix}"
             )
         if info.st_uid not in (uid, 0):
             raise StorageError(

@@ -91,8 +91,16 @@ class SqliteReader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._conn = sqlite3.connect(path, check_same_thread=False)
-        self._conn.execute("PRAGMA busy_timeout = 10000")
+        if path.is_dir():
+            raise StorageError(
+                f"{path} 是文件夹，不是数据库文件。请让 --db / PATROL_DB 指向其中的数据库文件，"
+                f"例如 sqlite:///{path / 'patrol.db'}。"
+            )
+        try:
+            self._conn = sqlite3.connect(path, check_same_thread=False)
+            self._conn.execute("PRAGMA busy_timeout = 10000")
+        except sqlite3.Error as exc:
+            raise StorageError(f"无法打开数据库 {path}：{exc}。请检查 --db / PATROL_DB 指向的文件。") from exc
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         try:

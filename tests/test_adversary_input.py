@@ -229,6 +229,32 @@ def test_every_sheet_of_the_export_keeps_user_text_as_text(hostile_url, tmp_path
     assert verified(hostile_url)
 
 
+def test_the_export_writes_controls_and_bidi_overrides_out_as_the_screen_does(hostile_url, tmp_path, capsys) -> None:
+    """A note with U+202E went into 附表1 as it was: Excel and WPS then draw the rest of the cell
+    reversed, so the printed appendix reads otherwise than what was logged (and an ESC went in as
+    a raw control). They are written out as the CLI and the app show them; line breaks stay."""
+    import unicodedata
+
+    from patrol.text import shown
+
+    out = tmp_path / "附表.xlsx"
+    assert run(capsys, "--db", hostile_url, "export", "--period", "2026-11", "--out", str(out))[0] == 0
+    book = load_workbook(out)
+    texts = [
+        (sheet.title, cell.coordinate, cell.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
+    for title, where, value in texts:
+        assert "_x00" not in value, (title, where, value)  # no control escaped by the writer
+        steering = [ch for ch in value if ch != "\n" and unicodedata.category(ch) in ("Cc", "Cf")]
+        assert not steering, (title, where, value)
+    assert shown(HOSTILE_NOTE, keep="\n") in {value for title, _, value in texts if title.startswith("附表1")}
+    assert verified(hostile_url)
+
+
 # --- workbooks: what a person sees is what is imported, and no workbook eats the machine --------
 
 ROSTER_HEADER = ["窗口编号", "窗口名称", "单位", "姓名"]
@@ -418,12 +444,51 @@ def test_the_same_findings_file_twice_is_refused(hall_url, tmp_path, capsys) -> 
         (["access-log", "--since", "0001-01-01"], "“0001-01-01”超出范围"),
         (["purge", "--before", "0001-01-01"], "“0001-01-01”超出范围"),
         (["log", "--window", "1", "--staff", "魏敏", "--type", "迟到", "--at", "0001-01-01 09:00"], "超出范围"),
+        (["staff", "add", "新人", "--window", "1", "--on", "0001-01-01"], "“0001-01-01”超出范围"),
+        (["staff", "leave", "魏敏", "--window", "1", "--on", "3001-01-01"], "“3001-01-01”超出范围"),
+        (["rules", "set", "服务标兵人数", "10", "--from", "0001-01-01"], "“0001-01-01”超出范围"),
+        (["rules", "show", "--on", "9999-01-01"], "“9999-01-01”超出范围"),
     ],
 )
 def test_years_at_the_edges_of_the_calendar_are_refused_in_one_line(hall_url, capsys, args, said) -> None:
     code, _, err = run(capsys, "--db", hall_url, *args)
     refused(code, err, said)
     assert count(hall_url, "finding") == 0
+    assert verified(hall_url)
+
+
+@pytest.mark.parametrize(
+    "command", [["rank", "--period", "2026-11"], ["log", "--window", "1", "--type", "迟到"], ["verify"]]
+)
+def test_a_database_url_naming_a_folder_is_refused_in_one_line(tmp_path, capsys, command) -> None:
+    folder = tmp_path / "大厅"
+    folder.mkdir(mode=0o700)
+    code, _, err = run(capsys, "--db", f"sqlite:///{folder}", *command)
+    refused(code, err, str(folder))
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["verify"], ["verify", "--digest"], ["rank", "--period", "2026-11"], ["access-log"], ["record", "魏敏"]],
+)
+def test_a_mistyped_database_path_is_refused_and_nothing_is_made(tmp_path, capsys, command) -> None:
+    """A typo in --db made folders and an empty database, and `verify` then said 校验通过：0 台设备."""
+    typo = tmp_path / "大厅s" / "patrol.db"
+    code, out, err = run(capsys, "--db", f"sqlite:///{typo}", *command)
+    refused(code, err, str(typo), "不存在", "patrol init")
+    assert out == "" and not typo.parent.exists()
+
+
+def test_verify_against_a_file_that_is_no_appendix_is_refused_in_one_line(hall_url, tmp_path, capsys) -> None:
+    table = tmp_path / "名册.csv"
+    table.write_text("窗口编号,窗口名称,单位,姓名\n1,综合窗口,区政务服务中心,魏敏\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", hall_url, "verify", "--against", str(table))
+    refused(code, err, "名册.csv", ".xlsx")
+    damaged = tmp_path / "附表.xlsx"
+    damaged.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000))  # an .xls renamed
+    code, _, err = run(capsys, "--db", hall_url, "verify", "--against", str(damaged))
+    refused(code, err, "附表.xlsx")
     assert verified(hall_url)
 
 

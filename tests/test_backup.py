@@ -64,6 +64,30 @@ def test_a_bad_backup_is_refused_and_changes_nothing(hall_url: str, tmp_path: Pa
     assert main(["--db", hall_url, "verify"]) == 0
 
 
+def test_the_database_itself_or_a_folder_is_refused_as_a_backup_naming_the_newest_one(
+    hall_url: str, tmp_path: Path, capsys
+) -> None:
+    """`restore patrol.db` (the database itself, or a link to it) "restored" it onto itself and
+    kept a pointless copy aside; `restore backups/patrol.db` said the file was missing. Both are
+    refused in one line that names the newest backup to give instead."""
+    database = Path(hall_url.removeprefix("sqlite:///"))
+    assert main(["--db", hall_url, "backup"]) == 0
+    newest = Path(re.search(r"已备份：(.+)", capsys.readouterr().out)[1])
+    link = tmp_path / "link.db"
+    link.symlink_to(database)
+    before = dump(database)
+    for given in (database, link):
+        assert main(["--db", hall_url, "restore", str(given)]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "就是要恢复的数据库本身" in err and newest.name in err, err
+    assert main(["--db", hall_url, "restore", str(newest.parent)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "是文件夹" in err and str(newest) in err and "未恢复" in err, err
+    assert dump(database) == before
+    assert not list(database.parent.glob("*.before-restore-*"))
+    assert main(["--db", hall_url, "verify"]) == 0
+
+
 def test_only_the_newest_backups_are_kept(hall_url: str) -> None:
     database = Path(hall_url.removeprefix("sqlite:///"))
     for hour in range(KEEP + 3):

@@ -41,3 +41,25 @@ def test_the_demo_database_verifies_and_goes_on(tmp_path: Path) -> None:
     reader.close()
     assert after.ok, after.problem
     assert after.heads["demo"][0] == seq + 1
+
+
+def test_a_killed_demo_leaves_no_copy_in_the_system_temporary_folder(tmp_path: Path) -> None:
+    """`patrol demo` closed with its terminal (SIGHUP skips the removal) left a 700 KB copy in
+    /tmp each time. The copy now lives in patrol's cache folder, named after its process, and the
+    next demo removes what a killed one left."""
+    import tempfile
+
+    from patrol.config import cache_dir
+    from patrol.demo import demo_url
+    from storage.files import TEMP_MARK
+
+    before = {p.name for p in Path(tempfile.gettempdir()).glob("patrol-demo-*")}
+    url, folder = demo_url(date(2026, 11, 18))
+    assert folder.parent == cache_dir() and folder.name.startswith(TEMP_MARK)
+    assert url == f"sqlite:///{folder / 'demo.db'}" and (folder / "demo.db").exists()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    killed = cache_dir() / f"{TEMP_MARK}999999999-1-deadbeef"  # a demo whose process is gone
+    folder.rename(killed)
+    _url, again = demo_url(date(2026, 11, 18))
+    assert not killed.exists() and again.exists()
+    assert {p.name for p in Path(tempfile.gettempdir()).glob("patrol-demo-*")} == before

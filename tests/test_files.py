@@ -103,6 +103,31 @@ def test_a_database_in_a_folder_others_can_write_is_refused(hall_url: str, tmp_p
     assert main(["--db", url, "verify"]) == 0
 
 
+def test_a_database_in_a_shared_sticky_folder_is_told_to_move_not_to_close_the_folder(
+    hall_url: str, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """A database put straight into /tmp (sticky, everyone writes): closing /tmp would break the
+    machine, so the one line says where to put the database instead, and nothing is created."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    url = f"sqlite:///{shared / 'hall.db'}"
+    assert main(["--db", url, "init", "--hall", "测试大厅"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "其他用户也能写入" in err, err
+    assert "chmod" not in err, err  # never "chmod 700 /tmp"
+    assert f"mkdir -m 700 {home / 'patrol'}" in err and f"sqlite:///{home / 'patrol' / 'hall.db'}" in err, err
+    assert not list(shared.iterdir())
+    copy_database(Path(hall_url.removeprefix("sqlite:///")), shared / "hall.db")
+    assert main(["--db", url, "rank"]) == 1
+    err = capsys.readouterr().err
+    assert "把 hall.db 移进去" in err and "chmod" not in err, err
+    assert main(["--db", hall_url, "verify"]) == 0
+
+
 @pytest.mark.skipif(os.getuid() != 0, reason="making a file another user's needs root")
 def test_a_database_file_or_folder_of_another_user_is_refused(hall_url: str, tmp_path: Path, capsys) -> None:
     database = Path(hall_url.removeprefix("sqlite:///"))
@@ -132,6 +157,6 @@ async def test_the_app_says_why_it_does_not_open_such_a_database(hall_url: str, 
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, WelcomeScreen) and app.screen.query_one("Static"))
         text = str(app.screen.query_one("Static").render())
-        assert "其他用户也能写入" in text and "--" not in text
+        assert "其他用户也能写入" in text and "chmod 700" in text and "Traceback" not in text
         assert app.service is None  # nothing of it was read
     assert main(["--db", hall_url, "verify"]) == 0

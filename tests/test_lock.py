@@ -231,6 +231,31 @@ async def test_the_lock_cannot_be_quit_and_a_new_start_is_locked_and_still_pause
     assert main(["--db", hall_url, "verify"]) == 0
 
 
+async def test_ctrl_c_says_in_chinese_which_key_quits_and_on_the_lock_that_it_stays(hall_url: str) -> None:
+    """ctrl+c, pressed by habit: on the board a Chinese toast names ctrl+q (Textual's own said
+    "Do you want to quit? Press [b]ctrl+q[/b]", its markup shown literally); on the lock it
+    says the lock cannot be left and shows no toast inviting a key the lock refuses."""
+    from screens.lock import LockScreen
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("ctrl+c")
+        await until(pilot, lambda: any(n.title == "退出" for n in app._notifications))
+        (toast,) = list(app._notifications)
+        assert toast.message.lower() == "要退出巡查，请按 ctrl+q。", toast.message
+        app.clear_notifications()
+        await give_pins(app, {"测试督查": "135791"})
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, LockScreen))
+        await pilot.press("ctrl+c")
+        await until(pilot, lambda: "不能退出" in lock_message(app))
+        await settled(pilot, app)
+        assert not list(app._notifications) and "quit" not in screen_text(app)
+        assert app.is_running and isinstance(app.screen, LockScreen)
+    assert main(["--db", hall_url, "verify"]) == 0
+
+
 async def test_with_a_pin_the_app_opens_locked_and_the_pin_opens_it(hall_url: str, monkeypatch) -> None:
     from screens.lock import LockScreen
 

@@ -430,7 +430,7 @@ def test_a_windows_record_names_the_people_of_that_period(hall_url: str, capsys)
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (["leave", "曾伟", "--window", "1", "--on", "1999-01-01"], "在 2026-11-07 还有 1 号窗口的巡查记录"),
+        (["leave", "曾伟", "--window", "1", "--on", "2026-11-01"], "在 2026-11-07 还有 1 号窗口的巡查记录"),
         (["move", "曾伟", "--window", "1", "--to", "4", "--on", "2026-11-01"], "调岗日期最早为 2026-11-08"),
     ],
 )

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from patrol.cli.common import open_service, url
+from patrol.cli.common import existing_database, open_service, url
 from patrol.errors import UserError
 
 
@@ -103,6 +103,7 @@ def verify(args: argparse.Namespace) -> int:
 
         vouched, source = read_vouched(args.against)  # a file that cannot be read is said before the walk
     db_url = url(args)
+    existing_database(db_url)  # a typo in --db verifies nothing, and says so
     engine = engine_for(db_url)  # brings an old schema up to date first
     path = sqlite_file(db_url)
     reader = SqliteReader(path) if path is not None else AlchemyReader(engine)

@@ -42,7 +42,7 @@ def roster_import(args: argparse.Namespace) -> int:
 
     new_hall = None
     try:
-        service = open_service(args)
+        service = open_service(args, create=True)
     except NoHallError:
         # A new database: the roster brings its hall, created with it in one transaction.
         new_hall = args.hall or "政务服务大厅"

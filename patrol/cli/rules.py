@@ -65,9 +65,12 @@ def register(sub: Any, parser_class: type) -> None:
 
 def _day(text: str) -> date:
     try:
-        return datetime.strptime(text.strip(), "%Y-%m-%d").date()
+        day = datetime.strptime(text.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise UserError(f"无法识别的日期“{text}”，请写作 YYYY-MM-DD，例如 2026-12-01。") from None
+    from patrol.rules.periods import check_day
+
+    return check_day(text.strip(), day)
 
 
 def _pad(text: str, width: int) -> str:

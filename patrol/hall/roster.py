@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from patrol.errors import UserError
 from patrol.hall.pinyin_keys import new_staff_row
 from patrol.model import StaffInfo, WindowInfo
+from patrol.rules.periods import check_day
 from patrol.rules.postings import Stint, seat_on, stints
 from patrol.text import clean_name, same_name
 
@@ -39,9 +40,10 @@ def parse_day(text: str) -> date:
         parts = text.split(sep)
         if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
             try:
-                return date(int(parts[0]), int(parts[1]), int(parts[2]))
+                day = date(int(parts[0]), int(parts[1]), int(parts[2]))
             except ValueError:
                 break
+            return check_day(text, day)
     raise UserError(f"无法识别的日期“{text}”，请写作 YYYY-MM-DD，例如 2026-11-20。")
 
 

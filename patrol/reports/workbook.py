@@ -23,6 +23,7 @@ from patrol.reports.period_report import PeriodReport
 from patrol.reports.verdict_text import summary
 from patrol.rules.settings import TIE_BREAKS
 from patrol.rules.verdicts import Award
+from patrol.text import shown
 
 MAX_SHEET_ROWS = 1_048_576  # Excel's limit
 HEADER_ROWS = 3  # title, period line, column header
@@ -132,7 +133,9 @@ class _TableSheet:
 
         def text(row: int, col: int, value: Any) -> None:
             if value:
-                sheet.write_string(row, col, value, fmt)  # "=SUM(…)" in a note stays text
+                # "=SUM(…)" in a note stays text; a control or a bidi override in it is written
+                # out (\u202e) as on the screen, never reversing what the printed appendix says
+                sheet.write_string(row, col, shown(value, keep="\n"), fmt)
             else:
                 sheet.write_blank(row, col, None, fmt)
 

@@ -171,6 +171,13 @@ def _in_years(text: str, moment: datetime) -> datetime:
     return moment
 
 
+def check_day(text: str, day: date) -> date:
+    """``day`` as typed in ``text`` (``--on``, ``--from``, a date field), refused in one line when
+    its year is outside FIRST_YEAR..LAST_YEAR (a typo such as 0001, shown as 1-01-01 otherwise)."""
+    _in_years(text, datetime(day.year, day.month, day.day))
+    return day
+
+
 def parse_local_time(text: str, tz: ZoneInfo) -> datetime:
     """Read ``YYYY-MM-DD HH:MM`` in local time ``tz`` and return it in UTC; a year outside
     FIRST_YEAR..LAST_YEAR is refused."""
