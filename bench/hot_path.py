@@ -118,6 +118,11 @@ def keypress(url: str, repeat: int = 40) -> bool:
     )
 
 
+def _scan(names: list[str], query: str) -> list[str]:
+    """The names a plain substring scan finds: the baseline the search index is measured against."""
+    return [n for n in names if query in n]
+
+
 def main() -> bool:
     url = city.build(datetime.now(UTC).date())
     with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
@@ -130,8 +135,3 @@ def main() -> bool:
 
 if __name__ == "__main__":
     sys.exit(0 if main() else 1)
-
-
-def _scan(names: list[str], query: str) -> list[str]:
-    """The names a plain substring scan finds: the baseline the search index is measured against."""
-    return [n for n in names if query in n]

@@ -1,5 +1,7 @@
 """`patrol verify` over the city database (about 1.3 million chained findings), in its own
-process. Budget: under 20 s. Baseline, same run: reading every finding row with sqlite3."""
+process. Budget: 5x the baseline, measured in the same run: reading every finding row with
+sqlite3 (verify reads every chained row, orders them and hashes them; 5x is what it took before
+the versions and the access log joined the chain)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from datetime import UTC, datetime
 
 from bench import city
 
+BUDGET = 5.0  # times the baseline
+
 
 def main() -> bool:
     url = city.build(datetime.now(UTC).date())
@@ -21,10 +25,11 @@ def main() -> bool:
     with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
         rows = sum(1 for _ in conn.execute("SELECT * FROM finding"))
     base = time.perf_counter() - start
-    ok = result.returncode == 0 and seconds < 20
+    ok = result.returncode == 0 and seconds < BUDGET * base
     print(
-        f"verify, {rows:,} findings: {seconds:.1f} s (budget 20 s; {result.stdout.strip() or result.stderr.strip()})"
-        f"; baseline reading every row {base:.1f} s; ratio {seconds / base:.1f}x: {'OK' if ok else 'OVER'}"
+        f"verify, {rows:,} findings: {seconds:.1f} s ({result.stdout.strip() or result.stderr.strip()})"
+        f"; baseline reading every row {base:.1f} s; ratio {seconds / base:.1f}x (budget {BUDGET:g}x):"
+        f" {'OK' if ok else 'OVER'}"
     )
     return ok
 
