@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -79,6 +81,24 @@ def log_at(service: HallService, code: str, person: str | None, item: str, when:
         at=parse_local_time(when, service.hall.tz),
         note=note,
     ).id
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the command line in this process; returns the exit code, stdout and stderr."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def verified(url: str) -> bool:
+    """Whether `patrol verify` passes on the database at ``url``."""
+    return main(["--db", url, "verify"]) == 0
+
+
+def count(url: str, table: str) -> int:
+    """The rows of ``table`` in the SQLite database at ``url``."""
+    with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn:
+        return int(conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])
 
 
 def pytest_configure(config: pytest.Config) -> None:

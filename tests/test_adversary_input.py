@@ -20,6 +20,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from patrol.cli import main
+from tests.conftest import count, run, verified
 from tests.hostile import (
     BIDI,
     C1_CSI,
@@ -38,21 +39,6 @@ from tests.hostile import (
     raw_controls,
     tamper_names,
 )
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def verified(url: str) -> bool:
-    return main(["--db", url, "verify"]) == 0
-
-
-def count(url: str, table: str) -> int:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
 
 
 def refused(code: int, err: str, *said: str) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from patrol.cli import main
 from screens.app import PatrolApp
+from tests.conftest import verified
 from tests.test_app import findings_in, make_app, ready, status, until
 
 ROSTER = """窗口编号,窗口名称,单位,姓名,岗位
@@ -40,9 +41,6 @@ def hall12(tmp_path: Path) -> str:
     assert main(["--db", url, "--hall", "出入境测试大厅", "roster", "import", str(roster)]) == 0
     return url
 
-
-def verified(url: str) -> bool:
-    return main(["--db", url, "verify"]) == 0
 
 
 async def start(pilot, app: PatrolApp) -> int:  # type: ignore[no-untyped-def]

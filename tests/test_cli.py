@@ -12,18 +12,7 @@ import pytest
 
 from patrol.cli import main
 from patrol.hall.service import HallService
-from tests.conftest import log_at
-
-
-def count(url: str, table: str) -> int:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import count, log_at, run
 
 
 def test_roster_import_creates_hall_windows_and_staff(hall_url: str) -> None:

@@ -14,13 +14,7 @@ from patrol.cli import main
 from patrol.hall.service import HallService
 from patrol.reports.export import export
 from patrol.rules.periods import Period
-from tests.conftest import log_at
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import log_at, run
 
 
 def logged_id(capsys, url: str, *args: str) -> str:

@@ -4,29 +4,13 @@ that writes ends with `patrol verify` passing."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from patrol.cli import main
 from patrol.errors import UserError
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def verified(url: str) -> bool:
-    return main(["--db", url, "verify"]) == 0
-
-
-def count(url: str, table: str) -> int:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-
+from tests.conftest import count, run, verified
 
 # --- findings import ------------------------------------------------------------------------
 

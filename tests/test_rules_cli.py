@@ -15,12 +15,7 @@ from patrol.cli import main
 from patrol.errors import UserError
 from patrol.rules.setting_words import BY_KEY, SETTINGS, change_from, find_setting, parse_value, since
 from patrol.rules.settings import DEFAULT_SETTINGS, HallRules
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import run
 
 
 def versions(url: str) -> list[tuple[str | None, dict]]:

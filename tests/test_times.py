@@ -11,13 +11,7 @@ from pathlib import Path
 import pytest
 
 from patrol.cli import main
-from tests.conftest import ROSTER_CSV
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import ROSTER_CSV, run
 
 
 def findings(url: str) -> int:
