@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from patrol.model import Member, StaffInfo, WindowInfo
 from patrol.rules.settings import HallRules
@@ -32,6 +32,7 @@ BOTTOM_MARK = "末位"
 TENTH = Decimal("0.1")
 SCALE = 10_000  # points are counted in ten-thousandths: every point a hall sets has at most four decimals
 BASE_UNITS = 100 * SCALE
+N = TypeVar("N", int, Decimal)  # a score in ten-thousandths (people) or exact (window averages)
 
 
 def units(value: float) -> int:
@@ -138,23 +139,24 @@ class Ranking:
 
 def _score_units(total: Totals, settings: HallRules) -> int:
     """100 plus the points, in ten-thousandths, with the hall's bonus cap and floor."""
-    bonuses = units(total.bonuses)
-    if settings.bonus_cap is not None:
-        bonuses = min(bonuses, units(settings.bonus_cap))
-    score = BASE_UNITS + units(total.deductions) + bonuses
-    if settings.score_floor is not None:
-        score = max(score, units(settings.score_floor))
-    return score
+    cap = units(settings.bonus_cap) if settings.bonus_cap is not None else None
+    floor = units(settings.score_floor) if settings.score_floor is not None else None
+    return _capped(BASE_UNITS, units(total.deductions), units(total.bonuses), cap, floor)
 
 
 def _score(total: Totals, settings: HallRules, base: Decimal = BASE_SCORE) -> Decimal:
-    bonuses = exact(total.bonuses)
-    if settings.bonus_cap is not None:
-        bonuses = min(bonuses, exact(settings.bonus_cap))
-    score = base + exact(total.deductions) + bonuses
-    if settings.score_floor is not None:
-        score = max(score, exact(settings.score_floor))
-    return score
+    cap = exact(settings.bonus_cap) if settings.bonus_cap is not None else None
+    floor = exact(settings.score_floor) if settings.score_floor is not None else None
+    return _capped(base, exact(total.deductions), exact(total.bonuses), cap, floor)
+
+
+def _capped(base: N, deductions: N, bonuses: N, cap: N | None, floor: N | None) -> N:
+    """The hall's rule, once for both kinds of number (ints for people, decimals for window
+    averages): bonuses count up to the cap, and the score goes no lower than the floor."""
+    if cap is not None:
+        bonuses = min(bonuses, cap)
+    score = base + deductions + bonuses
+    return max(score, floor) if floor is not None else score
 
 
 def order_and_rank(rows: list[Standing], tie_break: Sequence[str] = ()) -> list[Standing]:
