@@ -12,7 +12,7 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir, user_config_dir, user_data_dir
 
-from storage.files import create_private_file, private_folder, temporary_name
+from storage.files import create_private_file, private_folder, temporary_name, tighten_file
 
 APP_NAME = "patrol"
 DB_ENV = "PATROL_DB"
@@ -54,7 +54,7 @@ def device_id() -> str:
         if value:
             with contextlib.suppress(OSError):
                 private_folder(folder, tighten=True)
-            _keep_private(path)
+            tighten_file(path)
             return value
     except OSError:
         pass
@@ -73,16 +73,6 @@ def device_id() -> str:
     except OSError:
         return "unregistered-device"
     return value
-
-
-def _keep_private(path: Path) -> None:
-    """A file of ours that an older version left readable by others is made owner-only."""
-    try:
-        info = path.stat()
-        if info.st_uid == os.getuid() and info.st_mode & 0o077:
-            os.chmod(path, 0o600)
-    except OSError:
-        pass
 
 
 def default_inspector() -> str:

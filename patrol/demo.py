@@ -4,7 +4,6 @@ the user's real database is never touched."""
 
 from __future__ import annotations
 
-import os
 import random
 import sqlite3
 from dataclasses import replace
@@ -142,7 +141,7 @@ def demo_url(today: date | None = None) -> tuple[str, Path]:
     in the system's temporary folder: a demo killed (a closed terminal sends SIGHUP, which skips
     the removal) leaves a copy that the next demo removes, instead of one more folder in /tmp."""
     today = today or datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    from storage.files import FOLDER_MODE, private_folder, remove_leftovers, temporary_name
+    from storage.files import private_folder, remove_leftovers, temporary_name
 
     cache = private_folder(cache_dir(), tighten=True)
     remove_leftovers([cache])
@@ -151,9 +150,7 @@ def demo_url(today: date | None = None) -> tuple[str, Path]:
         for old in cache_dir().glob("demo-*.db"):
             old.unlink(missing_ok=True)
         build_demo(cached, today)
-    folder = cache / temporary_name()
-    os.mkdir(folder, FOLDER_MODE)
-    os.chmod(folder, FOLDER_MODE)
+    folder = private_folder(cache / temporary_name())
     target = folder / "demo.db"
     _copy_sqlite(cached, target)
     return f"sqlite:///{target}", folder

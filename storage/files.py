@@ -6,6 +6,7 @@ Standard library only: the board's start path reads through this before SQLAlche
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -48,6 +49,15 @@ def private_folder(folder: Path, tighten: bool = False) -> Path:
         if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) != FOLDER_MODE:
             os.chmod(folder, FOLDER_MODE)
     return folder
+
+
+def tighten_file(path: Path) -> None:
+    """A file of ours that an older version (or another tool) left open to others becomes
+    owner-only (0600); another user's file is left as it is."""
+    with contextlib.suppress(OSError):
+        info = path.stat()
+        if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
+            os.chmod(path, FILE_MODE)
 
 
 def create_private_file(path: Path, exclusive: bool = False) -> int:

@@ -114,14 +114,14 @@ def write_atomically(
     (``patrol.hall.leftovers``): it is noted in patrol's own data folder while it exists."""
     from patrol.config import temporaries_registry
     from patrol.hall import leftovers
-    from storage.files import temporary_folder
+    from storage.files import FILE_MODE, temporary_folder
 
     leftovers.clean(None)  # what a killed export left, wherever it was writing
     try:
         with temporary_folder(path.parent, temporaries_registry()) as folder:
             temporary = folder / path.name
             write_workbook(report, notice, temporary, progress, on_finding)
-            os.chmod(temporary, 0o600)  # names and findings of people: readable by the owner only
+            os.chmod(temporary, FILE_MODE)  # names and findings of people: readable by the owner only
             os.replace(temporary, path)
     except OSError as exc:
         raise UserError(f"无法写入 {path}：{exc.strerror or exc}。已保存的数据不受影响。") from exc
