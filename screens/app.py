@@ -267,7 +267,7 @@ class PatrolApp(App[int]):
             try:
                 who = await self.write(whose_pin, service, name, current)
             except (UserError, StorageError) as exc:
-                self.notify(str(exc), title="PIN 未更换", severity="error", markup=False)
+                self.notify(str(exc), title="PIN 未更换", severity="error")
                 return
             if who != name:
                 by = who
@@ -286,11 +286,11 @@ class PatrolApp(App[int]):
         try:
             await self.write(replace_pin, service, name, pin, entered=current or "", by=by, reason=reason or "")
         except (UserError, StorageError) as exc:
-            self.notify(str(exc), title="PIN 未设置", severity="error", markup=False)
+            self.notify(str(exc), title="PIN 未设置", severity="error")
             return
         self.pins_set = True
         done = f"已为 {name} 设置 PIN。" + (f"由 {by} 确认，已记入查阅日志。" if by else "")
-        self.notify(done + "离开时按 ctrl+l 可立即锁屏。", title="PIN", markup=False)
+        self.notify(done + "离开时按 ctrl+l 可立即锁屏。", title="PIN")
 
     def action_command_palette(self) -> None:
         if not self.locked:  # the palette could open a screen over the lock
@@ -328,8 +328,8 @@ class PatrolApp(App[int]):
         return await asyncio.wrap_future(future)
 
     def own_write_seen(self) -> None:
-        """Our own commit is not news for the watch (call on the database thread, right after
-        it): a line written to the access log does not reload the board."""
+        """Tell the watch that what the database holds now is known here (on the database
+        thread: right after our own commit, which is not news, or before a full read)."""
         if self._watch is not None:
             self._watch.mark_seen()
 
@@ -342,8 +342,7 @@ class PatrolApp(App[int]):
 
         def commit_and_rank() -> tuple[T, Ranking, dict[str, Totals]]:
             found = log()
-            if self._watch is not None:
-                self._watch.mark_seen()  # our own commit is not news
+            self.own_write_seen()
             return found, service.ranking(period), service.day_totals()
 
         found, ranking, today = await self.write(commit_and_rank)
@@ -359,8 +358,7 @@ class PatrolApp(App[int]):
         period = self.period
 
         def read() -> tuple[Ranking, dict[str, Totals]]:
-            if self._watch is not None:
-                self._watch.mark_seen()  # before reading: a commit after this is news
+            self.own_write_seen()  # before reading: a commit after this is news
             return service.ranking(period), service.day_totals()
 
         ranking, today = await self.write(read)
@@ -430,10 +428,7 @@ class PatrolApp(App[int]):
         "[b]ctrl+q[/b]" here, where toasts are plain text) and, on the lock, points at a key the
         lock refuses. Say it in Chinese: on the lock that it stays, elsewhere which key quits."""
         if self.locked:
-            from screens.lock import LockScreen
-
-            if isinstance(self.screen, LockScreen):
-                self.screen.say("已锁定，不能退出：请先输入 PIN 解锁。")
+            self._say_no_way_out()
             return
         key = next(
             (
@@ -445,13 +440,16 @@ class PatrolApp(App[int]):
         )
         self.notify(f"要退出巡查，请按 {key}。", title="退出")
 
+    def _say_no_way_out(self) -> None:
+        from screens.lock import LockScreen
+
+        if isinstance(self.screen, LockScreen):
+            self.screen.say("已锁定，不能退出：请先输入 PIN 解锁。")
+
     async def action_quit(self) -> None:
         """Quit; with findings the disk has not taken, only on a second ctrl+q."""
         if self.locked:  # nobody leaves the lock for the shell, or for a fresh start without it
-            from screens.lock import LockScreen
-
-            if isinstance(self.screen, LockScreen):
-                self.screen.say("已锁定，不能退出：请先输入 PIN 解锁。")
+            self._say_no_way_out()
             return
         board = self.board_or_none
         unsaved = len(board.unsaved) if board is not None else 0
