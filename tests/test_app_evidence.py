@@ -58,26 +58,31 @@ async def test_records_opened_in_the_app_are_in_the_chained_access_log(hall_url:
     assert "pilot-device" in err and "第 3 条" in err
 
 
-@pytest.mark.tampers
-async def test_the_export_dialog_refuses_a_database_that_fails_verify(hall_url: str, tmp_path: Path) -> None:
+async def refused_export(hall_url: str, folder: Path) -> str:
+    """Export from the app's dialog (x, a folder, Enter); returns the problem the refusal shows."""
     from screens.export import ExportScreen, RefusedScreen
 
-    svc = open_hall(hall_url, clock=fixed_clock, device="other")
-    log_at(svc, "1", "魏敏", "迟到", "2026-11-02 09:00")
-    svc.close()
-    with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
-        conn.execute("UPDATE finding SET points = 0")
     app = make_app(hall_url)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, app)
         await pilot.press("x")
         await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-folder"))
-        app.screen.query_one("#export-folder").value = str(tmp_path)
+        app.screen.query_one("#export-folder").value = str(folder)
         app.screen.query_one("#export-name").focus()
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, RefusedScreen))
-        shown = str(app.screen.query_one("#refused-problem").render())
-        assert "设备 other 的巡查记录" in shown and "内容与写入时不符" in shown
+        return str(app.screen.query_one("#refused-problem").render())
+
+
+@pytest.mark.tampers
+async def test_the_export_dialog_refuses_a_database_that_fails_verify(hall_url: str, tmp_path: Path) -> None:
+    svc = open_hall(hall_url, clock=fixed_clock, device="other")
+    log_at(svc, "1", "魏敏", "迟到", "2026-11-02 09:00")
+    svc.close()
+    with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
+        conn.execute("UPDATE finding SET points = 0")
+    shown = await refused_export(hall_url, tmp_path)
+    assert "设备 other 的巡查记录" in shown and "内容与写入时不符" in shown
     assert list(tmp_path.glob("*.xlsx")) == []
 
 
@@ -88,24 +93,13 @@ async def test_the_refusal_shows_a_name_written_behind_patrols_back_without_stee
     """The first problem quotes the name as it now is in the file: an ESC[2J or an OSC put there
     with sqlite3 is written out in the dialog, never sent to the terminal (it wiped the screen and
     set the terminal's title)."""
-    from screens.export import ExportScreen, RefusedScreen
-
     with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
         conn.execute(
             "UPDATE staff SET name = '张梅' || char(27) || '[2J' || char(27) || ']0;x' || char(7) WHERE name = '张梅'"
         )
-    app = make_app(hall_url)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot, app)
-        await pilot.press("x")
-        await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-folder"))
-        app.screen.query_one("#export-folder").value = str(tmp_path)
-        app.screen.query_one("#export-name").focus()
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, RefusedScreen))
-        shown = str(app.screen.query_one("#refused-problem").render())
-        assert "姓名与 patrol 登记的不符" in shown and "张梅\\x1b[2J\\x1b]0;x\\x07" in shown, shown
-        assert "\x1b" not in shown and "\x07" not in shown
+    shown = await refused_export(hall_url, tmp_path)
+    assert "姓名与 patrol 登记的不符" in shown and "张梅\\x1b[2J\\x1b]0;x\\x07" in shown, shown
+    assert "\x1b" not in shown and "\x07" not in shown
     assert list(tmp_path.glob("*.xlsx")) == []
 
 
