@@ -1,40 +1,42 @@
 """The app: opens the database after the first frame, keeps the period and the rankings, and
-routes actions to one module per screen."""
+routes actions to one module per screen. Every database call runs in the lane
+(``screens.database``); the event loop only draws, and a guard (``storage.guard``) says so."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-import time
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import Worker
 
 from patrol.errors import UserError
-from patrol.hall.service import UNREADABLE, HallService, NoHallError, open_hall, unreadable
 from patrol.rules.periods import Period
 from patrol.rules.scoring import Ranking, Totals
 from patrol.text import shown
 from screens.board import BoardScreen
+from screens.database import DatabaseWork, on_a_copy, swap
+from screens.locking import LockingApp
+from screens.results import HallNotOpened, HallOpened, NoticeDrafted, PinsChecked, RosterRead, StandingsRead, Toast
+from storage import guard
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
+    from patrol.hall.service import FindingView, HallService
     from patrol.hall.watch import Watch
 
-T = TypeVar("T")
 READY_ENV = "PATROL_EXIT_WHEN_READY"  # the start-up benchmark: quit once the board is drawn
 WATCH_SECONDS = 0.5  # how often the board asks whether another process wrote
 
 
-class PatrolApp(App[int]):
+class PatrolApp(LockingApp):
     """巡查: the hall board and its screens."""
 
     CSS_PATH = "patrol.tcss"
@@ -64,12 +66,7 @@ class PatrolApp(App[int]):
         clock: Callable[[], datetime] | None = None,
         lock_minutes: float = 0,
     ) -> None:
-        super().__init__()
-        self.lock_minutes = lock_minutes  # idle minutes before the lock covers the screen; 0: never
-        self.locked = False
-        self.pins_set = False  # without a PIN nobody could open a lock, so none is put up
-        self.held_behind_lock = 0  # results that ended while locked and waited for the unlock
-        self._last_input = time.monotonic()
+        super().__init__(lock_minutes)
         self.clock = clock
         self.url = url
         self.hall_name = hall_name
@@ -79,11 +76,8 @@ class PatrolApp(App[int]):
         self.service: HallService | None = None
         self.period = Period.of("month", date.today())
         self.ranking: Ranking | None = None
-        self.standings_version = 0  # counts ranking updates on screen (tests, benchmarks)
         self._quit_warned = False  # ctrl+q with unsaved findings asks twice
-        self.last_save_latency = 0.0  # seconds from a hotkey to the ranking updated (benchmark)
-        # One thread for all database work: writes stay in key order, the UI never waits.
-        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="patrol-db")
+        self.db = DatabaseWork(self)  # the one way to the database: the lane's workers
         self._watch: Watch | None = None  # notices other writers (patrol.hall.watch)
 
     def notify(
@@ -100,13 +94,7 @@ class PatrolApp(App[int]):
         text is never markup, whatever the caller says, and never steers the terminal
         (``patrol.text.shown``)."""
         del markup  # plain text always: "[/]" in a name must not end a toast, or the app
-        super().notify(
-            shown(message, "\n"),
-            title=shown(title),
-            severity=severity,
-            timeout=timeout,
-            markup=False,
-        )
+        super().notify(shown(message, "\n"), title=shown(title), severity=severity, timeout=timeout, markup=False)
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys in the footer as the help names them (Enter, Esc, 空格, F3), never ⏎."""
@@ -117,193 +105,78 @@ class PatrolApp(App[int]):
     # --- start-up ---------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        guard.forbid_thread(threading.get_ident())  # from now on the loop only draws
         self.push_screen(BoardScreen())
-        self._open()  # reads through sqlite3, which releases the GIL while the first frame draws
+        # Read through sqlite3, which releases the GIL while the first frame draws.
+        self.db.run(self._open_hall, name="open")
         if self.lock_minutes:
             self.set_interval(min(15.0, self.lock_minutes * 60 / 4), self._lock_if_idle, name="idle-lock")
 
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.InputEvent) and not event.is_forwarded:
-            self._last_input = time.monotonic()  # someone is at the keyboard
-        await super().on_event(event)
+    def _open_hall(self) -> HallOpened | HallNotOpened:
+        from patrol.hall.lock import has_pins
+        from patrol.hall.service import UNREADABLE, NoHallError, open_hall, unreadable
 
-    @work(thread=True, exclusive=True, group="open")
-    def _open(self) -> None:
         try:
             service = open_hall(
                 self.url, self.hall_name, inspector=self.inspector, device=self.device, clock=self.clock
             )
             # The change since last period comes with the first refresh, after the board is drawn.
             ranking = service.ranking(service.current_period(), with_change=False)
-            today = service.day_totals()
-            from patrol.hall.lock import has_pins
-
-            pins = has_pins(service)  # any PIN: the board opens locked
+            return HallOpened(service, ranking, service.day_totals(), has_pins(service))  # any PIN: opens locked
         except NoHallError:
-            self.call_from_thread(self._show_welcome, None)
-            return
+            return HallNotOpened(None)
         except (UserError, StorageError) as exc:
-            self.call_from_thread(self._show_welcome, str(exc))
-            return
+            return HallNotOpened(str(exc))
         except UNREADABLE:  # a value patrol never writes, put into the file behind its back
             problem = unreadable(self.url)
             if problem is None:
                 raise
-            self.call_from_thread(self._show_welcome, problem)
-            return
-        self.call_from_thread(self._opened, service, ranking, today, pins)
+            return HallNotOpened(problem)
 
-    def _show_welcome(self, problem: str | None) -> None:
+    def on_hall_not_opened(self, message: HallNotOpened) -> None:
         from screens.welcome import WelcomeScreen
 
-        self.switch_screen(WelcomeScreen(self.url, problem))
+        self.switch_screen(WelcomeScreen(self.url, message.problem))
         if os.environ.get(READY_ENV):
             self.call_after_refresh(self.exit, 0)
 
-    def _opened(self, service: HallService, ranking: Ranking, today: dict[str, Totals], pins: bool) -> None:
-        self.service = service
+    def on_hall_opened(self, message: HallOpened) -> None:
+        from screens import startup
+
+        service = self.service = message.service
         self.period = service.current_period()
         self.sub_title = shown(f"{service.hall.name}{'（演示）' if self.demo else ''}")
-        self.pins_set = pins
-        if pins:  # before any name is drawn: quitting a lock and starting again opens nothing
+        self.pins_set = message.pins
+        if message.pins:  # before any name is drawn: quitting a lock and starting again opens nothing
             self.action_lock(at_start=True)
-        board = self.board
-        board.load()
-        self._show(ranking, today)
+        self.board.load()
+        self._show(message.ranking, message.today)
         if os.environ.get(READY_ENV):
             self.call_after_refresh(self.exit, 0)
             return
-        self._db.submit(service.warm_up)  # import the write path while the inspector looks
-        self._db.submit(self._check_pins, service)
-        self._db.submit(self._daily_backup, service)
-        self._db.submit(self._start_watching)
-        self.run_worker(self.refresh_standings(), group="read")
+        self.db.run(service.warm_up)  # import the write path and build the search while one looks
+        self.db.run(lambda: startup.check_pins(service, self.demo))
+        self.db.run(lambda: startup.daily_backup(service))
+        self.db.run(self._start_watching)
+        self.refresh_standings()
         self.set_interval(WATCH_SECONDS, self._look_for_changes, name="watch")
 
-    def _check_pins(self, service: HallService) -> None:
-        from patrol.hall.lock import DEMO_PIN, has_pins, set_pin
-
-        if self.demo and not has_pins(service):
-            set_pin(service, service.inspector, DEMO_PIN)  # the demo's throwaway copy
-        self.pins_set = has_pins(service)
-        if not self.pins_set and self.lock_minutes:
-            self.call_from_thread(
-                self.notify,
+    def on_pins_checked(self, message: PinsChecked) -> None:
+        self.pins_set = message.pins
+        if not message.pins and self.lock_minutes:
+            self.notify(
                 "尚未设置督查员 PIN，离开时无法锁屏。按 ctrl+p 选“设置 PIN”，或运行 patrol pin。",
                 title="未设置 PIN",
                 severity="warning",
                 timeout=15,
             )
 
-    # --- the lock ---------------------------------------------------------------------
+    def on_toast(self, message: Toast) -> None:
+        self.notify(message.text, title=message.title, severity=message.severity, timeout=message.timeout)
 
-    def _lock_if_idle(self) -> None:
-        if time.monotonic() - self._last_input >= self.lock_minutes * 60:
-            self.action_lock(idle=True)
-
-    def action_lock(self, idle: bool = False, at_start: bool = False) -> None:
-        """Cover the screen until an inspector's PIN is typed (ctrl+l, after ``lock_minutes``
-        idle, and at start when any inspector has a PIN)."""
-        if not self.open_for_work or not self.is_running:  # quitting: no screen goes up any more
-            return
-        if not self.pins_set:
-            self.notify("尚未设置 PIN，无法锁屏：按 ctrl+p 选“设置 PIN”。", title="未设置 PIN", severity="warning")
-            return
-        from patrol.hall.lock import DEMO_PIN
-        from screens.lock import LockScreen
-
-        self.locked = True
-        self.clear_notifications()  # a toast may name someone
-        hint = f"（演示大厅的 PIN：{DEMO_PIN}）" if self.demo else ""
-        self.push_screen(LockScreen(self.lock_minutes if idle else 0, hint, at_start=at_start), self._unlocked)
-
-    @property
-    def open_for_work(self) -> bool:
-        """A hall is open and the screen is not locked: screens may be opened."""
-        return self.service is not None and not self.locked
-
-    async def unlocked(self) -> None:
-        """Return once the screen is not locked (work that ends while it is waits to show)."""
-        if self.locked:
-            self.held_behind_lock += 1  # said to tests: a result is waiting for the unlock
-        while self.locked:
-            await asyncio.sleep(0.1)
-
-    def _unlocked(self, name: str | None) -> None:
-        self.locked = False
-        self._last_input = time.monotonic()
-        if name and name != self.inspector:
-            self.inspector = name
-            self.notify(f"督查员已切换为 {name}：此后的记录与更正都记在其名下。", title="已解锁")
-        self.board.show_panel()
-
-    def action_set_pin(self) -> None:
-        """Set the PIN of the inspector on duty: their current PIN first if they have one, then
-        the new one twice."""
-        if self.open_for_work:
-            self.run_worker(self._set_pin(), group="pin", exclusive=True)
-
-    async def _set_pin(self) -> None:
-        from patrol.hall.lock import has_pin, replace_pin, whose_pin
-        from patrol.hall.pins import MAX_DIGITS, MIN_DIGITS
-        from screens.prompt import PromptScreen
-
-        service = self.service
-        assert service is not None
-        name = service.inspector
-
-        def ask(title: str, placeholder: str = "PIN") -> PromptScreen:
-            return PromptScreen(title, placeholder, max_length=MAX_DIGITS, password=True)
-
-        current: str | None = ""
-        by: str | None = None
-        reason: str | None = ""
-        if await self.write(has_pin, service, name):
-            current = await self.push_screen_wait(
-                ask(f"督查员 {name} 已有 PIN：请输入当前 PIN（忘记时由另一位督查员输入自己的 PIN）", "当前 PIN")
-            )
-            if not current:
-                return
-            try:
-                who = await self.write(whose_pin, service, name, current)
-            except (UserError, StorageError) as exc:
-                self.notify(str(exc), title="PIN 未更换", severity="error")
-                return
-            if who != name:
-                by = who
-                reason = await self.push_screen_wait(PromptScreen(f"由 {who} 代为更换 {name} 的 PIN：原因", "原因"))
-                if not reason:
-                    return
-        pin = await self.push_screen_wait(ask(f"为督查员 {name} 设置新 PIN（{MIN_DIGITS}–{MAX_DIGITS} 位数字）"))
-        if not pin:
-            return
-        again = await self.push_screen_wait(ask("再次输入新 PIN"))
-        if again is None:
-            return
-        if again != pin:
-            self.notify("两次输入的 PIN 不一致，未设置。", title="PIN", severity="error")
-            return
-        try:
-            await self.write(replace_pin, service, name, pin, entered=current or "", by=by, reason=reason or "")
-        except (UserError, StorageError) as exc:
-            self.notify(str(exc), title="PIN 未设置", severity="error")
-            return
-        self.pins_set = True
-        done = f"已为 {name} 设置 PIN。" + (f"由 {by} 确认，已记入查阅日志。" if by else "")
-        self.notify(done + "离开时按 ctrl+l 可立即锁屏。", title="PIN")
-
-    def action_command_palette(self) -> None:
-        if not self.locked:  # the palette could open a screen over the lock
-            super().action_command_palette()
-
-    def _daily_backup(self, service: HallService) -> None:
-        from patrol.hall import leftovers
-
-        leftovers.clean(getattr(service.reader, "path", None))  # what a killed run left (names inside)
-        try:
-            service.daily_backup()
-        except StorageError as exc:  # a failed backup must not stop the patrol, but is said
-            self.call_from_thread(self.notify, str(exc), title="备份失败", severity="warning", timeout=10)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker is said: no exception of database work is lost."""
+        self.db.said(event)
 
     @property
     def board(self) -> BoardScreen:
@@ -313,84 +186,40 @@ class PatrolApp(App[int]):
         return found
 
     @property
-    def board_or_none(self) -> BoardScreen | None:
+    def board_or_none(self) -> BoardScreen | None:  # type: ignore[override]
         """The hall board, or None before a hall is open (the first-start screen)."""
         return next((s for s in self.screen_stack if isinstance(s, BoardScreen)), None)
 
-    # --- database work ----------------------------------------------------------------
-
-    async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run ``fn`` on the database thread and wait for it without blocking the UI."""
-        try:
-            future = self._db.submit(fn, *args, **kwargs)
-        except RuntimeError as exc:  # the app is closing: its database thread has stopped
-            raise asyncio.CancelledError from exc
-        return await asyncio.wrap_future(future)
+    # --- the standings ----------------------------------------------------------------
 
     def own_write_seen(self) -> None:
-        """Tell the watch that what the database holds now is known here (on the database
-        thread: right after our own commit, which is not news, or before a full read)."""
+        """Tell the watch that what the database holds now is known here (in the lane: right
+        after our own commit, which is not news, or before a full read)."""
         if self._watch is not None:
             self._watch.mark_seen()
 
-    async def save_finding(self, started: float, log: Callable[[], T]) -> T:
-        """Commit a finding and recompute the standings in one trip to the database thread,
-        then show them; ``last_save_latency`` is the time from the key press to that."""
-        service = self.service
-        assert service is not None
-        period = self.period
+    def standings_after(self, found: FindingView | None = None) -> None:
+        """The standings after ``found`` was saved (None: after an undo, a note, a correction, a
+        roster change). The one seam for moving them: today a full recompute off the hot path."""
+        del found  # an incremental update will move the one person and window it names
+        self.refresh_standings()
 
-        def commit_and_rank() -> tuple[T, Ranking, dict[str, Totals]]:
-            found = log()
-            self.own_write_seen()
-            return found, service.ranking(period), service.day_totals()
-
-        found, ranking, today = await self.write(commit_and_rank)
-        self._show(ranking, today)
-        self.last_save_latency = time.perf_counter() - started
-        return found
-
-    async def refresh_standings(self) -> None:
-        """Recompute the period's ranking and today's tiles, and show them everywhere."""
-        service = self.service
+    def refresh_standings(self) -> None:
+        """Recompute the period's ranking and today's tiles in the lane; only the newest asked
+        for is read (``StandingsRead`` shows it)."""
+        service, period = self.service, self.period
         if service is None:
             return
-        period = self.period
 
-        def read() -> tuple[Ranking, dict[str, Totals]]:
+        def read() -> StandingsRead:
             self.own_write_seen()  # before reading: a commit after this is news
-            return service.ranking(period), service.day_totals()
+            return StandingsRead(period, service.ranking(period), service.day_totals())
 
-        ranking, today = await self.write(read)
-        self._show(ranking, today)
+        self.db.run(read, latest="standings", name="standings")
 
-    # --- other writers ----------------------------------------------------------------
-
-    def _start_watching(self) -> None:
-        from patrol.hall.watch import watch_for
-
-        try:
-            self._watch = watch_for(self.url)
-        except Exception as exc:  # a board that cannot watch still works; it says so
-            self.call_from_thread(
-                self.notify, f"无法监视其他设备的记录（{exc}），请重新打开以看到它们。", severity="warning"
-            )
-
-    def _look_for_changes(self) -> None:
-        if self._watch is not None and self.service is not None and self.is_running:
-            self.run_worker(self._refresh_if_changed(), group="watch", exclusive=True)
-
-    async def _refresh_if_changed(self) -> None:
-        """Another process wrote (the command line, another laptop): read the roster and the
-        standings again, and show them on the board, the rankings and any open record."""
-        watch, service = self._watch, self.service
-        if watch is None or service is None or not await self.write(watch.changed):
-            return
-        await self.write(service.reload)
-        board = self.board_or_none
-        if board is not None:
-            board.load()
-        await self.refresh_standings()
+    def on_standings_read(self, message: StandingsRead) -> None:
+        if message.period == self.period:  # else a read of the new period is on its way
+            self._show(message.ranking, message.today)
 
     def _show(self, ranking: Ranking, today: dict[str, Totals]) -> None:
         if not self.is_running:  # quitting: a refresh that ends now has no screens left to draw on
@@ -402,49 +231,68 @@ class PatrolApp(App[int]):
             show = getattr(screen, "show_standings", None)
             if show is not None:
                 show(ranking, today)
-        self.standings_version += 1
 
     def set_period(self, period: Period) -> None:
         """Rank another period (the ranking screen's [ ] and p)."""
         self.period = period
-        self.run_worker(self.refresh_standings(), group="read", exclusive=True)
+        self.refresh_standings()
 
-    async def roster_changed(self) -> None:
-        """The roster screen changed someone: redraw the hall and the rankings."""
-        self.board.load()
-        await self.refresh_standings()
+    def roster_changed(self, fields: dict[str, Any], standings: StandingsRead | None = None) -> None:
+        """The roster was read again (``on_a_copy``): swap it in at once, redraw the hall, and
+        show ``standings`` (or read them again)."""
+        assert self.service is not None
+        swap(self.service, fields)
+        board = self.board_or_none
+        if board is not None:
+            board.load()
+        if standings is not None:
+            self.on_standings_read(standings)
+        else:
+            self.refresh_standings()
+
+    # --- other writers ----------------------------------------------------------------
+
+    def _start_watching(self) -> Toast | None:
+        from patrol.hall.watch import watch_for
+
+        try:
+            self._watch = watch_for(self.url)
+        except Exception as exc:  # a board that cannot watch still works; it says so
+            return Toast(f"无法监视其他设备的记录（{exc}），请重新打开以看到它们。", "监视")
+        return None
+
+    def _look_for_changes(self) -> None:
+        watch, service, period = self._watch, self.service, self.period
+        if watch is None or service is None or not self.is_running:
+            return
+
+        def look() -> RosterRead | None:
+            """Another process wrote (the command line, another laptop): read the roster and the
+            standings again."""
+            if not watch.changed():
+                return None
+            self.own_write_seen()
+            standings, fields = on_a_copy(service, reread)
+            return RosterRead(fields, standings)
+
+        def reread(fresh: HallService) -> StandingsRead:
+            fresh.reload()
+            return StandingsRead(period, fresh.ranking(period), fresh.day_totals())
+
+        self.db.run(look, latest="watch", name="watch")
+
+    def on_roster_read(self, message: RosterRead) -> None:
+        self.roster_changed(message.roster, message.standings)
 
     def on_unmount(self) -> None:
+        self.db.lane.close()  # waiting jobs go; the one running ends first
+        guard.allow_all()
         if self._watch is not None:
-            self._db.submit(self._watch.close)
-        self._db.shutdown(wait=True)
+            self._watch.close()
         if self.service is not None:
             self.service.close()
 
     # --- actions ----------------------------------------------------------------------
-
-    def action_help_quit(self) -> None:
-        """ctrl+c, pressed by habit to quit: Textual's toast is English with markup (shown as
-        "[b]ctrl+q[/b]" here, where toasts are plain text) and, on the lock, points at a key the
-        lock refuses. Say it in Chinese: on the lock that it stays, elsewhere which key quits."""
-        if self.locked:
-            self._say_no_way_out()
-            return
-        key = next(
-            (
-                self.get_key_display(active.binding)
-                for active in self.active_bindings.values()
-                if active.binding.action in ("quit", "app.quit")
-            ),
-            "ctrl+q",
-        )
-        self.notify(f"要退出巡查，请按 {key}。", title="退出")
-
-    def _say_no_way_out(self) -> None:
-        from screens.lock import LockScreen
-
-        if isinstance(self.screen, LockScreen):
-            self.screen.say("已锁定，不能退出：请先输入 PIN 解锁。")
 
     async def action_quit(self) -> None:
         """Quit; with findings the disk has not taken, only on a second ctrl+q."""
@@ -470,11 +318,11 @@ class PatrolApp(App[int]):
         from screens.search import SearchScreen
 
         def opened(hit: Any) -> None:
-            if hit is None:
-                return
-            self.open_record("window" if hit.kind in ("window", "unit") else "staff", hit.id)
+            if hit is not None:
+                self.open_record("window" if hit.kind in ("window", "unit") else "staff", hit.id)
 
-        self.push_screen(SearchScreen(self.service.search_index), opened)
+        service = self.service
+        self.push_screen(SearchScreen(lambda: service.search_index), opened)  # built in the lane
 
     def open_record(self, kind: str, item_id: str) -> None:
         """Show the record of a window or a staff member for the current period."""
@@ -483,74 +331,61 @@ class PatrolApp(App[int]):
         self.push_screen(RecordScreen(kind, item_id, self.period))
 
     def action_export(self) -> None:
-        """`x`: ask for the period and the file, then export in a worker."""
+        """`x`: ask for the period and the file, then export in the lane."""
         if not self.open_for_work or self.service is None:
             return
-        from screens.export import ExportScreen
+        from screens.export import ExportScreen, run_export
 
-        self.push_screen(ExportScreen(self.service.hall.name, self.period, Path.cwd()), self._export)
+        def chosen(request: Any) -> None:
+            if request is not None:
+                self.run_worker(run_export(self, request), group="export")
 
-    def _export(self, request: Any) -> None:
-        from screens.export import run_export
-
-        if request is not None:
-            self.run_worker(run_export(self, request), group="export", exclusive=True)
+        self.push_screen(ExportScreen(self.service.hall.name, self.period, Path.cwd()), chosen)
 
     def action_notice(self) -> None:
-        """The draft notice of the current period, to read and copy."""
-        service = self.service
+        """The draft notice of the current period, to read and copy (gathered in the lane)."""
+        service, period = self.service, self.period
         if service is None or not self.open_for_work:
             return
-        from patrol.reports.notice import draft_notice
-        from patrol.reports.period_report import gather
+
+        def draft() -> NoticeDrafted:
+            from patrol.reports.notice import draft_notice
+            from patrol.reports.period_report import gather
+
+            return NoticeDrafted(f"{period.label} 通报草稿", draft_notice(gather(service, period)))
+
+        self.db.run(draft, name="notice")
+
+    def on_notice_drafted(self, message: NoticeDrafted) -> None:
         from screens.export import NoticeScreen
 
-        period = self.period
-        self.push_screen(NoticeScreen(f"{period.label} 通报草稿", draft_notice(gather(service, period))))
+        self.run_worker(self.show_unlocked(NoticeScreen(message.title, message.notice)))
+
+    async def show_unlocked(self, screen: Screen[Any]) -> None:
+        """Push ``screen`` once the lock is off (it names people: never over the lock)."""
+        await self.unlocked()
+        await self.push_screen(screen)
 
     def action_ranking(self) -> None:
-        if not self.open_for_work:
-            return
         from screens.ranking import RankingScreen
 
-        if not isinstance(self.screen, RankingScreen):
+        if self.open_for_work and not isinstance(self.screen, RankingScreen):
             self.push_screen(RankingScreen())
 
     def action_roster(self) -> None:
-        if not self.open_for_work:
-            return
         from screens.roster import RosterScreen
 
-        if not isinstance(self.screen, RosterScreen):
+        if self.open_for_work and not isinstance(self.screen, RosterScreen):
             self.push_screen(RosterScreen())
 
     def action_help(self) -> None:
-        from screens.help import HelpScreen
+        from screens.help import HelpScreen, key_rows, screen_title
 
-        if isinstance(self.screen, HelpScreen) or self.locked:
-            return
-        from screens.help import key_rows, screen_title
-
-        self.push_screen(HelpScreen(f"按键：{screen_title(self.screen)}", list(key_rows(self, self.screen))))
+        if not isinstance(self.screen, HelpScreen) and not self.locked:
+            self.push_screen(HelpScreen(f"按键：{screen_title(self.screen)}", list(key_rows(self, self.screen))))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The command palette (ctrl+p) reaches every action."""
-        yield SystemCommand("搜索 (/)", "搜索窗口、单位、人员", self.action_search)
-        yield SystemCommand("排名 (r)", "人员与窗口排名", self.action_ranking)
-        yield SystemCommand("名册 (F3)", "窗口与人员名册", self.action_roster)
-        yield SystemCommand("导出 (x)", "导出巡查考核附表与通报草稿", self.action_export)
-        yield SystemCommand("通报草稿", "查看并复制本期通报草稿", self.action_notice)
-        yield SystemCommand("帮助 (?)", "本页全部按键", self.action_help)
-        if self.service is not None:
-            board = self.board
-            yield SystemCommand("撤销 (u)", "撤回本机最后一条记录", board.action_undo)
-            yield SystemCommand("备注 (n)", "给刚保存的记录补充备注", board.action_note)
-            for kind, label in (("month", "本月"), ("quarter", "本季度"), ("half", "本半年"), ("year", "本年")):
-                yield SystemCommand(
-                    f"统计周期：{label}",
-                    f"排名按{label}统计",
-                    lambda kind=kind: self.set_period(self.service.current_period(kind)),
-                )
-        yield SystemCommand("锁屏 (ctrl+l)", "立即锁屏，督查员 PIN 解锁", self.action_lock)
-        yield SystemCommand("设置 PIN", "为当前督查员设置解锁 PIN", self.action_set_pin)
-        yield SystemCommand("退出", "退出巡查", self.action_quit)
+        """The command palette (ctrl+p) reaches every action (``screens.commands``)."""
+        from screens.commands import system_commands
+
+        return system_commands(self)

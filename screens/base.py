@@ -1,20 +1,44 @@
-"""What every screen of the app shares."""
+"""What every screen of the app shares: typed access to the little of the app screens use (a
+``Protocol``, so screens do not import the App class and the App imports them freely)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from textual.screen import Screen
 
 if TYPE_CHECKING:
-    from screens.app import PatrolApp
+    from patrol.hall.service import FindingView, HallService
+    from patrol.rules.periods import Period
+    from patrol.rules.scoring import Ranking
+    from screens.database import DatabaseWork
 
 R = TypeVar("R")
+
+
+class Patrol(Protocol):
+    """The app as its screens see it."""
+
+    service: HallService | None
+    period: Period
+    ranking: Ranking | None
+    db: DatabaseWork
+
+    def own_write_seen(self) -> None: ...
+    def standings_after(self, found: FindingView | None = None) -> None: ...
+    def roster_changed(self, fields: dict[str, Any]) -> None: ...
+    def set_period(self, period: Period) -> None: ...
+    def open_record(self, kind: str, item_id: str) -> None: ...
+    def action_search(self) -> None: ...
+    def action_ranking(self) -> None: ...
+    def action_roster(self) -> None: ...
+    def action_export(self) -> None: ...
+    def action_help(self) -> None: ...
 
 
 class PatrolScreen(Screen[R], Generic[R]):
     """A screen of the patrol app, with typed access to it."""
 
     @property
-    def patrol(self) -> PatrolApp:
-        return self.app  # type: ignore[return-value]
+    def patrol(self) -> Patrol:
+        return cast("Patrol", self.app)

@@ -16,14 +16,13 @@ with the same person chosen, for a second finding in two keys.
 from __future__ import annotations
 
 import string
-import time
-from functools import partial
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from patrol.errors import UserError
@@ -396,7 +395,7 @@ class BoardScreen(PatrolScreen[None]):
 
     def save(self, item: object) -> None:
         """Log ``item`` at the open window and go back to the hall at once; the status says
-        saved only once the finding is committed."""
+        saved as soon as the commit returns (``FindingSaved``), the standings follow."""
         from patrol.rules.items import RuleItem
 
         service = self.patrol.service
@@ -407,37 +406,58 @@ class BoardScreen(PatrolScreen[None]):
         )
         self.last_target = (self.window, self.person, self.substitute)
         self.action_close_window()
+        if self.unsaved:
+            # Earlier findings wait for the disk: this one joins them, so they are saved in order.
+            self._keep_unsaved(pending, None)
+            return
         # The status says "saving" only if the commit is slow: a repaint now would compete with it.
         self.set_timer(0.2, lambda: self._still_saving(pending), name="saving")
-        self.run_worker(self._save(time.perf_counter(), pending), group="write")
+        self.saving += 1
+
+        def commit() -> FindingSaved | SaveRefused:
+            try:
+                return FindingSaved(self._commit(pending), pending)
+            except (UserError, StorageError) as exc:
+                return SaveRefused(pending, exc)
+
+        self.patrol.db.run(commit, to=self, on_error=lambda exc: self._save_failed(pending, exc), name="save")
+
+    def _commit(self, pending: PendingFinding) -> FindingView:
+        """In the lane: write the finding; our own commit is no news for the watch."""
+        service = self.patrol.service
+        assert service is not None
+        found = pending.log(service)
+        self.patrol.own_write_seen()
+        return found
 
     def _still_saving(self, pending: PendingFinding) -> None:
         if self.saving:
             self.set_status(f"保存中… {pending.label}（数据库忙，稍候）", "pending")
 
-    async def _save(self, started: float, pending: PendingFinding) -> None:
-        service = self.patrol.service
-        assert service is not None
-        if self.unsaved:
-            # Earlier findings wait for the disk: this one joins them, so they are saved in order.
-            self._keep_unsaved(pending, None)
-            return
-        self.saving += 1
-        try:
-            found = await self.patrol.save_finding(started, lambda: pending.log(service))
-        except StorageError as exc:
-            self._keep_unsaved(pending, exc)
-            return
-        except UserError as exc:  # the finding itself is wrong (e.g. the clock): nothing to retry
-            self.set_status(f"未保存：{pending.label}。{exc}", "error")
-            return
-        finally:
-            self.saving -= 1
-        self._saved(found)
-        if pending.person is not None:
+    def on_finding_saved(self, message: FindingSaved) -> None:
+        self.saving -= 1
+        self._saved(message.found)
+        self.patrol.standings_after(message.found)
+        if message.pending.person is not None:
             # After the status has its new height, so the row stays in what is left of the panel.
             table = self.query_one("#board-ranking", RankingTable)
-            self.call_after_refresh(table.reveal, pending.person.id)
+            self.call_after_refresh(table.reveal, message.pending.person.id)
+
+    def on_save_refused(self, message: SaveRefused) -> None:
+        self.saving -= 1
+        if isinstance(message.error, StorageError):
+            self._keep_unsaved(message.pending, message.error)
+        else:  # the finding itself is wrong (e.g. the clock): nothing to retry
+            self.set_status(f"未保存：{message.pending.label}。{message.error}", "error")
+
+    def _save_failed(self, pending: PendingFinding, exc: BaseException) -> None:
+        """The save broke in a way nobody foresaw (the app's handler has said how): the finding
+        is kept as unsaved, for F5."""
+        self.saving -= 1
+        self.unsaved.append(pending)
+        self._show_unsaved()
+        self.show_panel()
+        self.set_status(f"未保存：{pending.label}。{type(exc).__name__}: {exc} 按 F5 重试。", "error")
 
     def _saved(self, found: FindingView) -> None:
         self.last_saved_id = found.id
@@ -470,7 +490,7 @@ class BoardScreen(PatrolScreen[None]):
         if not self.unsaved:
             self.set_status("没有未保存的记录。", "info")
             return
-        if not self.retrying:  # not exclusive: that would cancel a save still on its way
+        if not self.retrying:
             self.retrying = True
             self.run_worker(self._retry(), group="write")
 
@@ -481,13 +501,11 @@ class BoardScreen(PatrolScreen[None]):
             self.retrying = False
 
     async def _save_unsaved(self) -> None:
-        service = self.patrol.service
-        assert service is not None
         saved = 0
         while self.unsaved:
             pending = self.unsaved[0]
             try:
-                found = await self.patrol.save_finding(time.perf_counter(), partial(pending.log, service))
+                found = await self.patrol.db.ask(self._commit, pending)
             except (UserError, StorageError) as exc:
                 self._show_unsaved()
                 self.set_status(f"仍未保存 {len(self.unsaved)} 条：{exc} 按 F5 重试。", "error")
@@ -495,6 +513,7 @@ class BoardScreen(PatrolScreen[None]):
             self.unsaved.pop(0)
             saved += 1
             self._saved(found)
+            self.patrol.standings_after(found)
         self._show_unsaved()
         if saved > 1:
             self.set_status(f"已保存全部 {saved} 条未保存的记录。", "ok")
@@ -511,7 +530,7 @@ class BoardScreen(PatrolScreen[None]):
         service = self.patrol.service
         assert service is not None
         try:
-            last = await self.patrol.write(service.last_finding)
+            last = await self.patrol.db.ask(service.last_finding)
         except (UserError, StorageError) as exc:
             self.set_status(f"撤销失败：{exc}", "error")
             return
@@ -532,7 +551,7 @@ class BoardScreen(PatrolScreen[None]):
         service = self.patrol.service
         assert service is not None
         try:
-            undone = await self.patrol.write(service.undo, finding.id)
+            undone = await self.patrol.db.ask(service.undo, finding.id)
         except (UserError, StorageError) as exc:
             self.set_status(f"撤销失败：{exc}", "error")
             return
@@ -541,7 +560,7 @@ class BoardScreen(PatrolScreen[None]):
         self.set_status(
             f"已撤销 {undone.window_code} {who} {undone.type_name}（记录号 {undone.ref}，已留更正记录）", "ok"
         )
-        await self.patrol.refresh_standings()
+        self.patrol.standings_after(None)
 
     def action_note(self) -> None:
         """n: a note for the finding just saved."""
@@ -565,12 +584,28 @@ class BoardScreen(PatrolScreen[None]):
         service = self.patrol.service
         assert service is not None
         try:
-            found = await self.patrol.write(service.add_note, finding_id, note)
+            found = await self.patrol.db.ask(service.add_note, finding_id, note)
         except (UserError, StorageError) as exc:
             self.set_status(f"备注未保存：{exc}", "error")
             return
         self.last_saved_id = found.id
         self.set_status(f"备注已保存：{found.window_code} {found.type_name}：{note}", "ok")
+
+
+class FindingSaved(Message):
+    """A finding is committed (posted from the lane to the board)."""
+
+    def __init__(self, found: FindingView, pending: PendingFinding) -> None:
+        super().__init__()
+        self.found, self.pending = found, pending
+
+
+class SaveRefused(Message):
+    """The disk (StorageError: kept for F5) or the finding itself (UserError) was refused."""
+
+    def __init__(self, pending: PendingFinding, error: UserError | StorageError) -> None:
+        super().__init__()
+        self.pending, self.error = pending, error
 
 
 def _names(staff: list[StaffInfo]) -> dict[str, str]:

@@ -3,7 +3,6 @@ runs the export (patrol.reports.export) in a worker, shows its progress, then th
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,15 +36,15 @@ class ExportRequest:
 
 
 async def run_export(app: PatrolApp, request: ExportRequest) -> None:
-    """Export in a worker thread with progress, then show the file and the notice. A database that
-    fails verify is not exported: a dialog says why."""
+    """Export in the lane with progress, then show the file and the notice. A database that fails
+    verify is not exported: a dialog says why."""
     from patrol.reports.export import Unverified, check_target, export
 
     service = app.service
     assert service is not None
     try:
         check_target(request.path, request.force)
-        total = await app.write(service.finding_count, request.period)
+        total = await app.db.ask(service.finding_count, request.period)
     except (UserError, StorageError) as exc:
         app.notify(str(exc), title="未导出", severity="error", timeout=8)
         return
@@ -59,7 +58,7 @@ async def run_export(app: PatrolApp, request: ExportRequest) -> None:
 
     refused: str | None = None
     try:
-        path, notice = await asyncio.to_thread(
+        path, notice = await app.db.ask(
             export, service, request.period, request.path, force=request.force, progress=progress
         )
     except Unverified as exc:
@@ -73,9 +72,9 @@ async def run_export(app: PatrolApp, request: ExportRequest) -> None:
         if progress_screen is not None:
             progress_screen.dismiss()
     if refused is not None:
-        app.push_screen(RefusedScreen(refused))
+        await app.push_screen(RefusedScreen(refused))
         return
-    app.push_screen(NoticeScreen(f"{request.period.label} 巡查考核附表已导出", notice, path))
+    await app.push_screen(NoticeScreen(f"{request.period.label} 巡查考核附表已导出", notice, path))
 
 
 class OverwriteBox(Checkbox, inherit_bindings=False):

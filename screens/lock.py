@@ -46,7 +46,7 @@ class LockScreen(PatrolScreen[str]):
         service = self.patrol.service
         if service is None:
             return
-        state = await self.patrol.write(lock_state, service)
+        state = await self.patrol.db.ask(lock_state, service)
         if state.wait > 0:
             self.say(_paused(state.wait))
 
@@ -64,7 +64,7 @@ class LockScreen(PatrolScreen[str]):
         assert service is not None
         from patrol.hall.lock import unlock
 
-        attempt = await self.patrol.write(unlock, service, pin)  # scrypt and the count: off the UI thread
+        attempt = await self.patrol.db.ask(unlock, service, pin)  # scrypt and the count: in the lane
         self.answered += 1
         if attempt.name is not None:
             self.dismiss(attempt.name)

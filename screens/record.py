@@ -8,6 +8,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from patrol.errors import UserError
@@ -54,6 +55,14 @@ def chart(history: list[tuple[str, float | None]]) -> str:
         bar = "#" * max(1, round((score - low) / span * CHART_WIDTH))
         lines.append(f"{pad(label, 5)}{score:6.1f} {bar}")
     return "\n".join(lines)
+
+
+class RecordRead(Message):
+    """The record of a period, read in the lane (None: ``problem`` says why not)."""
+
+    def __init__(self, period: Period, record: Record | None, problem: str = "") -> None:
+        super().__init__()
+        self.period, self.record, self.problem = period, record, problem
 
 
 class RecordScreen(PatrolScreen[None]):
@@ -128,29 +137,34 @@ class RecordScreen(PatrolScreen[None]):
         self.reload()
 
     def reload(self) -> None:
-        """Read the record again in a worker (the period or the log changed)."""
-        self.run_worker(self._load(self.period), group="record", exclusive=True)
-
-    async def _load(self, period: Period) -> None:
+        """Read the record again in the lane (the period or the log changed); only the newest
+        read asked for runs, and ``RecordRead`` shows it."""
         service = self.patrol.service
         assert service is not None
-        try:
-            if period in self._looked_up:  # read again after a save: the lookup is on record
-                record = await self.patrol.write(service.record, self.kind, self.item_id, period)
-            else:  # opened, or another period: the access log says so first
-                kind, item_id = self.kind, self.item_id
+        kind, item_id, period = self.kind, self.item_id, self.period
+        first = period not in self._looked_up  # opened, or another period: the access log says so
+        self._looked_up.add(period)
+        patrol = self.patrol
 
-                def look_up() -> Record:
-                    found = service.look_up(kind, item_id, period)
-                    self.patrol.own_write_seen()
-                    return found
+        def read() -> RecordRead:
+            try:
+                if not first:  # read again after a save: the lookup is on record
+                    return RecordRead(period, service.record(kind, item_id, period))
+                found = service.look_up(kind, item_id, period)
+                patrol.own_write_seen()
+                return RecordRead(period, found)
+            except (UserError, StorageError) as exc:
+                return RecordRead(period, None, str(exc))
 
-                record = await self.patrol.write(look_up)
-                self._looked_up.add(period)
-        except (UserError, StorageError) as exc:
-            self.query_one("#record-head", Static).update(plain(f"无法读取记录：{exc}"))
+        self.patrol.db.run(read, to=self, latest=f"record-{id(self)}", name="record")
+
+    def on_record_read(self, message: RecordRead) -> None:
+        if message.period != self.period:
+            return  # the inspector moved on: that period's read is on its way
+        if message.record is None:
+            self.query_one("#record-head", Static).update(plain(f"无法读取记录：{message.problem}"))
             return
-        self.show(record)
+        self.show(message.record)
 
     def show(self, record: Record) -> None:
         """Draw the standing, the counts, the recent months and the findings."""
@@ -229,12 +243,12 @@ class RecordScreen(PatrolScreen[None]):
         service = self.patrol.service
         assert service is not None
         try:
-            await self.patrol.write(apply_correction, service, finding, text)
+            await self.patrol.db.ask(apply_correction, service, finding, text)
         except (UserError, StorageError) as exc:
             self.notify(str(exc), title="未更正", severity="error", timeout=8)
             return
         self.notify("已作废（已留更正记录）。" if text.void else "已更正（原记录作废，新记录另存）。")
-        await self.patrol.refresh_standings()
+        self.patrol.standings_after(None)
 
     def action_shift(self, step: int) -> None:
         """[ and ]: the period before or after; not past the one we are in."""

@@ -20,12 +20,22 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from patrol.errors import UserError
 from patrol.hall import roster
+from patrol.hall.service import HallService
 from patrol.model import StaffInfo, WindowInfo
 from screens.base import PatrolScreen
+from screens.database import on_a_copy
 from screens.keybar import KeyBar
 from screens.roster_forms import ConfirmScreen, Filled, FormField, RosterForm
 from screens.text import plain
 from storage.errors import StorageError
+
+
+def apply(service: HallService, request: roster.Request) -> roster.RosterChange:
+    """In the lane: the change, and the search index of the new roster built with it."""
+    change = roster.apply_change(service, request)
+    _ = service.search_index
+    return change
+
 
 # (title, key, width at 80 columns, width from 120 columns)
 COLUMNS = (
@@ -319,7 +329,7 @@ class RosterScreen(PatrolScreen[None]):
         service = self.patrol.service
         assert service is not None
         try:
-            change = await self.patrol.write(roster.plan_change, service, filled.request)
+            change = await self.patrol.db.ask(roster.plan_change, service, filled.request)
         except (UserError, StorageError) as exc:
             self._ask(form.again(filled.values, str(exc)))
             return
@@ -339,13 +349,14 @@ class RosterScreen(PatrolScreen[None]):
         service = self.patrol.service
         assert service is not None
         try:
-            change = await self.patrol.write(roster.apply_change, service, request)
+            # On a copy of the service: the roster it reads again is swapped in on the loop at once.
+            change, fields = await self.patrol.db.ask(on_a_copy, service, lambda fresh: apply(fresh, request))
         except (UserError, StorageError) as exc:
             self.say(f"名册未改动：{exc}", error=True)
             return
+        self.patrol.roster_changed(fields)
         self.say(change.done)
         self.reload(keep=f"s:{change.staff_id}" if change.staff_id else None)
-        await self.patrol.roster_changed()
 
     def say(self, text: str, error: bool = False) -> None:
         """Show what the last change did (or why it did not happen) under the table."""

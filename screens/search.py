@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -13,7 +17,18 @@ from textual.widgets.option_list import Option
 from patrol.hall.search import SearchHit, SearchIndex
 from screens.text import pad, plain
 
+if TYPE_CHECKING:
+    from screens.base import Patrol
+
 KIND_LABELS = {"window": "窗口", "staff": "人员", "unit": "单位"}
+
+
+class IndexReady(Message):
+    """The search index, built in the lane."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        super().__init__()
+        self.index = index
 
 
 class SearchScreen(ModalScreen[SearchHit | None]):
@@ -25,10 +40,19 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         Binding("up", "cursor_up", "上一个", show=False),
     ]
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: Callable[[], SearchIndex]) -> None:
         super().__init__()
-        self.index = index
+        self._build = index  # run in the lane: the index is built there if the roster changed
+        self.index: SearchIndex | None = None
         self.hits: list[SearchHit] = []
+
+    def on_mount(self) -> None:
+        build = self._build
+        cast("Patrol", self.app).db.run(lambda: IndexReady(build()), to=self, name="search-index")
+
+    def on_index_ready(self, message: IndexReady) -> None:
+        self.index = message.index
+        self._search(self.query_one("#search-input", Input).value)  # what was typed meanwhile
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog search"):
@@ -45,7 +69,12 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             field.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.hits = self.index.search(event.value)
+        self._search(event.value)
+
+    def _search(self, text: str) -> None:
+        if self.index is None:
+            return  # the index is on its way; it searches what is typed by then
+        self.hits = self.index.search(text)
         results = self.query_one(OptionList)
         results.clear_options()
         results.add_options(

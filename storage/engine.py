@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import ArgumentError, DatabaseError
 
+from storage import guard
 from storage.errors import StorageError
 from storage.files import check_database_location, private_folder, touch_private
 from storage.schema import HEAD_REVISION
@@ -100,6 +101,10 @@ def _begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _guard_cursor(*_args: Any, **_kwargs: Any) -> None:
+    guard.check()
+
+
 def create_db_engine(url: str) -> Engine:
     """Create the engine for ``url`` without touching the schema."""
     path = sqlite_file(url)
@@ -113,6 +118,9 @@ def create_db_engine(url: str) -> Engine:
         ) from exc
     except ArgumentError as exc:
         raise StorageError(f"无法连接数据库 {url}：{exc}") from exc
+    # Every statement and every connection taken from the pool asks the guard (storage.guard).
+    event.listen(engine, "before_cursor_execute", _guard_cursor)
+    event.listen(engine.pool, "checkout", _guard_cursor)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
         event.listen(engine, "begin", _begin_immediate)

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from storage import guard
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ class SqliteReader:
             raise StorageError(f"无法打开数据库 {path}：{exc}。请检查 --db / PATROL_DB 指向的文件。") from exc
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        guard.check()
         try:
             return self._conn.execute(sql, _sqlite_params(params)).fetchall()
         except sqlite3.OperationalError:
@@ -113,6 +115,7 @@ class SqliteReader:
             ) from exc
 
     def iter_rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]:
+        guard.check()
         # A connection of its own: a long read must not hold the shared one.
         conn = sqlite3.connect(self.path, check_same_thread=False)
         try:
@@ -128,6 +131,7 @@ class SqliteReader:
     @contextmanager
     def snapshot(self) -> Iterator[Reader]:
         """One read transaction on a connection of its own (WAL: writers go on meanwhile)."""
+        guard.check()
         conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         try:
             conn.execute("PRAGMA busy_timeout = 10000")

@@ -714,7 +714,7 @@ async def test_a_markup_note_in_a_record_leaves_unsaved_findings_queued(hostile_
                 except StorageError:
                     return
 
-        await app.write(log_until_full)
+        await app.db.ask(log_until_full)
         before = len(findings_in(hostile_url))
         await pilot.press("1", "enter", "1", "c")  # [/] late: the disk says no
         await until(pilot, lambda: "未保存" in status(app))

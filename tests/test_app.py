@@ -23,12 +23,15 @@ def make_app(url: str, lock_minutes: float = 0, clock=fixed_clock) -> PatrolApp:
 
 
 async def ready(pilot, app: PatrolApp, after: int = 0) -> int:
-    """Wait until the rankings on screen were updated since update number ``after`` and the
-    app is idle; returns the new update number."""
+    """Wait until the hall is open with its standings on screen and no work is left: every
+    worker done and every result it sent drawn (``after`` is kept for the callers' sake)."""
+    del after
     for _ in range(300):
-        await pilot.pause(0.02)
-        if app.standings_version > after and not any(w.is_running for w in app.workers):
-            return app.standings_version
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.ranking is not None and all(w.is_finished for w in app.workers):
+            return 0
     raise AssertionError("the app did not finish updating")
 
 

@@ -273,7 +273,6 @@ async def test_a_restore_while_the_app_is_open_keeps_what_the_app_saves_next(hal
         )
         assert restored.returncode == 0, restored.stderr
         aside = Path(re.search(r"原数据库另存为：(\S+)", restored.stdout)[1])
-        seen = app.standings_version
         await pilot.press("2", "enter", "1", "c")  # 郑晓燕 迟到, after the restore
         await ready(pilot, app, seen)
         assert status(app).startswith("已保存")

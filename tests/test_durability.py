@@ -134,7 +134,7 @@ async def test_a_full_disk_keeps_the_finding_on_screen_until_it_is_saved(hall_ur
                     return saved
                 saved += 1
 
-        saved_before = await app.write(log_until_full)
+        saved_before = await app.db.ask(log_until_full)
         await pilot.press("1", "enter", "2", "c")  # 曾伟 late: the disk says no
         await until(pilot, lambda: "未保存" in status(app) and "磁盘已满" in status(app) and "F5" in status(app))
         await pilot.press("enter", "1", "s")  # 魏敏 asleep, at the same window: queued behind it

@@ -123,7 +123,7 @@ async def give_pins(app: PatrolApp, pins: dict[str, str]) -> None:
     """Set inspectors' PINs in the running app's database, as `patrol pin` would."""
 
     for name, pin in pins.items():
-        await app.write(set_pin, app.service, name, pin)
+        await app.db.ask(set_pin, app.service, name, pin)
     app.pins_set = True
 
 
@@ -174,9 +174,8 @@ async def test_the_idle_lock_hides_names_and_records_who_unlocked(hall_url: str)
         assert await type_pin(pilot, app, "246813") == ""  # another inspector takes over the laptop
         assert app.screen is app.board and "督查员：王督查" in screen_text(app) and "曾伟" in screen_text(app)
 
-        seen = app.standings_version
         await pilot.press("1", "enter", "2", "c")
-        await ready(pilot, app, seen)
+        await ready(pilot, app)
     with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
         who = conn.execute("SELECT i.name FROM finding f JOIN inspector i ON i.id = f.inspector_id").fetchall()
     assert who == [("王督查",)]
@@ -360,7 +359,8 @@ async def test_an_export_that_ends_while_locked_waits_for_the_unlock(
         await pilot.press("ctrl+l")
         await until(pilot, lambda: isinstance(app.screen, LockScreen))
         release.set()
-        await until(pilot, lambda: app.held_behind_lock == 1)  # the export ended and waits
+        # The export ended (its file is written, the lane is idle) and waits for the unlock.
+        await until(pilot, lambda: any(tmp_path.glob("*.xlsx")) and app.db.lane.idle)
         await pilot.pause()
         assert any(tmp_path.glob("*.xlsx")) and isinstance(app.screen, LockScreen)  # the notice, full of names, waits
         assert not any(isinstance(s, NoticeScreen) for s in app.screen_stack)

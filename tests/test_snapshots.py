@@ -23,12 +23,9 @@ def seeded(url: str) -> PatrolApp:
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
     """Wait until the board has its standings and no work is running; a snapshot of a board
     still loading would pass or fail by chance, so not settling is a failure."""
-    app = pilot.app
-    for _ in range(250):
-        await pilot.pause(0.02)
-        if app.standings_version > 1 and not any(w.is_running for w in app.workers):
-            return
-    raise AssertionError("the board did not settle before the snapshot")
+    from tests.test_app import ready
+
+    await ready(pilot, pilot.app)
 
 
 async def _ranking_drawn(pilot) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,33 @@
+"""Database work the app starts once the board is drawn (in the lane, ``screens.database``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from screens.results import PinsChecked, Toast
+from storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from patrol.hall.service import HallService
+
+
+def check_pins(service: HallService, demo: bool) -> PinsChecked:
+    """Whether a lock could be opened; the demo's throwaway copy gets its PIN here."""
+    from patrol.hall.lock import DEMO_PIN, has_pins, set_pin
+
+    if demo and not has_pins(service):
+        set_pin(service, service.inspector, DEMO_PIN)
+    return PinsChecked(has_pins(service))
+
+
+def daily_backup(service: HallService) -> Toast | None:
+    """Clean what a killed run left, then back the file up once a day; a failure is said, and
+    the patrol goes on."""
+    from patrol.hall import leftovers
+
+    leftovers.clean(getattr(service.reader, "path", None))  # what a killed run left (names inside)
+    try:
+        service.daily_backup()
+    except StorageError as exc:
+        return Toast(str(exc), "备份失败")
+    return None
