@@ -8,7 +8,6 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import SystemCommand
@@ -23,8 +22,8 @@ from patrol.rules.scoring import Ranking, Totals
 from patrol.text import shown
 from screens.board import BoardScreen
 from screens.database import DatabaseWork, on_a_copy, swap
-from screens.locking import LockingApp
-from screens.results import HallNotOpened, HallOpened, NoticeDrafted, PinsChecked, RosterRead, StandingsRead, Toast
+from screens.results import HallNotOpened, HallOpened, PinsChecked, RosterRead, StandingsRead, Toast
+from screens.routes import RoutesApp
 from storage import guard
 from storage.errors import StorageError
 
@@ -36,7 +35,7 @@ READY_ENV = "PATROL_EXIT_WHEN_READY"  # the start-up benchmark: quit once the bo
 WATCH_SECONDS = 0.5  # how often the board asks whether another process wrote
 
 
-class PatrolApp(LockingApp):
+class PatrolApp(RoutesApp):
     """巡查: the hall board and its screens."""
 
     CSS_PATH = "patrol.tcss"
@@ -291,98 +290,6 @@ class PatrolApp(LockingApp):
             self._watch.close()
         if self.service is not None:
             self.service.close()
-
-    # --- actions ----------------------------------------------------------------------
-
-    async def action_quit(self) -> None:
-        """Quit; with findings the disk has not taken, only on a second ctrl+q."""
-        if self.locked:  # nobody leaves the lock for the shell, or for a fresh start without it
-            self._say_no_way_out()
-            return
-        board = self.board_or_none
-        unsaved = len(board.unsaved) if board is not None else 0
-        if unsaved and not self._quit_warned:
-            self._quit_warned = True
-            self.notify(
-                f"还有 {unsaved} 条记录未保存，退出后将丢失。按 F5 重试保存，或再按 ctrl+q 退出。",
-                title="未保存",
-                severity="error",
-                timeout=10,
-            )
-            return
-        await super().action_quit()
-
-    def action_search(self) -> None:
-        if not self.open_for_work or self.service is None:
-            return
-        from screens.search import SearchScreen
-
-        def opened(hit: Any) -> None:
-            if hit is not None:
-                self.open_record("window" if hit.kind in ("window", "unit") else "staff", hit.id)
-
-        service = self.service
-        self.push_screen(SearchScreen(lambda: service.search_index), opened)  # built in the lane
-
-    def open_record(self, kind: str, item_id: str) -> None:
-        """Show the record of a window or a staff member for the current period."""
-        from screens.record import RecordScreen
-
-        self.push_screen(RecordScreen(kind, item_id, self.period))
-
-    def action_export(self) -> None:
-        """`x`: ask for the period and the file, then export in the lane."""
-        if not self.open_for_work or self.service is None:
-            return
-        from screens.export import ExportScreen, run_export
-
-        def chosen(request: Any) -> None:
-            if request is not None:
-                self.run_worker(run_export(self, request), group="export")
-
-        self.push_screen(ExportScreen(self.service.hall.name, self.period, Path.cwd()), chosen)
-
-    def action_notice(self) -> None:
-        """The draft notice of the current period, to read and copy (gathered in the lane)."""
-        service, period = self.service, self.period
-        if service is None or not self.open_for_work:
-            return
-
-        def draft() -> NoticeDrafted:
-            from patrol.reports.notice import draft_notice
-            from patrol.reports.period_report import gather
-
-            return NoticeDrafted(f"{period.label} 通报草稿", draft_notice(gather(service, period)))
-
-        self.db.run(draft, name="notice")
-
-    def on_notice_drafted(self, message: NoticeDrafted) -> None:
-        from screens.export import NoticeScreen
-
-        self.run_worker(self.show_unlocked(NoticeScreen(message.title, message.notice)))
-
-    async def show_unlocked(self, screen: Screen[Any]) -> None:
-        """Push ``screen`` once the lock is off (it names people: never over the lock)."""
-        await self.unlocked()
-        await self.push_screen(screen)
-
-    def action_ranking(self) -> None:
-        from screens.ranking import RankingScreen
-
-        if self.open_for_work and not isinstance(self.screen, RankingScreen):
-            self.push_screen(RankingScreen())
-
-    def action_roster(self) -> None:
-        from screens.roster import RosterScreen
-
-        if self.open_for_work and not isinstance(self.screen, RosterScreen):
-            self.push_screen(RosterScreen())
-
-    def action_help(self) -> None:
-        from screens.help import HelpScreen, key_rows, screen_title
-
-        if not isinstance(self.screen, HelpScreen) and not self.locked:
-            self.push_screen(HelpScreen(f"按键：{screen_title(self.screen)}", list(key_rows(self, self.screen))))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p) reaches every action (``screens.commands``)."""

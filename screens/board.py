@@ -117,6 +117,7 @@ class BoardScreen(PatrolScreen[None]):
         # Findings the disk refused (full, read-only): kept on screen, in order, until F5 saves them.
         self.unsaved: list[PendingFinding] = []
         self.retrying = False
+        self._reveal: str | None = None  # the person of the last save: their ranking row is shown
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="board-body"):
@@ -154,8 +155,14 @@ class BoardScreen(PatrolScreen[None]):
 
     def show_standings(self, ranking: Ranking, today: dict[str, Totals]) -> None:
         """Colour the tiles and move the ranking (cells updated in place)."""
+        self._release_panel()
         self.query_one(HallMap).set_states(today, {row.id: row.mark for row in ranking.windows})
-        self.query_one("#board-ranking", RankingTable).show(ranking.staff)
+        table = self.query_one("#board-ranking", RankingTable)
+        table.show(ranking.staff)
+        if self._reveal is not None:
+            # After the panel has its new height, so the row stays in what is left of it.
+            self.call_after_refresh(table.reveal, self._reveal)
+            self._reveal = None
         period = self.patrol.period
         self.query_one("#ranking-title", Static).update(
             f"[b]{period.label} 人员排名[/b]\n[dim]变化：比上期名次升(+)降(-)[/dim]"
@@ -196,7 +203,12 @@ class BoardScreen(PatrolScreen[None]):
     def set_status(self, text: str, kind: str = "info") -> None:
         """One line under the panel: saved, unsaved, or what went wrong (plain text, never markup)."""
         status = self.query_one("#status", Static)
-        status.update(plain(text, keep="\n"))  # names and notes as typed: never markup, shown escaped
+        content = plain(text, keep="\n")  # names and notes as typed: never markup, shown escaped
+        # Text that fits the lines the status has repaints the status alone; a layout pass would
+        # redraw the ranking below it too, and keep 已保存 off the screen for as long.
+        width, height = status.content_region.width, status.content_region.height
+        fits = width > 0 and len(content.wrap(self.app.console, width)) <= height
+        status.update(content, layout=not fits)
         for name in ("info", "ok", "error", "pending"):
             status.set_class(name == kind, f"-{name}")
 
@@ -405,9 +417,11 @@ class BoardScreen(PatrolScreen[None]):
             self.window, self.person, self.substitute, item, service.clock().astimezone(service.hall.tz)
         )
         self.last_target = (self.window, self.person, self.substitute)
+        self._hold_panel_height()
         self.action_close_window()
         if self.unsaved:
             # Earlier findings wait for the disk: this one joins them, so they are saved in order.
+            self._release_panel()
             self._keep_unsaved(pending, None)
             return
         # The status says "saving" only if the commit is slow: a repaint now would compete with it.
@@ -430,6 +444,16 @@ class BoardScreen(PatrolScreen[None]):
         self.patrol.own_write_seen()
         return found
 
+    def _hold_panel_height(self) -> None:
+        """Until the standings move, the panel keeps the open window's height as it shows the hall:
+        the ranking below stays where it is, unredrawn; a redraw of it (a relayout) would hold
+        已保存 off the screen for as long. The standings redraw it anyway (``_release_panel``)."""
+        panel = self.query_one(WindowPanel)
+        panel.styles.min_height = panel.outer_size.height or None
+
+    def _release_panel(self) -> None:
+        self.query_one(WindowPanel).styles.min_height = None
+
     def _still_saving(self, pending: PendingFinding) -> None:
         if self.saving:
             self.set_status(f"保存中… {pending.label}（数据库忙，稍候）", "pending")
@@ -437,14 +461,14 @@ class BoardScreen(PatrolScreen[None]):
     def on_finding_saved(self, message: FindingSaved) -> None:
         self.saving -= 1
         self._saved(message.found)
-        self.patrol.standings_after(message.found)
+        # Once 已保存 is on the screen: the standings' frame must not come before it.
+        self.call_after_refresh(self.patrol.standings_after, message.found)
         if message.pending.person is not None:
-            # After the status has its new height, so the row stays in what is left of the panel.
-            table = self.query_one("#board-ranking", RankingTable)
-            self.call_after_refresh(table.reveal, message.pending.person.id)
+            self._reveal = message.pending.person.id  # their row, once the standings have moved it
 
     def on_save_refused(self, message: SaveRefused) -> None:
         self.saving -= 1
+        self._release_panel()
         if isinstance(message.error, StorageError):
             self._keep_unsaved(message.pending, message.error)
         else:  # the finding itself is wrong (e.g. the clock): nothing to retry
@@ -454,6 +478,7 @@ class BoardScreen(PatrolScreen[None]):
         """The save broke in a way nobody foresaw (the app's handler has said how): the finding
         is kept as unsaved, for F5."""
         self.saving -= 1
+        self._release_panel()
         self.unsaved.append(pending)
         self._show_unsaved()
         self.show_panel()
@@ -467,7 +492,6 @@ class BoardScreen(PatrolScreen[None]):
             f"{found.points:+.1f}  记录号 {found.ref}\nn 备注  u 撤销  空格 再记",
             "ok",
         )
-        self.show_panel()
 
     def _keep_unsaved(self, pending: PendingFinding, exc: StorageError | None) -> None:
         """The disk refused: keep the finding on screen as unsaved and say how to retry."""

@@ -21,7 +21,7 @@ from screens.text import plain
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
-    from screens.app import PatrolApp
+    from screens.routes import RoutesApp
 
 PROGRESS_FROM = 20_000  # findings: smaller periods export before a progress bar could mean anything
 
@@ -35,7 +35,7 @@ class ExportRequest:
     force: bool
 
 
-async def run_export(app: PatrolApp, request: ExportRequest) -> None:
+async def run_export(app: RoutesApp, request: ExportRequest) -> None:
     """Export in the lane with progress, then show the file and the notice. A database that fails
     verify is not exported: a dialog says why."""
     from patrol.reports.export import Unverified, check_target, export

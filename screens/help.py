@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.table import Table
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
@@ -14,9 +14,6 @@ from textual.widgets import Label, Static
 
 from screens.board import BoardScreen
 from screens.keys import ARROW_KEYS, key_label
-
-if TYPE_CHECKING:
-    from screens.app import PatrolApp
 
 
 class HelpScreen(ModalScreen[None]):
@@ -52,7 +49,7 @@ def screen_title(screen: Screen[Any]) -> str:
     return names.get(type(screen).__name__, "当前页面")
 
 
-def key_rows(app: PatrolApp, screen: Screen[Any]) -> Iterable[tuple[str, str]]:
+def key_rows(app: App[Any], screen: Screen[Any]) -> Iterable[tuple[str, str]]:
     """Every key that counts on ``screen`` now, as (key, meaning): exactly the bindings that
     would run, so on the board with a window open these are the window's keys."""
     rows: list[tuple[list[str], str]] = []

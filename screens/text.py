@@ -7,30 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.cells import cell_len
+from rich.cells import cell_len, chop_cells, set_cell_size
 from rich.text import Text
 
 from patrol.text import shown
 
 
 def fit(text: str, width: int) -> str:
-    """``text`` cut to at most ``width`` cells (with a trailing '..' when cut), shown as a
-    screen may show it (``patrol.text.shown``)."""
+    """``text`` cut to at most ``width`` cells (with a trailing '..' when cut: rich's '…' is one
+    cell or two depending on the font), shown as a screen may show it (``patrol.text.shown``)."""
     text = shown(text)
     if cell_len(text) <= width:
         return text
-    out = ""
-    for ch in text:
-        if cell_len(out + ch) > width - 2:
-            break
-        out += ch
-    return out + ".."
+    return (chop_cells(text, width - 2) or [""])[0] + ".."
 
 
 def pad(text: str, width: int) -> str:
     """``text`` fitted and padded with spaces to exactly ``width`` cells."""
-    text = fit(text, width)
-    return text + " " * (width - cell_len(text))
+    return set_cell_size(fit(text, width), width)
 
 
 def plain(text: str, keep: str = "", **kwargs: Any) -> Text:
@@ -38,4 +32,3 @@ def plain(text: str, keep: str = "", **kwargs: Any) -> Text:
     (``patrol.text.shown``: ``\\x1b``, ``\\u202e`` are written out); ``keep`` ("\\n") for text
     whose lines the program broke itself."""
     return Text(shown(text, keep), **kwargs)
-
