@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,7 +21,9 @@ from screens.text import plain
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
-    from screens.routes import RoutesApp
+    from textual.app import App
+
+    from screens.base import Patrol
 
 PROGRESS_FROM = 20_000  # findings: smaller periods export before a progress bar could mean anything
 
@@ -35,16 +37,17 @@ class ExportRequest:
     force: bool
 
 
-async def run_export(app: RoutesApp, request: ExportRequest) -> None:
+async def run_export(app: App[Any], request: ExportRequest) -> None:
     """Export in the lane with progress, then show the file and the notice. A database that fails
     verify is not exported: a dialog says why."""
     from patrol.reports.export import Unverified, check_target, export
 
-    service = app.service
+    patrol = cast("Patrol", app)
+    service = patrol.service
     assert service is not None
     try:
         check_target(request.path, request.force)
-        total = await app.db.ask(service.finding_count, request.period)
+        total = await patrol.db.ask(service.finding_count, request.period)
     except (UserError, StorageError) as exc:
         app.notify(str(exc), title="未导出", severity="error", timeout=8)
         return
@@ -58,7 +61,7 @@ async def run_export(app: RoutesApp, request: ExportRequest) -> None:
 
     refused: str | None = None
     try:
-        path, notice = await app.db.ask(
+        path, notice = await patrol.db.ask(
             export, service, request.period, request.path, force=request.force, progress=progress
         )
     except Unverified as exc:
@@ -68,7 +71,7 @@ async def run_export(app: RoutesApp, request: ExportRequest) -> None:
         return
     finally:
         # A long export may end while the screen is locked: nothing appears over the lock.
-        await app.unlocked()
+        await patrol.unlocked()
         if progress_screen is not None:
             progress_screen.dismiss()
     if refused is not None:
