@@ -131,3 +131,13 @@ def _every_database_verifies_afterwards(request: pytest.FixtureRequest, tmp_path
         finally:
             reader.close()
         assert verdict.ok, f"{path.relative_to(tmp_path)} fails verify after the test: {verdict.problem}"
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_forbidden_after_a_test() -> Iterator[None]:
+    """An app that crashed before its unmount must not leave its loop's thread barred from the
+    database (storage.guard) for the tests after it."""
+    yield
+    from storage import guard
+
+    guard.allow_all()  # torn down before the verify above (fixtures end in reverse order)
