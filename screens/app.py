@@ -155,7 +155,7 @@ class PatrolApp(RoutesApp):
             return
         self.db.run(service.warm_up)  # import the write path and build the search while one looks
         self.db.run(lambda: startup.check_pins(service, self.demo))
-        self.db.run(lambda: startup.daily_backup(service))
+        self.db.run(lambda: startup.daily_backup(service), own_connections=True)  # a copy: saves go on
         self.db.run(self._start_watching)
         self.refresh_standings()
         self.set_interval(WATCH_SECONDS, self._look_for_changes, name="watch")

@@ -47,17 +47,23 @@ class DatabaseWork:
         latest: str | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         name: str = "",
+        own_connections: bool = False,
     ) -> Worker[None]:
         """Run ``job`` in the lane on a worker thread and post the message it returns to ``to``
         (the app by default). ``latest``: a group where only the newest job queued runs.
-        ``on_error`` runs on the loop if the job raised, after the error is shown."""
-        ticket = self.lane.take(latest)
+        ``on_error`` runs on the loop if the job raised, after the error is shown.
+        ``own_connections``: the job opens connections of its own and shares none (the daily
+        backup of a large file): it runs beside the lane, so saves do not wait behind it."""
+        ticket = None if own_connections else self.lane.take(latest)
         target = to or self.app
 
         def work() -> None:
             try:
-                with self.lane.turn(ticket):
+                if ticket is None:
                     message = job()
+                else:
+                    with self.lane.turn(ticket):
+                        message = job()
             except (Superseded, LaneClosed):
                 return  # a newer read will answer, or nobody is left to answer
             if message is not None:
