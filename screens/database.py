@@ -110,7 +110,8 @@ class DatabaseWork:
         if event.state != WorkerState.ERROR:
             return False
         error = worker.error
-        assert error is not None
+        if error is None or isinstance(error, (LaneClosed, Superseded)):
+            return True  # the app is stopping, or a newer job answers: nothing went wrong
         if isinstance(error, (UserError, StorageError)):
             text = str(error)
         else:
