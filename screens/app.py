@@ -19,7 +19,8 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from patrol.errors import UserError
-from patrol.hall.service import UNREADABLE, HallService, NoHallError, open_hall, unreadable
+from patrol.hall.opening import UNREADABLE, NoHallError, open_hall, unreadable
+from patrol.hall.service import HallService
 from patrol.rules.periods import Period
 from patrol.rules.scoring import Ranking, Totals
 from patrol.text import shown
@@ -134,8 +135,8 @@ class PatrolApp(App[int]):
                 self.url, self.hall_name, inspector=self.inspector, device=self.device, clock=self.clock
             )
             # The change since last period comes with the first refresh, after the board is drawn.
-            ranking = service.ranking(service.current_period(), with_change=False)
-            today = service.day_totals()
+            ranking = service.standings.ranking(service.current_period(), with_change=False)
+            today = service.standings.day_totals()
             from patrol.hall.lock import has_pins
 
             pins = has_pins(service)  # any PIN: the board opens locked
@@ -301,7 +302,7 @@ class PatrolApp(App[int]):
 
         leftovers.clean(getattr(service.reader, "path", None))  # what a killed run left (names inside)
         try:
-            service.daily_backup()
+            service.evidence.daily_backup()
         except StorageError as exc:  # a failed backup must not stop the patrol, but is said
             self.call_from_thread(self.notify, str(exc), title="备份失败", severity="warning", timeout=10)
 
@@ -343,7 +344,7 @@ class PatrolApp(App[int]):
         def commit_and_rank() -> tuple[T, Ranking, dict[str, Totals]]:
             found = log()
             self.own_write_seen()
-            return found, service.ranking(period), service.day_totals()
+            return found, service.standings.ranking(period), service.standings.day_totals()
 
         found, ranking, today = await self.write(commit_and_rank)
         self._show(ranking, today)
@@ -359,7 +360,7 @@ class PatrolApp(App[int]):
 
         def read() -> tuple[Ranking, dict[str, Totals]]:
             self.own_write_seen()  # before reading: a commit after this is news
-            return service.ranking(period), service.day_totals()
+            return service.standings.ranking(period), service.standings.day_totals()
 
         ranking, today = await self.write(read)
         self._show(ranking, today)
@@ -474,7 +475,7 @@ class PatrolApp(App[int]):
                 return
             self.open_record("window" if hit.kind in ("window", "unit") else "staff", hit.id)
 
-        self.push_screen(SearchScreen(self.service.search_index), opened)
+        self.push_screen(SearchScreen(self.service.lookup.search_index), opened)
 
     def open_record(self, kind: str, item_id: str) -> None:
         """Show the record of a window or a staff member for the current period."""

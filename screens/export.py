@@ -45,7 +45,7 @@ async def run_export(app: PatrolApp, request: ExportRequest) -> None:
     assert service is not None
     try:
         check_target(request.path, request.force)
-        total = await app.write(service.finding_count, request.period)
+        total = await app.write(service.standings.finding_count, request.period)
     except (UserError, StorageError) as exc:
         app.notify(str(exc), title="未导出", severity="error", timeout=8)
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from patrol.hall.service import FindingView
+from patrol.hall.views import FindingView
 
 
 class FindingSaved(Message):

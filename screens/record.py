@@ -12,8 +12,9 @@ from textual.widgets import DataTable, Static
 
 from patrol.errors import UserError
 from patrol.hall.corrections import CorrectionText
-from patrol.hall.service import FindingView, Record
+from patrol.hall.views import FindingView, Record
 from patrol.reports.formatting import change_text, points_text
+from patrol.reports.wording import history_labels, record_subtitle, record_title
 from patrol.rules.periods import Period
 from patrol.text import shown
 from screens.base import PatrolScreen
@@ -136,12 +137,12 @@ class RecordScreen(PatrolScreen[None]):
         assert service is not None
         try:
             if period in self._looked_up:  # read again after a save: the lookup is on record
-                record = await self.patrol.write(service.record, self.kind, self.item_id, period)
+                record = await self.patrol.write(service.records.record, self.kind, self.item_id, period)
             else:  # opened, or another period: the access log says so first
                 kind, item_id = self.kind, self.item_id
 
                 def look_up() -> Record:
-                    found = service.look_up(kind, item_id, period)
+                    found = service.records.look_up(kind, item_id, period)
                     self.patrol.own_write_seen()
                     return found
 
@@ -175,9 +176,9 @@ class RecordScreen(PatrolScreen[None]):
         # Names are data: Text, never markup (only ``standing``, the program's own words, is).
         self.query_one("#record-head", Static).update(
             Text.assemble(
-                plain(record.title, style="bold"),
+                plain(record_title(record), style="bold"),
                 "  ",
-                plain(record.subtitle),
+                plain(record_subtitle(record)),
                 f"\n{record.period.label}  ",
                 Text.from_markup(standing),
             )
@@ -186,7 +187,7 @@ class RecordScreen(PatrolScreen[None]):
         self.query_one("#record-counts", Static).update(
             Text.assemble(("按巡查项", "bold"), "\n", plain(counts, keep="\n") if counts else "本期无记录")
         )
-        history = plain(chart(record.history), keep="\n")
+        history = plain(chart(history_labels(record)), keep="\n")
         self.query_one("#record-chart", Static).update(Text.assemble(("近几个月得分", "bold"), "\n", history))
         self._fill(record)
 

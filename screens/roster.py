@@ -142,7 +142,7 @@ class RosterScreen(PatrolScreen[None]):
         service = self.patrol.service
         if not self.query_text or service is None:
             return None, None
-        hits = service.search_index.search(self.query_text, limit=10_000)
+        hits = service.lookup.search_index.search(self.query_text, limit=10_000)
         people = {h.id for h in hits if h.kind == "staff"}
         return people, set() if people else {h.id for h in hits if h.kind != "staff"}
 

@@ -87,8 +87,8 @@ def move(args: argparse.Namespace) -> int:
 
     service = open_service(args)
     day = _day(args, service)
-    source, target = service.window(args.window), service.window(args.to)
-    person = service.resolve_staff(args.name, source, day)
+    source, target = service.lookup.window(args.window), service.lookup.window(args.to)
+    person = service.lookup.resolve_staff(args.name, source, day)
     print(roster.apply_change(service, roster.StaffMove(person.id, source.code, target.code, day)).done)
     return 0
 
@@ -99,8 +99,8 @@ def leave(args: argparse.Namespace) -> int:
 
     service = open_service(args)
     day = _day(args, service)
-    window = service.window(args.window)
-    person = service.resolve_staff(args.name, window, day)
+    window = service.lookup.window(args.window)
+    person = service.lookup.resolve_staff(args.name, window, day)
     print(roster.apply_change(service, roster.StaffLeave(person.id, window.code, day)).done)
     return 0
 
@@ -113,7 +113,7 @@ def choose(service: HallService, query: str, window_code: str | None) -> tuple[s
     from patrol.errors import UserError
     from patrol.hall.roster import candidates, describe
 
-    window = service.window(window_code) if window_code else None
+    window = service.lookup.window(window_code) if window_code else None
     found = candidates(service, query, window)
     if not found:
         where = f"在 {window.code} 号窗口任职过的" if window else ""

@@ -58,7 +58,7 @@ def replace_pin(
         _check_entered(service, stored[vouching], entered, vouching)
     set_pin(service, name, new_pin)
     if name in stored and by is not None:
-        service.log_access("更换 PIN", f"{by} 确认更换督查员 {name} 的 PIN，原因：{reason.strip()}")
+        service.access.log("更换 PIN", f"{by} 确认更换督查员 {name} 的 PIN，原因：{reason.strip()}")
 
 
 def whose_pin(service: HallService, name: str, entered: str) -> str:

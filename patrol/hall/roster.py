@@ -209,7 +209,7 @@ def candidates(service: HallService, query: str, window: WindowInfo | None = Non
     query = same_name(query)
     if not query:
         return []
-    hits = service.search_index.search(query, limit=200)
+    hits = service.lookup.search_index.search(query, limit=200)
     people = [h for h in hits if h.kind == "staff"]
     if window is not None:
         people = [h for h in people if any(st.window_id == window.id for st in _stints_of(service, h.id))]
@@ -336,7 +336,7 @@ def plan_change(service: HallService, request: Request) -> RosterChange:
     if isinstance(request, StaffLeave):
         return _plan_leave(service, person, request, day)
     if isinstance(request, StaffReturn):
-        return _plan_return(service, person, service.window(request.window_code), day)
+        return _plan_return(service, person, service.lookup.window(request.window_code), day)
     return _plan_role(service, person, request, day)
 
 
@@ -356,7 +356,7 @@ def _plan_add(service: HallService, request: StaffAdd, day: date) -> RosterChang
         raise UserError("姓名不能为空。")
     if len(name) > 50:
         raise UserError("姓名过长（最多 50 个字）。")
-    window = service.window(request.window_code)
+    window = service.lookup.window(request.window_code)
     role = check_role(request.role)
     named = [s for s in service.staff if s.name == name]
     for person in named:
@@ -407,7 +407,7 @@ def no_later_findings(service: HallService, person: StaffInfo, window: WindowInf
 
 
 def _plan_move(service: HallService, person: StaffInfo, request: StaffMove, day: date) -> RosterChange:
-    source, target = service.window(request.from_code), service.window(request.to_code)
+    source, target = service.lookup.window(request.from_code), service.lookup.window(request.to_code)
     if source.id == target.id:
         raise UserError(f"调出和调入都是 {source.code} 号窗口：调入的应是另一个窗口。")
     _not_before_start(service, person, day, "调岗")
@@ -431,7 +431,7 @@ def _plan_move(service: HallService, person: StaffInfo, request: StaffMove, day:
 
 
 def _plan_leave(service: HallService, person: StaffInfo, request: StaffLeave, day: date) -> RosterChange:
-    window = service.window(request.window_code)
+    window = service.lookup.window(request.window_code)
     _not_before_start(service, person, day, "离岗")
     found = seat(service, person, day)
     if found is None or found.window_id != window.id:
