@@ -95,6 +95,29 @@ def test_times_are_stored_in_utc_and_naive_times_refused(service: HallService) -
         )
 
 
+def test_both_readers_name_the_columns_of_every_row(service: HallService, hall_url: str) -> None:
+    """The board's sqlite3 reader and the SQLAlchemy one (PostgreSQL's) hand out the same rows,
+    read by column name, whole or a batch at a time: what the services rely on instead of the
+    order of a SELECT."""
+    fid = log_at(service, "1", "魏敏", "迟到", "2026-11-02 08:05")
+    november = {
+        "hall": service.hall.id,
+        "start": datetime(2026, 11, 1, tzinfo=UTC),
+        "end": datetime(2026, 12, 1, tzinfo=UTC),
+    }
+    engine = create_db_engine(hall_url)
+    try:
+        for reader in (service.reader, reads.AlchemyReader(engine)):
+            (row,) = reader.rows(reads.FINDING_BY_ID, {"id": fid})
+            assert (row.id, row.inspector, row.points, row.ref) == (fid, "测试督查", -1.0, row[10])
+            (streamed,) = reader.iter_rows(reads.FINDINGS_OF_HALL, november)
+            assert streamed == row and streamed.note == ""
+            with reads.snapshot(reader) as snap:
+                assert [w.code for w in snap.rows(reads.WINDOWS, {"hall": service.hall.id})][:2] == ["1", "2"]
+    finally:
+        engine.dispose()
+
+
 def test_a_finding_outside_the_period_changes_nothing(service: HallService) -> None:
     period = Period.parse("2026-11")
     log_at(service, "1", "魏敏", "迟到", "2026-11-03 09:00")

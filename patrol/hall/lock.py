@@ -29,7 +29,7 @@ def set_pin(service: HallService, name: str, pin: str) -> None:
 
 def pins(service: HallService) -> dict[str, str]:
     """Every inspector with a PIN: name -> stored hash."""
-    return {str(name): str(stored) for name, stored in service.reader.rows(reads.INSPECTOR_PINS)}
+    return {str(row.name): str(row.pin_hash) for row in service.reader.rows(reads.INSPECTOR_PINS)}
 
 
 def has_pin(service: HallService, name: str) -> bool:

@@ -398,8 +398,8 @@ def no_later_findings(service: HallService, person: StaffInfo, window: WindowInf
         reads.LAST_FINDING_AT_WINDOW_SINCE, {"staff": person.id, "window": window.id, "since": since}
     )
     if rows:
-        ref, at = rows[0]
-        local = reads.to_utc(at).astimezone(service.hall.tz).date()
+        ref = rows[0].ref
+        local = reads.to_utc(rows[0].at).astimezone(service.hall.tz).date()
         raise UserError(
             f"{person.name} 在 {local:%Y-%m-%d} 还有 {window.code} 号窗口的巡查记录（{ref}）：{what}日期最早为 "
             f"{local + timedelta(days=1):%Y-%m-%d}。如该记录有误，请先更正它。"
@@ -503,7 +503,7 @@ def _plan_window(service: HallService, request: WindowAdd, day: date) -> RosterC
         raise UserError("窗口名称不能为空。")
     if len(name) > 100 or len(unit) > 100 or len(zone) > 50:
         raise UserError("内容过长（窗口名称和单位最多 100 字，区域最多 50 字）。")
-    units = {n: unit_id for unit_id, n in service.reader.rows(reads.UNITS, {"hall": service.hall.id})}
+    units = {row.name: row.id for row in service.reader.rows(reads.UNITS, {"hall": service.hall.id})}
     new_unit = None
     unit_id = units.get(unit) if unit else None
     if unit and unit_id is None:

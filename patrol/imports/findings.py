@@ -97,10 +97,8 @@ def already_recorded(service: HallService, plan: FindingsImport) -> list[int]:
     start = min(r["at"] for r in plan.rows)
     end = max(r["at"] for r in plan.rows) + timedelta(seconds=1)
     recorded = Counter(
-        _key(at, window_id, staff_id, substitute, type_id, note)
-        for _id, at, window_id, staff_id, substitute, type_id, _points, note, *_ in service.reader.iter_rows(
-            reads.FINDINGS_OF_HALL, {"hall": service.hall.id, "start": start, "end": end}
-        )
+        _key(f.at, f.window_id, f.staff_id, f.substitute, f.type_id, f.note)
+        for f in service.reader.iter_rows(reads.FINDINGS_OF_HALL, {"hall": service.hall.id, "start": start, "end": end})
     )
     same = []
     for number, r in zip(plan.numbers, plan.rows, strict=True):

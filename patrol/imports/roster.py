@@ -238,7 +238,7 @@ def _listed_at(rows: list[Any], staff: StaffInfo, service: HallService) -> bool:
 
 
 def _unit_ids(service: HallService) -> dict[str, str]:
-    return {name: unit_id for unit_id, name in service.reader.rows(reads.UNITS, {"hall": service.hall.id})}
+    return {row.name: row.id for row in service.reader.rows(reads.UNITS, {"hall": service.hall.id})}
 
 
 def _check_departures(service: HallService, plan: RosterPlan) -> None:
