@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input, Label
 from textual.widgets.data_table import RowDoesNotExist
 
 from patrol.errors import UserError
-from patrol.hall import roster
+from patrol.hall import roster, roster_changes
 from patrol.model import StaffInfo, WindowInfo
 from screens.base import PatrolScreen
 from screens.keybar import KeyBar
@@ -228,10 +228,12 @@ class RosterScreen(PatrolScreen[None]):
             self._day_field(),
         ]
 
-        def build(v: dict[str, str]) -> roster.Request:
+        def build(v: dict[str, str]) -> roster_changes.Request:
             if not v["name"]:
                 raise UserError("请填写姓名。")
-            return roster.StaffAdd(v["name"], v["window"], roster.check_role(v["role"]), roster.parse_day(v["day"]))
+            return roster_changes.StaffAdd(
+                v["name"], v["window"], roster.check_role(v["role"]), roster.parse_day(v["day"])
+            )
 
         self._ask(RosterForm("添加人员", fields, build))
 
@@ -242,10 +244,10 @@ class RosterScreen(PatrolScreen[None]):
         here = self._code(person)
         fields = [FormField("to", "调到窗口", "", "窗口编号，如 12", 20), self._day_field()]
 
-        def build(v: dict[str, str]) -> roster.Request:
+        def build(v: dict[str, str]) -> roster_changes.Request:
             if not v["to"]:
                 raise UserError("请填写调入的窗口编号。")
-            return roster.StaffMove(person.id, here, v["to"], roster.parse_day(v["day"]))
+            return roster_changes.StaffMove(person.id, here, v["to"], roster.parse_day(v["day"]))
 
         self._ask(RosterForm(f"调岗：{person.name}（现在 {here} 号窗口）", fields, build))
 
@@ -256,14 +258,14 @@ class RosterScreen(PatrolScreen[None]):
         code = self._code(person)
         if person.active:
 
-            def leave(v: dict[str, str]) -> roster.Request:
-                return roster.StaffLeave(person.id, code, roster.parse_day(v["day"]))
+            def leave(v: dict[str, str]) -> roster_changes.Request:
+                return roster_changes.StaffLeave(person.id, code, roster.parse_day(v["day"]))
 
             self._ask(RosterForm(f"离岗：{person.name}（{code} 号窗口）", [self._day_field()], leave))
             return
 
-        def back(v: dict[str, str]) -> roster.Request:
-            return roster.StaffReturn(person.id, v["window"], roster.parse_day(v["day"]))
+        def back(v: dict[str, str]) -> roster_changes.Request:
+            return roster_changes.StaffReturn(person.id, v["window"], roster.parse_day(v["day"]))
 
         fields = [FormField("window", "回到窗口", code, "窗口编号", 20), self._day_field()]
         self._ask(RosterForm(f"回岗：{person.name}", fields, back))
@@ -274,8 +276,8 @@ class RosterScreen(PatrolScreen[None]):
             return
         fields = [FormField("role", "岗位", person.role, ROLE_HINT, 10), self._day_field()]
 
-        def build(v: dict[str, str]) -> roster.Request:
-            return roster.RoleChange(person.id, roster.check_role(v["role"]), roster.parse_day(v["day"]))
+        def build(v: dict[str, str]) -> roster_changes.Request:
+            return roster_changes.RoleChange(person.id, roster.check_role(v["role"]), roster.parse_day(v["day"]))
 
         self._ask(RosterForm(f"岗位：{person.name}（{self._code(person)} 号窗口）", fields, build))
 
@@ -288,8 +290,8 @@ class RosterScreen(PatrolScreen[None]):
             self._day_field(),
         ]
 
-        def build(v: dict[str, str]) -> roster.Request:
-            return roster.WindowAdd(v["code"], v["name"], v["unit"], v["zone"], roster.parse_day(v["day"]))
+        def build(v: dict[str, str]) -> roster_changes.Request:
+            return roster_changes.WindowAdd(v["code"], v["name"], v["unit"], v["zone"], roster.parse_day(v["day"]))
 
         self._ask(RosterForm("添加窗口", fields, build))
 
@@ -308,25 +310,25 @@ class RosterScreen(PatrolScreen[None]):
     # The steps of a change: the form, the check (on the database thread), the confirmation
     # naming what changes, then the write. A refused check reopens the form with the reason.
 
-    def _ask(self, form: RosterForm[roster.Request]) -> None:
+    def _ask(self, form: RosterForm[roster_changes.Request]) -> None:
         self.app.push_screen(form, lambda filled: self._filled(form, filled))
 
-    def _filled(self, form: RosterForm[roster.Request], filled: Filled[roster.Request] | None) -> None:
+    def _filled(self, form: RosterForm[roster_changes.Request], filled: Filled[roster_changes.Request] | None) -> None:
         if filled is not None:
             self.run_worker(self._check(form, filled), group="roster")
 
-    async def _check(self, form: RosterForm[roster.Request], filled: Filled[roster.Request]) -> None:
+    async def _check(self, form: RosterForm[roster_changes.Request], filled: Filled[roster_changes.Request]) -> None:
         service = self.patrol.service
         assert service is not None
         try:
-            change = await self.patrol.write(roster.plan_change, service, filled.request)
+            change = await self.patrol.write(roster_changes.plan_change, service, filled.request)
         except (UserError, StorageError) as exc:
             self._ask(form.again(filled.values, str(exc)))
             return
         confirm = ConfirmScreen(change.question, "此前的统计周期和巡查记录不受影响。")
         self.app.push_screen(confirm, self._after(filled.request))
 
-    def _after(self, request: roster.Request) -> Callable[[bool | None], Any]:
+    def _after(self, request: roster_changes.Request) -> Callable[[bool | None], Any]:
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.run_worker(self._apply(request), group="roster")
@@ -335,11 +337,11 @@ class RosterScreen(PatrolScreen[None]):
 
         return confirmed
 
-    async def _apply(self, request: roster.Request) -> None:
+    async def _apply(self, request: roster_changes.Request) -> None:
         service = self.patrol.service
         assert service is not None
         try:
-            change = await self.patrol.write(roster.apply_change, service, request)
+            change = await self.patrol.write(roster_changes.apply_change, service, request)
         except (UserError, StorageError) as exc:
             self.say(f"名册未改动：{exc}", error=True)
             return

@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from patrol.errors import UserError
-from patrol.hall import roster
+from patrol.hall import roster, roster_changes
 from patrol.model import StaffInfo, WindowInfo
 from patrol.rules.settings import HallRules
 
@@ -24,7 +24,7 @@ class Edits:
 
     def add_staff(self, name: str, window: WindowInfo, role: str = "", starts: date | None = None) -> StaffInfo:
         """Post a new person at ``window`` from ``starts`` (today by default)."""
-        return self._change(roster.StaffAdd(name, window.code, role, starts))
+        return self._change(roster_changes.StaffAdd(name, window.code, role, starts))
 
     def move_staff(self, person: StaffInfo, window: WindowInfo, starts: date | None = None) -> StaffInfo:
         """From ``starts`` (today by default) ``person`` sits at ``window``; their past findings
@@ -32,9 +32,9 @@ class Edits:
         day = starts or self.service.today()
         seat = roster.seat(self.service, person, day)
         if seat is None:
-            return self._change(roster.StaffReturn(person.id, window.code, day))
+            return self._change(roster_changes.StaffReturn(person.id, window.code, day))
         from_code = self.service.window_by_id[seat.window_id].code
-        return self._change(roster.StaffMove(person.id, from_code, window.code, day))
+        return self._change(roster_changes.StaffMove(person.id, from_code, window.code, day))
 
     def leave(self, person: StaffInfo, starts: date | None = None) -> StaffInfo:
         """From ``starts`` (today by default) ``person`` is no longer posted; earlier periods keep
@@ -43,14 +43,14 @@ class Edits:
         seat = roster.seat(self.service, person, day)
         if seat is None:
             raise UserError(f"{person.name} 在 {day:%Y-%m-%d} 不在岗，无需登记离岗。")
-        return self._change(roster.StaffLeave(person.id, self.service.window_by_id[seat.window_id].code, day))
+        return self._change(roster_changes.StaffLeave(person.id, self.service.window_by_id[seat.window_id].code, day))
 
     def set_role(self, person: StaffInfo, role: str, starts: date | None = None) -> StaffInfo:
         """From ``starts`` (today by default) ``person`` holds ``role`` at their window."""
-        return self._change(roster.RoleChange(person.id, role, starts))
+        return self._change(roster_changes.RoleChange(person.id, role, starts))
 
-    def _change(self, request: roster.Request) -> StaffInfo:
-        change = roster.apply_change(self.service, request)
+    def _change(self, request: roster_changes.Request) -> StaffInfo:
+        change = roster_changes.apply_change(self.service, request)
         assert change.staff_id is not None
         return self.service.staff_by_id[change.staff_id]
 
