@@ -133,16 +133,16 @@ class HallService:
         hall = {"hall": self.hall.id}
         windows = [
             WindowInfo(
-                r.id,
-                r.code,
-                r.name,
-                r.unit,
-                r.zone,
-                r.position,
-                r.search_keys,
-                r.sort_key,
-                r.unit_keys,
-                reads.to_date(r.starts),
+                id=r.id,
+                code=r.code,
+                name=r.name,
+                unit=r.unit,
+                zone=r.zone,
+                position=r.position,
+                search_keys=r.search_keys,
+                sort_key=r.sort_key,
+                unit_keys=r.unit_keys,
+                starts=reads.to_date(r.starts),
             )
             for r in self.reader.rows(reads.WINDOWS, hall)
         ]
@@ -150,7 +150,12 @@ class HallService:
         for r in self.reader.rows(reads.POSTINGS, hall):
             postings.setdefault(r.staff_id, []).append(
                 PostingInfo(
-                    r.id, r.staff_id, r.window_id, r.role or "", reads.to_date(r.starts), reads.to_utc(r.created_at)
+                    id=r.id,
+                    staff_id=r.staff_id,
+                    window_id=r.window_id,
+                    role=r.role or "",
+                    starts=reads.to_date(r.starts),
+                    created_at=reads.to_utc(r.created_at),
                 )
             )
         starts = [p.starts for history in postings.values() for p in history]
@@ -177,10 +182,11 @@ class HallService:
                 for r in self.reader.rows(reads.FINDING_TYPES, hall)
             ]
         )
-        self.settings_versions: list[tuple[date | None, HallRules]] = [
+        versions = [
             (reads.to_date(r.starts), HallRules.from_json(r.settings)) for r in self.reader.rows(reads.HALL_RULES, hall)
         ]
         self.windows, self.staff, self.rules = windows, staff, rules
+        self.settings_versions: list[tuple[date | None, HallRules]] = versions
         self.postings: dict[str, list[PostingInfo]] = postings
         self.stints: dict[str, list[Stint]] = by_staff
         # The hall's first posting (None: someone was posted from the beginning, or nobody yet).
