@@ -9,15 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from patrol.model import StaffInfo, WindowInfo
+from patrol.model import HallInfo, StaffInfo, WindowInfo
+from patrol.rules.items import Rules
 from patrol.rules.periods import Period
 from patrol.rules.scoring import Standing
 from storage import reads
-
-if TYPE_CHECKING:
-    from patrol.hall.service import HallService
 
 SUBSTITUTE = "替岗人员"  # the person of a finding about someone standing in (a name, as typed too)
 
@@ -70,7 +68,18 @@ class Record:
     full_attendance_judged: bool = False  # whether 满勤 was judged this period (clock-in or patrols)
 
 
-def person_name(service: HallService, staff_id: str | None, substitute: bool) -> str:
+class Names(Protocol):
+    """What turning ids into names takes: the hall's roster and rules as last read (a
+    ``HallService`` is one), and who is logging."""
+
+    hall: HallInfo
+    inspector: str
+    rules: Rules
+    window_by_id: dict[str, WindowInfo]
+    staff_by_id: dict[str, StaffInfo]
+
+
+def person_name(service: Names, staff_id: str | None, substitute: bool) -> str:
     """A finding's person: the staff member's name, 替岗人员, or "" for the window itself."""
     if staff_id:
         person = service.staff_by_id.get(staff_id)
@@ -78,7 +87,7 @@ def person_name(service: HallService, staff_id: str | None, substitute: bool) ->
     return SUBSTITUTE if substitute else ""
 
 
-def finding_views(service: HallService, rows: Iterable[reads.Row]) -> list[FindingView]:
+def finding_views(service: Names, rows: Iterable[reads.Row]) -> list[FindingView]:
     """Findings read with ``storage.reads``' finding columns, as people read them."""
     out = []
     for row in rows:
@@ -102,7 +111,7 @@ def finding_views(service: HallService, rows: Iterable[reads.Row]) -> list[Findi
     return out
 
 
-def saved_view(service: HallService, finding_id: str, ref: str, values: dict[str, Any]) -> FindingView:
+def saved_view(service: Names, finding_id: str, ref: str, values: dict[str, Any]) -> FindingView:
     """A finding just written from ``values`` (``FindingLog.values``), as people read it."""
     window = service.window_by_id[values["window_id"]]
     item = service.rules.by_id[values["type_id"]]
