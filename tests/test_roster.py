@@ -216,6 +216,20 @@ def test_a_finding_stays_where_it_happened_when_the_person_moves_later(service) 
         service.findings.log(service.lookup.window("3"), service.staff_by_id[person.id], service.lookup.rule("迟到"))
 
 
+def test_a_roster_read_before_a_change_stays_whole(service) -> None:  # type: ignore[no-untyped-def]
+    """Reading the roster again swaps in a new snapshot as one reference: whoever took the roster
+    before a change (the board, on another thread) keeps windows, staff and their indexes of one
+    moment, never the new staff list with the old index."""
+    from datetime import date
+
+    window = service.lookup.window("5")
+    before = service.snapshot
+    added = service.edits.add_staff("新来的", window, starts=date(2026, 11, 2))
+    assert added.id in service.staff_by_id and added in service.lookup.staff_at(window.id)
+    assert added.id not in before.staff_by_id and all(s.id != added.id for s in before.staff)
+    assert {s.id for s in before.staff} == set(before.staff_by_id)
+
+
 # --- patrol record: as `/` finds people ------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 """One hall, opened for work: who works on it (device, inspector), its reader and writer, its
-clock, and its roster and rules as last read. The jobs done on it are services of their own,
-reached from here:
+clock, and its roster and rules as last read (a ``patrol.hall.snapshot.RosterSnapshot``). The
+jobs done on it are services of their own, reached from here:
 
 - ``lookup`` (``patrol.hall.lookups``): windows, people and finding types by what people type;
 - ``findings`` (``patrol.hall.log``): logging, undoing and correcting findings;
@@ -28,12 +28,13 @@ from patrol.hall.evidence import Evidence
 from patrol.hall.log import FindingLog
 from patrol.hall.lookups import Lookups
 from patrol.hall.records import Records
+from patrol.hall.snapshot import RosterSnapshot, read_roster
 from patrol.hall.standings import Standings
 from patrol.model import HallInfo, PostingInfo, StaffInfo, WindowInfo
-from patrol.rules.items import RuleItem, Rules
+from patrol.rules.items import Rules
 from patrol.rules.periods import Period
-from patrol.rules.postings import Stint, stints
-from patrol.rules.settings import DEFAULT_SETTINGS, HallRules
+from patrol.rules.postings import Stint
+from patrol.rules.settings import HallRules
 from patrol.text import clean_name
 from storage import reads
 
@@ -73,6 +74,7 @@ class HallService:
         self.access = AccessLog(self)
         self.evidence = Evidence(self)
         self.edits = Edits(self)
+        self.snapshot: RosterSnapshot
         self.reload()
 
     # --- the connection ---------------------------------------------------------------
@@ -128,106 +130,60 @@ class HallService:
     # --- roster and rules -------------------------------------------------------------
 
     def reload(self) -> None:
-        """Read the roster, the postings and the rules again. Everything is read first and then
-        put in place together, so a reader on another thread sees the old roster or the new one."""
-        hall = {"hall": self.hall.id}
-        windows = [
-            WindowInfo(
-                id=r.id,
-                code=r.code,
-                name=r.name,
-                unit=r.unit,
-                zone=r.zone,
-                position=r.position,
-                search_keys=r.search_keys,
-                sort_key=r.sort_key,
-                unit_keys=r.unit_keys,
-                starts=reads.to_date(r.starts),
-            )
-            for r in self.reader.rows(reads.WINDOWS, hall)
-        ]
-        postings: dict[str, list[PostingInfo]] = {}
-        for r in self.reader.rows(reads.POSTINGS, hall):
-            postings.setdefault(r.staff_id, []).append(
-                PostingInfo(
-                    id=r.id,
-                    staff_id=r.staff_id,
-                    window_id=r.window_id,
-                    role=r.role or "",
-                    starts=reads.to_date(r.starts),
-                    created_at=reads.to_utc(r.created_at),
-                )
-            )
-        starts = [p.starts for history in postings.values() for p in history]
-        dated = [day for day in starts if day is not None]
-        today = self.today()
-        # Each person's history as stints, worked out once per roster read (a city centre asks
-        # for 5,000 of them on every finding).
-        by_staff = {staff_id: stints(history) for staff_id, history in postings.items()}
-        staff = [_as_of(r, by_staff.get(r.id, []), today) for r in self.reader.rows(reads.STAFF, hall)]
-        rules = Rules(
-            [
-                RuleItem(
-                    id=r.id,
-                    code=r.code,
-                    name=r.name,
-                    category=r.category,
-                    points=float(r.points),
-                    hotkey=r.hotkey,
-                    level=r.level,
-                    aliases=tuple(a for a in r.aliases.split("|") if a),
-                    phrase=r.phrase,
-                    active=bool(r.active),
-                )
-                for r in self.reader.rows(reads.FINDING_TYPES, hall)
-            ]
-        )
-        versions = [
-            (reads.to_date(r.starts), HallRules.from_json(r.settings)) for r in self.reader.rows(reads.HALL_RULES, hall)
-        ]
-        self.windows, self.staff, self.rules = windows, staff, rules
-        self.settings_versions: list[tuple[date | None, HallRules]] = versions
-        self.postings: dict[str, list[PostingInfo]] = postings
-        self.stints: dict[str, list[Stint]] = by_staff
-        # The hall's first posting (None: someone was posted from the beginning, or nobody yet).
-        self.first_posting: date | None = min(dated) if dated and len(dated) == len(starts) else None
-        self.window_by_id = {w.id: w for w in windows}
-        self.window_by_code = {w.code.upper(): w for w in windows}
-        self.staff_by_id = {s.id: s for s in staff}
+        """Read the roster, the postings and the rules again, and swap them in as one snapshot."""
+        self.snapshot = read_roster(self.reader, self.hall.id, self.today())
         self.lookup.forget()
+
+    # The snapshot's parts, for the many callers that read one of them. A caller that reads
+    # several while another thread may reload takes ``snapshot`` once and reads them from it.
+
+    @property
+    def windows(self) -> list[WindowInfo]:
+        return self.snapshot.windows
+
+    @property
+    def staff(self) -> list[StaffInfo]:
+        return self.snapshot.staff
+
+    @property
+    def rules(self) -> Rules:
+        return self.snapshot.rules
+
+    @property
+    def postings(self) -> dict[str, list[PostingInfo]]:
+        return self.snapshot.postings
+
+    @property
+    def stints(self) -> dict[str, list[Stint]]:
+        return self.snapshot.stints
+
+    @property
+    def settings_versions(self) -> list[tuple[date | None, HallRules]]:
+        return self.snapshot.settings_versions
+
+    @property
+    def first_posting(self) -> date | None:
+        return self.snapshot.first_posting
+
+    @property
+    def window_by_id(self) -> dict[str, WindowInfo]:
+        return self.snapshot.window_by_id
+
+    @property
+    def window_by_code(self) -> dict[str, WindowInfo]:
+        return self.snapshot.window_by_code
+
+    @property
+    def staff_by_id(self) -> dict[str, StaffInfo]:
+        return self.snapshot.staff_by_id
 
     def settings_on(self, day: date) -> HallRules:
         """The hall's settings in force on ``day`` (the latest version that starts by then)."""
-        found = DEFAULT_SETTINGS
-        best: tuple[bool, date] | None = None
-        for starts, settings in self.settings_versions:  # in the order they were recorded
-            if starts is not None and starts > day:
-                continue
-            key = (starts is not None, starts or date.min)
-            if best is None or key >= best:
-                best, found = key, settings
-        return found
+        return self.snapshot.settings_on(day)
 
     def settings_for(self, period: Period) -> HallRules:
         """The settings a period is judged by: those in force on its last day."""
-        return self.settings_on(period.last)
-
-
-def _as_of(row: reads.Row, mine: list[Stint], today: date) -> StaffInfo:
-    """A person as the roster stands ``today``: at the window of their stint then (or their last
-    one, no longer active), from a ``reads.STAFF`` row and their stints."""
-    seat = next((s for s in mine if s.covers(today)), None)
-    last = seat or (mine[-1] if mine else None)
-    return StaffInfo(
-        id=row.id,
-        window_id=last.window_id if last else row.window_id,
-        name=row.name,
-        role=last.role if last else row.role,
-        active=seat is not None,
-        position=row.position,
-        search_keys=row.search_keys,
-        sort_key=row.sort_key,
-    )
+        return self.snapshot.settings_for(period)
 
 
 def _utcnow() -> datetime:

@@ -74,9 +74,13 @@ class Names(Protocol):
 
     hall: HallInfo
     inspector: str
-    rules: Rules
-    window_by_id: dict[str, WindowInfo]
-    staff_by_id: dict[str, StaffInfo]
+
+    @property
+    def rules(self) -> Rules: ...
+    @property
+    def window_by_id(self) -> dict[str, WindowInfo]: ...
+    @property
+    def staff_by_id(self) -> dict[str, StaffInfo]: ...
 
 
 def person_name(service: Names, staff_id: str | None, substitute: bool) -> str:
