@@ -59,11 +59,11 @@ class Standings:
 
     def members(self, period: Period) -> list[Member]:
         """Everyone posted during ``period``, at each window where they sat in it."""
-        service = self.service
+        roster = self.service.snapshot  # one roster for the whole walk
         out = []
         start, stop = period.first, period.end
-        for person in service.staff:
-            for stint in service.stints.get(person.id, ()):
+        for person in roster.staff:
+            for stint in roster.stints.get(person.id, ()):
                 if stint.overlaps(start, stop):
                     first = max(stint.first or start, start)
                     end = min(stint.end or stop, stop)
