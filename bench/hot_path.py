@@ -22,7 +22,7 @@ from functools import partial
 
 from bench import city
 from bench.common import report, timed
-from patrol.hall.service import open_hall
+from patrol.hall.opening import open_hall
 
 
 def _hall_names(url: str) -> tuple[str, str]:
@@ -36,7 +36,7 @@ def ranking_and_search(url: str) -> bool:
     service = open_hall(url, centre)
     period = service.current_period()
     start, end = period.bounds(service.hall.tz)
-    rows = timed(lambda: service.ranking(period, with_change=False), 7)
+    rows = timed(lambda: service.standings.ranking(period, with_change=False), 7)
     base = timed(
         lambda: service.reader.rows(
             "SELECT COUNT(*) FROM finding WHERE hall_id = :hall AND at >= :start AND at < :end",
@@ -52,7 +52,7 @@ def ranking_and_search(url: str) -> bool:
         "< 150 ms",
         statistics.median(rows) < 0.150,
     )
-    index = service.search_index
+    index = service.lookup.search_index
     names = [s.name for s in service.staff]
     queries = ["z", "zh", "zha", "zhan", "zhang", "zm", "w", "wa", "wan", "wang", "王", "王伟", "1", "12"]
     typed = [t for q in queries for t in timed(partial(index.search, q), 3)]

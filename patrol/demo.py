@@ -172,8 +172,8 @@ def _copy_sqlite(source: Path, target: Path) -> None:
 
 def build_demo(path: Path, today: date, seed: int = 2026) -> None:
     """Build the demo hall into the SQLite file ``path`` (written aside, then renamed)."""
+    from patrol.hall.opening import init_hall, open_hall
     from patrol.hall.pinyin_keys import new_staff_row, search_keys, sort_key
-    from patrol.hall.service import init_hall, open_hall
     from patrol.imports.roster import RosterPlan, apply_plan
     from patrol.rules.settings import DEFAULT_SETTINGS
     from storage.files import private_folder
@@ -239,14 +239,14 @@ def build_demo(path: Path, today: date, seed: int = 2026) -> None:
                 window = rng.choices(service.windows, weights=[habit[w.id] for w in service.windows])[0]
                 item = rng.choices(items, weights=weights)[0]
                 assert item is not None
-                staff_here = service.staff_at(window.id)
+                staff_here = service.lookup.staff_at(window.id)
                 substitute = not item.is_window_level and window.code in {"8", "10"} and rng.random() < 0.3
                 clerk = None if item.is_window_level or substitute else rng.choice(staff_here)
                 minute = rng.randint(8 * 60 + 30, 17 * 60 + 30)
                 at = datetime.combine(day, time(minute // 60, minute % 60), tz)
                 if at.astimezone(UTC) > now:
                     continue
-                values = service.finding_values(
+                values = service.findings.values(
                     window, clerk, item, substitute=substitute, at=at, note=rng.choice(DEMO_NOTES)
                 )
                 values["inspector_id"] = rng.choice(inspector_ids)

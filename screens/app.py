@@ -21,14 +21,15 @@ from patrol.rules.periods import Period
 from patrol.rules.scoring import Ranking, Totals
 from patrol.text import shown
 from screens.board import BoardScreen
-from screens.database import DatabaseWork, on_a_copy, swap
+from screens.database import DatabaseWork
 from screens.results import HallNotOpened, HallOpened, PinsChecked, RosterRead, StandingsRead, Toast
 from screens.routes import RoutesApp
 from storage import guard
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
-    from patrol.hall.service import FindingView, HallService
+    from patrol.hall.service import HallService
+    from patrol.hall.views import FindingView
     from patrol.hall.watch import Watch
 
 READY_ENV = "PATROL_EXIT_WHEN_READY"  # the start-up benchmark: quit once the board is drawn
@@ -113,15 +114,16 @@ class PatrolApp(RoutesApp):
 
     def _open_hall(self) -> HallOpened | HallNotOpened:
         from patrol.hall.lock import has_pins
-        from patrol.hall.service import UNREADABLE, NoHallError, open_hall, unreadable
+        from patrol.hall.opening import UNREADABLE, NoHallError, open_hall, unreadable
 
         try:
             service = open_hall(
                 self.url, self.hall_name, inspector=self.inspector, device=self.device, clock=self.clock
             )
             # The change since last period comes with the first refresh, after the board is drawn.
-            ranking = service.ranking(service.current_period(), with_change=False)
-            return HallOpened(service, ranking, service.day_totals(), has_pins(service))  # any PIN: opens locked
+            ranking = service.standings.ranking(service.current_period(), with_change=False)
+            # Any PIN: the board opens locked.
+            return HallOpened(service, ranking, service.standings.day_totals(), has_pins(service))
         except NoHallError:
             return HallNotOpened(None)
         except (UserError, StorageError) as exc:
@@ -212,7 +214,7 @@ class PatrolApp(RoutesApp):
 
         def read() -> StandingsRead:
             self.own_write_seen()  # before reading: a commit after this is news
-            return StandingsRead(period, service.ranking(period), service.day_totals())
+            return StandingsRead(period, service.standings.ranking(period), service.standings.day_totals())
 
         self.db.run(read, latest="standings", name="standings")
 
@@ -236,11 +238,9 @@ class PatrolApp(RoutesApp):
         self.period = period
         self.refresh_standings()
 
-    def roster_changed(self, fields: dict[str, Any], standings: StandingsRead | None = None) -> None:
-        """The roster was read again (``on_a_copy``): swap it in at once, redraw the hall, and
-        show ``standings`` (or read them again)."""
-        assert self.service is not None
-        swap(self.service, fields)
+    def roster_changed(self, standings: StandingsRead | None = None) -> None:
+        """The roster was read again (in the lane, swapped in as one snapshot): redraw the hall,
+        and show ``standings`` (or read them again)."""
         board = self.board_or_none
         if board is not None:
             board.load()
@@ -271,17 +271,13 @@ class PatrolApp(RoutesApp):
             if not watch.changed():
                 return None
             self.own_write_seen()
-            standings, fields = on_a_copy(service, reread)
-            return RosterRead(fields, standings)
-
-        def reread(fresh: HallService) -> StandingsRead:
-            fresh.reload()
-            return StandingsRead(period, fresh.ranking(period), fresh.day_totals())
+            service.reload()  # one snapshot swapped in: a screen reads the old roster or the new, whole
+            return RosterRead(StandingsRead(period, service.standings.ranking(period), service.standings.day_totals()))
 
         self.db.run(look, latest="watch", name="watch")
 
     def on_roster_read(self, message: RosterRead) -> None:
-        self.roster_changed(message.roster, message.standings)
+        self.roster_changed(message.standings)
 
     def on_unmount(self) -> None:
         self.db.lane.close()  # waiting jobs go; the one running ends first

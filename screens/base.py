@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast
 
 from textual.screen import Screen
 
 if TYPE_CHECKING:
-    from patrol.hall.service import FindingView, HallService
+    from patrol.hall.service import HallService
+    from patrol.hall.views import FindingView
     from patrol.rules.periods import Period
     from patrol.rules.scoring import Ranking
     from screens.database import DatabaseWork
@@ -26,7 +27,7 @@ class Patrol(Protocol):
 
     def own_write_seen(self) -> None: ...
     def standings_after(self, found: FindingView | None = None) -> None: ...
-    def roster_changed(self, fields: dict[str, Any]) -> None: ...
+    def roster_changed(self) -> None: ...
     def set_period(self, period: Period) -> None: ...
     def open_record(self, kind: str, item_id: str) -> None: ...
     def action_search(self) -> None: ...

@@ -27,7 +27,7 @@ from textual.widgets import Static
 
 from patrol.errors import UserError
 from patrol.hall.pending import PendingFinding
-from patrol.hall.service import FindingView
+from patrol.hall.views import FindingView
 from patrol.model import StaffInfo, WindowInfo
 from patrol.rules.scoring import Ranking, Totals
 from patrol.text import NOTE_LIMIT
@@ -197,7 +197,7 @@ class BoardScreen(PatrolScreen[None]):
                 )
             )
             return
-        staff = service.staff_at(self.window.id)
+        staff = service.lookup.staff_at(self.window.id)
         panel.show(self.window, staff, self.person, self.substitute, _names(staff))
 
     def set_status(self, text: str, kind: str = "info") -> None:
@@ -303,7 +303,7 @@ class BoardScreen(PatrolScreen[None]):
             self.set_status("还没有可再记的记录：先输入窗口编号并按 Enter。", "error")
             return
         window, person, substitute = self.last_target
-        if person is not None and all(s.id != person.id for s in service.staff_at(window.id)):
+        if person is not None and all(s.id != person.id for s in service.lookup.staff_at(window.id)):
             person = None  # they have left the window since
         self.open_window(window, person, substitute)
 
@@ -340,7 +340,7 @@ class BoardScreen(PatrolScreen[None]):
         if number == 0:
             self.person, self.substitute = None, True
         else:
-            staff = service.staff_at(self.window.id)
+            staff = service.lookup.staff_at(self.window.id)
             if number > min(len(staff), MAX_STAFF_KEYS):
                 self.set_status(f"{self.window.code} 号窗口没有第 {number} 位人员（共 {len(staff)} 位）。", "error")
                 return
@@ -356,7 +356,7 @@ class BoardScreen(PatrolScreen[None]):
         if item is None:
             return
         if not item.is_window_level and self.person is None and not self.substitute:
-            count = min(len(service.staff_at(self.window.id)), MAX_STAFF_KEYS)
+            count = min(len(service.lookup.staff_at(self.window.id)), MAX_STAFF_KEYS)
             keys = "1" if count == 1 else f"1-{count}"
             first = f"先按 {keys} 选人员，" if count else "本窗口暂无在岗人员：按 "
             self.set_status(f"“{item.name}”针对人员：{first}0 为替岗人员。", "error")
@@ -554,7 +554,7 @@ class BoardScreen(PatrolScreen[None]):
         service = self.patrol.service
         assert service is not None
         try:
-            last = await self.patrol.db.ask(service.last_finding)
+            last = await self.patrol.db.ask(service.findings.last_finding)
         except (UserError, StorageError) as exc:
             self.set_status(f"撤销失败：{exc}", "error")
             return
@@ -575,7 +575,7 @@ class BoardScreen(PatrolScreen[None]):
         service = self.patrol.service
         assert service is not None
         try:
-            undone = await self.patrol.db.ask(service.undo, finding.id)
+            undone = await self.patrol.db.ask(service.findings.undo, finding.id)
         except (UserError, StorageError) as exc:
             self.set_status(f"撤销失败：{exc}", "error")
             return
@@ -608,7 +608,7 @@ class BoardScreen(PatrolScreen[None]):
         service = self.patrol.service
         assert service is not None
         try:
-            found = await self.patrol.db.ask(service.add_note, finding_id, note)
+            found = await self.patrol.db.ask(service.findings.add_note, finding_id, note)
         except (UserError, StorageError) as exc:
             self.set_status(f"备注未保存：{exc}", "error")
             return

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from patrol.hall.corrections import CorrectionText
-from patrol.hall.service import FindingView
+from patrol.hall.views import FindingView
 from patrol.text import shown
 from screens.text import plain
 

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import asyncio
-import copy
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -120,21 +119,3 @@ class DatabaseWork:
         if on_error is not None:
             on_error(error)
         return True
-
-
-def on_a_copy(service: S, fn: Callable[[S], T]) -> tuple[T, dict[str, Any]]:
-    """Run ``fn`` (which may read the roster again) on a shallow copy of ``service``, on the
-    lane's thread: the screens go on reading the service meanwhile. Returns ``fn``'s value and
-    the fields it replaced, to ``swap`` in on the loop all at once."""
-    fresh = copy.copy(service)
-    before = dict(vars(fresh))
-    result = fn(fresh)
-    return result, {key: value for key, value in vars(fresh).items() if before.get(key, _NONE) is not value}
-
-
-def swap(service: object, fields: dict[str, Any]) -> None:
-    """Put fields read by ``on_a_copy`` into ``service`` (on the loop: no screen sees half)."""
-    vars(service).update(fields)
-
-
-_NONE = object()

@@ -47,7 +47,7 @@ async def run_export(app: App[Any], request: ExportRequest) -> None:
     assert service is not None
     try:
         check_target(request.path, request.force)
-        total = await patrol.db.ask(service.finding_count, request.period)
+        total = await patrol.db.ask(service.standings.finding_count, request.period)
     except (UserError, StorageError) as exc:
         app.notify(str(exc), title="未导出", severity="error", timeout=8)
         return

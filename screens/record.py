@@ -13,8 +13,9 @@ from textual.widgets import DataTable, Static
 
 from patrol.errors import UserError
 from patrol.hall.corrections import CorrectionText
-from patrol.hall.service import FindingView, Record
+from patrol.hall.views import FindingView, Record
 from patrol.reports.formatting import change_text, points_text
+from patrol.reports.wording import history_labels, record_subtitle, record_title
 from patrol.rules.periods import Period
 from patrol.text import shown
 from screens.base import PatrolScreen
@@ -149,8 +150,8 @@ class RecordScreen(PatrolScreen[None]):
         def read() -> RecordRead:
             try:
                 if not first:  # read again after a save: the lookup is on record
-                    return RecordRead(period, service.record(kind, item_id, period))
-                found = service.look_up(kind, item_id, period)
+                    return RecordRead(period, service.records.record(kind, item_id, period))
+                found = service.records.look_up(kind, item_id, period)
                 patrol.own_write_seen()
                 return RecordRead(period, found)
             except (UserError, StorageError) as exc:
@@ -189,9 +190,9 @@ class RecordScreen(PatrolScreen[None]):
         # Names are data: Text, never markup (only ``standing``, the program's own words, is).
         self.query_one("#record-head", Static).update(
             Text.assemble(
-                plain(record.title, style="bold"),
+                plain(record_title(record), style="bold"),
                 "  ",
-                plain(record.subtitle),
+                plain(record_subtitle(record)),
                 f"\n{record.period.label}  ",
                 Text.from_markup(standing),
             )
@@ -200,7 +201,7 @@ class RecordScreen(PatrolScreen[None]):
         self.query_one("#record-counts", Static).update(
             Text.assemble(("按巡查项", "bold"), "\n", plain(counts, keep="\n") if counts else "本期无记录")
         )
-        history = plain(chart(record.history), keep="\n")
+        history = plain(chart(history_labels(record)), keep="\n")
         self.query_one("#record-chart", Static).update(Text.assemble(("近几个月得分", "bold"), "\n", history))
         self._fill(record)
 

@@ -3,7 +3,7 @@ result, handled by the app or by the screen that asked."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
@@ -41,12 +41,11 @@ class StandingsRead(Message):
 
 
 class RosterRead(Message):
-    """Another process wrote: the roster read again (fields to swap into the service on the loop)
-    and the standings on it."""
+    """Another process wrote: the roster was read again and these are the standings on it."""
 
-    def __init__(self, roster: dict[str, Any], standings: StandingsRead) -> None:
+    def __init__(self, standings: StandingsRead) -> None:
         super().__init__()
-        self.roster, self.standings = roster, standings
+        self.standings = standings
 
 
 class PinsChecked(Message):

@@ -19,21 +19,20 @@ from textual.widgets import DataTable, Input, Label
 from textual.widgets.data_table import RowDoesNotExist
 
 from patrol.errors import UserError
-from patrol.hall import roster
+from patrol.hall import roster, roster_changes
 from patrol.hall.service import HallService
 from patrol.model import StaffInfo, WindowInfo
 from screens.base import PatrolScreen
-from screens.database import on_a_copy
 from screens.keybar import KeyBar
 from screens.roster_forms import ConfirmScreen, Filled, FormField, RosterForm
 from screens.text import plain
 from storage.errors import StorageError
 
 
-def apply(service: HallService, request: roster.Request) -> roster.RosterChange:
+def apply(service: HallService, request: roster_changes.Request) -> roster_changes.RosterChange:
     """In the lane: the change, and the search index of the new roster built with it."""
-    change = roster.apply_change(service, request)
-    _ = service.search_index
+    change = roster_changes.apply_change(service, request)
+    _ = service.lookup.search_index
     return change
 
 
@@ -152,7 +151,7 @@ class RosterScreen(PatrolScreen[None]):
         service = self.patrol.service
         if not self.query_text or service is None:
             return None, None
-        hits = service.search_index.search(self.query_text, limit=10_000)
+        hits = service.lookup.search_index.search(self.query_text, limit=10_000)
         people = {h.id for h in hits if h.kind == "staff"}
         return people, set() if people else {h.id for h in hits if h.kind != "staff"}
 
@@ -238,10 +237,11 @@ class RosterScreen(PatrolScreen[None]):
             self._day_field(),
         ]
 
-        def build(v: dict[str, str]) -> roster.Request:
+        def build(v: dict[str, str]) -> roster_changes.Request:
             if not v["name"]:
                 raise UserError("请填写姓名。")
-            return roster.StaffAdd(v["name"], v["window"], roster.check_role(v["role"]), roster.parse_day(v["day"]))
+            role, day = roster.check_role(v["role"]), roster.parse_day(v["day"])
+            return roster_changes.StaffAdd(v["name"], v["window"], role, day)
 
         self._ask(RosterForm("添加人员", fields, build))
 
@@ -252,10 +252,10 @@ class RosterScreen(PatrolScreen[None]):
         here = self._code(person)
         fields = [FormField("to", "调到窗口", "", "窗口编号，如 12", 20), self._day_field()]
 
-        def build(v: dict[str, str]) -> roster.Request:
+        def build(v: dict[str, str]) -> roster_changes.Request:
             if not v["to"]:
                 raise UserError("请填写调入的窗口编号。")
-            return roster.StaffMove(person.id, here, v["to"], roster.parse_day(v["day"]))
+            return roster_changes.StaffMove(person.id, here, v["to"], roster.parse_day(v["day"]))
 
         self._ask(RosterForm(f"调岗：{person.name}（现在 {here} 号窗口）", fields, build))
 
@@ -266,14 +266,14 @@ class RosterScreen(PatrolScreen[None]):
         code = self._code(person)
         if person.active:
 
-            def leave(v: dict[str, str]) -> roster.Request:
-                return roster.StaffLeave(person.id, code, roster.parse_day(v["day"]))
+            def leave(v: dict[str, str]) -> roster_changes.Request:
+                return roster_changes.StaffLeave(person.id, code, roster.parse_day(v["day"]))
 
             self._ask(RosterForm(f"离岗：{person.name}（{code} 号窗口）", [self._day_field()], leave))
             return
 
-        def back(v: dict[str, str]) -> roster.Request:
-            return roster.StaffReturn(person.id, v["window"], roster.parse_day(v["day"]))
+        def back(v: dict[str, str]) -> roster_changes.Request:
+            return roster_changes.StaffReturn(person.id, v["window"], roster.parse_day(v["day"]))
 
         fields = [FormField("window", "回到窗口", code, "窗口编号", 20), self._day_field()]
         self._ask(RosterForm(f"回岗：{person.name}", fields, back))
@@ -284,8 +284,8 @@ class RosterScreen(PatrolScreen[None]):
             return
         fields = [FormField("role", "岗位", person.role, ROLE_HINT, 10), self._day_field()]
 
-        def build(v: dict[str, str]) -> roster.Request:
-            return roster.RoleChange(person.id, roster.check_role(v["role"]), roster.parse_day(v["day"]))
+        def build(v: dict[str, str]) -> roster_changes.Request:
+            return roster_changes.RoleChange(person.id, roster.check_role(v["role"]), roster.parse_day(v["day"]))
 
         self._ask(RosterForm(f"岗位：{person.name}（{self._code(person)} 号窗口）", fields, build))
 
@@ -298,8 +298,8 @@ class RosterScreen(PatrolScreen[None]):
             self._day_field(),
         ]
 
-        def build(v: dict[str, str]) -> roster.Request:
-            return roster.WindowAdd(v["code"], v["name"], v["unit"], v["zone"], roster.parse_day(v["day"]))
+        def build(v: dict[str, str]) -> roster_changes.Request:
+            return roster_changes.WindowAdd(v["code"], v["name"], v["unit"], v["zone"], roster.parse_day(v["day"]))
 
         self._ask(RosterForm("添加窗口", fields, build))
 
@@ -318,25 +318,25 @@ class RosterScreen(PatrolScreen[None]):
     # The steps of a change: the form, the check (on the database thread), the confirmation
     # naming what changes, then the write. A refused check reopens the form with the reason.
 
-    def _ask(self, form: RosterForm[roster.Request]) -> None:
+    def _ask(self, form: RosterForm[roster_changes.Request]) -> None:
         self.app.push_screen(form, lambda filled: self._filled(form, filled))
 
-    def _filled(self, form: RosterForm[roster.Request], filled: Filled[roster.Request] | None) -> None:
+    def _filled(self, form: RosterForm[roster_changes.Request], filled: Filled[roster_changes.Request] | None) -> None:
         if filled is not None:
             self.run_worker(self._check(form, filled), group="roster")
 
-    async def _check(self, form: RosterForm[roster.Request], filled: Filled[roster.Request]) -> None:
+    async def _check(self, form: RosterForm[roster_changes.Request], filled: Filled[roster_changes.Request]) -> None:
         service = self.patrol.service
         assert service is not None
         try:
-            change = await self.patrol.db.ask(roster.plan_change, service, filled.request)
+            change = await self.patrol.db.ask(roster_changes.plan_change, service, filled.request)
         except (UserError, StorageError) as exc:
             self._ask(form.again(filled.values, str(exc)))
             return
         confirm = ConfirmScreen(change.question, "此前的统计周期和巡查记录不受影响。")
         self.app.push_screen(confirm, self._after(filled.request))
 
-    def _after(self, request: roster.Request) -> Callable[[bool | None], Any]:
+    def _after(self, request: roster_changes.Request) -> Callable[[bool | None], Any]:
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.run_worker(self._apply(request), group="roster")
@@ -345,16 +345,16 @@ class RosterScreen(PatrolScreen[None]):
 
         return confirmed
 
-    async def _apply(self, request: roster.Request) -> None:
+    async def _apply(self, request: roster_changes.Request) -> None:
         service = self.patrol.service
         assert service is not None
         try:
-            # On a copy of the service: the roster it reads again is swapped in on the loop at once.
-            change, fields = await self.patrol.db.ask(on_a_copy, service, lambda fresh: apply(fresh, request))
+            # The roster read again is swapped in as one snapshot: the board reads old or new, whole.
+            change = await self.patrol.db.ask(apply, service, request)
         except (UserError, StorageError) as exc:
             self.say(f"名册未改动：{exc}", error=True)
             return
-        self.patrol.roster_changed(fields)
+        self.patrol.roster_changed()
         self.say(change.done)
         self.reload(keep=f"s:{change.staff_id}" if change.staff_id else None)
 

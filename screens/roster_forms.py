@@ -1,6 +1,6 @@
 """The roster screen's dialogs: a small form that returns a typed request, and a confirmation
 that names the person, the window and the date. Neither touches the database: the roster screen
-checks the request (patrol.hall.roster.plan_change) and writes it only once confirmed."""
+checks the request (patrol.hall.roster_changes.plan_change) and writes it only once confirmed."""
 
 from __future__ import annotations
 

@@ -50,7 +50,7 @@ class RoutesApp(LockingApp):
                 self.open_record("window" if hit.kind in ("window", "unit") else "staff", hit.id)
 
         service = self.service
-        self.push_screen(SearchScreen(lambda: service.search_index), opened)  # built in the lane
+        self.push_screen(SearchScreen(lambda: service.lookup.search_index), opened)  # built in the lane
 
     def open_record(self, kind: str, item_id: str) -> None:
         """Show the record of a window or a staff member for the current period."""

@@ -27,7 +27,7 @@ def daily_backup(service: HallService) -> Toast | None:
 
     leftovers.clean(getattr(service.reader, "path", None))  # what a killed run left (names inside)
     try:
-        service.daily_backup()
+        service.evidence.daily_backup()
     except StorageError as exc:
         return Toast(str(exc), "备份失败")
     return None

@@ -15,13 +15,13 @@ from rich.text import Text
 from textual.binding import Binding, BindingsMap
 from textual.widgets import Static
 
+from patrol.hall.views import SUBSTITUTE
 from patrol.model import StaffInfo, WindowInfo
 from patrol.rules.items import CATEGORIES, RuleItem
 from screens.text import plain
 
 MAX_STAFF_KEYS = 9
 PICK = "选人员"  # one description for 1-9, so the help lists them as one row
-SUBSTITUTE = "替岗人员"
 
 
 class WindowPanel(Static, can_focus=True):

@@ -8,10 +8,12 @@ the hall board can be drawn before SQLAlchemy and SQLModel are imported (they co
 from __future__ import annotations
 
 import sqlite3
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -21,7 +23,34 @@ from storage.errors import StorageError
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-Row = Sequence[Any]
+
+class Row(Protocol):
+    """A result row: its fields by the column names of the query (``row.staff_id``), so code that
+    reads it does not break when a SELECT gains or reorders a column. It is also a tuple (what
+    the digests and ``storage.verify`` hash), but new code should read fields by name."""
+
+    def __getattr__(self, name: str) -> Any: ...
+    def __getitem__(self, index: Any) -> Any: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def __len__(self) -> int: ...
+
+
+@lru_cache(maxsize=256)
+def _row_type(columns: tuple[str, ...]) -> Any:
+    """A named tuple type for a query's columns (one per distinct SELECT, made once). Names that
+    are no identifier (an unaliased ``COUNT(*)``) become _0, _1, … by position."""
+    return namedtuple("Row", columns, rename=True)
+
+
+def _named(columns: Iterable[str], rows: Iterable[Sequence[Any]]) -> list[Row]:
+    make = _row_type(tuple(columns))._make
+    return [make(r) for r in rows]
+
+
+def _sqlite_columns(cursor: sqlite3.Cursor) -> tuple[str, ...]:
+    return tuple(d[0] for d in cursor.description or ())
+
+
 SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # what SQLAlchemy's SQLite DateTime stores
 BATCH = 5000  # rows fetched at a time by iter_rows
 
@@ -106,7 +135,8 @@ class SqliteReader:
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         guard.check()
         try:
-            return self._conn.execute(sql, _sqlite_params(params)).fetchall()
+            cursor = self._conn.execute(sql, _sqlite_params(params))
+            return _named(_sqlite_columns(cursor), cursor.fetchall())
         except sqlite3.OperationalError:
             raise  # a missing table is the caller's question (see schema_revision)
         except sqlite3.DatabaseError as exc:
@@ -120,8 +150,9 @@ class SqliteReader:
         conn = sqlite3.connect(self.path, check_same_thread=False)
         try:
             cursor = conn.execute(sql, _sqlite_params(params))
+            columns = _sqlite_columns(cursor)
             while batch := cursor.fetchmany(BATCH):
-                yield from batch
+                yield from _named(columns, batch)
         finally:
             conn.close()
 
@@ -148,12 +179,14 @@ class _SqliteSnapshot:
         self._conn = conn
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return self._conn.execute(sql, _sqlite_params(params)).fetchall()
+        cursor = self._conn.execute(sql, _sqlite_params(params))
+        return _named(_sqlite_columns(cursor), cursor.fetchall())
 
     def iter_rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]:
         cursor = self._conn.execute(sql, _sqlite_params(params))
+        columns = _sqlite_columns(cursor)
         while batch := cursor.fetchmany(BATCH):
-            yield from batch
+            yield from _named(columns, batch)
 
 
 class AlchemyReader:
@@ -169,14 +202,16 @@ class AlchemyReader:
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         bound = _sqlite_params(params) if self._sqlite else dict(params or {})
         with self.engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(self._text(sql), bound)]
+            result = conn.execute(self._text(sql), bound)
+            return _named(result.keys(), result)
 
     def iter_rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]:
         bound = _sqlite_params(params) if self._sqlite else dict(params or {})
         with self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(self._text(sql), bound)
-            for row in result:
-                yield tuple(row)
+            columns = tuple(result.keys())
+            for batch in result.partitions():
+                yield from _named(columns, batch)
 
     @contextmanager
     def snapshot(self) -> Iterator[Reader]:
@@ -198,12 +233,15 @@ class _AlchemySnapshot:
         self._text = text
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return [tuple(r) for r in self._conn.execute(self._text(sql), dict(params or {}))]
+        result = self._conn.execute(self._text(sql), dict(params or {}))
+        return _named(result.keys(), result)
 
     def iter_rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]:
         streamed = {"stream_results": True, "yield_per": BATCH}
-        for row in self._conn.execute(self._text(sql), dict(params or {}), execution_options=streamed):
-            yield tuple(row)
+        result = self._conn.execute(self._text(sql), dict(params or {}), execution_options=streamed)
+        columns = tuple(result.keys())
+        for batch in result.partitions():
+            yield from _named(columns, batch)
 
 
 class _EmptyReader:
@@ -244,8 +282,8 @@ FROM posting WHERE hall_id = :hall ORDER BY staff_id, created_at, id
 UNITS = "SELECT id, name FROM unit WHERE hall_id = :hall"
 
 WINDOWS = """
-SELECT w.id, w.code, w.name, COALESCE(u.name, ''), w.zone, w.position, w.search_keys, w.sort_key,
-       COALESCE(u.search_keys, ''), w.starts
+SELECT w.id, w.code, w.name, COALESCE(u.name, '') AS unit, w.zone, w.position, w.search_keys, w.sort_key,
+       COALESCE(u.search_keys, '') AS unit_keys, w.starts
 FROM "window" w LEFT JOIN unit u ON u.id = w.unit_id
 WHERE w.hall_id = :hall
 ORDER BY w.position, w.code
@@ -263,7 +301,7 @@ FROM finding_type WHERE hall_id = :hall ORDER BY position
 """
 
 INSPECTORS = "SELECT id, name FROM inspector"
-FIRST_FINDING = "SELECT MIN(at) FROM finding WHERE hall_id = :hall"
+FIRST_FINDING = "SELECT MIN(at) AS first_at FROM finding WHERE hall_id = :hall"
 # Lines a purge emptied are left out: who looked and at what is gone.
 ACCESS_LOG_SINCE = (
     "SELECT at, who, action, subject FROM access_log WHERE at >= :since AND redaction_id IS NULL ORDER BY at, id"
@@ -321,20 +359,20 @@ class TotalsSql:
     @property
     def sums(self) -> str:
         return f"""
-       SUM(CASE WHEN f.points < 0 THEN f.points ELSE 0 END),
-       SUM(CASE WHEN f.points > 0 THEN f.points ELSE 0 END),
-       COUNT(*),
-       SUM(CASE WHEN {_in("brk", self.breaks)} THEN 1 ELSE 0 END),
-       SUM(CASE WHEN f.points < 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN f.points > 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN {_in("cpl", self.complaints)} THEN 1 ELSE 0 END)
+       SUM(CASE WHEN f.points < 0 THEN f.points ELSE 0 END) AS deductions,
+       SUM(CASE WHEN f.points > 0 THEN f.points ELSE 0 END) AS bonuses,
+       COUNT(*) AS findings,
+       SUM(CASE WHEN {_in("brk", self.breaks)} THEN 1 ELSE 0 END) AS attendance,
+       SUM(CASE WHEN f.points < 0 THEN 1 ELSE 0 END) AS deduction_count,
+       SUM(CASE WHEN f.points > 0 THEN 1 ELSE 0 END) AS bonus_count,
+       SUM(CASE WHEN {_in("cpl", self.complaints)} THEN 1 ELSE 0 END) AS complaints
 """
 
     @property
     def staff(self) -> str:
         """Per staff member: the first and last window of their findings, then the sums."""
         return (
-            "SELECT s.id, MIN(f.window_id), MAX(f.window_id),"
+            "SELECT s.id AS staff_id, MIN(f.window_id) AS first_window, MAX(f.window_id) AS last_window,"
             + self.sums
             + """FROM staff s CROSS JOIN finding f
 WHERE s.hall_id = :hall AND f.staff_id = s.id AND f.at >= :start AND f.at < :end
@@ -346,7 +384,7 @@ GROUP BY s.id
     def window_alone(self) -> str:
         """Per window, what belongs to the window alone (substitutes, window-level items)."""
         return (
-            "SELECT w.id,"
+            "SELECT w.id AS window_id,"
             + self.sums
             + """FROM "window" w CROSS JOIN finding f
 WHERE w.hall_id = :hall AND f.window_id = w.id AND f.staff_id IS NULL AND f.at >= :start AND f.at < :end
@@ -381,7 +419,7 @@ GROUP BY f.staff_id, f.window_id
 
 _FINDING_COLUMNS = """
 SELECT f.id, f.at, f.window_id, f.staff_id, f.substitute, f.type_id, f.points, f.note,
-       COALESCE(i.name, ''), f.category, COALESCE(f.ref, '')
+       COALESCE(i.name, '') AS inspector, f.category, COALESCE(f.ref, '') AS ref
 FROM finding f LEFT JOIN inspector i ON i.id = f.inspector_id
 """
 
@@ -392,7 +430,7 @@ FINDINGS_OF_STAFF = (
 
 # The last effective finding of a person at a window from a time on (a departure cannot predate it).
 LAST_FINDING_AT_WINDOW_SINCE = (
-    f"SELECT COALESCE(f.ref, ''), f.at FROM finding f WHERE f.staff_id = :staff AND f.window_id = :window "
+    f"SELECT COALESCE(f.ref, '') AS ref, f.at FROM finding f WHERE f.staff_id = :staff AND f.window_id = :window "
     f"AND f.at >= :since AND {_EFFECTIVE} ORDER BY f.at DESC LIMIT 1"
 )
 
@@ -402,14 +440,14 @@ FINDINGS_OF_WINDOW = (
 )
 
 PERIOD_TYPE_COUNTS = f"""
-SELECT f.staff_id, f.window_id, f.type_id, COUNT(*)
+SELECT f.staff_id, f.window_id, f.type_id, COUNT(*) AS n
 FROM finding f
 WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}
 GROUP BY f.staff_id, f.window_id, f.type_id
 """
 
 PERIOD_FINDING_COUNT = (
-    f"SELECT COUNT(*) FROM finding f WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}"
+    f"SELECT COUNT(*) AS n FROM finding f WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}"
 )
 
 FINDINGS_OF_HALL = (
@@ -430,7 +468,7 @@ IS_PURGED = "SELECT 1 FROM finding WHERE id = :id AND redaction_id IS NOT NULL"
 
 # What a correction did to a finding: the finding that replaced it (None: voided), and its reference.
 CORRECTION_OF = """
-SELECT c.replacement_id, COALESCE(r.ref, '') FROM correction c LEFT JOIN finding r ON r.id = c.replacement_id
+SELECT c.replacement_id, COALESCE(r.ref, '') AS ref FROM correction c LEFT JOIN finding r ON r.id = c.replacement_id
 WHERE c.finding_id = :id
 """
 
@@ -442,7 +480,7 @@ FINDING_BY_REF = _FINDING_COLUMNS + "WHERE f.hall_id = :hall AND f.ref = :ref"
 
 # Corrections of the findings of a period: who changed what, when and why (附表5).
 CORRECTIONS_OF_PERIOD = """
-SELECT c.at, c.reason, COALESCE(i.name, ''), c.finding_id, c.replacement_id
+SELECT c.at, c.reason, COALESCE(i.name, '') AS inspector, c.finding_id, c.replacement_id
 FROM correction c
 JOIN finding f ON f.id = c.finding_id
 LEFT JOIN inspector i ON i.id = c.inspector_id

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from patrol.cli import main
-from patrol.hall.service import HallService, open_hall
+from patrol.hall.opening import open_hall
+from patrol.hall.service import HallService
 
 # Wednesday 18 November 2026, 10:00 in Shanghai.
 FIXED_NOW = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
@@ -71,12 +72,12 @@ def log_at(service: HallService, code: str, person: str | None, item: str, when:
     """Log one finding at local time ``when`` (YYYY-MM-DD HH:MM); returns its id."""
     from patrol.rules.periods import parse_local_time
 
-    window = service.window(code)
-    staff = service.resolve_staff(person, window) if person and person != "替岗人员" else None
-    return service.log(
+    window = service.lookup.window(code)
+    staff = service.lookup.resolve_staff(person, window) if person and person != "替岗人员" else None
+    return service.findings.log(
         window,
         staff,
-        service.rule(item),
+        service.lookup.rule(item),
         substitute=person == "替岗人员",
         at=parse_local_time(when, service.hall.tz),
         note=note,

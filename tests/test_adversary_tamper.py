@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from patrol.cli import main
-from patrol.hall.service import open_hall
+from patrol.hall.opening import open_hall
 from storage.chain import CHAINED_TABLES, FIELDS, payload_hash_of, row_hash
 from tests.conftest import fixed_clock, log_at
 
@@ -59,7 +59,7 @@ def honest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
             service.close()
         service = open_hall(url, inspector="测试督查", device="laptop-a", clock=fixed_clock)
         old = service.reader.rows("SELECT id FROM finding WHERE at < '2023-01-01'")[0][0]
-        service.correct(old, "经核实魏敏当天请假", void=True)
+        service.findings.correct(old, "经核实魏敏当天请假", void=True)
         service.close()
         assert main(["--db", url, "purge", "--before", "2023-01-01", "--yes"]) == 0
         assert main(["--db", url, "record", "张梅", "--period", "2026-11"]) == 0

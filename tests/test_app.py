@@ -77,12 +77,12 @@ async def test_five_keystrokes_log_a_finding_and_move_the_ranking(hall_url: str)
         seen = await ready(pilot, app, seen)
         assert findings_in(hall_url) == [("1", "曾伟", "迟到", 0)]
         assert status(app).startswith("已保存")
-        zeng = app.service.resolve_staff("曾伟", None)
+        zeng = app.service.lookup.resolve_staff("曾伟", None)
         assert ranking.row_ids()[-1] == zeng.id  # moved to the bottom, in place
         assert first_before != zeng.id and ranking.row_ids()[0] == first_before  # the top is untouched
         from screens.tiles import HallMap
 
-        assert "今日1项 -1.0" in app.board.query_one(HallMap).tile_text(app.service.window("1").id)
+        assert "今日1项 -1.0" in app.board.query_one(HallMap).tile_text(app.service.lookup.window("1").id)
 
 
 async def test_substitute_window_level_and_undo(hall_url: str) -> None:
@@ -138,7 +138,7 @@ async def test_search_by_initials_opens_the_record(hall_url: str) -> None:
     from screens.record import RecordScreen
 
     service_url = hall_url
-    from patrol.hall.service import open_hall
+    from patrol.hall.opening import open_hall
 
     svc = open_hall(service_url, clock=fixed_clock, device="other")
     log_at(svc, "4", "张梅", "迟到", "2026-11-16 09:10", note="群众反映")
@@ -272,7 +272,7 @@ async def test_rankings_update_in_place(hall_url: str) -> None:
         await pilot.press("2", "enter", "1", "m")  # 郑晓燕 上门服务: she moves to the top
         await ready(pilot, app, seen)
         assert added == []
-        assert table.row_ids()[0] == app.service.resolve_staff("郑晓燕", None).id
+        assert table.row_ids()[0] == app.service.lookup.resolve_staff("郑晓燕", None).id
         assert table.row_count == 7
 
 
@@ -376,7 +376,7 @@ async def test_a_finding_is_corrected_from_its_record(hall_url: str) -> None:
         await until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.query_one("#record-findings"))
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, RecordScreen))
-        app.open_record("staff", app.service.resolve_staff("张梅", None).id)
+        app.open_record("staff", app.service.lookup.resolve_staff("张梅", None).id)
         await until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.query_one("#record-findings"))
         await until(pilot, lambda: app.screen.query_one("#record-findings").row_count == 1)
         await pilot.press("e")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from patrol.cli import main
-from patrol.hall.service import open_hall
+from patrol.hall.opening import open_hall
 from tests.conftest import fixed_clock, log_at
 from tests.test_app import make_app, ready, until
 

@@ -217,9 +217,9 @@ def test_a_failed_restore_leaves_no_copy_behind(hall_url: str, tmp_path: Path, c
 
 
 def test_the_first_start_of_a_day_backs_up_once(service: HallService, hall_url: str) -> None:
-    first = service.daily_backup()
+    first = service.evidence.daily_backup()
     assert first is not None and "daily" in first.name and "20261118" in first.name
-    assert service.daily_backup() is None  # once a day
+    assert service.evidence.daily_backup() is None  # once a day
     assert main(["--db", f"sqlite:///{first}", "verify"]) == 0
 
 
@@ -263,7 +263,7 @@ async def test_a_restore_while_the_app_is_open_keeps_what_the_app_saves_next(hal
         backup = take_backup(database, datetime(2026, 11, 18, 10, 1))
         await pilot.press("1", "enter", "2", "c")  # 曾伟 迟到, after the backup
         seen = await ready(pilot, app, seen)
-        zeng = app.service.resolve_staff("曾伟", None).id
+        zeng = app.service.lookup.resolve_staff("曾伟", None).id
         assert app.ranking.staff_row(zeng).score == 99
         restored = subprocess.run(
             [sys.executable, "-m", "patrol", "--db", hall_url, "restore", str(backup)],

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from patrol.cli import main
+from patrol.reports.wording import history_labels
 from screens.app import PatrolApp
 from tests.conftest import verified
 from tests.test_app import findings_in, make_app, ready, status, until
@@ -299,7 +300,7 @@ async def test_ranking_periods_stop_at_this_one_and_p_comes_back_to_this_month(h
 
 
 async def test_change_is_blank_against_a_month_without_records_and_explained(hall12: str) -> None:
-    from patrol.hall.service import open_hall
+    from patrol.hall.opening import open_hall
     from screens.ranking import RankingScreen
     from tests.conftest import fixed_clock, log_at
 
@@ -309,7 +310,7 @@ async def test_change_is_blank_against_a_month_without_records_and_explained(hal
     app = make_app(hall12)
     async with app.run_test(size=(120, 40)) as pilot:
         await start(pilot, app)
-        zeng = app.service.resolve_staff("曾志明", None)
+        zeng = app.service.lookup.resolve_staff("曾志明", None)
         assert app.ranking.staff_row(zeng.id).change is None
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, RankingScreen) and app.screen.query("#staff-ranking"))
@@ -321,16 +322,16 @@ async def test_change_is_blank_against_a_month_without_records_and_explained(hal
 
 
 async def test_the_record_shows_only_months_the_hall_has_kept(hall12: str) -> None:
-    from patrol.hall.service import open_hall
+    from patrol.hall.opening import open_hall
     from patrol.rules.periods import Period
     from tests.conftest import fixed_clock, log_at
 
     service = open_hall(hall12, clock=fixed_clock, device="seed")
     log_at(service, "12", "张梅", "迟到", "2026-10-20 09:00")  # the hall's first record
-    record = service.record("staff", service.resolve_staff("张梅", None).id, Period.parse("2026Q4"))
+    record = service.records.record("staff", service.lookup.resolve_staff("张梅", None).id, Period.parse("2026Q4"))
     service.close()
     # October and November only: nothing before the first record, nothing after today (18 Nov).
-    assert record.history == [("10月", 99.0), ("11月", 100.0)]
+    assert history_labels(record) == [("10月", 99.0), ("11月", 100.0)]
 
 
 # --- 17: nothing cut at 80x24, room used at 200 columns ----------------------------------
@@ -351,7 +352,7 @@ def cut_cells(table) -> list[str]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])
 async def test_ranking_and_record_tables_cut_nothing(hall12: str, size: tuple[int, int]) -> None:
-    from patrol.hall.service import open_hall
+    from patrol.hall.opening import open_hall
     from screens.ranking import RankingScreen
     from screens.record import RecordScreen
     from tests.conftest import fixed_clock, log_at
@@ -404,7 +405,7 @@ async def test_the_board_ranks_this_month_again_after_browsing_other_periods(hal
         assert app.period.code == "2026-11" and "2026年11月" in str(app.board.query_one("#ranking-title").render())
         await pilot.press("1", "2", "enter", "1", "c")  # November's finding moves November's ranking
         await ready(pilot, app, seen)
-        zhang = app.service.resolve_staff("张梅", None)
+        zhang = app.service.lookup.resolve_staff("张梅", None)
         assert app.ranking.staff_row(zhang.id).score == 99.0
 
 

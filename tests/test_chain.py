@@ -20,7 +20,7 @@ def logged(service: HallService, hall_url: str) -> Path:
         log_at(service, "1", "魏敏", item, f"2026-11-0{day} 09:00")
         for day, item in ((2, "迟到"), (3, "早退"), (4, "玩手机"), (5, "上门服务"), (6, "缺卡"))
     ]
-    service.correct(ids[1], "经核实无误", void=True)
+    service.findings.correct(ids[1], "经核实无误", void=True)
     service.close()
     return Path(hall_url.removeprefix("sqlite:///"))
 
@@ -186,7 +186,7 @@ def test_the_printed_appendix_carries_the_digest(service: HallService, hall_url:
 def test_a_device_named_with_a_space_is_anchored_and_checked(hall_url: str, tmp_path: Path, capsys) -> None:
     """A device-id file may name the laptop ("笔记本 A"): the appendix printed from it and the line
     `verify --digest` prints still check out against the database."""
-    from patrol.hall.service import open_hall
+    from patrol.hall.opening import open_hall
     from tests.conftest import fixed_clock
 
     service = open_hall(hall_url, inspector="测试督查", device="笔记本 A", clock=fixed_clock)

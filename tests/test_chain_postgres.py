@@ -31,7 +31,7 @@ def duplicate_seqs(url: str) -> list[tuple]:
 
 
 def test_two_writers_with_one_device_id_on_postgresql(pg_hall: str, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
-    from patrol.hall.service import open_hall
+    from patrol.hall.opening import open_hall
     from patrol.imports.findings import apply_findings, plan_findings
 
     start = threading.Barrier(2)
@@ -41,9 +41,11 @@ def test_two_writers_with_one_device_id_on_postgresql(pg_hall: str, capsys: pyte
         try:
             start.wait(timeout=30)
             for n in range(WRITES):
-                service.log(service.window("1"), service.resolve_staff("张梅", None), service.rule("迟到"))
+                service.findings.log(
+                    service.lookup.window("1"), service.lookup.resolve_staff("张梅", None), service.lookup.rule("迟到")
+                )
                 if n % 4 == 3:  # a write of several rows at once too: its first write may be a batch
-                    service.log_access("查看记录", f"张梅，第 {n} 次")
+                    service.access.log("查看记录", f"张梅，第 {n} 次")
             return WRITES
         finally:
             service.close()

@@ -144,11 +144,11 @@ def test_log_refuses_bad_input_and_writes_nothing(hall_url, capsys, args, expect
 
 
 def test_log_with_an_ambiguous_name_asks_which(hall_url, capsys) -> None:
-    from patrol.hall.service import open_hall
+    from patrol.hall.opening import open_hall
 
     service = open_hall(hall_url)
     try:
-        service.resolve_staff("张伟", None)
+        service.lookup.resolve_staff("张伟", None)
     except Exception as exc:
         message = str(exc)
     service.close()

@@ -126,8 +126,8 @@ def test_the_appendix_lists_every_correction(service: HallService, tmp_path: Pat
     first = log_at(service, "4", "张梅", "睡岗", "2026-11-03 10:00")
     second = log_at(service, "1", "魏敏", "迟到", "2026-11-04 09:05")
     log_at(service, "1", "曾伟", "玩手机", "2026-11-05 11:00")
-    service.correct(first, "经核实为闲聊", item=service.rule("闲聊"))
-    service.correct(second, "当日请假", void=True)
+    service.findings.correct(first, "经核实为闲聊", item=service.lookup.rule("闲聊"))
+    service.findings.correct(second, "当日请假", void=True)
     path, _ = export(service, Period.parse("2026-11"), tmp_path)
     sheet = load_workbook(path)["附表5 更正记录"]
     assert sheet["A1"].value == "测试大厅2026年11月更正记录"

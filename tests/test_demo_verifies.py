@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from patrol.demo import build_demo
-from patrol.hall.service import open_hall
+from patrol.hall.opening import open_hall
 from storage.reads import SqliteReader
 from storage.verify import verify
 
@@ -34,7 +34,7 @@ def test_the_demo_database_verifies_and_goes_on(tmp_path: Path) -> None:
     try:
         window = service.windows[0]
         item = next(i for i in service.rules.items if i.is_window_level)
-        service.log(window, None, item)
+        service.findings.log(window, None, item)
     finally:
         service.close()
     after = verify(reader, workers=0)

@@ -73,13 +73,13 @@ def test_writes_begin_immediate(hall_url: str) -> None:
 
 WRITER = textwrap.dedent("""
     import sys
-    from patrol.hall.service import open_hall
+    from patrol.hall.opening import open_hall
     service = open_hall(sys.argv[1], device=sys.argv[2], inspector=sys.argv[2])
-    window = service.window("1")
-    person = service.staff_at(window.id)[0]
-    item = service.rule("上门服务")
+    window = service.lookup.window("1")
+    person = service.lookup.staff_at(window.id)[0]
+    item = service.lookup.rule("上门服务")
     for _ in range(int(sys.argv[3])):
-        service.log(window, person, item)
+        service.findings.log(window, person, item)
     service.close()
 """)
 

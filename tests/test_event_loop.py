@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from patrol.hall.service import open_hall
+from patrol.hall.opening import open_hall
 from screens.lane import Lane
 from storage import guard
 from storage.reads import SqliteReader
@@ -26,7 +26,7 @@ def test_a_query_on_the_forbidden_thread_raises_and_other_threads_go_on(hall_url
         with pytest.raises(RuntimeError, match="event loop"):
             reader.rows("SELECT 1")
         with pytest.raises(RuntimeError, match="event loop"):
-            service.ranking(service.current_period())  # through the engine's reader too
+            service.standings.ranking(service.current_period())  # through the engine's reader too
         worker = threading.Thread(target=lambda: found.append(reader.rows("SELECT 1")))
         worker.start()
         worker.join()

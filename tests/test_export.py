@@ -28,7 +28,7 @@ SHEETS = ["附表1 巡查明细", "附表2 窗口量化考评", "附表3 人员�
 def month(service: HallService) -> HallService:
     """A November the notice can be checked against, word for word (a hall without a clock-in
     machine: 满勤 comes from the patrols)."""
-    service.change_settings(attendance_basis="patrol")
+    service.edits.change_settings(attendance_basis="patrol")
     log_at(service, "3", "替岗人员", "迟到", "2026-11-04 09:05")
     log_at(service, "3", "替岗人员", "迟到", "2026-11-12 09:10")
     log_at(service, "3", "替岗人员", "迟到", "2026-11-16 09:02")
@@ -118,7 +118,9 @@ def test_the_workbook_reads_back_as_an_official_appendix(month: HallService, tmp
     rows = [r for r in detail.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
     assert len(rows) == 11
     assert [r[0] for r in rows] == list(range(1, 12))
-    assert [r[1] for r in rows] == [f.ref for f in month.findings(NOVEMBER)]  # 记录号, as patrol correct takes it
+    assert [r[1] for r in rows] == [
+        f.ref for f in month.records.findings(NOVEMBER)
+    ]  # 记录号, as patrol correct takes it
     assert rows[0][1].startswith("2611-")
     assert [r[2].day for r in rows] == sorted(r[2].day for r in rows)  # time order
     assert rows[0][7] == "替岗人员" and rows[0][10] == -1 and isinstance(rows[0][10], int | float)

@@ -57,8 +57,8 @@ async def shows_another_writers_finding(app: PatrolApp, url: str, home: Path) ->
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, app)
         service = app.service
-        window = service.window("3")
-        wang = service.resolve_staff("王芳", window)
+        window = service.lookup.window("3")
+        wang = service.lookup.resolve_staff("王芳", window)
         app.open_record("window", window.id)
         await until(pilot, lambda: isinstance(app.screen, RecordScreen) and bool(app.screen.query("#record-findings")))
         record = app.screen

@@ -130,18 +130,20 @@ def test_hall_rules_on_postgresql(pg_hall: str, capsys: pytest.CaptureFixture[st
 
 
 def test_the_service_on_postgresql(pg_hall: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from patrol.hall.service import open_hall
+    from patrol.hall.opening import open_hall
     from patrol.rules.periods import Period
 
     service = open_hall(pg_hall, "甲大厅", device="pg-test", inspector="督查")
     try:
-        found = service.log(service.window("2"), service.resolve_staff("张伟", None), service.rule("玩手机"))
-        assert service.last_finding().id == found.id
-        service.add_note(found.id, "已提醒")
-        assert service.undo_last() is not None
-        record = service.record("window", service.window("1").id, Period.parse("2026-11"))
+        found = service.findings.log(
+            service.lookup.window("2"), service.lookup.resolve_staff("张伟", None), service.lookup.rule("玩手机")
+        )
+        assert service.findings.last_finding().id == found.id
+        service.findings.add_note(found.id, "已提醒")
+        assert service.findings.undo_last() is not None
+        record = service.records.record("window", service.lookup.window("1").id, Period.parse("2026-11"))
         assert len(record.findings) == 2
-        assert service.search_index.search("zm")[0].title == "张梅"
+        assert service.lookup.search_index.search("zm")[0].title == "张梅"
     finally:
         service.close()
     assert main(["--db", pg_hall, "verify"]) == 0, capsys.readouterr().err

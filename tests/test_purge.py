@@ -21,7 +21,7 @@ def old_and_new(service: HallService, hall_url: str) -> Path:
     """Findings from 2022 (one corrected, one with a note naming someone) and from 2026."""
     late = log_at(service, "1", "魏敏", "迟到", "2022-03-01 09:10", note="魏敏说堵车")
     log_at(service, "4", "张梅", "玩手机", "2022-05-06 10:00")
-    service.correct(late, "经核实魏敏当天请假", void=True)
+    service.findings.correct(late, "经核实魏敏当天请假", void=True)
     log_at(service, "3", "单雄", "早退", "2026-11-02 16:00", note="单雄提前离岗")
     service.close()
     path = Path(hall_url.removeprefix("sqlite:///"))

@@ -201,17 +201,33 @@ def test_a_finding_stays_where_it_happened_when_the_person_moves_later(service) 
     from tests.conftest import log_at
 
     log_at(service, "3", "单雄", "玩手机", "2026-11-02 10:00")
-    before = service.ranking(Period.parse("2026-11"), with_change=False)
-    person = service.resolve_staff("单雄", None)
-    service.move_staff(person, service.window("5"), date(2026, 11, 18))
-    service.leave(service.staff_by_id[person.id], date(2026, 11, 30))
-    after = service.ranking(Period.parse("2026-11"), with_change=False)
-    assert after.window_row(service.window("3").id).score == before.window_row(service.window("3").id).score
-    assert after.window_row(service.window("5").id).score == 100.0
-    assert [f.window_code for f in service.findings(Period.parse("2026-11"))] == ["3"]
+    before = service.standings.ranking(Period.parse("2026-11"), with_change=False)
+    person = service.lookup.resolve_staff("单雄", None)
+    service.edits.move_staff(person, service.lookup.window("5"), date(2026, 11, 18))
+    service.edits.leave(service.staff_by_id[person.id], date(2026, 11, 30))
+    after = service.standings.ranking(Period.parse("2026-11"), with_change=False)
+    assert (
+        after.window_row(service.lookup.window("3").id).score == before.window_row(service.lookup.window("3").id).score
+    )
+    assert after.window_row(service.lookup.window("5").id).score == 100.0
+    assert [f.window_code for f in service.records.findings(Period.parse("2026-11"))] == ["3"]
     # The service refuses what the board could otherwise log: a person at a window they never sat at.
     with pytest.raises(UserError, match="单雄 2026-11-18 10:00 时不在 3 号窗口"):
-        service.log(service.window("3"), service.staff_by_id[person.id], service.rule("迟到"))
+        service.findings.log(service.lookup.window("3"), service.staff_by_id[person.id], service.lookup.rule("迟到"))
+
+
+def test_a_roster_read_before_a_change_stays_whole(service) -> None:  # type: ignore[no-untyped-def]
+    """Reading the roster again swaps in a new snapshot as one reference: whoever took the roster
+    before a change (the board, on another thread) keeps windows, staff and their indexes of one
+    moment, never the new staff list with the old index."""
+    from datetime import date
+
+    window = service.lookup.window("5")
+    before = service.snapshot
+    added = service.edits.add_staff("新来的", window, starts=date(2026, 11, 2))
+    assert added.id in service.staff_by_id and added in service.lookup.staff_at(window.id)
+    assert added.id not in before.staff_by_id and all(s.id != added.id for s in before.staff)
+    assert {s.id for s in before.staff} == set(before.staff_by_id)
 
 
 # --- patrol record: as `/` finds people ------------------------------------------------------

@@ -42,7 +42,7 @@ async def confirmation(pilot, app) -> str:  # type: ignore[no-untyped-def]
 async def test_d_on_the_first_row_asks_the_date_and_a_confirmation(hall_url: str) -> None:
     """The issue: one `d` removed the first row's person without a question, his −2 vanished
     from the month and 末位 passed to someone else."""
-    from patrol.hall.service import open_hall
+    from patrol.hall.opening import open_hall
 
     service = open_hall(hall_url, device="earlier", clock=fixed_clock)
     log_at(service, "1", "魏敏", "脱岗", "2026-11-05 10:00")
@@ -77,7 +77,7 @@ async def test_d_on_the_first_row_asks_the_date_and_a_confirmation(hall_url: str
         said = str(app.screen.query_one("#roster-said").render())
         assert said.startswith("已登记离岗：魏敏 自 2026-11-10 起离开 1 号窗口（综合窗口）")
         await ready(pilot, app)  # the rankings were recomputed
-        row = app.ranking.staff_row(app.service.resolve_staff("魏敏", None, Period.parse("2026-11").first).id)
+        row = app.ranking.staff_row(app.service.lookup.resolve_staff("魏敏", None, Period.parse("2026-11").first).id)
         assert row is not None and row.score == 98.0 and row.mark == "末位"  # November keeps him
     assert main(["--db", hall_url, "verify"]) == 0
 

@@ -5,7 +5,7 @@ Regenerate after a deliberate change: pytest tests/test_snapshots.py --snapshot-
 
 from __future__ import annotations
 
-from patrol.hall.service import open_hall
+from patrol.hall.opening import open_hall
 from screens.app import PatrolApp
 from tests.conftest import fixed_clock, log_at
 

@@ -17,8 +17,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from patrol.cli import main
 from patrol.errors import UserError
+from patrol.hall.opening import open_hall
 from patrol.hall.purge import carry_out, earliest_allowed, plan_purge
-from patrol.hall.service import SUBSTITUTE, open_hall
+from patrol.hall.views import SUBSTITUTE
 from patrol.rules.periods import Period
 from storage.errors import StorageError
 from storage.reads import SqliteReader
@@ -62,11 +63,15 @@ class Inspector(RuleBasedStateMachine):
     @rule(who=st.sampled_from(PEOPLE), item=st.sampled_from(ITEMS), days_ago=st.integers(0, 1800))
     def log(self, who: tuple[str, str], item: str, days_ago: int) -> None:
         code, name = who
-        window, rule_item = self.service.window(code), self.service.rule(item)
+        window, rule_item = self.service.lookup.window(code), self.service.lookup.rule(item)
         substitute = name == SUBSTITUTE and not rule_item.is_window_level
-        staff = None if name == SUBSTITUTE or rule_item.is_window_level else self.service.resolve_staff(name, window)
+        staff = (
+            None if name == SUBSTITUTE or rule_item.is_window_level else self.service.lookup.resolve_staff(name, window)
+        )
         at = FIXED_NOW - timedelta(days=days_ago)
-        self._remember(self.service.log(window, staff, rule_item, substitute=substitute, at=at, note="备注"), at)
+        self._remember(
+            self.service.findings.log(window, staff, rule_item, substitute=substitute, at=at, note="备注"), at
+        )
 
     @rule(
         rows=st.lists(
@@ -91,10 +96,10 @@ class Inspector(RuleBasedStateMachine):
             lines.append(f"{local:%Y-%m-%d %H:%M},{code},{name},{item},导入")
             expected.append(((code, name, item, "导入"), at.replace(second=0, microsecond=0)))
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        before = {f.id for f in self.service.iter_findings(EVERYTHING)}
+        before = {f.id for f in self.service.records.iter_findings(EVERYTHING)}
         assert main(["--db", f"sqlite:///{self.path}", "findings", "import", str(path)]) == 0
         self.service.reload()
-        added = [f for f in self.service.iter_findings(EVERYTHING) if f.id not in before]
+        added = [f for f in self.service.records.iter_findings(EVERYTHING) if f.id not in before]
         got = sorted(((f.window_code, f.person, f.type_name, f.note), f.at) for f in added)
         assert [view for view, _at in got] == sorted(view for view, _at in expected)
         for f in added:
@@ -106,9 +111,9 @@ class Inspector(RuleBasedStateMachine):
     def correct_purged(self, data: st.DataObject) -> None:
         """A finding past its retention period cannot be voided, amended or given a person."""
         finding_id = data.draw(st.sampled_from(sorted(self.purged)))
-        for change in ({"void": True}, {"item": self.service.rule("早退")}):
+        for change in ({"void": True}, {"item": self.service.lookup.rule("早退")}):
             try:
-                self.service.correct(finding_id, "更正", **change)  # type: ignore[arg-type]
+                self.service.findings.correct(finding_id, "更正", **change)  # type: ignore[arg-type]
             except UserError as exc:
                 assert "清除" in str(exc)
             else:
@@ -118,7 +123,7 @@ class Inspector(RuleBasedStateMachine):
     @rule(data=st.data())
     def void(self, data: st.DataObject) -> None:
         finding_id = data.draw(st.sampled_from(sorted(set(self.effective) - self.purged)))
-        self.service.correct(finding_id, "核实有误", void=True)
+        self.service.findings.correct(finding_id, "核实有误", void=True)
         del self.effective[finding_id]
 
     @precondition(lambda self: set(self.effective) - self.purged)
@@ -126,9 +131,9 @@ class Inspector(RuleBasedStateMachine):
     def amend_type(self, data: st.DataObject, item: str) -> None:
         finding_id = data.draw(st.sampled_from(sorted(set(self.effective) - self.purged)))
         person = self.effective[finding_id][1]
-        if person == "" and self.service.rule(item).level == "staff":
+        if person == "" and self.service.lookup.rule(item).level == "staff":
             return  # a window-level (or purged) finding has no person to put a staff item on
-        replacement = self.service.correct(finding_id, "巡查项录错", item=self.service.rule(item))
+        replacement = self.service.findings.correct(finding_id, "巡查项录错", item=self.service.lookup.rule(item))
         assert replacement is not None
         del self.effective[finding_id]
         self._remember(replacement, self.at[finding_id])
@@ -138,12 +143,12 @@ class Inspector(RuleBasedStateMachine):
         newest = next((i for i in reversed(self.written) if i in self.effective), None)
         if newest in self.purged:  # logged with a time years back, and purged since: it stays
             try:
-                self.service.undo_last()
+                self.service.findings.undo_last()
             except StorageError as exc:
                 assert "清除" in str(exc)
                 return
             raise AssertionError("a purged finding was undone")
-        undone = self.service.undo_last()
+        undone = self.service.findings.undo_last()
         assert (undone.id if undone else None) == newest
         if newest is not None:
             del self.effective[newest]
@@ -160,7 +165,9 @@ class Inspector(RuleBasedStateMachine):
 
     @invariant()
     def the_effective_view_is_the_replay(self) -> None:
-        shown = {f.id: (f.window_code, f.person, f.type_name, f.note) for f in self.service.iter_findings(EVERYTHING)}
+        shown = {
+            f.id: (f.window_code, f.person, f.type_name, f.note) for f in self.service.records.iter_findings(EVERYTHING)
+        }
         assert shown == self.effective
 
     @invariant()

@@ -43,28 +43,28 @@ def test_totals_equal_the_replay(service: HallService, steps: list[tuple]) -> No
     for step in steps:
         if step[0] == "log":
             (code, name), item_name, day = step[1], step[2], step[3]
-            window = service.window(code)
-            item = service.rule(item_name)
+            window = service.lookup.window(code)
+            item = service.lookup.rule(item_name)
             substitute = name == "替岗人员"
-            staff = None if substitute or item.is_window_level else service.resolve_staff(name, window)
+            staff = None if substitute or item.is_window_level else service.lookup.resolve_staff(name, window)
             at = datetime(period.first.year, period.first.month, day + 1, 2, 0, tzinfo=UTC)
-            found = service.log(window, staff, item, substitute=substitute and not item.is_window_level, at=at)
+            found = service.findings.log(window, staff, item, substitute=substitute and not item.is_window_level, at=at)
             effective[found.id] = (staff.id if staff else None, window.id, item.points, item.category)
         elif step[0] == "undo":
-            undone = service.undo_last()
+            undone = service.findings.undo_last()
             if undone is not None:
                 effective.pop(undone.id, None)
         else:
-            last = service.last_finding()
+            last = service.findings.last_finding()
             if last is not None:
-                amended = service.add_note(last.id, step[1])  # a replacement: the totals stay the same
+                amended = service.findings.add_note(last.id, step[1])  # a replacement: the totals stay the same
                 if last.id in effective:
                     effective[amended.id] = effective.pop(last.id)
     expected: dict[tuple[str | None, str], Totals] = {}
     for staff_id, window_id, points, category in effective.values():
         t = expected.setdefault((staff_id, window_id), Totals())
         t.add(Totals(min(points, 0), max(points, 0), 1, int(category == "考勤")))
-    got = service.totals(period)
+    got = service.standings.totals(period)
     assert set(got) == set(expected)
     for key, total in expected.items():
         assert got[key].findings == total.findings and got[key].attendance == total.attendance

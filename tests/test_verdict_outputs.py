@@ -21,7 +21,8 @@ import pytest
 from openpyxl import load_workbook
 
 from patrol.cli import main
-from patrol.hall.service import HallService, open_hall
+from patrol.hall.opening import open_hall
+from patrol.hall.service import HallService
 from patrol.reports.export import export
 from patrol.reports.notice import draft_notice
 from patrol.reports.period_report import gather
@@ -502,7 +503,7 @@ def test_one_rounding_everywhere(service: HallService, hall_url: str, tmp_path: 
 
 def test_a_person_who_left_later_is_still_in_that_period(service: HallService, hall_url: str) -> None:
     log_at(service, "4", "张梅", "睡岗", "2026-07-09 14:40")
-    service.leave(service.resolve_staff("张梅", service.window("4")), date(2026, 11, 1))
+    service.edits.leave(service.lookup.resolve_staff("张梅", service.lookup.window("4")), date(2026, 11, 1))
     july = gather(service, Period.parse("2026-07"))
     notice = draft_notice(july)
     assert "列为末位的是不动产登记窗口张梅" in notice[4]  # the old notice crashed on a name not posted today

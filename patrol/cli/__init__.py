@@ -96,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
     except (ValueError, TypeError, LookupError):  # patrol.hall.service.UNREADABLE
         # A value patrol never writes, put into the file behind its back: what verify finds, in one line.
         from patrol.cli.common import url
-        from patrol.hall.service import unreadable
+        from patrol.hall.opening import unreadable
 
         problem = unreadable(url(args))
         if problem is None:

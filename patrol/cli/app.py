@@ -68,7 +68,7 @@ def demo(args: argparse.Namespace) -> int:
 
 def init(args: argparse.Namespace) -> int:
     """`patrol init --hall NAME`."""
-    from patrol.hall.service import init_hall
+    from patrol.hall.opening import init_hall
 
     hall = init_hall(url(args), args.init_hall, device=config.device_id())
     print(f"已创建大厅“{hall.name}”（默认巡查规则）。下一步：patrol roster import 名册.xlsx")

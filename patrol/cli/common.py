@@ -34,7 +34,7 @@ def existing_database(db_url: str) -> None:
 def open_service(args: argparse.Namespace, fast: bool = True, create: bool = False) -> HallService:
     """The hall named by --hall (or the only one), opened for the inspector on this device. The
     database file must exist unless ``create`` (a roster import may bring the first hall)."""
-    from patrol.hall.service import open_hall
+    from patrol.hall.opening import open_hall
 
     if not create:
         existing_database(url(args))

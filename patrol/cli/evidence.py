@@ -92,7 +92,7 @@ def register(sub: Any) -> None:
 def verify(args: argparse.Namespace) -> int:
     """Walk every chain; exit 1 naming the first broken link. With --against, also check that the
     database still holds every prefix a printed appendix (or a written-down line) vouched for."""
-    from patrol.hall.service import engine_for
+    from patrol.hall.opening import engine_for
     from storage.reads import AlchemyReader, SqliteReader
     from storage.urls import sqlite_file
     from storage.verify import against, verify
@@ -171,7 +171,7 @@ def access_log(args: argparse.Namespace) -> int:
 
     service = open_service(args)
     since = parse_local_date(args.since, service.hall.tz) if args.since else service.clock() - timedelta(days=30)
-    entries = service.access_log(since)
+    entries = service.access.since(since)
     if not entries:
         print(f"{since.astimezone(service.hall.tz):%Y-%m-%d} 以来没有查阅记录。")
     for at, who, action, subject in entries:

@@ -83,15 +83,15 @@ def log(args: argparse.Namespace) -> int:
     from patrol.rules.periods import parse_local_time
 
     service = open_service(args)
-    window = service.window(args.window)
-    item = service.rule(args.type)
-    at = service.check_time(parse_local_time(args.at, service.hall.tz)) if args.at is not None else None
+    window = service.lookup.window(args.window)
+    item = service.lookup.rule(args.type)
+    at = service.findings.check_time(parse_local_time(args.at, service.hall.tz)) if args.at is not None else None
     staff = None
     if item.is_window_level and (args.staff or args.substitute):
         raise UserError(f"“{item.name}”是窗口级巡查项，只记在窗口上：请去掉 --staff / --substitute。")
     if args.staff:
-        staff = service.resolve_staff(args.staff, window, at)  # who sat at the window then
-    found = service.log(window, staff, item, substitute=args.substitute, at=at, note=args.note)
+        staff = service.lookup.resolve_staff(args.staff, window, at)  # who sat at the window then
+    found = service.findings.log(window, staff, item, substitute=args.substitute, at=at, note=args.note)
     who = found.person or "窗口"
     print(
         f"已保存：{found.at:%Y-%m-%d %H:%M} {found.window_code} {found.window_name} {who} {found.type_name} "
@@ -105,7 +105,7 @@ def correct(args: argparse.Namespace) -> int:
     from patrol.hall.corrections import CorrectionText, apply_correction
 
     service = open_service(args)
-    found = service.finding(args.id)
+    found = service.findings.finding(args.id)
     text = CorrectionText(
         reason=args.reason,
         void=args.void,
@@ -122,8 +122,9 @@ def correct(args: argparse.Namespace) -> int:
             f"{found.type_name}（原因：{args.reason.strip()}）"
         )
     else:
-        from patrol.hall.service import CorrectionView
+        from patrol.hall.views import CorrectionView
+        from patrol.reports.wording import correction_change
 
-        change = CorrectionView(replacement.at, args.reason.strip(), "", found, replacement).change()
+        change = correction_change(CorrectionView(replacement.at, args.reason.strip(), "", found, replacement))
         print(f"已更正 {found.ref}：{change}（新记录号 {replacement.ref}；原因：{args.reason.strip()}）")
     return 0

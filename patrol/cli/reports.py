@@ -75,11 +75,11 @@ def record(args: argparse.Namespace) -> int:
 
         kind, item_id, who = choose(service, args.name, args.window)  # as `/` finds people; asks which
     elif args.window:
-        window = service.window(args.window)
+        window = service.lookup.window(args.window)
         kind, item_id, who = "window", window.id, f"{window.code} {window.name}"
     else:
         raise UserError("请给出人员姓名，或用 --window 编号 查看窗口。")
-    for line in record_lines(service.look_up(kind, item_id, chosen, who)):
+    for line in record_lines(service.records.look_up(kind, item_id, chosen, who)):
         print(line)
     return 0
 
@@ -90,7 +90,7 @@ def export(args: argparse.Namespace) -> int:
 
     service = open_service(args)
     chosen = period(args, service)
-    total = service.finding_count(chosen)
+    total = service.standings.finding_count(chosen)
     progress = None
     if total > 50_000 and sys.stderr.isatty():
         from patrol.cli.output import unguarded
@@ -122,7 +122,7 @@ def report(args: argparse.Namespace) -> int:
 
     service = open_service(args)
     chosen = period(args, service)
-    service.log_access("通报", f"{chosen.label} 通报草稿（命令行输出）", chosen)
+    service.access.log("通报", f"{chosen.label} 通报草稿（命令行输出）", chosen)
     for paragraph in draft_notice(gather(service, chosen)):
         print(paragraph)
         print()
@@ -168,7 +168,7 @@ def rank(args: argparse.Namespace) -> int:
     there is nothing to compare with."""
     service = open_service(args)
     chosen = period(args, service)
-    ranking = service.ranking(chosen)
+    ranking = service.standings.ranking(chosen)
     verdicts = ranking.verdicts
     assert verdicts is not None
     judged = verdicts.full_attendance is not None

@@ -34,8 +34,9 @@ def register(sub: Any, parser_class: type) -> None:
 
 def roster_import(args: argparse.Namespace) -> int:
     """Check the whole file, print the changes, then apply them in one transaction."""
+    from patrol.hall.opening import NoHallError, engine_for
     from patrol.hall.roster import parse_day
-    from patrol.hall.service import HallService, NoHallError, engine_for
+    from patrol.hall.service import HallService
     from patrol.imports.roster import apply_plan, leave_missing, plan_roster
     from patrol.model import HallInfo
     from storage.reads import EMPTY

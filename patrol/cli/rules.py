@@ -142,8 +142,8 @@ def set_rule(args: argparse.Namespace) -> int:
         settings.checked()  # refused before anything is written
     old, new = value_text(setting.key, before), value_text(setting.key, value)
     # Who changed what goes to the access log (where a hall looks), before the change itself.
-    service.log_access("修改评定规则", f"{setting.label}（{setting.key}）：{old} → {new}，自 {starts:%Y-%m-%d} 起")
-    service.record_settings(list(versions))
+    service.access.log("修改评定规则", f"{setting.label}（{setting.key}）：{old} → {new}，自 {starts:%Y-%m-%d} 起")
+    service.edits.record_settings(list(versions))
     first = Period.of("month", starts)
     print(f"已修改：{setting.label} {old} → {new}，自 {starts:%Y-%m-%d} 起适用（{first.label}起的统计周期按此评定）。")
     if first.last < service.current_period().first:

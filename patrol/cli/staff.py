@@ -1,6 +1,6 @@
 """`patrol staff add|move|leave`: a person's postings, each from a date (today by default).
 
-The checks and the writing are ``patrol.hall.roster``'s, shared with the roster screen (F3);
+The checks and the writing are ``patrol.hall.roster_changes``'s, shared with the roster screen (F3);
 this module only reads the arguments and prints what changed.
 """
 
@@ -73,35 +73,35 @@ def _day(args: argparse.Namespace, service: HallService) -> date:
 
 def add(args: argparse.Namespace) -> int:
     """Post a new person (or bring back one who left this window)."""
-    from patrol.hall import roster
+    from patrol.hall import roster_changes
 
     service = open_service(args)
-    request = roster.StaffAdd(args.name, args.window, args.role, _day(args, service))
-    print(roster.apply_change(service, request).done)
+    request = roster_changes.StaffAdd(args.name, args.window, args.role, _day(args, service))
+    print(roster_changes.apply_change(service, request).done)
     return 0
 
 
 def move(args: argparse.Namespace) -> int:
     """Move a person from one window to another from a date."""
-    from patrol.hall import roster
+    from patrol.hall import roster_changes
 
     service = open_service(args)
     day = _day(args, service)
-    source, target = service.window(args.window), service.window(args.to)
-    person = service.resolve_staff(args.name, source, day)
-    print(roster.apply_change(service, roster.StaffMove(person.id, source.code, target.code, day)).done)
+    source, target = service.lookup.window(args.window), service.lookup.window(args.to)
+    person = service.lookup.resolve_staff(args.name, source, day)
+    print(roster_changes.apply_change(service, roster_changes.StaffMove(person.id, source.code, target.code, day)).done)
     return 0
 
 
 def leave(args: argparse.Namespace) -> int:
     """Record that a person left a window from a date."""
-    from patrol.hall import roster
+    from patrol.hall import roster_changes
 
     service = open_service(args)
     day = _day(args, service)
-    window = service.window(args.window)
-    person = service.resolve_staff(args.name, window, day)
-    print(roster.apply_change(service, roster.StaffLeave(person.id, window.code, day)).done)
+    window = service.lookup.window(args.window)
+    person = service.lookup.resolve_staff(args.name, window, day)
+    print(roster_changes.apply_change(service, roster_changes.StaffLeave(person.id, window.code, day)).done)
     return 0
 
 
@@ -113,7 +113,7 @@ def choose(service: HallService, query: str, window_code: str | None) -> tuple[s
     from patrol.errors import UserError
     from patrol.hall.roster import candidates, describe
 
-    window = service.window(window_code) if window_code else None
+    window = service.lookup.window(window_code) if window_code else None
     found = candidates(service, query, window)
     if not found:
         where = f"在 {window.code} 号窗口任职过的" if window else ""

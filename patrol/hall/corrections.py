@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from patrol.errors import UserError
-from patrol.hall.service import SUBSTITUTE, FindingView, HallService
+from patrol.hall.service import HallService
+from patrol.hall.views import SUBSTITUTE, FindingView
 from patrol.rules.periods import parse_local_time
 
 
@@ -25,11 +26,11 @@ class CorrectionText:
 
 def apply_correction(service: HallService, finding: FindingView, text: CorrectionText) -> FindingView | None:
     """Check the correction and apply it; returns the amended finding (None when voided)."""
-    service.refuse_purged(finding.id)  # before the person typed is looked up: the answer is no either way
+    service.findings.refuse_purged(finding.id)  # before the person typed is looked up: the answer is no either way
     changes = (text.type_name, text.window_code, text.person, text.at, text.note)
     if text.void and any(c is not None for c in changes):
         raise UserError("作废不能与其他修改同时进行：作废就是整条不算。")
-    window = service.window(text.window_code) if text.window_code is not None else None
+    window = service.lookup.window(text.window_code) if text.window_code is not None else None
     at = parse_local_time(text.at, service.hall.tz) if text.at is not None else None
     staff = None
     substitute = None
@@ -38,15 +39,17 @@ def apply_correction(service: HallService, finding: FindingView, text: Correctio
             substitute = True
         elif text.person.strip():
             # Who sat at the window at the finding's time, even if they have moved or left since.
-            staff = service.resolve_staff(text.person, window or service.window(finding.window_code), at or finding.at)
-    return service.correct(
+            staff = service.lookup.resolve_staff(
+                text.person, window or service.lookup.window(finding.window_code), at or finding.at
+            )
+    return service.findings.correct(
         finding.id,
         text.reason,
         void=text.void,
         window=window,
         staff=staff,
         substitute=substitute,
-        item=service.rule(text.type_name) if text.type_name is not None else None,
+        item=service.lookup.rule(text.type_name) if text.type_name is not None else None,
         at=at,
         note=text.note,
     )

@@ -29,7 +29,7 @@ def set_pin(service: HallService, name: str, pin: str) -> None:
 
 def pins(service: HallService) -> dict[str, str]:
     """Every inspector with a PIN: name -> stored hash."""
-    return {str(name): str(stored) for name, stored in service.reader.rows(reads.INSPECTOR_PINS)}
+    return {str(row.name): str(row.pin_hash) for row in service.reader.rows(reads.INSPECTOR_PINS)}
 
 
 def has_pin(service: HallService, name: str) -> bool:
@@ -58,7 +58,7 @@ def replace_pin(
         _check_entered(service, stored[vouching], entered, vouching)
     set_pin(service, name, new_pin)
     if name in stored and by is not None:
-        service.log_access("更换 PIN", f"{by} 确认更换督查员 {name} 的 PIN，原因：{reason.strip()}")
+        service.access.log("更换 PIN", f"{by} 确认更换督查员 {name} 的 PIN，原因：{reason.strip()}")
 
 
 def whose_pin(service: HallService, name: str, entered: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from patrol.hall.service import SUBSTITUTE, FindingView, HallService
+from patrol.hall.service import HallService
+from patrol.hall.views import SUBSTITUTE, FindingView
 from patrol.model import StaffInfo, WindowInfo
 from patrol.rules.items import RuleItem
 
@@ -28,4 +29,4 @@ class PendingFinding:
 
     def log(self, service: HallService) -> FindingView:
         """Commit it; raises StorageError while the disk still says no."""
-        return service.log(self.window, self.person, self.item, substitute=self.substitute, at=self.at)
+        return service.findings.log(self.window, self.person, self.item, substitute=self.substitute, at=self.at)

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from patrol.errors import UserError
-from patrol.hall.service import INSPECTOR_LIMIT, SUBSTITUTE, HallService
+from patrol.hall.service import INSPECTOR_LIMIT, HallService
+from patrol.hall.views import SUBSTITUTE
 from patrol.imports.tabular import read_table
 from patrol.rules.periods import Period, parse_local_time
 from patrol.text import check_note, clean_name, same_name
@@ -51,13 +52,13 @@ def plan_findings(service: HallService, path: Path, period: Period | None = None
         cells = row.cells
         column = "时间"  # the column each check reads: an error names the column at fault
         try:
-            at = service.check_time(parse_local_time(cells["时间"], tz))
+            at = service.findings.check_time(parse_local_time(cells["时间"], tz))
             if period is not None and not period.contains(at, tz):
                 raise UserError(f"时间 {cells['时间']} 不在统计周期 {period.label} 内。")
             column = "窗口编号"
-            window = service.window(cells["窗口编号"])
+            window = service.lookup.window(cells["窗口编号"])
             column = "巡查项"
-            item = service.rule(cells["巡查项"])
+            item = service.lookup.rule(cells["巡查项"])
             column = "备注"
             note = check_note(cells.get("备注", ""))
             column = "督查员"
@@ -68,8 +69,8 @@ def plan_findings(service: HallService, path: Path, period: Period | None = None
             staff = None
             if person and not substitute and not item.is_window_level:
                 # Who sat at the window at the finding's time, even if they moved or left since.
-                staff = service.resolve_staff(person, window, at)
-            values = service.finding_values(window, staff, item, substitute=substitute, at=at, note=note)
+                staff = service.lookup.resolve_staff(person, window, at)
+            values = service.findings.values(window, staff, item, substitute=substitute, at=at, note=note)
         except UserError as exc:
             raise UserError(f"{where}“{column}”列：{exc}") from None
         if inspector:
@@ -96,10 +97,8 @@ def already_recorded(service: HallService, plan: FindingsImport) -> list[int]:
     start = min(r["at"] for r in plan.rows)
     end = max(r["at"] for r in plan.rows) + timedelta(seconds=1)
     recorded = Counter(
-        _key(at, window_id, staff_id, substitute, type_id, note)
-        for _id, at, window_id, staff_id, substitute, type_id, _points, note, *_ in service.reader.iter_rows(
-            reads.FINDINGS_OF_HALL, {"hall": service.hall.id, "start": start, "end": end}
-        )
+        _key(f.at, f.window_id, f.staff_id, f.substitute, f.type_id, f.note)
+        for f in service.reader.iter_rows(reads.FINDINGS_OF_HALL, {"hall": service.hall.id, "start": start, "end": end})
     )
     same = []
     for number, r in zip(plan.numbers, plan.rows, strict=True):

@@ -15,7 +15,8 @@ from typing import Any
 
 from patrol.errors import UserError
 from patrol.hall.pinyin_keys import new_staff_row
-from patrol.hall.roster import ROLES, leave_steps, staff_on
+from patrol.hall.roster import ROLES, staff_on
+from patrol.hall.roster_changes import leave_steps
 from patrol.hall.service import HallService
 from patrol.imports.tabular import TableRow, read_table
 from patrol.model import StaffInfo
@@ -238,13 +239,14 @@ def _listed_at(rows: list[Any], staff: StaffInfo, service: HallService) -> bool:
 
 
 def _unit_ids(service: HallService) -> dict[str, str]:
-    return {name: unit_id for unit_id, name in service.reader.rows(reads.UNITS, {"hall": service.hall.id})}
+    return {row.name: row.id for row in service.reader.rows(reads.UNITS, {"hall": service.hall.id})}
 
 
 def _check_departures(service: HallService, plan: RosterPlan) -> None:
     """A move or a departure cannot be dated before a finding that says the person was still at
     their window (the finding would count for nobody's window); say so before writing."""
-    from patrol.hall.roster import no_later_findings, seat
+    from patrol.hall.roster import seat
+    from patrol.hall.roster_changes import no_later_findings
 
     for step in plan.postings:
         person = service.staff_by_id.get(step["staff_id"])

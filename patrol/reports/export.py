@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from patrol.errors import UserError
-from patrol.hall.service import FindingView, HallService
+from patrol.hall.service import HallService
+from patrol.hall.views import FindingView
 from patrol.reports.notice import NoticeFindings, draft_notice
 from patrol.reports.period_report import PeriodReport, gather
 from patrol.reports.workbook import Progress, write_workbook
@@ -80,13 +81,13 @@ def export(
     never read from chain_head."""
     path = target_path(out, service.hall.name, period).resolve()
     check_target(path, force)
-    verdict = service.verify()
+    verdict = service.evidence.verify()
     if not verdict.ok:
         if if_unverified is None:
             raise Unverified(verdict.problem or "")
         if_unverified(verdict.problem or "")
     # Before any name leaves the database.
-    service.log_access("导出", f"{period.label} 巡查考核附表 → {path}", period)
+    service.access.log("导出", f"{period.label} 巡查考核附表 → {path}", period)
     report = gather(service, period)
     report.heads = verdict.heads if verdict.ok else None
     report.unverified = verdict.problem

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from patrol.hall.service import SUBSTITUTE, FindingView
+from patrol.hall.views import SUBSTITUTE, FindingView
 from patrol.reports.period_report import PeriodReport
 from patrol.reports.verdict_text import award_note, conditions, numeral
 from patrol.rules.items import BONUS

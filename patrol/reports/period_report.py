@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
-from patrol.hall.service import CorrectionView, FindingView, HallService
+from patrol.hall.service import HallService
+from patrol.hall.views import CorrectionView, FindingView
 from patrol.model import HallInfo, StaffInfo, WindowInfo
 from patrol.rules.items import Rules
 from patrol.rules.periods import Period
@@ -67,7 +68,7 @@ class PeriodReport:
 
 def gather(service: HallService, period: Period) -> PeriodReport:
     """Read what a period's appendix and notice need (findings themselves are streamed later)."""
-    ranking = service.ranking(period)
+    ranking = service.standings.ranking(period)
     return PeriodReport(
         hall=service.hall,
         period=period,
@@ -76,10 +77,10 @@ def gather(service: HallService, period: Period) -> PeriodReport:
         windows=list(service.windows),
         staff=counted(service, ranking),
         rules=service.rules,
-        type_counts=service.type_counts(period),
-        finding_count=service.finding_count(period),
-        findings=lambda: service.iter_findings(period),
-        corrections=service.corrections(period),
+        type_counts=service.standings.type_counts(period),
+        finding_count=service.standings.finding_count(period),
+        findings=lambda: service.records.iter_findings(period),
+        corrections=service.findings.corrections(period),
         settings=service.settings_for(period),
         roster_position={s.id: s.position for s in service.staff},
     )

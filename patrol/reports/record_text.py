@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from patrol.hall.service import Record
+from patrol.hall.views import Record
 from patrol.reports.formatting import score_text, tied_text
+from patrol.reports.wording import record_subtitle, record_title
 from patrol.text import shown
 
 
@@ -18,7 +19,7 @@ def record_lines(record: Record) -> Iterator[str]:
 
 
 def _lines(record: Record) -> Iterator[str]:
-    yield f"{record.title}  {record.subtitle}".rstrip()
+    yield f"{record_title(record)}  {record_subtitle(record)}".rstrip()
     yield f"统计周期：{record.period.label}"
     standing = record.standing
     if standing is not None:

@@ -16,11 +16,12 @@ from typing import Any
 
 from rich.cells import cell_len
 
-from patrol.hall.service import FindingView
+from patrol.hall.views import FindingView
 from patrol.reports.anchor import footer_lines
 from patrol.reports.formatting import full_attendance_text, tied_text
 from patrol.reports.period_report import PeriodReport
 from patrol.reports.verdict_text import summary
+from patrol.reports.wording import correction_change
 from patrol.rules.settings import TIE_BREAKS
 from patrol.rules.verdicts import Award
 from patrol.text import shown
@@ -428,7 +429,7 @@ def _corrections_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) 
         Column("窗口", _width((c.before.window_name for c in rows), "窗口", 24)),
         Column("人员", _width((c.before.person for c in rows), "替岗人员", 12)),
         Column("原巡查项", _width((c.before.type_name for c in rows), "原巡查项", 18)),
-        Column("更正内容", _width((c.change() for c in rows), "更正内容", 50)),
+        Column("更正内容", _width((correction_change(c) for c in rows), "更正内容", 50)),
         Column("原因", _width((c.reason for c in rows), "原因", 30)),
         Column("更正人", 10),
     ]
@@ -442,7 +443,7 @@ def _corrections_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) 
                 c.before.window_name,
                 c.before.person,
                 c.before.type_name,
-                c.change(),
+                correction_change(c),
                 c.reason,
                 c.inspector,
             ]

@@ -1,0 +1,76 @@
+"""Changes to the hall's roster and settings, each written as a new version from its day and
+then read back (``patrol.hall.roster`` checks and writes the roster's)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from patrol.errors import UserError
+from patrol.hall import roster, roster_changes
+from patrol.model import StaffInfo, WindowInfo
+from patrol.rules.settings import HallRules
+
+if TYPE_CHECKING:
+    from patrol.hall.service import HallService
+
+
+class Edits:
+    """Posting people, moving them, their leaving and roles; new versions of the settings."""
+
+    def __init__(self, service: HallService) -> None:
+        self.service = service
+
+    def add_staff(self, name: str, window: WindowInfo, role: str = "", starts: date | None = None) -> StaffInfo:
+        """Post a new person at ``window`` from ``starts`` (today by default)."""
+        return self._change(roster_changes.StaffAdd(name, window.code, role, starts))
+
+    def move_staff(self, person: StaffInfo, window: WindowInfo, starts: date | None = None) -> StaffInfo:
+        """From ``starts`` (today by default) ``person`` sits at ``window``; their past findings
+        and their earlier periods keep the window they were at (a person who had left returns)."""
+        day = starts or self.service.today()
+        seat = roster.seat(self.service, person, day)
+        if seat is None:
+            return self._change(roster_changes.StaffReturn(person.id, window.code, day))
+        from_code = self.service.window_by_id[seat.window_id].code
+        return self._change(roster_changes.StaffMove(person.id, from_code, window.code, day))
+
+    def leave(self, person: StaffInfo, starts: date | None = None) -> StaffInfo:
+        """From ``starts`` (today by default) ``person`` is no longer posted; earlier periods keep
+        them and their findings."""
+        day = starts or self.service.today()
+        seat = roster.seat(self.service, person, day)
+        if seat is None:
+            raise UserError(f"{person.name} 在 {day:%Y-%m-%d} 不在岗，无需登记离岗。")
+        return self._change(roster_changes.StaffLeave(person.id, self.service.window_by_id[seat.window_id].code, day))
+
+    def set_role(self, person: StaffInfo, role: str, starts: date | None = None) -> StaffInfo:
+        """From ``starts`` (today by default) ``person`` holds ``role`` at their window."""
+        return self._change(roster_changes.RoleChange(person.id, role, starts))
+
+    def _change(self, request: roster_changes.Request) -> StaffInfo:
+        change = roster_changes.apply_change(self.service, request)
+        assert change.staff_id is not None
+        return self.service.staff_by_id[change.staff_id]
+
+    def change_settings(self, starts: date | None = None, **changes: Any) -> HallRules:
+        """Record a new version of the hall's settings, in force from ``starts`` (None: from the
+        beginning): the version in force then, with ``changes``. Returns the new settings."""
+        from storage.writes import add_rules_version
+
+        service = self.service
+        settings = replace(service.settings_on(starts or date.max), **changes).checked()
+        add_rules_version(service.engine, service.hall.id, starts, settings.to_json(), device=service.device)
+        service.reload()
+        return settings
+
+    def record_settings(self, versions: list[tuple[date | None, HallRules]]) -> None:
+        """Record several versions of the hall's settings (each in force from its date) in one
+        transaction: all of them or none."""
+        from storage.writes import add_rules_versions
+
+        service = self.service
+        rows = [(starts, s.checked().to_json()) for starts, s in versions]
+        add_rules_versions(service.engine, service.hall.id, rows, device=service.device)
+        service.reload()

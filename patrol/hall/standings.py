@@ -1,0 +1,124 @@
+"""Standings: the period's findings summed per person and window, ranked and judged."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from patrol.model import Member, WindowInfo
+from patrol.rules.items import COMPLAINT_CODES, FULL_ATTENDANCE_BREAKERS
+from patrol.rules.periods import Period
+from patrol.rules.scoring import Ranking, Totals, add_changes, rank_period
+from patrol.rules.verdicts import judge
+from storage import reads
+
+if TYPE_CHECKING:
+    from patrol.hall.service import HallService
+
+
+class Standings:
+    """Totals, rankings and counts of the hall's periods."""
+
+    def __init__(self, service: HallService) -> None:
+        self.service = service
+
+    def _bounds(self, period: Period) -> dict[str, Any]:
+        start, end = period.bounds(self.service.hall.tz)
+        return {"hall": self.service.hall.id, "start": start, "end": end}
+
+    def totals(self, period: Period) -> dict[tuple[str | None, str], Totals]:
+        """The period's effective findings summed per (staff or None, window)."""
+        rules = self.service.rules
+        reader = self.service.reader
+        breaks = rules.ids_of(FULL_ATTENDANCE_BREAKERS)
+        complaints = rules.ids_of(COMPLAINT_CODES)
+        sql = reads.TotalsSql(len(breaks), len(complaints))
+        params = self._bounds(period)
+        params.update({f"brk{i}": type_id for i, type_id in enumerate(breaks)})
+        params.update({f"cpl{i}": type_id for i, type_id in enumerate(complaints)})
+        totals: dict[tuple[str | None, str], Totals] = {}
+        moved: list[str] = []
+        for row in reader.rows(sql.staff, params):
+            if row.first_window == row.last_window:
+                totals[(row.staff_id, row.first_window)] = _totals(row)
+            else:
+                moved.append(row.staff_id)
+        for row in reader.rows(sql.window_alone, params):
+            totals[(None, row.window_id)] = _totals(row)
+        if moved:
+            bound = {**params, **{f"s{i}": staff_id for i, staff_id in enumerate(moved)}}
+            for row in reader.rows(sql.staff_window(len(moved)), bound):
+                totals[(row.staff_id, row.window_id)] = _totals(row)
+        for row in reader.rows(sql.voided, params):
+            key = (row.staff_id, row.window_id)
+            left = totals[key]
+            left.add(_totals(row), sign=-1)
+            if left.findings == 0:
+                del totals[key]
+        return totals
+
+    def members(self, period: Period) -> list[Member]:
+        """Everyone posted during ``period``, at each window where they sat in it."""
+        roster = self.service.snapshot  # one roster for the whole walk
+        out = []
+        start, stop = period.first, period.end
+        for person in roster.staff:
+            for stint in roster.stints.get(person.id, ()):
+                if stint.overlaps(start, stop):
+                    first = max(stint.first or start, start)
+                    end = min(stint.end or stop, stop)
+                    out.append(Member(person, stint.window_id, stint.role, (end - first).days))
+        return out
+
+    def windows_of(self, period: Period, totals: dict[tuple[str | None, str], Totals]) -> list[WindowInfo]:
+        """The windows that count in ``period``: open during it, or holding a finding of it."""
+        named = {window_id for _staff, window_id in totals}
+        return [w for w in self.service.windows if w.open_during(period.first, period.end) or w.id in named]
+
+    def rank(self, period: Period) -> Ranking:
+        """Staff and windows ranked for ``period``, not yet judged, without changes."""
+        totals = self.totals(period)
+        settings = self.service.settings_for(period)
+        members = self.members(period)
+        return rank_period(settings, self.windows_of(period, totals), members, totals, self.service.staff)
+
+    def ranking(self, period: Period, with_change: bool = True) -> Ranking:
+        """Staff and windows ranked and judged for ``period`` (``ranking.verdicts``), with the
+        change since the previous period."""
+        ranking = self.rank(period)
+        judge(ranking, self.service.settings_for(period))
+        if with_change:
+            add_changes(ranking, self.rank(period.previous()))
+        return ranking
+
+    def day_totals(self, day: date | None = None) -> dict[str, Totals]:
+        """Each window's findings of one day (today by default), staff and window-level together."""
+        day = day or self.service.today()
+        by_window: dict[str, Totals] = {}
+        for (_staff, window_id), total in self.totals(Period("range", day, day + timedelta(days=1))).items():
+            by_window.setdefault(window_id, Totals()).add(total)
+        return by_window
+
+    def finding_count(self, period: Period) -> int:
+        """How many effective findings ``period`` holds."""
+        return int(self.service.reader.rows(reads.PERIOD_FINDING_COUNT, self._bounds(period))[0].n)
+
+    def type_counts(self, period: Period) -> dict[tuple[str | None, str], dict[str, int]]:
+        """Effective findings of ``period`` counted per (staff or None, window) and finding type id."""
+        out: dict[tuple[str | None, str], dict[str, int]] = {}
+        for row in self.service.reader.rows(reads.PERIOD_TYPE_COUNTS, self._bounds(period)):
+            out.setdefault((row.staff_id, row.window_id), {})[row.type_id] = int(row.n)
+        return out
+
+
+def _totals(row: reads.Row) -> Totals:
+    """The sums of a ``reads.TotalsSql`` row."""
+    return Totals(
+        float(row.deductions or 0),
+        float(row.bonuses or 0),
+        int(row.findings),
+        int(row.attendance or 0),
+        int(row.deduction_count or 0),
+        int(row.bonus_count or 0),
+        int(row.complaints or 0),
+    )

@@ -1,0 +1,134 @@
+"""What the hall's services hand out: findings, corrections and records as plain data.
+
+They hold data, not wording: how a person reads them (the change a correction made, a record's
+title) is ``patrol.reports.wording``, which the command line and the screens share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from patrol.model import HallInfo, StaffInfo, WindowInfo
+from patrol.rules.items import Rules
+from patrol.rules.periods import Period
+from patrol.rules.scoring import Standing
+from storage import reads
+
+SUBSTITUTE = "替岗人员"  # the person of a finding about someone standing in (a name, as typed too)
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """A finding as a person reads it."""
+
+    id: str
+    at: datetime  # local time of the hall
+    ref: str  # 2611-0042, read aloud and typed into patrol correct
+    window_code: str
+    window_name: str
+    person: str  # the staff name, 替岗人员, or "" for a window-level item
+    type_name: str
+    category: str
+    points: float
+    note: str
+    inspector: str
+
+
+@dataclass(frozen=True)
+class CorrectionView:
+    """A correction: when, why, by whom, the finding before and after (worded by
+    ``patrol.reports.wording.correction_change``)."""
+
+    at: datetime  # local time of the hall
+    reason: str
+    inspector: str
+    before: FindingView
+    after: FindingView | None  # None when the finding was voided
+
+
+@dataclass
+class Record:
+    """The record of a window or a staff member for a period (titled by
+    ``patrol.reports.wording.record_title`` and ``record_subtitle``)."""
+
+    kind: str  # window | staff
+    id: str
+    period: Period
+    standing: Standing | None
+    window: WindowInfo | None  # the window (kind window), or the person's window today (None: none)
+    person: StaffInfo | None = None  # kind staff: the person
+    status: str = ""  # kind staff: how the roster describes a person not posted today (else "")
+    seated: list[str] = field(default_factory=list)  # kind window: who sat there in the period
+    counts: list[tuple[str, int, float]] = field(default_factory=list)  # type, count, points
+    findings: list[FindingView] = field(default_factory=list)
+    history: list[tuple[date, float | None]] = field(default_factory=list)  # month's first day, score (None: no record)
+    full_attendance_judged: bool = False  # whether 满勤 was judged this period (clock-in or patrols)
+
+
+class Names(Protocol):
+    """What turning ids into names takes: the hall's roster and rules as last read (a
+    ``HallService`` is one), and who is logging."""
+
+    hall: HallInfo
+    inspector: str
+
+    @property
+    def rules(self) -> Rules: ...
+    @property
+    def window_by_id(self) -> dict[str, WindowInfo]: ...
+    @property
+    def staff_by_id(self) -> dict[str, StaffInfo]: ...
+
+
+def person_name(service: Names, staff_id: str | None, substitute: bool) -> str:
+    """A finding's person: the staff member's name, 替岗人员, or "" for the window itself."""
+    if staff_id:
+        person = service.staff_by_id.get(staff_id)
+        return person.name if person else "（已删除）"
+    return SUBSTITUTE if substitute else ""
+
+
+def finding_views(service: Names, rows: Iterable[reads.Row]) -> list[FindingView]:
+    """Findings read with ``storage.reads``' finding columns, as people read them."""
+    out = []
+    for row in rows:
+        window = service.window_by_id.get(row.window_id)
+        item = service.rules.by_id.get(row.type_id)
+        out.append(
+            FindingView(
+                id=row.id,
+                ref=row.ref,
+                at=reads.to_utc(row.at).astimezone(service.hall.tz),
+                window_code=window.code if window else "?",
+                window_name=window.name if window else "?",
+                person=person_name(service, row.staff_id, bool(row.substitute)),
+                type_name=item.name if item else "?",
+                category=row.category,
+                points=float(row.points),
+                note=row.note,
+                inspector=row.inspector,
+            )
+        )
+    return out
+
+
+def saved_view(service: Names, finding_id: str, ref: str, values: dict[str, Any]) -> FindingView:
+    """A finding just written from ``values`` (``FindingLog.values``), as people read it."""
+    window = service.window_by_id[values["window_id"]]
+    item = service.rules.by_id[values["type_id"]]
+    return FindingView(
+        id=finding_id,
+        ref=ref,
+        at=values["at"].astimezone(service.hall.tz),
+        window_code=window.code,
+        window_name=window.name,
+        person=person_name(service, values["staff_id"], values["substitute"]),
+        type_name=item.name,
+        category=values["category"],
+        points=values["points"],
+        note=values["note"],
+        inspector=service.inspector,
+    )
