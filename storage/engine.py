@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import ArgumentError, DatabaseError
 
+from storage.backup import take_backup
 from storage.errors import StorageError
 from storage.files import check_database_location, private_folder, touch_private
 from storage.schema import HEAD_REVISION
@@ -193,8 +194,6 @@ def open_engine(url: str) -> Engine:
             if revision is not None and path is not None:
                 # An old database is copied aside before its schema changes (storage.backup).
                 from datetime import datetime
-
-                from storage.backup import take_backup
 
                 take_backup(path, datetime.now(), why=f"before-migration-{revision}")
             upgrade(engine)
