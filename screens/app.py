@@ -85,6 +85,7 @@ class PatrolApp(App[int]):
         # One thread for all database work: writes stay in key order, the UI never waits.
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="patrol-db")
         self._watch: Watch | None = None  # notices other writers (patrol.hall.watch)
+        self._warm = False  # the write path is loaded (or loading): see _warm_up
 
     def notify(
         self,
@@ -125,6 +126,7 @@ class PatrolApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
             self._last_input = time.monotonic()  # someone is at the keyboard
+            self._warm_up()
         await super().on_event(event)
 
     @work(thread=True, exclusive=True, group="open")
@@ -173,19 +175,35 @@ class PatrolApp(App[int]):
         if os.environ.get(READY_ENV):
             self.call_after_refresh(self.exit, 0)
             return
-        self._db.submit(service.warm_up)  # import the write path while the inspector looks
         self._db.submit(self._check_pins, service)
         self._db.submit(self._daily_backup, service)
         self._db.submit(self._start_watching)
         self.run_worker(self.refresh_standings(), group="read")
         self.set_interval(WATCH_SECONDS, self._look_for_changes, name="watch")
 
-    def _check_pins(self, service: HallService) -> None:
+    def _warm_up(self) -> None:
+        # The write path (SQLAlchemy: 16 MB, the app's largest import) loads when someone is at the
+        # keyboard, not for a board that only shows standings; the first key of a finding (its
+        # window code) leaves it time before the save. The demo's PIN comes with it, queued on the
+        # database thread before the unlock that the PIN's digits lead to.
+        service = self.service
+        if service is None or self._warm:
+            return
+        self._warm = True
+        self._db.submit(service.warm_up)
+        if self.demo:
+            self._db.submit(self._demo_pin, service)
+
+    def _demo_pin(self, service: HallService) -> None:
         from patrol.hall.lock import DEMO_PIN, has_pins, set_pin
 
-        if self.demo and not has_pins(service):
+        if not has_pins(service):
             set_pin(service, service.inspector, DEMO_PIN)  # the demo's throwaway copy
-        self.pins_set = has_pins(service)
+
+    def _check_pins(self, service: HallService) -> None:
+        from patrol.hall.lock import has_pins
+
+        self.pins_set = self.demo or has_pins(service)  # the demo's PIN is written by _warm_up
         if not self.pins_set and self.lock_minutes:
             self.call_from_thread(
                 self.notify,

@@ -165,3 +165,30 @@ def test_search_needs_no_pinyin_library(hall_url: str) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+async def test_the_idle_demo_locks_and_opens_with_its_pin_before_any_key(hall_url: str) -> None:
+    """The write path (and with it the demo's PIN) loads when someone types or the screen locks,
+    not at start: a demo left alone until its idle lock still opens with the demo PIN."""
+    from patrol.hall.lock import DEMO_PIN
+    from screens.app import PatrolApp
+    from screens.lock import LockScreen
+    from tests.conftest import fixed_clock
+    from tests.test_app import ready, until
+    from tests.test_lock import screen_text, type_pin
+
+    app = PatrolApp(
+        url=hall_url,
+        hall_name=None,
+        inspector="测试督查",
+        device="pilot-device",
+        demo=True,
+        clock=fixed_clock,
+        lock_minutes=0.01,  # 0.6 s
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await until(pilot, lambda: isinstance(app.screen, LockScreen) and "已锁定" in screen_text(app), seconds=5)
+        assert DEMO_PIN in screen_text(app)  # the lock says the demo's PIN
+        assert await type_pin(pilot, app, DEMO_PIN) == ""
+        assert app.screen is app.board and "曾伟" in screen_text(app)
