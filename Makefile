@@ -11,6 +11,9 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -c requirements.lock -e '.[dev]'
+	# An editable install has no bytecode of its own: compile it, as installing a wheel does, so
+	# the first start is not spent compiling (and no start is where PYTHONDONTWRITEBYTECODE is set).
+	$(VENV)/bin/python -m compileall -q patrol screens storage
 	touch $(STAMP)
 
 run: $(STAMP)  ## open the app on the default database

@@ -5,7 +5,6 @@ the user's real database is never touched."""
 from __future__ import annotations
 
 import random
-import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -141,6 +140,7 @@ def demo_url(today: date | None = None) -> tuple[str, Path]:
     in the system's temporary folder: a demo killed (a closed terminal sends SIGHUP, which skips
     the removal) leaves a copy that the next demo removes, instead of one more folder in /tmp."""
     today = today or datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    from storage.backup import copy_database
     from storage.files import private_folder, remove_leftovers, temporary_name
 
     cache = private_folder(cache_dir(), tighten=True)
@@ -152,22 +152,8 @@ def demo_url(today: date | None = None) -> tuple[str, Path]:
         build_demo(cached, today)
     folder = private_folder(cache / temporary_name())
     target = folder / "demo.db"
-    _copy_sqlite(cached, target)
+    copy_database(cached, target)
     return f"sqlite:///{target}", folder
-
-
-def _copy_sqlite(source: Path, target: Path) -> None:
-    """Copy a SQLite database whole (WAL included) with the backup API, via a temporary name."""
-    from storage.files import touch_private
-
-    partial = target.with_suffix(".copying")
-    partial.unlink(missing_ok=True)
-    touch_private(partial)  # owner-only whatever the umask
-    with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
-        src.backup(dst)
-    dst.close()
-    src.close()
-    partial.replace(target)
 
 
 def build_demo(path: Path, today: date, seed: int = 2026) -> None:
@@ -176,6 +162,7 @@ def build_demo(path: Path, today: date, seed: int = 2026) -> None:
     from patrol.hall.pinyin_keys import new_staff_row, search_keys, sort_key
     from patrol.imports.roster import RosterPlan, apply_plan
     from patrol.rules.settings import DEFAULT_SETTINGS
+    from storage.backup import copy_database
     from storage.files import private_folder
     from storage.ids import new_id
     from storage.writes import add_rules_version, ensure_inspector, insert_findings
@@ -254,5 +241,5 @@ def build_demo(path: Path, today: date, seed: int = 2026) -> None:
         day += timedelta(days=1)
     insert_findings(service.engine, rows)
     service.close()
-    _copy_sqlite(partial, path)
+    copy_database(partial, path)
     partial.unlink()

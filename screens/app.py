@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -79,6 +80,7 @@ class PatrolApp(RoutesApp):
         self._quit_warned = False  # ctrl+q with unsaved findings asks twice
         self.db = DatabaseWork(self)  # the one way to the database: the lane's workers
         self._watch: Watch | None = None  # notices other writers (patrol.hall.watch)
+        self._warm = False  # the write path is loaded (or loading): see _warm_up
 
     def notify(
         self,
@@ -111,6 +113,11 @@ class PatrolApp(RoutesApp):
         self.db.run(self._open_hall, name="open")
         if self.lock_minutes:
             self.set_interval(min(15.0, self.lock_minutes * 60 / 4), self._lock_if_idle, name="idle-lock")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self._warm_up()  # someone is at the keyboard
+        await super().on_event(event)
 
     def _open_hall(self) -> HallOpened | HallNotOpened:
         from patrol.hall.lock import has_pins
@@ -155,12 +162,26 @@ class PatrolApp(RoutesApp):
         if os.environ.get(READY_ENV):
             self.call_after_refresh(self.exit, 0)
             return
-        self.db.run(service.warm_up)  # import the write path and build the search while one looks
         self.db.run(lambda: startup.check_pins(service, self.demo))
         self.db.run(lambda: startup.daily_backup(service), own_connections=True)  # a copy: saves go on
         self.db.run(self._start_watching)
         self.refresh_standings()
         self.set_interval(WATCH_SECONDS, self._look_for_changes, name="watch")
+
+    def _warm_up(self) -> None:
+        # The write path (SQLAlchemy: 16 MB, the app's largest import) loads when someone is at the
+        # keyboard, not for a board that only shows standings; the first key of a finding (its
+        # window code) leaves it time before the save. The demo's PIN comes with it, in the lane
+        # before the unlock that the PIN's digits lead to.
+        from screens import startup
+
+        service = self.service
+        if service is None or self._warm:
+            return
+        self._warm = True
+        self.db.run(service.warm_up, name="warm-up")
+        if self.demo:
+            self.db.run(lambda: startup.demo_pin(service), name="demo-pin")
 
     def on_pins_checked(self, message: PinsChecked) -> None:
         self.pins_set = message.pins

@@ -12,12 +12,19 @@ if TYPE_CHECKING:
 
 
 def check_pins(service: HallService, demo: bool) -> PinsChecked:
-    """Whether a lock could be opened; the demo's throwaway copy gets its PIN here."""
+    """Whether a lock could be opened (the demo's is: its PIN is written at the first key,
+    ``demo_pin``)."""
+    from patrol.hall.lock import has_pins
+
+    return PinsChecked(demo or has_pins(service))
+
+
+def demo_pin(service: HallService) -> None:
+    """The demo's throwaway copy gets the demo PIN (a write: it waits for the write path)."""
     from patrol.hall.lock import DEMO_PIN, has_pins, set_pin
 
-    if demo and not has_pins(service):
+    if not has_pins(service):
         set_pin(service, service.inspector, DEMO_PIN)
-    return PinsChecked(has_pins(service))
 
 
 def daily_backup(service: HallService) -> Toast | None:

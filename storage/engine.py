@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from storage import guard
+from storage.backup import take_backup
 from storage.errors import StorageError
 from storage.files import check_database_location, private_folder, touch_private
 from storage.schema import HEAD_REVISION
@@ -201,8 +202,6 @@ def open_engine(url: str) -> Engine:
             if revision is not None and path is not None:
                 # An old database is copied aside before its schema changes (storage.backup).
                 from datetime import datetime
-
-                from storage.backup import take_backup
 
                 take_backup(path, datetime.now(), why=f"before-migration-{revision}")
             upgrade(engine)

@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import col
 
+from storage import models
 from storage.chain import kept_digest
 from storage.ids import new_id
-from storage.models import AccessLog, Correction, Finding, Redaction, utcnow
+from storage.models import utcnow
 from storage.reads import kept_rows
 from storage.writes import _chained, _write_failed, access_row, writing
 
@@ -34,10 +34,10 @@ class PurgeCount:
 
 
 def _due_findings(before: datetime, hall_id: str) -> Any:
-    return select(col(Finding.id)).where(
-        col(Finding.hall_id) == hall_id,
-        col(Finding.at) < before,
-        col(Finding.redaction_id).is_(None),
+    return select(models.finding.c.id).where(
+        models.finding.c.hall_id == hall_id,
+        models.finding.c.at < before,
+        models.finding.c.redaction_id.is_(None),
     )
 
 
@@ -45,19 +45,19 @@ def _due_entries(before: datetime) -> Any:
     """Access-log lines written before ``before``, and those about a period that ended by then
     (an appendix of 2022 exported in 2026 names the people of 2022), not purged yet."""
     return and_(
-        or_(col(AccessLog.at) < before, col(AccessLog.about_until) <= before),
-        AccessLog.redaction_id.is_(None),  # type: ignore[union-attr]
+        or_(models.access_log.c.at < before, models.access_log.c.about_until <= before),
+        models.access_log.c.redaction_id.is_(None),
     )
 
 
 def count_due(engine: Engine, hall_id: str, before: datetime) -> PurgeCount:
     """How many rows a purge before ``before`` would redact (for the confirmation)."""
     due = _due_findings(before, hall_id)
-    corrections = select(col(Correction.id)).where(
-        col(Correction.finding_id).in_(due),
-        col(Correction.redaction_id).is_(None),
+    corrections = select(models.correction.c.id).where(
+        models.correction.c.finding_id.in_(due),
+        models.correction.c.redaction_id.is_(None),
     )
-    entries = select(col(AccessLog.id)).where(_due_entries(before))
+    entries = select(models.access_log.c.id).where(_due_entries(before))
     with engine.connect() as conn:
         counts = [
             conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
@@ -77,17 +77,17 @@ def redact(
         with writing(engine) as conn:
             due = _due_findings(before, hall_id)
             corrections = conn.execute(
-                update(Correction)
-                .where(Correction.finding_id.in_(due), Correction.redaction_id.is_(None))  # type: ignore[attr-defined,union-attr]
+                update(models.correction)
+                .where(models.correction.c.finding_id.in_(due), models.correction.c.redaction_id.is_(None))
                 .values(reason="", salt=None, redaction_id=redaction_id)
             ).rowcount
             findings = conn.execute(
-                update(Finding)
-                .where(Finding.id.in_(due))  # type: ignore[attr-defined]
+                update(models.finding)
+                .where(models.finding.c.id.in_(due))
                 .values(staff_id=None, note="", salt=None, redaction_id=redaction_id)
             ).rowcount
             entries = conn.execute(
-                update(AccessLog)
+                update(models.access_log)
                 .where(_due_entries(before))
                 .values(who="", subject="", salt=None, redaction_id=redaction_id)
             ).rowcount
@@ -106,11 +106,11 @@ def redact(
                 "device": device,
                 "at": utcnow(),
             }
-            conn.execute(insert(Redaction), _chained(conn, "redaction", [row]))
+            conn.execute(insert(models.redaction), _chained(conn, "redaction", [row]))
             # The purge itself is on record, with no name of anyone it was about.
             said = f"{label} 之前：巡查记录 {findings} 条，更正记录 {corrections} 条，查阅日志 {entries} 条"
             line = access_row(who, "清除", said, None, device, row["at"])
-            conn.execute(insert(AccessLog), _chained(conn, "access", [line]))
+            conn.execute(insert(models.access_log), _chained(conn, "access", [line]))
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
     return PurgeCount(findings, corrections, entries)

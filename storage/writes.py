@@ -9,29 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import col
 
+from storage import models
 from storage.chain import GENESIS, content_of, link, versioned_select
 from storage.channel import NOTIFY_CHANNEL, WRITER_TOKEN
 from storage.errors import StorageError
 from storage.ids import new_id
-from storage.models import (
-    AccessLog,
-    ChainHead,
-    Correction,
-    Finding,
-    FindingRefCounter,
-    FindingType,
-    Hall,
-    HallRules,
-    Inspector,
-    Posting,
-    RowVersion,
-    Staff,
-    Unit,
-    Window,
-    utcnow,
-)
+from storage.models import utcnow
 
 
 @contextmanager
@@ -47,8 +31,8 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 
 _LOCKED_HEAD = (
-    select(col(ChainHead.seq), col(ChainHead.row_hash))
-    .where(col(ChainHead.device) == bindparam("device"))
+    select(models.chain_head.c.seq, models.chain_head.c.row_hash)
+    .where(models.chain_head.c.device == bindparam("device"))
     .with_for_update()
 )
 # A device's first write makes its head row; a second writer of the same device id making it at
@@ -70,7 +54,7 @@ def _head(conn: Connection, device: str) -> tuple[int, str]:
 
 def _set_head(conn: Connection, device: str, seq: int, head: str) -> None:
     """Move the device's chain head (its row exists and is locked: ``_head``) to ``seq``."""
-    conn.execute(update(ChainHead).where(col(ChainHead.device) == device).values(seq=seq, row_hash=head))
+    conn.execute(update(models.chain_head).where(models.chain_head.c.device == device).values(seq=seq, row_hash=head))
 
 
 def _chained(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -129,7 +113,7 @@ def _version(conn: Connection, device: str, table: str, ids: Iterable[str], new:
                 }
             )
     if rows:
-        conn.execute(insert(RowVersion), _chained(conn, "version", rows))
+        conn.execute(insert(models.row_version), _chained(conn, "version", rows))
 
 
 def _numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -141,7 +125,7 @@ def _numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, An
     for row in rows:
         hall_id = row["hall_id"]
         if hall_id not in zones:
-            tz = conn.execute(select(col(Hall.timezone)).where(col(Hall.id) == hall_id)).scalar_one()
+            tz = conn.execute(select(models.hall.c.timezone).where(models.hall.c.id == hall_id)).scalar_one()
             zones[hall_id] = ZoneInfo(tz)
         month = row["at"].astimezone(zones[hall_id]).strftime("%y%m")
         months.append((hall_id, month))
@@ -160,19 +144,19 @@ def _numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, An
 def _take_numbers(conn: Connection, hall_id: str, month: str, count: int) -> int:
     """Reserve ``count`` numbers of a hall's month; returns the first. The counter row is locked
     by the update until the transaction ends, so two writers never take the same numbers."""
-    where = (col(FindingRefCounter.hall_id) == hall_id) & (col(FindingRefCounter.month) == month)
+    where = (models.finding_ref_counter.c.hall_id == hall_id) & (models.finding_ref_counter.c.month == month)
     for _attempt in range(2):
         last = conn.execute(
-            update(FindingRefCounter)
+            update(models.finding_ref_counter)
             .where(where)
-            .values(last=col(FindingRefCounter.last) + count)
-            .returning(col(FindingRefCounter.last))
+            .values(last=models.finding_ref_counter.c.last + count)
+            .returning(models.finding_ref_counter.c.last)
         ).scalar()
         if last is not None:
             return int(last) - count + 1
         try:
             with conn.begin_nested():
-                conn.execute(insert(FindingRefCounter), [{"hall_id": hall_id, "month": month, "last": count}])
+                conn.execute(insert(models.finding_ref_counter), [{"hall_id": hall_id, "month": month, "last": count}])
             return 1
         except IntegrityError:  # another writer made the month's counter first: take from it
             continue
@@ -204,12 +188,14 @@ def _insert_hall(
     conn: Connection, name: str, finding_types: Iterable[Mapping[str, Any]], settings: str, device: str
 ) -> str:
     hall_id = new_id()
-    conn.execute(insert(Hall), [{"id": hall_id, "name": name}])
+    conn.execute(insert(models.hall), [{"id": hall_id, "name": name}])
     rows = [{"id": new_id(), "hall_id": hall_id, "position": i, **item} for i, item in enumerate(finding_types)]
     if rows:
-        conn.execute(insert(FindingType), rows)
+        conn.execute(insert(models.finding_type), rows)
     rules_id = new_id()
-    conn.execute(insert(HallRules), [{"id": rules_id, "hall_id": hall_id, "starts": None, "settings": settings}])
+    conn.execute(
+        insert(models.hall_rules), [{"id": rules_id, "hall_id": hall_id, "starts": None, "settings": settings}]
+    )
     _version(conn, device, "hall", [hall_id])
     _version(conn, device, "finding_type", [r["id"] for r in rows])
     _version(conn, device, "hall_rules", [rules_id])
@@ -232,7 +218,7 @@ def create_hall(
 
 def ensure_inspector(engine: Engine, name: str, device: str = "") -> str:
     """The id of the inspector called ``name``, created (with its version) on first use."""
-    by_name = select(col(Inspector.id)).where(col(Inspector.name) == name)
+    by_name = select(models.inspector.c.id).where(models.inspector.c.name == name)
     with engine.connect() as conn:
         found = conn.execute(by_name).scalar()
     if found:
@@ -240,7 +226,7 @@ def ensure_inspector(engine: Engine, name: str, device: str = "") -> str:
     inspector_id = new_id()
     try:
         with writing(engine) as conn:
-            conn.execute(insert(Inspector), [{"id": inspector_id, "name": name}])
+            conn.execute(insert(models.inspector), [{"id": inspector_id, "name": name}])
             _version(conn, device, "inspector", [inspector_id])
     except IntegrityError:  # another device created it in the meantime
         with engine.connect() as conn:
@@ -278,7 +264,7 @@ def log_access(
     row = access_row(who, action, subject, about_until, device, at or utcnow())
     try:
         with writing(engine) as conn:
-            conn.execute(insert(AccessLog), _chained(conn, "access", [row]))
+            conn.execute(insert(models.access_log), _chained(conn, "access", [row]))
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
 
@@ -288,7 +274,9 @@ def set_pin(engine: Engine, name: str, pin_hash: str, device: str = "") -> None:
     inspector_id = ensure_inspector(engine, name, device)
     try:
         with writing(engine) as conn:
-            conn.execute(update(Inspector).where(col(Inspector.id) == inspector_id).values(pin_hash=pin_hash))
+            conn.execute(
+                update(models.inspector).where(models.inspector.c.id == inspector_id).values(pin_hash=pin_hash)
+            )
     except OperationalError as exc:
         raise _write_failed(exc) from exc
 
@@ -299,7 +287,7 @@ def insert_finding(engine: Engine, values: Mapping[str, Any]) -> tuple[str, str]
     try:
         with writing(engine) as conn:
             [stored] = _finding_rows(conn, [row])
-            conn.execute(insert(Finding), [stored])
+            conn.execute(insert(models.finding), [stored])
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
     return stored["id"], stored["ref"]
@@ -312,7 +300,7 @@ def insert_findings(engine: Engine, rows: Iterable[Mapping[str, Any]]) -> int:
         return 0
     try:
         with writing(engine) as conn:
-            conn.execute(insert(Finding), _finding_rows(conn, batch))
+            conn.execute(insert(models.finding), _finding_rows(conn, batch))
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
     return len(batch)
@@ -332,7 +320,9 @@ def void_finding(
     replacement_ref = ""
     try:
         with writing(engine) as conn:
-            purged = conn.execute(select(col(Finding.redaction_id)).where(col(Finding.id) == finding_id)).scalar()
+            purged = conn.execute(
+                select(models.finding.c.redaction_id).where(models.finding.c.id == finding_id)
+            ).scalar()
             if purged is not None:
                 raise StorageError("这条记录的个人信息已按保存期清除，不能再作废或更正。")
             if replacement is not None:
@@ -340,7 +330,7 @@ def void_finding(
                 row = {"id": replacement_id, "replaces_id": finding_id, "created_at": utcnow(), **replacement}
                 [stored] = _finding_rows(conn, [row])
                 replacement_ref = stored["ref"]
-                conn.execute(insert(Finding), [stored])
+                conn.execute(insert(models.finding), [stored])
             correction = {
                 "id": new_id(),
                 "finding_id": finding_id,
@@ -350,7 +340,7 @@ def void_finding(
                 "device": device,
                 "at": utcnow(),
             }
-            conn.execute(insert(Correction), _chained(conn, "correction", [correction]))
+            conn.execute(insert(models.correction), _chained(conn, "correction", [correction]))
     except IntegrityError as exc:
         raise StorageError("这条记录已被更正过，不能再次更正。") from exc
     except OperationalError as exc:
@@ -378,22 +368,22 @@ def apply_roster(
             if new_hall is not None:
                 hall_id = _insert_hall(conn, *new_hall, device)
             assert hall_id is not None
-            for table, rows in ((Unit, units), (Window, windows), (Staff, staff)):
+            for table, rows in ((models.unit, units), (models.window, windows), (models.staff, staff)):
                 batch = [{"hall_id": hall_id, **r} for r in rows]
                 if batch:
                     conn.execute(insert(table), batch)
-                    _version(conn, device, str(table.__tablename__), [r["id"] for r in batch])
+                    _version(conn, device, table.name, [r["id"] for r in batch])
             steps = [{"id": new_id(), "hall_id": hall_id, "created_at": utcnow(), **p} for p in postings]
             if steps:
-                conn.execute(insert(Posting), steps)
+                conn.execute(insert(models.posting), steps)
                 _version(conn, device, "posting", [p["id"] for p in steps])
-            for table, rows in ((Window, window_updates), (Staff, staff_updates)):
+            for table, rows in ((models.window, window_updates), (models.staff, staff_updates)):
                 changed = []
                 for r in rows:
                     values = {k: v for k, v in r.items() if k != "id"}
-                    conn.execute(update(table).where(table.id == r["id"]).values(**values))
+                    conn.execute(update(table).where(table.c.id == r["id"]).values(**values))
                     changed.append(r["id"])
-                _version(conn, device, str(table.__tablename__), changed, new=False)
+                _version(conn, device, table.name, changed, new=False)
     except IntegrityError as exc:
         raise StorageError(f"名册与已有数据冲突：{exc.orig}") from exc
     except OperationalError as exc:
@@ -406,7 +396,7 @@ def add_postings(engine: Engine, hall_id: str, postings: Iterable[Mapping[str, A
     rows = [{"id": new_id(), "hall_id": hall_id, "created_at": utcnow(), **p} for p in postings]
     try:
         with writing(engine) as conn:
-            conn.execute(insert(Posting), rows)
+            conn.execute(insert(models.posting), rows)
             _version(conn, device, "posting", [r["id"] for r in rows])
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
@@ -420,8 +410,8 @@ def add_staff(
     first = {"id": new_id(), "hall_id": hall_id, "staff_id": row["id"], "created_at": utcnow(), **posting}
     try:
         with writing(engine) as conn:
-            conn.execute(insert(Staff), [row])
-            conn.execute(insert(Posting), [first])
+            conn.execute(insert(models.staff), [row])
+            conn.execute(insert(models.posting), [first])
             _version(conn, device, "staff", [row["id"]])
             _version(conn, device, "posting", [first["id"]])
     except (OperationalError, IntegrityError) as exc:
@@ -437,9 +427,9 @@ def add_window(
     try:
         with writing(engine) as conn:
             if unit is not None:
-                conn.execute(insert(Unit), [{"hall_id": hall_id, **unit}])
+                conn.execute(insert(models.unit), [{"hall_id": hall_id, **unit}])
                 _version(conn, device, "unit", [unit["id"]])
-            conn.execute(insert(Window), [row])
+            conn.execute(insert(models.window), [row])
             _version(conn, device, "window", [row["id"]])
     except IntegrityError as exc:
         raise StorageError(f"窗口编号“{values.get('code')}”已存在。") from exc
@@ -461,7 +451,7 @@ def add_rules_versions(engine: Engine, hall_id: str, versions: Iterable[tuple[An
     ]
     try:
         with writing(engine) as conn:
-            conn.execute(insert(HallRules), rows)
+            conn.execute(insert(models.hall_rules), rows)
             _version(conn, device, "hall_rules", [r["id"] for r in rows])
     except OperationalError as exc:
         raise _write_failed(exc) from exc

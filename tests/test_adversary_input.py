@@ -258,7 +258,8 @@ def with_dimension(source: Path, target: Path, ref: str, last_cell: bool = False
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename.startswith("xl/worksheets/sheet"):
-                data, n = re.subn(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>'.encode(), data)
+                # ElementTree writes `` />``, lxml ``/>``: openpyxl uses lxml when it is installed
+                data, n = re.subn(rb'<dimension ref="[^"]*" ?/>', f'<dimension ref="{ref}"/>'.encode(), data)
                 assert n == 1
                 if last_cell:
                     data = data.replace(

@@ -46,13 +46,12 @@ def test_schema_head_matches_the_migrations(tmp_path) -> None:
 def test_the_migrated_schema_matches_the_models(tmp_path) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
-    from sqlmodel import SQLModel
 
-    import storage.models  # noqa: F401
+    from storage.models import metadata
 
     engine = open_engine(f"sqlite:///{tmp_path / 'm.db'}")
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
     engine.dispose()
     assert diff == []
 

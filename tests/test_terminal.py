@@ -119,7 +119,9 @@ def test_a_person_at_the_keyboard(terminal: tuple[Tmux, str]) -> None:
     tmux.keys("1", "Enter", "1", "w")
     tmux.wait_for("魏敏 玩手机")
     tmux.keys("1", "2", "Enter", "1", "c")
-    screen = tmux.wait_for("张梅 迟到")
+    # The saved status (with its reference), not "保存中… 张梅 迟到", which a commit slower than
+    # 0.2 s shows first (the first saves of a start also wait for the write path to load).
+    screen = tmux.wait_for("张梅 迟到 -1.0 记录号")
     assert "已保存" in screen
     assert "12出入境窗口张梅迟到-1.0记录号" in flat(screen)  # 5: where it went, who, what, how much
     assert findings(url) == [("1", "魏敏", "玩手机"), ("12", "张梅", "迟到")]

@@ -134,7 +134,8 @@ def backup_or_restore(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from patrol.hall import leftovers
-    from storage.backup import OtherHall, restore, take_backup
+    from storage.backup import take_backup
+    from storage.restore import OtherHall, restore
     from storage.urls import sqlite_file
 
     path = sqlite_file(url(args))

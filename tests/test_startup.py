@@ -1,0 +1,212 @@
+"""The board's first frame loads only what it draws (issue 9, point 4): the real app in a
+pseudo-terminal, quit as soon as the board is drawn (PATROL_EXIT_WHEN_READY), its modules listed.
+
+What a first frame does not need (the write path and SQLAlchemy, workbooks, pinyin, verification)
+loads later, where it is used: SQLAlchemy alone is ~0.3 s of CPU and 15 MB. When this test fails,
+the message names what came in: import it where it is used, after the first frame, or, if the
+board really draws from it, add it to the set below.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+# Our modules the board is drawn from: the command line (its parser), opening the hall through
+# sqlite3, the rules that rank, the board's widgets.
+BOARD_MODULES = frozenset(
+    {
+        "patrol",
+        "patrol.cli",
+        "patrol.cli.app",
+        "patrol.cli.common",
+        "patrol.cli.evidence",
+        "patrol.cli.findings",
+        "patrol.cli.output",
+        "patrol.cli.parser",
+        "patrol.cli.reports",
+        "patrol.cli.roster",
+        "patrol.cli.rules",
+        "patrol.cli.staff",
+        "patrol.config",
+        "patrol.demo",
+        "patrol.errors",
+        "patrol.hall",
+        "patrol.hall.lock",
+        "patrol.hall.lock_tries",
+        "patrol.hall.pending",
+        "patrol.hall.pins",
+        "patrol.hall.pinyin_keys",  # the module only: pypinyin loads when a name is keyed
+        "patrol.hall.roster",
+        "patrol.hall.service",  # the opened hall and its services, one job each (light: no I/O at import)
+        "patrol.hall.access",
+        "patrol.hall.edits",
+        "patrol.hall.evidence",
+        "patrol.hall.log",
+        "patrol.hall.lookups",
+        "patrol.hall.opening",
+        "patrol.hall.records",
+        "patrol.hall.roster_changes",
+        "patrol.hall.snapshot",
+        "patrol.hall.standings",
+        "patrol.hall.views",
+        "patrol.model",
+        "patrol.reports",
+        "patrol.reports.formatting",
+        "patrol.rules",
+        "patrol.rules.items",
+        "patrol.rules.periods",
+        "patrol.rules.postings",
+        "patrol.rules.scoring",
+        "patrol.rules.setting_words",
+        "patrol.rules.settings",
+        "patrol.rules.verdicts",
+        "patrol.text",
+        "screens",
+        "screens.app",
+        "screens.base",
+        "screens.board",
+        "screens.database",  # the lane the board is read through, and its typed results
+        "screens.lane",
+        "screens.locking",
+        "screens.results",
+        "screens.routes",
+        "screens.startup",
+        "screens.keybar",
+        "screens.keys",
+        "screens.main",
+        "screens.ranking_table",
+        "screens.text",
+        "screens.tiles",
+        "screens.window_panel",
+        "storage",
+        "storage.backup",  # `patrol demo` copies the day's demo hall with copy_database
+        "storage.errors",
+        "storage.files",
+        "storage.guard",  # the event loop's guard: no query on it
+        "storage.reads",
+        "storage.schema",
+        "storage.urls",
+    }
+)
+# Other packages it may load: Textual and what Textual itself imports; the rest is the standard library.
+BOARD_PACKAGES = frozenset({"textual", "rich", "platformdirs", "typing_extensions", "_distutils_hack"})
+# Named so that a failure says plainly which heavy thing came in.
+HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "pypinyin", "openpyxl", "xlsxwriter", "lxml", "psycopg")
+
+LISTING = r"""
+import atexit, json, os, sys
+atexit.register(lambda: open(os.environ["MODULES_OUT"], "w").write(json.dumps(sorted(sys.modules))))
+from screens.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def modules_when_drawn(args: list[str], tmp_path: Path) -> set[str]:
+    """The modules loaded when the board of ``patrol ARGS`` is drawn (it quits right then)."""
+    out = tmp_path / "modules.json"
+    env = {
+        **os.environ,
+        "PATROL_EXIT_WHEN_READY": "1",
+        "MODULES_OUT": str(out),
+        "TERM": "xterm-256color",
+        "COLUMNS": "100",
+        "LINES": "30",
+    }
+    controller, terminal = pty.openpty()
+    os.set_blocking(controller, False)
+    process = subprocess.Popen(
+        [sys.executable, "-c", LISTING, *args], stdin=terminal, stdout=terminal, stderr=terminal, env=env
+    )
+    screen = b""
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            screen += os.read(controller, 65536)  # keep the terminal drained
+        except BlockingIOError:
+            time.sleep(0.01)
+    if process.poll() is None:
+        process.kill()
+    os.close(controller)
+    os.close(terminal)
+    assert process.wait() == 0, screen[-2000:].decode(errors="replace")
+    return set(json.loads(out.read_text()))
+
+
+def unexpected(modules: set[str]) -> list[str]:
+    ours = {m for m in modules if m.split(".")[0] in ("patrol", "storage", "screens")}
+    others = {m.split(".")[0] for m in modules} - {"patrol", "storage", "screens"}
+    foreign = others - set(sys.stdlib_module_names) - BOARD_PACKAGES - {"__main__"}
+    # The editable install's finder, and the build's configuration the standard library reads.
+    foreign = {m for m in foreign if not m.startswith(("__editable__", "_sysconfigdata_"))}
+    return sorted((ours - BOARD_MODULES) | foreign)
+
+
+def test_the_board_of_a_hall_loads_only_what_it_draws(hall_url: str, tmp_path: Path) -> None:
+    modules = modules_when_drawn(["--db", hall_url], tmp_path)
+    assert "screens.board" in modules  # the board was drawn, not a welcome screen
+    assert [m for m in HEAVY if m in modules] == []
+    assert unexpected(modules) == []
+
+
+def test_the_demo_board_loads_only_what_it_draws(tmp_path: Path) -> None:
+    # The day's demo hall is built once, in this process (that build writes, with SQLAlchemy), and
+    # the laptop's id made (uuid6, on the very first run); the board then opens a copy of the
+    # hall, as every `patrol demo` after the first of the day does.
+    from patrol.config import device_id
+    from patrol.demo import demo_url
+
+    device_id()
+    _url, folder = demo_url()
+    shutil.rmtree(folder)
+    modules = modules_when_drawn(["demo"], tmp_path)
+    assert "screens.board" in modules
+    assert [m for m in HEAVY if m in modules] == []
+    assert unexpected(modules) == []
+
+
+def test_search_needs_no_pinyin_library(hall_url: str) -> None:
+    """The pinyin keys are stored with the roster, so the search index (built on a worker after the
+    first frame) is plain string work: pypinyin (12 MB without its phrase tables) loads only when a
+    roster change keys a new name."""
+    code = (
+        "import sys; from patrol.hall.opening import open_hall;"
+        f"s = open_hall({hall_url!r}); hits = s.lookup.search_index.search('zm');"
+        "assert [h.title for h in hits] == ['张梅'], hits;"
+        "sys.exit(1 if 'pypinyin' in sys.modules else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+async def test_the_idle_demo_locks_and_opens_with_its_pin_before_any_key(hall_url: str) -> None:
+    """The write path (and with it the demo's PIN) loads when someone types or the screen locks,
+    not at start: a demo left alone until its idle lock still opens with the demo PIN."""
+    from patrol.hall.lock import DEMO_PIN
+    from screens.app import PatrolApp
+    from screens.lock import LockScreen
+    from tests.conftest import fixed_clock
+    from tests.test_app import ready, until
+    from tests.test_lock import screen_text, type_pin
+
+    app = PatrolApp(
+        url=hall_url,
+        hall_name=None,
+        inspector="测试督查",
+        device="pilot-device",
+        demo=True,
+        clock=fixed_clock,
+        lock_minutes=0.01,  # 0.6 s
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await until(pilot, lambda: isinstance(app.screen, LockScreen) and "已锁定" in screen_text(app), seconds=5)
+        assert DEMO_PIN in screen_text(app)  # the lock says the demo's PIN
+        assert await type_pin(pilot, app, DEMO_PIN) == ""
+        assert app.screen is app.board and "曾伟" in screen_text(app)
