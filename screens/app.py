@@ -19,19 +19,23 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from patrol.errors import UserError
-from patrol.hall.service import UNREADABLE, HallService, NoHallError, open_hall, unreadable
+from patrol.hall.service import UNREADABLE, FindingView, HallService, NoHallError, open_hall, unreadable
 from patrol.rules.periods import Period
 from patrol.rules.scoring import Ranking, Totals
 from patrol.text import shown
 from screens.board import BoardScreen
+from screens.standings import Loaded, Standings, load, paint
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from patrol.hall.watch import Watch
 
 T = TypeVar("T")
 READY_ENV = "PATROL_EXIT_WHEN_READY"  # the start-up benchmark: quit once the board is drawn
 WATCH_SECONDS = 0.5  # how often the board asks whether another process wrote
+CONFIRM_SECONDS = 2.0  # quiet after a finding before the standings are checked by a full recompute
 
 
 class PatrolApp(App[int]):
@@ -80,6 +84,8 @@ class PatrolApp(App[int]):
         self.period = Period.of("month", date.today())
         self.ranking: Ranking | None = None
         self.standings_version = 0  # counts ranking updates on screen (tests, benchmarks)
+        self.standings = Standings()  # the ranking and tiles shown, moved in place by each finding
+        self._confirm_timer: Timer | None = None
         self._quit_warned = False  # ctrl+q with unsaved findings asks twice
         self.last_save_latency = 0.0  # seconds from a hotkey to the ranking updated (benchmark)
         # One thread for all database work: writes stay in key order, the UI never waits.
@@ -334,21 +340,47 @@ class PatrolApp(App[int]):
             self._watch.mark_seen()
 
     async def save_finding(self, started: float, log: Callable[[], T]) -> T:
-        """Commit a finding and recompute the standings in one trip to the database thread,
-        then show them; ``last_save_latency`` is the time from the key press to that."""
-        service = self.service
-        assert service is not None
-        period = self.period
+        """Commit a finding, then move the standings by it (``standings_after``);
+        ``last_save_latency`` is the time from the key press to the standings shown."""
 
-        def commit_and_rank() -> tuple[T, Ranking, dict[str, Totals]]:
+        def commit() -> T:
             found = log()
             self.own_write_seen()
-            return found, service.ranking(period), service.day_totals()
+            return found
 
-        found, ranking, today = await self.write(commit_and_rank)
-        self._show(ranking, today)
+        found = await self.write(commit)
+        await self.standings_after(found)
         self.last_save_latency = time.perf_counter() - started
         return found
+
+    async def standings_after(self, found: object, sign: int = 1) -> None:
+        """A finding was committed (``sign`` 1) or undone (-1): move the standings by it in place
+        and paint only what changed; a full recompute checks them once the keys are quiet."""
+        moved = self.standings.moved(found, sign) if isinstance(found, FindingView) else None
+        ranking = self.standings.ranking
+        if moved is None or ranking is None:  # nothing kept live yet: read it all
+            await self.refresh_standings()
+            return
+        self.ranking = ranking  # the same rows, moved in place (or ranked anew from the totals kept)
+        if moved and self.is_running:
+            paint(self.screen_stack, ranking, self.standings.today, moved)
+            self.standings_version += 1
+        if self._confirm_timer is not None:
+            self._confirm_timer.stop()
+        self._confirm_timer = self.set_timer(CONFIRM_SECONDS, self.confirm_standings, name="confirm-standings")
+
+    def confirm_standings(self) -> None:
+        """Rank the period in full off the hot path; show it only if it differs from what is shown
+        (``standings.mismatches`` counts that, a bug)."""
+        self.run_worker(self._confirm(), group="confirm", exclusive=True)
+
+    async def _confirm(self) -> None:
+        service, period = self.service, self.period
+        if service is None:
+            return
+        loaded = await self.write(load, service, period)
+        if period == self.period and self.standings.confirm(loaded):
+            self._show(loaded.live.ranking, loaded.today)
 
     async def refresh_standings(self) -> None:
         """Recompute the period's ranking and today's tiles, and show them everywhere."""
@@ -357,12 +389,13 @@ class PatrolApp(App[int]):
             return
         period = self.period
 
-        def read() -> tuple[Ranking, dict[str, Totals]]:
+        def read() -> Loaded:
             self.own_write_seen()  # before reading: a commit after this is news
-            return service.ranking(period), service.day_totals()
+            return load(service, period)
 
-        ranking, today = await self.write(read)
-        self._show(ranking, today)
+        loaded = await self.write(read)
+        self.standings.reset(loaded)
+        self._show(loaded.live.ranking, loaded.today)
 
     # --- other writers ----------------------------------------------------------------
 

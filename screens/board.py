@@ -18,6 +18,7 @@ from __future__ import annotations
 import string
 import time
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events
@@ -39,6 +40,9 @@ from screens.text import plain
 from screens.tiles import HallMap
 from screens.window_panel import MAX_STAFF_KEYS, WindowPanel
 from storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from patrol.rules.live import Moved
 
 COMMAND_KEYS = frozenset("rxun")  # lower-case letters that are board commands, never part of a code
 CODE = "输入窗口编号"  # one description for every code key, so the help lists them as one row
@@ -161,6 +165,12 @@ class BoardScreen(PatrolScreen[None]):
         self.query_one("#ranking-title", Static).update(
             f"[b]{period.label} 人员排名[/b]\n[dim]变化：比上期名次升(+)降(-)[/dim]"
         )
+
+    def show_moved(self, ranking: Ranking, today: dict[str, Totals], moved: Moved) -> None:
+        """Paint only the tiles and the ranking rows one finding changed."""
+        marks = {row.id: row.mark for row in ranking.windows if row.id in moved.windows}
+        self.query_one(HallMap).set_tiles(moved.windows, today, marks)
+        self.query_one("#board-ranking", RankingTable).show_moved(ranking.staff, moved.staff, moved.staff_order)
 
     # --- what the side panel says -----------------------------------------------------
 
@@ -531,8 +541,14 @@ class BoardScreen(PatrolScreen[None]):
     async def _undo(self, finding: FindingView) -> None:
         service = self.patrol.service
         assert service is not None
+
+        def take_back() -> FindingView:
+            undone = service.undo(finding.id)
+            self.patrol.own_write_seen()  # our own write: the watch need not read everything again
+            return undone
+
         try:
-            undone = await self.patrol.write(service.undo, finding.id)
+            undone = await self.patrol.write(take_back)
         except (UserError, StorageError) as exc:
             self.set_status(f"撤销失败：{exc}", "error")
             return
@@ -541,7 +557,7 @@ class BoardScreen(PatrolScreen[None]):
         self.set_status(
             f"已撤销 {undone.window_code} {who} {undone.type_name}（记录号 {undone.ref}，已留更正记录）", "ok"
         )
-        await self.patrol.refresh_standings()
+        await self.patrol.standings_after(undone, sign=-1)
 
     def action_note(self) -> None:
         """n: a note for the finding just saved."""

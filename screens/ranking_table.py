@@ -4,13 +4,15 @@ whose columns share out the width it has: nothing cut at 80 columns, wider names
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
+from textual._two_way_dict import TwoWayDict
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 from patrol.reports.formatting import change_text, points_text
 from patrol.rules.scoring import BOTTOM_MARK, Standing
@@ -149,6 +151,9 @@ class RankingTable(DataTable[object]):
         self._order: list[str] = []
         self._rows: list[Standing] = []
         self._widths: dict[str, int] = {}
+        self._keys: dict[str, RowKey] = {}  # each row's key in the table, by id
+        self._twins: set[str] = set()
+        self._content: dict[str, int] = {}  # the widest cell of each flexible column, at the last show
         self._add_columns(widths(columns, 80))  # columns from the start: rankings can arrive before mount
 
     def _add_columns(self, sizes: dict[str, int]) -> None:
@@ -187,14 +192,14 @@ class RankingTable(DataTable[object]):
         (unless the columns must be sized anew for a name or a window that did not fit)."""
         self._rows = list(rows)
         self._fit(rows)
-        twins = _twins(rows)
+        twins = self._twins = _twins(rows)
+        self._content = _content(rows, self._columns)
         keys = [r.id for r in rows]
         wanted = {r.id: _cells(r, i, self.kind, list(self._widths), twins) for i, r in enumerate(rows)}
         if set(keys) != set(self._shown):
             self.clear()
             self._shown = {}
-            for key in keys:
-                self.add_row(*wanted[key].values(), key=key)
+            self._keys = {key: self.add_row(*wanted[key].values(), key=key) for key in keys}
             self._shown = wanted
             self._order = keys
             return
@@ -207,6 +212,37 @@ class RankingTable(DataTable[object]):
         if keys != self._order:
             self.sort("rank", key=lambda cell: cell.order)
             self._order = keys
+
+    def show_moved(self, rows: Sequence[Standing], changed: Iterable[str], reordered: bool) -> None:
+        """Show ``rows`` after a finding changed only the rows ``changed`` (their cells are
+        updated; the others are not even looked at) and, if ``reordered``, moved some rows. What
+        would need the whole table (a row added, a column too narrow) takes ``show``."""
+        moved = [row for row in rows if row.id in changed] if changed else []
+        if len(rows) != len(self._shown) or any(r.id not in self._shown for r in moved):
+            self.show(rows)
+            return
+        content = _content(moved, self._columns)
+        if any(width > self._content.get(key, 0) for key, width in content.items()):
+            self.show(rows)  # a longer window name or mark: the columns may need sizing anew
+            return
+        self._rows = list(rows)
+        columns = list(self._widths)
+        order = {r.id: i for i, r in enumerate(rows)} if reordered else {}
+        for row in moved:
+            old = self._shown[row.id]
+            place = order[row.id] if reordered else getattr(old.get("rank"), "order", 0)
+            cells = _cells(row, place, self.kind, columns, self._twins)
+            for column, value in cells.items():
+                if old[column] != value:
+                    self.update_cell(row.id, column, value)
+            self._shown[row.id] = cells
+        if reordered:
+            # What DataTable.sort does, from the order we already have (sorting 5,000 rows by a
+            # cell would cost more than the finding): rows keep their cells, only places move.
+            self._row_locations = TwoWayDict({self._keys[r.id]: i for i, r in enumerate(rows)})
+            self._update_count += 1
+            self._order = [r.id for r in rows]
+            self.refresh()
 
     def reveal(self, row_id: str) -> None:
         """Put the cursor on ``row_id``'s row and scroll it into view (a finding just saved)."""

@@ -59,6 +59,11 @@ class FindingView:
     points: float
     note: str
     inspector: str
+    # What the standings need to move by this finding without reading the period again.
+    window_id: str = ""
+    staff_id: str | None = None  # None: a substitute or a window-level item (the window alone)
+    breaks_attendance: bool = False  # 迟到, 早退, 脱岗, 缺卡 or 请假: no 满勤
+    complaint: bool = False  # 有效投诉: no 优秀窗口
 
 
 @dataclass(frozen=True)
@@ -484,6 +489,10 @@ class HallService:
             points=values["points"],
             note=values["note"],
             inspector=self.inspector,
+            window_id=values["window_id"],
+            staff_id=values["staff_id"],
+            breaks_attendance=item.code in FULL_ATTENDANCE_BREAKERS,
+            complaint=item.code in COMPLAINT_CODES,
         )
 
     def _person(self, staff_id: str | None, substitute: bool) -> str:
@@ -705,6 +714,10 @@ class HallService:
                     points=float(points),
                     note=note,
                     inspector=inspector,
+                    window_id=window_id,
+                    staff_id=staff_id,
+                    breaks_attendance=item is not None and item.code in FULL_ATTENDANCE_BREAKERS,
+                    complaint=item is not None and item.code in COMPLAINT_CODES,
                 )
             )
         return out
