@@ -362,8 +362,9 @@ class PatrolApp(App[int]):
             await self.refresh_standings()
             return
         self.ranking = ranking  # the same rows, moved in place (or ranked anew from the totals kept)
-        if moved and self.is_running:
-            paint(self.screen_stack, ranking, self.standings.today, moved)
+        if self.is_running:
+            if moved:
+                paint(self.screen_stack, ranking, self.standings.today, moved)
             self.standings_version += 1
         if self._confirm_timer is not None:
             self._confirm_timer.stop()
