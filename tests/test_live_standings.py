@@ -91,17 +91,17 @@ async def test_a_finding_repaints_only_the_rows_and_the_tile_it_moved(hall_url: 
         tiles = app.board.query_one(HallMap)
         updated: list[str] = []
         whole_map: list[object] = []
-        update_cell, set_states = table.update_cell, tiles.set_states
+        set_cells, set_states = table.set_cells, tiles.set_states
 
-        def spy_cell(row_key: Any, column: Any, value: Any, **kw: Any) -> None:
-            updated.append(str(row_key))
-            update_cell(row_key, column, value, **kw)
+        def spy_cells(changes: dict[str, dict[str, object]]) -> None:
+            updated.extend(key for key, cells in changes.items() if cells)
+            set_cells(changes)
 
         def spy_states(*a: Any) -> None:
             whole_map.append(a)
             set_states(*a)
 
-        table.update_cell = spy_cell  # type: ignore[method-assign]
+        table.set_cells = spy_cells  # type: ignore[method-assign]
         tiles.set_states = spy_states  # type: ignore[method-assign]
         assert app.service is not None
         zhang = app.service.resolve_staff("张梅", None)
