@@ -103,11 +103,10 @@ class Standings:
         if shown is None or self.period != loaded.period:
             self.reset(loaded)
             return True
-        differences = list(_differences(shown, loaded.live.ranking, self.today, loaded.today))
         if self.day != loaded.day:  # midnight passed: the tiles start a new day, not a bug
-            differences = [d for d in differences if not d.startswith("today")]
             self.reset(loaded)
             return True
+        differences = list(_differences(shown, loaded.live.ranking, self.today, loaded.today))
         if not differences:
             return False
         self.mismatches += 1
