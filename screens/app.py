@@ -379,7 +379,7 @@ class PatrolApp(App[int]):
         service, period = self.service, self.period
         if service is None:
             return
-        loaded = await self.write(load, service, period)
+        loaded = await self.write(load, service, period, self.standings.previous(period))
         if period == self.period and self.standings.confirm(loaded):
             self._show(loaded.live.ranking, loaded.today)
 
