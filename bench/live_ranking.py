@@ -50,8 +50,8 @@ def main(repeat: int = 200) -> bool:
         applied,
         anew,
         "rank_period + judge anew",
-        "< 5 ms",
-        statistics.median(applied) < 0.005,
+        "< 0.1x",  # a ratio: this machine is shared, and its speed moves 2-3x within an hour
+        statistics.median(applied) < 0.1 * statistics.median(anew),
     )
 
 
