@@ -89,6 +89,9 @@ class Standings:
         if tile:
             total = self.today.setdefault(found.window_id, Totals())
             total.add(points, sign)
+            # Points have at most four decimals; float sums and undos leave noise such as -2.8e-17,
+            # which a tile would paint as a deduction ("-0.0", the yellow bar).
+            total.deductions, total.bonuses = round(total.deductions, 4), round(total.bonuses, 4)
             if total.findings <= 0:
                 del self.today[found.window_id]
         if not self.period.first <= day < self.period.end:

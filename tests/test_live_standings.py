@@ -137,3 +137,36 @@ async def test_a_standing_that_drifted_is_replaced_by_the_full_recompute_and_cou
         await pilot.pause()
         assert app.standings.mismatches == 1
         assert_shows_full(app)
+
+
+def test_taking_back_decimal_deductions_leaves_the_tile_without_a_deduction() -> None:
+    """-0.2 and -0.1, then both undone beside a bonus: the float sum would end at -2.8e-17, a
+    deduction on the tile (a yellow bar, "-0.0") that is not there."""
+    from datetime import date, datetime
+
+    from patrol.hall.service import FindingView
+    from patrol.model import Member, StaffInfo, WindowInfo
+    from patrol.rules.live import LiveRanking
+    from patrol.rules.periods import Period
+    from patrol.rules.settings import HallRules
+    from screens.standings import Loaded, Standings
+    from screens.tiles import Tile
+
+    window = WindowInfo(id="w1", code="1", name="综合窗口")
+    person = StaffInfo(id="s1", name="魏敏", window_id="w1")
+    live = LiveRanking(HallRules(), [window], [Member(person, "w1", "", 30)], {}, [person])
+    day = date(2026, 11, 18)
+    keeper = Standings()
+    keeper.reset(Loaded(live, {}, day, Period.of("month", day)))
+
+    def found(points: float) -> FindingView:
+        at = datetime(2026, 11, 18, 10, 0)
+        return FindingView("f", at, "1", "1", "综合窗口", "魏敏", "项", "类", points, "", "督查", "w1", "s1")
+
+    for points in (-0.2, -0.1, 0.3):
+        keeper.moved(found(points))
+    for points in (-0.2, -0.1):
+        keeper.moved(found(points), sign=-1)
+    tile = Tile(window, keeper.today["w1"])
+    assert keeper.today["w1"].deductions == 0
+    assert "+0.3" in tile.lines()[1]
