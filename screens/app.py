@@ -23,18 +23,22 @@ from patrol.rules.scoring import Ranking, Totals
 from patrol.text import shown
 from screens.board import BoardScreen
 from screens.database import DatabaseWork
-from screens.results import HallNotOpened, HallOpened, PinsChecked, RosterRead, StandingsRead, Toast
+from screens.results import HallNotOpened, HallOpened, PinsChecked, RosterRead, StandingsLoaded, Toast
 from screens.routes import RoutesApp
+from screens.standings import Standings, load, paint
 from storage import guard
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from patrol.hall.service import HallService
     from patrol.hall.views import FindingView
     from patrol.hall.watch import Watch
 
 READY_ENV = "PATROL_EXIT_WHEN_READY"  # the start-up benchmark: quit once the board is drawn
 WATCH_SECONDS = 0.5  # how often the board asks whether another process wrote
+CONFIRM_SECONDS = 2.0  # quiet after a finding before the standings are checked by a full recompute
 
 
 class PatrolApp(RoutesApp):
@@ -77,6 +81,8 @@ class PatrolApp(RoutesApp):
         self.service: HallService | None = None
         self.period = Period.of("month", date.today())
         self.ranking: Ranking | None = None
+        self.standings = Standings()  # the ranking and tiles shown, moved in place by each finding
+        self._confirm_timer: Timer | None = None
         self._quit_warned = False  # ctrl+q with unsaved findings asks twice
         self.db = DatabaseWork(self)  # the one way to the database: the lane's workers
         self._watch: Watch | None = None  # notices other writers (patrol.hall.watch)
@@ -220,28 +226,54 @@ class PatrolApp(RoutesApp):
         if self._watch is not None:
             self._watch.mark_seen()
 
-    def standings_after(self, found: FindingView | None = None) -> None:
-        """The standings after ``found`` was saved (None: after an undo, a note, a correction, a
-        roster change). The one seam for moving them: today a full recompute off the hot path."""
-        del found  # an incremental update will move the one person and window it names
-        self.refresh_standings()
+    def standings_after(self, found: FindingView | None = None, sign: int = 1) -> None:
+        """The one seam after a commit: ``found`` was saved (``sign`` 1) or undone (-1); move the
+        standings by it in place and paint only what changed, and check them with a full
+        recompute once the keys are quiet. None (a note, a correction, a roster change): read
+        them all again."""
+        moved = self.standings.moved(found, sign) if found is not None else None
+        ranking = self.standings.ranking
+        if moved is None or ranking is None:  # nothing kept live yet: read it all
+            self.refresh_standings()
+            return
+        self.ranking = ranking  # the same rows, moved in place (or ranked anew from the totals kept)
+        if self.is_running and moved:
+            paint(self.screen_stack, ranking, self.standings.today, moved)
+        if self._confirm_timer is not None:
+            self._confirm_timer.stop()
+        self._confirm_timer = self.set_timer(CONFIRM_SECONDS, self.confirm_standings, name="confirm-standings")
+
+    def confirm_standings(self) -> None:
+        """Rank the period in full off the hot path; ``StandingsLoaded`` shows it only if it
+        differs from what is shown (``standings.mismatches`` counts that: a bug)."""
+        service, period = self.service, self.period
+        if service is None:
+            return
+        previous = self.standings.previous(period)
+        self.db.run(lambda: StandingsLoaded(load(service, period, previous), confirm=True), latest="standings")
 
     def refresh_standings(self) -> None:
         """Recompute the period's ranking and today's tiles in the lane; only the newest asked
-        for is read (``StandingsRead`` shows it)."""
+        for is read (``StandingsLoaded`` shows it)."""
         service, period = self.service, self.period
         if service is None:
             return
 
-        def read() -> StandingsRead:
+        def read() -> StandingsLoaded:
             self.own_write_seen()  # before reading: a commit after this is news
-            return StandingsRead(period, service.standings.ranking(period), service.standings.day_totals())
+            return StandingsLoaded(load(service, period))
 
         self.db.run(read, latest="standings", name="standings")
 
-    def on_standings_read(self, message: StandingsRead) -> None:
-        if message.period == self.period:  # else a read of the new period is on its way
-            self._show(message.ranking, message.today)
+    def on_standings_loaded(self, message: StandingsLoaded) -> None:
+        loaded = message.loaded
+        if loaded.period != self.period:  # a read of the new period is on its way
+            return
+        if not message.confirm:
+            self.standings.reset(loaded)
+        elif not self.standings.confirm(loaded):
+            return  # what is shown is right
+        self._show(loaded.live.ranking, loaded.today)
 
     def _show(self, ranking: Ranking, today: dict[str, Totals]) -> None:
         if not self.is_running:  # quitting: a refresh that ends now has no screens left to draw on
@@ -259,14 +291,14 @@ class PatrolApp(RoutesApp):
         self.period = period
         self.refresh_standings()
 
-    def roster_changed(self, standings: StandingsRead | None = None) -> None:
+    def roster_changed(self, standings: StandingsLoaded | None = None) -> None:
         """The roster was read again (in the lane, swapped in as one snapshot): redraw the hall,
         and show ``standings`` (or read them again)."""
         board = self.board_or_none
         if board is not None:
             board.load()
         if standings is not None:
-            self.on_standings_read(standings)
+            self.on_standings_loaded(standings)
         else:
             self.refresh_standings()
 
@@ -293,7 +325,7 @@ class PatrolApp(RoutesApp):
                 return None
             self.own_write_seen()
             service.reload()  # one snapshot swapped in: a screen reads the old roster or the new, whole
-            return RosterRead(StandingsRead(period, service.standings.ranking(period), service.standings.day_totals()))
+            return RosterRead(StandingsLoaded(load(service, period)))
 
         self.db.run(look, latest="watch", name="watch")
 

@@ -16,6 +16,7 @@ with the same person chosen, for a second finding in two keys.
 from __future__ import annotations
 
 import string
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events
@@ -38,6 +39,9 @@ from screens.text import plain
 from screens.tiles import HallMap
 from screens.window_panel import MAX_STAFF_KEYS, WindowPanel
 from storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from patrol.rules.live import Moved
 
 COMMAND_KEYS = frozenset("rxun")  # lower-case letters that are board commands, never part of a code
 CODE = "输入窗口编号"  # one description for every code key, so the help lists them as one row
@@ -159,14 +163,26 @@ class BoardScreen(PatrolScreen[None]):
         self.query_one(HallMap).set_states(today, {row.id: row.mark for row in ranking.windows})
         table = self.query_one("#board-ranking", RankingTable)
         table.show(ranking.staff)
-        if self._reveal is not None:
-            # After the panel has its new height, so the row stays in what is left of it.
-            self.call_after_refresh(table.reveal, self._reveal)
-            self._reveal = None
+        self._reveal_saved(table)
         period = self.patrol.period
         self.query_one("#ranking-title", Static).update(
             f"[b]{period.label} 人员排名[/b]\n[dim]变化：比上期名次升(+)降(-)[/dim]"
         )
+
+    def _reveal_saved(self, table: RankingTable) -> None:
+        if self._reveal is not None:
+            # After the panel has its new height, so the row stays in what is left of it.
+            self.call_after_refresh(table.reveal, self._reveal)
+            self._reveal = None
+
+    def show_moved(self, ranking: Ranking, today: dict[str, Totals], moved: Moved) -> None:
+        """Paint only the tiles and the ranking rows one finding changed."""
+        self._release_panel()
+        marks = {row.id: row.mark for row in ranking.windows if row.id in moved.windows}
+        self.query_one(HallMap).set_tiles(moved.windows, today, marks)
+        table = self.query_one("#board-ranking", RankingTable)
+        table.show_moved(ranking.staff, moved.staff, moved.staff_order)
+        self._reveal_saved(table)
 
     # --- what the side panel says -----------------------------------------------------
 
@@ -574,8 +590,14 @@ class BoardScreen(PatrolScreen[None]):
     async def _undo(self, finding: FindingView) -> None:
         service = self.patrol.service
         assert service is not None
+
+        def take_back() -> FindingView:
+            undone = service.findings.undo(finding.id)
+            self.patrol.own_write_seen()  # our own write: the watch need not read everything again
+            return undone
+
         try:
-            undone = await self.patrol.db.ask(service.findings.undo, finding.id)
+            undone = await self.patrol.db.ask(take_back)
         except (UserError, StorageError) as exc:
             self.set_status(f"撤销失败：{exc}", "error")
             return
@@ -584,7 +606,7 @@ class BoardScreen(PatrolScreen[None]):
         self.set_status(
             f"已撤销 {undone.window_code} {who} {undone.type_name}（记录号 {undone.ref}，已留更正记录）", "ok"
         )
-        self.patrol.standings_after(None)
+        self.patrol.standings_after(undone, sign=-1)
 
     def action_note(self) -> None:
         """n: a note for the finding just saved."""

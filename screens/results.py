@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from patrol.rules.periods import Period
 from patrol.rules.scoring import Ranking, Totals
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from patrol.hall.service import HallService
+    from screens.standings import Loaded
 
 
 class HallOpened(Message):
@@ -32,18 +32,19 @@ class HallNotOpened(Message):
         self.problem = problem
 
 
-class StandingsRead(Message):
-    """The ranking of ``period`` and today's tiles, read after a change."""
+class StandingsLoaded(Message):
+    """The period's live ranking and today's tiles, read in full: to show (after a change of
+    period or roster, or another writer), or with ``confirm`` to check what is shown."""
 
-    def __init__(self, period: Period, ranking: Ranking, today: dict[str, Totals]) -> None:
+    def __init__(self, loaded: Loaded, confirm: bool = False) -> None:
         super().__init__()
-        self.period, self.ranking, self.today = period, ranking, today
+        self.loaded, self.confirm = loaded, confirm
 
 
 class RosterRead(Message):
     """Another process wrote: the roster was read again and these are the standings on it."""
 
-    def __init__(self, standings: StandingsRead) -> None:
+    def __init__(self, standings: StandingsLoaded) -> None:
         super().__init__()
         self.standings = standings
 

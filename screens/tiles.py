@@ -98,6 +98,17 @@ class HallMap(Widget, can_focus=False):
             tile.mark = marks.get(tile.window.id, "")
         self.refresh()
 
+    def set_tiles(self, window_ids: Iterable[str], today: dict[str, Totals], marks: dict[str, str]) -> None:
+        """Show the new state of the tiles of ``window_ids`` only, repainting just those."""
+        for window_id in window_ids:
+            index = self.index_of(window_id)
+            if index is None:
+                continue
+            tile = self.tiles[index]
+            tile.today = today.get(window_id, Totals())
+            tile.mark = marks.get(window_id, "")
+            self.refresh(Region(tile.column, tile.row, TILE_WIDTH, TILE_HEIGHT))
+
     def tile_text(self, window_id: str) -> str:
         """The text of one tile, as painted (for tests and screen readers)."""
         tile = self.tiles[self.index_of(window_id) or 0]

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from patrol.model import HallInfo, StaffInfo, WindowInfo
-from patrol.rules.items import Rules
+from patrol.rules.items import COMPLAINT_CODES, FULL_ATTENDANCE_BREAKERS, Rules
 from patrol.rules.periods import Period
 from patrol.rules.scoring import Standing
 from storage import reads
@@ -35,6 +35,11 @@ class FindingView:
     points: float
     note: str
     inspector: str
+    # What the standings need to move by this finding without reading the period again.
+    window_id: str = ""
+    staff_id: str | None = None  # None: a substitute or a window-level item (the window alone)
+    breaks_attendance: bool = False  # 迟到, 早退, 脱岗, 缺卡 or 请假: no 满勤
+    complaint: bool = False  # 有效投诉: no 优秀窗口
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,10 @@ def finding_views(service: Names, rows: Iterable[reads.Row]) -> list[FindingView
                 points=float(row.points),
                 note=row.note,
                 inspector=row.inspector,
+                window_id=row.window_id,
+                staff_id=row.staff_id,
+                breaks_attendance=item is not None and item.code in FULL_ATTENDANCE_BREAKERS,
+                complaint=item is not None and item.code in COMPLAINT_CODES,
             )
         )
     return out
@@ -131,4 +140,8 @@ def saved_view(service: Names, finding_id: str, ref: str, values: dict[str, Any]
         points=values["points"],
         note=values["note"],
         inspector=service.inspector,
+        window_id=values["window_id"],
+        staff_id=values["staff_id"],
+        breaks_attendance=item.code in FULL_ATTENDANCE_BREAKERS,
+        complaint=item.code in COMPLAINT_CODES,
     )
