@@ -30,13 +30,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench import city
+from bench.common import TOWN_HALL
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTRUMENT_ENV = "PATROL_UI_SPEED"  # another copy of the instrument (or a stand-in, in the smoke test)
 INSTRUMENT = ROOT.parent / "shared" / "tools" / "ui_speed.py"
 RUNS = 3
 ROUNDS = 8  # launches per run, and twice as many findings
-TOWN_HALL = "第1镇便民服务中心"
 # Window codes, the staff key and the item key that exist in every hall the benchmarks open: the
 # demo's 20 windows and a town hall's 20 (codes 1-20, three people each); c is 迟到, a person's item.
 WINDOWS = "1,5,8,12,3,7"
