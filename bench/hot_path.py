@@ -20,6 +20,7 @@ throwaway copy.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import shutil
 import sqlite3
@@ -101,6 +102,20 @@ def _status_text(app: App[Any]) -> str:
     return str(app.screen.query_one("#status", Static).content)
 
 
+async def _workers_done(app: App[Any], seconds: float = 60) -> None:
+    """Wait until none of the app's workers runs. One that a newer worker of its exclusive group
+    cancelled has ended too (``wait_for_complete`` raises for it); one that failed is raised."""
+    from textual.worker import WorkerCancelled
+
+    started = time.perf_counter()
+    while running := [w for w in app.workers if not w.is_finished]:
+        if time.perf_counter() - started > seconds:
+            raise RuntimeError(f"workers still running after {seconds:.0f} s: {running}")
+        for worker in running:
+            with contextlib.suppress(WorkerCancelled):
+                await worker.wait()
+
+
 async def _keypress(url: str, hall: str | None, repeat: int, settle: float) -> list[float]:
     """Seconds from a finding's last key to "已保存 HH:MM <window>" in the status line and the
     screen refreshed after it, for ``repeat`` findings logged by keys in the real app."""
@@ -117,9 +132,9 @@ async def _keypress(url: str, hall: str | None, repeat: int, settle: float) -> l
         while not app.screen.query("#status"):  # the board is up once its status line is there
             if time.perf_counter() - opened > 60:
                 raise RuntimeError(f"no board with a #status line after 60 s (screen {app.screen!r})")
-            await app.workers.wait_for_complete()
+            await _workers_done(app)
             await pilot.pause(0.01)
-        await app.workers.wait_for_complete()  # and what opening the hall started has ended
+        await _workers_done(app)  # and what opening the hall started has ended
         await pilot.pause(settle)  # the write path warms up after the first paint, as it does while one looks
         for i in range(repeat):
             code = codes[i % len(codes)]
@@ -141,7 +156,7 @@ async def _keypress(url: str, hall: str | None, repeat: int, settle: float) -> l
             await painted
             samples.append(time.perf_counter() - started)
             # An inspector walks to the next window: what the save started in the background ends.
-            await app.workers.wait_for_complete()
+            await _workers_done(app)
             await pilot.pause(0.2)
     return samples
 
