@@ -221,6 +221,7 @@ def _scan(names: list[str], query: str) -> list[str]:
 def main(url: str | None = None, repeat: int = REPEAT, settle: float = SETTLE) -> bool:
     """Every hot path on the city database at ``url`` (the cached one, built if None)."""
     url = url or city.build(datetime.now(UTC).date())
+    city.daily_backup(url, CENTRE)  # as the app's first start of the day would, but not timed
     with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
         total = conn.execute("SELECT COUNT(*) FROM finding").fetchone()[0]
     print(f"city database: {total:,} findings")

@@ -9,9 +9,10 @@ memory 5 s after start, each against the bare app. The medians of the three runs
 targets of issue 9: key median <= 30 ms and <= 3x the bare app's key -> repaint, key p95 <= 60 ms,
 first frame <= 1.5x, memory <= 1.8x.
 
-Before the city runs, the town hall's daily backup is taken if today has none: the app takes it
-on the first start of the day, and a 1.8 GB copy inside a timed run (started again by every run
-that ui_speed kills before it ends) would be measured instead of the app.
+Before the city runs, the town hall's daily backup is taken if today has none
+(``city.daily_backup``): the app takes it on the first start of the day, and a 1.8 GB copy inside
+a timed run (started again by every launch that ui_speed ends before the copy ends) would be
+measured instead of the app.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -27,7 +27,6 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bench import city
 from bench.common import TOWN_HALL
@@ -169,22 +168,6 @@ def measure(name: str, tool: Path, args: str, runs: int, rounds: int) -> bool:
     return ok
 
 
-def ensure_daily_backup(url: str, hall: str) -> None:
-    """Take ``hall``'s backup of today (in its time zone) if the app has not, as its first start
-    of the day would, so that no timed run copies the database."""
-    from storage.backup import backed_up_on, take_backup
-
-    path = Path(url.removeprefix("sqlite:///"))
-    with sqlite3.connect(path) as conn:
-        row = conn.execute("SELECT timezone FROM hall WHERE name = ?", (hall,)).fetchone()
-    now = datetime.now(UTC).astimezone(ZoneInfo(row[0] if row else "Asia/Shanghai"))
-    if backed_up_on(path, f"{now:%Y%m%d}"):
-        return
-    started = time.perf_counter()
-    take_backup(path, now.replace(tzinfo=None), why="daily")
-    print(f"terminal: took today's backup of {path.name} first ({time.perf_counter() - started:.0f} s)")
-
-
 def main(url: str | None = None, hall: str = TOWN_HALL, runs: int = RUNS, rounds: int = ROUNDS) -> bool:
     """The terminal figures on the demo and on ``hall`` of the city (built if ``url`` is None)."""
     tool, why = instrument()
@@ -193,7 +176,7 @@ def main(url: str | None = None, hall: str = TOWN_HALL, runs: int = RUNS, rounds
         return True
     ok = measure("the demo", tool, "demo", runs, rounds)
     url = url or city.build(datetime.now(UTC).date())
-    ensure_daily_backup(url, hall)
+    city.daily_backup(url, hall)
     args = f"--db {url} --hall {hall} --inspector 基准督查 --lock-after 0"
     ok &= measure(f"{hall} of the city", tool, args, runs, rounds)
     return ok
