@@ -28,7 +28,7 @@ test: $(STAMP)  ## lint, types, the import contracts, then every test
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest
 
-bench: $(STAMP)  ## the speed budgets, as ratios against baselines measured in the same run
+bench: $(STAMP)  ## the speed budgets: what a person meets in a terminal (../shared/tools/ui_speed.py) and the inner figures, each against a baseline of the same run
 	$(VENV)/bin/python -m bench
 
 lock:  ## re-pin the dependency tree after changing pyproject.toml

@@ -2,9 +2,10 @@
 
 import sys
 
-from bench import crash, export, hot_path, startup, verify
+from bench import crash, export, hot_path, startup, terminal, verify
 
 ok = startup.main()
+ok &= terminal.main()
 ok &= hot_path.main()
 ok &= export.main()
 ok &= verify.main()

@@ -7,10 +7,12 @@ chained in batches), so the benchmark database verifies as a real one does."""
 from __future__ import annotations
 
 import random
+import shutil
 import sqlite3
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bench.common import CACHE
 from patrol.hall.pinyin_keys import search_keys, sort_key
@@ -51,12 +53,32 @@ def build(today: date) -> str:
     CACHE.mkdir(parents=True, exist_ok=True)
     for old in CACHE.glob("city-*.db*"):
         old.unlink()
+    for old in (CACHE / "backups").glob("city-*.db"):  # the app's daily backups of last month's city
+        shutil.rmtree(old, ignore_errors=True)
     partial = path.with_suffix(".partial")
     started = time.perf_counter()
     build_into(partial, today)
     partial.rename(path)
     print(f"built {path.name} in {time.perf_counter() - started:.0f} s")
     return f"sqlite:///{path}"
+
+
+def daily_backup(url: str, hall: str) -> None:
+    """Take ``hall``'s backup of today (in its time zone) if the app has not, as its first start
+    of the day would, so that no timed run copies the database. The bench's city keeps only that
+    one: the app keeps 30, 54 GB of copies of a generated database."""
+    from storage.backup import backed_up_on, backups_folder, prune, take_backup
+
+    path = Path(url.removeprefix("sqlite:///"))
+    with sqlite3.connect(path) as conn:
+        row = conn.execute("SELECT timezone FROM hall WHERE name = ?", (hall,)).fetchone()
+    now = datetime.now(UTC).astimezone(ZoneInfo(row[0] if row else "Asia/Shanghai"))
+    if backed_up_on(path, f"{now:%Y%m%d}"):
+        return
+    started = time.perf_counter()
+    take_backup(path, now.replace(tzinfo=None), why="daily")
+    prune(backups_folder(path), keep=1)
+    print(f"city: took today's backup of {path.name} first ({time.perf_counter() - started:.0f} s)")
 
 
 def build_into(

@@ -16,8 +16,9 @@ from bench import city
 BUDGET = 5.0  # times the baseline
 
 
-def main() -> bool:
-    url = city.build(datetime.now(UTC).date())
+def main(url: str | None = None) -> bool:
+    """`patrol verify` on the city database at ``url`` (the cached one, built if None)."""
+    url = url or city.build(datetime.now(UTC).date())
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "patrol", "--db", url, "verify"], capture_output=True, text=True)
     seconds = time.perf_counter() - start
