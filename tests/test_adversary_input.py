@@ -705,8 +705,9 @@ async def test_a_markup_note_in_a_record_leaves_unsaved_findings_queued(hostile_
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, app)
         service = app.service
-        event.listen(service.engine, "connect", no_growth)
-        service.engine.dispose()
+        engine = await app.db.ask(lambda: service.engine)  # made in the lane: the loop never queries
+        event.listen(engine, "connect", no_growth)
+        engine.dispose()
 
         def log_until_full() -> None:
             while True:
@@ -728,8 +729,8 @@ async def test_a_markup_note_in_a_record_leaves_unsaved_findings_queued(hostile_
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is app.board)
         assert app.board.unsaved and MARKUP_NAME in _texts(app.board.query_one("#unsaved"))
-        event.remove(service.engine, "connect", no_growth)
-        service.engine.dispose()
+        event.remove(engine, "connect", no_growth)
+        engine.dispose()
         await pilot.press("f5")
         await until(pilot, lambda: status(app).startswith("已保存") and not app.board.unsaved)
         assert f"1 综合窗口 {MARKUP_NAME} 迟到" in status(app)

@@ -121,8 +121,9 @@ async def test_a_full_disk_keeps_the_finding_on_screen_until_it_is_saved(hall_ur
     async with app.run_test(size=(100, 30)) as pilot:
         seen = await ready(pilot, app)
         service = app.service
-        event.listen(service.engine, "connect", no_growth)
-        service.engine.dispose()  # the next write connects anew, with the limit
+        engine = await app.db.ask(lambda: service.engine)  # made in the lane: the loop never queries
+        event.listen(engine, "connect", no_growth)
+        engine.dispose()  # the next write connects anew, with the limit
 
         def log_until_full() -> int:
             saved = 0
@@ -148,8 +149,8 @@ async def test_a_full_disk_keeps_the_finding_on_screen_until_it_is_saved(hall_ur
         assert app.is_running
         await pilot.press("f5")  # still full: still unsaved, still on screen
         await until(pilot, lambda: "仍未保存 2 条" in status(app))
-        event.remove(service.engine, "connect", no_growth)
-        service.engine.dispose()
+        event.remove(engine, "connect", no_growth)
+        engine.dispose()
         now[0] = FIXED_NOW + timedelta(minutes=47)  # the disk is freed three quarters of an hour later
         await pilot.press("f5")
         await until(pilot, lambda: "已保存全部 2 条" in status(app))
