@@ -77,6 +77,7 @@ BOARD_MODULES = frozenset(
         "screens.locking",
         "screens.results",
         "screens.routes",
+        "screens.standings",  # the keeper of the standings shown (the live ranking loads after the frame)
         "screens.startup",
         "screens.keybar",
         "screens.keys",
