@@ -73,6 +73,7 @@ BOARD_MODULES = frozenset(
         "screens.base",
         "screens.board",
         "screens.database",  # the lane the board is read through, and its typed results
+        "screens.keeping",
         "screens.lane",
         "screens.locking",
         "screens.results",
