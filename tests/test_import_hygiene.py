@@ -29,3 +29,23 @@ def test_the_entry_point_is_outside_patrol() -> None:
         "assert not any(m == 'screens' or m.startswith('screens.') for m in sys.modules), sorted(sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+def test_no_module_imports_itself_back() -> None:
+    """No import circles at run time between our modules (a module-level import of one module by
+    another that, however indirectly, imports it): the arrows are one way inside each layer too.
+    Imports made only for the type checker (``if TYPE_CHECKING``) are not circles."""
+    import grimp
+
+    graph = grimp.build_graph(
+        "patrol", "screens", "storage", include_external_packages=False, exclude_type_checking_imports=True
+    )
+    circles = sorted(
+        {
+            tuple(sorted((module, imported)))
+            for module in graph.modules
+            for imported in graph.find_modules_directly_imported_by(module)
+            if graph.chain_exists(importer=imported, imported=module)
+        }
+    )
+    assert circles == []
