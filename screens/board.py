@@ -16,14 +16,17 @@ with the same person chosen, for a second finding in two keys.
 from __future__ import annotations
 
 import string
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Static
 
 from patrol.errors import UserError
@@ -122,6 +125,7 @@ class BoardScreen(PatrolScreen[None]):
         self.unsaved: list[PendingFinding] = []
         self.retrying = False
         self._reveal: str | None = None  # the person of the last save: their ranking row is shown
+        self._closed_unpainted = False  # a save closed the window; the screen shows it with its status
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="board-body"):
@@ -131,7 +135,7 @@ class BoardScreen(PatrolScreen[None]):
                 # Unsaved findings come first: on a small terminal the panel below may run off the screen.
                 yield Static("", id="unsaved")
                 yield WindowPanel(id="window-panel")
-                yield Static("", id="status")
+                yield StatusLine("", id="status")
                 yield Static("", id="ranking-title")
                 ranking = RankingTable("staff", COMPACT_STAFF_COLUMNS, id="board-ranking")
                 ranking.can_focus = False  # arrows and Enter belong to the hall map
@@ -176,8 +180,8 @@ class BoardScreen(PatrolScreen[None]):
             self._reveal = None
 
     def show_moved(self, ranking: Ranking, today: dict[str, Totals], moved: Moved) -> None:
-        """Paint only the tiles and the ranking rows one finding changed."""
-        self._release_panel()
+        """Paint only the tiles and the ranking rows one finding changed (the panel keeps its
+        height: a relayout would redraw the whole ranking, not just these rows)."""
         marks = {row.id: row.mark for row in ranking.windows if row.id in moved.windows}
         self.query_one(HallMap).set_tiles(moved.windows, today, marks)
         table = self.query_one("#board-ranking", RankingTable)
@@ -328,6 +332,7 @@ class BoardScreen(PatrolScreen[None]):
     def open_window(self, window: WindowInfo, person: StaffInfo | None = None, substitute: bool = False) -> None:
         """Start logging at ``window`` (with ``person`` or the substitute already chosen)."""
         self.buffer, self.refused = "", False
+        self._closed_unpainted = False  # painted now, open again
         self.window, self.person, self.substitute = window, person, substitute
         self.set_status("")  # the last confirmation belongs to the last finding, not to this one
         hall_map = self.query_one(HallMap)
@@ -336,6 +341,7 @@ class BoardScreen(PatrolScreen[None]):
             hall_map.move_to(index)
         hall_map.logging = True
         hall_map.refresh()
+        self.query_one(WindowPanel).release_height(redraw=False)  # the window's own text sets it
         self.show_panel()
         self.refresh_bindings()
 
@@ -434,12 +440,13 @@ class BoardScreen(PatrolScreen[None]):
         )
         self.last_target = (self.window, self.person, self.substitute)
         self._hold_panel_height()
-        self.action_close_window()
         if self.unsaved:
             # Earlier findings wait for the disk: this one joins them, so they are saved in order.
+            self.action_close_window()
             self._release_panel()
             self._keep_unsaved(pending, None)
             return
+        self._close_unpainted()
         # The status says "saving" only if the commit is slow: a repaint now would compete with it.
         self.set_timer(0.2, lambda: self._still_saving(pending), name="saving")
         self.saving += 1
@@ -460,30 +467,52 @@ class BoardScreen(PatrolScreen[None]):
         self.patrol.own_write_seen()
         return found
 
+    def _close_unpainted(self) -> None:
+        """Back on the hall for the keys that follow (``check_action`` reads ``window``), painted
+        with the save's status in one frame (``_paint_closed``): a frame now (the hall map, the
+        panel, the key bar) would take the loop, and the GIL, from the commit running beside it,
+        and then make the status wait for the next frame."""
+        self.window, self.person, self.substitute = None, None, False
+        self.query_one(HallMap).logging = False  # any repaint of the map before that is right
+        self._closed_unpainted = True
+
+    def _paint_closed(self) -> None:
+        if self._closed_unpainted:
+            self._closed_unpainted = False
+            self.query_one(HallMap).refresh()
+            self.show_panel()
+            self.refresh_bindings()
+
     def _hold_panel_height(self) -> None:
-        """Until the standings move, the panel keeps the open window's height as it shows the hall:
-        the ranking below stays where it is, unredrawn; a redraw of it (a relayout) would hold
-        已保存 off the screen for as long. The standings redraw it anyway (``_release_panel``)."""
-        panel = self.query_one(WindowPanel)
-        panel.styles.min_height = panel.outer_size.height or None
+        """Until the next window opens, the panel keeps the open window's height as it shows the
+        hall: the status and the ranking below stay where they are, unredrawn. A relayout redraws
+        the whole ranking (tens of milliseconds): after the key it would hold 已保存 off the screen
+        for as long, and after the standings move it would hold the next keys; the next window's
+        panel mostly has this height again, and then opening it needs no relayout either."""
+        self.query_one(WindowPanel).hold_height()
 
     def _release_panel(self) -> None:
-        self.query_one(WindowPanel).styles.min_height = None
+        self.query_one(WindowPanel).release_height()
 
     def _still_saving(self, pending: PendingFinding) -> None:
+        self._paint_closed()
         if self.saving:
             self.set_status(f"保存中… {pending.label}（数据库忙，稍候）", "pending")
 
     def on_finding_saved(self, message: FindingSaved) -> None:
         self.saving -= 1
+        self._paint_closed()
         self._saved(message.found)
-        # Once 已保存 is on the screen: the standings' frame must not come before it.
-        self.call_after_refresh(self.patrol.standings_after, message.found)
+        # Once 已保存 is on the screen: the standings' frame must not come before it, nor share it
+        # (moving the ranking redraws it: tens of milliseconds that 已保存 would wait for).
+        found = message.found
+        self.query_one(StatusLine).after_paint(lambda: self.patrol.standings_after(found))
         if message.pending.person is not None:
             self._reveal = message.pending.person.id  # their row, once the standings have moved it
 
     def on_save_refused(self, message: SaveRefused) -> None:
         self.saving -= 1
+        self._paint_closed()
         self._release_panel()
         if isinstance(message.error, StorageError):
             self._keep_unsaved(message.pending, message.error)
@@ -494,6 +523,7 @@ class BoardScreen(PatrolScreen[None]):
         """The save broke in a way nobody foresaw (the app's handler has said how): the finding
         is kept as unsaved, for F5."""
         self.saving -= 1
+        self._paint_closed()
         self._release_panel()
         self.unsaved.append(pending)
         self._show_unsaved()
@@ -636,6 +666,41 @@ class BoardScreen(PatrolScreen[None]):
             return
         self.last_saved_id = found.id
         self.set_status(f"备注已保存：{found.window_code} {found.type_name}：{note}", "ok")
+
+
+class StatusLine(Static):
+    """The board's status line, which can run something once it has been painted."""
+
+    AT_THE_LATEST = 0.25  # seconds: a status under another screen is never painted
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._after_paint: list[Callable[[], None]] = []
+
+    def after_paint(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the frame that paints the status now has been written (or after
+        ``AT_THE_LATEST`` seconds, if no frame paints it). Textual's ``call_after_refresh`` may run
+        before that frame: the status widget tells the screen it changed only when it is idle."""
+        done = False
+
+        def once() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                callback()
+
+        self._after_paint.append(once)
+        self.set_timer(self.AT_THE_LATEST, once, name="after-paint")
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Paint the status; what waits for that runs after this frame is written (call_later
+        posts to this widget's queue, read once the screen's frame has returned)."""
+        lines = super().render_lines(crop)
+        if self._after_paint:
+            waiting, self._after_paint = self._after_paint, []
+            for callback in waiting:
+                self.call_later(callback)
+        return lines
 
 
 class FindingSaved(Message):

@@ -51,10 +51,36 @@ class WindowPanel(Static, can_focus=True):
     def __init__(self, **kwargs: object) -> None:
         super().__init__("正在打开数据库…", **kwargs)  # type: ignore[arg-type]
         self.items: tuple[RuleItem, ...] = ()
+        self._text = Text()  # shown, without the blank lines that hold the height
+        self._held: int | None = None  # lines kept while the board holds the height
 
     def show_text(self, text: Text) -> None:
         """Show ``text`` (the hall's or the open window's): a Text, so that names are never markup."""
-        self.update(text)
+        self._text = text
+        # A text that keeps the panel's height repaints the panel alone. A layout pass would
+        # redraw the whole side panel and the ranking below it (the longest part of the frame
+        # after a finding's key), and slow the commit running beside it on the worker thread.
+        width, height = self.content_region.width, self.content_region.height
+        lines = len(text.wrap(self.app.console, width)) if width > 0 else -1
+        if self._held is not None and 0 <= lines < self._held:
+            text = Text.assemble(text, "\n" * (self._held - lines))  # blank lines keep the height
+            lines = self._held
+        self.update(text, layout=lines != height)
+
+    def hold_height(self) -> None:
+        """Keep the panel's height for the texts that follow, shorter ones padded with blank
+        lines, until ``release_height``: the ranking below stays where it is, unredrawn. (A style
+        such as min-height would do it too, but setting one lays out the whole screen again.)"""
+        if self.content_region.height > 0:
+            self._held = self.content_region.height
+
+    def release_height(self, redraw: bool = True) -> None:
+        """Let the panel take the height of its text again (``redraw``: now, rather than with
+        the next ``show_text``)."""
+        if self._held is not None:
+            self._held = None
+            if redraw:
+                self.show_text(self._text)
 
     def set_items(self, items: Sequence[RuleItem]) -> None:
         """Bind each active item's hotkey (and its capital, for a Caps Lock left on) to logging it."""
