@@ -124,7 +124,11 @@ class BoardScreen(PatrolScreen[None]):
         self._reveal: str | None = None  # the person of the last save: their ranking row is shown
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="board-body"):
+        # Hidden until the hall is read: an empty board painted while the hall opens would only
+        # delay the first frame with something in it (``load`` shows it).
+        body = Horizontal(id="board-body")
+        body.display = False
+        with body:
             with VerticalScroll(id="hall-scroll", can_focus=False):
                 yield HallMap(id="hall-map")
             with Vertical(id="side"):
@@ -149,6 +153,7 @@ class BoardScreen(PatrolScreen[None]):
         """Lay out the hall once the service is open (and again when the roster changes)."""
         service = self.patrol.service
         assert service is not None
+        self.query_one("#board-body").display = True
         self.query_one(HallMap).show_windows(service.windows)
         self.query_one(WindowPanel).set_items(service.rules.items)
         if self.window is not None:
@@ -162,7 +167,10 @@ class BoardScreen(PatrolScreen[None]):
         self._release_panel()
         self.query_one(HallMap).set_states(today, {row.id: row.mark for row in ranking.windows})
         table = self.query_one("#board-ranking", RankingTable)
-        table.show(ranking.staff)
+        if table.row_count:
+            table.show(ranking.staff)
+        else:  # the first frame: the hall and the panel first, the ranking's cells right after
+            table.show_later(ranking.staff)
         self._reveal_saved(table)
         period = self.patrol.period
         self.query_one("#ranking-title", Static).update(
