@@ -16,6 +16,7 @@ with the same person chosen, for a second finding in two keys.
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -30,7 +31,7 @@ from patrol.errors import UserError
 from patrol.hall.pending import PendingFinding
 from patrol.hall.views import FindingView
 from patrol.model import StaffInfo, WindowInfo
-from patrol.rules.scoring import Ranking, Totals
+from patrol.rules.scoring import Ranking, Standing, Totals
 from patrol.text import NOTE_LIMIT
 from screens.base import PatrolScreen
 from screens.keybar import KeyBar
@@ -122,6 +123,12 @@ class BoardScreen(PatrolScreen[None]):
         self.unsaved: list[PendingFinding] = []
         self.retrying = False
         self._reveal: str | None = None  # the person of the last save: their ranking row is shown
+        # The ranking is mounted right after the first frame (a DataTable's styles and cells are
+        # most of what that frame would cost); standings that come before wait in ``_unshown``.
+        self.ranking_table = RankingTable("staff", COMPACT_STAFF_COLUMNS, id="board-ranking")
+        self.ranking_table.can_focus = False  # arrows and Enter belong to the hall map
+        self._unshown: Sequence[Standing] | None = None
+        self._ranking_placed = False
 
     def compose(self) -> ComposeResult:
         # Hidden until the hall is read: an empty board painted while the hall opens would only
@@ -137,9 +144,6 @@ class BoardScreen(PatrolScreen[None]):
                 yield WindowPanel(id="window-panel")
                 yield Static("", id="status")
                 yield Static("", id="ranking-title")
-                ranking = RankingTable("staff", COMPACT_STAFF_COLUMNS, id="board-ranking")
-                ranking.can_focus = False  # arrows and Enter belong to the hall map
-                yield ranking
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -154,6 +158,9 @@ class BoardScreen(PatrolScreen[None]):
         service = self.patrol.service
         assert service is not None
         self.query_one("#board-body").display = True
+        if not self._ranking_placed:
+            self._ranking_placed = True
+            self.call_after_refresh(self._mount_ranking)
         self.query_one(HallMap).show_windows(service.windows)
         self.query_one(WindowPanel).set_items(service.rules.items)
         if self.window is not None:
@@ -162,15 +169,24 @@ class BoardScreen(PatrolScreen[None]):
                 self.action_close_window()
         self.show_panel()
 
+    async def _mount_ranking(self) -> None:
+        side = self.query_one("#side", Vertical)
+        if not side.is_attached:  # the app is quitting
+            return
+        await side.mount(self.ranking_table)
+        if self._unshown is not None:
+            self.ranking_table.show(self._unshown)
+            self._unshown = None
+
     def show_standings(self, ranking: Ranking, today: dict[str, Totals]) -> None:
         """Colour the tiles and move the ranking (cells updated in place)."""
         self._release_panel()
         self.query_one(HallMap).set_states(today, {row.id: row.mark for row in ranking.windows})
-        table = self.query_one("#board-ranking", RankingTable)
-        if table.row_count:
+        table = self.ranking_table
+        if table.is_mounted:
             table.show(ranking.staff)
-        else:  # the first frame: the hall and the panel first, the ranking's cells right after
-            table.show_later(ranking.staff)
+        else:
+            self._unshown = ranking.staff
         self._reveal_saved(table)
         period = self.patrol.period
         self.query_one("#ranking-title", Static).update(
@@ -188,8 +204,11 @@ class BoardScreen(PatrolScreen[None]):
         self._release_panel()
         marks = {row.id: row.mark for row in ranking.windows if row.id in moved.windows}
         self.query_one(HallMap).set_tiles(moved.windows, today, marks)
-        table = self.query_one("#board-ranking", RankingTable)
-        table.show_moved(ranking.staff, moved.staff, moved.staff_order)
+        table = self.ranking_table
+        if table.is_mounted:
+            table.show_moved(ranking.staff, moved.staff, moved.staff_order)
+        else:
+            self._unshown = ranking.staff
         self._reveal_saved(table)
 
     # --- what the side panel says -----------------------------------------------------

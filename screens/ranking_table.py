@@ -183,7 +183,6 @@ class RankingTable(DataTable[object]):
         self._twins: set[str] = set()
         self._content: dict[str, int] = {}  # the widest cell of each flexible column, at the last show
         self._looks: dict[str, tuple[object, ...]] = {}  # each row as drawn, but for its rank
-        self._later: Sequence[Standing] | None = None  # rows to show after the next frame (show_later)
         self._add_columns(widths(columns, 80))  # columns from the start: rankings can arrive before mount
 
     def _add_columns(self, sizes: dict[str, int]) -> None:
@@ -217,22 +216,9 @@ class RankingTable(DataTable[object]):
         self._shown, self._order = {}, []
         return True
 
-    def show_later(self, rows: Sequence[Standing]) -> None:
-        """Show ``rows`` right after the next frame is painted: drawing a table's cells is most of
-        what a first frame would cost, and the board is usable without them. Whatever ``show`` or
-        ``show_moved`` puts in before then wins over these rows."""
-        if self._later is None:
-            self.call_after_refresh(self._show_later)
-        self._later = rows
-
-    def _show_later(self) -> None:
-        if self._later is not None:
-            self.show(self._later)
-
     def show(self, rows: Sequence[Standing]) -> None:
         """Show ``rows`` in their order: changed cells are updated, rows moved, never rebuilt
         (unless the columns must be sized anew for a name or a window that did not fit)."""
-        self._later = None
         self._rows = list(rows)
         self._fit(rows)
         twins = self._twins = _twins(rows)
@@ -276,7 +262,6 @@ class RankingTable(DataTable[object]):
         """Show ``rows`` after a finding changed only the rows ``changed`` (their cells are
         updated; the others are not even looked at) and, if ``reordered``, moved some rows. What
         would need the whole table (a row added, a column too narrow) takes ``show``."""
-        self._later = None
         # Built in C (map, zip, dict): a centre lists 5,000 rows and a finding moves a handful.
         ids = list(map(_ID, rows))
         where = dict(zip(ids, range(len(ids)), strict=True))
