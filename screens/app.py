@@ -153,8 +153,6 @@ class PatrolApp(KeepingApp):
             self.call_after_refresh(self.exit, 0)
 
     def on_hall_opened(self, message: HallOpened) -> None:
-        from screens import startup
-
         service = self.service = message.service
         self.period = service.current_period()
         self.sub_title = shown(f"{service.hall.name}{'（演示）' if self.demo else ''}")
@@ -166,6 +164,12 @@ class PatrolApp(KeepingApp):
         if os.environ.get(READY_ENV):
             self.call_after_refresh(self.exit, 0)
             return
+        # The rest waits for the first frame: the lane's threads would share the GIL with its paint.
+        self.call_after_refresh(self._after_first_frame, service)
+
+    def _after_first_frame(self, service: HallService) -> None:
+        from screens import startup
+
         self.db.run(lambda: startup.check_pins(service, self.demo))
         self.db.run(lambda: startup.daily_backup(service), own_connections=True)  # a copy: saves go on
         self.db.run(self._start_watching)

@@ -16,7 +16,7 @@ with the same person chosen, for a second finding in two keys.
 from __future__ import annotations
 
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -33,7 +33,7 @@ from patrol.errors import UserError
 from patrol.hall.pending import PendingFinding
 from patrol.hall.views import FindingView
 from patrol.model import StaffInfo, WindowInfo
-from patrol.rules.scoring import Ranking, Totals
+from patrol.rules.scoring import Ranking, Standing, Totals
 from patrol.text import NOTE_LIMIT
 from screens.base import PatrolScreen
 from screens.keybar import KeyBar
@@ -126,9 +126,19 @@ class BoardScreen(PatrolScreen[None]):
         self.retrying = False
         self._reveal: str | None = None  # the person of the last save: their ranking row is shown
         self._closed_unpainted = False  # a save closed the window; the screen shows it with its status
+        # The ranking is mounted right after the first frame (a DataTable's styles and cells are
+        # most of what that frame would cost); standings that come before wait in ``_unshown``.
+        self.ranking_table = RankingTable("staff", COMPACT_STAFF_COLUMNS, id="board-ranking")
+        self.ranking_table.can_focus = False  # arrows and Enter belong to the hall map
+        self._unshown: Sequence[Standing] | None = None
+        self._ranking_placed = False
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="board-body"):
+        # Hidden until the hall is read: an empty board painted while the hall opens would only
+        # delay the first frame with something in it (``load`` shows it).
+        body = Horizontal(id="board-body")
+        body.display = False
+        with body:
             with VerticalScroll(id="hall-scroll", can_focus=False):
                 yield HallMap(id="hall-map")
             with Vertical(id="side"):
@@ -137,9 +147,6 @@ class BoardScreen(PatrolScreen[None]):
                 yield WindowPanel(id="window-panel")
                 yield StatusLine("", id="status")
                 yield Static("", id="ranking-title")
-                ranking = RankingTable("staff", COMPACT_STAFF_COLUMNS, id="board-ranking")
-                ranking.can_focus = False  # arrows and Enter belong to the hall map
-                yield ranking
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -153,6 +160,10 @@ class BoardScreen(PatrolScreen[None]):
         """Lay out the hall once the service is open (and again when the roster changes)."""
         service = self.patrol.service
         assert service is not None
+        self.query_one("#board-body").display = True
+        if not self._ranking_placed:
+            self._ranking_placed = True
+            self.call_after_refresh(self._mount_ranking)
         self.query_one(HallMap).show_windows(service.windows)
         self.query_one(WindowPanel).set_items(service.rules.items)
         if self.window is not None:
@@ -161,12 +172,24 @@ class BoardScreen(PatrolScreen[None]):
                 self.action_close_window()
         self.show_panel()
 
+    async def _mount_ranking(self) -> None:
+        side = self.query_one("#side", Vertical)
+        if not side.is_attached:  # the app is quitting
+            return
+        await side.mount(self.ranking_table)
+        if self._unshown is not None:
+            self.ranking_table.show(self._unshown)
+            self._unshown = None
+
     def show_standings(self, ranking: Ranking, today: dict[str, Totals]) -> None:
         """Colour the tiles and move the ranking (cells updated in place)."""
         self._release_panel()
         self.query_one(HallMap).set_states(today, {row.id: row.mark for row in ranking.windows})
-        table = self.query_one("#board-ranking", RankingTable)
-        table.show(ranking.staff)
+        table = self.ranking_table
+        if table.is_mounted:
+            table.show(ranking.staff)
+        else:
+            self._unshown = ranking.staff
         self._reveal_saved(table)
         period = self.patrol.period
         self.query_one("#ranking-title", Static).update(
@@ -184,8 +207,11 @@ class BoardScreen(PatrolScreen[None]):
         height: a relayout would redraw the whole ranking, not just these rows)."""
         marks = {row.id: row.mark for row in ranking.windows if row.id in moved.windows}
         self.query_one(HallMap).set_tiles(moved.windows, today, marks)
-        table = self.query_one("#board-ranking", RankingTable)
-        table.show_moved(ranking.staff, moved.staff, moved.staff_order)
+        table = self.ranking_table
+        if table.is_mounted:
+            table.show_moved(ranking.staff, moved.staff, moved.staff_order)
+        else:
+            self._unshown = ranking.staff
         self._reveal_saved(table)
 
     # --- what the side panel says -----------------------------------------------------

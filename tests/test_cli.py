@@ -395,3 +395,32 @@ def test_a_reader_that_stops_early_ends_the_output_quietly(db_url: str, tmp_path
     )
     assert done.stdout.startswith("[") and done.stdout.count("\n") == 3
     assert done.stderr == ""  # no traceback, no "Exception ignored … BrokenPipeError"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["demo"],
+        ["--db", "sqlite:///x.db"],
+        ["--db=sqlite:///x.db", "demo"],
+        ["--hall", "rank", "--inspector", "张梅", "--lock-after", "3"],
+        ["--lock-after=0", "demo"],
+    ],
+)
+def test_a_command_line_that_opens_the_app_reads_as_with_every_command(argv: list[str]) -> None:
+    """`patrol` and `patrol demo` build a parser without the other commands (a faster first
+    frame); it must read their command lines exactly as the whole parser does."""
+    from patrol.cli import build_parser, opens_app
+
+    assert opens_app(argv)
+    assert vars(build_parser(False).parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv", [["rank"], ["--db", "demo", "rank"], ["-h"], ["--insp", "demo"], ["init", "--hall", "x"]]
+)
+def test_other_command_lines_get_the_whole_parser(argv: list[str]) -> None:
+    from patrol.cli import opens_app
+
+    assert not opens_app(argv)

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from patrol.cli import app, evidence, findings, output, reports, roster, rules, staff
+from patrol.cli import app, output
 from patrol.cli.parser import Parser, RawFormatter
 from patrol.errors import UserError
 from storage.errors import StorageError
@@ -40,8 +40,31 @@ EPILOG = """示例：
 周期写法：2026-11（月）、2026Q4（季度）、2026H1（半年）、2026（年）、2026-11-01..2026-11-15。"""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand and its help."""
+# The global options that take a value: ``opens_app`` steps over their values to find the command.
+VALUE_OPTIONS = frozenset({"--db", "--hall", "--inspector", "--lock-after"})
+
+
+def opens_app(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` opens the app (no command, or `demo`) and asks nothing else of the parser:
+    then it is built with `demo` and `init` only (the others' modules and parsers are ~30 ms of
+    the app's first frame). Anything unusual (-h, an abbreviated option) takes the whole parser,
+    so both parse every command line alike."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in VALUE_OPTIONS:
+            next(tokens, None)
+        elif token.split("=", 1)[0] in VALUE_OPTIONS:
+            continue
+        elif token.startswith("-"):
+            return False
+        else:
+            return token == "demo"  # the same subparser either way, whatever follows it
+    return True
+
+
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand and its help (with ``commands`` False: only
+    those of ``patrol.cli.app``, for a command line that opens the app)."""
     parser = Parser(prog="patrol", description=DESCRIPTION, epilog=EPILOG, formatter_class=RawFormatter)
     parser.add_argument(
         "--db",
@@ -60,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(func=app.run_app)
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
     app.register(sub)
+    if not commands:
+        return parser
+    from patrol.cli import evidence, findings, reports, roster, rules, staff
+
     roster.register(sub, Parser)
     staff.register(sub, Parser)
     findings.register(sub, Parser)
@@ -75,7 +102,7 @@ def main(argv: Sequence[str] | None = None, open_app: app.AppRunner | None = Non
     Everything a command prints goes through ``output.guarded`` (names and notes never steer
     the terminal), except the app's own screen."""
     with output.guarded():  # argparse's messages quote what was typed
-        args = build_parser().parse_args(argv)
+        args = build_parser(not opens_app(sys.argv[1:] if argv is None else argv)).parse_args(argv)
     args.open_app = open_app
     if args.func in (app.run_app, app.demo):
         return _run(args)
