@@ -85,6 +85,7 @@ class PatrolApp(KeepingApp):
         self.db = DatabaseWork(self)  # the one way to the database: the lane's workers
         self._watch: Watch | None = None  # notices other writers (patrol.hall.watch)
         self._warm = False  # the write path is loaded (or loading): see _warm_up
+        self._opened: HallOpened | HallNotOpened | None = None  # see open_before_start
 
     def notify(
         self,
@@ -110,11 +111,26 @@ class PatrolApp(KeepingApp):
 
     # --- start-up ---------------------------------------------------------------------
 
+    def open_before_start(self) -> None:
+        """Open the hall now, before the event loop runs (``patrol``, ``patrol demo``): the read
+        has the process to itself, and the first frame is the board. Run in a worker beside the
+        loop's start, it shared the GIL with Textual's own start and took three times as long,
+        and the screen showed an empty frame first. Anything unforeseen is left to the worker,
+        whose failure the app says (``on_worker_state_changed``)."""
+        try:
+            self._opened = self._open_hall()
+        except Exception:  # said by the lane's worker, which tries again
+            self._opened = None
+
     def on_mount(self) -> None:
         guard.forbid_thread(threading.get_ident())  # from now on the loop only draws
         self.push_screen(BoardScreen())
-        # Read through sqlite3, which releases the GIL while the first frame draws.
-        self.db.run(self._open_hall, name="open")
+        if self._opened is not None:  # read before start: shown in the board's first frame
+            self.post_message(self._opened)
+            self._opened = None
+        else:  # read through sqlite3, which releases the GIL while the first frame draws
+            self.db.run(self._open_hall, name="open")
+
         if self.lock_minutes:
             self.set_interval(min(15.0, self.lock_minutes * 60 / 4), self._lock_if_idle, name="idle-lock")
 
@@ -159,10 +175,12 @@ class PatrolApp(KeepingApp):
         self.pins_set = message.pins
         if message.pins:  # before any name is drawn: quitting a lock and starting again opens nothing
             self.action_lock(at_start=True)
+        ready = os.environ.get(READY_ENV)
+        if ready:  # once the board is drawn, before what comes after its first frame
+            self.call_after_refresh(self.exit, 0)
         self.board.load()
         self._show(message.ranking, message.today)
-        if os.environ.get(READY_ENV):
-            self.call_after_refresh(self.exit, 0)
+        if ready:
             return
         # The rest waits for the first frame: the lane's threads would share the GIL with its paint.
         self.call_after_refresh(self._after_first_frame, service)

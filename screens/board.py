@@ -19,6 +19,7 @@ import string
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -37,7 +38,6 @@ from patrol.rules.scoring import Ranking, Standing, Totals
 from patrol.text import NOTE_LIMIT
 from screens.base import PatrolScreen
 from screens.keybar import KeyBar
-from screens.ranking_table import COMPACT_STAFF_COLUMNS, RankingTable
 from screens.text import plain
 from screens.tiles import HallMap
 from screens.window_panel import MAX_STAFF_KEYS, WindowPanel
@@ -45,6 +45,7 @@ from storage.errors import StorageError
 
 if TYPE_CHECKING:
     from patrol.rules.live import Moved
+    from screens.ranking_table import RankingTable
 
 COMMAND_KEYS = frozenset("rxun")  # lower-case letters that are board commands, never part of a code
 CODE = "输入窗口编号"  # one description for every code key, so the help lists them as one row
@@ -59,6 +60,9 @@ def _code_bindings() -> list[Binding]:
     out = [Binding(key, f"type('{key.upper()}')", CODE, show=False, priority=True, id=f"type-{key}") for key in keys]
     out.append(Binding("minus", "type('-')", CODE, show=False, priority=True, id="type-minus"))
     return out
+
+
+STATUS_LOOK = {"ok": ("success", True), "error": ("error", True), "pending": ("warning", False)}
 
 
 class BoardScreen(PatrolScreen[None]):
@@ -126,10 +130,11 @@ class BoardScreen(PatrolScreen[None]):
         self.retrying = False
         self._reveal: str | None = None  # the person of the last save: their ranking row is shown
         self._closed_unpainted = False  # a save closed the window; the screen shows it with its status
-        # The ranking is mounted right after the first frame (a DataTable's styles and cells are
-        # most of what that frame would cost); standings that come before wait in ``_unshown``.
-        self.ranking_table = RankingTable("staff", COMPACT_STAFF_COLUMNS, id="board-ranking")
-        self.ranking_table.can_focus = False  # arrows and Enter belong to the hall map
+        self._status_theme: str | None = None
+        self._status_colours: dict[str, str] = {}
+        # The ranking is made and mounted right after the first frame (a DataTable's import, styles
+        # and cells are most of what that frame would cost); standings before it wait in ``_unshown``.
+        self.ranking_table: RankingTable | None = None
         self._unshown: Sequence[Standing] | None = None
         self._ranking_placed = False
 
@@ -173,20 +178,25 @@ class BoardScreen(PatrolScreen[None]):
         self.show_panel()
 
     async def _mount_ranking(self) -> None:
+        from screens.ranking_table import COMPACT_STAFF_COLUMNS, RankingTable
+
         side = self.query_one("#side", Vertical)
-        if not side.is_attached:  # the app is quitting
+        if not side.is_attached or self.ranking_table is not None:  # the app is quitting
             return
-        await side.mount(self.ranking_table)
+        table = self.ranking_table = RankingTable("staff", COMPACT_STAFF_COLUMNS, id="board-ranking")
+        table.can_focus = False  # arrows and Enter belong to the hall map
+        await side.mount(table)
         if self._unshown is not None:
-            self.ranking_table.show(self._unshown)
+            table.show(self._unshown)
             self._unshown = None
+        self._reveal_saved(table)
 
     def show_standings(self, ranking: Ranking, today: dict[str, Totals]) -> None:
         """Colour the tiles and move the ranking (cells updated in place)."""
         self._release_panel()
         self.query_one(HallMap).set_states(today, {row.id: row.mark for row in ranking.windows})
         table = self.ranking_table
-        if table.is_mounted:
+        if table is not None and table.is_mounted:
             table.show(ranking.staff)
         else:
             self._unshown = ranking.staff
@@ -196,8 +206,8 @@ class BoardScreen(PatrolScreen[None]):
             f"[b]{period.label} 人员排名[/b]\n[dim]变化：比上期名次升(+)降(-)[/dim]"
         )
 
-    def _reveal_saved(self, table: RankingTable) -> None:
-        if self._reveal is not None:
+    def _reveal_saved(self, table: RankingTable | None) -> None:
+        if self._reveal is not None and table is not None and table.is_mounted:
             # After the panel has its new height, so the row stays in what is left of it.
             self.call_after_refresh(table.reveal, self._reveal)
             self._reveal = None
@@ -208,7 +218,7 @@ class BoardScreen(PatrolScreen[None]):
         marks = {row.id: row.mark for row in ranking.windows if row.id in moved.windows}
         self.query_one(HallMap).set_tiles(moved.windows, today, marks)
         table = self.ranking_table
-        if table.is_mounted:
+        if table is not None and table.is_mounted:
             table.show_moved(ranking.staff, moved.staff, moved.staff_order)
         else:
             self._unshown = ranking.staff
@@ -250,13 +260,27 @@ class BoardScreen(PatrolScreen[None]):
         """One line under the panel: saved, unsaved, or what went wrong (plain text, never markup)."""
         status = self.query_one("#status", Static)
         content = plain(text, keep="\n")  # names and notes as typed: never markup, shown escaped
+        # The kind's colour is a style of the text, not a CSS class: a class change re-applies the
+        # stylesheet to the widget, a few milliseconds that 已保存 would wait for.
+        style = self._status_style(kind)
+        if style is not None:
+            content.stylize(style)
         # Text that fits the lines the status has repaints the status alone; a layout pass would
         # redraw the ranking below it too, and keep 已保存 off the screen for as long.
         width, height = status.content_region.width, status.content_region.height
         fits = width > 0 and len(content.wrap(self.app.console, width)) <= height
         status.update(content, layout=not fits)
-        for name in ("info", "ok", "error", "pending"):
-            status.set_class(name == kind, f"-{name}")
+
+    def _status_style(self, kind: str) -> Style | None:
+        """The theme's colour for a status of ``kind`` (ok, error, pending; info has none)."""
+        look = STATUS_LOOK.get(kind)
+        if look is None:
+            return None
+        theme = self.app.theme
+        if self._status_theme != theme:  # the theme's colours, worked out once per theme
+            self._status_theme, self._status_colours = theme, self.app.get_css_variables()
+        colour, bold = look
+        return Style(color=self._status_colours.get(colour), bold=bold)
 
     # --- which keys count now ---------------------------------------------------------
 
@@ -495,7 +519,7 @@ class BoardScreen(PatrolScreen[None]):
 
     def _close_unpainted(self) -> None:
         """Back on the hall for the keys that follow (``check_action`` reads ``window``), painted
-        with the save's status in one frame (``_paint_closed``): a frame now (the hall map, the
+        in the frame after the save's status (``_paint_closed``): a frame now (the hall map, the
         panel, the key bar) would take the loop, and the GIL, from the commit running beside it,
         and then make the status wait for the next frame."""
         self.window, self.person, self.substitute = None, None, False
@@ -527,12 +551,18 @@ class BoardScreen(PatrolScreen[None]):
 
     def on_finding_saved(self, message: FindingSaved) -> None:
         self.saving -= 1
-        self._paint_closed()
         self._saved(message.found)
-        # Once 已保存 is on the screen: the standings' frame must not come before it, nor share it
-        # (moving the ranking redraws it: tens of milliseconds that 已保存 would wait for).
+        # 已保存 goes to the screen in a frame of its own, the status line alone (a few hundred
+        # bytes). The hall closing (map, panel, key bar) and the standings moving follow in the
+        # next frame: painted with it, they held 已保存 back by some 15 ms of rendering and 5 KB
+        # more for the terminal to take in.
         found = message.found
-        self.query_one(StatusLine).after_paint(lambda: self.patrol.standings_after(found))
+
+        def after_saved() -> None:
+            self._paint_closed()
+            self.patrol.standings_after(found)
+
+        self.query_one(StatusLine).after_paint(after_saved)
         if message.pending.person is not None:
             self._reveal = message.pending.person.id  # their row, once the standings have moved it
 

@@ -144,4 +144,3 @@ class KeepingApp(RoutesApp):
 
     def on_roster_read(self, message: RosterRead) -> None:
         self.roster_changed(message.standings)
-

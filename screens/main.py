@@ -25,6 +25,7 @@ def run_app(url: str, *, hall: str | None, inspector: str, demo: bool = False, l
         gc.freeze()
     finally:
         gc.enable()
+    app.open_before_start()
     app.run()
     return app.return_code or 0
 

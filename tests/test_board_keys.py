@@ -43,7 +43,6 @@ def hall12(tmp_path: Path) -> str:
     return url
 
 
-
 async def start(pilot, app: PatrolApp) -> int:  # type: ignore[no-untyped-def]
     return await ready(pilot, app)
 

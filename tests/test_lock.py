@@ -62,9 +62,7 @@ def test_pin_from_the_command_line(hall_url: str, monkeypatch, capsys) -> None:
     assert main(["--db", hall_url, "verify"]) == 0
 
 
-def test_a_pin_is_replaced_only_after_it_or_another_inspectors_is_entered(
-    hall_url: str, monkeypatch, capsys
-) -> None:
+def test_a_pin_is_replaced_only_after_it_or_another_inspectors_is_entered(hall_url: str, monkeypatch, capsys) -> None:
     def pin(lines: str, *args: str) -> int:
         monkeypatch.setattr("sys.stdin", io.StringIO(lines))
         return main(["--db", hall_url, *args, "pin"])
@@ -210,9 +208,11 @@ async def test_the_lock_cannot_be_quit_and_a_new_start_is_locked_and_still_pause
     async with again.run_test(size=(100, 30)) as pilot:
         await until(
             pilot,
-            lambda: again.ranking is not None
-            and isinstance(again.screen, LockScreen)
-            and "打开时即锁定" in screen_text(again),  # the lock painted, not only pushed
+            lambda: (
+                again.ranking is not None
+                and isinstance(again.screen, LockScreen)
+                and "打开时即锁定" in screen_text(again)
+            ),  # the lock painted, not only pushed
         )
         assert not any(name in screen_text(again) for name in NAMES)
         assert await type_pin(pilot, again, "000000") == "PIN 不正确，请重试。"  # the 4th

@@ -1,7 +1,8 @@
 """The frame a person waits for after a finding's key (issue 9): the one that first says 已保存
-shows the hall with it (the panel and the key bar already closed), and the standings move only
-in a later frame, so that 已保存 never waits for the ranking's redraw. Frames are read where the
-app hands each one to the terminal, on the real app and a real SQLite file."""
+changes the status line alone, so it is small and quick to render; the hall closes (panel, key
+bar) and the standings move in a later frame, so 已保存 never waits for the map's or the
+ranking's redraw. Frames are read where the app hands each one to the terminal, on the real app
+and a real SQLite file."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from tests.conftest import verified
 from tests.test_app import make_app, ready, until
 
 
-async def test_saved_is_painted_with_the_hall_and_before_the_standings_move(hall_url: str) -> None:
+async def test_saved_is_painted_alone_and_the_hall_and_standings_follow(hall_url: str) -> None:
     app = make_app(hall_url)
     frames: list[dict[str, Any]] = []
     async with app.run_test(size=(100, 30)) as pilot:
@@ -49,8 +50,11 @@ async def test_saved_is_painted_with_the_hall_and_before_the_standings_move(hall
         await pilot.press("c")  # 迟到
         await ready(pilot, app)
         saved = next(i for i, f in enumerate(frames) if f["status"].startswith("已保存"))
-        assert "输入窗口编号后按 Enter" in frames[saved]["panel"]  # the hall, not the window just closed
-        assert "返回大厅" not in frames[saved]["keys"]
+        before = frames[saved - 1]
+        assert frames[saved]["panel"] == before["panel"], "the 已保存 frame also redrew the panel"
+        assert frames[saved]["keys"] == before["keys"], "the 已保存 frame also redrew the key bar"
+        closed = next(i for i, f in enumerate(frames) if "输入窗口编号后按 Enter" in f["panel"] and i > saved)
+        assert "返回大厅" not in frames[closed]["keys"]  # the hall, not the window just closed
         assert moved, "the standings never moved"
         assert moved[0] > saved, f"the standings moved before 已保存 was painted (frame {moved[0]} ≤ {saved})"
     assert verified(hall_url)

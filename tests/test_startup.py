@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 # Our modules the board is drawn from: the command line (its parser, with `demo` and `init` only:
 # the other command groups load for their commands), opening the hall through
@@ -41,13 +42,11 @@ BOARD_MODULES = frozenset(
         "patrol.hall.roster",
         "patrol.hall.service",  # the opened hall and its services, one job each (light: no I/O at import)
         "patrol.hall.access",
-        "patrol.hall.edits",
         "patrol.hall.evidence",
         "patrol.hall.log",
         "patrol.hall.lookups",
         "patrol.hall.opening",
         "patrol.hall.records",
-        "patrol.hall.roster_changes",
         "patrol.hall.snapshot",
         "patrol.hall.standings",
         "patrol.hall.views",
@@ -78,7 +77,7 @@ BOARD_MODULES = frozenset(
         "screens.keybar",
         "screens.keys",
         "screens.main",
-        "screens.ranking_table",
+        "screens.ranking_table",  # made right after the first frame, before this test's exit
         "screens.text",
         "screens.tiles",
         "screens.window_panel",
@@ -207,3 +206,45 @@ async def test_the_idle_demo_locks_and_opens_with_its_pin_before_any_key(hall_ur
         assert DEMO_PIN in screen_text(app)  # the lock says the demo's PIN
         assert await type_pin(pilot, app, DEMO_PIN) == ""
         assert app.screen is app.board and "曾伟" in screen_text(app)
+
+
+async def test_the_first_frame_the_terminal_gets_is_the_board(hall_url: str) -> None:
+    """`patrol` opens the hall before the event loop starts (``open_before_start``), so the first
+    frame written is the hall board with its windows, never an empty board that fills a moment
+    later; the hall is read once, and no lane worker reads it again."""
+    from screens.tiles import HallMap
+    from screens.window_panel import WindowPanel
+    from tests.conftest import verified
+    from tests.test_app import make_app, ready
+
+    app = make_app(hall_url)
+    app.open_before_start()
+    frames: list[tuple[str, str]] = []
+    display = app._display
+
+    def frame(screen: Any, renderable: Any) -> None:
+        board = app.board_or_none
+        # A frame drawn inside one of Textual's batches is never written (App._display).
+        if renderable is not None and not app._batch_count and board is not None and board.is_mounted:
+            hall_map = board.query_one(HallMap)
+            lines = [hall_map.render_line(y).text for y in range(min(hall_map.size.height, 6))]
+            frames.append((str(board.query_one(WindowPanel).render()), "\n".join(lines)))
+        display(screen, renderable)
+
+    app._display = frame  # type: ignore[method-assign]
+    started: list[str] = []
+    run_worker = app.run_worker
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        started.append(kwargs.get("name", ""))
+        return run_worker(*args, **kwargs)
+
+    app.run_worker = counted  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        assert frames, "no frame of the board was written"
+        panel, hall = frames[0]
+        assert "测试大厅" in panel, f"the first frame has no hall in its panel: {panel!r}"
+        assert "1 综合" in hall and "5 供电公司" in hall, f"the first frame has no windows on the map: {hall!r}"
+        assert "open" not in started, "the hall was read a second time by a lane worker"
+    assert verified(hall_url)

@@ -20,10 +20,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from patrol.hall.access import AccessLog
-from patrol.hall.edits import Edits
 from patrol.hall.evidence import Evidence
 from patrol.hall.log import FindingLog
 from patrol.hall.lookups import Lookups
@@ -40,6 +40,8 @@ from storage import reads
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from patrol.hall.edits import Edits
 
 INSPECTOR_LIMIT = 50  # characters of an inspector's name
 
@@ -73,9 +75,16 @@ class HallService:
         self.records = Records(self)
         self.access = AccessLog(self)
         self.evidence = Evidence(self)
-        self.edits = Edits(self)
         self.snapshot: RosterSnapshot
         self.reload()
+
+    @cached_property
+    def edits(self) -> Edits:
+        """Roster and settings changes, loaded when first used (a board that only shows standings
+        never needs them: their import is a tenth of our own start-up)."""
+        from patrol.hall.edits import Edits
+
+        return Edits(self)
 
     # --- the connection ---------------------------------------------------------------
 

@@ -134,8 +134,7 @@ def _stream_sheet(path: Path, data_only: bool) -> tuple[list[NumberedRow], list[
             if len(texts) > MAX_COLUMNS:
                 if any(texts[MAX_COLUMNS:]):
                     raise UserError(
-                        f"{path.name} 第{number}行超过 {MAX_COLUMNS} 列，不像名册或巡查记录表："
-                        "请只保留需要的列后重试。"
+                        f"{path.name} 第{number}行超过 {MAX_COLUMNS} 列，不像名册或巡查记录表：请只保留需要的列后重试。"
                     )
                 texts = texts[:MAX_COLUMNS]
             if len(rows) >= MAX_ROWS:
