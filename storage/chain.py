@@ -45,6 +45,11 @@ FINDING_FIELDS = (
     "device",
     "replaces_id",
     "created_at",
+    # Added by migration 0005 (the hall's month). A payload lists them only when one differs from
+    # its default (``LATER_DEFAULTS``), so every hash written before them still holds.
+    "source",  # patrol | clockin | leave | import
+    "count",  # how many times (压缩办理时限 28 次): one row, not 28
+    "minutes",  # minutes late, early or away (迟到 12 分钟, 无人在岗 15 分钟)
 )
 CORRECTION_FIELDS = ("id", "finding_id", "reason", "replacement_id", "inspector_id", "device", "at")
 REDACTION_FIELDS = ("id", "hall_id", "before", "findings", "corrections", "kept_digest", "inspector_id", "device", "at")
@@ -69,6 +74,11 @@ CHAINED_TABLES = {
 PERSONAL_FIELDS = {"finding": ("staff_id", "note"), "correction": ("reason",), "access": ("who", "subject")}
 # What it keeps, still checked through the redaction's kept_digest.
 KEPT_FIELDS = {kind: tuple(f for f in FIELDS[kind] if f not in PERSONAL_FIELDS[kind]) for kind in PERSONAL_FIELDS}
+
+# Fields added to a kind after rows of it were chained, with their canonical default: trailing in
+# FIELDS, left out of a payload (and of a purge's kept digest) while all of them are default or
+# unset, so a row written before them hashes as it did.
+LATER_DEFAULTS: dict[str, dict[str, str | None]] = {"finding": {"source": "patrol", "count": "1", "minutes": None}}
 
 TIME_FIELDS = frozenset({"at", "created_at", "before", "about_until"})
 # How SQLite holds a time and a date that patrol wrote (SQLAlchemy's storage formats).
@@ -113,9 +123,23 @@ def _canonical(name: str, value: Any) -> Any:
 def payload_hash_of(kind: str, ordered: Sequence[Any], salt: str) -> str:
     """SHA-256 of a row's content given in the order of its kind's fields, with its salt (a
     fixed-order JSON array: no keys to sort, ~2x faster to verify than a sorted object)."""
-    content = [_canonical(name, value) for name, value in zip(FIELDS[kind], ordered, strict=True)]
+    content = _without_later_defaults(
+        kind, FIELDS[kind], [_canonical(name, value) for name, value in zip(FIELDS[kind], ordered, strict=True)]
+    )
     encoded = json.dumps([kind, salt, content], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def _without_later_defaults(kind: str, names: Sequence[str], content: list[Any]) -> list[Any]:
+    """``content`` without the trailing later fields when every one of them is default or unset."""
+    later = LATER_DEFAULTS.get(kind)
+    if not later:
+        return content
+    tail = [(names.index(name), default) for name, default in later.items() if name in names]
+    if all(content[at] is None or content[at] == default for at, default in tail):
+        dropped = {at for at, _default in tail}
+        return [value for at, value in enumerate(content) if at not in dropped]
+    return content
 
 
 def payload_hash(kind: str, values: Mapping[str, Any], salt: str) -> str:
@@ -152,7 +176,9 @@ def kept_digest(kept: Iterable[tuple[str, Sequence[Any]]]) -> str:
     findings then corrections, each in id order: points, window, type and time stay checkable."""
     hasher = hashlib.sha256()
     for kind, values in kept:
-        content = [_canonical(name, value) for name, value in zip(KEPT_FIELDS[kind], values, strict=True)]
+        content = _without_later_defaults(
+            kind, KEPT_FIELDS[kind], [_canonical(name, v) for name, v in zip(KEPT_FIELDS[kind], values, strict=True)]
+        )
         hasher.update(json.dumps([kind, content], ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         hasher.update(b"\n")
     return hasher.hexdigest()

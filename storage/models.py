@@ -220,6 +220,12 @@ finding = Table(
     # The reference people read aloud: 2611-0042 (year and month of ``at`` in the hall's time,
     # then the number of the finding in that month). Unique in the hall.
     _text("ref", 16, nullable=True),
+    # Where it came from: a patrol (the app, `log`), the clock-in machine, the leave register, an
+    # import of findings. One finding may stand for several (压缩办理时限 28 次).
+    _text("source", 10, "patrol"),
+    Column("count", Integer, nullable=False, default=1),
+    # Minutes late, early or away where the item has them (迟到 from the punches, 无人在岗).
+    Column("minutes", Integer, nullable=True),
     # A period's ranking seeks each staff member's time range in this index and reads nothing
     # else (at 1.2M rows: 2.5 s with one-column indexes; see the README for today's figure).
     # type_id is in it so that 满勤 and 有效投诉 are counted from the index too.

@@ -78,7 +78,7 @@ def test_an_inserted_row_is_found(logged: Path, hall_url: str, capsys) -> None:
         logged,
         "INSERT INTO finding SELECT 'forged-0000-0000-0000-000000000000', hall_id, window_id, staff_id, "
         "substitute, type_id, category, -3, at, note, inspector_id, device, replaces_id, created_at, "
-        f"NULL, NULL, NULL, NULL, NULL, NULL, 'forged' FROM finding WHERE id = '{source}'",
+        f"NULL, NULL, NULL, NULL, NULL, NULL, 'forged', 'patrol', 1, NULL FROM finding WHERE id = '{source}'",
     )
     code, out = verify(hall_url, capsys)
     assert code == 1 and "forged-0000" in out and "不在链中" in out
@@ -253,3 +253,28 @@ def test_an_import_as_the_first_write_of_a_device_anchors_its_chain(hall_url: st
     log = ["log", "--window", "1", "--staff", "魏敏", "--type", "早退", "--at", "2026-11-04 17:00"]
     assert main(["--db", hall_url, *log]) == 0
     assert main(["--db", hall_url, "verify"]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.tampers
+@pytest.mark.parametrize(
+    ("column", "forged"), [("count", "2"), ("minutes", "5"), ("source", "'clockin'"), ("count", "1")]
+)
+def test_the_later_columns_are_vouched_for(
+    service: HallService, hall_url: str, capsys, column: str, forged: str
+) -> None:
+    """source, count and minutes (migration 0005) are in a finding's payload: a changed count, a
+    minutes written into a row that had none, a patrol turned into a punch are all found, while
+    rows written with their defaults hash as they did before the columns existed."""
+    from storage.writes import insert_finding
+
+    log_at(service, "1", "魏敏", "迟到", "2026-11-02 09:00")
+    window = service.window_by_code["1"]
+    item = next(i for i in service.rules.items if i.name == "上门服务")
+    values = service.findings.values(window, None, item, substitute=True, at=service.clock())
+    finding_id, _ref = insert_finding(service.engine, {**values, "count": 28, "minutes": None, "source": "patrol"})
+    service.close()
+    assert verify(hall_url, capsys)[0] == 0
+    path = Path(hall_url.removeprefix("sqlite:///"))
+    tamper(path, f"UPDATE finding SET {column} = {forged} WHERE id = '{finding_id}'")
+    code, out = verify(hall_url, capsys)
+    assert code == 1 and finding_id in out and "内容与写入时不符" in out

@@ -49,7 +49,11 @@ def _chain_existing_rows() -> None:
     conn = op.get_bind()
     findings = (
         conn.execute(
-            sa.text(f"SELECT {', '.join(FINDING_FIELDS)}, created_at FROM finding ORDER BY device, created_at, id")
+            # The columns this revision knows (later ones are added by later revisions).
+            sa.text(
+                f"SELECT {', '.join(FINDING_FIELDS[: FINDING_FIELDS.index('source')])}, created_at "
+                "FROM finding ORDER BY device, created_at, id"
+            )
         )
         .mappings()
         .all()
