@@ -370,7 +370,7 @@ def print_table(
     table.add_column("加分", justify="right")
     table.add_column("项次", justify="right")
     table.add_column("变化", justify="right")
-    table.add_column("评定", min_width=16 if by == "unit" else None)
+    table.add_column("评定")
     kind = "staff" if by == "staff" else "window"
     for r in rows:
         cells = [str(r.rank), tied_text(r.tied, kind)]
@@ -393,7 +393,7 @@ def print_table(
         table.add_row(*(Text(shown(cell)) for cell in cells))
     # Rich styles the table with escape sequences of its own: it writes beneath the guard, and
     # every piece of user text above went through ``shown``.
-    console = _console_class()(file=unguarded(sys.stdout), width=max(100, Console().width))
+    console = _console_class()(file=unguarded(sys.stdout), width=max(120 if by == "unit" else 100, Console().width))
     console.print(table)
     for line in notes:
         print(line)
