@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from patrol.cli.common import open_service, period
+from patrol.cli.parser import RawFormatter
 from patrol.errors import UserError
 
 if TYPE_CHECKING:
@@ -64,8 +65,9 @@ def register(sub: Any) -> None:
         help="排名：人员、窗口或单位",
         description="按统计周期计算人员、窗口或单位排名。单位排名计入本单位人员（无论坐在哪个窗口）的"
         "全部巡查记录，以及本单位窗口的窗口记录（替岗人员、窗口项；混合窗口的窗口记录计入窗口所属单位）。",
-        epilog="示例：patrol rank --period 2026-11 --by unit；patrol rank --by unit --format csv > 单位排名.csv",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="示例：\n  patrol rank --period 2026-11 --by window\n  patrol rank --period 2026-11 --by unit\n"
+        "  patrol rank --by unit --format csv > 单位排名.csv",
+        formatter_class=RawFormatter,
     )
     p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
     p.add_argument(
