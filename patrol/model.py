@@ -69,7 +69,8 @@ class StaffInfo:
 @dataclass(frozen=True)
 class PostingInfo:
     """One step of a person's history: from ``starts`` (None: from the beginning) at
-    ``window_id`` in ``role``; ``window_id`` None means they left."""
+    ``window_id`` in ``role``; ``window_id`` None means they left. ``unit_id`` is the unit they
+    belong to (a 综合窗口 holds staff of several units); None: the window's unit."""
 
     id: str
     staff_id: str
@@ -77,6 +78,7 @@ class PostingInfo:
     role: str
     starts: date | None
     created_at: datetime
+    unit_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,3 +90,4 @@ class Member:
     window_id: str
     role: str = ""
     days: int = 0  # how many days of the period they sat there
+    unit: str = ""  # the name of the unit they belonged to there; "": the window's unit

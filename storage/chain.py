@@ -238,9 +238,14 @@ VERSIONED: dict[str, tuple[tuple[str, str], ...]] = {
         ("role", "text"),
         ("starts", "date"),
         ("created_at", "time"),
+        ("unit_id", "text"),  # 0006_units: see LATER_VERSIONED
     ),
     "inspector": (("name", "text"),),
 }
+# Columns added to a versioned table after versions of its rows were written: trailing in
+# VERSIONED, left out of a version's content while all of them are unset (None), so a version
+# written before them still equals its row.
+LATER_VERSIONED: dict[str, tuple[str, ...]] = {"posting": ("unit_id",)}
 
 
 def _date_text(value: date | str) -> str:
@@ -270,10 +275,13 @@ def _encoded(kind: str, value: Any) -> Any:
         return f"!{value!r}"
 
 
-def versioned_select(table: str) -> str:
+def versioned_select(table: str, *, with_later: bool = True) -> str:
     """SQL reading the id and the vouched columns of every row of ``table`` (the same statement
-    when a version is written and when it is checked, so both read the same stored values)."""
-    columns = ", ".join(f'"{name}"' for name, _kind in VERSIONED[table])
+    when a version is written and when it is checked, so both read the same stored values).
+    ``with_later=False`` reads the ``LATER_VERSIONED`` columns as NULL, for a migration that runs
+    before they exist."""
+    later = LATER_VERSIONED.get(table, ()) if not with_later else ()
+    columns = ", ".join(f'NULL AS "{name}"' if name in later else f'"{name}"' for name, _kind in VERSIONED[table])
     return f'SELECT id, {columns} FROM "{table}"'
 
 
@@ -282,12 +290,20 @@ def content_of(table: str, values: Sequence[Any]) -> str:
     compact JSON array that does not depend on the database (a PostgreSQL bool and a SQLite 1, a
     date and its text agree)."""
     encoded = [_encoded(kind, value) for (_name, kind), value in zip(VERSIONED[table], values, strict=True)]
+    later = len(LATER_VERSIONED.get(table, ()))
+    if later and all(value is None for value in encoded[-later:]):
+        encoded = encoded[:-later]
     return json.dumps(encoded, ensure_ascii=False, separators=(",", ":"))
 
 
 def content_values(table: str, content: str) -> dict[str, Any]:
-    """A version's content as column -> encoded value (to say which column changed)."""
-    return dict(zip((name for name, _kind in VERSIONED[table]), json.loads(content), strict=True))
+    """A version's content as column -> encoded value (to say which column changed); the later
+    columns a version leaves out while unset read as None."""
+    values = json.loads(content)
+    names = [name for name, _kind in VERSIONED[table]]
+    if len(values) == len(names) - len(LATER_VERSIONED.get(table, ())):
+        values = [*values, *(None for _name in LATER_VERSIONED[table])]
+    return dict(zip(names, values, strict=True))
 
 
 # --- the anchor: the heads a printed appendix vouches for ---------------------------------

@@ -150,7 +150,7 @@ staff = Table(
 )
 
 # One step of a person's history: from ``starts`` (None: from the beginning) they sit at
-# ``window_id`` in ``role``, or, with no window, have left. Added, never changed: a move or a
+# ``window_id`` in ``role`` (for ``unit_id``), or, with no window, have left. Added, never changed: a move or a
 # departure is a new row, so earlier periods keep the people they had.
 posting = Table(
     "posting",
@@ -162,6 +162,9 @@ posting = Table(
     _text("role", 20, ""),
     Column("starts", Date, nullable=True),
     _created_at(),
+    # The unit the person belongs to in this step (a 综合窗口 holds staff of several units); None:
+    # the unit of the window they sit at. Added by 0006_units.
+    _ref("unit_id", "unit.id", nullable=True),
     Index("ix_posting_staff", "staff_id", "starts", "created_at"),
 )
 

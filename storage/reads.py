@@ -278,7 +278,7 @@ HALL_RULES = "SELECT starts, settings, created_at FROM hall_rules WHERE hall_id 
 
 # Every step of every person's history (patrol.rules.postings reads them).
 POSTINGS = """
-SELECT id, staff_id, window_id, role, starts, created_at
+SELECT id, staff_id, window_id, role, starts, created_at, unit_id
 FROM posting WHERE hall_id = :hall ORDER BY staff_id, created_at, id
 """
 

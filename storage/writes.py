@@ -373,7 +373,10 @@ def apply_roster(
                 if batch:
                     conn.execute(insert(table), batch)
                     _version(conn, device, table.name, [r["id"] for r in batch])
-            steps = [{"id": new_id(), "hall_id": hall_id, "created_at": utcnow(), **p} for p in postings]
+            # unit_id in every step: one executemany needs the same keys in each (a departure has none)
+            steps = [
+                {"id": new_id(), "hall_id": hall_id, "created_at": utcnow(), "unit_id": None, **p} for p in postings
+            ]
             if steps:
                 conn.execute(insert(models.posting), steps)
                 _version(conn, device, "posting", [p["id"] for p in steps])

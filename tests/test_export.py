@@ -21,7 +21,15 @@ from patrol.rules.periods import Period
 from tests.conftest import log_at
 
 NOVEMBER = Period.parse("2026-11")
-SHEETS = ["附表1 巡查明细", "附表2 窗口量化考评", "附表3 人员考核排名", "附表4 考勤汇总", "附表5 更正记录", "通报草稿"]
+SHEETS = [
+    "附表1 巡查明细",
+    "附表2 窗口量化考评",
+    "附表2-1 单位考评",
+    "附表3 人员考核排名",
+    "附表4 考勤汇总",
+    "附表5 更正记录",
+    "通报草稿",
+]
 
 
 @pytest.fixture

@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from patrol.cli.common import open_service, period
+from patrol.cli.parser import RawFormatter
 from patrol.errors import UserError
 
 if TYPE_CHECKING:
-    from patrol.rules.scoring import Standing
+    from patrol.hall.service import HallService
+    from patrol.rules.periods import Period
+    from patrol.rules.scoring import Ranking, Standing
     from patrol.rules.settings import HallRules
     from patrol.rules.verdicts import Verdicts
 
@@ -57,9 +60,22 @@ def register(sub: Any) -> None:
     p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
     p.set_defaults(func=record)
 
-    p = sub.add_parser("rank", help="排名：人员或窗口", description="按统计周期计算人员或窗口排名。")
+    p = sub.add_parser(
+        "rank",
+        help="排名：人员、窗口或单位",
+        description="按统计周期计算人员、窗口或单位排名。单位排名计入本单位人员（无论坐在哪个窗口）的"
+        "全部巡查记录，以及本单位窗口的窗口记录（替岗人员、窗口项；混合窗口的窗口记录计入窗口所属单位）。",
+        epilog="示例：\n  patrol rank --period 2026-11 --by window\n  patrol rank --period 2026-11 --by unit\n"
+        "  patrol rank --by unit --format csv > 单位排名.csv",
+        formatter_class=RawFormatter,
+    )
     p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
-    p.add_argument("--by", choices=("staff", "window"), default="staff", help="按人员（默认）或窗口排名")
+    p.add_argument(
+        "--by",
+        choices=("staff", "window", "unit"),
+        default="staff",
+        help="按人员（默认）、窗口或单位（unit）排名",
+    )
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="输出格式（默认 table）")
     p.set_defaults(func=rank)
 
@@ -129,6 +145,8 @@ def report(args: argparse.Namespace) -> int:
     return 0
 
 
+BY_WORDS = {"staff": "人员", "window": "窗口", "unit": "单位"}
+
 # The first fields are the contract scripts were written against (a CSV is read by position):
 # later fields are only ever added at the end.
 STAFF_FIELDS = (
@@ -142,6 +160,21 @@ STAFF_FIELDS = (
     "findings",
     "mark",
     "full_attendance",
+    "change",
+    "tied",
+    "new",
+    "unit",  # the person's own unit (at a 综合窗口 it may differ from the window's)
+)
+UNIT_FIELDS = (
+    "rank",
+    "unit",
+    "score",
+    "deductions",
+    "bonuses",
+    "findings",
+    "staff",
+    "windows",
+    "mark",
     "change",
     "tied",
     "new",
@@ -172,6 +205,8 @@ def rank(args: argparse.Namespace) -> int:
     verdicts = ranking.verdicts
     assert verdicts is not None
     judged = verdicts.full_attendance is not None
+    if args.by == "unit":
+        return _rank_units(args, service, chosen, ranking)
     rows = ranking.staff if args.by == "staff" else ranking.windows
     records = [
         {
@@ -207,6 +242,61 @@ def rank(args: argparse.Namespace) -> int:
     else:
         settings = service.settings_for(chosen)
         print_table(service.hall.name, chosen.label, args.by, rows, verdict_lines(verdicts, settings, args.by))
+    return 0
+
+
+def _unit_sizes(ranking: Ranking) -> dict[str, tuple[int, list[str]]]:
+    """Each unit's people counted in the period and its windows' codes."""
+    people: dict[str, int] = {}
+    for row in ranking.staff:
+        people[row.unit] = people.get(row.unit, 0) + 1
+    codes: dict[str, list[str]] = {}
+    for row in ranking.windows:
+        codes.setdefault(row.unit, []).append(row.window_code)
+    return {r.id: (people.get(r.id, 0), codes.get(r.id, [])) for r in ranking.units}
+
+
+def _rank_units(args: argparse.Namespace, service: HallService, chosen: Period, ranking: Ranking) -> int:
+    """`rank --by unit`: the units of a period as a table, JSON or CSV; staff is how many of the
+    unit's people count in the period, windows the codes of the windows it holds."""
+    import csv
+
+    rows, sizes, verdicts = ranking.units, _unit_sizes(ranking), ranking.verdicts
+    assert verdicts is not None
+    records = [
+        {
+            "rank": r.rank,
+            "unit": r.name,
+            "score": r.score,
+            "deductions": r.deductions,
+            "bonuses": r.bonuses,
+            "findings": r.findings,
+            "staff": sizes[r.id][0],
+            "windows": "、".join(sizes[r.id][1]),
+            "mark": r.mark,
+            "change": r.change,
+            "tied": r.tied,
+            "new": r.new,
+        }
+        for r in rows
+    ]
+    if args.format == "json":
+        from patrol.cli.output import json_text
+
+        print(json_text(records))
+    elif args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=UNIT_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: _csv_cell(v) for k, v in rec.items()} for rec in records)
+    else:
+        from patrol.reports.verdict_text import summary
+
+        settings = service.settings_for(chosen)
+        if not verdicts.has_records:
+            notes = ["本期无巡查记录，不评定优质服务窗口单位。"]
+        else:
+            notes = [f"评定：{summary(verdicts.top_units, settings)}。"]
+        print_table(service.hall.name, chosen.label, "unit", rows, notes, sizes)
     return 0
 
 
@@ -251,7 +341,14 @@ def _console_class() -> type:
     return PipedConsole
 
 
-def print_table(hall: str, label: str, by: str, rows: Sequence[Standing], notes: Sequence[str] = ()) -> None:
+def print_table(
+    hall: str,
+    label: str,
+    by: str,
+    rows: Sequence[Standing],
+    notes: Sequence[str] = (),
+    sizes: dict[str, tuple[int, list[str]]] | None = None,
+) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -260,12 +357,15 @@ def print_table(hall: str, label: str, by: str, rows: Sequence[Standing], notes:
     from patrol.reports.formatting import change_text, points_text, score_text, tied_text
     from patrol.text import shown
 
-    title = Text(shown(f"{hall} {label} {'人员' if by == 'staff' else '窗口'}排名"))
+    title = Text(shown(f"{hall} {label} {BY_WORDS[by]}排名"))
     table = Table(title=title, show_lines=False)
     table.add_column("名次", justify="right")
     table.add_column("并列")
     if by == "staff":
         table.add_column("姓名")
+    if by == "unit":
+        table.add_column("单位")
+        table.add_column("人数", justify="right")
     table.add_column("窗口")
     table.add_column("得分", justify="right")
     table.add_column("扣分", justify="right")
@@ -279,8 +379,11 @@ def print_table(hall: str, label: str, by: str, rows: Sequence[Standing], notes:
         if by == "staff":
             cells.append(r.name)
         mark = r.mark + ("/满勤" if by == "staff" and r.full_attendance else "")
+        if by == "unit":
+            people, codes = (sizes or {}).get(r.id, (0, []))
+            cells += [r.name, str(people)]
         cells += [
-            f"{r.window_code} {r.window_name}",
+            "、".join(codes) if by == "unit" else f"{r.window_code} {r.window_name}",
             score_text(r.score),
             points_text(r.deductions),
             points_text(r.bonuses),
@@ -292,7 +395,7 @@ def print_table(hall: str, label: str, by: str, rows: Sequence[Standing], notes:
         table.add_row(*(Text(shown(cell)) for cell in cells))
     # Rich styles the table with escape sequences of its own: it writes beneath the guard, and
     # every piece of user text above went through ``shown``.
-    console = _console_class()(file=unguarded(sys.stdout), width=max(100, Console().width))
+    console = _console_class()(file=unguarded(sys.stdout), width=max(120 if by == "unit" else 100, Console().width))
     console.print(table)
     for line in notes:
         print(line)

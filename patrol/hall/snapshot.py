@@ -30,6 +30,7 @@ class RosterSnapshot:
     stints: dict[str, list[Stint]]  # the same as stints, worked out once per read
     settings_versions: list[tuple[date | None, HallRules]]  # in the order they were recorded
     first_posting: date | None  # None: someone was posted from the beginning, or nobody yet
+    unit_names: dict[str, str] = field(default_factory=dict)  # unit id -> name
     window_by_id: dict[str, WindowInfo] = field(init=False)
     window_by_code: dict[str, WindowInfo] = field(init=False)
     staff_by_id: dict[str, StaffInfo] = field(init=False)
@@ -84,6 +85,7 @@ def read_roster(reader: reads.Reader, hall_id: str, today: date) -> RosterSnapsh
                 role=r.role or "",
                 starts=reads.to_date(r.starts),
                 created_at=reads.to_utc(r.created_at),
+                unit_id=r.unit_id,
             )
         )
     starts = [p.starts for history in postings.values() for p in history]
@@ -118,6 +120,7 @@ def read_roster(reader: reads.Reader, hall_id: str, today: date) -> RosterSnapsh
             (reads.to_date(r.starts), HallRules.from_json(r.settings)) for r in reader.rows(reads.HALL_RULES, hall)
         ],
         first_posting=min(dated) if dated and len(dated) == len(starts) else None,
+        unit_names={r.id: r.name for r in reader.rows(reads.UNITS, hall)},
     )
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from patrol.model import Member, WindowInfo
 from patrol.rules.items import COMPLAINT_CODES, FULL_ATTENDANCE_BREAKERS
 from patrol.rules.periods import Period
-from patrol.rules.scoring import Ranking, Totals, add_changes, rank_period
+from patrol.rules.scoring import Ranking, Totals, add_changes, rank_period, rank_units
 from patrol.rules.verdicts import judge
 from storage import reads
 
@@ -67,7 +67,8 @@ class Standings:
                 if stint.overlaps(start, stop):
                     first = max(stint.first or start, start)
                     end = min(stint.end or stop, stop)
-                    out.append(Member(person, stint.window_id, stint.role, (end - first).days))
+                    unit = roster.unit_names.get(stint.unit_id, "") if stint.unit_id else ""
+                    out.append(Member(person, stint.window_id, stint.role, (end - first).days, unit))
         return out
 
     def windows_of(self, period: Period, totals: dict[tuple[str | None, str], Totals]) -> list[WindowInfo]:
@@ -76,11 +77,14 @@ class Standings:
         return [w for w in self.service.windows if w.open_during(period.first, period.end) or w.id in named]
 
     def rank(self, period: Period) -> Ranking:
-        """Staff and windows ranked for ``period``, not yet judged, without changes."""
+        """Staff, windows and units ranked for ``period``, not yet judged, without changes."""
         totals = self.totals(period)
         settings = self.service.settings_for(period)
         members = self.members(period)
-        return rank_period(settings, self.windows_of(period, totals), members, totals, self.service.staff)
+        windows = self.windows_of(period, totals)
+        ranking = rank_period(settings, windows, members, totals, self.service.staff)
+        rank_units(settings, ranking, totals, windows)
+        return ranking
 
     def ranking(self, period: Period, with_change: bool = True) -> Ranking:
         """Staff and windows ranked and judged for ``period`` (``ranking.verdicts``), with the

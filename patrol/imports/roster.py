@@ -1,7 +1,9 @@
 """``patrol roster import``: read a roster file, plan what changes, apply it in one transaction.
 
 Columns: 窗口编号, 窗口名称, 单位, 姓名 (required), 岗位 and 区域 (optional); aliases accepted.
-A row with an empty 姓名 declares a window without staff. Changes take effect from a date
+A row with an empty 姓名 declares a window without staff. A 综合窗口 may hold staff of several
+units: each person keeps the 单位 of their row (on their posting), and the window's own unit is
+the one most of its rows name (the first of them on a tie). Changes take effect from a date
 (postings): earlier periods keep their people. People posted then but missing from the file are
 listed; recording them as left is the user's decision (``leave_missing``).
 """
@@ -97,6 +99,7 @@ def plan_roster(service: HallService, path: Path, starts: date | None = None) ->
     windows: dict[str, dict[str, Any]] = {}  # code -> values (new or as updated)
     window_ids: dict[str, str] = {w.code.upper(): w.id for w in service.windows}
     seen_people: set[tuple[str, str]] = set()
+    window_unit = _window_units(rows)
     next_position = max((w.position for w in service.windows), default=0)
     staff_position = max((s.position for s in roster), default=0)
 
@@ -127,12 +130,19 @@ def plan_roster(service: HallService, path: Path, starts: date | None = None) ->
                 plan.units.append({"id": unit_id, "name": unit, "search_keys": search_keys(unit)})
                 plan.lines.append(f"新增单位：{unit}")
         key = code.upper()
+        # The person's own unit: None when it is the window's (so they follow the window's unit,
+        # as everyone did before units were kept per person).
+        person_unit_id = unit_id if unit and unit != window_unit[key] else None
+        unit = window_unit[key]
+        unit_id = (known_unit_ids.get(unit) or unit_ids.get(unit)) if unit else None
+        if unit and unit_id is None:
+            unit_id = unit_ids[unit] = new_id()
+            plan.units.append({"id": unit_id, "name": unit, "search_keys": search_keys(unit)})
+            plan.lines.append(f"新增单位：{unit}")
         declared = windows.get(key)
         if declared is not None:
-            if declared["name"] != name or declared["unit"] != unit:
-                raise UserError(
-                    f"{where}：窗口 {code} 的名称或单位与前面的行不一致（{declared['name']}/{declared['unit']}）。"
-                )
+            if declared["name"] != name:
+                raise UserError(f"{where}：窗口 {code} 的名称与前面的行不一致（{declared['name']}）。")
         else:
             windows[key] = {"name": name, "unit": unit}
             current = service.window_by_code.get(key)
@@ -169,6 +179,12 @@ def plan_roster(service: HallService, path: Path, starts: date | None = None) ->
             role_change = ""
             if new_role != current_staff.role:
                 role_change = f"岗位 {current_staff.role or '（无）'} → {new_role}"
+            now_unit_id = _own_unit(service, current_staff, starts)
+            if current_staff.active and now_unit_id != person_unit_id:
+                names = {**{v: k for k, v in known_unit_ids.items()}, **{v: k for k, v in unit_ids.items()}}
+                before = names.get(now_unit_id, "") if now_unit_id else "窗口所属单位"
+                after = names.get(person_unit_id, "") if person_unit_id else f"窗口所属单位（{unit or '无单位'}）"
+                role_change += ("，" if role_change else "") + f"单位 {before} → {after}"
             if not current_staff.active:
                 plan.lines.append(
                     f"回岗：{person} 回到 {code} 号窗口{'，' + role_change if role_change else ''}{since}"
@@ -178,7 +194,13 @@ def plan_roster(service: HallService, path: Path, starts: date | None = None) ->
             else:
                 continue
             plan.postings.append(
-                {"staff_id": current_staff.id, "window_id": window_id, "role": new_role, "starts": starts}
+                {
+                    "staff_id": current_staff.id,
+                    "window_id": window_id,
+                    "role": new_role,
+                    "starts": starts,
+                    "unit_id": person_unit_id,
+                }
             )
             continue
         # Someone of this name posted at another window whom the file does not list there moved.
@@ -190,7 +212,13 @@ def plan_roster(service: HallService, path: Path, starts: date | None = None) ->
         if len(elsewhere) == 1:
             moving = elsewhere[0]
             plan.postings.append(
-                {"staff_id": moving.id, "window_id": window_id, "role": role or moving.role, "starts": starts}
+                {
+                    "staff_id": moving.id,
+                    "window_id": window_id,
+                    "role": role or moving.role,
+                    "starts": starts,
+                    "unit_id": person_unit_id,
+                }
             )
             old = service.window_by_id[moving.window_id].code
             plan.lines.append(f"调岗：{person} 从 {old} 号窗口调到 {code} 号窗口{since}")
@@ -198,8 +226,11 @@ def plan_roster(service: HallService, path: Path, starts: date | None = None) ->
         staff_position += 1
         staff_id = new_id()
         plan.staff.append({"id": staff_id, **new_staff_row(person, window_id, role, staff_position)})
-        plan.postings.append({"staff_id": staff_id, "window_id": window_id, "role": role, "starts": starts})
-        plan.lines.append(f"新增人员：{person}（{code} {name}{'，' + role if role else ''}）{since}")
+        plan.postings.append(
+            {"staff_id": staff_id, "window_id": window_id, "role": role, "starts": starts, "unit_id": person_unit_id}
+        )
+        own = f"，单位 {row.cells['单位'].strip()}" if person_unit_id else ""
+        plan.lines.append(f"新增人员：{person}（{code} {name}{'，' + role if role else ''}{own}）{since}")
 
     listed = {(window_ids.get(k), p) for k, p in seen_people}
     for s in roster:
@@ -210,6 +241,30 @@ def plan_roster(service: HallService, path: Path, starts: date | None = None) ->
     if not existing_units and not plan.units and not plan.windows and not service.windows:
         raise UserError(f"{path.name} 没有可导入的窗口。")
     return plan
+
+
+def _window_units(rows: list[TableRow]) -> dict[str, str]:
+    """Each window's own unit: the one most of its rows name, the first named of them on a tie
+    ("" when no row names one)."""
+    from collections import Counter
+
+    named: dict[str, Counter[str]] = {}
+    for row in rows:
+        key = row.cells["窗口编号"].strip().upper()
+        counts = named.setdefault(key, Counter())
+        unit = row.cells["单位"].strip()
+        if unit:
+            counts[unit] += 1
+    # Counter.most_common keeps first-seen order among equal counts.
+    return {key: (counts.most_common(1)[0][0] if counts else "") for key, counts in named.items()}
+
+
+def _own_unit(service: HallService, person: StaffInfo, day: date | None) -> str | None:
+    """The unit ``person`` carries of their own on ``day`` (today when None); None: the window's."""
+    from patrol.hall.roster import seat
+
+    here = seat(service, person, day or service.today())
+    return here.unit_id if here else None
 
 
 def _clean(path: Path, row: TableRow) -> TableRow:

@@ -16,6 +16,7 @@ from patrol.reports.period_report import PeriodReport
 from patrol.reports.verdict_text import award_note, conditions, numeral
 from patrol.rules.items import BONUS
 from patrol.rules.scoring import Standing
+from patrol.rules.settings import HallRules
 from patrol.rules.verdicts import Award
 
 MAX_PARAGRAPH = 30_000  # a spreadsheet cell holds 32,767 characters
@@ -230,10 +231,12 @@ def _awards(report: PeriodReport, word: str) -> str:
     """【评先结果】: the 优秀服务窗口 and the 服务标兵 with their counts, ties and tie-breaks, or
     why there are none ("" when the hall awards neither)."""
     verdicts, settings = report.verdicts, report.settings
-    excellent, models = verdicts.excellent, verdicts.models
-    if excellent.limit <= 0 and models.limit <= 0:
+    excellent, models, units = verdicts.excellent, verdicts.models, verdicts.top_units
+    if excellent.limit <= 0 and models.limit <= 0 and units.limit <= 0:
         return ""
     if not verdicts.has_records:
+        if units.limit > 0:
+            return f"【评先结果】{word}无巡查记录，不评定优秀服务窗口、优质服务窗口单位和服务标兵。"
         return f"【评先结果】{word}无巡查记录，不评定优秀服务窗口和服务标兵。"
     parts = []
     if excellent.limit > 0:
@@ -246,6 +249,8 @@ def _awards(report: PeriodReport, word: str) -> str:
             )
         else:
             parts.append(f"{word}无符合条件（{conditions(excellent, settings)}）的窗口，不评定优秀服务窗口")
+    if units.limit > 0:
+        parts.append(_units_sentence(units, settings, word))
     if models.limit > 0:
         if models.rows:
             note = award_note(models, settings)
@@ -255,6 +260,17 @@ def _awards(report: PeriodReport, word: str) -> str:
         else:
             parts.append(f"{word}无符合条件（{conditions(models, settings)}）的工作人员，不评定服务标兵")
     return "【评先结果】经综合考评，" + "；".join(parts) + "。"
+
+
+def _units_sentence(units: Award, settings: HallRules, word: str) -> str:
+    """优质服务窗口单位 as the notices say it: 区税务局、区市场监督管理局等2个单位评定为优质服务
+    窗口单位 (the units in rank order; a tie at the boundary is said, as for windows)."""
+    if not units.rows:
+        return f"{word}无符合条件（{conditions(units, settings)}）的单位，不评定优质服务窗口单位"
+    names = "、".join(r.name for r in units.rows)
+    many = f"等{len(units.rows)}个单位" if len(units.rows) > 1 else ""
+    note = award_note(units, settings)
+    return f"{names}{many}评定为优质服务窗口单位" + (f"（{note}）" if note else "")
 
 
 def _found_sentence(found: dict[_Who, list[date]], phrase: str) -> str:

@@ -20,13 +20,13 @@ def numeral(n: int) -> str:
 
 
 def unit(award: Award) -> str:
-    """人 for people, 个窗口 for windows (第4名2个窗口并列)."""
-    return "个窗口" if award.kind == "window" else "人"
+    """人 for people, 个窗口 for windows (第4名2个窗口并列), 个单位 for units."""
+    return {"window": "个窗口", "unit": "个单位"}.get(award.kind, "人")
 
 
 def count_unit(award: Award) -> str:
-    """名 for people, 个 for windows (服务标兵8名, 优秀服务窗口4个)."""
-    return "个" if award.kind == "window" else "名"
+    """名 for people, 个 for windows and units (服务标兵8名, 优秀服务窗口4个)."""
+    return "个" if award.kind in ("window", "unit") else "名"
 
 
 def conditions(award: Award, settings: HallRules) -> str:
@@ -35,7 +35,7 @@ def conditions(award: Award, settings: HallRules) -> str:
     if award.mark == BOTTOM_MARK:
         return "有扣分且得分低于100分"
     parts = []
-    if award.kind == "window":
+    if award.kind in ("window", "unit"):  # a unit is judged as a window is
         if settings.excellent_min_score is not None:
             parts.append(f"得分不低于{score_text(settings.excellent_min_score)}分")
         if settings.excellent_no_complaint:
@@ -75,7 +75,7 @@ def summary(award: Award, settings: HallRules) -> str:
     if award.limit <= 0:
         return f"{name}：不评定"
     if not award.rows:
-        who = "窗口" if award.kind == "window" else "人"
+        who = {"window": "窗口", "unit": "单位"}.get(award.kind, "人")
         met = conditions(award, settings)
         return f"{name}：无（本期无{who}符合：{met}）" if met else f"{name}：无"
     note = award_note(award, settings)

@@ -31,6 +31,7 @@ HEADER_ROWS = 3  # title, period line, column header
 PROGRESS_EVERY = 5000
 DETAIL = "附表1 巡查明细"
 WINDOWS = "附表2 窗口量化考评"
+UNITS = "附表2-1 单位考评"  # after 附表2, only when the hall's windows name units
 STAFF = "附表3 人员考核排名"
 ATTENDANCE_SHEET = "附表4 考勤汇总"
 CORRECTIONS = "附表5 更正记录"
@@ -194,6 +195,7 @@ def write_workbook(
     try:
         _detail_sheets(report, sheet, progress, on_finding)
         _window_sheet(book, report, sheet)
+        _unit_sheet(report, sheet)
         _staff_sheet(report, sheet)
         _attendance_sheet(report, sheet)
         _corrections_sheet(report, sheet)
@@ -320,6 +322,51 @@ def _window_sheet(book: Any, report: PeriodReport, sheet: Callable[..., _TableSh
         chart.set_y_axis({"reverse": True})  # first-ranked at the top, as in the table
         chart.set_size({"width": 480, "height": max(300, 20 * len(rows))})
         table.sheet.insert_chart(HEADER_ROWS, len(columns) + 1, chart)
+
+
+def _unit_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None:
+    """The units ranked (``patrol.rules.scoring.rank_units``): each counts its own people wherever
+    they sat and its windows' own findings; 优质服务窗口单位 in the 评定 column."""
+    rows = report.ranking.units
+    if not rows:
+        return
+    people: dict[str, int] = {}
+    for person in report.ranking.staff:
+        people[person.unit] = people.get(person.unit, 0) + 1
+    codes: dict[str, list[str]] = {}
+    for window in report.ranking.windows:
+        codes.setdefault(window.unit, []).append(window.window_code)
+    columns = [
+        Column("排名", 6, "number"),
+        Column("并列", 9, "center"),
+        Column("单位", _width((r.name for r in rows), "单位", 28)),
+        Column("人数", 6, "number"),
+        Column("窗口编号", _width(("、".join(codes.get(r.id, [])) for r in rows), "窗口编号", 24)),
+        Column("扣分项次", 10, "number"),
+        Column("扣分", 8, "points"),
+        Column("加分项次", 10, "number"),
+        Column("加分", 8, "points"),
+        Column("得分", 8, "points"),
+        Column("评定", 18, "center"),
+    ]
+    table = sheet(UNITS, columns, True)
+    for r in rows:
+        table.append(
+            [
+                r.rank,
+                tied_text(r.tied, "window"),
+                r.name,
+                people.get(r.id, 0),
+                "、".join(codes.get(r.id, [])),
+                r.deduction_findings,
+                r.deductions,
+                r.bonus_findings,
+                r.bonuses,
+                r.score,
+                r.mark,
+            ]
+        )
+    _verdict_note(table, report, (report.verdicts.top_units,))
 
 
 def _verdict_note(table: _TableSheet, report: PeriodReport, awards: Sequence[Award]) -> None:

@@ -151,12 +151,14 @@ class LiveRanking:
         self._posted: set[Key] = set()
         self._seats: dict[str, list[str]] = {}  # staff id -> windows, in rank_period's order
         longest: dict[str, Member] = {}
+        self._seat_unit: dict[Key, str] = {}  # a person's own unit at a seat, as rank_period reads it
         for member in self.members:
             known.setdefault(member.staff.id, member.staff)
             seat = (member.staff.id, member.window_id)
             if seat in self._posted:
                 continue
             self._posted.add(seat)
+            self._seat_unit[seat] = member.unit
             self._seats.setdefault(member.staff.id, []).append(member.window_id)
             if member.staff.id not in longest or member.days >= longest[member.staff.id].days:
                 longest[member.staff.id] = member
@@ -298,7 +300,8 @@ class LiveRanking:
         window = self._window_by_id.get(found or self._longest[staff_id])
         row.window_code = window.code if window else ""
         row.window_name = window.name if window else ""
-        row.unit = window.unit if window else ""
+        seat_unit = self._seat_unit.get((staff_id, window.id)) if window else None
+        row.unit = seat_unit or (window.unit if window else "")
         row.window_position = window.position if window else 0
         row.score = _shown_units(score)
         row.deductions = _shown_units(lost)

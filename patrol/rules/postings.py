@@ -21,6 +21,7 @@ class Stint:
     role: str
     first: date | None
     end: date | None
+    unit_id: str | None = None  # the person's own unit there; None: the window's unit
 
     def overlaps(self, first: date, end: date) -> bool:
         """Whether the stint shares a day with ``first`` up to ``end`` (excluded)."""
@@ -44,12 +45,16 @@ def stints(postings: Iterable[PostingInfo]) -> list[Stint]:
     effective = [p for i, p in enumerate(ordered) if i + 1 == len(ordered) or ordered[i + 1].starts != p.starts]
     for posting in effective:
         if current is not None and current.window_id is not None:
-            if (posting.window_id, posting.role) == (current.window_id, current.role):
+            if (posting.window_id, posting.role, posting.unit_id) == (
+                current.window_id,
+                current.role,
+                current.unit_id,
+            ):
                 continue  # the same seat again: the stint goes on
-            out.append(Stint(current.window_id, current.role, current.starts, posting.starts))
+            out.append(Stint(current.window_id, current.role, current.starts, posting.starts, current.unit_id))
         current = posting
     if current is not None and current.window_id is not None:
-        out.append(Stint(current.window_id, current.role, current.starts, None))
+        out.append(Stint(current.window_id, current.role, current.starts, None, current.unit_id))
     return out
 
 

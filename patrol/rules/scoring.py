@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 BASE_SCORE = Decimal(100)
 TOP_STAFF_MARK = "服务标兵"
 TOP_WINDOW_MARK = "优秀窗口"
+TOP_UNIT_MARK = "优质服务窗口单位"
 BOTTOM_MARK = "末位"
 
 
@@ -127,6 +128,7 @@ class Ranking:
     windows: list[Standing] = field(default_factory=list)
     has_records: bool = False  # whether any effective finding fell in the period
     verdicts: Verdicts | None = None  # set by patrol.rules.verdicts.judge
+    units: list[Standing] = field(default_factory=list)  # set by rank_units (the board has none)
 
     def staff_row(self, staff_id: str) -> Standing | None:
         """The row of one person, or None when they do not count in the period."""
@@ -245,6 +247,7 @@ def rank_period(
         person = known[staff_id]
         total = by_staff.get(staff_id, empty)
         window = window_by_id.get(window_id)
+        seat = seats.get((staff_id, window_id))
         # Ten-thousandths here: a centre ranks 5,000 people on every finding, and ints are cheap.
         score = scored[staff_id] = _score_units(total, settings)
         lost = units(total.deductions)
@@ -254,7 +257,7 @@ def rank_period(
                 name=person.name,
                 window_code=window.code if window else "",
                 window_name=window.name if window else "",
-                unit=window.unit if window else "",
+                unit=(seat.unit if seat else "") or (window.unit if window else ""),
                 score=_shown_units(score),
                 deductions=_shown_units(lost),
                 bonuses=_shown_units(units(total.bonuses)),
@@ -315,12 +318,90 @@ def rank_period(
     )
 
 
+def rank_units(
+    settings: HallRules, ranking: Ranking, totals: TotalsByKey, windows: Iterable[WindowInfo]
+) -> list[Standing]:
+    """Rank the units of one period (``rank --by unit``, 优质服务窗口单位) and keep them on
+    ``ranking.units``.
+
+    A unit counts its own people, each with the unit of the seat the ranking lists them at (at a
+    综合窗口 each person carries their own unit), with all their findings of the period wherever
+    they sat, plus what belongs to its windows alone (substitutes, window-level items: a window's
+    findings are credited to the window's unit). Its score mirrors a window's: the average of its
+    people's scores plus its windows' own points, or with ``window_score_mode='sum'`` 100 plus
+    every point; a unit with windows but nobody posted starts from 100. The hall's bonus cap and
+    floor apply as they do to a window. Ranks, ties and tie-breaks are those of
+    ``order_and_rank``."""
+    windows = list(windows)
+    window_unit = {w.id: w.unit for w in windows}
+    person_totals: dict[str, Totals] = {}
+    alone: dict[str, Totals] = {}  # unit -> what its windows hold alone
+    for (staff_id, window_id), total in totals.items():
+        if staff_id is None:
+            unit = window_unit.get(window_id, "")
+            if unit:
+                alone.setdefault(unit, Totals()).add(total)
+        else:
+            person_totals.setdefault(staff_id, Totals()).add(total)
+    people: dict[str, list[Standing]] = {}
+    for row in ranking.staff:
+        if row.unit:
+            people.setdefault(row.unit, []).append(row)
+    position: dict[str, int] = {}
+    for window in windows:
+        if window.unit:
+            position[window.unit] = min(position.get(window.unit, window.position), window.position)
+    for unit in people:
+        position.setdefault(unit, min(r.window_position for r in people[unit]))
+    rows: list[Standing] = []
+    empty = Totals()
+    for unit, place in position.items():
+        mine = people.get(unit, [])
+        everything = Totals()
+        for row in mine:
+            everything.add(person_totals.get(row.id, empty))
+        own = alone.get(unit, empty)
+        everything.add(own)
+        if settings.window_score_mode == "sum":
+            score = _score(everything, settings)
+        else:
+            base = sum((r.exact for r in mine), Decimal(0)) / len(mine) if mine else BASE_SCORE
+            score = _score(own, settings, base)
+        rows.append(
+            Standing(
+                id=unit,
+                name=unit,
+                window_code="",
+                window_name="",
+                unit=unit,
+                score=shown(score),
+                deductions=shown(everything.deductions),
+                bonuses=shown(everything.bonuses),
+                findings=everything.findings,
+                exact=score,
+                exact_deductions=exact(everything.deductions),
+                sort_key=unit,
+                deduction_findings=everything.deduction_findings,
+                bonus_findings=everything.bonus_findings,
+                complaints=everything.complaints,
+                attendance_breaks=everything.attendance,
+                window_position=place,
+            )
+        )
+    ranking.units = order_and_rank(rows, settings.tie_break)
+    return ranking.units
+
+
 def add_changes(current: Ranking, previous: Ranking) -> Ranking:
     """Fill each row's ``change``: places gained since ``previous``. Left empty (None) when either
     period has no records (there is nothing to compare) or the row was not ranked then."""
     if not previous.has_records or not current.has_records:
         return current
-    for now_rows, then_rows in ((current.staff, previous.staff), (current.windows, previous.windows)):
+    for now_rows, then_rows in (
+        (current.staff, previous.staff),
+        (current.windows, previous.windows),
+        (current.units, previous.units),
+    ):
         then_rank = {r.id: r.rank for r in then_rows}
         for row in now_rows:
             before = then_rank.get(row.id)

@@ -33,6 +33,13 @@ SETTINGS: tuple[SettingWords, ...] = (
         "top_windows", "优秀窗口个数", "count", "前 N 个为优秀服务窗口（并列者一并评定）", ("优秀服务窗口个数",)
     ),
     SettingWords(
+        "top_units",
+        "优质服务窗口单位数",
+        "count",
+        "前 N 个单位为优质服务窗口单位（并列者一并评定，条件同优秀窗口）；0：不评定",
+        ("优质服务窗口单位个数", "优质单位个数"),
+    ),
+    SettingWords(
         "bottom_count",
         "末位人数",
         "count",

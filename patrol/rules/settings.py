@@ -23,6 +23,10 @@ class HallRules:
 
     top_staff: int = 8  # 服务标兵: the top N staff
     top_windows: int = 4  # 优秀窗口: the top N windows
+    # 优质服务窗口单位: the top N units. 0 (not awarded) by default: only some halls name units
+    # (a notice: "…等5个单位评定为优质服务窗口单位"), and a default of 5 would add the award to the
+    # notices of every earlier period of a hall that never gave it. A hall that does sets it.
+    top_units: int = 0
     bottom_count: int = 3  # 末位: the bottom N among those who lost points
     tie_break: tuple[str, ...] = ()  # keys of TIE_BREAKS, in order; () = a tie stays a tie
     model_staff_clean: bool = True  # a 服务标兵 has no deduction in the period
@@ -53,7 +57,7 @@ class HallRules:
 
     def checked(self) -> HallRules:
         """These settings, or UserError naming the first value that makes no sense."""
-        for name in ("top_staff", "top_windows", "bottom_count"):
+        for name in ("top_staff", "top_windows", "top_units", "bottom_count"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 1000:
                 raise UserError(f"规则“{name}”应为 0 到 1000 的整数，现为“{value}”。")

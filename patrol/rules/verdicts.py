@@ -1,14 +1,15 @@
 """The verdicts of a period (DESIGN: ranks, ties, eligibility, 满勤), decided in this one place;
 the board, `patrol rank`, the workbook and the notice all read them from here.
 
-- 服务标兵 and 优秀窗口 are the top N of those eligible. Where N falls inside a tie, the whole
+- 服务标兵, 优秀窗口 and 优质服务窗口单位 are the top N of those eligible. Where N falls inside a tie, the whole
   tie is in (and the notice says 并列 and how many), unless the hall's rules name a tie-break
   that separates them; then the notice says which rule decided. Names only order a list.
 - 末位 are the bottom N of those who lost points (a deduction, and a score below 100); a tie at
   the boundary is in whole, as above.
 - Eligibility (each settable): a 服务标兵 has no deduction; an 优秀窗口 scores at least 100 and
-  has no 有效投诉; and an award needs at least one bonus in the period, so a month in which
-  nobody stood out praises nobody.
+  has no 有效投诉, and so has an 优质服务窗口单位 (its people and windows together); and an
+  award needs at least one bonus in the period, so a month in which nobody stood out praises
+  nobody.
 - A period with no record gives no award and no 末位.
 - 满勤 is judged from the clock-in records; a hall without a clock-in machine judges it from the
   patrols (no 迟到, 早退, 脱岗, 缺卡 or 请假 named). Without either, nobody is named.
@@ -19,7 +20,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from patrol.rules.scoring import BASE_SCORE, BOTTOM_MARK, TOP_STAFF_MARK, TOP_WINDOW_MARK, Ranking, Standing, exact
+from patrol.rules.scoring import (
+    BASE_SCORE,
+    BOTTOM_MARK,
+    TOP_STAFF_MARK,
+    TOP_UNIT_MARK,
+    TOP_WINDOW_MARK,
+    Ranking,
+    Standing,
+    exact,
+)
 from patrol.rules.settings import TIE_BREAKS, HallRules
 
 
@@ -28,7 +38,7 @@ class Award:
     """One list a verdict names: who is on it and how the boundary was drawn."""
 
     mark: str
-    kind: str = "staff"  # staff | window
+    kind: str = "staff"  # staff | window | unit
     rows: tuple[Standing, ...] = ()  # in listing order
     limit: int = 0  # how many the rules allow
     boundary_rank: int = 0  # the rank at which the list was cut (0: the list is empty)
@@ -48,6 +58,8 @@ class Award:
             return ""
         if self.kind == "window":
             return f"第{self.boundary_rank}名{self.boundary_tied}个窗口并列，共{len(self.rows)}个"
+        if self.kind == "unit":
+            return f"第{self.boundary_rank}名{self.boundary_tied}个单位并列，共{len(self.rows)}个"
         return f"第{self.boundary_rank}名{self.boundary_tied}人并列，共{len(self.rows)}名"
 
     def decided_words(self) -> str:
@@ -69,6 +81,7 @@ class Verdicts:
     full_attendance: tuple[Standing, ...] | None  # None: not judged
     attendance_basis: str  # "clockin", "patrol" or "" when not judged
     notes: tuple[str, ...] = field(default_factory=tuple)  # what the notice must say about how it was judged
+    top_units: Award = Award(TOP_UNIT_MARK, "unit")  # 优质服务窗口单位 (none where units were not ranked)
 
 
 def _top(
@@ -121,7 +134,7 @@ def _decided_by(cut: Standing, left_out: Sequence[Standing], settings: HallRules
 
 def judge(ranking: Ranking, settings: HallRules, *, has_clockin: bool = False) -> Verdicts:
     """Decide the period's verdicts and write each row's ``mark`` and ``full_attendance``."""
-    for row in (*ranking.staff, *ranking.windows):
+    for row in (*ranking.staff, *ranking.windows, *ranking.units):
         row.mark = ""
         row.full_attendance = False
     if not ranking.has_records:
@@ -134,6 +147,7 @@ def judge(ranking: Ranking, settings: HallRules, *, has_clockin: bool = False) -
             bottom_windows=Award(BOTTOM_MARK, "window", limit=settings.bottom_count),
             full_attendance=full,
             attendance_basis=basis,
+            top_units=Award(TOP_UNIT_MARK, "unit", limit=settings.top_units),
         )
         _mark_attendance(empty)
         ranking.verdicts = empty
@@ -154,6 +168,9 @@ def judge(ranking: Ranking, settings: HallRules, *, has_clockin: bool = False) -
 
     models = _top(ranking.staff, "staff", settings.top_staff, TOP_STAFF_MARK, model, settings)
     windows = _top(ranking.windows, "window", settings.top_windows, TOP_WINDOW_MARK, excellent, settings)
+    # The same eligibility as an 优秀窗口; units are ranked only where the caller ranked them
+    # (rank_units: `rank`, the workbook, the notice; not the board's live ranking).
+    top_units = _top(ranking.units, "unit", settings.top_units, TOP_UNIT_MARK, excellent, settings)
     awarded = {r.id for r in (*models.rows, *windows.rows)}
 
     def lost_points(row: Standing) -> bool:
@@ -161,11 +178,11 @@ def judge(ranking: Ranking, settings: HallRules, *, has_clockin: bool = False) -
 
     bottom_staff = _bottom(ranking.staff, "staff", settings.bottom_count, lost_points, settings)
     bottom_windows = _bottom(ranking.windows, "window", settings.bottom_count, lost_points, settings)
-    for award in (models, windows, bottom_staff, bottom_windows):
+    for award in (models, windows, bottom_staff, bottom_windows, top_units):
         for row in award.rows:
             row.mark = award.mark
     full, basis = _full_attendance(ranking, settings, has_clockin)
-    verdicts = Verdicts(True, models, windows, bottom_staff, bottom_windows, full, basis)
+    verdicts = Verdicts(True, models, windows, bottom_staff, bottom_windows, full, basis, top_units=top_units)
     _mark_attendance(verdicts)
     ranking.verdicts = verdicts
     return verdicts

@@ -314,7 +314,7 @@ def _version_existing_rows(conn: sa.Connection) -> tuple[int, str]:
     seq, previous = 0, GENESIS
     pending: list[dict[str, object]] = []
     for name in VERSIONED:
-        for row in conn.execute(sa.text(versioned_select(name) + " ORDER BY id")):
+        for row in conn.execute(sa.text(versioned_select(name, with_later=False) + " ORDER BY id")):
             values = {
                 "id": _new_id(),
                 "tbl": name,
