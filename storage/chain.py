@@ -139,6 +139,11 @@ def _without_later_defaults(kind: str, names: Sequence[str], content: list[Any])
     if all(content[at] is None or content[at] == default for at, default in tail):
         dropped = {at for at, _default in tail}
         return [value for at, value in enumerate(content) if at not in dropped]
+    # Unset means the default the table stores (a row written without ``count`` holds 1).
+    content = list(content)
+    for at, default in tail:
+        if content[at] is None:
+            content[at] = default
     return content
 
 

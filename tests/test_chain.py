@@ -278,3 +278,18 @@ def test_the_later_columns_are_vouched_for(
     tamper(path, f"UPDATE finding SET {column} = {forged} WHERE id = '{finding_id}'")
     code, out = verify(hall_url, capsys)
     assert code == 1 and finding_id in out and "内容与写入时不符" in out
+
+
+def test_a_finding_written_with_only_some_later_columns_verifies(service: HallService, hall_url: str, capsys) -> None:
+    """An importer that sets ``source`` but not ``count`` writes a row the table completes with
+    count 1: it hashes as the row the table holds, so verify passes."""
+    from storage.writes import insert_findings
+
+    window = service.window_by_code["1"]
+    item = next(i for i in service.rules.items if i.name == "迟到")
+    staff = service.lookup.staff_at(window.id)[0]
+    values = service.findings.values(window, staff, item, at=service.clock())
+    insert_findings(service.engine, [{**values, "source": "clockin", "minutes": 12}])
+    service.close()
+    code, out = verify(hall_url, capsys)
+    assert code == 0, out
