@@ -88,7 +88,7 @@ def punched(service: HallService) -> HallService:
 def attendance_rows(path: Path) -> dict[tuple[str, str], tuple[object, ...]]:
     sheet = load_workbook(path)["附表4 考勤汇总"]
     assert [c.value for c in sheet[3]] == HEADER
-    return {(r[0], r[1]): r for r in sheet.iter_rows(min_row=4, values_only=True) if r[1]}
+    return {(str(r[0]), str(r[1])): r for r in sheet.iter_rows(min_row=4, values_only=True) if r[1]}
 
 
 def test_the_attendance_sheet_counts_days_lateness_leave_and_roaming(punched: HallService, tmp_path: Path) -> None:
@@ -104,7 +104,7 @@ def test_the_attendance_sheet_counts_days_lateness_leave_and_roaming(punched: Ha
     assert rows[("不动产登记窗口", "张梅")] == ("不动产登记窗口", "张梅", 21, 20, 0, 0, 0, 0, 0, 1, 0, "否")
     assert rows[("住建窗口", "替岗人员")] == ("住建窗口", "替岗人员", "—", "—", 2, 0, 0, 0, "—", 0, 0, "—")
     assert len(rows) == 8  # seven people, one substitutes' row (only the window whose substitute has a record)
-    notes = [r[0] for r in load_workbook(path)["附表4 考勤汇总"].iter_rows(min_row=4, values_only=True) if r[0]]
+    notes = [str(r[0]) for r in load_workbook(path)["附表4 考勤汇总"].iter_rows(min_row=4, values_only=True) if r[0]]
     assert "满勤：依据打卡记录和巡查记录认定（" in notes[-3]
     assert notes[-2] == "实际出勤天数：本期无打卡天数可依，按应出勤天数减去请假、脱岗天数计算。"
 
@@ -123,7 +123,9 @@ def test_the_notice_names_the_full_attendance_and_who_the_punches_found(punched:
     assert "【考核情况】根据日常巡查和考勤记录" in notice[4]
 
 
-def test_rank_json_judges_full_attendance_from_the_punches(punched: HallService, hall_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_rank_json_judges_full_attendance_from_the_punches(
+    punched: HallService, hall_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     capsys.readouterr()
     assert main(["--db", hall_url, "rank", "--period", "2026-11", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
@@ -163,3 +165,28 @@ def test_a_hall_without_clock_in_says_the_list_is_from_the_patrols(service: Hall
     assert rows[("综合窗口", "曾伟")][4:6] == (1, 0) and rows[("综合窗口", "曾伟")][-1] == "否"
     assert rows[("市场监管窗口", "张伟")][2:4] == (21, 20) and rows[("市场监管窗口", "张伟")][8] == 1
     assert rows[("住建窗口", "张伟")][10] == 1 and rows[("住建窗口", "张伟")][-1] == "是"
+
+
+def test_the_board_judges_full_attendance_from_the_punches(punched: HallService) -> None:
+    from screens.ranking import verdict_summary
+    from screens.standings import Standings, load
+
+    board = Standings()
+    board.reset(load(punched, NOVEMBER))
+    assert board.ranking is not None and board.live is not None
+    assert {(r.window_name, r.name) for r in board.ranking.staff if r.full_attendance} == {
+        ("综合窗口", "魏敏"),
+        ("住建窗口", "张伟"),
+    }
+    assert verdict_summary(board.ranking, board.live.settings).endswith("；满勤2名")
+    # A patrol finding saved on the board moves 满勤 in place, as the full recompute has it.
+    window = punched.lookup.window("1")
+    found = punched.findings.log(
+        window,
+        punched.lookup.resolve_staff("魏敏", window),
+        punched.lookup.rule("早退"),
+        at=parse_local_time("2026-11-17 16:00", punched.hall.tz),
+    )
+    board.moved(found)
+    assert [r.name for r in board.ranking.verdicts.full_attendance or ()] == ["张伟"]  # type: ignore[union-attr]
+    assert board.ranking.verdicts.attendance_basis == "clockin"  # type: ignore[union-attr]
