@@ -190,3 +190,15 @@ def test_the_board_judges_full_attendance_from_the_punches(punched: HallService)
     board.moved(found)
     assert [r.name for r in board.ranking.verdicts.full_attendance or ()] == ["张伟"]  # type: ignore[union-attr]
     assert board.ranking.verdicts.attendance_basis == "clockin"  # type: ignore[union-attr]
+
+
+def test_days_due_are_the_working_days_while_posted(service: HallService, tmp_path: Path) -> None:
+    from datetime import date
+
+    service.edits.change_settings(attendance_basis="patrol")
+    service.edits.add_staff("田甜", service.lookup.window("1"), starts=date(2026, 11, 16))
+    service.reload()
+    log_at(service, "1", "田甜", "上门服务", "2026-11-17 10:00")
+    path, _ = export(service, NOVEMBER, tmp_path)
+    # From Monday 16 November: 16-20, 23-27 and 30 are eleven working days.
+    assert attendance_rows(path)[("综合窗口", "田甜")][2:4] == (11, 11)

@@ -14,8 +14,9 @@ Counting rules (the same in the sheet and the notice):
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from patrol.hall.attendance_facts import attendance_facts, knows_punch_days
@@ -82,46 +83,57 @@ class AttendanceSummary:
         return self.people.get(staff_id)
 
 
-def _posted_days(service: HallService, staff_id: str, period: Period) -> set[date]:
-    """The days of ``period`` on which a person was posted at some window."""
-    out: set[date] = set()
-    for stint in service.snapshot.stints.get(staff_id, ()):
-        if not stint.overlaps(period.first, period.end):
-            continue
-        day = max(stint.first or period.first, period.first)
-        stop = min(stint.end or period.end, period.end)
-        while day < stop:
-            out.add(day)
-            day += timedelta(days=1)
-    return out
+class _Posted:
+    """The spans of a period in which one person was posted (any window), asked without listing
+    their days: a year of a city centre is thousands of people times 365 days."""
+
+    def __init__(self, service: HallService, staff_id: str, period: Period) -> None:
+        self.spans = [
+            (max(stint.first or period.first, period.first), min(stint.end or period.end, period.end))
+            for stint in service.snapshot.stints.get(staff_id, ())
+            if stint.overlaps(period.first, period.end)
+        ]
+
+    def covers(self, day: date) -> bool:
+        """Whether the person was posted on ``day``."""
+        return any(first <= day < end for first, end in self.spans)
+
+    def count(self, working: list[date]) -> int:
+        """How many of the (sorted) ``working`` days fall in the spans (stints do not overlap)."""
+        return sum(bisect_left(working, end) - bisect_left(working, first) for first, end in self.spans)
+
+    def among(self, days: set[date], working: set[date]) -> set[date]:
+        """The working days of ``days`` on which the person was posted."""
+        return {day for day in days if day in working and self.covers(day)}
 
 
 def summarize(service: HallService, period: Period, ranking: Ranking) -> AttendanceSummary:
     """The attendance figures of everyone ``ranking`` counts and of each window's substitutes."""
     facts = attendance_facts(service)
     start, end = period.first, period.end
-    working = set(facts.working_days(start, end))
+    working_list = sorted(facts.working_days(start, end))
+    working = set(working_list)
     has_punches = facts.has_punches(start, end)
     from_punches = has_punches and knows_punch_days(facts)
     punch_days = facts.punch_days(start, end) if from_punches else {}
     leave_days = facts.leave_days(start, end)
     people: dict[str, AttendanceLine] = {}
-    due: dict[str, set[date]] = {}
+    posted: dict[str, _Posted] = {}
     window_of_code = {w.code: w.id for w in service.windows}
     for row in ranking.staff:
-        due_days = due[row.id] = working & _posted_days(service, row.id, period)
-        line = AttendanceLine(window_of_code.get(row.window_code, ""), row.name, row.id, due=len(due_days))
-        line.leave = len(leave_days.get(row.id, set()) & due_days)
+        spans = posted[row.id] = _Posted(service, row.id, period)
+        line = AttendanceLine(window_of_code.get(row.window_code, ""), row.name, row.id, due=spans.count(working_list))
+        line.leave = len(spans.among(leave_days.get(row.id, set()), working))
         people[row.id] = line
     substitutes: dict[str, AttendanceLine] = {}
     _count_findings(service, period, people, substitutes)
     for staff_id, line in people.items():
-        due_days = due[staff_id]
+        spans = posted[staff_id]
         if from_punches:
-            line.present = len(punch_days.get(staff_id, set()) & due_days)
+            line.present = len(spans.among(punch_days.get(staff_id, set()), working))
         else:
-            away = (leave_days.get(staff_id, set()) | line.absent_days) & due_days
-            line.present = len(due_days) - len(away)
+            away = spans.among(leave_days.get(staff_id, set()) | line.absent_days, working)
+            line.present = (line.due or 0) - len(away)
     return AttendanceSummary(people, substitutes, has_punches, from_punches, len(working))
 
 
