@@ -139,6 +139,8 @@ def test_rank_json_judges_full_attendance_from_the_punches(
         ("住建窗口", "单雄"): False,
         ("不动产登记窗口", "张梅"): False,
     }
+    assert main(["--db", hall_url, "rank", "--period", "2026-11"]) == 0
+    assert "满勤：依据打卡记录和巡查记录认定，共2名。" in capsys.readouterr().out
     # October has no punch: with the default basis (clock-in), 满勤 is not judged there.
     assert main(["--db", hall_url, "rank", "--period", "2026-10", "--format", "json"]) == 0
     assert {r["full_attendance"] for r in json.loads(capsys.readouterr().out)} == {None}
