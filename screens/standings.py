@@ -49,6 +49,7 @@ def load(service: HallService, period: Period, previous: Ranking | None = None) 
         service.staff,
         closed=closed,
         previous=previous or service.standings.ranking(period.previous(), with_change=False),
+        has_clockin=service.standings.has_clockin(period),
     )
     return Loaded(live, service.standings.day_totals(), service.today(), period)
 

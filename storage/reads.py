@@ -422,7 +422,7 @@ GROUP BY f.staff_id, f.window_id
 
 _FINDING_COLUMNS = """
 SELECT f.id, f.at, f.window_id, f.staff_id, f.substitute, f.type_id, f.points, f.note,
-       COALESCE(i.name, '') AS inspector, f.category, COALESCE(f.ref, '') AS ref
+       COALESCE(i.name, '') AS inspector, f.category, COALESCE(f.ref, '') AS ref, f.source
 FROM finding f LEFT JOIN inspector i ON i.id = f.inspector_id
 """
 
@@ -448,6 +448,23 @@ FROM finding f
 WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}
 GROUP BY f.staff_id, f.window_id, f.type_id
 """
+
+# Whether a period holds effective findings of one source (clockin: 满勤 is judged from clock-in).
+PERIOD_HAS_SOURCE = (
+    "SELECT 1 AS hit FROM finding f WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end "
+    f"AND f.source = :source AND {_EFFECTIVE} LIMIT 1"
+)
+
+
+def attendance_findings(count: int) -> str:
+    """The period's effective findings of ``count`` finding types (bound as :att0, :att1, …), with
+    what 附表4 counts of them: the day (``at``), where the finding came from, minutes late."""
+    return f"""
+SELECT f.staff_id, f.window_id, f.substitute, f.type_id, f.at, f.source, f.minutes, f.count
+FROM finding f
+WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_in("att", count)} AND {_EFFECTIVE}
+"""
+
 
 PERIOD_FINDING_COUNT = (
     f"SELECT COUNT(*) AS n FROM finding f WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}"

@@ -65,8 +65,8 @@ def test_the_notice_says_what_the_findings_say(month: HallService) -> None:
         "关于测试大厅2026年11月窗口工作人员巡查考核情况的通报",
         "2026年11月（11月1日至11月30日），督查组对大厅各窗口开展日常巡查，共记录巡查发现11项次，"
         "其中扣分7项次、加分4项次。现将有关情况通报如下：",
-        "【考勤情况】大厅未使用考勤机，满勤仅依据巡查记录认定。本月满勤的工作人员有：综合窗口魏敏、"
-        "市场监管窗口郑晓燕、市场监管窗口张伟、住建窗口张伟、住建窗口单雄、不动产登记窗口张梅。",
+        "【考勤情况】大厅未使用考勤机，满勤仅依据巡查记录认定。本月满勤（巡查中未发现迟到早退、脱岗、请假、缺卡）"
+        "的工作人员有6名：综合窗口魏敏、市场监管窗口郑晓燕、市场监管窗口张伟、住建窗口张伟、住建窗口单雄、不动产登记窗口张梅。",
         "【巡查情况】综合窗口曾伟11月5日上班迟到，住建窗口替岗人员11月4日、12日、16日上班迟到。"
         "11月13日的巡查中发现市场监管窗口张伟、不动产登记窗口张梅工作期间使用手机处理与工作无关的事情。"
         "供电公司窗口11月9日窗口物品摆放不规范。",
@@ -160,9 +160,26 @@ def test_the_workbook_reads_back_as_an_official_appendix(month: HallService, tmp
     assert staff_rows[-1][2] == "张伟" and staff_rows[-1][3] == "市场监管窗口" and staff_rows[-1][-1] == "末位"
 
     attendance = book["附表4 考勤汇总"]
-    assert [c.value for c in attendance[3]] == ["窗口", "姓名", "迟到", "早退", "脱岗", "缺卡", "请假", "满勤"]
+    assert [c.value for c in attendance[3]] == [
+        "窗口",
+        "姓名",
+        "应出勤天数",
+        "实际出勤天数",
+        "迟到（次）",
+        "迟到（分钟）",
+        "早退",
+        "缺卡",
+        "请假（天）",
+        "脱岗",
+        "串岗",
+        "满勤",
+    ]
     by_name = {r[1]: r for r in attendance.iter_rows(min_row=4, values_only=True) if r[1]}
-    assert by_name["曾伟"][2] == 1 and by_name["曾伟"][-1] == "否" and by_name["魏敏"][-1] == "是"
+    assert by_name["曾伟"][4] == 1 and by_name["曾伟"][-1] == "否" and by_name["魏敏"][-1] == "是"
+    # November 2026 has 21 weekdays; no punches, so 实际出勤 is 应出勤 less leave and 脱岗.
+    assert by_name["魏敏"][2:4] == (21, 21)
+    # The 住建窗口's substitute, late three times, has a row of the window's own.
+    assert by_name["替岗人员"] == ("住建窗口", "替岗人员", "—", "—", 3, 0, 0, 0, "—", 0, 0, "—")
 
     notice = [r[0] for r in book["通报草稿"].iter_rows(values_only=True)]
     assert notice[0].startswith("关于测试大厅") and any("【加分情况】" in p for p in notice)
@@ -205,7 +222,7 @@ def test_a_period_without_findings_is_an_empty_but_valid_appendix(month: HallSer
     assert len(staff) == 7 and {(r[0], r[1], r[-2], r[-1]) for r in staff} == {(1, "7人并列", 100, None)}
     assert book["附表3 人员考核排名"].cell(row=4 + 7 + 1, column=1).value == "评定：本期无巡查记录，不评定。"
     attendance = [r for r in book["附表4 考勤汇总"].iter_rows(min_row=4, values_only=True) if r[1]]
-    assert len(attendance) == 7 and {r[-1] for r in attendance} == {"未评定"}
+    assert len(attendance) == 7 and {r[-1] for r in attendance} == {"—"}
     assert "【巡查情况】本月无巡查记录。" in notice
 
 

@@ -111,7 +111,7 @@ NOVEMBER_NOTICE = [
     # 满勤 from the patrols (the hall has no clock-in machine): everyone no patrol found late,
     # leaving early or away from the post; 曾伟 (dress) and 田甜 (phone) are 满勤.
     "【考勤情况】大厅未使用考勤机，满勤仅依据巡查记录认定。"
-    "本月满勤的工作人员有：综合窗口魏敏、综合窗口曾伟、市场监管窗口郑晓燕、市场监管窗口黎皓、住建窗口仇芳、"
+    "本月满勤（巡查中未发现迟到早退、脱岗、请假、缺卡）的工作人员有25名：综合窗口魏敏、综合窗口曾伟、市场监管窗口郑晓燕、市场监管窗口黎皓、住建窗口仇芳、"
     "不动产登记窗口姜丽、不动产登记窗口张梅、不动产登记窗口解东、生态环境窗口祝红、生态环境窗口温明、"
     "出入境窗口田甜、出入境窗口王芳、出入境窗口何静、公安户政窗口王芳、公安户政窗口陈晨、公安户政窗口李娜、"
     "税务窗口刘洋、税务窗口杨帆、税务窗口赵磊、人社窗口孙悦、人社窗口周杰、人社窗口吴迪、医保窗口徐静、"
@@ -201,7 +201,7 @@ def test_rank_json_marks_agree_with_every_list_of_the_notice(big: HallService, b
     assert marked(staff, "末位") == set(listed(assessment, "排名末三位的是"))
     assert marked(windows, "末位") == set(listed(assessment, "窗口量化考评排名末三位的是"))
     assert {f"{r['window_name']}{r['name']}" for r in staff if r["full_attendance"]} == set(
-        listed(attendance, "本月满勤的工作人员有：", "。")
+        listed(attendance, "的工作人员有25名：", "。")
     )
     assert {f"{r['window_name']}{r['name']}" for r in staff if r["rank"] <= 3} == set(
         listed(assessment, "排名前三位的是")
@@ -370,7 +370,7 @@ def test_an_empty_month_names_nobody_and_says_so(big: HallService, big_url: str,
     ]
     assert {r[-1] for r in window_rows} == {None}
     full = {r[-1] for r in book["附表4 考勤汇总"].iter_rows(min_row=4, values_only=True) if r[1]}
-    assert full == {"未评定"}
+    assert full == {"—"}
     # With a clock-in machine (and no punches recorded) 满勤 is not judged in a month with records either.
     assert main(["--db", big_url, "rules", "set", "满勤依据", "打卡", "--from", "2026-11-01"]) == 0
     capsys.readouterr()

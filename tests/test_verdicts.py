@@ -25,6 +25,9 @@ def deduction(points: float, items: int = 1, plus: float = 0.0, bonuses: int = 0
     return Totals(points, plus, items + bonuses, items, items, bonuses)
 
 
+LATE = Totals(-1.0, 0.0, 1, 1, 1)  # one finding that breaks 满勤
+
+
 def judged(settings: HallRules, staff: list[StaffInfo], totals: dict) -> tuple[Ranking, Verdicts]:
     ranking = rank_period(settings, WINDOWS, [Member(p, p.window_id) for p in staff], totals, staff)
     return ranking, judge(ranking, settings)
@@ -180,3 +183,13 @@ def test_clock_in_basis_without_punches_names_nobody() -> None:
     ranking = rank_period(HallRules(), WINDOWS, [Member(p, p.window_id) for p in staff], {}, staff)
     verdicts = judge(ranking, HallRules(), has_clockin=True)  # 满勤 still comes from the clock-in records
     assert verdicts.attendance_basis == "clockin" and len(verdicts.full_attendance or ()) == 3
+
+
+def test_punches_decide_even_where_the_hall_judges_from_patrols() -> None:
+    # A hall that said it has no clock-in machine and then imports punches: the punches are the
+    # better evidence, and a month that has them judges 满勤 from them (no record needed).
+    staff = people(3)
+    settings = HallRules(attendance_basis="patrol")
+    ranking = rank_period(settings, WINDOWS, [Member(p, p.window_id) for p in staff], {("s1", "w1"): LATE}, staff)
+    verdicts = judge(ranking, settings, has_clockin=True)
+    assert verdicts.attendance_basis == "clockin" and names(verdicts.full_attendance or ()) == ["人00", "人02"]

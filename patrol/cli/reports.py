@@ -325,6 +325,8 @@ def verdict_lines(verdicts: Verdicts, settings: HallRules, by: str) -> list[str]
             lines.append(f"满勤：{why}，未评定。")
         elif verdicts.attendance_basis == "patrol":
             lines.append("满勤：大厅未使用考勤机，仅依据巡查记录认定。")
+        else:
+            lines.append(f"满勤：依据打卡记录和巡查记录认定，共{len(verdicts.full_attendance)}名。")
     return lines
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from patrol.hall.attendance_facts import attendance_facts
 from patrol.model import Member, WindowInfo
 from patrol.rules.items import COMPLAINT_CODES, FULL_ATTENDANCE_BREAKERS
 from patrol.rules.periods import Period
@@ -90,10 +91,14 @@ class Standings:
         """Staff and windows ranked and judged for ``period`` (``ranking.verdicts``), with the
         change since the previous period."""
         ranking = self.rank(period)
-        judge(ranking, self.service.settings_for(period))
+        judge(ranking, self.service.settings_for(period), has_clockin=self.has_clockin(period))
         if with_change:
             add_changes(ranking, self.rank(period.previous()))
         return ranking
+
+    def has_clockin(self, period: Period) -> bool:
+        """Whether ``period`` holds clock-in records: 满勤 is then judged from them (DESIGN)."""
+        return attendance_facts(self.service).has_punches(period.first, period.end)
 
     def day_totals(self, day: date | None = None) -> dict[str, Totals]:
         """Each window's findings of one day (today by default), staff and window-level together."""

@@ -40,6 +40,7 @@ class FindingView:
     staff_id: str | None = None  # None: a substitute or a window-level item (the window alone)
     breaks_attendance: bool = False  # 迟到, 早退, 脱岗, 缺卡 or 请假: no 满勤
     complaint: bool = False  # 有效投诉: no 优秀窗口
+    source: str = "patrol"  # patrol | clockin | leave | import: the notice tells punches from patrols
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ def finding_views(service: Names, rows: Iterable[reads.Row]) -> list[FindingView
                 staff_id=row.staff_id,
                 breaks_attendance=item is not None and item.code in FULL_ATTENDANCE_BREAKERS,
                 complaint=item is not None and item.code in COMPLAINT_CODES,
+                source=row.source or "patrol",
             )
         )
     return out
@@ -144,4 +146,5 @@ def saved_view(service: Names, finding_id: str, ref: str, values: dict[str, Any]
         staff_id=values["staff_id"],
         breaks_attendance=item.code in FULL_ATTENDANCE_BREAKERS,
         complaint=item.code in COMPLAINT_CODES,
+        source=values.get("source") or "patrol",
     )

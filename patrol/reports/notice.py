@@ -22,6 +22,7 @@ from patrol.rules.verdicts import Award
 MAX_PARAGRAPH = 30_000  # a spreadsheet cell holds 32,767 characters
 TOP_RANKS = 3  # 前三位: the first three ranks, as the published notices name them
 MAX_NAMED = 6  # past this, the tie at the last of the first three ranks is counted, not named
+PUNCHED = ("late", "early", "noclock")  # what the punches find, in the order a notice says it
 PERIOD_WORDS = {"month": "本月", "quarter": "本季度", "half": "本半年", "year": "本年度", "range": "本期"}
 
 
@@ -73,6 +74,8 @@ class NoticeFindings:
 
     def add(self, finding: FindingView) -> None:
         """Take one finding into account."""
+        if finding.source == "clockin":
+            return  # the punches found it, not a patrol: the 考勤 paragraph says it
         window = self._by_code.get(finding.window_code)
         position = window.position if window else 0
         label = window.label if window else finding.window_name
@@ -155,17 +158,45 @@ def _names(report: PeriodReport, rows: Sequence[Standing], kind: str = "staff") 
 
 
 def _attendance(report: PeriodReport, word: str) -> str:
-    """【考勤情况】: 满勤 as the verdicts judged it, from what, or why it was not judged."""
+    """【考勤情况】as the published notices write it: 满勤 as the verdicts judged it and from what
+    (or why it was not judged), then who the punches found late, leaving early or missing a punch
+    (their own clause: the punches, not a patrol, found them)."""
     verdicts = report.verdicts
     if verdicts.full_attendance is None:
         if report.settings.attendance_basis == "patrol":
             return f"【考勤情况】{word}无巡查记录，未评定满勤。"
         return f"【考勤情况】{word}无打卡记录，未评定满勤。"
-    source = "大厅未使用考勤机，满勤仅依据巡查记录认定。" if verdicts.attendance_basis == "patrol" else ""
+    if verdicts.attendance_basis == "patrol":
+        opening = "【考勤情况】大厅未使用考勤机，满勤仅依据巡查记录认定。"
+        what = "（巡查中未发现迟到早退、脱岗、请假、缺卡）"
+    else:
+        opening = f"【考勤情况】{word}，各窗口人员均能严格执行上下班刷脸考勤，"
+        what = "（无迟到早退、无请假、无缺卡）"
     full = report.in_window_order(verdicts.full_attendance)
-    if not full:
-        return f"【考勤情况】{source}{word}无满勤的工作人员。"
-    return f"【考勤情况】{source}{word}满勤的工作人员有：{_names(report, full)}。"
+    if full:
+        said = f"{word}满勤{what}的工作人员有{len(full)}名：{_names(report, full)}。"
+    else:
+        said = f"{word}无满勤{what}的工作人员。"
+    return opening + said + _punched(report)
+
+
+def _punched(report: PeriodReport) -> str:
+    """打卡记录显示，综合窗口魏某11月6日、9日上班迟到，…: what the punches found, person by person
+    in the hall's order ("" when they found nothing)."""
+    summary = report.attendance
+    if summary is None:
+        return ""
+    phrases = {"late": "上班迟到", "early": "早退", "noclock": "缺卡"}
+    phrases.update({item.code: item.phrase or item.name for item in report.rules.items if item.code in PUNCHED})
+    clauses = []
+    people = [r for r in report.ranking.staff if (line := summary.line(r.id)) is not None and line.punched]
+    for row in report.in_window_order(people):
+        punched = summary.people[row.id].punched
+        found = [f"{chinese_dates(list(punched[code]))}{phrases[code]}" for code in PUNCHED if code in punched]
+        clauses.append(_who(report, row) + "，".join(found))
+    if not clauses:
+        return ""
+    return "打卡记录显示，" + "；".join(clauses) + "。"
 
 
 def _ties(rows: Sequence[Standing], unit: str) -> str:

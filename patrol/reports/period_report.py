@@ -10,6 +10,7 @@ from functools import cached_property
 from patrol.hall.service import HallService
 from patrol.hall.views import CorrectionView, FindingView
 from patrol.model import HallInfo, StaffInfo, WindowInfo
+from patrol.reports.attendance_summary import AttendanceSummary, summarize
 from patrol.rules.items import Rules
 from patrol.rules.periods import Period
 from patrol.rules.scoring import Ranking, Standing
@@ -38,6 +39,7 @@ class PeriodReport:
     unverified: str | None = None  # the first broken link, for an appendix written unverified on purpose
     settings: HallRules = DEFAULT_SETTINGS  # what the period is judged by
     roster_position: dict[str, int] = field(default_factory=dict)  # staff id -> place in the roster
+    attendance: AttendanceSummary | None = None  # 附表4's figures and the notice's 考勤 (None: not read)
 
     @property
     def window_by_id(self) -> dict[str, WindowInfo]:
@@ -83,6 +85,7 @@ def gather(service: HallService, period: Period) -> PeriodReport:
         corrections=service.findings.corrections(period),
         settings=service.settings_for(period),
         roster_position={s.id: s.position for s in service.staff},
+        attendance=summarize(service, period, ranking),
     )
 
 

@@ -16,9 +16,10 @@ from typing import Any
 
 from rich.cells import cell_len
 
-from patrol.hall.views import FindingView
+from patrol.hall.views import SUBSTITUTE, FindingView
 from patrol.reports.anchor import footer_lines
-from patrol.reports.formatting import full_attendance_text, tied_text
+from patrol.reports.attendance_summary import AttendanceLine
+from patrol.reports.formatting import tied_text
 from patrol.reports.period_report import PeriodReport
 from patrol.reports.verdict_text import summary
 from patrol.reports.wording import correction_change
@@ -36,7 +37,7 @@ STAFF = "附表3 人员考核排名"
 ATTENDANCE_SHEET = "附表4 考勤汇总"
 CORRECTIONS = "附表5 更正记录"
 NOTICE = "通报草稿"
-ATTENDANCE_CODES = (("late", "迟到"), ("early", "早退"), ("absent", "脱岗"), ("noclock", "缺卡"), ("leave", "请假"))
+NOT_JUDGED = "—"  # 附表4: 满勤 not judged, or days that do not apply to a window's substitutes
 FOOTER = "&C第 &P 页，共 &N 页"
 WINDOW_NAME_COLUMN = 3  # 附表2's 窗口 and 得分 columns, which the chart reads
 WINDOW_SCORE_COLUMN = 9
@@ -61,6 +62,7 @@ _FORMATS: dict[str, dict[str, Any]] = {
     "body": {**_BODY, **_TEXT},
     "center": {**_BODY, "align": "center", **_TEXT},
     "number": {**_BODY, "align": "center", "num_format": "0"},
+    "count": {**_BODY, "align": "center", "num_format": "0"},
     "points": {**_BODY, "align": "right", "num_format": "0.0"},
     "date": {**_BODY, "align": "center", "num_format": "yyyy-mm-dd"},
     "time": {**_BODY, "align": "center", "num_format": "hh:mm"},
@@ -130,6 +132,13 @@ class _TableSheet:
         sheet = self.sheet
         if style in NUMBER_STYLES:
             return lambda row, col, value: sheet.write_number(row, col, value, fmt)
+        if style == "count":  # 附表4: a number, or — where it does not apply
+            dash = self.formats["center"]
+            return lambda row, col, value: (
+                sheet.write_string(row, col, value, dash)
+                if isinstance(value, str)
+                else sheet.write_number(row, col, value, fmt)
+            )
         if style in TIME_STYLES:
             return lambda row, col, value: sheet.write_datetime(row, col, value, fmt)
 
@@ -431,39 +440,97 @@ def _staff_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> Non
 
 
 def _attendance_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None:
-    """Everyone who counts in the period (where they sat then), their attendance findings and
-    满勤 as the verdicts judged it: 是, 否, or 未评定 when it was not judged."""
-    rules = {i.code: i for i in report.rules.items}
-    kinds = [(rules[code].id if code in rules else "", name) for code, name in ATTENDANCE_CODES]
+    """Everyone who counts in the period (where they sat then) with their days due and present,
+    lateness (times and minutes), 早退, 缺卡, leave days, 脱岗, 串岗 and 满勤 as the verdicts judged
+    it (是, 否, or — when it was not judged); then a row per window for its substitutes."""
+    summary = report.attendance
     people = report.in_window_order(report.ranking.staff)
+    substitutes = list(summary.substitutes.values()) if summary else []
+    window_names = {w.id: w.name for w in report.windows}
     columns = [
-        Column("窗口", _width((r.window_name for r in people), "窗口", 24)),
-        Column("姓名", _width((r.name for r in people), "姓名", 12)),
-        *(Column(name, 7, "number") for _, name in kinds),
-        Column("满勤", 8, "center"),
+        Column("窗口", _width([*(r.window_name for r in people), *window_names.values()], "窗口", 24)),
+        Column("姓名", _width((r.name for r in people), "替岗人员", 12)),
+        Column("应出勤天数", 8, "count"),
+        Column("实际出勤天数", 8, "count"),
+        Column("迟到（次）", 7, "number"),
+        Column("迟到（分钟）", 8, "number"),
+        Column("早退", 6, "number"),
+        Column("缺卡", 6, "number"),
+        Column("请假（天）", 7, "count"),
+        Column("脱岗", 6, "number"),
+        Column("串岗", 6, "number"),
+        Column("满勤", 6, "center"),
     ]
-    table = sheet(ATTENDANCE_SHEET, columns, False)
+    table = sheet(ATTENDANCE_SHEET, columns, True)
     verdicts = report.verdicts
     judged = verdicts.full_attendance is not None
-    by_staff = _counts_by_staff(report)
     for person in people:
-        counts = by_staff.get(person.id, {})
+        line = summary.line(person.id) if summary else None
+        if line is None:
+            line = AttendanceLine("", person.name, person.id)
         table.append(
             [
                 person.window_name,
                 person.name,
-                *(counts.get(t, 0) for t, _ in kinds),
-                full_attendance_text(person.full_attendance, judged),
+                _days(line.due),
+                _days(line.present),
+                line.late,
+                line.minutes,
+                line.early,
+                line.noclock,
+                _days(line.leave),
+                line.absent,
+                line.roam,
+                ("是" if person.full_attendance else "否") if judged else NOT_JUDGED,
             ]
         )
+    position = {w.id: w.position for w in report.windows}
+    for line in sorted(substitutes, key=lambda s: (position.get(s.window_id, 0), s.window_id)):
+        name = window_names.get(line.window_id, "?")
+        table.append(
+            [
+                name,
+                SUBSTITUTE,
+                NOT_JUDGED,
+                NOT_JUDGED,
+                line.late,
+                line.minutes,
+                line.early,
+                line.noclock,
+                NOT_JUDGED,
+                line.absent,
+                line.roam,
+                NOT_JUDGED,
+            ]
+        )
+    for number, note in enumerate(_attendance_notes(report, judged)):
+        table.sheet.write_string(table.row + 1 + number, 0, note, table.formats["subtitle_left"])
+
+
+def _days(value: int | None) -> int | str:
+    """A count of days, or — where it does not apply (a substitutes' row)."""
+    return NOT_JUDGED if value is None else value
+
+
+def _attendance_notes(report: PeriodReport, judged: bool) -> list[str]:
+    """What 附表4 is based on, printed under it: 满勤's basis, and how 实际出勤天数 was counted."""
+    verdicts, summary = report.verdicts, report.attendance
     if not judged:
         why = "本期无巡查记录" if report.settings.attendance_basis == "patrol" else "本期无打卡记录"
-        note = f"满勤：{why}，未评定。"
+        notes = [f"满勤：{why}，未评定（“—”）。"]
     elif verdicts.attendance_basis == "patrol":
-        note = "满勤：大厅未使用考勤机，仅依据巡查记录认定（巡查中未发现迟到、早退、脱岗、缺卡、请假）。"
+        notes = ["满勤：大厅未使用考勤机，仅依据巡查记录认定（巡查中未发现迟到、早退、脱岗、缺卡、请假）。"]
     else:
-        note = "满勤：依据打卡记录和巡查记录认定。"
-    table.sheet.write_string(table.row + 1, 0, note, table.formats["subtitle_left"])
+        notes = [
+            "满勤：依据打卡记录和巡查记录认定（每个工作日按时上下班打卡，无迟到、早退、缺卡、请假，"
+            "巡查中未发现迟到、早退、脱岗）。"
+        ]
+    if summary is not None and summary.from_punches:
+        notes.append("实际出勤天数：应出勤的工作日中有打卡记录的天数。")
+    else:
+        notes.append("实际出勤天数：本期无打卡天数可依，按应出勤天数减去请假、脱岗天数计算。")
+    notes.append("迟到、早退按天计（同一天巡查与打卡均记迟到的，计一次）；替岗人员一行计入所在窗口。")
+    return notes
 
 
 def _corrections_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None:

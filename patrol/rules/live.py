@@ -37,7 +37,7 @@ from patrol.rules.scoring import (
     units,
 )
 from patrol.rules.settings import HallRules
-from patrol.rules.verdicts import Verdicts, _bottom, _top, judge
+from patrol.rules.verdicts import Verdicts, _bottom, _top, attendance_basis, judge
 
 Key = tuple[str | None, str]  # (staff id or None for the window alone, window id)
 SortKey = tuple[tuple[Decimal | int, ...], int, str, str, str]
@@ -468,9 +468,10 @@ class LiveRanking:
     def _full_attendance(self) -> tuple[tuple[Standing, ...] | None, str]:
         """As ``judge`` names them (the rows with no attendance break, in listing order); the filter
         runs in C, as a centre lists thousands."""
-        if self.settings.attendance_basis == "clockin" and not self.has_clockin:
+        basis = attendance_basis(self.settings, self.has_clockin, self.ranking.has_records)
+        if not basis:
             return None, ""
-        return tuple(filterfalse(attrgetter("attendance_breaks"), self.ranking.staff)), self.settings.attendance_basis
+        return tuple(filterfalse(attrgetter("attendance_breaks"), self.ranking.staff)), basis
 
     def _head(self, side: _Side, limit: int) -> list[Standing]:
         """The eligible rows an award can reach: the first ``limit``, and after them every row of

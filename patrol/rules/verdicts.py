@@ -11,8 +11,9 @@ the board, `patrol rank`, the workbook and the notice all read them from here.
   award needs at least one bonus in the period, so a month in which nobody stood out praises
   nobody.
 - A period with no record gives no award and no 末位.
-- 满勤 is judged from the clock-in records; a hall without a clock-in machine judges it from the
-  patrols (no 迟到, 早退, 脱岗, 缺卡 or 请假 named). Without either, nobody is named.
+- 满勤 is judged from the clock-in records whenever the period has them; a hall without a clock-in
+  machine judges it from the patrols (no 迟到, 早退, 脱岗, 缺卡 or 请假 named). Without either,
+  nobody is named.
 """
 
 from __future__ import annotations
@@ -191,13 +192,22 @@ def judge(ranking: Ranking, settings: HallRules, *, has_clockin: bool = False) -
 def _full_attendance(
     ranking: Ranking, settings: HallRules, has_clockin: bool
 ) -> tuple[tuple[Standing, ...] | None, str]:
-    if settings.attendance_basis == "clockin":
-        if not has_clockin:
-            return None, ""
-        return tuple(r for r in ranking.staff if r.attendance_breaks == 0), "clockin"
-    if not ranking.has_records:
+    """Who is 满勤 and from what: the clock-in records whenever the period has them (whatever the
+    hall's basis says: punches are better evidence than patrols), else the patrols when the hall
+    has no clock-in machine and the period has records, else nobody (not judged)."""
+    basis = attendance_basis(settings, has_clockin, ranking.has_records)
+    if not basis:
         return None, ""
-    return tuple(r for r in ranking.staff if r.attendance_breaks == 0), "patrol"
+    return tuple(r for r in ranking.staff if r.attendance_breaks == 0), basis
+
+
+def attendance_basis(settings: HallRules, has_clockin: bool, has_records: bool) -> str:
+    """What 满勤 is judged from in a period: "clockin", "patrol", or "" (not judged)."""
+    if has_clockin:
+        return "clockin"
+    if settings.attendance_basis == "patrol" and has_records:
+        return "patrol"
+    return ""
 
 
 def _mark_attendance(verdicts: Verdicts) -> None:
