@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from patrol.errors import UserError
 from patrol.hall import roster, roster_changes
 from patrol.model import StaffInfo, WindowInfo
+from patrol.rules.items import RuleItem
 from patrol.rules.settings import HallRules
 
 if TYPE_CHECKING:
@@ -73,4 +74,23 @@ class Edits:
         service = self.service
         rows = [(starts, s.checked().to_json()) for starts, s in versions]
         add_rules_versions(service.engine, service.hall.id, rows, device=service.device)
+        service.reload()
+
+    def record_rules(
+        self,
+        added: list[RuleItem],
+        changed: list[RuleItem],
+        versions: list[tuple[date | None, HallRules]],
+    ) -> None:
+        """Add the hall's own items, change existing ones (matched by id) and record versions of
+        the settings, in one transaction. An item change has no date: it applies to findings
+        logged from now on, since each finding keeps the points it was logged with."""
+        from storage.writes import save_rules
+
+        service = self.service
+        last = max((i.position for i in service.rules.items), default=-1)
+        new_rows = [{**item.as_row(), "position": last + 1 + n} for n, item in enumerate(added)]
+        changed_rows = [{"id": item.id, **item.as_row()} for item in changed]
+        rows = [(starts, s.checked().to_json()) for starts, s in versions]
+        save_rules(service.engine, service.hall.id, new_rows, changed_rows, rows, device=service.device)
         service.reload()

@@ -29,11 +29,12 @@ class RuleItem:
     category: str
     points: float
     hotkey: str
-    level: str = "staff"  # staff | window
+    level: str = "staff"  # staff | window | either
     aliases: tuple[str, ...] = ()
     phrase: str = ""
     id: str = ""
     active: bool = True
+    position: int = 0  # the order the hall lists its items in (as stored; not part of as_row)
 
     @property
     def is_window_level(self) -> bool:
