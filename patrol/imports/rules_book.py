@@ -12,13 +12,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from patrol.errors import UserError
 from patrol.imports.tabular import TableRow, read_sheets, table_of
-from patrol.rules.items import BONUS, CATEGORIES, RESERVED_KEYS, RuleItem
+from patrol.rules.items import CATEGORIES, RESERVED_KEYS, RuleItem, parse_points
 from patrol.rules.setting_words import (
     NO_WORDS,
     SETTINGS,
@@ -57,7 +56,6 @@ LEVEL_WORDS = {"人员": "staff", "窗口": "window", "均可": "either"}
 LEVEL_TEXT = {key: word for word, key in LEVEL_WORDS.items()}
 CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,29}")
 ALIAS_SPLIT = re.compile(r"[|、,，;；/\s]+")
-MAX_POINTS = Decimal(100)
 NAME_LENGTH, ALIASES_LENGTH, PHRASE_LENGTH = 50, 200, 200
 NOTES = (
     "本文件是本大厅的巡查项和评定规则，可在 Excel 或 WPS 中修改后用 patrol rules import 导入。",
@@ -237,20 +235,10 @@ def plan_rules(service: HallService, path: Path, day: date) -> RulesPlan:
 
 
 def _points(place: _Place, row: TableRow, category: str) -> float:
-    text = row.cells["分值"]
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite() or abs(value) > MAX_POINTS or value != value.quantize(Decimal("0.01")):
-        raise place.error(row, "分值", f"“{text}”不是分值：请写数字，如 -1 或 0.5（最多两位小数）。")
-    if category == BONUS and value < 0:
-        raise place.error(row, "分值", f"加分项的分值应为正数，现为“{text}”。")
-    if category != BONUS and value > 0:
-        raise place.error(
-            row, "分值", f"{category}项的分值应为 0 或负数（扣分），现为“{text}”；加分项请把类别写作“加分”。"
-        )
-    return float(value)
+        return parse_points(row.cells["分值"], category)
+    except UserError as exc:
+        raise place.error(row, "分值", str(exc)) from None
 
 
 def _new_code(name: str, taken: set[str]) -> str:

@@ -7,6 +7,9 @@ Hotkeys come from the item's pinyin where a free letter allows it. ``n`` (note) 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from patrol.errors import UserError
 
 ATTENDANCE = "考勤"
 CONDUCT = "作风纪律"
@@ -18,6 +21,25 @@ RESERVED_KEYS = frozenset("nu")
 # misconduct at work, not absence, so it does not break 满勤.
 FULL_ATTENDANCE_BREAKERS = frozenset({"late", "early", "absent", "noclock", "leave"})
 COMPLAINT_CODES = frozenset({"complaint"})  # an 优秀窗口 has none of these
+
+
+MAX_POINTS = Decimal(100)
+
+
+def parse_points(text: str, category: str) -> float:
+    """The points ``text`` gives an item of ``category``: a number with at most two decimals,
+    positive for a bonus, 0 or negative otherwise; UserError in one line when not."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or abs(value) > MAX_POINTS or value != value.quantize(Decimal("0.01")):
+        raise UserError(f"“{text}”不是分值：请写数字，如 -1 或 0.5（最多两位小数，不超过 {MAX_POINTS} 分）。")
+    if category == BONUS and value < 0:
+        raise UserError(f"加分项的分值应为正数，现为“{text}”。")
+    if category != BONUS and value > 0:
+        raise UserError(f"{category}项的分值应为 0 或负数（扣分），现为“{text}”；加分项请把类别写作“加分”。")
+    return float(value)
 
 
 @dataclass(frozen=True)
