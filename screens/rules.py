@@ -149,6 +149,7 @@ class RulesScreen(PatrolScreen[None]):
             Text.assemble(
                 plain(f"{service.hall.name} 评定规则", style="bold"),
                 f"  巡查项 {len(service.rules.items)} 个（启用 {active} 个），评定规则为 {today:%Y-%m-%d} 适用的",
+                "  Enter 修改选中的一项",
             )
         )
         if keep is not None:

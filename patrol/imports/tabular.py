@@ -268,7 +268,8 @@ def table_of(
     canonical column name, as ``read_table`` describes."""
     rows = [(number, cells) for number, cells in rows if any(cells)]
     if not rows:
-        raise UserError(f"{where} 是空的：第一行应为表头（{'、'.join(required)}）。")
+        empty = "是空文件" if where.lower().endswith((".xlsx", ".csv")) else "是空的"
+        raise UserError(f"{where} {empty}：第一行应为表头（{'、'.join(required)}）。")
     header_number, header = rows[0]
     lookup = {alias: name for name, aliases in columns.items() for alias in (name, *aliases)}
     positions: dict[str, int] = {}
