@@ -250,3 +250,37 @@ def test_a_file_that_is_not_a_rules_workbook_is_refused_in_one_line(
     assert code == 1 and "没有“巡查项”表或“评定规则”表" in err
     code, _, err = run(capsys, "--db", hall_url, "rules", "import", str(tmp_path / "无.xlsx"))
     assert code == 1 and "找不到文件" in err
+
+
+def test_settings_of_every_kind_round_trip_and_a_later_version_carries_an_imported_change(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in (
+        ("tie_break", "扣分,项次"),
+        ("score_floor", "0"),
+        ("excellent_min_score", "无"),
+        ("bonus_cap", "2.5"),
+    ):
+        assert run(capsys, "--db", hall_url, "rules", "set", name, value, "--from", "2026-11-01")[0] == 0
+    assert run(capsys, "--db", hall_url, "rules", "set", "top_staff", "10", "--from", "2027-01-01")[0] == 0
+    path = tmp_path / "规则.xlsx"
+    assert run(capsys, "--db", hall_url, "rules", "export", str(path), "--on", "2026-12-01")[0] == 0
+    settings = {row[2]: row[1] for row in load_workbook(path)["评定规则"].iter_rows(min_row=2, values_only=True)}
+    assert settings["tie_break"] == "扣分较少者在前、扣分项次较少者在前" and settings["bonus_cap"] == "2.5"
+    code, out, _ = run(capsys, "--db", hall_url, "rules", "import", str(path), "--from", "2026-12-01")
+    assert code == 0 and out.startswith("没有改动：")
+
+    def change(book: Any) -> None:
+        set_setting(book, "bottom_count", "5")
+        set_setting(book, "window_score_mode", "合计")
+
+    changed = edited(path, change)
+    code, out, _ = run(capsys, "--db", hall_url, "rules", "import", str(changed), "--from", "2026-12-01")
+    assert code == 0 and "  末位人数 3 → 5" in out and "  窗口得分方式 人员平均分加窗口分 → 窗口全部分值之和" in out
+    # The version registered for 2027 keeps its 服务标兵人数 and takes the two imported changes.
+    for day, top, bottom in (("2026-11-30", "8", "3"), ("2026-12-01", "8", "5"), ("2027-01-01", "10", "5")):
+        _, out, _ = run(capsys, "--db", hall_url, "rules", "show", "--on", day)
+        assert line_of(out, "服务标兵人数").split()[1] == top, day
+        assert line_of(out, "末位人数").split()[1] == bottom, day
+        if day != "2026-11-30":
+            assert line_of(out, "窗口得分方式").split()[1] == "窗口全部分值之和", day
