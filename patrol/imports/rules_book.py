@@ -254,6 +254,21 @@ def _new_code(name: str, taken: set[str]) -> str:
     return code
 
 
+def _cleaned(place: _Place, row: TableRow) -> dict[str, str]:
+    """The row's cells with its texts (名称, 别名, 通报用语) as they will be kept: NFC, nothing
+    invisible (a control, bidi or zero-width character is refused where it is)."""
+    from patrol.text import clean_name
+
+    cells = dict(row.cells)
+    for column in ("名称", "别名", "通报用语"):
+        if column in cells:
+            try:
+                cells[column] = clean_name(cells[column], column)
+            except UserError as exc:
+                raise place.error(row, column, str(exc)) from None
+    return cells
+
+
 def _plan_items(service: HallService, place: _Place, rows: list[TableRow], plan: RulesPlan) -> None:
     existing = {item.code: item for item in service.rules.items}
     by_name = {item.name: item for item in service.rules.items}
@@ -263,8 +278,8 @@ def _plan_items(service: HallService, place: _Place, rows: list[TableRow], plan:
     result: list[tuple[TableRow, RuleItem, RuleItem | None]] = []
     taken = set(existing)
     for row in rows:
-        cells = row.cells
-        name = cells["名称"].strip()
+        cells = _cleaned(place, row)
+        name = cells["名称"]
         if not name:
             raise place.error(row, "名称", "名称为空：每个巡查项都要有名称。")
         if len(name) > NAME_LENGTH:
