@@ -121,12 +121,12 @@ def export_rules(service: HallService, path: Path, on: date) -> None:
             cell.font = Font(bold=True)
         for index, width in enumerate(widths):
             sheet.column_dimensions[chr(ord("A") + index)].width = width
+    if not path.parent.is_dir():
+        raise UserError(f"无法写入 {path}：文件夹 {path.parent} 不存在，请先建好或换一个位置。")
     try:
         book.save(path)
     except OSError as exc:
-        raise UserError(
-            f"无法写入 {path}：{exc.strerror or exc}。请检查文件夹是否存在、文件是否已在 Excel 中打开。"
-        ) from exc
+        raise UserError(f"无法写入 {path}：没有写入权限，或该文件正在 Excel 或 WPS 中打开。请关闭后重试。") from exc
 
 
 @dataclass
