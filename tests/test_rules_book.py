@@ -286,3 +286,12 @@ def test_settings_of_every_kind_round_trip_and_a_later_version_carries_an_import
         assert line_of(out, "末位人数").split()[1] == bottom, day
         if day != "2026-11-30":
             assert line_of(out, "窗口得分方式").split()[1] == "窗口全部分值之和", day
+
+
+def test_an_export_to_a_missing_folder_or_not_xlsx_is_refused_in_chinese(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "--db", hall_url, "rules", "export", str(tmp_path / "无此文件夹" / "规则.xlsx"))
+    assert code == 1 and "文件夹" in err and "不存在" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "--db", hall_url, "rules", "export", str(tmp_path / "规则.csv"))
+    assert code == 1 and "应以 .xlsx 结尾" in err
