@@ -100,6 +100,7 @@ class BoardScreen(PatrolScreen[None]):
         Binding("r", "ranking", "排名", priority=True, id="ranking", tooltip="人员与窗口排名"),
         Binding("f3", "roster", "名册", priority=True, id="roster", tooltip="窗口与人员名册"),
         Binding("f4", "record", "记录", priority=True, id="record", tooltip="查看所选窗口或人员的记录"),
+        Binding("f6", "rules", "规则", show=False, priority=True, id="rules", tooltip="巡查项和评定规则：查看与修改"),
         Binding("x", "export", "导出", priority=True, id="export", tooltip="导出巡查考核附表与通报草稿"),
         Binding("u", "undo", "撤销", priority=True, id="undo", tooltip="撤回本机最后一条记录（先确认，留有更正记录）"),
         Binding("n", "note", "备注", show=False, priority=True, id="note", tooltip="给刚保存的记录补充备注"),
@@ -452,6 +453,10 @@ class BoardScreen(PatrolScreen[None]):
     def action_export(self) -> None:
         self._clear_code()
         self.patrol.action_export()
+
+    def action_rules(self) -> None:
+        self._clear_code()
+        self.patrol.action_rules()
 
     def action_help(self) -> None:
         self._clear_code()

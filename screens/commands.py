@@ -21,6 +21,7 @@ def system_commands(textual_app: App[Any]) -> Iterable[SystemCommand]:
     yield SystemCommand("搜索 (/)", "搜索窗口、单位、人员", app.action_search)
     yield SystemCommand("排名 (r)", "人员与窗口排名", app.action_ranking)
     yield SystemCommand("名册 (F3)", "窗口与人员名册", app.action_roster)
+    yield SystemCommand("评定规则 (F6)", "巡查项和评定规则：查看与修改", app.action_rules)
     yield SystemCommand("导出 (x)", "导出巡查考核附表与通报草稿", app.action_export)
     yield SystemCommand("通报草稿", "查看并复制本期通报草稿", app.action_notice)
     yield SystemCommand("帮助 (?)", "本页全部按键", app.action_help)

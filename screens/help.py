@@ -45,7 +45,13 @@ def screen_title(screen: Screen[Any]) -> str:
     """What the help calls a screen (on the board, the open window if there is one)."""
     if isinstance(screen, BoardScreen) and screen.window is not None:
         return f"{screen.window.code} {screen.window.name}（已打开窗口）"
-    names = {"BoardScreen": "大厅", "RankingScreen": "排名", "RecordScreen": "记录", "RosterScreen": "名册"}
+    names = {
+        "BoardScreen": "大厅",
+        "RankingScreen": "排名",
+        "RecordScreen": "记录",
+        "RosterScreen": "名册",
+        "RulesScreen": "评定规则",
+    }
     return names.get(type(screen).__name__, "当前页面")
 
 

@@ -106,6 +106,13 @@ class RoutesApp(LockingApp):
         if self.open_for_work and not isinstance(self.screen, RosterScreen):
             self.push_screen(RosterScreen())
 
+    def action_rules(self) -> None:
+        """F6: the hall's items and settings, to read and change."""
+        from screens.rules import RulesScreen
+
+        if self.open_for_work and not isinstance(self.screen, RulesScreen):
+            self.push_screen(RulesScreen())
+
     def action_help(self) -> None:
         from screens.help import HelpScreen, key_rows, screen_title
 

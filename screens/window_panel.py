@@ -83,8 +83,9 @@ class WindowPanel(Static, can_focus=True):
                 self.show_text(self._text)
 
     def set_items(self, items: Sequence[RuleItem]) -> None:
-        """Bind each active item's hotkey (and its capital, for a Caps Lock left on) to logging it."""
-        self.items = tuple(i for i in items if i.active)
+        """Bind each active item's hotkey (and its capital, for a Caps Lock left on) to logging it.
+        An item without a hotkey (a hall's own, when the letters ran out) is logged elsewhere."""
+        self.items = tuple(i for i in items if i.active and i.hotkey)
         extra = []
         for item in self.items:
             level = "（窗口级）" if item.is_window_level else ""

@@ -458,3 +458,40 @@ def add_rules_versions(engine: Engine, hall_id: str, versions: Iterable[tuple[An
             _version(conn, device, "hall_rules", [r["id"] for r in rows])
     except OperationalError as exc:
         raise _write_failed(exc) from exc
+
+
+def save_rules(
+    engine: Engine,
+    hall_id: str,
+    added: Iterable[Mapping[str, Any]],
+    changed: Iterable[Mapping[str, Any]],
+    versions: Iterable[tuple[Any, str]],
+    device: str = "",
+) -> None:
+    """A change of the hall's rules in one transaction, all of it or nothing: new finding types,
+    changed ones (by id; points already copied onto findings stay as they are) and new versions
+    of the settings, each row with its version in the chain."""
+    new_rows = [{"id": new_id(), "hall_id": hall_id, **r} for r in added]
+    setting_rows = [
+        {"id": new_id(), "hall_id": hall_id, "starts": starts, "settings": settings, "created_at": utcnow()}
+        for starts, settings in versions
+    ]
+    try:
+        with writing(engine) as conn:
+            if new_rows:
+                conn.execute(insert(models.finding_type), new_rows)
+                _version(conn, device, "finding_type", [r["id"] for r in new_rows])
+            updated = []
+            for r in changed:
+                values = {k: v for k, v in r.items() if k != "id"}
+                ft = models.finding_type
+                conn.execute(update(ft).where(ft.c.id == r["id"], ft.c.hall_id == hall_id).values(**values))
+                updated.append(r["id"])
+            _version(conn, device, "finding_type", updated, new=False)
+            if setting_rows:
+                conn.execute(insert(models.hall_rules), setting_rows)
+                _version(conn, device, "hall_rules", [r["id"] for r in setting_rows])
+    except IntegrityError as exc:
+        raise StorageError(f"巡查项与已有数据冲突（名称或编码重复）：{exc.orig}") from exc
+    except OperationalError as exc:
+        raise _write_failed(exc) from exc

@@ -37,6 +37,8 @@ EPILOG = """示例：
   patrol purge --before 2023-01-01                清除超过保存期的个人信息
   patrol rules show                               查看评定规则（服务标兵人数、并列、满勤依据等）
   patrol rules set 服务标兵人数 10 --from 2026-12-01   修改一条评定规则
+  patrol rules export 规则.xlsx                   导出巡查项和评定规则（可修改后导入）
+  patrol rules import 规则.xlsx --dry-run         列出表格带来的改动（去掉 --dry-run 即写入）
 周期写法：2026-11（月）、2026Q4（季度）、2026H1（半年）、2026（年）、2026-11-01..2026-11-15。"""
 
 

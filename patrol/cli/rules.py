@@ -25,7 +25,7 @@ def _settings_help() -> str:
 
 
 def register(sub: Any, parser_class: type) -> None:
-    """Add `rules show` and `rules set`."""
+    """Add `rules show`, `rules set`, `rules export` and `rules import`."""
     from patrol.cli.parser import RawFormatter
 
     rules = sub.add_parser(
@@ -61,6 +61,35 @@ def register(sub: Any, parser_class: type) -> None:
     p.add_argument("value", metavar="取值", help="新的取值，如 10、是、否、无、扣分,项次、巡查")
     p.add_argument("--from", dest="starts", metavar="YYYY-MM-DD", help="从哪天起适用（默认今天）")
     p.set_defaults(func=set_rule)
+
+    p = rules_sub.add_parser(
+        "export",
+        help="把巡查项和评定规则导出为 .xlsx（可修改后导入）",
+        description="把本大厅的全部巡查项（名称、编码、别名、类别、分值、记给、快捷键、启用、通报用语）"
+        "和评定规则导出为 .xlsx：工作表“巡查项”“评定规则”和一张“说明”。修改后用 patrol rules import 导入。",
+        epilog="示例：\n  patrol rules export 规则.xlsx\n  patrol rules export 规则.xlsx --on 2026-12-01",
+        formatter_class=RawFormatter,
+    )
+    p.add_argument("file", metavar="文件", help="要写入的 .xlsx 文件")
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="导出该日适用的评定规则（默认今天）")
+    p.set_defaults(func=export_rules)
+
+    p = rules_sub.add_parser(
+        "import",
+        help="从 .xlsx 导入巡查项和评定规则（先列出改动）",
+        description="读入 patrol rules export 导出并修改过的 .xlsx：新增本大厅自己的巡查项（如 帮办代办、"
+        "一次性告知、首问负责），修改分值、快捷键、启用等，修改评定规则。先逐条列出改动再写入；"
+        "任何一行有误都不写入，并指出工作表、行和列。\n"
+        "巡查项的改动没有日期：自导入时起记录的发现按新分值计分，此前的记录保留原分值。"
+        "评定规则的改动自 --from 那天起适用（默认今天）。",
+        epilog="示例：\n  patrol rules import 规则.xlsx --dry-run          只列出改动，不写入\n"
+        "  patrol rules import 规则.xlsx --from 2026-12-01",
+        formatter_class=RawFormatter,
+    )
+    p.add_argument("file", metavar="文件", help="要导入的 .xlsx 文件")
+    p.add_argument("--from", dest="starts", metavar="YYYY-MM-DD", help="评定规则从哪天起适用（默认今天）")
+    p.add_argument("--dry-run", action="store_true", help="只列出改动，不写入")
+    p.set_defaults(func=import_rules)
 
 
 def _day(text: str) -> date:
@@ -153,4 +182,47 @@ def set_rule(args: argparse.Namespace) -> int:
     if kept is not None:
         kept_text = value_text(setting.key, getattr(service.settings_on(kept), setting.key))
         print(f"注意：已登记自 {kept:%Y-%m-%d} 起{setting.label}为“{kept_text}”，那天起仍按它评定。")
+    return 0
+
+
+def export_rules(args: argparse.Namespace) -> int:
+    """Write the hall's items and settings to an .xlsx a person can edit and import again."""
+    from pathlib import Path
+
+    from patrol.imports.rules_book import export_rules as write
+
+    path = Path(args.file)
+    if path.suffix.lower() != ".xlsx":
+        raise UserError(f"导出文件应以 .xlsx 结尾，现为“{path.name}”。")
+    service = open_service(args)
+    on = _day(args.on) if args.on else service.today()
+    write(service, path, on)
+    count = len(service.rules.items)
+    print(f"已导出 {count} 个巡查项和 {on:%Y-%m-%d} 适用的评定规则到 {path}。")
+    print(f"修改后先预览：patrol rules import {path.name} --dry-run")
+    return 0
+
+
+def import_rules(args: argparse.Namespace) -> int:
+    """Check the workbook, print what it changes, and (unless --dry-run) apply it."""
+    from pathlib import Path
+
+    from patrol.imports.rules_book import apply_rules, plan_rules
+
+    path = Path(args.file)
+    service = open_service(args)
+    day = _day(args.starts) if args.starts is not None else service.today()
+    plan = plan_rules(service, path, day)
+    if plan.empty:
+        print(f"没有改动：{path.name} 与本大厅现行的巡查项和评定规则一致。")
+        return 0
+    for line in plan.lines():
+        print(line)
+    if args.dry_run:
+        print(f"预览：{plan.summary()}。未写入（去掉 --dry-run 即可导入）。")
+        return 0
+    apply_rules(service, plan)
+    print(f"已导入：{plan.summary()}。")
+    if plan.added or plan.changed:
+        print("巡查项的改动自现在起记录的发现适用；此前的记录保留记录时的分值。")
     return 0

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from patrol.errors import UserError
 from patrol.hall import roster, roster_changes
 from patrol.model import StaffInfo, WindowInfo
+from patrol.rules.items import RuleItem
 from patrol.rules.settings import HallRules
 
 if TYPE_CHECKING:
@@ -74,3 +75,66 @@ class Edits:
         rows = [(starts, s.checked().to_json()) for starts, s in versions]
         add_rules_versions(service.engine, service.hall.id, rows, device=service.device)
         service.reload()
+
+    def record_rules(
+        self,
+        added: list[RuleItem],
+        changed: list[RuleItem],
+        versions: list[tuple[date | None, HallRules]],
+    ) -> None:
+        """Add the hall's own items, change existing ones (matched by id) and record versions of
+        the settings, in one transaction. An item change has no date: it applies to findings
+        logged from now on, since each finding keeps the points it was logged with."""
+        from storage.writes import save_rules
+
+        service = self.service
+        last = max((i.position for i in service.rules.items), default=-1)
+        new_rows = [{**item.as_row(), "position": last + 1 + n} for n, item in enumerate(added)]
+        changed_rows = [{"id": item.id, **item.as_row()} for item in changed]
+        rows = [(starts, s.checked().to_json()) for starts, s in versions]
+        save_rules(service.engine, service.hall.id, new_rows, changed_rows, rows, device=service.device)
+        service.reload()
+
+    def change_item(self, code: str, points: float, active: bool) -> RuleItem:
+        """Give the item ``code`` new points and switch it on or off, from now on: findings already
+        logged keep the points they were logged with. Returns the item as changed."""
+        service = self.service
+        before = next((i for i in service.rules.items if i.code == code), None)
+        if before is None:
+            raise UserError(f"没有编码为“{code}”的巡查项。")
+        after = replace(before, points=points, active=active)
+        if after == before:
+            return before
+        if active and not before.active and before.hotkey:
+            other = service.rules.by_hotkey.get(before.hotkey)
+            if other is not None and other.code != code:
+                raise UserError(
+                    f"快捷键“{before.hotkey}”已由“{other.name}”使用：请先在规则表格中给“{before.name}”换一个快捷键。"
+                )
+        words = []
+        if after.points != before.points:
+            words.append(f"分值 {before.points:+g} → {after.points:+g}")
+        if after.active != before.active:
+            words.append("启用" if active else "停用")
+        service.access.log("修改巡查项", f"{before.name}（{code}）：{'，'.join(words)}")
+        self.record_rules([], [after], [])
+        return after
+
+    def set_setting(self, key: str, value: Any, starts: date) -> bool:
+        """From ``starts`` on, the setting ``key`` has ``value`` (versions registered for later
+        carry it along unless they set it themselves: ``change_from``), after a line in the
+        access log. False when it already had that value (nothing is written)."""
+        from patrol.rules.setting_words import BY_KEY, change_from, value_text
+
+        service = self.service
+        setting = BY_KEY[key]
+        before = getattr(service.settings_on(starts), key)
+        if before == value:
+            return False
+        versions = change_from(service.settings_on, [s for s, _ in service.settings_versions], starts, key, value)
+        for _starts, settings in versions:
+            settings.checked()  # refused before anything is written
+        old, new = value_text(key, before), value_text(key, value)
+        service.access.log("修改评定规则", f"{setting.label}（{key}）：{old} → {new}，自 {starts:%Y-%m-%d} 起")
+        self.record_settings(list(versions))
+        return True

@@ -106,6 +106,7 @@ def read_roster(reader: reads.Reader, hall_id: str, today: date) -> RosterSnapsh
                 aliases=tuple(a for a in r.aliases.split("|") if a),
                 phrase=r.phrase,
                 active=bool(r.active),
+                position=int(r.position),
             )
             for r in reader.rows(reads.FINDING_TYPES, hall)
         ]

@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ class TableRow:
 
     number: int
     cells: dict[str, str]
+    cells_at: dict[str, str] = field(default_factory=dict)  # column name -> its cell, as "G5"
 
 
 def _cell_text(value: object) -> str:
@@ -214,9 +215,61 @@ def read_table(
     them), blank lines counted.
     """
     rows, uncomputed = _read_rows(path)
+    return table_of(path.name, rows, uncomputed, columns, required)
+
+
+def read_sheets(path: Path, names: Sequence[str]) -> dict[str, list[NumberedRow]]:
+    """The non-blank rows of each sheet of the .xlsx ``path`` called one of ``names`` (a sheet
+    the workbook lacks is left out), formulas read as the results Excel saved with them."""
+    if not path.exists():
+        raise UserError(f"找不到文件：{path}")
+    if path.suffix.lower() != ".xlsx" or path.is_dir():
+        raise UserError(f"不支持的文件类型：{path.name}。请用 patrol 导出的 .xlsx 文件。")
+    _check_unpacked_size(path)
+    from openpyxl import load_workbook
+
+    out: dict[str, list[NumberedRow]] = {}
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            for name in names:
+                if name not in workbook.sheetnames:
+                    continue
+                sheet = workbook[name]
+                sheet.reset_dimensions()
+                rows: list[NumberedRow] = []
+                for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+                    texts = [_cell_text(_unescaped(c.value)) for c in cells]
+                    if any(texts):
+                        if len(rows) >= MAX_ROWS:
+                            raise UserError(f"{path.name} 的“{name}”表超过 {MAX_ROWS} 行，未导入。")
+                        rows.append((number, texts))
+                out[name] = rows
+        finally:
+            workbook.close()
+    except UserError:
+        raise
+    except Exception as exc:  # a damaged or hostile file: its fault, never a traceback
+        raise UserError(
+            f"{path.name} 无法读取：文件已损坏、不是 .xlsx 格式，或含有不安全的内容。"
+            "请用 Excel 或 WPS 另存为 .xlsx 后重试。"
+        ) from exc
+    return out
+
+
+def table_of(
+    where: str,
+    rows: list[NumberedRow],
+    uncomputed: Uncomputed,
+    columns: Mapping[str, Sequence[str]],
+    required: Sequence[str],
+) -> list[TableRow]:
+    """The data rows of ``rows`` (read from ``where``: a file, or a sheet of one) keyed by
+    canonical column name, as ``read_table`` describes."""
     rows = [(number, cells) for number, cells in rows if any(cells)]
     if not rows:
-        raise UserError(f"{path.name} 是空文件：第一行应为表头（{'、'.join(required)}）。")
+        empty = "是空文件" if where.lower().endswith((".xlsx", ".csv")) else "是空的"
+        raise UserError(f"{where} {empty}：第一行应为表头（{'、'.join(required)}）。")
     header_number, header = rows[0]
     lookup = {alias: name for name, aliases in columns.items() for alias in (name, *aliases)}
     positions: dict[str, int] = {}
@@ -227,17 +280,18 @@ def read_table(
     missing = [name for name in required if name not in positions]
     if missing:
         found = "、".join(h for h in header if h) or "（空）"
-        raise UserError(f"{path.name} 第{header_number}行（表头）缺少列：{'、'.join(missing)}。现有表头：{found}。")
+        raise UserError(f"{where} 第{header_number}行（表头）缺少列：{'、'.join(missing)}。现有表头：{found}。")
     out: list[TableRow] = []
     for number, row in rows[1:]:
         for name, i in positions.items():
             if (number, i) in uncomputed:
                 raise UserError(
-                    f"{path.name} 第{number}行“{name}”列（{_column_letter(i)}{number}）是公式，文件中没有它的"
+                    f"{where} 第{number}行“{name}”列（{_column_letter(i)}{number}）是公式，文件中没有它的"
                     "计算结果：请在 Excel 或 WPS 中打开并保存，或把公式改成数值后重试。"
                 )
         cells = {name: (row[i] if i < len(row) else "") for name, i in positions.items()}
-        out.append(TableRow(number, cells))
+        letters = {name: f"{_column_letter(i)}{number}" for name, i in positions.items()}
+        out.append(TableRow(number, cells, letters))
     if not out:
-        raise UserError(f"{path.name} 只有表头，没有数据行。")
+        raise UserError(f"{where} 只有表头，没有数据行。")
     return out

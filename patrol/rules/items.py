@@ -7,6 +7,9 @@ Hotkeys come from the item's pinyin where a free letter allows it. ``n`` (note) 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from patrol.errors import UserError
 
 ATTENDANCE = "考勤"
 CONDUCT = "作风纪律"
@@ -20,6 +23,25 @@ FULL_ATTENDANCE_BREAKERS = frozenset({"late", "early", "absent", "noclock", "lea
 COMPLAINT_CODES = frozenset({"complaint"})  # an 优秀窗口 has none of these
 
 
+MAX_POINTS = Decimal(100)
+
+
+def parse_points(text: str, category: str) -> float:
+    """The points ``text`` gives an item of ``category``: a number with at most two decimals,
+    positive for a bonus, 0 or negative otherwise; UserError in one line when not."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or abs(value) > MAX_POINTS or value != value.quantize(Decimal("0.01")):
+        raise UserError(f"“{text}”不是分值：请写数字，如 -1 或 0.5（最多两位小数，不超过 {MAX_POINTS} 分）。")
+    if category == BONUS and value < 0:
+        raise UserError(f"加分项的分值应为正数，现为“{text}”。")
+    if category != BONUS and value > 0:
+        raise UserError(f"{category}项的分值应为 0 或负数（扣分），现为“{text}”；加分项请把类别写作“加分”。")
+    return float(value)
+
+
 @dataclass(frozen=True)
 class RuleItem:
     """One finding type as the hall's rules define it."""
@@ -29,11 +51,12 @@ class RuleItem:
     category: str
     points: float
     hotkey: str
-    level: str = "staff"  # staff | window
+    level: str = "staff"  # staff | window | either
     aliases: tuple[str, ...] = ()
     phrase: str = ""
     id: str = ""
     active: bool = True
+    position: int = 0  # the order the hall lists its items in (as stored; not part of as_row)
 
     @property
     def is_window_level(self) -> bool:
