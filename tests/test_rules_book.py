@@ -20,6 +20,14 @@ from patrol.rules.setting_words import SETTINGS
 from tests.conftest import count, run, verified
 
 
+def _setting_row(key: str) -> int:
+    """The row of a setting on the 评定规则 sheet: a header, then SETTINGS in order."""
+    return 2 + [s.key for s in SETTINGS].index(key)
+
+
+TIE_ROW = _setting_row("tie_break")
+
+
 def hall_today() -> date:
     return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
@@ -199,7 +207,10 @@ def _delete_row(number: int) -> Callable[[Any], None]:
         (_delete_row(13), "“巡查项”表缺少巡查项“睡岗”（编码 sleep）：巡查项不能删除"),
         (_cell("评定规则", "B2", "十"), "“评定规则”表第2行“取值”列（B2）：“服务标兵人数”应为 0 到 1000 的整数"),
         (_cell("评定规则", "C3", "top_people"), "“评定规则”表第3行“编码”列（C3）：没有名为“top_people”的规则"),
-        (_cell("评定规则", "B5", "扣分,抽签"), "“评定规则”表第5行“取值”列（B5）：“同分排序”不认识“抽签”"),
+        (
+            _cell("评定规则", f"B{TIE_ROW}", "扣分,抽签"),
+            f"“评定规则”表第{TIE_ROW}行“取值”列（B{TIE_ROW}）：“同分排序”不认识“抽签”",
+        ),
     ],
     ids=[
         "hotkey-twice",
