@@ -82,6 +82,9 @@ class KeepingApp(RoutesApp):
         loaded = message.loaded
         if loaded.period != self.period:  # a read of the new period is on its way
             return
+        board = self.board_or_none
+        if board is not None and loaded.coverage is not None:
+            board.show_coverage(loaded.coverage, loaded.closed)
         if not message.confirm:
             self.standings.reset(loaded)
         elif not self.standings.confirm(loaded):

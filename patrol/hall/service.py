@@ -8,7 +8,9 @@ jobs done on it are services of their own, reached from here:
 - ``records`` (``patrol.hall.records``): a person's or window's record, a period's findings;
 - ``access`` (``patrol.hall.access``): the access log;
 - ``evidence`` (``patrol.hall.evidence``): verifying the record, the daily backup;
-- ``edits`` (``patrol.hall.edits``): roster changes and new versions of the settings.
+- ``edits`` (``patrol.hall.edits``): roster changes and new versions of the settings;
+- ``rounds`` (``patrol.hall.rounds``): windows seen with nothing wrong, rounds, coverage;
+- ``closing`` (``patrol.hall.closing``): month close (月结) and reopen.
 
 Opening one is ``patrol.hall.opening.open_hall``. Reads run through a ``storage.reads.Reader``;
 writes go through ``storage.writes`` on an engine that is created on first use, so opening a
@@ -24,10 +26,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from patrol.hall.access import AccessLog
+from patrol.hall.closing import MonthClose
 from patrol.hall.evidence import Evidence
 from patrol.hall.log import FindingLog
 from patrol.hall.lookups import Lookups
 from patrol.hall.records import Records
+from patrol.hall.rounds import Rounds
 from patrol.hall.snapshot import RosterSnapshot, read_roster
 from patrol.hall.standings import Standings
 from patrol.model import HallInfo, PostingInfo, StaffInfo, WindowInfo
@@ -75,6 +79,8 @@ class HallService:
         self.records = Records(self)
         self.access = AccessLog(self)
         self.evidence = Evidence(self)
+        self.rounds = Rounds(self)
+        self.closing = MonthClose(self)
         self.snapshot: RosterSnapshot
         self.reload()
 

@@ -80,7 +80,12 @@ class Standings:
         totals = self.totals(period)
         settings = self.service.settings_for(period)
         members = self.members(period)
-        return rank_period(settings, self.windows_of(period, totals), members, totals, self.service.staff)
+        ranking = rank_period(settings, self.windows_of(period, totals), members, totals, self.service.staff)
+        if not ranking.has_records and self.service.reader.rows(reads.ANY_SEEN, self._bounds(period)):
+            # Patrols that saw every window they passed in order: a clean period, judged as one
+            # (DESIGN: only a period with no patrol record gives no award).
+            ranking.has_records = True
+        return ranking
 
     def ranking(self, period: Period, with_change: bool = True) -> Ranking:
         """Staff and windows ranked and judged for ``period`` (``ranking.verdicts``), with the
