@@ -480,6 +480,9 @@ class BoardScreen(PatrolScreen[None]):
 
     def on_window_seen(self, message: WindowSeen) -> None:
         self.query_one(HallMap).mark_seen(message.window.id)
+        ranking = self.patrol.ranking
+        if ranking is not None and not ranking.has_records:
+            self.patrol.standings_after()  # the first patrol record of the period: judge it anew
         if self.window is None:
             self.show_panel()
         self.set_status(f"已记录 {message.at} {message.window.code} {message.window.name} 巡查无异常", "ok")

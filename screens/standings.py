@@ -52,6 +52,7 @@ def load(service: HallService, period: Period, previous: Ranking | None = None) 
         service.staff,
         closed=closed,
         previous=previous or service.standings.ranking(period.previous(), with_change=False),
+        patrolled=service.rounds.any_seen(period),
     )
     return Loaded(
         live,

@@ -31,6 +31,9 @@ async def test_enter_on_the_open_window_records_it_seen_and_clears_its_mark(
         assert "本周未巡" in hall_map.tile_text(ids["1"])
         assert "今日未巡" in hall_map.tile_text(ids["2"])
         assert "今日未巡查 5 个窗口，本周未巡查 4 个" in _panel(app)
+        # Monday's round makes November a month with patrol records, with no finding in it.
+        assert app.ranking is not None and app.ranking.has_records
+        assert app.ranking.staff[0].rank == 1 and app.ranking.verdicts is not None
         await pilot.press("1", "enter")
         assert "Enter 无异常" in _panel(app)
         await pilot.press("enter")
@@ -45,6 +48,17 @@ async def test_enter_on_the_open_window_records_it_seen_and_clears_its_mark(
         await ready(pilot, app)
         await until(pilot, lambda: "未巡" not in hall_map.tile_text(ids["3"]))
     assert count(hall_url, "finding") == 1 and count(hall_url, "seen") == 2
+
+
+async def test_the_first_round_of_an_empty_month_is_judged_at_once(hall_url: str) -> None:
+    app = make_app(hall_url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot, app)
+        assert app.ranking is not None and not app.ranking.has_records
+        await pilot.press("4", "enter", "enter")
+        await until(pilot, lambda: app.ranking is not None and app.ranking.has_records)
+        await ready(pilot, app)
+        assert app.standings.mismatches == 0
 
 
 async def test_a_closed_month_is_said_and_refuses_a_new_finding(

@@ -98,6 +98,12 @@ class Rounds:
             one.who = names.get(one.who) or (f"设备 {device}" if device else "未署名")
         return sorted(rounds, key=lambda r: (r.start, r.who))
 
+    def any_seen(self, period: Period) -> bool:
+        """Whether a window was seen with nothing wrong in ``period``."""
+        start, end = period.bounds(self.service.hall.tz)
+        params = {"hall": self.service.hall.id, "start": start, "end": end}
+        return bool(self.service.reader.rows(reads.ANY_SEEN, params))
+
     def count(self, period: Period) -> int:
         """How many rounds the team made in ``period``."""
         return len(self.of_period(period))
