@@ -74,6 +74,8 @@ async def test_a_closed_month_is_said_and_refuses_a_new_finding(
         await ready(pilot, app)
         assert "未保存" in status(app)
         assert not app.board.unsaved  # not kept for a retry: it is the month, not the disk
+        await pilot.press("r")  # the rankings say it too
+        await until(pilot, lambda: "已月结" in str(app.screen.query_one("#ranking-heading").render()))
     assert count(hall_url, "finding") == 0
 
 
