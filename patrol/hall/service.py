@@ -26,12 +26,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from patrol.hall.access import AccessLog
-from patrol.hall.closing import MonthClose
 from patrol.hall.evidence import Evidence
 from patrol.hall.log import FindingLog
 from patrol.hall.lookups import Lookups
 from patrol.hall.records import Records
-from patrol.hall.rounds import Rounds
 from patrol.hall.snapshot import RosterSnapshot, read_roster
 from patrol.hall.standings import Standings
 from patrol.model import HallInfo, PostingInfo, StaffInfo, WindowInfo
@@ -45,7 +43,9 @@ from storage import reads
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from patrol.hall.closing import MonthClose
     from patrol.hall.edits import Edits
+    from patrol.hall.rounds import Rounds
 
 INSPECTOR_LIMIT = 50  # characters of an inspector's name
 
@@ -79,8 +79,6 @@ class HallService:
         self.records = Records(self)
         self.access = AccessLog(self)
         self.evidence = Evidence(self)
-        self.rounds = Rounds(self)
-        self.closing = MonthClose(self)
         self.snapshot: RosterSnapshot
         self.reload()
 
@@ -91,6 +89,21 @@ class HallService:
         from patrol.hall.edits import Edits
 
         return Edits(self)
+
+    @cached_property
+    def rounds(self) -> Rounds:
+        """Windows seen with nothing wrong, rounds and coverage (loaded when first used: the
+        board's first frame does without them)."""
+        from patrol.hall.rounds import Rounds
+
+        return Rounds(self)
+
+    @cached_property
+    def closing(self) -> MonthClose:
+        """Month close (月结), loaded when first used."""
+        from patrol.hall.closing import MonthClose
+
+        return MonthClose(self)
 
     # --- the connection ---------------------------------------------------------------
 

@@ -81,7 +81,7 @@ class Standings:
         settings = self.service.settings_for(period)
         members = self.members(period)
         ranking = rank_period(settings, self.windows_of(period, totals), members, totals, self.service.staff)
-        if not ranking.has_records and self.service.rounds.any_seen(period):
+        if not ranking.has_records and self.service.reader.rows(reads.ANY_SEEN, self._bounds(period)):
             # Patrols that saw every window they passed in order: a clean period, judged as one
             # (DESIGN: only a period with no patrol record gives no award).
             ranking.has_records = True
