@@ -164,3 +164,32 @@ def test_a_clean_month_is_ranked_and_judged(hall_url: str, capsys: pytest.Captur
     assert "【考核情况】根据日常巡查记录，本月窗口工作人员考核排名第1名的有7人并列（得分均为100.0分）" in out
     assert "无符合条件（无扣分且有加分）的工作人员，不评定服务标兵" in out
     assert "无巡查记录" not in out
+
+
+@pytest.mark.tampers
+@pytest.mark.parametrize(
+    ("table", "change"),
+    [
+        ("seen", "DELETE FROM seen WHERE at = (SELECT MAX(at) FROM seen)"),  # a round made to vanish
+        ("period_close", "UPDATE period_close SET reason = '无'"),  # why it was reopened, rewritten
+    ],
+)
+def test_verify_finds_a_seen_or_a_close_changed_behind_its_back(
+    hall_url: str, capsys: pytest.CaptureFixture[str], table: str, change: str
+) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    db = _db(hall_url)
+    assert run(capsys, *db, "seen", "--window", "1", "--at", "2026-10-03 09:00")[0] == 0
+    assert run(capsys, *db, "seen", "--window", "2", "--at", "2026-10-03 09:10")[0] == 0
+    assert run(capsys, *db, "close", "--period", "2026-10")[0] == 0
+    assert run(capsys, *db, "reopen", "--period", "2026-10", "--reason", "补录")[0] == 0
+    assert run(capsys, *db, "verify")[0] == 0
+    with closing(sqlite3.connect(hall_url.removeprefix("sqlite:///"))) as conn:
+        conn.execute(change)
+        conn.commit()
+    code, _out, err = run(capsys, *db, "verify")
+    assert code == 1
+    # A deleted seen is missed by the link after it (the close); a rewritten reason by its hash.
+    assert "校验未通过" in err and ("缺少第" in err if table == "seen" else "月结记录" in err)
