@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import count, run
+from tests.test_postgres import fresh_database, pg_url  # noqa: F401  (the server fixture)
 
 
 def _db(url: str) -> list[str]:
@@ -193,3 +194,28 @@ def test_verify_finds_a_seen_or_a_close_changed_behind_its_back(
     assert code == 1
     # A deleted seen is missed by the link after it (the close); a rewritten reason by its hash.
     assert "校验未通过" in err and ("缺少第" in err if table == "seen" else "月结记录" in err)
+
+
+def test_rounds_and_close_on_postgresql(pg_url: str, roster_file: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+    """The same SQL on a shared server: seens, rounds, a close that refuses, a reopen, verify."""
+    db = ["--db", fresh_database(pg_url)]
+    assert run(capsys, *db, "--hall", "测试大厅", "roster", "import", str(roster_file))[0] == 0
+    assert run(capsys, *db, "--inspector", "甲", "seen", "--window", "1", "--at", "2026-10-05 09:00")[0] == 0
+    assert run(capsys, *db, "--inspector", "甲", "seen", "--window", "2", "--at", "2026-10-05 09:20")[0] == 0
+    assert (
+        run(capsys, *db, "log", "--window", "2", "--staff", "郑晓燕", "--type", "迟到", "--at", "2026-10-06 08:40")[0]
+        == 0
+    )
+    code, out, _err = run(capsys, *db, "rounds", "--period", "2026-10")
+    assert code == 0 and out.strip().splitlines()[-1] == "2026年10月督查组共开展巡查2次。"
+    assert run(capsys, *db, "close", "--period", "2026-10")[0] == 0
+    code, _out, err = run(
+        capsys, *db, "log", "--window", "1", "--staff", "魏敏", "--type", "迟到", "--at", "2026-10-07 08:40"
+    )
+    assert code == 1 and "2026-10 已月结" in err
+    assert run(capsys, *db, "reopen", "--period", "2026-10", "--reason", "补录")[0] == 0
+    assert (
+        run(capsys, *db, "log", "--window", "1", "--staff", "魏敏", "--type", "迟到", "--at", "2026-10-07 08:40")[0]
+        == 0
+    )
+    assert run(capsys, *db, "verify")[0] == 0
