@@ -159,7 +159,7 @@ def _late_corrections(report: PeriodReport) -> str:
         for one in report.late_corrections
     ]
     before = report.period.previous()
-    said = f"上{PERIOD_WORDS[before.kind][1:]}" if before.kind != "range" else "上期"
+    said = {"month": "上月", "quarter": "上季度"}.get(before.kind, "上期")  # 上半年 would mean H1
     return f"【更正情况】更正{said}（{before.label}）巡查记录{len(lines)}项：" + "；".join(lines) + "。详见该期附表5。"
 
 
