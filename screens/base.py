@@ -24,6 +24,7 @@ class Patrol(Protocol):
     period: Period
     ranking: Ranking | None
     db: DatabaseWork
+    period_closed: bool  # the shown period is closed (月结)
 
     def own_write_seen(self) -> None: ...
     def standings_after(self, found: FindingView | None = None, sign: int = 1) -> None: ...

@@ -44,6 +44,7 @@ from screens.window_panel import MAX_STAFF_KEYS, WindowPanel
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
+    from patrol.hall.rounds import Coverage
     from patrol.rules.live import Moved
     from screens.ranking_table import RankingTable
 
@@ -52,7 +53,7 @@ CODE = "输入窗口编号"  # one description for every code key, so the help l
 # With a window open these are off (and out of the footer), so its panel's keys count instead:
 # r is 表扬信 there, x 闲聊.
 HALL_ONLY = frozenset({"open_window", "again", "type", "erase", "clear", "move", "ranking", "export"})
-WINDOW_ONLY = frozenset({"pick", "log", "close_window"})  # the panel's keys, only with a window open
+WINDOW_ONLY = frozenset({"pick", "log", "close_window", "seen"})  # the panel's keys, only with a window open
 
 
 def _code_bindings() -> list[Binding]:
@@ -138,6 +139,8 @@ class BoardScreen(PatrolScreen[None]):
         self.ranking_table: RankingTable | None = None
         self._unshown: Sequence[Standing] | None = None
         self._ranking_placed = False
+        self.coverage_known = False  # the unseen marks were read (``show_coverage``)
+        self.period_closed = False  # the shown period is closed (月结)
 
     def compose(self) -> ComposeResult:
         # Hidden until the hall is read: an empty board painted while the hall opens would only
@@ -202,10 +205,26 @@ class BoardScreen(PatrolScreen[None]):
         else:
             self._unshown = ranking.staff
         self._reveal_saved(table)
+        self._show_title()
+
+    def _show_title(self) -> None:
         period = self.patrol.period
+        closed = "（已月结）" if self.period_closed else ""
         self.query_one("#ranking-title", Static).update(
-            f"[b]{period.label} 人员排名[/b]\n[dim]变化：比上期名次升(+)降(-)[/dim]"
+            f"[b]{period.label} 人员排名{closed}[/b]\n[dim]变化：比上期名次升(+)降(-)[/dim]"
         )
+
+    def show_coverage(self, coverage: Coverage, closed: bool) -> None:
+        """Mark the tiles of windows nobody has seen today or this week (only changed tiles are
+        repainted) and say whether the period is closed."""
+        self.query_one(HallMap).set_unseen(coverage.unseen_today, coverage.unseen_week)
+        first = not self.coverage_known
+        self.coverage_known = True
+        if closed != self.period_closed:
+            self.period_closed = closed
+            self._show_title()
+        if self.window is None and (first or not self.saving):
+            self.show_panel()
 
     def _reveal_saved(self, table: RankingTable | None) -> None:
         if self._reveal is not None and table is not None and table.is_mounted:
@@ -242,6 +261,10 @@ class BoardScreen(PatrolScreen[None]):
                     "  已输入：", plain(self.buffer, style="bold"), "（无此窗口）" if self.refused else ""
                 )
             again = "；空格 再记" if self.last_target else ""
+            coverage = ""
+            if self.coverage_known:
+                today, week = self.query_one(HallMap).unseen_counts()
+                coverage = f"\n今日未巡查 {today} 个窗口，本周未巡查 {week} 个" if today else "\n今日各窗口均已巡查"
             panel.show_text(  # Text, never markup: the names are data
                 Text.assemble(
                     plain(service.hall.name, style="bold"),
@@ -250,6 +273,7 @@ class BoardScreen(PatrolScreen[None]):
                     "\n",
                     here,
                     typed,
+                    coverage,
                     f"\n输入窗口编号后按 Enter 开始记录{again}；r 全部排名；? 帮助",
                 )
             )
@@ -436,6 +460,37 @@ class BoardScreen(PatrolScreen[None]):
             return
         self.save(item)
 
+    def action_seen(self) -> None:
+        """Enter with a window open: the window seen with nothing wrong (evidence of the patrol,
+        a round's step); back to the hall, its unseen mark cleared once it is saved."""
+        service = self.patrol.service
+        window = self.window
+        if service is None or window is None:
+            return
+        self.action_close_window()
+
+        def commit() -> WindowSeen | SeenRefused:
+            try:
+                at = service.rounds.seen(window)
+            except (UserError, StorageError) as exc:
+                return SeenRefused(window, exc)
+            self.patrol.own_write_seen()  # our own commit: no news for the watch
+            return WindowSeen(window, at.astimezone(service.hall.tz).strftime("%H:%M"))
+
+        self.patrol.db.run(commit, to=self, name="seen")
+
+    def on_window_seen(self, message: WindowSeen) -> None:
+        self.query_one(HallMap).mark_seen(message.window.id)
+        ranking = self.patrol.ranking
+        if ranking is not None and not ranking.has_records:
+            self.patrol.standings_after()  # the first patrol record of the period: judge it anew
+        if self.window is None:
+            self.show_panel()
+        self.set_status(f"已记录 {message.at} {message.window.code} {message.window.name} 巡查无异常", "ok")
+
+    def on_seen_refused(self, message: SeenRefused) -> None:
+        self.set_status(f"未记录 {message.window.code} {message.window.name} 巡查无异常：{message.error}", "error")
+
     # --- commands ---------------------------------------------------------------------
 
     def action_search(self) -> None:
@@ -565,6 +620,7 @@ class BoardScreen(PatrolScreen[None]):
 
         def after_saved() -> None:
             self._paint_closed()
+            self.query_one(HallMap).mark_seen(found.window_id)  # a finding means the window was seen
             self.patrol.standings_after(found)
 
         self.query_one(StatusLine).after_paint(after_saved)
@@ -770,6 +826,22 @@ class FindingSaved(Message):
     def __init__(self, found: FindingView, pending: PendingFinding) -> None:
         super().__init__()
         self.found, self.pending = found, pending
+
+
+class WindowSeen(Message):
+    """A window seen with nothing wrong is committed (posted from the lane to the board)."""
+
+    def __init__(self, window: WindowInfo, at: str) -> None:
+        super().__init__()
+        self.window, self.at = window, at
+
+
+class SeenRefused(Message):
+    """The 无异常 record was refused (the disk, the clock)."""
+
+    def __init__(self, window: WindowInfo, error: UserError | StorageError) -> None:
+        super().__init__()
+        self.window, self.error = window, error
 
 
 class SaveRefused(Message):

@@ -77,7 +77,43 @@ async def run_export(app: App[Any], request: ExportRequest) -> None:
     if refused is not None:
         await app.push_screen(RefusedScreen(refused))
         return
-    await app.push_screen(NoticeScreen(f"{request.period.label} 巡查考核附表已导出", notice, path))
+
+    def offer(_closed: None) -> None:
+        app.run_worker(offer_close(app, request.period), group="export")
+
+    await app.push_screen(NoticeScreen(f"{request.period.label} 巡查考核附表已导出", notice, path), offer)
+
+
+async def offer_close(app: App[Any], period: Period) -> None:
+    """After an export of a period that has ended and is still open: offer to close it (月结), so
+    no new finding enters what the notice has said. A confirm dialog; the close runs in the lane."""
+    from screens.confirm import ConfirmScreen
+
+    patrol = cast("Patrol", app)
+    service = patrol.service
+    if service is None or period.end > service.today():
+        return
+    try:
+        if await patrol.db.ask(service.closing.is_closed, period):
+            return
+    except (UserError, StorageError):
+        return  # only an offer: the export itself is done
+    question = (
+        f"{period.label}的附表与通报草稿已导出。现在月结吗？\n\n"
+        f"月结后不能再向{period.label}记入新的巡查记录（巡查界面、命令行和导入都会拒绝）；"
+        "已有记录仍可更正（须写明原因，列入附表5并在下期通报中说明）。"
+        f"确需补记时可重新打开：patrol reopen --period {period.code} --reason 原因"
+    )
+    if not await app.push_screen_wait(ConfirmScreen(f"月结 {period.label}", question, yes="月结")):
+        return
+    try:
+        await patrol.db.ask(service.closing.close, period, "导出附表后在巡查界面月结")
+    except (UserError, StorageError) as exc:
+        app.notify(str(exc), title="未月结", severity="error", timeout=8)
+        return
+    app.notify(f"已月结 {period.label}：此后不能再记入新的巡查记录，更正仍可进行。", title="已月结")
+    if patrol.period == period:
+        patrol.set_period(period)  # read again: the ranking's title says it is closed
 
 
 class OverwriteBox(Checkbox, inherit_bindings=False):

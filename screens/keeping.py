@@ -30,6 +30,7 @@ class KeepingApp(RoutesApp):
     standings: Standings
     _confirm_timer: Timer | None
     _watch: Watch | None
+    period_closed: bool = False  # the shown period is closed (月结), as the last full read found
 
     # --- the standings ----------------------------------------------------------------
 
@@ -82,6 +83,10 @@ class KeepingApp(RoutesApp):
         loaded = message.loaded
         if loaded.period != self.period:  # a read of the new period is on its way
             return
+        self.period_closed = loaded.closed
+        board = self.board_or_none
+        if board is not None and loaded.coverage is not None:
+            board.show_coverage(loaded.coverage, loaded.closed)
         if not message.confirm:
             self.standings.reset(loaded)
         elif not self.standings.confirm(loaded):

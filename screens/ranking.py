@@ -70,6 +70,7 @@ class RankingScreen(PatrolScreen[None]):
         self.query_one("#ranking-heading", Static).update(
             Text.assemble(
                 (period.label, "bold"),
+                ("（已月结）" if self.patrol.period_closed else "", "bold"),
                 f"（{period.first:%m-%d} 至 {period.last:%m-%d}）"
                 f"人员 {len(ranking.staff)} 名，窗口 {len(ranking.windows)} 个\n",
                 plain(verdict_summary(ranking, settings)),  # Text, never markup

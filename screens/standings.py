@@ -15,6 +15,7 @@ from patrol.rules.periods import Period
 from patrol.rules.scoring import Ranking, Totals
 
 if TYPE_CHECKING:
+    from patrol.hall.rounds import Coverage
     from patrol.hall.service import HallService
     from patrol.hall.views import FindingView
     from patrol.rules.live import LiveRanking, Moved
@@ -30,6 +31,8 @@ class Loaded:
     today: dict[str, Totals]
     day: date
     period: Period
+    coverage: Coverage | None = None  # the windows nobody has seen today and this week
+    closed: bool = False  # the period is closed (月结)
 
 
 def load(service: HallService, period: Period, previous: Ranking | None = None) -> Loaded:
@@ -50,8 +53,16 @@ def load(service: HallService, period: Period, previous: Ranking | None = None) 
         closed=closed,
         previous=previous or service.standings.ranking(period.previous(), with_change=False),
         has_clockin=service.standings.has_clockin(period),
+        patrolled=service.rounds.any_seen(period),
     )
-    return Loaded(live, service.standings.day_totals(), service.today(), period)
+    return Loaded(
+        live,
+        service.standings.day_totals(),
+        service.today(),
+        period,
+        service.rounds.coverage(),
+        service.closing.is_closed(period),
+    )
 
 
 class Standings:

@@ -35,9 +35,13 @@ class Tile:
     mark: str = ""
     row: int = 0  # first line of the tile on the map
     column: int = 0  # cell where the tile starts
+    # Nobody has seen the window (no finding, no 无异常): UNSEEN_WEEK since Monday, UNSEEN_TODAY
+    # today, "" seen today (or not known yet).
+    unseen: str = ""
 
     def lines(self) -> tuple[str, str]:
-        """The two lines of text: code and short name; today's findings."""
+        """The two lines of text: code and short name; today's findings, or that nobody has
+        patrolled the window today or this week."""
         head = pad(f"{self.window.code} {self.window.short_name}", TILE_TEXT)
         if self.today.findings:
             net = self.today.deductions + self.today.bonuses
@@ -45,7 +49,11 @@ class Tile:
             if cell_len(text) > TILE_TEXT:  # a busy day: the numbers matter more than 今日
                 text = f"{self.today.findings}项 {net:+.1f}"
             return head, pad(text, TILE_TEXT)
-        return head, pad("今日无", TILE_TEXT)
+        return head, pad(UNSEEN_WORDS.get(self.unseen, "今日无"), TILE_TEXT)
+
+
+UNSEEN_TODAY, UNSEEN_WEEK = "today", "week"
+UNSEEN_WORDS = {UNSEEN_TODAY: "今日未巡", UNSEEN_WEEK: "本周未巡"}
 
 
 class HallMap(Widget, can_focus=False):
@@ -108,6 +116,30 @@ class HallMap(Widget, can_focus=False):
             tile.today = today.get(window_id, Totals())
             tile.mark = marks.get(window_id, "")
             self.refresh(Region(tile.column, tile.row, TILE_WIDTH, TILE_HEIGHT))
+
+    def set_unseen(self, today: Iterable[str], week: Iterable[str]) -> None:
+        """Mark the windows nobody has seen today, and this week; repaint only the tiles whose
+        mark changed."""
+        week_ids, today_ids = set(week), set(today)
+        for tile in self.tiles:
+            window_id = tile.window.id
+            unseen = UNSEEN_WEEK if window_id in week_ids else UNSEEN_TODAY if window_id in today_ids else ""
+            if unseen != tile.unseen:
+                tile.unseen = unseen
+                self.refresh(Region(tile.column, tile.row, TILE_WIDTH, TILE_HEIGHT))
+
+    def mark_seen(self, window_id: str) -> None:
+        """The window was seen just now (a finding or 无异常): clear its mark, repainting that tile."""
+        index = self.index_of(window_id)
+        if index is not None and self.tiles[index].unseen:
+            tile = self.tiles[index]
+            tile.unseen = ""
+            self.refresh(Region(tile.column, tile.row, TILE_WIDTH, TILE_HEIGHT))
+
+    def unseen_counts(self) -> tuple[int, int]:
+        """How many windows nobody has seen today, and this week."""
+        today = sum(1 for t in self.tiles if t.unseen)
+        return today, sum(1 for t in self.tiles if t.unseen == UNSEEN_WEEK)
 
     def tile_text(self, window_id: str) -> str:
         """The text of one tile, as painted (for tests and screen readers)."""

@@ -38,6 +38,14 @@ class WindowPanel(Static, can_focus=True):
             for n in range(1, MAX_STAFF_KEYS + 1)
         ),
         Binding(
+            "enter",
+            "screen.seen",
+            "无异常",
+            priority=True,
+            id="window-seen",
+            tooltip="本窗口巡查无异常：记下已巡查，返回大厅",
+        ),
+        Binding(
             "0",
             "screen.pick(0)",
             SUBSTITUTE,
@@ -131,5 +139,5 @@ class WindowPanel(Static, can_focus=True):
             keys = [Text.assemble((i.hotkey, "bold"), plain(i.name)) for i in self.items if i.category == category]
             if keys:
                 lines.append(Text.assemble(f"{category[:2]} ", Text(" ").join(keys)))
-        lines.append(Text("Esc 返回大厅  F4 查看记录"))
+        lines.append(Text("Enter 无异常  Esc 返回大厅  F4 查看记录"))
         self.show_text(Text("\n").join(lines))

@@ -55,12 +55,16 @@ CORRECTION_FIELDS = ("id", "finding_id", "reason", "replacement_id", "inspector_
 REDACTION_FIELDS = ("id", "hall_id", "before", "findings", "corrections", "kept_digest", "inspector_id", "device", "at")
 VERSION_FIELDS = ("id", "tbl", "row_id", "replaces", "content", "device", "at")
 ACCESS_FIELDS = ("id", "at", "who", "action", "subject", "about_until", "device")
+SEEN_FIELDS = ("id", "hall_id", "window_id", "at", "inspector_id", "device", "created_at")
+CLOSING_FIELDS = ("id", "hall_id", "period", "starts", "ends", "action", "reason", "inspector_id", "device", "at")
 FIELDS = {
     "finding": FINDING_FIELDS,
     "correction": CORRECTION_FIELDS,
     "redaction": REDACTION_FIELDS,
     "version": VERSION_FIELDS,
     "access": ACCESS_FIELDS,
+    "seen": SEEN_FIELDS,
+    "closing": CLOSING_FIELDS,
 }
 CHAINED_TABLES = {
     "finding": "finding",
@@ -68,6 +72,8 @@ CHAINED_TABLES = {
     "redaction": "redaction",
     "version": "row_version",
     "access": "access_log",
+    "seen": "seen",
+    "closing": "period_close",
 }
 # What a purge removes: who a finding was about, and free text that may name anyone (an
 # access-log line names who looked and whose record they looked at).
@@ -80,7 +86,7 @@ KEPT_FIELDS = {kind: tuple(f for f in FIELDS[kind] if f not in PERSONAL_FIELDS[k
 # unset, so a row written before them hashes as it did.
 LATER_DEFAULTS: dict[str, dict[str, str | None]] = {"finding": {"source": "patrol", "count": "1", "minutes": None}}
 
-TIME_FIELDS = frozenset({"at", "created_at", "before", "about_until"})
+TIME_FIELDS = frozenset({"at", "created_at", "before", "about_until", "starts", "ends"})
 # How SQLite holds a time and a date that patrol wrote (SQLAlchemy's storage formats).
 _STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?")
 _STORED_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

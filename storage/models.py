@@ -327,6 +327,45 @@ row_version = Table(
     Index("ix_row_version_replaces", "replaces", unique=True),  # one successor each: no fork
 )
 
+# A window seen on a patrol with nothing wrong (a key on the open window, `patrol seen`): evidence
+# of the patrol, chained like a finding. Rounds (巡查轮次) are counted from these and the findings.
+seen = Table(
+    "seen",
+    metadata,
+    *_chain_links(),
+    _id(),
+    _ref("hall_id", "hall.id"),
+    _ref("window_id", "window.id"),
+    Column("at", UTCDateTime, nullable=False),
+    _ref("inspector_id", "inspector.id", nullable=True),
+    _text("device", 64, ""),
+    _created_at(),
+    Index("ix_seen_hall_at", "hall_id", "at"),
+    Index("ix_seen_device_seq", "device", "chain_seq", unique=True),
+)
+
+# A period closed after its notice (月结), or opened again: who, when, why. Added, never changed;
+# the newest row of a hall's period says whether it is closed. ``starts``/``ends`` are the
+# period's bounds in UTC (cut in the hall's time when it was closed), so a write checks a time
+# without knowing periods.
+period_close = Table(
+    "period_close",
+    metadata,
+    *_chain_links(),
+    _id(),
+    _ref("hall_id", "hall.id"),
+    _text("period", 32),  # as written: 2026-11, 2026Q4, …
+    Column("starts", UTCDateTime, nullable=False),
+    Column("ends", UTCDateTime, nullable=False),
+    _text("action", 10),  # close | reopen
+    _text("reason", 500, ""),
+    _ref("inspector_id", "inspector.id", nullable=True),
+    _text("device", 64, ""),
+    _created_at("at"),
+    Index("ix_period_close_hall", "hall_id", "period"),
+    Index("ix_period_close_device_seq", "device", "chain_seq", unique=True),
+)
+
 # The last link of each device's chain: a cut tail no longer matches it.
 chain_head = Table(
     "chain_head",

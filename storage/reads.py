@@ -507,3 +507,40 @@ LEFT JOIN inspector i ON i.id = c.inspector_id
 WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end
 ORDER BY c.at, c.id
 """
+
+# Corrections of the previous period's findings made after it ended (a closed month corrected
+# later: the next notice says so). :start/:end are the previous period's bounds.
+LATE_CORRECTIONS = """
+SELECT c.at, c.reason, COALESCE(i.name, '') AS inspector, c.finding_id, c.replacement_id
+FROM correction c
+JOIN finding f ON f.id = c.finding_id
+LEFT JOIN inspector i ON i.id = c.inspector_id
+WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND c.at >= :end
+ORDER BY c.at, c.id
+"""
+
+# Month close: every close and reopen of a hall, oldest first.
+CLOSINGS = """
+SELECT p.period, p.starts, p.ends, p.action, p.reason, p.at, COALESCE(i.name, '') AS inspector
+FROM period_close p
+LEFT JOIN inspector i ON i.id = p.inspector_id
+WHERE p.hall_id = :hall
+ORDER BY p.at, p.id
+"""
+
+# What a patrol left behind in a span: windows seen with nothing wrong and findings the
+# inspectors logged (not those derived from punches or leave), by who (the inspector, or the
+# device when none was set) and time. Rounds are cut from these.
+_PATROL_MOMENTS = """
+SELECT COALESCE(s.inspector_id, 'device:' || s.device) AS who, s.at, s.window_id, 0 AS found
+FROM seen s WHERE s.hall_id = :hall AND s.at >= :start AND s.at < :end
+UNION ALL
+SELECT COALESCE(f.inspector_id, 'device:' || f.device) AS who, f.at, f.window_id, 1 AS found
+FROM finding f WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end
+AND f.replaces_id IS NULL AND f.source IN ('patrol', 'import')
+"""
+PATROL_MOMENTS = "SELECT who, at, window_id, found FROM (" + _PATROL_MOMENTS + ") m ORDER BY who, at"
+# The last time each window was seen (with or without a finding) since a time.
+WINDOWS_SEEN_SINCE = "SELECT window_id, MAX(at) AS last_at FROM (" + _PATROL_MOMENTS + ") m GROUP BY window_id"
+# Whether a window was seen with nothing wrong in a span (a clean period is not an empty one).
+ANY_SEEN = "SELECT 1 AS one FROM seen WHERE hall_id = :hall AND at >= :start AND at < :end LIMIT 1"

@@ -34,6 +34,8 @@ KIND_NAMES = {
     "redaction": "清除记录",
     "version": "名册与规则版本",
     "access": "查阅日志",
+    "seen": "巡查无异常记录",
+    "closing": "月结记录",
 }
 REDACTIONS = "SELECT id, before, findings, corrections, kept_digest, at FROM redaction ORDER BY id"
 # An access-log line a purge emptied was written before the purge and before its date, or is

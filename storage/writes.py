@@ -164,8 +164,49 @@ def _take_numbers(conn: Connection, hall_id: str, month: str, count: int) -> int
 
 
 def _finding_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Findings ready to insert: numbered, then chained."""
+    """Findings ready to insert: checked against closed periods, numbered, then chained."""
+    refuse_closed(conn, rows)
     return _chained(conn, "finding", _numbered(conn, rows))
+
+
+# The closed periods of a hall: each period whose newest close/reopen row is a close. Read inside
+# the writing transaction, so a close committed a moment ago is seen by the next write.
+CLOSED_PERIODS = text(
+    "SELECT p.period, p.starts, p.ends FROM period_close p WHERE p.hall_id = :hall AND p.action = 'close' "
+    "AND NOT EXISTS (SELECT 1 FROM period_close q WHERE q.hall_id = p.hall_id AND q.period = p.period "
+    "AND (q.at > p.at OR (q.at = p.at AND q.id > p.id)))"
+)
+
+
+def closed_periods(conn: Connection, hall_id: str) -> list[tuple[str, Any, Any]]:
+    """The hall's closed periods as (period as written, start, end) in UTC."""
+    from storage.reads import to_utc
+
+    return [(str(r[0]), to_utc(r[1]), to_utc(r[2])) for r in conn.execute(CLOSED_PERIODS, {"hall": hall_id})]
+
+
+def refuse_closed(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Refuse new findings (not replacements: a correction still works) whose time falls in a
+    closed period (月结). Every finding goes through here, whatever wrote it: the app, `log`, every
+    importer."""
+    spans: dict[str, list[tuple[str, Any, Any]]] = {}
+    for row in rows:
+        if row.get("replaces_id"):
+            continue
+        hall_id = row["hall_id"]
+        if hall_id not in spans:
+            spans[hall_id] = closed_periods(conn, hall_id)
+        for period, start, end in spans[hall_id]:
+            if start <= row["at"] < end:
+                raise StorageError(closed_message(period))
+
+
+def closed_message(period: str) -> str:
+    """What a person reads when a finding would enter a closed period."""
+    return (
+        f"{period} 已月结，不能再记入新的巡查记录。已有记录仍可更正（patrol correct，须写明原因）；"
+        f"确需补记，请先重新打开：patrol reopen --period {period} --reason 原因。"
+    )
 
 
 # What SQLite says, as an inspector should read it.
@@ -494,4 +535,33 @@ def save_rules(
     except IntegrityError as exc:
         raise StorageError(f"巡查项与已有数据冲突（名称或编码重复）：{exc.orig}") from exc
     except OperationalError as exc:
+        raise _write_failed(exc) from exc
+
+
+def insert_seen(engine: Engine, values: Mapping[str, Any]) -> str:
+    """Commit one record of a window seen with nothing wrong, chained; returns its id."""
+    row = {"id": new_id(), "created_at": utcnow(), **values}
+    try:
+        with writing(engine) as conn:
+            conn.execute(insert(models.seen), _chained(conn, "seen", [row]))
+    except (OperationalError, IntegrityError) as exc:
+        raise _write_failed(exc) from exc
+    return str(row["id"])
+
+
+def record_closing(engine: Engine, values: Mapping[str, Any], *, expect_closed: bool) -> None:
+    """Close a period or open it again (``values``: hall_id, period, starts, ends, action, reason,
+    inspector_id, device), chained. ``expect_closed``: whether the period must be closed now
+    (a reopen) or open (a close); checked in the same transaction, so two laptops closing the
+    same month at once write one close."""
+    row = {"id": new_id(), "at": utcnow(), **values}
+    try:
+        with writing(engine) as conn:
+            closed = {period for period, _start, _end in closed_periods(conn, row["hall_id"])}
+            if (row["period"] in closed) != expect_closed:
+                if expect_closed:
+                    raise StorageError(f"{row['period']} 未月结，无需重新打开。")
+                raise StorageError(f"{row['period']} 已经月结，无需再次月结。")
+            conn.execute(insert(models.period_close), _chained(conn, "closing", [row]))
+    except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc

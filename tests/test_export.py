@@ -63,7 +63,8 @@ def test_the_notice_says_what_the_findings_say(month: HallService) -> None:
     notice = draft_notice(gather(month, NOVEMBER))
     assert notice == [
         "关于测试大厅2026年11月窗口工作人员巡查考核情况的通报",
-        "2026年11月（11月1日至11月30日），督查组对大厅各窗口开展日常巡查，共记录巡查发现11项次，"
+        # 11 findings, 10 rounds: the two phones of 13 November (10:30, 10:40) are one walk.
+        "2026年11月（11月1日至11月30日），督查组共开展巡查10次，记录巡查发现11项次，"
         "其中扣分7项次、加分4项次。现将有关情况通报如下：",
         "【考勤情况】大厅未使用考勤机，满勤仅依据巡查记录认定。本月满勤（巡查中未发现迟到早退、脱岗、请假、缺卡）"
         "的工作人员有6名：综合窗口魏敏、市场监管窗口郑晓燕、市场监管窗口张伟、住建窗口张伟、住建窗口单雄、不动产登记窗口张梅。",

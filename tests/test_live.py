@@ -64,7 +64,7 @@ async def shows_another_writers_finding(app: PatrolApp, url: str, home: Path) ->
         record = app.screen
         assert record.query_one("#record-findings").row_count == 0
         board = app.board
-        assert "今日无" in board.query_one(HallMap).tile_text(window.id)
+        assert "本周未巡" in board.query_one(HallMap).tile_text(window.id)  # nothing logged, nobody has been
         written = log_from_another_process(url, home)
         await until(pilot, lambda: record.query_one("#record-findings").row_count == 1, seconds=LIMIT + 3)
         await until(pilot, lambda: "今日1项 -1.0" in board.query_one(HallMap).tile_text(window.id), seconds=3)

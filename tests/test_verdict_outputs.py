@@ -106,7 +106,8 @@ NOVEMBER_FINDINGS = [
 
 NOVEMBER_NOTICE = [
     "关于测试大厅2026年11月窗口工作人员巡查考核情况的通报",
-    "2026年11月（11月1日至11月30日），督查组对大厅各窗口开展日常巡查，共记录巡查发现33项次，"
+    # 29 rounds (patrol rounds): findings under 30 minutes apart are one walk.
+    "2026年11月（11月1日至11月30日），督查组共开展巡查29次，记录巡查发现33项次，"
     "其中扣分10项次、加分23项次。现将有关情况通报如下：",
     # 满勤 from the patrols (the hall has no clock-in machine): everyone no patrol found late,
     # leaving early or away from the post; 曾伟 (dress) and 田甜 (phone) are 满勤.
@@ -384,7 +385,7 @@ def test_a_month_with_one_finding(big: HallService, big_url: str, capsys) -> Non
     log_at(big, "3", "单雄", "迟到", "2026-10-15 09:10")
     notice = draft_notice(gather(big, Period.parse("2026-10")))
     assert notice[1] == (
-        "2026年10月（10月1日至10月31日），督查组对大厅各窗口开展日常巡查，共记录巡查发现1项次，"
+        "2026年10月（10月1日至10月31日），督查组共开展巡查1次，记录巡查发现1项次，"
         "其中扣分1项次、加分0项次。现将有关情况通报如下："
     )
     assert notice[3] == "【巡查情况】住建窗口单雄10月15日上班迟到。"

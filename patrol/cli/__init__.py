@@ -39,6 +39,10 @@ EPILOG = """示例：
   patrol rules set 服务标兵人数 10 --from 2026-12-01   修改一条评定规则
   patrol rules export 规则.xlsx                   导出巡查项和评定规则（可修改后导入）
   patrol rules import 规则.xlsx --dry-run         列出表格带来的改动（去掉 --dry-run 即写入）
+  patrol seen --window 12                         记录窗口已巡查、无异常
+  patrol rounds --period 2026-11                  列出巡查轮次
+  patrol close --period 2026-11                   月结（通报发布后冻结该月）
+  patrol reopen --period 2026-11 --reason 补录      重新打开已月结的月份
 周期写法：2026-11（月）、2026Q4（季度）、2026H1（半年）、2026（年）、2026-11-01..2026-11-15。"""
 
 
@@ -87,7 +91,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     app.register(sub)
     if not commands:
         return parser
-    from patrol.cli import evidence, findings, reports, roster, rules, staff
+    from patrol.cli import evidence, findings, reports, roster, rounds, rules, staff
 
     roster.register(sub, Parser)
     staff.register(sub, Parser)
@@ -95,6 +99,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     reports.register(sub)
     evidence.register(sub)
     rules.register(sub, Parser)
+    rounds.register(sub, Parser)
     return parser
 
 

@@ -101,6 +101,9 @@ class FindingLog:
         from storage.writes import insert_finding
 
         values = self.values(window, staff, item, substitute=substitute, at=at, note=note)
+        # A closed month refuses it as a mistake of the finding (UserError), not of the disk: the
+        # app then says so instead of keeping it for a retry. Storage refuses it anyway.
+        self.service.closing.check_open(values["at"])
         values["inspector_id"] = self.service.inspector_id()
         finding_id, ref = insert_finding(self.service.engine, values)
         return saved_view(self.service, finding_id, ref, values)
@@ -235,12 +238,18 @@ class FindingLog:
 
     def corrections(self, period: Period) -> list[CorrectionView]:
         """Every correction of the period's findings, oldest first."""
+        return self._corrections(reads.CORRECTIONS_OF_PERIOD, period)
+
+    def late_corrections(self, period: Period) -> list[CorrectionView]:
+        """Corrections of the previous period's findings made after it ended (a closed month
+        corrected afterwards: ``period``'s notice says so), oldest first."""
+        return self._corrections(reads.LATE_CORRECTIONS, period.previous())
+
+    def _corrections(self, sql: str, period: Period) -> list[CorrectionView]:
         service = self.service
         start, end = period.bounds(service.hall.tz)
         out = []
-        for row in service.reader.rows(
-            reads.CORRECTIONS_OF_PERIOD, {"hall": service.hall.id, "start": start, "end": end}
-        ):
+        for row in service.reader.rows(sql, {"hall": service.hall.id, "start": start, "end": end}):
             before = finding_views(service, service.reader.rows(reads.FINDING_BY_ID, {"id": row.finding_id}))[0]
             after = None
             if row.replacement_id:

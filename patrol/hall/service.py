@@ -8,7 +8,9 @@ jobs done on it are services of their own, reached from here:
 - ``records`` (``patrol.hall.records``): a person's or window's record, a period's findings;
 - ``access`` (``patrol.hall.access``): the access log;
 - ``evidence`` (``patrol.hall.evidence``): verifying the record, the daily backup;
-- ``edits`` (``patrol.hall.edits``): roster changes and new versions of the settings.
+- ``edits`` (``patrol.hall.edits``): roster changes and new versions of the settings;
+- ``rounds`` (``patrol.hall.rounds``): windows seen with nothing wrong, rounds, coverage;
+- ``closing`` (``patrol.hall.closing``): month close (月结) and reopen.
 
 Opening one is ``patrol.hall.opening.open_hall``. Reads run through a ``storage.reads.Reader``;
 writes go through ``storage.writes`` on an engine that is created on first use, so opening a
@@ -41,7 +43,9 @@ from storage import reads
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from patrol.hall.closing import MonthClose
     from patrol.hall.edits import Edits
+    from patrol.hall.rounds import Rounds
 
 INSPECTOR_LIMIT = 50  # characters of an inspector's name
 
@@ -85,6 +89,21 @@ class HallService:
         from patrol.hall.edits import Edits
 
         return Edits(self)
+
+    @cached_property
+    def rounds(self) -> Rounds:
+        """Windows seen with nothing wrong, rounds and coverage (loaded when first used: the
+        board's first frame does without them)."""
+        from patrol.hall.rounds import Rounds
+
+        return Rounds(self)
+
+    @cached_property
+    def closing(self) -> MonthClose:
+        """Month close (月结), loaded when first used."""
+        from patrol.hall.closing import MonthClose
+
+        return MonthClose(self)
 
     # --- the connection ---------------------------------------------------------------
 

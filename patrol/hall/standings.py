@@ -84,6 +84,10 @@ class Standings:
         members = self.members(period)
         windows = self.windows_of(period, totals)
         ranking = rank_period(settings, windows, members, totals, self.service.staff)
+        if not ranking.has_records and self.service.reader.rows(reads.ANY_SEEN, self._bounds(period)):
+            # Patrols that saw every window they passed in order: a clean period, judged as one
+            # (DESIGN: only a period with no patrol record gives no award).
+            ranking.has_records = True
         rank_units(settings, ranking, totals, windows)
         return ranking
 

@@ -47,6 +47,7 @@ def plan_findings(service: HallService, path: Path, period: Period | None = None
     out: list[dict[str, Any]] = []
     inspectors: dict[int, str] = {}
     numbers: list[int] = []
+    closed = service.closing.closed()  # month close: read once, checked per row
     for row in rows:
         where = f"{path.name} 第{row.number}行"
         cells = row.cells
@@ -55,6 +56,7 @@ def plan_findings(service: HallService, path: Path, period: Period | None = None
             at = service.findings.check_time(parse_local_time(cells["时间"], tz))
             if period is not None and not period.contains(at, tz):
                 raise UserError(f"时间 {cells['时间']} 不在统计周期 {period.label} 内。")
+            service.closing.check_open(at, closed)
             column = "窗口编号"
             window = service.lookup.window(cells["窗口编号"])
             column = "巡查项"

@@ -14,6 +14,7 @@ from datetime import date
 from patrol.hall.views import SUBSTITUTE, FindingView
 from patrol.reports.period_report import PeriodReport
 from patrol.reports.verdict_text import award_note, conditions, numeral
+from patrol.reports.wording import correction_change
 from patrol.rules.items import BONUS
 from patrol.rules.scoring import Standing
 from patrol.rules.settings import HallRules
@@ -101,9 +102,15 @@ def draft_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> li
     first, last = report.period.first, report.period.last
     span = f"{report.period.label}（{first.month}月{first.day}日至{last.month}月{last.day}日）"
     paragraphs = [f"关于{report.hall.name}{report.period.label}窗口工作人员巡查考核情况的通报"]
-    if verdicts.has_records:
+    rounds = f"共开展巡查{report.rounds}次，" if report.rounds else "对大厅各窗口开展日常巡查，共"
+    if verdicts.has_records and report.finding_count == 0:  # rounds that found nothing: a clean period
         paragraphs.append(
-            f"{span}，督查组对大厅各窗口开展日常巡查，共记录巡查发现{report.finding_count}项次，"
+            f"{span}，督查组对大厅各窗口开展日常巡查{report.rounds}次，未发现违反工作纪律和服务规范的情况。"
+            "现将有关情况通报如下："
+        )
+    elif verdicts.has_records:
+        paragraphs.append(
+            f"{span}，督查组{rounds}记录巡查发现{report.finding_count}项次，"
             f"其中扣分{deductions}项次、加分{bonuses}项次。现将有关情况通报如下："
         )
     else:
@@ -142,7 +149,22 @@ def draft_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> li
     awards = _awards(report, word)
     if awards:
         paragraphs += _split(awards)
+    if report.late_corrections:
+        paragraphs += _split(_late_corrections(report))
     return paragraphs
+
+
+def _late_corrections(report: PeriodReport) -> str:
+    """【更正情况】: corrections of the previous period's findings made after it ended (it was
+    closed with its notice): 更正上月（2026年10月）巡查记录1项：2610-0001 2 郑晓燕巡查项：迟到→早退（原因：…）."""
+    lines = [
+        f"{one.before.ref} {one.before.window_code} {one.before.person or '窗口'}{correction_change(one)}"
+        f"（原因：{one.reason}）"
+        for one in report.late_corrections
+    ]
+    before = report.period.previous()
+    said = {"month": "上月", "quarter": "上季度"}.get(before.kind, "上期")  # 上半年 would mean H1
+    return f"【更正情况】更正{said}（{before.label}）巡查记录{len(lines)}项：" + "；".join(lines) + "。详见该期附表5。"
 
 
 def _who(report: PeriodReport, row: Standing) -> str:

@@ -33,6 +33,9 @@ class PeriodReport:
     finding_count: int
     findings: Callable[[], Iterator[FindingView]] = field(repr=False)
     corrections: list[CorrectionView] = field(default_factory=list)
+    # Corrections made during the period to findings of earlier ones (the notice's 更正情况).
+    late_corrections: list[CorrectionView] = field(default_factory=list)
+    rounds: int = 0  # the team's patrol rounds (巡查轮次) in the period
     # The chain heads the verified walk found (patrol.reports.anchor), printed at the foot of
     # 附表1; None when the appendix was not verified.
     heads: dict[str, tuple[int, str]] | None = None
@@ -83,6 +86,8 @@ def gather(service: HallService, period: Period) -> PeriodReport:
         finding_count=service.standings.finding_count(period),
         findings=lambda: service.records.iter_findings(period),
         corrections=service.findings.corrections(period),
+        late_corrections=service.findings.late_corrections(period),
+        rounds=service.rounds.count(period),
         settings=service.settings_for(period),
         roster_position={s.id: s.position for s in service.staff},
         attendance=summarize(service, period, ranking),

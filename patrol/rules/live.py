@@ -113,8 +113,12 @@ class LiveRanking:
         closed: Iterable[WindowInfo] = (),
         previous: Ranking | None = None,
         has_clockin: bool = False,
+        patrolled: bool = False,
     ) -> None:
         self.settings = settings
+        # Windows were seen with nothing wrong in the period (patrol.hall.rounds): it has patrol
+        # records even without a finding, as ``Standings.rank`` judges it.
+        self.patrolled = patrolled
         self.open_windows = list(windows)
         self.closed_windows = {w.id: w for w in closed}
         self.members = list(members)
@@ -142,6 +146,7 @@ class LiveRanking:
     def _build(self) -> None:
         windows = self.counted_windows()
         self.ranking = rank_period(self.settings, windows, self.members, self.totals, self.staff)
+        self.ranking.has_records = self.ranking.has_records or self.patrolled
         judge(self.ranking, self.settings, has_clockin=self.has_clockin)
         if self.previous is not None:
             add_changes(self.ranking, self.previous)
@@ -232,7 +237,9 @@ class LiveRanking:
         total.add(delta.totals, delta.sign)
         if total.findings <= 0:
             del self.totals[key]
-        has_records = any(t.findings > 0 for t in self.totals.values()) if total.findings <= 0 else True
+        has_records = (
+            self.patrolled or any(t.findings > 0 for t in self.totals.values()) if total.findings <= 0 else True
+        )
         staff_id, window_id = key
         counted = staff_id is None or window_id in self._seats.get(staff_id, ())
         if (
