@@ -455,3 +455,75 @@ def add_rules_versions(engine: Engine, hall_id: str, versions: Iterable[tuple[An
             _version(conn, device, "hall_rules", [r["id"] for r in rows])
     except OperationalError as exc:
         raise _write_failed(exc) from exc
+
+
+def add_versioned(engine: Engine, table: str, rows: Iterable[Mapping[str, Any]], device: str = "") -> None:
+    """Insert rows of a versioned table that is only ever added to (work_hours, hall_day), each
+    with its version, in one transaction."""
+    batch = [{"id": new_id(), "created_at": utcnow(), **r} for r in rows]
+    if not batch:
+        return
+    try:
+        with writing(engine) as conn:
+            conn.execute(insert(models.metadata.tables[table]), batch)
+            _version(conn, device, table, [r["id"] for r in batch])
+    except OperationalError as exc:
+        raise _write_failed(exc) from exc
+
+
+PUNCH_BATCH = 20_000  # rows per executemany: bounded memory for a city's month
+
+
+def record_attendance(
+    engine: Engine,
+    *,
+    punches: Iterable[Mapping[str, Any]] = (),
+    leaves: Iterable[Mapping[str, Any]] = (),
+    findings: Iterable[Mapping[str, Any]] = (),
+    voids: Iterable[tuple[str, str]] = (),
+    inspector_id: str | None = None,
+    device: str = "",
+) -> None:
+    """One transaction, all or nothing: new punches (executemany, in batches), leave rows with
+    their versions, the findings derived from them (numbered and chained) and the corrections
+    that void findings the leave excuses (finding id, reason)."""
+    at = utcnow()
+    leave_rows = [{"id": new_id(), "created_at": at, **r} for r in leaves]
+    # The later fields are hashed as they will be read back: a default left to the column would
+    # hash as unset and read back as set.
+    finding_rows = [
+        {"id": new_id(), "created_at": at, "source": "patrol", "count": 1, "minutes": None, **r} for r in findings
+    ]
+    void_rows = [
+        {
+            "id": new_id(),
+            "finding_id": finding_id,
+            "reason": reason,
+            "replacement_id": None,
+            "inspector_id": inspector_id,
+            "device": device,
+            "at": at,
+        }
+        for finding_id, reason in voids
+    ]
+    try:
+        with writing(engine) as conn:
+            batch: list[dict[str, Any]] = []
+            for punch in punches:
+                batch.append({"id": new_id(), "created_at": at, **punch})
+                if len(batch) >= PUNCH_BATCH:
+                    conn.execute(insert(models.punch), batch)
+                    batch = []
+            if batch:
+                conn.execute(insert(models.punch), batch)
+            if leave_rows:
+                conn.execute(insert(models.leave), leave_rows)
+                _version(conn, device, "leave", [r["id"] for r in leave_rows])
+            if finding_rows:
+                conn.execute(insert(models.finding), _finding_rows(conn, finding_rows))
+            if void_rows:
+                conn.execute(insert(models.correction), _chained(conn, "correction", void_rows))
+    except IntegrityError as exc:
+        raise StorageError("打卡或请假记录与已有记录冲突（可能另一台电脑正在导入同一文件），未写入，请重试。") from exc
+    except OperationalError as exc:
+        raise _write_failed(exc) from exc

@@ -37,6 +37,9 @@ EPILOG = """示例：
   patrol purge --before 2023-01-01                清除超过保存期的个人信息
   patrol rules show                               查看评定规则（服务标兵人数、并列、满勤依据等）
   patrol rules set 服务标兵人数 10 --from 2026-12-01   修改一条评定规则
+  patrol hours set --from 2026-10-01 --am 09:00-12:00 --pm 14:00-17:00 --grace 5   作息时间
+  patrol clockin import 11月打卡.csv              导入打卡记录（生成迟到、早退、缺卡）
+  patrol leave add 张梅 --from 2026-11-09 --to 2026-11-10 --type 事假   登记请假
 周期写法：2026-11（月）、2026Q4（季度）、2026H1（半年）、2026（年）、2026-11-01..2026-11-15。"""
 
 
@@ -85,7 +88,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     app.register(sub)
     if not commands:
         return parser
-    from patrol.cli import evidence, findings, reports, roster, rules, staff
+    from patrol.cli import attendance, evidence, findings, reports, roster, rules, staff
 
     roster.register(sub, Parser)
     staff.register(sub, Parser)
@@ -93,6 +96,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     reports.register(sub)
     evidence.register(sub)
     rules.register(sub, Parser)
+    attendance.register(sub, Parser)
     return parser
 
 

@@ -8,7 +8,8 @@ jobs done on it are services of their own, reached from here:
 - ``records`` (``patrol.hall.records``): a person's or window's record, a period's findings;
 - ``access`` (``patrol.hall.access``): the access log;
 - ``evidence`` (``patrol.hall.evidence``): verifying the record, the daily backup;
-- ``edits`` (``patrol.hall.edits``): roster changes and new versions of the settings.
+- ``edits`` (``patrol.hall.edits``): roster changes and new versions of the settings;
+- ``attendance`` (``patrol.hall.attendance``): working hours and days, punches, leave.
 
 Opening one is ``patrol.hall.opening.open_hall``. Reads run through a ``storage.reads.Reader``;
 writes go through ``storage.writes`` on an engine that is created on first use, so opening a
@@ -24,6 +25,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from patrol.hall.access import AccessLog
+from patrol.hall.attendance import Attendance
 from patrol.hall.evidence import Evidence
 from patrol.hall.log import FindingLog
 from patrol.hall.lookups import Lookups
@@ -75,6 +77,7 @@ class HallService:
         self.records = Records(self)
         self.access = AccessLog(self)
         self.evidence = Evidence(self)
+        self.attendance = Attendance(self)
         self.snapshot: RosterSnapshot
         self.reload()
 
@@ -142,6 +145,7 @@ class HallService:
         """Read the roster, the postings and the rules again, and swap them in as one snapshot."""
         self.snapshot = read_roster(self.reader, self.hall.id, self.today())
         self.lookup.forget()
+        self.attendance.forget()
 
     # The snapshot's parts, for the many callers that read one of them. A caller that reads
     # several while another thread may reload takes ``snapshot`` once and reads them from it.

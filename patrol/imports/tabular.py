@@ -47,16 +47,16 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 64
 
 
-def _read_rows(path: Path) -> tuple[list[NumberedRow], Uncomputed]:
+def _read_rows(path: Path, max_rows: int = MAX_ROWS) -> tuple[list[NumberedRow], Uncomputed]:
     if not path.exists():
         raise UserError(f"找不到文件：{path}")
     if path.is_dir():
         raise UserError(f"{path} 是文件夹，请给出 .xlsx 或 .csv 文件。")
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _read_xlsx(path)
+        return _read_xlsx(path, max_rows)
     if suffix == ".csv":
-        return _read_csv(path), set()
+        return _read_csv(path, max_rows), set()
     raise UserError(f"不支持的文件类型：{path.name}。请用 .xlsx 或 .csv 文件。")
 
 
@@ -86,13 +86,13 @@ def _check_unpacked_size(path: Path) -> None:
         )
 
 
-def _read_xlsx(path: Path) -> tuple[list[NumberedRow], Uncomputed]:
+def _read_xlsx(path: Path, max_rows: int = MAX_ROWS) -> tuple[list[NumberedRow], Uncomputed]:
     _check_unpacked_size(path)
     try:
-        rows, formulas = _stream_sheet(path, data_only=False)
+        rows, formulas = _stream_sheet(path, data_only=False, max_rows=max_rows)
         uncomputed: Uncomputed = set()
         if formulas:  # only then is a second pass needed, for the results Excel saved with them
-            cached, _ = _stream_sheet(path, data_only=True)
+            cached, _ = _stream_sheet(path, data_only=True, max_rows=max_rows)
             values = {number: cells for number, cells in cached}
             read = {number: cells for number, cells in rows}
             for number, column in formulas:
@@ -113,7 +113,9 @@ def _read_xlsx(path: Path) -> tuple[list[NumberedRow], Uncomputed]:
         ) from exc
 
 
-def _stream_sheet(path: Path, data_only: bool) -> tuple[list[NumberedRow], list[tuple[int, int]]]:
+def _stream_sheet(
+    path: Path, data_only: bool, max_rows: int = MAX_ROWS
+) -> tuple[list[NumberedRow], list[tuple[int, int]]]:
     """The non-blank rows of the sheet a person sees on opening the file (the active sheet, or
     the first visible one: never a hidden sheet), read as they come. The dimension the file
     declares is ignored (``A1:XFD1048576`` would pad every row to 16,384 cells and add a million
@@ -137,8 +139,8 @@ def _stream_sheet(path: Path, data_only: bool) -> tuple[list[NumberedRow], list[
                         f"{path.name} 第{number}行超过 {MAX_COLUMNS} 列，不像名册或巡查记录表：请只保留需要的列后重试。"
                     )
                 texts = texts[:MAX_COLUMNS]
-            if len(rows) >= MAX_ROWS:
-                raise UserError(f"{path.name} 超过 {MAX_ROWS} 行，未导入：请拆成几个文件分别导入。")
+            if len(rows) >= max_rows:
+                raise UserError(f"{path.name} 超过 {max_rows} 行，未导入：请拆成几个文件分别导入。")
             if not data_only:
                 formulas.extend((number, i) for i, c in enumerate(cells[:MAX_COLUMNS]) if c.data_type == "f")
             rows.append((number, texts))
@@ -170,7 +172,7 @@ def _visible_sheet(path: Path, workbook: Any) -> Any:
     raise UserError(f"{path.name} 没有可见的工作表，请在 Excel 或 WPS 中取消隐藏后重试。")
 
 
-def _read_csv(path: Path) -> list[NumberedRow]:
+def _read_csv(path: Path, max_rows: int = MAX_ROWS) -> list[NumberedRow]:
     if path.stat().st_size > MAX_CSV_BYTES:
         raise UserError(f"{path.name} 超过 {MAX_CSV_BYTES // (1024 * 1024)} MiB，不像名册或巡查记录表，未导入。")
     raw = path.read_bytes()
@@ -184,8 +186,8 @@ def _read_csv(path: Path) -> list[NumberedRow]:
             rows: list[NumberedRow] = []
             reader = csv.reader(io.StringIO(text))
             for row in reader:
-                if len(rows) >= MAX_ROWS:
-                    raise UserError(f"{path.name} 超过 {MAX_ROWS} 行，未导入：请拆成几个文件分别导入。")
+                if len(rows) >= max_rows:
+                    raise UserError(f"{path.name} 超过 {max_rows} 行，未导入：请拆成几个文件分别导入。")
                 # line_num is the line the row ends on: a quoted cell may span lines.
                 rows.append((reader.line_num, [c.strip() for c in row]))
             return rows
@@ -206,6 +208,7 @@ def read_table(
     path: Path,
     columns: Mapping[str, Sequence[str]],
     required: Sequence[str],
+    max_rows: int = MAX_ROWS,
 ) -> list[TableRow]:
     """Read ``path`` and return its data rows keyed by canonical column name.
 
@@ -213,7 +216,7 @@ def read_table(
     header. Blank rows are skipped; row numbers are the file's own (as a spreadsheet shows
     them), blank lines counted.
     """
-    rows, uncomputed = _read_rows(path)
+    rows, uncomputed = _read_rows(path, max_rows)
     rows = [(number, cells) for number, cells in rows if any(cells)]
     if not rows:
         raise UserError(f"{path.name} 是空文件：第一行应为表头（{'、'.join(required)}）。")
