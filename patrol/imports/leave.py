@@ -160,6 +160,8 @@ def read_leaves(service: HallService, path: Path) -> list[dict[str, Any]]:
             first = parse_date(cells["开始日期"])
             column = "结束日期"
             last = parse_date(cells["结束日期"])
+            if last < first:
+                raise UserError(f"结束日期 {last:%Y-%m-%d} 早于开始日期 {first:%Y-%m-%d}。")
             column = "类型"
             values = check_leave(person, first, last, cells["类型"], "")
             column = "审批人"
