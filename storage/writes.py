@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,8 +15,9 @@ from storage import models
 from storage.chain import GENESIS, content_of, link, versioned_select
 from storage.channel import NOTIFY_CHANNEL, WRITER_TOKEN
 from storage.errors import StorageError
-from storage.ids import new_id
+from storage.ids import new_id, new_ids
 from storage.models import utcnow
+from storage.reads import sqlite_time
 
 
 @contextmanager
@@ -474,19 +476,49 @@ def add_versioned(engine: Engine, table: str, rows: Iterable[Mapping[str, Any]],
 PUNCH_BATCH = 20_000  # rows per executemany: bounded memory for a city's month
 
 
+def _insert_punches(conn: Connection, hall_id: str, punches: Sequence[tuple[str, datetime, str]], at: datetime) -> None:
+    """Insert punches with the driver's executemany (times as the dialect stores them)."""
+    if not punches:
+        return
+    sqlite = conn.dialect.name == "sqlite"
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO punch (id, hall_id, staff_id, at, machine, created_at) VALUES ({', '.join([mark] * 6)})"
+    stamp: Any = sqlite_time(at) if sqlite else at
+    for start in range(0, len(punches), PUNCH_BATCH):
+        chunk = punches[start : start + PUNCH_BATCH]
+        ids = new_ids(len(chunk))
+        # isoformat in C, the text sqlite_time writes (the times are UTC, of years 1900–2100).
+        rows = [
+            (
+                ids[i],
+                hall_id,
+                staff_id,
+                when.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else when,
+                machine,
+                stamp,
+            )
+            for i, (staff_id, when, machine) in enumerate(chunk)
+        ]
+        conn.exec_driver_sql(sql, rows)
+
+
 def record_attendance(
     engine: Engine,
     *,
-    punches: Iterable[Mapping[str, Any]] = (),
+    hall_id: str = "",
+    punches: Sequence[tuple[str, datetime, str]] = (),
     leaves: Iterable[Mapping[str, Any]] = (),
     findings: Iterable[Mapping[str, Any]] = (),
     voids: Iterable[tuple[str, str]] = (),
     inspector_id: str | None = None,
     device: str = "",
 ) -> None:
-    """One transaction, all or nothing: new punches (executemany, in batches), leave rows with
-    their versions, the findings derived from them (numbered and chained) and the corrections
-    that void findings the leave excuses (finding id, reason)."""
+    """One transaction, all or nothing: new punches of ``hall_id`` as (staff id, UTC time,
+    machine), leave rows with their versions, the findings derived from them (numbered and
+    chained) and the corrections that void findings the leave excuses (finding id, reason).
+
+    Punches go in through the driver's executemany in batches, without SQLAlchemy's per-row
+    parameter processing (a city's month is 220,000 rows: 20 s of Core binding, 2 s this way)."""
     at = utcnow()
     leave_rows = [{"id": new_id(), "created_at": at, **r} for r in leaves]
     # The later fields are hashed as they will be read back: a default left to the column would
@@ -508,14 +540,7 @@ def record_attendance(
     ]
     try:
         with writing(engine) as conn:
-            batch: list[dict[str, Any]] = []
-            for punch in punches:
-                batch.append({"id": new_id(), "created_at": at, **punch})
-                if len(batch) >= PUNCH_BATCH:
-                    conn.execute(insert(models.punch), batch)
-                    batch = []
-            if batch:
-                conn.execute(insert(models.punch), batch)
+            _insert_punches(conn, hall_id, punches, at)
             if leave_rows:
                 conn.execute(insert(models.leave), leave_rows)
                 _version(conn, device, "leave", [r["id"] for r in leave_rows])

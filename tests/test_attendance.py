@@ -243,6 +243,7 @@ def test_the_halls_own_days_swap_the_national_calendar(
     assert findings(hours_url, "曾伟", "2026-11-07") == [("缺卡", "clockin", None, 2)]
     assert findings(hours_url, "曾伟", "2026-11-09") == []
     code, out, _err = run(capsys, "--db", hours_url, "hours", "show")
+    assert code == 0
     assert "2026-11-07 上班（大厅自定）" in out and "2026-11-09 休息（大厅自定）" in out
 
 

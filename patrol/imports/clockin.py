@@ -27,10 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from patrol.errors import UserError
+from patrol.hall.attendance import LocalTimes
 from patrol.imports.people import People
 from patrol.imports.tabular import read_table
 from patrol.rules.hours import judge_day
-from patrol.rules.postings import seat_on
+from patrol.rules.postings import stints
 from patrol.rules.workdays import beyond_calendar, days_between, is_working_day
 from storage.reads import to_utc
 
@@ -85,6 +86,11 @@ def parse_clock(text: str) -> time:
 
 def parse_stamp(text: str) -> datetime:
     """A punch: a date and a time, as machines write them ("2026-11-02 08:31:05")."""
+    if len(text) in (16, 19) and text[4] == "-" and text[10] == " ":
+        try:  # the common form, read in C (a city's month is 220,000 of them)
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass  # the checks below say what is wrong
     text = text.strip().replace("T", " ")
     if " " not in text:
         raise UserError(f"打卡时间“{text}”缺少日期或时间，请写作 YYYY-MM-DD HH:MM:SS。")
@@ -96,7 +102,7 @@ def parse_stamp(text: str) -> datetime:
 class ClockinPlan:
     """What an import would write."""
 
-    punches: list[dict[str, Any]] = field(default_factory=list)  # new punch rows
+    punches: list[tuple[str, datetime, str]] = field(default_factory=list)  # new: staff id, UTC time, machine
     read: int = 0  # punches in the file
     already: int = 0  # of them, stored before
     people: int = 0
@@ -176,7 +182,7 @@ def plan_clockin(service: HallService, path: Path, skip_unknown: bool = False) -
     plan = ClockinPlan(unknown=unknown, read=len(rows))
     if not rows:
         return plan
-    tz = service.hall.tz
+    utc_of = LocalTimes(service.hall.tz).to_utc
     now = service.clock()
     plan.first = min(r[1] for r in rows).date()
     plan.last = max(r[1] for r in rows).date()
@@ -189,11 +195,11 @@ def plan_clockin(service: HallService, path: Path, skip_unknown: bool = False) -
         if (staff_id, local) in seen:
             plan.already += 1
             continue
-        at = local.replace(tzinfo=tz).astimezone(UTC)
+        at = utc_of(local)
         if at > now + timedelta(minutes=5):
             raise UserError(f"{path.name} 中有未来的打卡时间 {local:%Y-%m-%d %H:%M:%S}，请检查文件或电脑时间。")
         seen.add((staff_id, local))
-        plan.punches.append({"hall_id": service.hall.id, "staff_id": staff_id, "at": at, "machine": machine})
+        plan.punches.append((staff_id, at, machine))
         stored.setdefault(staff_id, {}).setdefault(local.date(), []).append(local)
     plan.people = len({r[0] for r in rows})
     plan.findings = derive_findings(service, plan.first, end, stored)
@@ -227,12 +233,13 @@ def derive_findings(
     items = {code: service.rules.find(code) for code in KIND_NAMES}
     out: list[dict[str, Any]] = []
     windows = service.window_by_id
+    seats = {person.id: stints(service.postings.get(person.id, [])) for person in service.staff}
     for day in days_between(start, min(end, today)):
         hours = attendance.hours_on(day)
         if hours is None or not is_working_day(day, own):
             continue
         for person in service.staff:
-            seat = seat_on(service.postings.get(person.id, []), day)
+            seat = next((s for s in seats[person.id] if s.covers(day)), None)
             if seat is None or day in leave.get(person.id, ()):
                 continue
             window = windows.get(seat.window_id)
@@ -282,6 +289,7 @@ def apply_clockin(service: HallService, plan: ClockinPlan) -> None:
     findings = [{k: v for k, v in f.items() if k != "_kind"} for f in plan.findings]
     record_attendance(
         service.engine,
+        hall_id=service.hall.id,
         punches=plan.punches,
         findings=findings,
         inspector_id=service.inspector_id(),

@@ -125,7 +125,7 @@ def _half(
 
 def judge_day(hours: WorkHours, day: date, punches: Iterable[datetime]) -> DayVerdict:
     """Judge one person's punches (local, naive times of ``day``) against ``hours``."""
-    times = sorted(p.replace(tzinfo=None) for p in punches)
+    times = sorted(p if p.tzinfo is None else p.replace(tzinfo=None) for p in punches)
     if hours.punches == 2:
         late, late_at, early, early_at, missing = _half(day, (hours.am[0], hours.pm[1]), times, hours.grace)
         return DayVerdict(late, early, missing, late_at, early_at)
