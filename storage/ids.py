@@ -18,13 +18,17 @@ def new_ids(count: int) -> list[str]:
     import time
 
     millis = time.time_ns() // 1_000_000
-    randomness = os.urandom(8 * count)
+    randomness = os.urandom(8 * count).hex()
     out = []
+    head = ""
     for i in range(count):
-        if i and i % 4096 == 0:
-            millis += 1  # the counter wrapped: borrow the next millisecond, as RFC 9562 allows
-        tail = int.from_bytes(randomness[8 * i : 8 * i + 8], "big") & ((1 << 62) - 1)
-        value = (millis << 80) | (0x7 << 76) | ((i % 4096) << 64) | (0b10 << 62) | tail
-        text = f"{value:032x}"
-        out.append(f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}")
+        if i % 4096 == 0:
+            stamp = f"{millis + i // 4096:012x}"  # the counter wrapped: the next millisecond (RFC 9562)
+            head = f"{stamp[:8]}-{stamp[8:]}-7"
+        r = randomness[16 * i : 16 * i + 16]
+        out.append(f"{head}{i % 4096:03x}-{_VARIANT[r[0]]}{r[1:4]}-{r[4:16]}")
     return out
+
+
+# The first hex digit of the variant field: 10xx, the two random bits kept.
+_VARIANT = {f"{n:x}": f"{8 + n % 4:x}" for n in range(16)}

@@ -282,3 +282,14 @@ def test_bad_hours_are_refused(hall_url: str, capsys: pytest.CaptureFixture[str]
     )
     assert code == 1 and "上午时间“9-12”" in err
     assert count(hall_url, "work_hours") == 0
+
+
+def test_ids_made_in_a_batch_are_distinct_uuid7_in_order() -> None:
+    import uuid
+
+    from storage.ids import new_ids
+
+    ids = new_ids(10_000)
+    assert len(set(ids)) == 10_000 and ids == sorted(ids)
+    assert {uuid.UUID(i).version for i in ids} == {7}
+    assert {uuid.UUID(i).variant for i in ids} == {uuid.RFC_4122}
