@@ -53,8 +53,9 @@ def _working_days(today: date) -> list[date]:
     return sorted(out)
 
 
-def build(today: date) -> tuple[str, Path, str]:
-    """The database URL, the punch CSV and the period to rank, built once per day."""
+def build(today: date, staff_count: int = STAFF, folder: Path = CACHE) -> tuple[str, Path, str]:
+    """The database URL, the punch CSV and the period to rank, built once per day into ``folder``
+    (a small hall for the smoke test)."""
     from patrol.hall.pinyin_keys import search_keys, sort_key
     from patrol.rules.items import DEFAULT_RULES
     from patrol.rules.settings import DEFAULT_SETTINGS
@@ -62,14 +63,14 @@ def build(today: date) -> tuple[str, Path, str]:
     from storage.ids import new_id
     from storage.writes import add_versioned, apply_roster, create_hall
 
-    db = CACHE / f"punches-v{VERSION}-{today:%Y-%m-%d}.db"
+    db = folder / f"punches-v{VERSION}-{staff_count}-{today:%Y-%m-%d}.db"
     csv_path = db.with_suffix(".csv")
     days = _working_days(today)
     period = f"{days[0]:%Y-%m-%d}..{days[-1]:%Y-%m-%d}"
     if db.exists() and csv_path.exists():
         return f"sqlite:///{db}", csv_path, period
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for old in CACHE.glob("punches-*"):
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("punches-*"):
         old.unlink()
     rng = random.Random(10)
     partial = db.with_suffix(".partial")
@@ -85,9 +86,9 @@ def build(today: date) -> tuple[str, Path, str]:
             "search_keys": search_keys(f"第{w + 1}窗口"),
             "sort_key": sort_key(f"第{w + 1}窗口"),
         }
-        for w in range(STAFF // 20)
+        for w in range(max(1, staff_count // 20))
     ]
-    names = _names(STAFF, rng)
+    names = _names(staff_count, rng)
     staff, postings = [], []
     for s, name in enumerate(names):
         staff_id, window_id = new_id(), windows[s % len(windows)]["id"]
@@ -143,13 +144,13 @@ def _measured(argv: list[str]) -> tuple[float, float, str]:
     return elapsed, usage.ru_maxrss / 1024, out
 
 
-def main() -> bool:
+def main(staff_count: int = STAFF, folder: Path = CACHE) -> bool:
     """Run the cases; True when every budget holds."""
     import shutil
 
     today = datetime.now(UTC).date()
-    url, csv_path, period = build(today)
-    work = CACHE / "punches-run.db"
+    url, csv_path, period = build(today, staff_count, folder)
+    work = folder / "punches-run.db"
     shutil.copyfile(url.removeprefix("sqlite:///"), work)
     run_url = f"sqlite:///{work}"
     patrol = [sys.executable, "-m", "patrol", "--db", run_url, "--inspector", "bench"]
@@ -158,7 +159,7 @@ def main() -> bool:
     seconds, mib, out = _measured([*patrol, "clockin", "import", str(csv_path)])
     ok = seconds < BUDGET_S and mib < BUDGET_MIB
     print(
-        f"clockin import, {STAFF} staff × {DAYS} days × 2 punches: {seconds:.1f} s (CPU {CPU[-1]:.1f} s), "
+        f"clockin import, {staff_count} staff × {DAYS} days × 2 punches: {seconds:.1f} s (CPU {CPU[-1]:.1f} s), "
         f"peak {mib:.0f} MiB; "
         f"baseline csv.reader of the same file {base_s:.2f} s, {base_mib:.0f} MiB; "
         f"budget {BUDGET_S:.0f} s and {BUDGET_MIB:.0f} MiB: {'OK' if ok else 'OVER'}"
