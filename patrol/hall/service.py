@@ -25,7 +25,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from patrol.hall.access import AccessLog
-from patrol.hall.attendance import Attendance
 from patrol.hall.evidence import Evidence
 from patrol.hall.log import FindingLog
 from patrol.hall.lookups import Lookups
@@ -43,6 +42,7 @@ from storage import reads
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from patrol.hall.attendance import Attendance
     from patrol.hall.edits import Edits
 
 INSPECTOR_LIMIT = 50  # characters of an inspector's name
@@ -77,7 +77,6 @@ class HallService:
         self.records = Records(self)
         self.access = AccessLog(self)
         self.evidence = Evidence(self)
-        self.attendance = Attendance(self)
         self.snapshot: RosterSnapshot
         self.reload()
 
@@ -88,6 +87,14 @@ class HallService:
         from patrol.hall.edits import Edits
 
         return Edits(self)
+
+    @cached_property
+    def attendance(self) -> Attendance:
+        """Working hours and days, punches and leave, loaded when first used (the board draws
+        without them)."""
+        from patrol.hall.attendance import Attendance
+
+        return Attendance(self)
 
     # --- the connection ---------------------------------------------------------------
 
@@ -145,7 +152,8 @@ class HallService:
         """Read the roster, the postings and the rules again, and swap them in as one snapshot."""
         self.snapshot = read_roster(self.reader, self.hall.id, self.today())
         self.lookup.forget()
-        self.attendance.forget()
+        if "attendance" in self.__dict__:  # loaded: what it read may have changed too
+            self.attendance.forget()
 
     # The snapshot's parts, for the many callers that read one of them. A caller that reads
     # several while another thread may reload takes ``snapshot`` once and reads them from it.
