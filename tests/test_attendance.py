@@ -293,3 +293,20 @@ def test_ids_made_in_a_batch_are_distinct_uuid7_in_order() -> None:
     assert len(set(ids)) == 10_000 and ids == sorted(ids)
     assert {uuid.UUID(i).version for i in ids} == {7}
     assert {uuid.UUID(i).variant for i in ids} == {uuid.RFC_4122}
+
+
+def test_a_later_file_with_the_missing_punch_corrects_the_missing_punch_finding(
+    hours_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    morning = write(tmp_path, "上午.csv", "姓名,打卡时间\n魏敏,2026-11-02 08:58\n")
+    assert run(capsys, "--db", hours_url, "clockin", "import", str(morning))[0] == 0
+    assert findings(hours_url, "魏敏") == [("缺卡", "clockin", None, 1)]
+    evening = write(tmp_path, "下午.csv", "姓名,打卡时间\n魏敏,2026-11-02 16:50\n")
+    code, out, err = run(capsys, "--db", hours_url, "clockin", "import", str(evening))
+    assert code == 0, err
+    assert "按补充的打卡记录更正 1 条" in out
+    assert findings(hours_url, "魏敏") == [("早退", "clockin", 10, 1)]
+    # Everyone else's day is as it was: nothing new, nothing voided.
+    assert findings(hours_url, "张梅") == [("缺卡", "clockin", None, 2)]
+    with closing(sqlite3.connect(hours_url.removeprefix("sqlite:///"))) as conn:
+        assert conn.execute("SELECT reason FROM correction").fetchall() == [("补充打卡记录后重新判断",)]

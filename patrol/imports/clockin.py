@@ -110,6 +110,7 @@ class ClockinPlan:
     last: date | None = None
     unknown: list[str] = field(default_factory=list)  # names skipped (--skip-unknown)
     findings: list[dict[str, Any]] = field(default_factory=list)
+    voids: list[tuple[str, str]] = field(default_factory=list)  # punch findings the punches now contradict
     kinds: Counter[str] = field(default_factory=Counter)
     warning: str | None = None
 
@@ -202,34 +203,49 @@ def plan_clockin(service: HallService, path: Path, skip_unknown: bool = False) -
         plan.punches.append((staff_id, at, machine))
         stored.setdefault(staff_id, {}).setdefault(local.date(), []).append(local)
     plan.people = len({r[0] for r in rows})
-    plan.findings = derive_findings(service, plan.first, end, stored)
+    plan.findings, plan.voids = derive_findings(service, plan.first, end, stored)
     plan.kinds = Counter(f["_kind"] for f in plan.findings)
     plan.warning = beyond_calendar(plan.first, end)
     return plan
 
 
 _RECORDED = (
-    "SELECT f.staff_id, f.at, t.code, f.source FROM finding f JOIN finding_type t ON t.id = f.type_id "
+    "SELECT f.id, f.staff_id, f.at, t.code, f.source, f.count, f.minutes "
+    "FROM finding f JOIN finding_type t ON t.id = f.type_id "
     "WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND f.staff_id IS NOT NULL "
     "AND t.code IN ('late', 'early', 'noclock') "
     "AND NOT EXISTS (SELECT 1 FROM correction c WHERE c.finding_id = f.id)"
 )
 
 
+REJUDGED = "补充打卡记录后重新判断"
+
+
 def derive_findings(
     service: HallService, start: date, end: date, punches: dict[str, dict[date, list[datetime]]]
-) -> list[dict[str, Any]]:
-    """The punch findings of the working days in [start, end) not yet recorded: for everyone
-    posted on each day, without leave, with hours set. Days not over yet are left for a later
-    import (a 16:00 import must not call the evening's punch missing)."""
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """The punch findings of the working days in [start, end) not yet recorded, for everyone
+    posted on each day, without leave, with hours set; and the punch findings recorded before
+    that the punches now say otherwise about (a missing evening punch that a later file brings),
+    to void as (finding id, reason). Days not over yet are left for a later import (a 16:00
+    import must not call the evening's punch missing)."""
     attendance = service.attendance
     tz = service.hall.tz
     today = service.today()
     own = attendance.own_days()
     leave = attendance.leave_days(start, end)
-    recorded: set[tuple[str, date, str]] = set()
-    for staff_id, at, code, _source in service.reader.iter_rows(_RECORDED, attendance.bounds(start, end)):
-        recorded.add((str(staff_id), to_utc(at).astimezone(tz).date(), str(code)))
+    recorded: set[tuple[str, date, str]] = set()  # by a patrol (or an import of findings): never replaced
+    by_punch: dict[tuple[str, date, str], tuple[str, datetime, int, int | None]] = {}
+    for finding_id, staff_id, at, code, source, number, minutes in service.reader.iter_rows(
+        _RECORDED, attendance.bounds(start, end)
+    ):
+        when = to_utc(at)
+        key = (str(staff_id), when.astimezone(tz).date(), str(code))
+        if source == "clockin":
+            by_punch[key] = (str(finding_id), when, int(number), minutes)
+        else:
+            recorded.add(key)
+    voids: list[tuple[str, str]] = []
     items = {code: service.rules.find(code) for code in KIND_NAMES}
     out: list[dict[str, Any]] = []
     windows = service.window_by_id
@@ -256,11 +272,23 @@ def derive_findings(
             if verdict.missing:
                 note = f"缺卡 {verdict.missing} 次（应打卡 {hours.punches} 次）"
                 found.append((MISSING, datetime.combine(day, hours.am[0]), None, verdict.missing, note))
+            kinds = {kind for kind, *_rest in found}
+            for kind in KIND_NAMES:
+                before = by_punch.get((person.id, day, kind))
+                if before is not None and kind not in kinds:
+                    voids.append((before[0], REJUDGED))
             for kind, local, minutes, count, note in found:
                 item = items[kind]
-                if item is None or (person.id, day, kind) in recorded:
+                key = (person.id, day, kind)
+                if item is None or key in recorded:
                     continue
-                recorded.add((person.id, day, kind))
+                recorded.add(key)
+                at = local.replace(tzinfo=tz).astimezone(UTC)
+                before = by_punch.get(key)
+                if before is not None:
+                    if before[1:] == (at, count, minutes):
+                        continue  # the same punches said the same before
+                    voids.append((before[0], REJUDGED))
                 out.append(
                     {
                         "hall_id": service.hall.id,
@@ -270,7 +298,7 @@ def derive_findings(
                         "type_id": item.id,
                         "category": item.category,
                         "points": item.points,
-                        "at": local.replace(tzinfo=tz).astimezone(UTC),
+                        "at": at,
                         "note": note,
                         "device": service.device,
                         "source": "clockin",
@@ -279,7 +307,7 @@ def derive_findings(
                         "_kind": kind,
                     }
                 )
-    return out
+    return out, voids
 
 
 def apply_clockin(service: HallService, plan: ClockinPlan) -> None:
@@ -292,6 +320,7 @@ def apply_clockin(service: HallService, plan: ClockinPlan) -> None:
         hall_id=service.hall.id,
         punches=plan.punches,
         findings=findings,
+        voids=plan.voids,
         inspector_id=service.inspector_id(),
         device=service.device,
     )
@@ -302,8 +331,9 @@ def summary(plan: ClockinPlan) -> str:
     """What the import found, in one line."""
     kinds = "、".join(f"{KIND_NAMES[k]} {plan.kinds.get(k, 0)} 条" for k in KIND_NAMES)
     span = f"{plan.first:%Y-%m-%d} 至 {plan.last:%Y-%m-%d}，" if plan.first and plan.last else ""
+    redone = f"；按补充的打卡记录更正 {len(plan.voids)} 条" if plan.voids else ""
     skipped = f"；跳过名册外 {len(plan.unknown)} 人：{'、'.join(plan.unknown[:10])}" if plan.unknown else ""
     return (
         f"打卡记录 {plan.read} 条（{span}{plan.people} 人；新 {len(plan.punches)} 条，已导入过 {plan.already} 条），"
-        f"生成巡查记录：{kinds}{skipped}。"
+        f"生成巡查记录：{kinds}{redone}{skipped}。"
     )
