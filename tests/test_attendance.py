@@ -310,3 +310,42 @@ def test_a_later_file_with_the_missing_punch_corrects_the_missing_punch_finding(
     assert findings(hours_url, "张梅") == [("缺卡", "clockin", None, 2)]
     with closing(sqlite3.connect(hours_url.removeprefix("sqlite:///"))) as conn:
         assert conn.execute("SELECT reason FROM correction").fetchall() == [("补充打卡记录后重新判断",)]
+
+
+def test_summer_and_winter_hours_each_judge_their_own_days(
+    hours_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    winter = ("hours", "set", "--from", "2026-11-05", "--am", "08:30-12:00", "--pm", "14:00-17:30")
+    assert run(capsys, "--db", hours_url, *winter)[0] == 0
+    text = "姓名,打卡时间\n魏敏,2026-11-04 08:50\n魏敏,2026-11-04 17:00\n魏敏,2026-11-05 08:50\n魏敏,2026-11-05 17:30\n"
+    assert run(capsys, "--db", hours_url, "clockin", "import", str(write(tmp_path, "p.csv", text)))[0] == 0
+    # 4 November under the first hours (09:00, 5 minutes' grace): on time; 5 November: 20 late.
+    assert findings(hours_url, "魏敏", "2026-11-04") == []
+    assert findings(hours_url, "魏敏", "2026-11-05") == [("迟到", "clockin", 20, 1)]
+    code, out, _err = run(capsys, "--db", hours_url, "hours", "show")
+    assert code == 0 and "2026-11-05 起：上午 08:30-12:00，下午 14:00-17:30" in out
+
+
+@pytest.mark.tampers
+def test_hours_changed_behind_patrols_back_fail_verify(hours_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with closing(sqlite3.connect(hours_url.removeprefix("sqlite:///"))) as conn:
+        conn.execute("UPDATE work_hours SET grace = 60")
+        conn.commit()
+    code, _out, err = run(capsys, "--db", hours_url, "verify")
+    assert code == 1 and "作息时间" in err and "宽限分钟" in err
+
+
+def test_four_punches_a_day_from_one_row_per_person_and_day(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    four = ("hours", "set", "--from", "2026-01-01", "--am", "09:00-12:00", "--pm", "14:00-17:00", "--punches", "4")
+    assert run(capsys, "--db", hall_url, *four)[0] == 0
+    text = (
+        "姓名,日期,上班1打卡时间,下班1打卡时间,上班2打卡时间,下班2打卡时间\n"
+        "魏敏,2026-11-02,08:55,12:01,14:09:59,17:00\n"
+        "曾伟,2026-11-02,08:55,,14:00,17:00\n"
+    )
+    assert run(capsys, "--db", hall_url, "clockin", "import", str(write(tmp_path, "四次.csv", text)))[0] == 0
+    assert findings(hall_url, "魏敏") == [("迟到", "clockin", 9, 1)]
+    assert findings(hall_url, "曾伟") == [("缺卡", "clockin", None, 1)]
+    assert findings(hall_url, "张梅") == [("缺卡", "clockin", None, 4)]
