@@ -349,3 +349,15 @@ def test_four_punches_a_day_from_one_row_per_person_and_day(
     assert findings(hall_url, "魏敏") == [("迟到", "clockin", 9, 1)]
     assert findings(hall_url, "曾伟") == [("缺卡", "clockin", None, 1)]
     assert findings(hall_url, "张梅") == [("缺卡", "clockin", None, 4)]
+
+
+def test_a_future_punch_or_a_wrong_year_is_refused(
+    hours_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    future = write(tmp_path, "未来.csv", "姓名,打卡时间\n魏敏,2026-11-02 09:00\n魏敏,2099-11-02 09:00\n")
+    code, _out, err = run(capsys, "--db", hours_url, "clockin", "import", str(future))
+    assert code == 1 and "未来.csv 第3行“打卡时间”列" in err and "在未来" in err
+    typo = write(tmp_path, "年份.csv", "姓名,打卡时间\n魏敏,2026-11-02 09:00\n魏敏,2016-11-02 09:00\n")
+    code, _out, err = run(capsys, "--db", hours_url, "clockin", "import", str(typo))
+    assert code == 1 and "跨度超过" in err
+    assert count(hours_url, "punch") == 0 and count(hours_url, "finding") == 0

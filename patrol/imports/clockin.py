@@ -53,6 +53,7 @@ COLUMNS = {
 DAY_COLUMNS = ("上班打卡", "下班打卡", "上班2打卡", "下班2打卡")
 # A city's month of punches is 220,000 rows (5,000 staff × 22 days × 2).
 MAX_PUNCH_ROWS = 1_000_000
+LONGEST_SPAN = 93  # days one file may cover: a quarter
 
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
@@ -126,6 +127,8 @@ def _rows(service: HallService, path: Path, skip_unknown: bool) -> tuple[list[tu
             "（姓名、日期、上班打卡、下班打卡）：请检查表头。"
         )
     people = People.of(service)
+    # A punch after now is a typo or a wrong clock (minutes of slack for a machine's clock).
+    latest = (service.clock() + timedelta(minutes=5)).astimezone(service.hall.tz).replace(tzinfo=None)
     found: dict[tuple[str, str], str] = {}
     unknown: dict[str, int] = {}
     out: list[tuple[str, datetime, str]] = []
@@ -150,9 +153,12 @@ def _rows(service: HallService, path: Path, skip_unknown: bool) -> tuple[list[tu
         machine = cells.get("设备", "")[:64]
         if not by_day:
             try:
-                out.append((staff_id, parse_stamp(cells["打卡时间"]), machine))
+                stamp = parse_stamp(cells["打卡时间"])
+                if stamp > latest:
+                    raise UserError(f"打卡时间 {stamp:%Y-%m-%d %H:%M:%S} 在未来，请检查年份或考勤机的时钟。")
             except UserError as exc:
                 raise UserError(f"{where}“打卡时间”列：{exc}") from None
+            out.append((staff_id, stamp, machine))
             continue
         try:
             day = parse_date(cells["日期"])
@@ -163,9 +169,12 @@ def _rows(service: HallService, path: Path, skip_unknown: bool) -> tuple[list[tu
             if not value or value in ("-", "--", "未打卡", "缺卡"):
                 continue
             try:
-                out.append((staff_id, datetime.combine(day, parse_clock(value)), machine))
+                stamp = datetime.combine(day, parse_clock(value))
+                if stamp > latest:
+                    raise UserError(f"打卡时间 {stamp:%Y-%m-%d %H:%M:%S} 在未来，请检查年份或考勤机的时钟。")
             except UserError as exc:
                 raise UserError(f"{where}“{column}”列：{exc}") from None
+            out.append((staff_id, stamp, machine))
     if unknown and not skip_unknown:
         names = sorted(unknown, key=unknown.__getitem__)
         listed = "、".join(f"{n}（第{unknown[n]}行）" for n in names[:10]) + ("等" if len(names) > 10 else "")
@@ -184,9 +193,15 @@ def plan_clockin(service: HallService, path: Path, skip_unknown: bool = False) -
     if not rows:
         return plan
     utc_of = LocalTimes(service.hall.tz).to_utc
-    now = service.clock()
     plan.first = min(r[1] for r in rows).date()
     plan.last = max(r[1] for r in rows).date()
+    if (plan.last - plan.first).days >= LONGEST_SPAN:
+        # Every day of the span is judged for everyone posted: a year typed wrong in one row
+        # would write years of 缺卡.
+        raise UserError(
+            f"{path.name} 中的打卡日期从 {plan.first:%Y-%m-%d} 到 {plan.last:%Y-%m-%d}，跨度超过 {LONGEST_SPAN} 天："
+            "请检查是否有年份写错的行，或按月分开导入。未导入。"
+        )
     if not attendance.hours_versions():
         raise UserError("尚未设置作息时间，无法判断迟到早退：请先用 patrol hours set --from 日期 --am … --pm … 设置。")
     end = plan.last + timedelta(days=1)
@@ -197,8 +212,6 @@ def plan_clockin(service: HallService, path: Path, skip_unknown: bool = False) -
             plan.already += 1
             continue
         at = utc_of(local)
-        if at > now + timedelta(minutes=5):
-            raise UserError(f"{path.name} 中有未来的打卡时间 {local:%Y-%m-%d %H:%M:%S}，请检查文件或电脑时间。")
         seen.add((staff_id, local))
         plan.punches.append((staff_id, at, machine))
         stored.setdefault(staff_id, {}).setdefault(local.date(), []).append(local)
