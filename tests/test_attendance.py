@@ -109,13 +109,13 @@ def test_an_xlsx_of_punches(hours_url: str, tmp_path: Path, capsys: pytest.Captu
     book = Workbook()
     sheet = book.active
     sheet.append(["姓名", "日期时间"])
-    sheet.append(["张梅", datetime(2026, 11, 4, 9, 31)])
+    sheet.append(["张梅", datetime(2026, 11, 4, 9, 5, 30)])  # a date cell with seconds: after 09:05
     sheet.append(["张梅", "2026-11-04 17:00:00"])
     path = tmp_path / "打卡.xlsx"
     book.save(path)
     code, _out, err = run(capsys, "--db", hours_url, "clockin", "import", str(path))
     assert code == 0, err
-    assert findings(hours_url, "张梅") == [("迟到", "clockin", 31, 1)]
+    assert findings(hours_url, "张梅") == [("迟到", "clockin", 5, 1)]
 
 
 def test_unknown_names_are_refused_or_skipped(

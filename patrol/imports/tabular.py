@@ -29,7 +29,8 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        # Seconds only where there are some: a clock-in machine's 09:05:30 is late against 09:05.
+        return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -47,7 +48,7 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 64
 
 
-def _read_rows(path: Path, max_rows: int = MAX_ROWS) -> tuple[list[NumberedRow], Uncomputed]:
+def _read_rows(path: Path, max_rows: int) -> tuple[list[NumberedRow], Uncomputed]:
     if not path.exists():
         raise UserError(f"找不到文件：{path}")
     if path.is_dir():
@@ -86,7 +87,7 @@ def _check_unpacked_size(path: Path) -> None:
         )
 
 
-def _read_xlsx(path: Path, max_rows: int = MAX_ROWS) -> tuple[list[NumberedRow], Uncomputed]:
+def _read_xlsx(path: Path, max_rows: int) -> tuple[list[NumberedRow], Uncomputed]:
     _check_unpacked_size(path)
     try:
         rows, formulas = _stream_sheet(path, data_only=False, max_rows=max_rows)
@@ -113,9 +114,7 @@ def _read_xlsx(path: Path, max_rows: int = MAX_ROWS) -> tuple[list[NumberedRow],
         ) from exc
 
 
-def _stream_sheet(
-    path: Path, data_only: bool, max_rows: int = MAX_ROWS
-) -> tuple[list[NumberedRow], list[tuple[int, int]]]:
+def _stream_sheet(path: Path, data_only: bool, max_rows: int) -> tuple[list[NumberedRow], list[tuple[int, int]]]:
     """The non-blank rows of the sheet a person sees on opening the file (the active sheet, or
     the first visible one: never a hidden sheet), read as they come. The dimension the file
     declares is ignored (``A1:XFD1048576`` would pad every row to 16,384 cells and add a million
@@ -172,7 +171,7 @@ def _visible_sheet(path: Path, workbook: Any) -> Any:
     raise UserError(f"{path.name} 没有可见的工作表，请在 Excel 或 WPS 中取消隐藏后重试。")
 
 
-def _read_csv(path: Path, max_rows: int = MAX_ROWS) -> list[NumberedRow]:
+def _read_csv(path: Path, max_rows: int) -> list[NumberedRow]:
     if path.stat().st_size > MAX_CSV_BYTES:
         raise UserError(f"{path.name} 超过 {MAX_CSV_BYTES // (1024 * 1024)} MiB，不像名册或巡查记录表，未导入。")
     raw = path.read_bytes()
@@ -208,15 +207,17 @@ def read_table(
     path: Path,
     columns: Mapping[str, Sequence[str]],
     required: Sequence[str],
-    max_rows: int = MAX_ROWS,
+    max_rows: int | None = None,
 ) -> list[TableRow]:
     """Read ``path`` and return its data rows keyed by canonical column name.
 
     ``columns`` maps each canonical name to its accepted aliases; the first non-empty row is the
     header. Blank rows are skipped; row numbers are the file's own (as a spreadsheet shows
-    them), blank lines counted.
+    them), blank lines counted. ``max_rows`` (default ``MAX_ROWS``) caps the rows read: a month
+    of a city's punches is larger than any roster.
     """
-    rows, uncomputed = _read_rows(path, max_rows)
+    # Read here, not bound as a default: the cap is the module's value at the time of the call.
+    rows, uncomputed = _read_rows(path, MAX_ROWS if max_rows is None else max_rows)
     rows = [(number, cells) for number, cells in rows if any(cells)]
     if not rows:
         raise UserError(f"{path.name} 是空文件：第一行应为表头（{'、'.join(required)}）。")
