@@ -361,3 +361,15 @@ def test_a_future_punch_or_a_wrong_year_is_refused(
     code, _out, err = run(capsys, "--db", hours_url, "clockin", "import", str(typo))
     assert code == 1 and "跨度超过" in err
     assert count(hours_url, "punch") == 0 and count(hours_url, "finding") == 0
+
+
+def test_leave_add_tells_two_of_one_name_apart_by_window(hours_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    leave = ("leave", "add", "张伟", "--from", "2026-11-10", "--to", "2026-11-10", "--type", "公出")
+    code, _out, err = run(capsys, "--db", hours_url, *leave)
+    assert code == 1 and "2 位“张伟”" in err
+    assert run(capsys, "--db", hours_url, *leave, "--window", "3")[0] == 0
+    with closing(sqlite3.connect(hours_url.removeprefix("sqlite:///"))) as conn:
+        rows = conn.execute("SELECT w.code, f.source FROM finding f JOIN window w ON w.id = f.window_id").fetchall()
+    assert rows == [("3", "leave")]
+    code, _out, err = run(capsys, "--db", hours_url, *leave, "--window", "3")
+    assert code == 1 and "已登记过" in err
