@@ -2,7 +2,7 @@
 
 import sys
 
-from bench import crash, export, hot_path, startup, terminal, verify
+from bench import crash, export, hot_path, punches, startup, terminal, verify
 
 ok = startup.main()
 ok &= terminal.main()
@@ -10,4 +10,5 @@ ok &= hot_path.main()
 ok &= export.main()
 ok &= verify.main()
 ok &= crash.main()
+ok &= punches.main()
 sys.exit(0 if ok else 1)

@@ -252,6 +252,26 @@ VERSIONED: dict[str, tuple[tuple[str, str], ...]] = {
         ("unit_id", "text"),  # 0006_units: see LATER_VERSIONED
     ),
     "inspector": (("name", "text"),),
+    # The hall's working time (migration 0006): punches are judged against them.
+    "work_hours": (
+        ("hall_id", "text"),
+        ("starts", "date"),
+        ("am", "text"),
+        ("pm", "text"),
+        ("grace", "int"),
+        ("punches", "int"),
+        ("created_at", "time"),
+    ),
+    "hall_day": (("hall_id", "text"), ("day", "date"), ("working", "bool"), ("note", "text"), ("created_at", "time")),
+    "leave": (
+        ("hall_id", "text"),
+        ("staff_id", "text"),
+        ("starts", "date"),
+        ("ends", "date"),
+        ("kind", "text"),
+        ("approver", "text"),
+        ("created_at", "time"),
+    ),
 }
 # Columns added to a versioned table after versions of its rows were written: trailing in
 # VERSIONED, left out of a version's content while all of them are unset (None), so a version

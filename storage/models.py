@@ -374,3 +374,67 @@ chain_head = Table(
     Column("seq", Integer, nullable=False),
     _text("row_hash", 64),
 )
+
+# --- the hall's working time, punches and leave (migration 0006_attendance) -------------------
+
+# A version of the hall's working hours, in force from ``starts`` until a later one (summer and
+# winter hours). Added, never changed; versioned (storage.chain.VERSIONED): lateness is judged
+# against it.
+work_hours = Table(
+    "work_hours",
+    metadata,
+    _id(),
+    _ref("hall_id", "hall.id"),
+    Column("starts", Date, nullable=False),
+    _text("am", 11),  # "08:30-12:00"
+    _text("pm", 11),  # "14:30-17:30"
+    Column("grace", Integer, nullable=False, default=0),  # minutes after the start that are not late
+    Column("punches", Integer, nullable=False, default=2),  # 2: in and out; 4: in and out twice
+    _created_at(),
+    Index("ix_work_hours_hall", "hall_id", "starts", "created_at"),
+)
+
+# A day the hall works or rests against the national calendar (a local holiday, a Saturday
+# open). The latest row of a day wins. Versioned.
+hall_day = Table(
+    "hall_day",
+    metadata,
+    _id(),
+    _ref("hall_id", "hall.id"),
+    Column("day", Date, nullable=False),
+    Column("working", Boolean, nullable=False),
+    _text("note", 200, ""),
+    _created_at(),
+    Index("ix_hall_day_hall", "hall_id", "day", "created_at"),
+)
+
+# One punch of a clock-in machine: who and when. Raw data: what it means is in the findings
+# derived from it (source clockin), which are chained. The same punch imported twice is one row.
+punch = Table(
+    "punch",
+    metadata,
+    _id(),
+    _ref("hall_id", "hall.id"),
+    _ref("staff_id", "staff.id"),
+    Column("at", UTCDateTime, nullable=False),
+    _text("machine", 64, ""),  # 设备 as the file names it
+    _created_at(),
+    UniqueConstraint("staff_id", "at"),
+    Index("ix_punch_hall_at", "hall_id", "at"),
+)
+
+# Approved leave of one person, ``starts`` to ``ends`` (both included). Versioned; its days are
+# written as 请假 findings (source leave).
+leave = Table(
+    "leave",
+    metadata,
+    _id(),
+    _ref("hall_id", "hall.id"),
+    _ref("staff_id", "staff.id"),
+    Column("starts", Date, nullable=False),
+    Column("ends", Date, nullable=False),
+    _text("kind", 20),
+    _text("approver", 50, ""),
+    _created_at(),
+    Index("ix_leave_staff", "staff_id", "starts"),
+)

@@ -60,6 +60,9 @@ TABLE_WORDS = {
     "staff": "人员",
     "posting": "任职记录",
     "inspector": "督查员",
+    "work_hours": "作息时间",
+    "hall_day": "大厅自定工作日",
+    "leave": "请假登记",
 }
 COLUMN_WORDS = {
     "name": "名称",
@@ -81,6 +84,16 @@ COLUMN_WORDS = {
     "zone": "区域",
     "window_id": "窗口",
     "role": "岗位",
+    "am": "上午时间",
+    "pm": "下午时间",
+    "grace": "宽限分钟",
+    "punches": "每日打卡次数",
+    "day": "日期",
+    "working": "是否工作日",
+    "note": "说明",
+    "ends": "结束日期",
+    "kind": "类型",
+    "approver": "审批人",
     "staff_id": "人员",
 }
 COLUMN_WORDS_OF = {("staff", "name"): "姓名", ("staff", "active"): "在岗状态", ("inspector", "name"): "姓名"}
@@ -317,8 +330,12 @@ def _label(table: str, content: str, row_id: str) -> str:
     values = content_values(table, content)
     if table == "window":
         return f"{values['code']} {values['name']}"
-    if table == "hall_rules":
+    if table in ("hall_rules", "work_hours"):
         return f"自 {values['starts'] or '开始'} 起的版本"
+    if table == "hall_day":
+        return str(values["day"])
+    if table == "leave":
+        return f"{values['starts']} 至 {values['ends']} {values['kind']}"
     if table == "posting":
         return f"{row_id[:8]}…（自 {values['starts'] or '开始'} 起）"
     return str(values.get("name") or row_id)

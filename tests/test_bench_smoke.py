@@ -72,6 +72,16 @@ def test_the_startup_benchmark_draws_the_demo(capsys: pytest.CaptureFixture[str]
     assert "startup `patrol demo` to drawn board: median" in capsys.readouterr().out
 
 
+def test_the_punch_benchmark_imports_a_month_twice_and_ranks_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import punches
+
+    assert punches.main(staff_count=40, folder=tmp_path)
+    out = capsys.readouterr().out
+    assert "clockin import, 40 staff × 22 days × 2 punches" in out and "the same file again" in out, out
+
+
 def test_the_crash_benchmark_kills_the_app_and_finds_nothing_lost(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -42,7 +42,7 @@ BOARD_MODULES = frozenset(
         "patrol.hall.roster",
         "patrol.hall.service",  # the opened hall and its services, one job each (light: no I/O at import)
         "patrol.hall.access",
-        "patrol.hall.attendance_facts",  # whether the month has punches: the board judges 满勤 from them
+        "patrol.hall.attendance",  # whether the month has punches: the board judges 满勤 from them
         "patrol.hall.evidence",
         "patrol.hall.log",
         "patrol.hall.lookups",

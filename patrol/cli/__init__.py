@@ -43,6 +43,9 @@ EPILOG = """示例：
   patrol rounds --period 2026-11                  列出巡查轮次
   patrol close --period 2026-11                   月结（通报发布后冻结该月）
   patrol reopen --period 2026-11 --reason 补录      重新打开已月结的月份
+  patrol hours set --from 2026-10-01 --am 09:00-12:00 --pm 14:00-17:00 --grace 5   作息时间
+  patrol clockin import 11月打卡.csv              导入打卡记录（生成迟到、早退、缺卡）
+  patrol leave add 张梅 --from 2026-11-09 --to 2026-11-10 --type 事假   登记请假
 周期写法：2026-11（月）、2026Q4（季度）、2026H1（半年）、2026（年）、2026-11-01..2026-11-15。"""
 
 
@@ -91,7 +94,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     app.register(sub)
     if not commands:
         return parser
-    from patrol.cli import evidence, findings, reports, roster, rounds, rules, staff
+    from patrol.cli import attendance, evidence, findings, reports, roster, rounds, rules, staff
 
     roster.register(sub, Parser)
     staff.register(sub, Parser)
@@ -100,6 +103,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     evidence.register(sub)
     rules.register(sub, Parser)
     rounds.register(sub, Parser)
+    attendance.register(sub, Parser)
     return parser
 
 

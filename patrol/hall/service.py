@@ -11,6 +11,7 @@ jobs done on it are services of their own, reached from here:
 - ``edits`` (``patrol.hall.edits``): roster changes and new versions of the settings;
 - ``rounds`` (``patrol.hall.rounds``): windows seen with nothing wrong, rounds, coverage;
 - ``closing`` (``patrol.hall.closing``): month close (月结) and reopen.
+- ``attendance`` (``patrol.hall.attendance``): working hours and days, punches, leave.
 
 Opening one is ``patrol.hall.opening.open_hall``. Reads run through a ``storage.reads.Reader``;
 writes go through ``storage.writes`` on an engine that is created on first use, so opening a
@@ -43,6 +44,7 @@ from storage import reads
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from patrol.hall.attendance import Attendance
     from patrol.hall.closing import MonthClose
     from patrol.hall.edits import Edits
     from patrol.hall.rounds import Rounds
@@ -105,6 +107,14 @@ class HallService:
 
         return MonthClose(self)
 
+    @cached_property
+    def attendance(self) -> Attendance:
+        """Working hours and days, punches and leave, loaded when first used (the board draws
+        without them)."""
+        from patrol.hall.attendance import Attendance
+
+        return Attendance(self)
+
     # --- the connection ---------------------------------------------------------------
 
     @property
@@ -161,6 +171,8 @@ class HallService:
         """Read the roster, the postings and the rules again, and swap them in as one snapshot."""
         self.snapshot = read_roster(self.reader, self.hall.id, self.today())
         self.lookup.forget()
+        if "attendance" in self.__dict__:  # loaded: what it read may have changed too
+            self.attendance.forget()
 
     # The snapshot's parts, for the many callers that read one of them. A caller that reads
     # several while another thread may reload takes ``snapshot`` once and reads them from it.

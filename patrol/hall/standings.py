@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from patrol.hall.attendance_facts import attendance_facts
 from patrol.model import Member, WindowInfo
 from patrol.rules.items import COMPLAINT_CODES, FULL_ATTENDANCE_BREAKERS
 from patrol.rules.periods import Period
@@ -102,7 +101,7 @@ class Standings:
 
     def has_clockin(self, period: Period) -> bool:
         """Whether ``period`` holds clock-in records: 满勤 is then judged from them (DESIGN)."""
-        return attendance_facts(self.service).has_punches(period.first, period.end)
+        return self.service.attendance.has_punches(period.first, period.end)
 
     def day_totals(self, day: date | None = None) -> dict[str, Totals]:
         """Each window's findings of one day (today by default), staff and window-level together."""

@@ -30,7 +30,8 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        # Seconds only where there are some: a clock-in machine's 09:05:30 is late against 09:05.
+        return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -48,16 +49,16 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 64
 
 
-def _read_rows(path: Path) -> tuple[list[NumberedRow], Uncomputed]:
+def _read_rows(path: Path, max_rows: int) -> tuple[list[NumberedRow], Uncomputed]:
     if not path.exists():
         raise UserError(f"找不到文件：{path}")
     if path.is_dir():
         raise UserError(f"{path} 是文件夹，请给出 .xlsx 或 .csv 文件。")
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _read_xlsx(path)
+        return _read_xlsx(path, max_rows)
     if suffix == ".csv":
-        return _read_csv(path), set()
+        return _read_csv(path, max_rows), set()
     raise UserError(f"不支持的文件类型：{path.name}。请用 .xlsx 或 .csv 文件。")
 
 
@@ -87,13 +88,13 @@ def _check_unpacked_size(path: Path) -> None:
         )
 
 
-def _read_xlsx(path: Path) -> tuple[list[NumberedRow], Uncomputed]:
+def _read_xlsx(path: Path, max_rows: int) -> tuple[list[NumberedRow], Uncomputed]:
     _check_unpacked_size(path)
     try:
-        rows, formulas = _stream_sheet(path, data_only=False)
+        rows, formulas = _stream_sheet(path, data_only=False, max_rows=max_rows)
         uncomputed: Uncomputed = set()
         if formulas:  # only then is a second pass needed, for the results Excel saved with them
-            cached, _ = _stream_sheet(path, data_only=True)
+            cached, _ = _stream_sheet(path, data_only=True, max_rows=max_rows)
             values = {number: cells for number, cells in cached}
             read = {number: cells for number, cells in rows}
             for number, column in formulas:
@@ -114,7 +115,7 @@ def _read_xlsx(path: Path) -> tuple[list[NumberedRow], Uncomputed]:
         ) from exc
 
 
-def _stream_sheet(path: Path, data_only: bool) -> tuple[list[NumberedRow], list[tuple[int, int]]]:
+def _stream_sheet(path: Path, data_only: bool, max_rows: int) -> tuple[list[NumberedRow], list[tuple[int, int]]]:
     """The non-blank rows of the sheet a person sees on opening the file (the active sheet, or
     the first visible one: never a hidden sheet), read as they come. The dimension the file
     declares is ignored (``A1:XFD1048576`` would pad every row to 16,384 cells and add a million
@@ -138,8 +139,8 @@ def _stream_sheet(path: Path, data_only: bool) -> tuple[list[NumberedRow], list[
                         f"{path.name} 第{number}行超过 {MAX_COLUMNS} 列，不像名册或巡查记录表：请只保留需要的列后重试。"
                     )
                 texts = texts[:MAX_COLUMNS]
-            if len(rows) >= MAX_ROWS:
-                raise UserError(f"{path.name} 超过 {MAX_ROWS} 行，未导入：请拆成几个文件分别导入。")
+            if len(rows) >= max_rows:
+                raise UserError(f"{path.name} 超过 {max_rows} 行，未导入：请拆成几个文件分别导入。")
             if not data_only:
                 formulas.extend((number, i) for i, c in enumerate(cells[:MAX_COLUMNS]) if c.data_type == "f")
             rows.append((number, texts))
@@ -171,7 +172,7 @@ def _visible_sheet(path: Path, workbook: Any) -> Any:
     raise UserError(f"{path.name} 没有可见的工作表，请在 Excel 或 WPS 中取消隐藏后重试。")
 
 
-def _read_csv(path: Path) -> list[NumberedRow]:
+def _read_csv(path: Path, max_rows: int) -> list[NumberedRow]:
     if path.stat().st_size > MAX_CSV_BYTES:
         raise UserError(f"{path.name} 超过 {MAX_CSV_BYTES // (1024 * 1024)} MiB，不像名册或巡查记录表，未导入。")
     raw = path.read_bytes()
@@ -185,8 +186,8 @@ def _read_csv(path: Path) -> list[NumberedRow]:
             rows: list[NumberedRow] = []
             reader = csv.reader(io.StringIO(text))
             for row in reader:
-                if len(rows) >= MAX_ROWS:
-                    raise UserError(f"{path.name} 超过 {MAX_ROWS} 行，未导入：请拆成几个文件分别导入。")
+                if len(rows) >= max_rows:
+                    raise UserError(f"{path.name} 超过 {max_rows} 行，未导入：请拆成几个文件分别导入。")
                 # line_num is the line the row ends on: a quoted cell may span lines.
                 rows.append((reader.line_num, [c.strip() for c in row]))
             return rows
@@ -207,14 +208,17 @@ def read_table(
     path: Path,
     columns: Mapping[str, Sequence[str]],
     required: Sequence[str],
+    max_rows: int | None = None,
 ) -> list[TableRow]:
     """Read ``path`` and return its data rows keyed by canonical column name.
 
     ``columns`` maps each canonical name to its accepted aliases; the first non-empty row is the
     header. Blank rows are skipped; row numbers are the file's own (as a spreadsheet shows
-    them), blank lines counted.
+    them), blank lines counted. ``max_rows`` (default ``MAX_ROWS``) caps the rows read: a month
+    of a city's punches is larger than any roster.
     """
-    rows, uncomputed = _read_rows(path)
+    # Read here, not bound as a default: the cap is the module's value at the time of the call.
+    rows, uncomputed = _read_rows(path, MAX_ROWS if max_rows is None else max_rows)
     return table_of(path.name, rows, uncomputed, columns, required)
 
 

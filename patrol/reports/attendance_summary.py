@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from patrol.hall.attendance_facts import attendance_facts, knows_punch_days
 from patrol.hall.views import SUBSTITUTE
 from patrol.rules.periods import Period
 from patrol.rules.scoring import Ranking
@@ -109,12 +108,12 @@ class _Posted:
 
 def summarize(service: HallService, period: Period, ranking: Ranking) -> AttendanceSummary:
     """The attendance figures of everyone ``ranking`` counts and of each window's substitutes."""
-    facts = attendance_facts(service)
+    facts = service.attendance
     start, end = period.first, period.end
     working_list = sorted(facts.working_days(start, end))
     working = set(working_list)
     has_punches = facts.has_punches(start, end)
-    from_punches = has_punches and knows_punch_days(facts)
+    from_punches = has_punches
     punch_days = facts.punch_days(start, end) if from_punches else {}
     leave_days = facts.leave_days(start, end)
     people: dict[str, AttendanceLine] = {}
