@@ -332,8 +332,9 @@ def content_values(table: str, content: str) -> dict[str, Any]:
     columns a version leaves out while unset read as None."""
     values = json.loads(content)
     names = [name for name, _kind in VERSIONED[table]]
-    if len(values) == len(names) - len(LATER_VERSIONED.get(table, ())):
-        values = [*values, *(None for _name in LATER_VERSIONED[table])]
+    later = LATER_VERSIONED.get(table, ())
+    if later and len(values) == len(names) - len(later):
+        values = [*values, *(None for _name in later)]
     return dict(zip(names, values, strict=True))
 
 

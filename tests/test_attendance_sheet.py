@@ -1,9 +1,9 @@
 """满勤 as DESIGN says, 附表4 考勤汇总 and the notice's 考勤 paragraph, from a November with punches
 (findings from the clock-in, ``source='clockin'``), leave (``source='leave'``) and patrols.
 
-The punches and the leave register are not imported here (that is the attendance importer's
-job): the findings they give are inserted as they arrive, and the hall's attendance facts are the
-stand-in's (Monday to Friday; November 2026 has 21 of them)."""
+The punches are stored as they are (``record_attendance``) and the findings they give inserted as
+the clock-in importer writes them, so the figures can be worked out by hand; the leave goes
+through `patrol leave add`. November 2026 has 21 working days (no holiday)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def arrived(
 
 
 @pytest.fixture
-def punched(service: HallService) -> HallService:
+def punched(service: HallService, hall_url: str) -> HallService:
     """November, worked out by hand (21 working days, Monday to Friday):
 
     - 综合窗口魏敏: nothing. 满勤.
@@ -68,21 +68,42 @@ def punched(service: HallService) -> HallService:
     - 市场监管窗口张伟: leave on the 11th and 12th (2 days; present 19).
     - 住建窗口张伟: 串岗 once, by a patrol. 串岗 is no absence: still 满勤.
     - 住建窗口单雄: late on the 5th by a patrol and by the punches (8 min): one day, 8 minutes.
-    - 不动产登记窗口张梅: 脱岗 once, by a patrol (present 20).
+    - 不动产登记窗口张梅: 脱岗 once, by a patrol (she punched in and out: present 21).
     - 住建窗口's substitute: late twice, by patrols.
     """
     arrived(service, "1", "曾伟", "迟到", "2026-11-06 09:12", "clockin", 12)
     arrived(service, "1", "曾伟", "迟到", "2026-11-09 09:05", "clockin", 5)
     arrived(service, "2", "郑晓燕", "缺卡", "2026-11-10 17:30", "clockin")
-    arrived(service, "2", "张伟", "请假", "2026-11-11 09:00", "leave")
-    arrived(service, "2", "张伟", "请假", "2026-11-12 09:00", "leave")
+    leave = ["leave", "add", "张伟", "--window", "2", "--from", "2026-11-11", "--to", "2026-11-12", "--type", "事假"]
+    assert main(["--db", hall_url, *leave]) == 0
     log_at(service, "3", "张伟", "串岗", "2026-11-13 10:00")
     log_at(service, "3", "单雄", "迟到", "2026-11-05 09:20")
     arrived(service, "3", "单雄", "迟到", "2026-11-05 09:08", "clockin", 8)
     log_at(service, "4", "张梅", "脱岗", "2026-11-16 15:00")
     log_at(service, "3", "替岗人员", "迟到", "2026-11-04 09:05")
     log_at(service, "3", "替岗人员", "迟到", "2026-11-12 09:10")
+    punch_everyone(service, missing={("郑晓燕", "2026-11-10 17:30")}, away={("市场监管窗口", "张伟"): {11, 12}})
     return service
+
+
+def punch_everyone(service: HallService, missing: set[tuple[str, str]], away: dict[tuple[str, str], set[int]]) -> None:
+    """The punches behind those findings: everyone in at 09:00 and out at 17:30 on each working
+    day of November (the late ones at their minutes), but for a missing punch and the days away."""
+    from datetime import date, timedelta
+
+    from storage.writes import record_attendance
+
+    lateness = {("曾伟", 6): 12, ("曾伟", 9): 5, ("单雄", 5): 8}
+    punches = []
+    for window in service.windows:
+        for person in service.lookup.staff_at(window.id):
+            days = (date(2026, 11, 1) + timedelta(days=n) for n in range(30))
+            for day in (d for d in days if d.weekday() < 5 and d.day not in away.get((window.name, person.name), ())):
+                late = lateness.get((person.name, day.day), 0)
+                for stamp in (f"{day} 09:{late:02d}", f"{day} 17:30"):
+                    if (person.name, stamp) not in missing:
+                        punches.append((person.id, parse_local_time(stamp, service.hall.tz), "考勤机"))
+    record_attendance(service.engine, hall_id=service.hall.id, punches=punches)
 
 
 def attendance_rows(path: Path) -> dict[tuple[str, str], tuple[object, ...]]:
@@ -101,12 +122,12 @@ def test_the_attendance_sheet_counts_days_lateness_leave_and_roaming(punched: Ha
     assert rows[("市场监管窗口", "张伟")] == ("市场监管窗口", "张伟", 21, 19, 0, 0, 0, 0, 2, 0, 0, "否")
     assert rows[("住建窗口", "张伟")] == ("住建窗口", "张伟", 21, 21, 0, 0, 0, 0, 0, 0, 1, "是")
     assert rows[("住建窗口", "单雄")] == ("住建窗口", "单雄", 21, 21, 1, 8, 0, 0, 0, 0, 0, "否")
-    assert rows[("不动产登记窗口", "张梅")] == ("不动产登记窗口", "张梅", 21, 20, 0, 0, 0, 0, 0, 1, 0, "否")
+    assert rows[("不动产登记窗口", "张梅")] == ("不动产登记窗口", "张梅", 21, 21, 0, 0, 0, 0, 0, 1, 0, "否")
     assert rows[("住建窗口", "替岗人员")] == ("住建窗口", "替岗人员", "—", "—", 2, 0, 0, 0, "—", 0, 0, "—")
     assert len(rows) == 8  # seven people, one substitutes' row (only the window whose substitute has a record)
     notes = [str(r[0]) for r in load_workbook(path)["附表4 考勤汇总"].iter_rows(min_row=4, values_only=True) if r[0]]
     assert "满勤：依据打卡记录和巡查记录认定（" in notes[-3]
-    assert notes[-2] == "实际出勤天数：本期无打卡天数可依，按应出勤天数减去请假、脱岗天数计算。"
+    assert notes[-2] == "实际出勤天数：应出勤的工作日中有打卡记录的天数。"
 
 
 def test_the_notice_names_the_full_attendance_and_who_the_punches_found(punched: HallService) -> None:

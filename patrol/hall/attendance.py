@@ -172,4 +172,15 @@ class Attendance:
                 if day in working:
                     out.setdefault(str(staff_id), set()).add(day)
                 day += timedelta(days=1)
+        # And 请假 a patrol logged (a hall without a leave register): the register's own leave
+        # wrote 请假 findings for the same days, so nothing counts twice.
+        from storage.reads import attendance_findings
+
+        ids = self.service.rules.ids_of(frozenset({"leave"}))
+        if ids:
+            tz = self.service.hall.tz
+            found = {**self.bounds(start, end), **{f"att{i}": t for i, t in enumerate(ids)}}
+            for row in self.service.reader.rows(attendance_findings(len(ids)), found):
+                if row.staff_id is not None:
+                    out.setdefault(str(row.staff_id), set()).add(to_utc(row.at).astimezone(tz).date())
         return out
