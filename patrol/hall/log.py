@@ -14,7 +14,7 @@ from patrol.errors import UserError
 from patrol.hall import roster
 from patrol.hall.views import CorrectionView, FindingView, finding_views, saved_view
 from patrol.model import StaffInfo, WindowInfo
-from patrol.rules.items import RuleItem
+from patrol.rules.items import COUNT_LIMIT, MINUTES_LIMIT, RuleItem
 from patrol.rules.periods import EARLIEST_YEAR, Period
 from patrol.text import check_note
 from storage import reads
@@ -59,14 +59,20 @@ class FindingLog:
         at: datetime | None = None,
         note: str = "",
         check_posting: bool = True,
+        count: int = 1,
+        minutes: int | None = None,
     ) -> dict[str, Any]:
         """Check one finding and return the values to store (points copied from the rules). A
-        person must have sat at the window at the finding's time (``check_posting``)."""
+        person must have sat at the window at the finding's time (``check_posting``). ``count``:
+        how many times it happened (one row stands for them all); ``minutes``: how long, for an
+        item that has minutes (无人在岗). An either-level item with nobody named counts for the
+        window."""
         service = self.service
         if item.is_window_level:
             staff, substitute = None, False
-        elif staff is None and not substitute:
+        elif staff is None and not substitute and not item.may_credit_window:
             raise UserError(f"“{item.name}”是针对人员的巡查项：请指明人员（姓名）或替岗人员。")
+        count, minutes = check_count(count, item), check_minutes(minutes, item)
         if staff is not None and substitute:
             raise UserError("人员与替岗人员只能选一个。")
         at = self.check_time(at or service.clock())
@@ -85,6 +91,9 @@ class FindingLog:
             "at": at,
             "note": check_note(note),  # as typed, within the one limit of notes and reasons
             "device": service.device,
+            # Left out while default, so a finding's chained payload is as before 0005.
+            **({"count": count} if count != 1 else {}),
+            **({"minutes": minutes} if minutes is not None else {}),
         }
 
     def log(
@@ -96,11 +105,13 @@ class FindingLog:
         substitute: bool = False,
         at: datetime | None = None,
         note: str = "",
+        count: int = 1,
+        minutes: int | None = None,
     ) -> FindingView:
         """Commit one finding in its own transaction; when this returns, it is on disk."""
         from storage.writes import insert_finding
 
-        values = self.values(window, staff, item, substitute=substitute, at=at, note=note)
+        values = self.values(window, staff, item, substitute=substitute, at=at, note=note, count=count, minutes=minutes)
         values["inspector_id"] = self.service.inspector_id()
         finding_id, ref = insert_finding(self.service.engine, values)
         return saved_view(self.service, finding_id, ref, values)
@@ -199,6 +210,8 @@ class FindingLog:
             note=old.note if note is None else note,
             # Who, where and when as logged stay as they were; only a change to them is checked.
             check_posting=any(change is not None for change in (window, staff, at)),
+            count=int(old.n or 1),  # a correction keeps how many and how long
+            minutes=(None if old.minutes is None else int(old.minutes)) if new_item.takes_minutes else None,
         )
         if item is None:  # the points logged then stay; only a new finding type brings its own
             values["points"], values["category"] = float(old.points), old.category
@@ -248,6 +261,27 @@ class FindingLog:
             at = reads.to_utc(row.at).astimezone(service.hall.tz)
             out.append(CorrectionView(at, row.reason, row.inspector, before, after))
         return out
+
+
+def check_count(count: int, item: RuleItem) -> int:
+    """How many times a finding happened: 1 to ``COUNT_LIMIT`` (UserError otherwise)."""
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= COUNT_LIMIT:
+        raise UserError(f"“{item.name}”的次数应为 1 到 {COUNT_LIMIT} 之间的整数（如 28），而不是“{count}”。")
+    return count
+
+
+def check_minutes(minutes: int | None, item: RuleItem) -> int | None:
+    """The minutes of a finding: required (1 to ``MINUTES_LIMIT``) for an item that has them,
+    refused for any other (UserError)."""
+    if not item.takes_minutes:
+        if minutes is not None:
+            raise UserError(f"“{item.name}”不记分钟数：请去掉分钟数（只有无人在岗等巡查项记分钟）。")
+        return None
+    if minutes is None:
+        raise UserError(f"“{item.name}”需要写明持续的分钟数（如 15）。")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MINUTES_LIMIT:
+        raise UserError(f"“{item.name}”的分钟数应为 1 到 {MINUTES_LIMIT} 之间的整数（如 15），而不是“{minutes}”。")
+    return minutes
 
 
 def _full_ref(text: str, today: date) -> str:

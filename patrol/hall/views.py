@@ -40,6 +40,20 @@ class FindingView:
     staff_id: str | None = None  # None: a substitute or a window-level item (the window alone)
     breaks_attendance: bool = False  # 迟到, 早退, 脱岗, 缺卡 or 请假: no 满勤
     complaint: bool = False  # 有效投诉: no 优秀窗口
+    count: int = 1  # how many times it happened (压缩办理时限 ×28): it weighs points × count
+    minutes: int | None = None  # how long (无人在岗 15 分钟), where the item has minutes
+
+    @property
+    def total_points(self) -> float:
+        """What it adds to a score: its points times its count."""
+        return self.points * self.count
+
+    @property
+    def times(self) -> str:
+        """How the count and the minutes are shown after the item: " ×28", " 15分钟", or ""."""
+        return (f" ×{self.count}" if self.count != 1 else "") + (
+            f" {self.minutes}分钟" if self.minutes is not None else ""
+        )
 
 
 @dataclass(frozen=True)
@@ -119,6 +133,8 @@ def finding_views(service: Names, rows: Iterable[reads.Row]) -> list[FindingView
                 staff_id=row.staff_id,
                 breaks_attendance=item is not None and item.code in FULL_ATTENDANCE_BREAKERS,
                 complaint=item is not None and item.code in COMPLAINT_CODES,
+                count=int(row.n or 1),
+                minutes=None if row.minutes is None else int(row.minutes),
             )
         )
     return out
@@ -144,4 +160,6 @@ def saved_view(service: Names, finding_id: str, ref: str, values: dict[str, Any]
         staff_id=values["staff_id"],
         breaks_attendance=item.code in FULL_ATTENDANCE_BREAKERS,
         complaint=item.code in COMPLAINT_CODES,
+        count=int(values.get("count", 1)),
+        minutes=values.get("minutes"),
     )

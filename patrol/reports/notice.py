@@ -21,6 +21,7 @@ from patrol.rules.verdicts import Award
 MAX_PARAGRAPH = 30_000  # a spreadsheet cell holds 32,767 characters
 TOP_RANKS = 3  # 前三位: the first three ranks, as the published notices name them
 MAX_NAMED = 6  # past this, the tie at the last of the first three ranks is counted, not named
+SERVICE_LEAD = "主动为企业"  # how the notices open a window's service bonuses
 PERIOD_WORDS = {"month": "本月", "quarter": "本季度", "half": "本半年", "year": "本年度", "range": "本期"}
 
 
@@ -81,7 +82,8 @@ class NoticeFindings:
             return
         item = self._rules.find(finding.type_name)
         if finding.points > 0 or (item is not None and item.category == BONUS):
-            self.bonus_counts[label][finding.type_name] += 1
+            # Counts summed per window and item, whoever earned them: 压缩办理时限28次.
+            self.bonus_counts[label][finding.type_name] += finding.count
 
 
 def draft_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> list[str]:
@@ -132,13 +134,27 @@ def draft_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> li
         for label in sorted(bonus_counts, key=lambda k: order.get(k, 0)):
             counts = bonus_counts[label]
             items = [i for i in rules.items if i.name in counts]
-            parts.append(label + "、".join(f"{i.phrase or i.name}{counts[i.name]}次" for i in items))
+            parts.append(label + _bonus_list([(i.phrase or i.name, counts[i.name]) for i in items]))
         paragraphs += _split("【加分情况】" + "；".join(parts) + "。")
 
     awards = _awards(report, word)
     if awards:
         paragraphs += _split(awards)
     return paragraphs
+
+
+def _bonus_list(counted: list[tuple[str, int]]) -> str:
+    """A window's bonuses as the notices list them: 主动为企业提供上门服务4次、压缩办理时限4次、
+    预约服务1次 (the lead-in 主动为企业 said once, before the first item that has it)."""
+    said = False
+    parts = []
+    for phrase, count in counted:
+        if phrase.startswith(SERVICE_LEAD):
+            if said:
+                phrase = phrase.removeprefix(SERVICE_LEAD)
+            said = True
+        parts.append(f"{phrase}{count}次")
+    return "、".join(parts)
 
 
 def _who(report: PeriodReport, row: Standing) -> str:
