@@ -704,7 +704,8 @@ class BoardScreen(PatrolScreen[None]):
         who = last.person or "窗口"
         question = (
             f"撤销这条记录？\n\n{last.at:%Y-%m-%d %H:%M}  {last.window_code} {last.window_name}  {who}\n"
-            f"{last.type_name} {last.points:+.1f}  记录号 {last.ref}\n\n撤销后原记录作废，并留有更正记录。"
+            f"{last.type_name}{last.times} {last.total_points:+.1f}  记录号 {last.ref}\n\n"
+            "撤销后原记录作废，并留有更正记录。"
         )
         if await self.app.push_screen_wait(ConfirmScreen("撤销", question, yes="撤销")):
             await self._undo(last)

@@ -423,7 +423,8 @@ GROUP BY f.staff_id, f.window_id
 
 _FINDING_COLUMNS = """
 SELECT f.id, f.at, f.window_id, f.staff_id, f.substitute, f.type_id, f.points, f.note,
-       COALESCE(i.name, '') AS inspector, f.category, COALESCE(f.ref, '') AS ref, f."count" AS n, f.minutes
+       COALESCE(i.name, '') AS inspector, f.category, COALESCE(f.ref, '') AS ref, f."count" AS n, f.minutes,
+       f.source
 FROM finding f LEFT JOIN inspector i ON i.id = f.inspector_id
 """
 

@@ -41,6 +41,11 @@ def test_a_window_bonus_with_a_count_moves_the_window_by_points_times_count_and_
     assert windows["3"]["score"] == 105.6 and windows["3"]["bonuses"] == 5.6 and windows["3"]["rank"] == 1
     assert all(windows[code]["score"] == 100 for code in ("1", "2", "4", "5"))
     assert _rank(capsys, hall_url, "staff") == staff_before  # nobody's score moved
+    # A correction (here a note) keeps how many times: the window's score stays.
+    ref = out.split("记录号 ")[1].rstrip("）\n")
+    code, _, err = run(capsys, "--db", hall_url, "correct", ref, "--note", "企业开办专窗", "--reason", "补充备注")
+    assert code == 0, err
+    assert _rank(capsys, hall_url, "window")["3"]["score"] == 105.6
 
     # A named person's 差评 ×2 counts for them: -2 × 2.
     code, _, err = run(

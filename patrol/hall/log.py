@@ -215,6 +215,7 @@ class FindingLog:
         )
         if item is None:  # the points logged then stay; only a new finding type brings its own
             values["points"], values["category"] = float(old.points), old.category
+        values["source"] = old.source  # a corrected punch is still from the clock-in machine
         values["inspector_id"] = service.inspector_id()
         saved = void_finding(
             service.engine, finding_id, reason, service.inspector_id(), service.device, replacement=values
