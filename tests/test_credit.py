@@ -118,6 +118,8 @@ def test_the_notice_words_window_bonuses_as_the_notices_do(hall_url: str, capsys
         ("4", None, "上门服务", "4", "2026-11-05 11:00"),
         ("4", None, "压缩办理时限", "4", "2026-11-06 11:00"),
         ("4", "张梅", "预约服务", "1", "2026-11-06 12:00"),
+        ("3", None, "差评", "3", "2026-11-04 15:00"),  # three 差评 credited to the window, one row
+        ("1", "曾伟", "差评", "1", "2026-11-04 16:00"),  # and one of a person the same day
     ]
     for window, person, item, times, at in logs:
         who = ("--staff", person) if person else ()
@@ -128,7 +130,8 @@ def test_the_notice_words_window_bonuses_as_the_notices_do(hall_url: str, capsys
     assert code == 0, err
     assert "住建窗口主动为企业压缩办理时限28次" in out
     assert "不动产登记窗口主动为企业提供上门服务4次、压缩办理时限4次、预约服务1次" in out
-    assert "加分37项次" in out  # 项次 count each time, not each row
+    assert "共记录巡查发现41项次，其中扣分4项次、加分37项次" in out  # 项次 count each time, not each row
+    assert "住建窗口11月4日收到差评（共3次）" in out and "综合窗口曾伟11月4日收到差评" in out
 
 
 async def test_the_app_logs_a_window_bonus_with_a_count_in_a_few_keys(hall_url: str) -> None:

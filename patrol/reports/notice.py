@@ -70,6 +70,9 @@ class NoticeFindings:
         # Deductions by finding type, then window and person, with their days.
         self.by_type: dict[str, dict[_Who, list[date]]] = defaultdict(lambda: defaultdict(list))
         self.bonus_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        # Deductions that stand for more than one (差评 ×3 credited to a window): the times beyond
+        # one row each, by finding type and who, so the sentence can say 共N次.
+        self.extra: dict[str, dict[_Who, int]] = defaultdict(lambda: defaultdict(int))
 
     def add(self, finding: FindingView) -> None:
         """Take one finding into account."""
@@ -79,6 +82,8 @@ class NoticeFindings:
         if finding.points < 0:
             who = _Who(position, label, finding.person or "")
             self.by_type[finding.type_name][who].append(finding.at.date())
+            if finding.count > 1:
+                self.extra[finding.type_name][who] += finding.count - 1
             return
         item = self._rules.find(finding.type_name)
         if finding.points > 0 or (item is not None and item.category == BONUS):
@@ -117,7 +122,7 @@ def draft_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> li
     sentences = []
     for item in rules.items:
         if item.name in by_type:
-            sentences.append(_found_sentence(by_type[item.name], item.phrase or item.name))
+            sentences.append(_found_sentence(by_type[item.name], item.phrase or item.name, seen.extra.get(item.name)))
     if sentences:
         paragraphs += _split("【巡查情况】" + "".join(sentences))
     elif verdicts.has_records:
@@ -273,19 +278,24 @@ def _awards(report: PeriodReport, word: str) -> str:
     return "【评先结果】经综合考评，" + "；".join(parts) + "。"
 
 
-def _found_sentence(found: dict[_Who, list[date]], phrase: str) -> str:
+def _found_sentence(found: dict[_Who, list[date]], phrase: str, extra: dict[_Who, int] | None = None) -> str:
     """One finding type: people caught on the same patrol day share a clause; the rest are listed
-    by window and person with their dates."""
+    by window and person with their dates. Whoever has a finding that stands for several (``extra``
+    times beyond its rows) is listed alone, with how many in all: 住建窗口11月4日收到差评（共3次）."""
+    extra = extra or {}
     by_day: dict[date, list[_Who]] = defaultdict(list)
     for who, days in found.items():
+        if who in extra:
+            continue
         for day in set(days):
             by_day[day].append(who)
     shared = {day: sorted(whos, key=_order) for day, whos in by_day.items() if len(whos) > 1}
     clauses = []
     for who in sorted(found, key=_order):
-        own = [d for d in found[who] if d not in shared]
+        own = found[who] if who in extra else [d for d in found[who] if d not in shared]
         if own:
-            clauses.append(f"{who.text}{chinese_dates(own)}{phrase}")
+            times = f"（共{len(found[who]) + extra[who]}次）" if who in extra else ""
+            clauses.append(f"{who.text}{chinese_dates(own)}{phrase}{times}")
     for day in sorted(shared):
         names = "、".join(who.text for who in shared[day])
         clauses.append(f"{day.month}月{day.day}日的巡查中发现{names}{phrase}")
