@@ -451,8 +451,9 @@ WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}
 GROUP BY f.staff_id, f.window_id, f.type_id
 """
 
+# Rows (what 附表1 lists) and times (what they stand for: 压缩办理时限 ×28 is 28 项次).
 PERIOD_FINDING_COUNT = (
-    'SELECT COALESCE(SUM(f."count"), 0) AS n FROM finding f WHERE'
+    'SELECT COUNT(*) AS n, COALESCE(SUM(f."count"), 0) AS times FROM finding f WHERE'
     f" f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}"
 )
 

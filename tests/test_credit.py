@@ -231,3 +231,43 @@ def _roster(tmp_path: Path) -> Path:
     path = tmp_path / "名册.csv"
     path.write_text("窗口编号,窗口名称,单位,姓名,岗位\n1,综合窗口,区政务服务中心,魏敏,A岗\n", encoding="utf-8")
     return path
+
+
+def test_the_appendix_lists_a_counted_finding_once_with_its_times_and_points(
+    hall_url: str, tmp_path: Path, capsys
+) -> None:
+    from openpyxl import load_workbook
+
+    for args in [
+        ("--window", "3", "--type", "压缩办理时限", "--count", "28", "--at", "2026-11-04 10:00"),
+        ("--window", "5", "--type", "无人在岗", "--minutes", "15", "--at", "2026-11-05 15:00"),
+        ("--window", "1", "--staff", "曾伟", "--type", "迟到", "--at", "2026-11-06 09:00"),
+    ]:
+        assert main(["--db", hall_url, "log", *args]) == 0
+    out = tmp_path / "附表.xlsx"
+    code, _, err = run(capsys, "--db", hall_url, "export", "--period", "2026-11", "--out", str(out))
+    assert code == 0, err
+    book = load_workbook(out)
+    detail = book["附表1 巡查明细"]
+    header = [c.value for c in detail[3]]
+    rows = [
+        dict(zip(header, r, strict=True))
+        for r in detail.iter_rows(min_row=4, values_only=True)
+        if isinstance(r[0], int)
+    ]
+    assert [(r["窗口编号"], r["姓名"], r["巡查项"], r["分值"], r["次数"], r["分钟"]) for r in rows] == [
+        ("3", None, "压缩办理时限", 5.6, 28, None),
+        ("5", None, "无人在岗", -2, 1, 15),
+        ("1", "曾伟", "迟到", -1, 1, None),
+    ]
+    windows = book["附表2 窗口量化考评"]
+    header = [c.value for c in windows[3]]
+    scores = {
+        r[header.index("窗口")]: r[header.index("得分")]
+        for r in windows.iter_rows(min_row=4, values_only=True)
+        if isinstance(r[0], int)
+    }
+    notice = " ".join(r[0] for r in book["通报草稿"].iter_rows(values_only=True) if r[0])
+    assert "共记录巡查发现30项次，其中扣分2项次、加分28项次" in notice
+    assert "住建窗口主动为企业压缩办理时限28次" in notice
+    assert scores["住建窗口"] == 105.6 and scores["供电公司窗口"] == 98 and scores["综合窗口"] == 99.5

@@ -45,8 +45,9 @@ class FindingView:
 
     @property
     def total_points(self) -> float:
-        """What it adds to a score: its points times its count."""
-        return self.points * self.count
+        """What it adds to a score: its points times its count (to the four decimals points have,
+        so 0.2 × 28 reads 5.6, not 5.600000000000001)."""
+        return round(self.points * self.count, 4)
 
     @property
     def times(self) -> str:

@@ -106,7 +106,7 @@ def draft_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> li
     paragraphs = [f"关于{report.hall.name}{report.period.label}窗口工作人员巡查考核情况的通报"]
     if verdicts.has_records:
         paragraphs.append(
-            f"{span}，督查组对大厅各窗口开展日常巡查，共记录巡查发现{report.finding_count}项次，"
+            f"{span}，督查组对大厅各窗口开展日常巡查，共记录巡查发现{report.finding_times}项次，"
             f"其中扣分{deductions}项次、加分{bonuses}项次。现将有关情况通报如下："
         )
     else:

@@ -38,6 +38,7 @@ class PeriodReport:
     unverified: str | None = None  # the first broken link, for an appendix written unverified on purpose
     settings: HallRules = DEFAULT_SETTINGS  # what the period is judged by
     roster_position: dict[str, int] = field(default_factory=dict)  # staff id -> place in the roster
+    finding_times: int = 0  # the 项次 the findings stand for (a finding ×28 is 28; rows: finding_count)
 
     @property
     def window_by_id(self) -> dict[str, WindowInfo]:
@@ -79,6 +80,7 @@ def gather(service: HallService, period: Period) -> PeriodReport:
         rules=service.rules,
         type_counts=service.standings.type_counts(period),
         finding_count=service.standings.finding_count(period),
+        finding_times=service.standings.finding_times(period),
         findings=lambda: service.records.iter_findings(period),
         corrections=service.findings.corrections(period),
         settings=service.settings_for(period),
