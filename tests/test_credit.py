@@ -14,6 +14,7 @@ from patrol.hall.opening import open_hall
 from patrol.rules.periods import Period
 from tests.conftest import FIXED_NOW, fixed_clock, run, verified
 from tests.test_app import make_app, ready, status
+from tests.test_postgres import pg_url  # noqa: F401  (a fixture)
 
 NOVEMBER = Period.parse("2026-11")
 
@@ -172,7 +173,9 @@ async def test_the_app_logs_a_window_bonus_with_a_count_in_a_few_keys(hall_url: 
     assert verified(hall_url)
 
 
-def test_a_hall_made_before_0006_gets_either_items_and_vacant_with_versions(tmp_path: Path, capsys) -> None:
+def _hall_of_0005(url: str) -> None:
+    """A database at revision 0005 with a hall made by the code of then: everything named was for
+    a person, no 无人在岗, the old phrase of 压缩办理时限."""
     from alembic import command
     from alembic.config import Config
 
@@ -181,14 +184,12 @@ def test_a_hall_made_before_0006_gets_either_items_and_vacant_with_versions(tmp_
     from storage.engine import MIGRATIONS_DIR, create_db_engine
     from storage.writes import create_hall
 
-    path = tmp_path / "old.db"
-    engine = create_db_engine(f"sqlite:///{path}")
+    engine = create_db_engine(url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0005")
-    # The rules as halls got them before: everything named was for a person, no 无人在岗.
     old = []
     for item in DEFAULT_RULES:
         if item.code == "vacant":
@@ -201,30 +202,54 @@ def test_a_hall_made_before_0006_gets_either_items_and_vacant_with_versions(tmp_
         old.append(row)
     create_hall(engine, "旧大厅", old, DEFAULT_SETTINGS.to_json(), device="old-laptop")
     engine.dispose()
-    url = f"sqlite:///{path}"
+
+
+def _items(url: str, sql: str) -> list[tuple]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(sql))
+            return [tuple(r) for r in result] if result.returns_rows else []
+    finally:
+        engine.dispose()
+
+
+def _check_upgraded(url: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from patrol.rules.items import EITHER_CODES
+
     assert verified(url)  # opening migrates to 0006_credit; the versions it wrote check out
-    with sqlite3.connect(path) as conn:
-        levels = dict(conn.execute("SELECT code, level FROM finding_type").fetchall())
-        vacant = conn.execute("SELECT name, points, hotkey, level FROM finding_type WHERE code = 'vacant'").fetchall()
-        phrase = conn.execute("SELECT phrase FROM finding_type WHERE code = 'faster'").fetchone()[0]
+    levels = dict(_items(url, "SELECT code, level FROM finding_type"))
     assert {code for code, level in levels.items() if level == "either"} == EITHER_CODES
     assert levels["desk"] == "window" and levels["late"] == "staff"
+    vacant = _items(url, "SELECT name, points, hotkey, level FROM finding_type WHERE code = 'vacant'")
     assert vacant == [("无人在岗", -2.0, "v", "window")]
-    assert phrase == "主动为企业压缩办理时限"
+    assert _items(url, "SELECT phrase FROM finding_type WHERE code = 'faster'") == [("主动为企业压缩办理时限",)]
     capsys.readouterr()
-    code, out, err = run(
-        capsys,
-        *("--db", url, "roster", "import", str(_roster(tmp_path))),
-    )
+    code, out, err = run(capsys, "--db", url, "roster", "import", str(_roster(tmp_path)))
     assert code == 0, err
     code, out, err = run(capsys, "--db", url, "log", "--window", "1", "--type", "表扬信", "--at", "2026-11-04 10:00")
     assert code == 0 and "窗口 表扬信 +1.0" in out, err
     # Changing an item behind patrol's back still shows.
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE finding_type SET points = -1 WHERE code = 'vacant'")
+    _items(url, "UPDATE finding_type SET points = -1 WHERE code = 'vacant'")
     assert not verified(url)
-    with sqlite3.connect(path) as conn:  # put it back so the closing check of the test passes
-        conn.execute("UPDATE finding_type SET points = -2 WHERE code = 'vacant'")
+    _items(url, "UPDATE finding_type SET points = -2 WHERE code = 'vacant'")  # back, for the closing check
+    assert verified(url)
+
+
+def test_a_hall_made_before_0006_gets_either_items_and_vacant_with_versions(tmp_path: Path, capsys) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    _hall_of_0005(url)
+    _check_upgraded(url, tmp_path, capsys)
+
+
+def test_the_same_upgrade_on_postgresql(pg_url: str, tmp_path: Path, capsys) -> None:  # noqa: F811
+    from tests.test_postgres import fresh_database
+
+    url = fresh_database(pg_url)
+    _hall_of_0005(url)
+    _check_upgraded(url, tmp_path, capsys)
 
 
 def _roster(tmp_path: Path) -> Path:
