@@ -47,6 +47,26 @@ def test_a_window_bonus_with_a_count_moves_the_window_by_points_times_count_and_
     code, _, err = run(capsys, "--db", hall_url, "correct", ref, "--note", "企业开办专窗", "--reason", "补充备注")
     assert code == 0, err
     assert _rank(capsys, hall_url, "window")["3"]["score"] == 105.6
+    # 28 typed as 82 and put right: the count changes, and 附表5's wording says so.
+    code, out, err = run(
+        capsys,
+        "--db",
+        hall_url,
+        "log",
+        "--window",
+        "4",
+        "--type",
+        "上门服务",
+        "--count",
+        "82",
+        "--at",
+        "2026-11-07 10:00",
+    )
+    assert code == 0, err
+    ref = out.split("记录号 ")[1].rstrip("）\n")
+    code, out, err = run(capsys, "--db", hall_url, "correct", ref, "--count", "28", "--reason", "录错次数")
+    assert code == 0 and "次数：82→28" in out, err
+    assert _rank(capsys, hall_url, "window")["4"]["score"] == 114
 
     # A named person's 差评 ×2 counts for them: -2 × 2.
     code, _, err = run(

@@ -71,6 +71,8 @@ def register(sub: Any, parser_class: type) -> None:
     who.add_argument("--substitute", action="store_true", help="改为替岗人员")
     p.add_argument("--at", metavar="时间", help='改正发现时间 "YYYY-MM-DD HH:MM"')
     p.add_argument("--note", metavar="备注", help=f"改写备注（最多 {NOTE_LIMIT} 字）")
+    p.add_argument("--count", metavar="次数", help="改正次数，如 28 记成了 82")
+    p.add_argument("--minutes", metavar="分钟", help="改正分钟数（无人在岗）")
     p.set_defaults(func=correct)
 
 
@@ -147,6 +149,8 @@ def correct(args: argparse.Namespace) -> int:
         person="替岗人员" if args.substitute else args.staff,
         at=args.at,
         note=args.note,
+        count=_whole(args.count, "--count"),
+        minutes=_whole(args.minutes, "--minutes"),
     )
     replacement = apply_correction(service, found, text)
     if replacement is None:

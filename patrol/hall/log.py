@@ -172,9 +172,11 @@ class FindingLog:
         item: RuleItem | None = None,
         at: datetime | None = None,
         note: str | None = None,
+        count: int | None = None,
+        minutes: int | None = None,
     ) -> FindingView | None:
-        """Void a finding, or amend it (type, person, window, time, note) by a void and a
-        replacing finding in one transaction. The reason is required; returns the replacement."""
+        """Void a finding, or amend it (type, person, window, time, note, count, minutes) by a void
+        and a replacing finding in one transaction. The reason is required; returns the replacement."""
         from storage.writes import void_finding
 
         service = self.service
@@ -191,9 +193,9 @@ class FindingLog:
             void_finding(service.engine, finding_id, reason, service.inspector_id(), service.device)
             return None
         old = rows[0]
-        changes = (window, staff, substitute, item, at, note)
+        changes = (window, staff, substitute, item, at, note, count, minutes)
         if all(change is None for change in changes):
-            raise UserError("没有要更正的内容：请指明 --void，或要改的巡查项、人员、窗口、时间或备注。")
+            raise UserError("没有要更正的内容：请指明 --void，或要改的巡查项、人员、窗口、时间、次数、分钟或备注。")
         new_item = item or service.rules.by_id[old.type_id]
         new_window = window or service.window_by_id[old.window_id]
         if staff is not None or substitute:
@@ -210,8 +212,15 @@ class FindingLog:
             note=old.note if note is None else note,
             # Who, where and when as logged stay as they were; only a change to them is checked.
             check_posting=any(change is not None for change in (window, staff, at)),
-            count=int(old.n or 1),  # a correction keeps how many and how long
-            minutes=(None if old.minutes is None else int(old.minutes)) if new_item.takes_minutes else None,
+            # A correction keeps how many and how long unless it changes them.
+            count=int(old.n or 1) if count is None else count,
+            minutes=(
+                minutes
+                if minutes is not None
+                else (None if old.minutes is None else int(old.minutes))
+                if new_item.takes_minutes
+                else None
+            ),
         )
         if item is None:  # the points logged then stay; only a new finding type brings its own
             values["points"], values["category"] = float(old.points), old.category
