@@ -34,6 +34,7 @@ from patrol.errors import UserError
 from patrol.hall.pending import PendingFinding
 from patrol.hall.views import FindingView
 from patrol.model import StaffInfo, WindowInfo
+from patrol.rules.items import COUNT_LIMIT
 from patrol.rules.scoring import Ranking, Standing, Totals
 from patrol.text import NOTE_LIMIT
 from screens.base import PatrolScreen
@@ -53,7 +54,7 @@ CODE = "输入窗口编号"  # one description for every code key, so the help l
 # With a window open these are off (and out of the footer), so its panel's keys count instead:
 # r is 表扬信 there, x 闲聊.
 HALL_ONLY = frozenset({"open_window", "again", "type", "erase", "clear", "move", "ranking", "export"})
-WINDOW_ONLY = frozenset({"pick", "log", "close_window", "seen"})  # the panel's keys, only with a window open
+WINDOW_ONLY = frozenset({"pick", "log", "close_window", "seen", "count"})  # the panel's keys, only with a window open
 
 
 def _code_bindings() -> list[Binding]:
@@ -124,6 +125,9 @@ class BoardScreen(PatrolScreen[None]):
         self.window: WindowInfo | None = None  # the open window, or None on the hall
         self.person: StaffInfo | None = None
         self.substitute = False
+        # The number typed after * at the open window: a count (压缩办理时限 ×28), or the minutes
+        # of an item that has them (无人在岗 15). None: no * pressed.
+        self.count: str | None = None
         self.last_target: tuple[WindowInfo, StaffInfo | None, bool] | None = None  # for Space
         self.last_saved_id: str | None = None
         self.saving = 0  # findings on their way to disk
@@ -279,7 +283,7 @@ class BoardScreen(PatrolScreen[None]):
             )
             return
         staff = service.lookup.staff_at(self.window.id)
-        panel.show(self.window, staff, self.person, self.substitute, _names(staff))
+        panel.show(self.window, staff, self.person, self.substitute, _names(staff), self.count)
 
     def set_status(self, text: str, kind: str = "info") -> None:
         """One line under the panel: saved, unsaved, or what went wrong (plain text, never markup)."""
@@ -409,6 +413,7 @@ class BoardScreen(PatrolScreen[None]):
         self.buffer, self.refused = "", False
         self._closed_unpainted = False  # painted now, open again
         self.window, self.person, self.substitute = window, person, substitute
+        self.count = None
         self.set_status("")  # the last confirmation belongs to the last finding, not to this one
         hall_map = self.query_one(HallMap)
         index = hall_map.index_of(window.id)
@@ -421,7 +426,12 @@ class BoardScreen(PatrolScreen[None]):
         self.refresh_bindings()
 
     def action_close_window(self) -> None:
-        """Esc with a window open: back to the hall, nothing logged."""
+        """Esc with a window open: a number being typed after * is dropped; else back to the hall,
+        nothing logged."""
+        if self.count is not None:
+            self.count = None
+            self.show_panel()
+            return
         self.window, self.person, self.substitute = None, None, False
         hall_map = self.query_one(HallMap)
         hall_map.logging = False
@@ -433,6 +443,11 @@ class BoardScreen(PatrolScreen[None]):
         """1-9: the window's n-th person; 0: the substitute."""
         service = self.patrol.service
         if self.window is None or service is None:
+            return
+        if self.count is not None:  # after *, digits type the count
+            if len(self.count) < len(str(COUNT_LIMIT)):
+                self.count = (self.count + str(number)).lstrip("0")
+            self.show_panel()
             return
         if number == 0:
             self.person, self.substitute = None, True
@@ -452,13 +467,27 @@ class BoardScreen(PatrolScreen[None]):
         item = next((i for i in service.rules.items if i.code == code and i.active), None)
         if item is None:
             return
-        if not item.is_window_level and self.person is None and not self.substitute:
+        if not item.may_credit_window and self.person is None and not self.substitute:
             count = min(len(service.lookup.staff_at(self.window.id)), MAX_STAFF_KEYS)
             keys = "1" if count == 1 else f"1-{count}"
             first = f"先按 {keys} 选人员，" if count else "本窗口暂无在岗人员：按 "
             self.set_status(f"“{item.name}”针对人员：{first}0 为替岗人员。", "error")
             return
-        self.save(item)
+        typed = int(self.count) if self.count else None
+        if item.takes_minutes:
+            if typed is None:
+                self.set_status(f"“{item.name}”要记分钟数：按 * 再输入分钟数，然后按 {item.hotkey}。", "error")
+                return
+            self.save(item, minutes=typed)
+            return
+        self.save(item, count=typed or 1)
+
+    def action_count(self) -> None:
+        """*: the digits that follow are a count (or the minutes of 无人在岗), until an item's key."""
+        if self.window is None:
+            return
+        self.count = ""
+        self.show_panel()
 
     def action_seen(self) -> None:
         """Enter with a window open: the window seen with nothing wrong (evidence of the patrol,
@@ -537,7 +566,7 @@ class BoardScreen(PatrolScreen[None]):
 
     # --- saving -----------------------------------------------------------------------
 
-    def save(self, item: object) -> None:
+    def save(self, item: object, count: int = 1, minutes: int | None = None) -> None:
         """Log ``item`` at the open window and go back to the hall at once; the status says
         saved as soon as the commit returns (``FindingSaved``), the standings follow."""
         from patrol.rules.items import RuleItem
@@ -546,8 +575,15 @@ class BoardScreen(PatrolScreen[None]):
         assert service is not None and self.window is not None and isinstance(item, RuleItem)
         # The finding is dated when the inspector saw it, even if the disk takes it only on a retry.
         pending = PendingFinding(
-            self.window, self.person, self.substitute, item, service.clock().astimezone(service.hall.tz)
+            self.window,
+            self.person,
+            self.substitute,
+            item,
+            service.clock().astimezone(service.hall.tz),
+            count=count,
+            minutes=minutes,
         )
+        self.count = None
         self.last_target = (self.window, self.person, self.substitute)
         self._hold_panel_height()
         if self.unsaved:
@@ -651,8 +687,8 @@ class BoardScreen(PatrolScreen[None]):
         self.last_saved_id = found.id
         who = found.person or "窗口"
         self.set_status(
-            f"已保存 {found.at:%H:%M} {found.window_code} {found.window_name} {who} {found.type_name} "
-            f"{found.points:+.1f}  记录号 {found.ref}\nn 备注  u 撤销  空格 再记",
+            f"已保存 {found.at:%H:%M} {found.window_code} {found.window_name} {who} {found.type_name}{found.times} "
+            f"{found.total_points:+.1f}  记录号 {found.ref}\nn 备注  u 撤销  空格 再记",
             "ok",
         )
 
@@ -729,7 +765,8 @@ class BoardScreen(PatrolScreen[None]):
         who = last.person or "窗口"
         question = (
             f"撤销这条记录？\n\n{last.at:%Y-%m-%d %H:%M}  {last.window_code} {last.window_name}  {who}\n"
-            f"{last.type_name} {last.points:+.1f}  记录号 {last.ref}\n\n撤销后原记录作废，并留有更正记录。"
+            f"{last.type_name}{last.times} {last.total_points:+.1f}  记录号 {last.ref}\n\n"
+            "撤销后原记录作废，并留有更正记录。"
         )
         if await self.app.push_screen_wait(ConfirmScreen("撤销", question, yes="撤销")):
             await self._undo(last)

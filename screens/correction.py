@@ -3,6 +3,8 @@ the correction and returns it; the record screen applies it through patrol.hall.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -74,7 +76,7 @@ class CorrectionScreen(ModalScreen[CorrectionText | None]):
             self.query_one("#correct-error", Static).update("请写明更正原因。")
             return
         void = self.query_one("#correct-void", Checkbox).value
-        changed: dict[str, str] = {}
+        changed: dict[str, Any] = {}  # text fields only: the dialog does not change a count
         if not void:
             for key, _title, _hint in FIELDS:
                 value = self.query_one(f"#correct-{key}", Input).value.strip()

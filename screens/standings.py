@@ -96,7 +96,9 @@ class Standings:
 
         if self.live is None or self.period is None or not found.window_id:
             return None
-        points = finding_totals(found.points, breaks_attendance=found.breaks_attendance, complaint=found.complaint)
+        points = finding_totals(
+            found.points, breaks_attendance=found.breaks_attendance, complaint=found.complaint, count=found.count
+        )
         day = found.at.date()
         tile = day == self.day
         if tile:

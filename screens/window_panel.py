@@ -46,6 +46,15 @@ class WindowPanel(Static, can_focus=True):
             tooltip="本窗口巡查无异常：记下已巡查，返回大厅",
         ),
         Binding(
+            "asterisk",
+            "screen.count",
+            "次数",
+            show=False,
+            priority=True,
+            id="count",
+            tooltip="输入次数（无人在岗为分钟数）：按 * 再按数字，然后按巡查项，如 * 2 8 d",
+        ),
+        Binding(
             "0",
             "screen.pick(0)",
             SUBSTITUTE,
@@ -96,7 +105,7 @@ class WindowPanel(Static, can_focus=True):
         self.items = tuple(i for i in items if i.active and i.hotkey)
         extra = []
         for item in self.items:
-            level = "（窗口级）" if item.is_window_level else ""
+            level = "（窗口级）" if item.is_window_level else "（可记在窗口）" if item.may_credit_window else ""
             tooltip = f"{item.points:+g} 分{level}"
             action = f"screen.log('{item.code}')"
             extra.append(
@@ -115,8 +124,10 @@ class WindowPanel(Static, can_focus=True):
         person: StaffInfo | None,
         substitute: bool,
         names: dict[str, str],
+        count: str | None = None,
     ) -> None:
-        """Draw the window, its people with their numbers, and the hotkeys by category."""
+        """Draw the window, its people with their numbers, and the hotkeys by category; ``count``:
+        the number typed after ``*`` so far ("" just after it, None when none is being typed)."""
         # Built as Text, never as markup: names are data ("[/]" and "[2J" are names too).
         people = []
         for number, s in enumerate(staff[:MAX_STAFF_KEYS], start=1):
@@ -129,12 +140,18 @@ class WindowPanel(Static, can_focus=True):
         elif substitute:
             who = Text(SUBSTITUTE)
         else:
-            who = Text("未选（按 1-9 选人员；窗口级项可直接按）")
+            who = Text("未选（按 1-9 选人员；窗口级项、加分、投诉、差评可直接按，记在窗口上）")
         lines = [
             Text.assemble(plain(f"{window.code} {window.name}", style="bold"), "  ", plain(window.unit)),
             Text.assemble(Text("  ").join(people) or "（暂无在岗人员）", "  ", ("0", "bold"), " ", sub),
             Text.assemble("人员：", who),
         ]
+        if count is not None:
+            lines.append(
+                Text.assemble(
+                    "次数：", (f"×{count}" if count else "请输入数字", "bold"), "  再按巡查项记录（无人在岗为分钟数）"
+                )
+            )
         for category in CATEGORIES:
             keys = [Text.assemble((i.hotkey, "bold"), plain(i.name)) for i in self.items if i.category == category]
             if keys:

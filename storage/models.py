@@ -179,7 +179,7 @@ finding_type = Table(
     _text("category", 20),
     Column("points", Float, nullable=False),
     _text("hotkey", 1),
-    _text("level", 10, "staff"),  # staff | window
+    _text("level", 10, "staff"),  # staff | window | either (0006)
     _text("aliases", 200, ""),  # separated by "|"
     _text("phrase", 200, ""),  # how the notice says it
     Column("position", Integer, nullable=False, default=0),
@@ -231,10 +231,11 @@ finding = Table(
     Column("minutes", Integer, nullable=True),
     # A period's ranking seeks each staff member's time range in this index and reads nothing
     # else (at 1.2M rows: 2.5 s with one-column indexes; see the README for today's figure).
-    # type_id is in it so that 满勤 and 有效投诉 are counted from the index too.
-    Index("ix_finding_staff_at_points", "staff_id", "at", "points", "category", "window_id", "type_id"),
+    # type_id is in it so that 满勤 and 有效投诉 are counted from the index too, and count (0006)
+    # because the totals weigh each finding by it.
+    Index("ix_finding_staff_at_points", "staff_id", "at", "points", "category", "window_id", "type_id", "count"),
     # The same for what belongs to a window alone (staff_id IS NULL).
-    Index("ix_finding_window_staff_at", "window_id", "staff_id", "at", "points", "category", "type_id"),
+    Index("ix_finding_window_staff_at", "window_id", "staff_id", "at", "points", "category", "type_id", "count"),
     Index("ix_finding_hall_ref", "hall_id", "ref", unique=True),
     Index("ix_finding_hall_at", "hall_id", "at"),
     Index("ix_finding_device_created", "device", "created_at"),  # undo: this device's newest

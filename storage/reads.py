@@ -354,7 +354,8 @@ class TotalsSql:
     满勤 (bound as :brk0, :brk1, …) and ``complaints`` that bar an award (:cpl0, …).
 
     Each query returns, after its key columns: deduction points, bonus points, findings,
-    满勤-breaking findings, deduction findings, bonus findings, complaint findings."""
+    满勤-breaking findings, deduction findings, bonus findings, complaint findings. A finding
+    counts ``count`` times (压缩办理时限 ×28 is 28 findings of +0.2)."""
 
     breaks: int
     complaints: int
@@ -362,13 +363,13 @@ class TotalsSql:
     @property
     def sums(self) -> str:
         return f"""
-       SUM(CASE WHEN f.points < 0 THEN f.points ELSE 0 END) AS deductions,
-       SUM(CASE WHEN f.points > 0 THEN f.points ELSE 0 END) AS bonuses,
-       COUNT(*) AS findings,
-       SUM(CASE WHEN {_in("brk", self.breaks)} THEN 1 ELSE 0 END) AS attendance,
-       SUM(CASE WHEN f.points < 0 THEN 1 ELSE 0 END) AS deduction_count,
-       SUM(CASE WHEN f.points > 0 THEN 1 ELSE 0 END) AS bonus_count,
-       SUM(CASE WHEN {_in("cpl", self.complaints)} THEN 1 ELSE 0 END) AS complaints
+       SUM(CASE WHEN f.points < 0 THEN f.points * f."count" ELSE 0 END) AS deductions,
+       SUM(CASE WHEN f.points > 0 THEN f.points * f."count" ELSE 0 END) AS bonuses,
+       SUM(f."count") AS findings,
+       SUM(CASE WHEN {_in("brk", self.breaks)} THEN f."count" ELSE 0 END) AS attendance,
+       SUM(CASE WHEN f.points < 0 THEN f."count" ELSE 0 END) AS deduction_count,
+       SUM(CASE WHEN f.points > 0 THEN f."count" ELSE 0 END) AS bonus_count,
+       SUM(CASE WHEN {_in("cpl", self.complaints)} THEN f."count" ELSE 0 END) AS complaints
 """
 
     @property
@@ -422,7 +423,8 @@ GROUP BY f.staff_id, f.window_id
 
 _FINDING_COLUMNS = """
 SELECT f.id, f.at, f.window_id, f.staff_id, f.substitute, f.type_id, f.points, f.note,
-       COALESCE(i.name, '') AS inspector, f.category, COALESCE(f.ref, '') AS ref, f.source
+       COALESCE(i.name, '') AS inspector, f.category, COALESCE(f.ref, '') AS ref, f."count" AS n, f.minutes,
+       f.source
 FROM finding f LEFT JOIN inspector i ON i.id = f.inspector_id
 """
 
@@ -443,7 +445,7 @@ FINDINGS_OF_WINDOW = (
 )
 
 PERIOD_TYPE_COUNTS = f"""
-SELECT f.staff_id, f.window_id, f.type_id, COUNT(*) AS n
+SELECT f.staff_id, f.window_id, f.type_id, SUM(f."count") AS n
 FROM finding f
 WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}
 GROUP BY f.staff_id, f.window_id, f.type_id
@@ -466,8 +468,10 @@ WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_in("att", count
 """
 
 
+# Rows (what 附表1 lists) and times (what they stand for: 压缩办理时限 ×28 is 28 项次).
 PERIOD_FINDING_COUNT = (
-    f"SELECT COUNT(*) AS n FROM finding f WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}"
+    'SELECT COUNT(*) AS n, COALESCE(SUM(f."count"), 0) AS times FROM finding f WHERE'
+    f" f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}"
 )
 
 FINDINGS_OF_HALL = (

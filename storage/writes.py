@@ -165,8 +165,15 @@ def _take_numbers(conn: Connection, hall_id: str, month: str, count: int) -> int
     raise StorageError("无法为记录编号，请重试。")
 
 
+# What the database stores for a later field a caller left out: the chain must hash the same, or
+# a finding with a count (source left out, stored "patrol") would fail verify.
+_STORED_DEFAULTS: dict[str, Any] = {"source": "patrol", "count": 1, "minutes": None}
+
+
 def _finding_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Findings ready to insert: checked against closed periods, numbered, then chained."""
+    """Findings ready to insert: with the stored defaults of later fields, checked against closed
+    periods, numbered, then chained."""
+    rows = [{**_STORED_DEFAULTS, **row} for row in rows]
     refuse_closed(conn, rows)
     return _chained(conn, "finding", _numbered(conn, rows))
 

@@ -145,8 +145,9 @@ def test_an_upgrade_from_the_first_schema_keeps_every_row_and_chains_them(tmp_pa
         )
     before = sqlite3.connect(path).execute("SELECT id, at, points, note FROM finding ORDER BY id").fetchall()
     code, out = verify(url, capsys)  # opening it runs today's migrations
-    # Two laptops' chains, and the first versions of the hall, its rules, its item and its window.
-    assert code == 0 and "3 台设备，8 条记录" in out, out
+    # Two laptops' chains, and the first versions of the hall, its rules, its item and its window;
+    # then 0006's chain: the first version of the item it adds (无人在岗).
+    assert code == 0 and "4 台设备，9 条记录" in out, out
     after = sqlite3.connect(path).execute("SELECT id, at, points, note FROM finding ORDER BY id").fetchall()
     assert after == before
     assert sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD_REVISION

@@ -107,7 +107,7 @@ def test_the_workbook_reads_back_as_an_official_appendix(month: HallService, tmp
     assert book.sheetnames == SHEETS
     detail = book["附表1 巡查明细"]
     assert detail["A1"].value == "测试大厅2026年11月巡查明细"
-    assert "A1:M1" in {str(r) for r in detail.merged_cells.ranges}
+    assert "A1:O1" in {str(r) for r in detail.merged_cells.ranges}
     assert detail["A2"].value.startswith("统计周期：2026年11月1日至2026年11月30日")
     assert [c.value for c in detail[3]] == [
         "序号",
@@ -121,6 +121,8 @@ def test_the_workbook_reads_back_as_an_official_appendix(month: HallService, tmp
         "巡查项",
         "类别",
         "分值",
+        "次数",
+        "分钟",
         "备注",
         "督查员",
     ]
@@ -190,7 +192,7 @@ def test_notes_that_look_like_formulas_stay_text(month: HallService, tmp_path: P
     path, _ = export(month, NOVEMBER, tmp_path)
     detail = load_workbook(path)["附表1 巡查明细"]
     notes = {
-        cell.value: cell.data_type for (cell,) in detail.iter_rows(min_row=4, min_col=12, max_col=12) if cell.value
+        cell.value: cell.data_type for (cell,) in detail.iter_rows(min_row=4, min_col=14, max_col=14) if cell.value
     }
     assert notes == {'=HYPERLINK("http://x")': "s", "+1 上门": "s", "@note": "s", "-桌面杂乱": "s", "=1+1": "s"}
     # (notes are trimmed when logged, so the leading tab of "\t=1+1" never reaches the file)

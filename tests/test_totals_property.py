@@ -19,7 +19,13 @@ _months = itertools.count()
 
 ops = st.lists(
     st.one_of(
-        st.tuples(st.just("log"), st.sampled_from(PEOPLE), st.sampled_from(ITEMS), st.integers(0, 27)),
+        st.tuples(
+            st.just("log"),
+            st.sampled_from(PEOPLE),
+            st.sampled_from(ITEMS),
+            st.integers(0, 27),
+            st.sampled_from([1, 1, 2, 28]),  # how many times (issue 10: points × count)
+        ),
         st.tuples(st.just("undo")),
         # Any note a person can type; a NUL or a lone surrogate, which no database keeps, is refused
         # before it is saved (patrol.text.check_note; test_adversary_input checks the refusal).
@@ -39,17 +45,19 @@ def test_totals_equal_the_replay(service: HallService, steps: list[tuple]) -> No
     period = Period.of("month", datetime(2020 + n // 12, n % 12 + 1, 1).date())
     # finding id -> (staff id, window id, points, category); earlier examples' findings are on the
     # same device, so an undo may reach back into another month: that month is not checked here.
-    effective: dict[str, tuple[str | None, str, float, str]] = {}
+    effective: dict[str, tuple[str | None, str, float, str, int]] = {}
     for step in steps:
         if step[0] == "log":
-            (code, name), item_name, day = step[1], step[2], step[3]
+            (code, name), item_name, day, times = step[1], step[2], step[3], step[4]
             window = service.lookup.window(code)
             item = service.lookup.rule(item_name)
             substitute = name == "替岗人员"
             staff = None if substitute or item.is_window_level else service.lookup.resolve_staff(name, window)
             at = datetime(period.first.year, period.first.month, day + 1, 2, 0, tzinfo=UTC)
-            found = service.findings.log(window, staff, item, substitute=substitute and not item.is_window_level, at=at)
-            effective[found.id] = (staff.id if staff else None, window.id, item.points, item.category)
+            found = service.findings.log(
+                window, staff, item, substitute=substitute and not item.is_window_level, at=at, count=times
+            )
+            effective[found.id] = (staff.id if staff else None, window.id, item.points, item.category, times)
         elif step[0] == "undo":
             undone = service.findings.undo_last()
             if undone is not None:
@@ -61,9 +69,9 @@ def test_totals_equal_the_replay(service: HallService, steps: list[tuple]) -> No
                 if last.id in effective:
                     effective[amended.id] = effective.pop(last.id)
     expected: dict[tuple[str | None, str], Totals] = {}
-    for staff_id, window_id, points, category in effective.values():
+    for staff_id, window_id, points, category, times in effective.values():
         t = expected.setdefault((staff_id, window_id), Totals())
-        t.add(Totals(min(points, 0), max(points, 0), 1, int(category == "考勤")))
+        t.add(Totals(min(points, 0) * times, max(points, 0) * times, times, times * int(category == "考勤")))
     got = service.standings.totals(period)
     assert set(got) == set(expected)
     for key, total in expected.items():

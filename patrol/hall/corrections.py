@@ -20,6 +20,8 @@ class CorrectionText:
     type_name: str | None = None
     window_code: str | None = None
     person: str | None = None  # a staff name, 替岗人员, or "" for the window itself
+    count: int | None = None  # how many times, when the correction changes it
+    minutes: int | None = None  # how long (无人在岗), when the correction changes it
     at: str | None = None  # YYYY-MM-DD HH:MM, hall time
     note: str | None = None
 
@@ -27,7 +29,7 @@ class CorrectionText:
 def apply_correction(service: HallService, finding: FindingView, text: CorrectionText) -> FindingView | None:
     """Check the correction and apply it; returns the amended finding (None when voided)."""
     service.findings.refuse_purged(finding.id)  # before the person typed is looked up: the answer is no either way
-    changes = (text.type_name, text.window_code, text.person, text.at, text.note)
+    changes = (text.type_name, text.window_code, text.person, text.at, text.note, text.count, text.minutes)
     if text.void and any(c is not None for c in changes):
         raise UserError("作废不能与其他修改同时进行：作废就是整条不算。")
     window = service.lookup.window(text.window_code) if text.window_code is not None else None
@@ -52,4 +54,6 @@ def apply_correction(service: HallService, finding: FindingView, text: Correctio
         item=service.lookup.rule(text.type_name) if text.type_name is not None else None,
         at=at,
         note=text.note,
+        count=text.count,
+        minutes=text.minutes,
     )

@@ -14,7 +14,7 @@ from patrol.errors import UserError
 from patrol.hall import roster
 from patrol.hall.views import CorrectionView, FindingView, finding_views, saved_view
 from patrol.model import StaffInfo, WindowInfo
-from patrol.rules.items import RuleItem
+from patrol.rules.items import COUNT_LIMIT, MINUTES_LIMIT, RuleItem
 from patrol.rules.periods import EARLIEST_YEAR, Period
 from patrol.text import check_note
 from storage import reads
@@ -59,14 +59,20 @@ class FindingLog:
         at: datetime | None = None,
         note: str = "",
         check_posting: bool = True,
+        count: int = 1,
+        minutes: int | None = None,
     ) -> dict[str, Any]:
         """Check one finding and return the values to store (points copied from the rules). A
-        person must have sat at the window at the finding's time (``check_posting``)."""
+        person must have sat at the window at the finding's time (``check_posting``). ``count``:
+        how many times it happened (one row stands for them all); ``minutes``: how long, for an
+        item that has minutes (无人在岗). An either-level item with nobody named counts for the
+        window."""
         service = self.service
         if item.is_window_level:
             staff, substitute = None, False
-        elif staff is None and not substitute:
+        elif staff is None and not substitute and not item.may_credit_window:
             raise UserError(f"“{item.name}”是针对人员的巡查项：请指明人员（姓名）或替岗人员。")
+        count, minutes = check_count(count, item), check_minutes(minutes, item)
         if staff is not None and substitute:
             raise UserError("人员与替岗人员只能选一个。")
         at = self.check_time(at or service.clock())
@@ -85,6 +91,9 @@ class FindingLog:
             "at": at,
             "note": check_note(note),  # as typed, within the one limit of notes and reasons
             "device": service.device,
+            # Left out while default, so a finding's chained payload is as before 0005.
+            **({"count": count} if count != 1 else {}),
+            **({"minutes": minutes} if minutes is not None else {}),
         }
 
     def log(
@@ -96,11 +105,13 @@ class FindingLog:
         substitute: bool = False,
         at: datetime | None = None,
         note: str = "",
+        count: int = 1,
+        minutes: int | None = None,
     ) -> FindingView:
         """Commit one finding in its own transaction; when this returns, it is on disk."""
         from storage.writes import insert_finding
 
-        values = self.values(window, staff, item, substitute=substitute, at=at, note=note)
+        values = self.values(window, staff, item, substitute=substitute, at=at, note=note, count=count, minutes=minutes)
         # A closed month refuses it as a mistake of the finding (UserError), not of the disk: the
         # app then says so instead of keeping it for a retry. Storage refuses it anyway.
         self.service.closing.check_open(values["at"])
@@ -164,9 +175,11 @@ class FindingLog:
         item: RuleItem | None = None,
         at: datetime | None = None,
         note: str | None = None,
+        count: int | None = None,
+        minutes: int | None = None,
     ) -> FindingView | None:
-        """Void a finding, or amend it (type, person, window, time, note) by a void and a
-        replacing finding in one transaction. The reason is required; returns the replacement."""
+        """Void a finding, or amend it (type, person, window, time, note, count, minutes) by a void
+        and a replacing finding in one transaction. The reason is required; returns the replacement."""
         from storage.writes import void_finding
 
         service = self.service
@@ -183,9 +196,9 @@ class FindingLog:
             void_finding(service.engine, finding_id, reason, service.inspector_id(), service.device)
             return None
         old = rows[0]
-        changes = (window, staff, substitute, item, at, note)
+        changes = (window, staff, substitute, item, at, note, count, minutes)
         if all(change is None for change in changes):
-            raise UserError("没有要更正的内容：请指明 --void，或要改的巡查项、人员、窗口、时间或备注。")
+            raise UserError("没有要更正的内容：请指明 --void，或要改的巡查项、人员、窗口、时间、次数、分钟或备注。")
         new_item = item or service.rules.by_id[old.type_id]
         new_window = window or service.window_by_id[old.window_id]
         if staff is not None or substitute:
@@ -202,9 +215,19 @@ class FindingLog:
             note=old.note if note is None else note,
             # Who, where and when as logged stay as they were; only a change to them is checked.
             check_posting=any(change is not None for change in (window, staff, at)),
+            # A correction keeps how many and how long unless it changes them.
+            count=int(old.n or 1) if count is None else count,
+            minutes=(
+                minutes
+                if minutes is not None
+                else (None if old.minutes is None else int(old.minutes))
+                if new_item.takes_minutes
+                else None
+            ),
         )
         if item is None:  # the points logged then stay; only a new finding type brings its own
             values["points"], values["category"] = float(old.points), old.category
+        values["source"] = old.source  # a corrected punch is still from the clock-in machine
         values["inspector_id"] = service.inspector_id()
         saved = void_finding(
             service.engine, finding_id, reason, service.inspector_id(), service.device, replacement=values
@@ -257,6 +280,27 @@ class FindingLog:
             at = reads.to_utc(row.at).astimezone(service.hall.tz)
             out.append(CorrectionView(at, row.reason, row.inspector, before, after))
         return out
+
+
+def check_count(count: int, item: RuleItem) -> int:
+    """How many times a finding happened: 1 to ``COUNT_LIMIT`` (UserError otherwise)."""
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= COUNT_LIMIT:
+        raise UserError(f"“{item.name}”的次数应为 1 到 {COUNT_LIMIT} 之间的整数（如 28），而不是“{count}”。")
+    return count
+
+
+def check_minutes(minutes: int | None, item: RuleItem) -> int | None:
+    """The minutes of a finding: required (1 to ``MINUTES_LIMIT``) for an item that has them,
+    refused for any other (UserError)."""
+    if not item.takes_minutes:
+        if minutes is not None:
+            raise UserError(f"“{item.name}”不记分钟数：请去掉分钟数（只有无人在岗等巡查项记分钟）。")
+        return None
+    if minutes is None:
+        raise UserError(f"“{item.name}”需要写明持续的分钟数（如 15）。")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MINUTES_LIMIT:
+        raise UserError(f"“{item.name}”的分钟数应为 1 到 {MINUTES_LIMIT} 之间的整数（如 15），而不是“{minutes}”。")
+    return minutes
 
 
 def _full_ref(text: str, today: date) -> str:

@@ -92,8 +92,8 @@ class Records:
         counts: dict[str, list[float]] = {}
         for f in record.findings:
             entry = counts.setdefault(f.type_name, [0, 0.0])
-            entry[0] += 1
-            entry[1] += f.points
+            entry[0] += f.count
+            entry[1] += f.total_points
         record.counts = [(name, int(n), round(p, 2)) for name, (n, p) in counts.items()]
         record.history = self.history(kind, item_id, period, months)
         record.full_attendance_judged = ranking.verdicts is not None and ranking.verdicts.full_attendance is not None

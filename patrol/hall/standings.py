@@ -112,8 +112,12 @@ class Standings:
         return by_window
 
     def finding_count(self, period: Period) -> int:
-        """How many effective findings ``period`` holds."""
+        """How many effective findings ``period`` holds (rows: a finding ×28 is one)."""
         return int(self.service.reader.rows(reads.PERIOD_FINDING_COUNT, self._bounds(period))[0].n)
+
+    def finding_times(self, period: Period) -> int:
+        """How many times the effective findings of ``period`` stand for (项次: a finding ×28 is 28)."""
+        return int(self.service.reader.rows(reads.PERIOD_FINDING_COUNT, self._bounds(period))[0].times)
 
     def type_counts(self, period: Period) -> dict[tuple[str | None, str], dict[str, int]]:
         """Effective findings of ``period`` counted per (staff or None, window) and finding type id."""

@@ -41,6 +41,21 @@ class FindingView:
     breaks_attendance: bool = False  # 迟到, 早退, 脱岗, 缺卡 or 请假: no 满勤
     complaint: bool = False  # 有效投诉: no 优秀窗口
     source: str = "patrol"  # patrol | clockin | leave | import: the notice tells punches from patrols
+    count: int = 1  # how many times it happened (压缩办理时限 ×28): it weighs points × count
+    minutes: int | None = None  # how long (无人在岗 15 分钟), where the item has minutes
+
+    @property
+    def total_points(self) -> float:
+        """What it adds to a score: its points times its count (to the four decimals points have,
+        so 0.2 × 28 reads 5.6, not 5.600000000000001)."""
+        return round(self.points * self.count, 4)
+
+    @property
+    def times(self) -> str:
+        """How the count and the minutes are shown after the item: " ×28", " 15分钟", or ""."""
+        return (f" ×{self.count}" if self.count != 1 else "") + (
+            f" {self.minutes}分钟" if self.minutes is not None else ""
+        )
 
 
 @dataclass(frozen=True)
@@ -121,6 +136,8 @@ def finding_views(service: Names, rows: Iterable[reads.Row]) -> list[FindingView
                 breaks_attendance=item is not None and item.code in FULL_ATTENDANCE_BREAKERS,
                 complaint=item is not None and item.code in COMPLAINT_CODES,
                 source=row.source or "patrol",
+                count=int(row.n or 1),
+                minutes=None if row.minutes is None else int(row.minutes),
             )
         )
     return out
@@ -147,4 +164,6 @@ def saved_view(service: Names, finding_id: str, ref: str, values: dict[str, Any]
         breaks_attendance=item.code in FULL_ATTENDANCE_BREAKERS,
         complaint=item.code in COMPLAINT_CODES,
         source=values.get("source") or "patrol",
+        count=int(values.get("count", 1)),
+        minutes=values.get("minutes"),
     )

@@ -1,7 +1,8 @@
 """``patrol findings import``: bring in the findings a hall kept in spreadsheets before.
 
-Columns: 时间 (YYYY-MM-DD HH:MM, hall time), 窗口编号, 姓名 (empty for a window-level item,
-替岗人员 for the substitute), 巡查项, 备注, and optional 督查员. Every row is checked before
+Columns: 时间 (YYYY-MM-DD HH:MM, hall time), 窗口编号, 姓名 (empty for a window-level item or
+for a bonus, 有效投诉 or 差评 credited to the window, 替岗人员 for the substitute), 巡查项, 备注,
+and optional 督查员, 数量 (how many times, default 1) and 分钟 (无人在岗). Every row is checked before
 anything is written; then all rows go in one transaction, or none.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from patrol.errors import UserError
+from patrol.hall.log import check_count, check_minutes
 from patrol.hall.service import INSPECTOR_LIMIT, HallService
 from patrol.hall.views import SUBSTITUTE
 from patrol.imports.tabular import read_table
@@ -27,6 +29,8 @@ COLUMNS = {
     "巡查项": ("问题", "问题类型", "扣分项", "事项"),
     "备注": ("说明", "情况说明"),
     "督查员": ("巡查人", "检查人", "督查人员"),
+    "数量": ("次数", "件数"),
+    "分钟": ("分钟数", "时长", "时长（分钟）"),
 }
 REQUIRED = ("时间", "窗口编号", "姓名", "巡查项")
 
@@ -65,6 +69,12 @@ def plan_findings(service: HallService, path: Path, period: Period | None = None
             note = check_note(cells.get("备注", ""))
             column = "督查员"
             inspector = clean_name(cells.get("督查员", ""), "督查员姓名", INSPECTOR_LIMIT)
+            column = "数量"
+            count = _whole(cells.get("数量", ""), 1)
+            check_count(count, item)
+            column = "分钟"
+            minutes = _whole(cells.get("分钟", ""), None)
+            check_minutes(minutes, item)
             column = "姓名"
             person = same_name(cells["姓名"])
             substitute = person == SUBSTITUTE
@@ -72,7 +82,9 @@ def plan_findings(service: HallService, path: Path, period: Period | None = None
             if person and not substitute and not item.is_window_level:
                 # Who sat at the window at the finding's time, even if they moved or left since.
                 staff = service.lookup.resolve_staff(person, window, at)
-            values = service.findings.values(window, staff, item, substitute=substitute, at=at, note=note)
+            values = service.findings.values(
+                window, staff, item, substitute=substitute, at=at, note=note, count=count, minutes=minutes
+            )
         except UserError as exc:
             raise UserError(f"{where}“{column}”列：{exc}") from None
         if inspector:
@@ -82,10 +94,26 @@ def plan_findings(service: HallService, path: Path, period: Period | None = None
     return FindingsImport(out, inspectors, numbers)
 
 
-def _key(at: Any, window_id: str, staff_id: str | None, substitute: Any, type_id: str, note: str) -> tuple[Any, ...]:
+def _whole(text: str, empty: int | None) -> Any:
+    """A cell's whole number (``empty`` when the cell is empty); UserError otherwise."""
+    text = text.strip()
+    if not text:
+        return empty
+    try:
+        number = float(text)  # a spreadsheet may hand 28 back as "28.0"
+    except ValueError:
+        raise UserError(f"“{text}”不是整数（如 28）。") from None
+    if not number.is_integer():
+        raise UserError(f"“{text}”不是整数（如 28）。")
+    return int(number)
+
+
+def _key(
+    at: Any, window_id: str, staff_id: str | None, substitute: Any, type_id: str, note: str, count: Any, minutes: Any
+) -> tuple[Any, ...]:
     from storage.reads import to_utc
 
-    return (to_utc(at), window_id, staff_id, bool(substitute), type_id, note or "")
+    return (to_utc(at), window_id, staff_id, bool(substitute), type_id, note or "", int(count or 1), minutes)
 
 
 def already_recorded(service: HallService, plan: FindingsImport) -> list[int]:
@@ -99,12 +127,21 @@ def already_recorded(service: HallService, plan: FindingsImport) -> list[int]:
     start = min(r["at"] for r in plan.rows)
     end = max(r["at"] for r in plan.rows) + timedelta(seconds=1)
     recorded = Counter(
-        _key(f.at, f.window_id, f.staff_id, f.substitute, f.type_id, f.note)
+        _key(f.at, f.window_id, f.staff_id, f.substitute, f.type_id, f.note, f.n, f.minutes)
         for f in service.reader.iter_rows(reads.FINDINGS_OF_HALL, {"hall": service.hall.id, "start": start, "end": end})
     )
     same = []
     for number, r in zip(plan.numbers, plan.rows, strict=True):
-        key = _key(r["at"], r["window_id"], r["staff_id"], r["substitute"], r["type_id"], r["note"])
+        key = _key(
+            r["at"],
+            r["window_id"],
+            r["staff_id"],
+            r["substitute"],
+            r["type_id"],
+            r["note"],
+            r.get("count", 1),
+            r.get("minutes"),
+        )
         if recorded[key] > 0:
             recorded[key] -= 1
             same.append(number)

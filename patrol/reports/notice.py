@@ -24,6 +24,7 @@ MAX_PARAGRAPH = 30_000  # a spreadsheet cell holds 32,767 characters
 TOP_RANKS = 3  # 前三位: the first three ranks, as the published notices name them
 MAX_NAMED = 6  # past this, the tie at the last of the first three ranks is counted, not named
 PUNCHED = ("late", "early", "noclock")  # what the punches find, in the order a notice says it
+SERVICE_LEAD = "主动为企业"  # how the notices open a window's service bonuses
 PERIOD_WORDS = {"month": "本月", "quarter": "本季度", "half": "本半年", "year": "本年度", "range": "本期"}
 
 
@@ -72,6 +73,9 @@ class NoticeFindings:
         # Deductions by finding type, then window and person, with their days.
         self.by_type: dict[str, dict[_Who, list[date]]] = defaultdict(lambda: defaultdict(list))
         self.bonus_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        # Deductions that stand for more than one (差评 ×3 credited to a window): the times beyond
+        # one row each, by finding type and who, so the sentence can say 共N次.
+        self.extra: dict[str, dict[_Who, int]] = defaultdict(lambda: defaultdict(int))
 
     def add(self, finding: FindingView) -> None:
         """Take one finding into account."""
@@ -83,10 +87,13 @@ class NoticeFindings:
         if finding.points < 0:
             who = _Who(position, label, finding.person or "")
             self.by_type[finding.type_name][who].append(finding.at.date())
+            if finding.count > 1:
+                self.extra[finding.type_name][who] += finding.count - 1
             return
         item = self._rules.find(finding.type_name)
         if finding.points > 0 or (item is not None and item.category == BONUS):
-            self.bonus_counts[label][finding.type_name] += 1
+            # Counts summed per window and item, whoever earned them: 压缩办理时限28次.
+            self.bonus_counts[label][finding.type_name] += finding.count
 
 
 def draft_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> list[str]:
@@ -110,7 +117,7 @@ def draft_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> li
         )
     elif verdicts.has_records:
         paragraphs.append(
-            f"{span}，督查组{rounds}记录巡查发现{report.finding_count}项次，"
+            f"{span}，督查组{rounds}记录巡查发现{report.finding_times}项次，"
             f"其中扣分{deductions}项次、加分{bonuses}项次。现将有关情况通报如下："
         )
     else:
@@ -126,7 +133,7 @@ def draft_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> li
     sentences = []
     for item in rules.items:
         if item.name in by_type:
-            sentences.append(_found_sentence(by_type[item.name], item.phrase or item.name))
+            sentences.append(_found_sentence(by_type[item.name], item.phrase or item.name, seen.extra.get(item.name)))
     if sentences:
         paragraphs += _split("【巡查情况】" + "".join(sentences))
     elif verdicts.has_records:
@@ -143,7 +150,7 @@ def draft_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> li
         for label in sorted(bonus_counts, key=lambda k: order.get(k, 0)):
             counts = bonus_counts[label]
             items = [i for i in rules.items if i.name in counts]
-            parts.append(label + "、".join(f"{i.phrase or i.name}{counts[i.name]}次" for i in items))
+            parts.append(label + _bonus_list([(i.phrase or i.name, counts[i.name]) for i in items]))
         paragraphs += _split("【加分情况】" + "；".join(parts) + "。")
 
     awards = _awards(report, word)
@@ -165,6 +172,20 @@ def _late_corrections(report: PeriodReport) -> str:
     before = report.period.previous()
     said = {"month": "上月", "quarter": "上季度"}.get(before.kind, "上期")  # 上半年 would mean H1
     return f"【更正情况】更正{said}（{before.label}）巡查记录{len(lines)}项：" + "；".join(lines) + "。详见该期附表5。"
+
+
+def _bonus_list(counted: list[tuple[str, int]]) -> str:
+    """A window's bonuses as the notices list them: 主动为企业提供上门服务4次、压缩办理时限4次、
+    预约服务1次 (the lead-in 主动为企业 said once, before the first item that has it)."""
+    said = False
+    parts = []
+    for phrase, count in counted:
+        if phrase.startswith(SERVICE_LEAD):
+            if said:
+                phrase = phrase.removeprefix(SERVICE_LEAD)
+            said = True
+        parts.append(f"{phrase}{count}次")
+    return "、".join(parts)
 
 
 def _who(report: PeriodReport, row: Standing) -> str:
@@ -326,19 +347,24 @@ def _units_sentence(units: Award, settings: HallRules, word: str) -> str:
     return f"{names}{many}评定为优质服务窗口单位" + (f"（{note}）" if note else "")
 
 
-def _found_sentence(found: dict[_Who, list[date]], phrase: str) -> str:
+def _found_sentence(found: dict[_Who, list[date]], phrase: str, extra: dict[_Who, int] | None = None) -> str:
     """One finding type: people caught on the same patrol day share a clause; the rest are listed
-    by window and person with their dates."""
+    by window and person with their dates. Whoever has a finding that stands for several (``extra``
+    times beyond its rows) is listed alone, with how many in all: 住建窗口11月4日收到差评（共3次）."""
+    extra = extra or {}
     by_day: dict[date, list[_Who]] = defaultdict(list)
     for who, days in found.items():
+        if who in extra:
+            continue
         for day in set(days):
             by_day[day].append(who)
     shared = {day: sorted(whos, key=_order) for day, whos in by_day.items() if len(whos) > 1}
     clauses = []
     for who in sorted(found, key=_order):
-        own = [d for d in found[who] if d not in shared]
+        own = found[who] if who in extra else [d for d in found[who] if d not in shared]
         if own:
-            clauses.append(f"{who.text}{chinese_dates(own)}{phrase}")
+            times = f"（共{len(found[who]) + extra[who]}次）" if who in extra else ""
+            clauses.append(f"{who.text}{chinese_dates(own)}{phrase}{times}")
     for day in sorted(shared):
         names = "、".join(who.text for who in shared[day])
         clauses.append(f"{day.month}月{day.day}日的巡查中发现{names}{phrase}")

@@ -36,6 +36,6 @@ def _lines(record: Record) -> Iterator[str]:
         note = f"  备注：{f.note}" if f.note else ""
         who = f" {f.person}" if record.kind == "window" and f.person else ""
         yield (
-            f"  {f.ref or '—'}  {f.at:%Y-%m-%d %H:%M}{who}  {f.type_name} {f.points:+.1f}  "
+            f"  {f.ref or '—'}  {f.at:%Y-%m-%d %H:%M}{who}  {f.type_name}{f.times} {f.total_points:+.1f}  "
             f"督查员：{f.inspector or '—'}{note}"
         )

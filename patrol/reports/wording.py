@@ -19,6 +19,8 @@ def correction_change(correction: CorrectionView) -> str:
         ("人员", before.person or "（窗口）", after.person or "（窗口）"),
         ("巡查项", before.type_name, after.type_name),
         ("时间", f"{before.at:%m-%d %H:%M}", f"{after.at:%m-%d %H:%M}"),
+        ("次数", str(before.count), str(after.count)),
+        ("分钟", str(before.minutes or "（空）"), str(after.minutes or "（空）")),
         ("备注", before.note or "（空）", after.note or "（空）"),
     )
     return "；".join(f"{name}：{old}→{new}" for name, old, new in fields if old != new) or "无变化"

@@ -63,6 +63,7 @@ _FORMATS: dict[str, dict[str, Any]] = {
     "center": {**_BODY, "align": "center", **_TEXT},
     "number": {**_BODY, "align": "center", "num_format": "0"},
     "count": {**_BODY, "align": "center", "num_format": "0"},
+    "maybe_number": {**_BODY, "align": "center", "num_format": "0"},  # a number, or blank
     "points": {**_BODY, "align": "right", "num_format": "0.0"},
     "date": {**_BODY, "align": "center", "num_format": "yyyy-mm-dd"},
     "time": {**_BODY, "align": "center", "num_format": "hh:mm"},
@@ -141,6 +142,10 @@ class _TableSheet:
             )
         if style in TIME_STYLES:
             return lambda row, col, value: sheet.write_datetime(row, col, value, fmt)
+        if style == "maybe_number":
+            return lambda row, col, value: (
+                sheet.write_blank(row, col, None, fmt) if value is None else sheet.write_number(row, col, value, fmt)
+            )
 
         def text(row: int, col: int, value: Any) -> None:
             if value:
@@ -237,7 +242,9 @@ def _detail_sheets(
         Column("姓名", _width((s.name for s in report.staff), "替岗人员", 12)),
         Column("巡查项", _width((i.name for i in report.rules.items), "巡查项", 18)),
         Column("类别", 10, "center"),
-        Column("分值", 7, "points"),
+        Column("分值", 7, "points"),  # points × count: what the finding adds to a score
+        Column("次数", 6, "number"),  # 压缩办理时限 ×28: one row, 28 times
+        Column("分钟", 6, "maybe_number"),  # 无人在岗 15 分钟 (empty where the item has none)
         Column("备注", 30),
         Column("督查员", 10),
     ]
@@ -263,7 +270,9 @@ def _detail_sheets(
                 f.person,
                 f.type_name,
                 f.category,
-                f.points,
+                f.total_points,
+                f.count,
+                f.minutes,
                 f.note,
                 f.inspector,
             ]

@@ -21,6 +21,13 @@ RESERVED_KEYS = frozenset("nu")
 # misconduct at work, not absence, so it does not break 满勤.
 FULL_ATTENDANCE_BREAKERS = frozenset({"late", "early", "absent", "noclock", "leave"})
 COMPLAINT_CODES = frozenset({"complaint"})  # an 优秀窗口 has none of these
+# Who an item is logged against (DESIGN, 'Default rules'): a person (or the substitute), the
+# window alone, or either: named, it counts for the person; with no name, for the window.
+LEVELS = ("staff", "window", "either")
+# Items whose finding carries minutes (无人在岗 15 分钟): the app and `log` ask for them.
+MINUTE_CODES = frozenset({"vacant"})
+MINUTES_LIMIT = 24 * 60  # no window is empty longer than a day
+COUNT_LIMIT = 10_000  # one row stands for at most this many (a typo of 28000 is refused)
 
 
 MAX_POINTS = Decimal(100)
@@ -60,7 +67,18 @@ class RuleItem:
 
     @property
     def is_window_level(self) -> bool:
+        """Logged against the window alone, never a person."""
         return self.level == "window"
+
+    @property
+    def may_credit_window(self) -> bool:
+        """Logged with no name, it counts for the window (window- and either-level items)."""
+        return self.level in ("window", "either")
+
+    @property
+    def takes_minutes(self) -> bool:
+        """The finding says how many minutes (无人在岗 15 分钟)."""
+        return self.code in MINUTE_CODES
 
     def as_row(self) -> dict[str, object]:
         """The values to store for this item."""
@@ -93,15 +111,20 @@ DEFAULT_RULES: tuple[RuleItem, ...] = (
     RuleItem("speech", "服务用语不规范", SERVICE, -1, "y", phrase="服务用语不规范"),
     RuleItem("rater", "未打开评价器", SERVICE, -0.5, "p", phrase="未打开评价器"),
     RuleItem("desk", "窗口摆放不规范", SERVICE, -0.5, "b", level="window", phrase="窗口物品摆放不规范"),
-    RuleItem("complaint", "有效投诉", SERVICE, -3, "o", phrase="被有效投诉"),
-    RuleItem("badreview", "差评", SERVICE, -2, "a", phrase="收到差评"),
-    RuleItem("visit", "上门服务", BONUS, 0.5, "m", phrase="主动为企业提供上门服务"),
-    RuleItem("faster", "压缩办理时限", BONUS, 0.2, "d", phrase="压缩办理时限"),
-    RuleItem("booking", "预约服务", BONUS, 0.3, "e", phrase="预约服务"),
-    RuleItem("overtime", "延时服务", BONUS, 0.3, "f", phrase="延时服务"),
-    RuleItem("simplify", "简化办事流程", BONUS, 0.3, "j", phrase="简化办事流程"),
-    RuleItem("praise", "表扬信", BONUS, 1, "r", aliases=("锦旗",), phrase="收到表扬信"),
+    RuleItem("complaint", "有效投诉", SERVICE, -3, "o", level="either", phrase="被有效投诉"),
+    RuleItem("badreview", "差评", SERVICE, -2, "a", level="either", phrase="收到差评"),
+    RuleItem("visit", "上门服务", BONUS, 0.5, "m", level="either", phrase="主动为企业提供上门服务"),
+    RuleItem("faster", "压缩办理时限", BONUS, 0.2, "d", level="either", phrase="主动为企业压缩办理时限"),
+    RuleItem("booking", "预约服务", BONUS, 0.3, "e", level="either", phrase="预约服务"),
+    RuleItem("overtime", "延时服务", BONUS, 0.3, "f", level="either", phrase="延时服务"),
+    RuleItem("simplify", "简化办事流程", BONUS, 0.3, "j", level="either", phrase="简化办事流程"),
+    RuleItem("praise", "表扬信", BONUS, 1, "r", aliases=("锦旗",), level="either", phrase="收到表扬信"),
+    # The window empty in working hours: a window item, as heavy as a person's 脱岗 (空岗), the
+    # nearest item DESIGN prices; the minutes say how long, the points do not scale with them.
+    RuleItem("vacant", "无人在岗", ATTENDANCE, -2, "v", level="window", phrase="无人在岗"),
 )
+# The items 0006 turned into either-level ones in halls made before it, and the item it added.
+EITHER_CODES = frozenset({"complaint", "badreview", "visit", "faster", "booking", "overtime", "simplify", "praise"})
 
 
 class Rules:

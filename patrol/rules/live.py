@@ -43,16 +43,20 @@ Key = tuple[str | None, str]  # (staff id or None for the window alone, window i
 SortKey = tuple[tuple[Decimal | int, ...], int, str, str, str]
 
 
-def finding_totals(points: float, *, breaks_attendance: bool = False, complaint: bool = False) -> Totals:
-    """What one finding adds to its (person, window) totals, as the period's SQL sums count it."""
+def finding_totals(
+    points: float, *, breaks_attendance: bool = False, complaint: bool = False, count: int = 1
+) -> Totals:
+    """What one finding adds to its (person, window) totals, as the period's SQL sums count it: a
+    finding of ``count`` (压缩办理时限 ×28) weighs ``points × count`` and counts ``count`` times."""
+    weight = points * count
     return Totals(
-        deductions=points if points < 0 else 0.0,
-        bonuses=points if points > 0 else 0.0,
-        findings=1,
-        attendance=int(breaks_attendance),
-        deduction_findings=int(points < 0),
-        bonus_findings=int(points > 0),
-        complaints=int(complaint),
+        deductions=weight if points < 0 else 0.0,
+        bonuses=weight if points > 0 else 0.0,
+        findings=count,
+        attendance=count if breaks_attendance else 0,
+        deduction_findings=count if points < 0 else 0,
+        bonus_findings=count if points > 0 else 0,
+        complaints=count if complaint else 0,
     )
 
 
