@@ -26,6 +26,7 @@ def _setting_row(key: str) -> int:
 
 
 TIE_ROW = _setting_row("tie_break")
+NEW_ROW = len(DEFAULT_RULES) + 2  # a row added under the default items (after the header)
 
 
 def hall_today() -> date:
@@ -100,22 +101,24 @@ def test_an_own_item_and_a_setting_are_shown_then_applied_and_old_findings_keep_
 
     def change(book: Any) -> None:
         items = book["巡查项"]
-        items.append(["帮办代办", None, "代办", "加分", 0.5, "人员", "v", "是", "主动为群众帮办代办"])
+        items.append(["帮办代办", None, "代办", "加分", 0.5, "人员", "i", "是", "主动为群众帮办代办"])
         items.append(["一次性告知", None, None, "服务规范", -1, "均可", None, "是", None])
         items["E2"] = -2  # 迟到 from -1 to -2
         for row in items.iter_rows(min_row=2):
-            if row[0].value == "吃零食":
+            if row[0].value == "吃零食":  # switched off, its key goes to 帮办代办 (no letter is free)
                 row[7].value = "否"
+                row[6].value = None
         set_setting(book, "top_staff", "10")
 
     changed = edited(path, change)
     today = hall_today()
     shown = [
         "巡查项：",
-        "  新增 帮办代办（加分，+0.5 分，记给人员，快捷键 v）",
+        "  新增 帮办代办（加分，+0.5 分，记给人员，快捷键 i）",
         "  新增 一次性告知（服务规范，-1 分，记给均可，无快捷键）",
         "  修改 迟到：分值 -1 分 → -2 分",
         "  停用 吃零食",
+        "  修改 吃零食：快捷键 i → 无",
         f"评定规则（自 {today:%Y-%m-%d} 起适用）：",
         "  服务标兵人数 8 → 10",
     ]
@@ -192,16 +195,16 @@ def _delete_row(number: int) -> Callable[[Any], None]:
         (_cell("巡查项", "H5", "也许"), "“巡查项”表第5行“启用”列（H5）：“也许”应为 是 或 否"),
         (_cell("巡查项", "A2", None), "“巡查项”表第2行“名称”列（A2）：名称为空"),
         (
-            _row(["请假不及时", None, "空岗", "考勤", -1, "人员", "v", "是", None]),
-            "“巡查项”表第25行“别名”列（C25）：“空岗”与第4行“脱岗”的名称或别名重名",
+            _row(["请假不及时", None, "空岗", "考勤", -1, "人员", None, "是", None]),
+            f"“巡查项”表第{NEW_ROW}行“别名”列（C{NEW_ROW}）：“空岗”与第4行“脱岗”的名称或别名重名",
         ),
         (
-            _row(["迟到了", "late", None, "考勤", -1, "人员", "v", "是", None]),
-            "“巡查项”表第25行“编码”列（B25）：编码“late”与第2行重复",
+            _row(["迟到了", "late", None, "考勤", -1, "人员", None, "是", None]),
+            f"“巡查项”表第{NEW_ROW}行“编码”列（B{NEW_ROW}）：编码“late”与第2行重复",
         ),
         (
             _row(["首问负责", "Bad-Code", None, "服务规范", -1, "人员", None, "是", None]),
-            "“巡查项”表第25行“编码”列（B25）：编码“bad-code”只能用小写字母",
+            f"“巡查项”表第{NEW_ROW}行“编码”列（B{NEW_ROW}）：编码“bad-code”只能用小写字母",
         ),
         (_cell("巡查项", "A3", "早\u200b退"), "“巡查项”表第3行“名称”列（A3）：名称“早"),
         (_delete_row(13), "“巡查项”表缺少巡查项“睡岗”（编码 sleep）：巡查项不能删除"),
