@@ -42,6 +42,9 @@ Window scores (average of its people + its own items): 11 = 98.5 + 5.6 = 104.1; 
 满勤 (every working day in and out on time, no leave, no patrol 迟到/早退/脱岗): everyone but 王税,
 郑晓燕, 张伟, 单雄, 黄丽, 周杰, 吴敏: 15 people.
 
+Units (``rank --by unit``: a unit's people wherever they sit, plus its windows' own items):
+区税务局 = (王税 99 + 黄丽 98.5) / 2 + 5.6 = 104.35 (104.4); 区政务服务中心 = 魏敏 101.
+
 Rounds (one inspector, a gap of 30 minutes or more starts a new one): 9 Oct 09:30–09:50 (five
 windows seen), 16 Oct 09:20–10:30 (eight findings), 20 Oct 14:30–15:50 (nine findings), 27 Oct
 10:00–10:28 (fifteen windows seen): **4 rounds**. Punch and leave findings are no round.
@@ -362,6 +365,14 @@ def test_a_hall_s_october_from_punches_leave_and_patrols_to_close(
     assert {r["window"] for r in windows if r["mark"] == "优秀窗口"} == EXCELLENT_WINDOWS
     assert {r["window"] for r in windows if r["mark"] == "末位"} == BOTTOM_WINDOWS
     assert {r["window"]: r["bonuses"] for r in windows}["11"] == 5.6  # 28 × 0.2, the window's alone
+    # 区税务局 has 王税 at 综合窗口 and 黄丽 at its own 税务窗口: its people (99 + 98.5) / 2 = 98.75,
+    # plus its window's own 28 × 0.2 = 5.6: 104.35, shown 104.4; 区政务服务中心 counts 魏敏 alone.
+    units = {
+        r["unit"]: r
+        for r in json.loads(run(capsys, *db, "rank", "--period", "2026-10", "--by", "unit", "--format", "json")[1])
+    }
+    assert (units["区税务局"]["staff"], units["区税务局"]["windows"], units["区税务局"]["score"]) == (2, "11", 104.4)
+    assert (units["区政务服务中心"]["staff"], units["区政务服务中心"]["score"]) == (1, 101.0)
 
     # The notice, sentence by sentence.
     names = dict((c, w) for c, w, _u, _n in ROSTER)
