@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from patrol.hall.views import SUBSTITUTE
+from patrol.rules.hours import judge_day
 from patrol.rules.periods import Period
 from patrol.rules.scoring import Ranking
 from storage import reads
@@ -114,7 +115,8 @@ def summarize(service: HallService, period: Period, ranking: Ranking) -> Attenda
     working = set(working_list)
     has_punches = facts.has_punches(start, end)
     from_punches = has_punches
-    punch_days = facts.punch_days(start, end) if from_punches else {}
+    punches = facts.punches(start, end) if from_punches else {}
+    punch_days = {staff_id: set(days) for staff_id, days in punches.items()}
     leave_days = facts.leave_days(start, end)
     people: dict[str, AttendanceLine] = {}
     posted: dict[str, _Posted] = {}
@@ -126,6 +128,7 @@ def summarize(service: HallService, period: Period, ranking: Ranking) -> Attenda
         people[row.id] = line
     substitutes: dict[str, AttendanceLine] = {}
     _count_findings(service, period, people, substitutes)
+    _late_minutes_from_punches(service, people, punches)
     for staff_id, line in people.items():
         spans = posted[staff_id]
         if from_punches:
@@ -134,6 +137,22 @@ def summarize(service: HallService, period: Period, ranking: Ranking) -> Attenda
             away = spans.among(leave_days.get(staff_id, set()) | line.absent_days, working)
             line.present = (line.due or 0) - len(away)
     return AttendanceSummary(people, substitutes, has_punches, from_punches, len(working))
+
+
+def _late_minutes_from_punches(
+    service: HallService, people: dict[str, AttendanceLine], punches: dict[str, dict[date, list[datetime]]]
+) -> None:
+    """The minutes late of a day whose 迟到 a patrol logged (no minutes) while the punches show
+    them too: the clock-in import then writes no punch 迟到 (the day counts once), so without this
+    the minutes the punches prove would read 0 in 迟到（分钟）."""
+    for staff_id, line in people.items():
+        days = punches.get(staff_id, {})
+        for day in line.late_days:
+            if line.late_minutes.get(day) or day not in days:
+                continue
+            hours = service.attendance.hours_on(day)
+            if hours is not None:
+                line.late_minutes[day] = judge_day(hours, day, days[day]).late_minutes or 0
 
 
 def _count_findings(
