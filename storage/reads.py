@@ -469,6 +469,16 @@ WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_in("att", count
 
 
 # Rows (what 附表1 lists) and times (what they stand for: 压缩办理时限 ×28 is 28 项次).
+# What the patrols found (not the punches, not the leave register), as the notice's opening counts
+# it: 项次 in all, of them deductions and bonuses.
+PERIOD_PATROL_TIMES = (
+    'SELECT COALESCE(SUM(f."count"), 0) AS times, '
+    'COALESCE(SUM(CASE WHEN f.points < 0 THEN f."count" ELSE 0 END), 0) AS deductions, '
+    'COALESCE(SUM(CASE WHEN f.points > 0 THEN f."count" ELSE 0 END), 0) AS bonuses '
+    "FROM finding f WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end "
+    f"AND f.source IN ('patrol', 'import') AND {_EFFECTIVE}"
+)
+
 PERIOD_FINDING_COUNT = (
     'SELECT COUNT(*) AS n, COALESCE(SUM(f."count"), 0) AS times FROM finding f WHERE'
     f" f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}"

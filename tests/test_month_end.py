@@ -378,12 +378,11 @@ def test_a_hall_s_october_from_punches_leave_and_patrols_to_close(
     names = dict((c, w) for c, w, _u, _n in ROSTER)
     paragraphs = notice(capsys, db)
     assert paragraphs[0] == "关于高新区政务服务中心2026年10月窗口工作人员巡查考核情况的通报"
-    # 项次 count the times a finding stands for (×28 is 28) and, as the notice counts them today,
-    # the punch and leave findings too: 49 from patrols (5 deductions: 单雄 ×2, 黄丽 闲聊, 农业窗口
-    # 有效投诉, 城管窗口 无人在岗; 44 bonus times: 2+1+1+1+1+3+28+1+1+2+1+2), 4 from the punches
-    # (all deductions) and 3 leave days (neither).
+    # 项次 count the times a finding stands for (×28 is 28), of what the patrols found only: 49 (5
+    # deductions: 单雄 ×2, 黄丽 闲聊, 农业窗口 有效投诉, 城管窗口 无人在岗; 44 bonus times:
+    # 2+1+1+1+1+3+28+1+1+2+1+2). The 4 punch findings are said under 考勤情况; leave is no finding.
     assert paragraphs[1] == (
-        f"2026年10月（10月1日至10月31日），督查组共开展巡查{ROUNDS}次，记录巡查发现56项次，其中扣分9项次、加分44项次。"
+        f"2026年10月（10月1日至10月31日），督查组共开展巡查{ROUNDS}次，记录巡查发现49项次，其中扣分5项次、加分44项次。"
         "现将有关情况通报如下："
     )
     full = "、".join(f"{names[c]}{n}" for c, n in FULL_ATTENDANCE)

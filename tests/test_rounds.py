@@ -219,3 +219,26 @@ def test_rounds_and_close_on_postgresql(pg_url: str, roster_file: Path, capsys: 
         == 0
     )
     assert run(capsys, *db, "verify")[0] == 0
+
+
+def test_punches_alone_are_no_patrol_finding_in_the_notice(hall_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A month whose only findings came from the clock-in, patrolled with nothing wrong, is a clean
+    month: the punches are said under 考勤情况, never counted as 巡查发现."""
+    from patrol.cli import main
+    from patrol.hall.opening import open_hall
+    from storage.writes import insert_findings
+    from tests.conftest import fixed_clock
+
+    service = open_hall(hall_url, None, clock=fixed_clock)
+    window = service.lookup.window("1")
+    values = service.findings.values(
+        window, service.lookup.resolve_staff("魏敏", window), service.lookup.rule("迟到"), at=fixed_clock()
+    )
+    insert_findings(service.engine, [{**values, "source": "clockin", "minutes": 7}])
+    service.close()
+    assert main(["--db", hall_url, "seen", "--window", "2", "--at", "2026-11-17 10:00"]) == 0
+    capsys.readouterr()
+    assert main(["--db", hall_url, "report", "--period", "2026-11"]) == 0
+    out = capsys.readouterr().out
+    assert "督查组对大厅各窗口开展日常巡查1次，未发现违反工作纪律和服务规范的情况" in out
+    assert "记录巡查发现" not in out

@@ -119,6 +119,12 @@ class Standings:
         """How many times the effective findings of ``period`` stand for (项次: a finding ×28 is 28)."""
         return int(self.service.reader.rows(reads.PERIOD_FINDING_COUNT, self._bounds(period))[0].times)
 
+    def patrol_times(self, period: Period) -> tuple[int, int, int]:
+        """What the patrols of ``period`` found, in 项次 (a finding ×28 is 28): all of it, the
+        deductions and the bonuses. Punches and leave are not patrol findings."""
+        row = self.service.reader.rows(reads.PERIOD_PATROL_TIMES, self._bounds(period))[0]
+        return int(row.times), int(row.deductions), int(row.bonuses)
+
     def type_counts(self, period: Period) -> dict[tuple[str | None, str], dict[str, int]]:
         """Effective findings of ``period`` counted per (staff or None, window) and finding type id."""
         out: dict[tuple[str | None, str], dict[str, int]] = {}

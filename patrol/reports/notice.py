@@ -104,20 +104,20 @@ def draft_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> li
     word = PERIOD_WORDS[report.period.kind]
     rules = report.rules
     verdicts = report.verdicts
-    deductions = sum(r.deduction_findings for r in report.ranking.windows)
-    bonuses = sum(r.bonus_findings for r in report.ranking.windows)
+    # The opening counts what the patrols found: the punches are said under 考勤情况, leave is no finding.
+    found, deductions, bonuses = report.patrol_times
     first, last = report.period.first, report.period.last
     span = f"{report.period.label}（{first.month}月{first.day}日至{last.month}月{last.day}日）"
     paragraphs = [f"关于{report.hall.name}{report.period.label}窗口工作人员巡查考核情况的通报"]
     rounds = f"共开展巡查{report.rounds}次，" if report.rounds else "对大厅各窗口开展日常巡查，共"
-    if verdicts.has_records and report.finding_count == 0:  # rounds that found nothing: a clean period
+    if found == 0 and report.rounds:  # rounds that found nothing: a clean period
         paragraphs.append(
             f"{span}，督查组对大厅各窗口开展日常巡查{report.rounds}次，未发现违反工作纪律和服务规范的情况。"
             "现将有关情况通报如下："
         )
-    elif verdicts.has_records:
+    elif found:
         paragraphs.append(
-            f"{span}，督查组{rounds}记录巡查发现{report.finding_times}项次，"
+            f"{span}，督查组{rounds}记录巡查发现{found}项次，"
             f"其中扣分{deductions}项次、加分{bonuses}项次。现将有关情况通报如下："
         )
     else:
