@@ -209,7 +209,7 @@ class _Place:
         self.path, self.sheet = path, sheet
 
     def error(self, row: TableRow, column: str, what: str) -> UserError:
-        cell = row.cells_at.get(column, "")
+        cell = row.cell_at(column)
         at = f"（{cell}）" if cell else ""
         return UserError(f"{self.path.name}“{self.sheet}”表第{row.number}行“{column}”列{at}：{what}")
 
