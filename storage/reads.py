@@ -529,7 +529,13 @@ SELECT c.at, c.reason, COALESCE(i.name, '') AS inspector, c.finding_id, c.replac
 FROM correction c
 JOIN finding f ON f.id = c.finding_id
 LEFT JOIN inspector i ON i.id = c.inspector_id
-WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND c.at >= :end
+WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end
+  -- made after the month was first closed with its notice: the corrections a re-import of punches
+  -- or a leave made before the close are already in that month's own notice and 附表5
+  AND c.at >= (
+    SELECT MIN(pc.at) FROM period_close pc
+    WHERE pc.hall_id = :hall AND pc.action = 'close' AND pc.starts <= f.at AND f.at < pc.ends
+  )
 ORDER BY c.at, c.id
 """
 

@@ -137,6 +137,13 @@ def test_correction_after_close_appears_in_appendix_5_and_the_next_notice(
         capsys, *db, "log", "--window", "2", "--staff", "郑晓燕", "--type", "迟到", "--at", "2026-10-09 08:40"
     )
     ref = out.split("记录号 ")[1].rstrip("）\n")
+    # A correction made after October ended but before it was closed is in October's own notice,
+    # not in November's (the punches' re-judging writes many such).
+    code, out, _err = run(
+        capsys, *db, "log", "--window", "1", "--staff", "魏敏", "--type", "玩手机", "--at", "2026-10-12 10:00"
+    )
+    early = out.split("记录号 ")[1].rstrip("）\n")
+    assert run(capsys, *db, "correct", early, "--void", "--reason", "收尾核对时作废")[0] == 0
     assert run(capsys, *db, "close", "--period", "2026-10")[0] == 0
     code, out, err = run(capsys, *db, "correct", ref, "--type", "早退", "--reason", "经核实为早退")
     assert code == 0, err
@@ -151,7 +158,7 @@ def test_correction_after_close_appears_in_appendix_5_and_the_next_notice(
     code, out, _err = run(capsys, *db, "report", "--period", "2026-11")
     assert code == 0
     assert "更正上月（2026年10月）巡查记录1项" in out
-    assert "经核实为早退" in out
+    assert "经核实为早退" in out and "收尾核对时作废" not in out
 
 
 def test_a_clean_month_is_ranked_and_judged(hall_url: str, capsys: pytest.CaptureFixture[str]) -> None:

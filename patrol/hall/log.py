@@ -264,8 +264,9 @@ class FindingLog:
         return self._corrections(reads.CORRECTIONS_OF_PERIOD, period)
 
     def late_corrections(self, period: Period) -> list[CorrectionView]:
-        """Corrections of the previous period's findings made after it ended (a closed month
-        corrected afterwards: ``period``'s notice says so), oldest first."""
+        """Corrections of the previous period's findings made after it was closed with its notice
+        (``period``'s notice says so; those made before the close were in that notice), oldest
+        first. A period never closed has none."""
         return self._corrections(reads.LATE_CORRECTIONS, period.previous())
 
     def _corrections(self, sql: str, period: Period) -> list[CorrectionView]:
