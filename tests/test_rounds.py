@@ -249,3 +249,29 @@ def test_punches_alone_are_no_patrol_finding_in_the_notice(hall_url: str, capsys
     out = capsys.readouterr().out
     assert "督查组对大厅各窗口开展日常巡查1次，未发现违反工作纪律和服务规范的情况" in out
     assert "记录巡查发现" not in out
+
+
+def test_a_closed_month_takes_no_round_hours_or_rules_that_would_change_it(
+    hall_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After close, nothing may change what the closed month's notice says: a window seen in it
+    (one round more), a working day changed in it, hours or rules in force from a day in it or
+    before. Each is refused in one line with how to reopen, and nothing is written; the same
+    changes after the month still go in."""
+    db = _db(hall_url)
+    assert run(capsys, *db, "close", "--period", "2026-10")[0] == 0
+    before = (count(hall_url, "seen"), count(hall_url, "row_version"))
+    refused = [
+        ("seen", "--window", "2", "--at", "2026-10-20 10:00"),
+        ("hours", "day", "2026-10-15", "--off"),
+        ("hours", "set", "--from", "2026-10-01", "--am", "09:00-12:00", "--pm", "14:00-17:00"),
+        ("rules", "set", "服务标兵人数", "1", "--from", "2026-10-01"),
+    ]
+    for args in refused:
+        code, _out, err = run(capsys, *db, *args)
+        assert code == 1 and "2026-10 已月结" in err and "patrol reopen" in err, (args, err)
+        assert len(err.strip().splitlines()) == 1
+    assert (count(hall_url, "seen"), count(hall_url, "row_version")) == before
+    assert run(capsys, *db, "seen", "--window", "2", "--at", "2026-11-02 10:00")[0] == 0
+    assert run(capsys, *db, "hours", "day", "2026-11-20", "--off")[0] == 0
+    assert run(capsys, *db, "rules", "set", "服务标兵人数", "1", "--from", "2026-11-01")[0] == 0

@@ -111,6 +111,7 @@ class Attendance:
         from patrol.rules.hours import range_text
         from storage.writes import add_versioned
 
+        self.service.closing.check_from(hours.checked().starts, "作息时间")
         row = {
             "hall_id": self.service.hall.id,
             "starts": hours.checked().starts,
@@ -126,6 +127,7 @@ class Attendance:
         """Record that the hall works (or rests) on ``day`` whatever the national calendar says."""
         from storage.writes import add_versioned
 
+        self.service.closing.check_day(day, "上班日/休息日")
         row = {"hall_id": self.service.hall.id, "day": day, "working": working, "note": note}
         add_versioned(self.service.engine, "hall_day", [row], self.service.device)
         self.forget()

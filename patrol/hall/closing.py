@@ -7,7 +7,7 @@ are rows of their own (who, when, why), chained like findings.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from patrol.errors import UserError
@@ -66,6 +66,25 @@ class MonthClose:
                 return period
         return None
 
+    def check_from(self, day: date | None, what: str) -> None:
+        """Refuse (UserError) a change of ``what`` in force from ``day`` (None: from the beginning)
+        that would reach into a closed period: its verdicts and its notice would change under it."""
+        start = self._start_of(day)
+        for period, _start, end in self.closed():
+            if start < end:
+                raise UserError(_reaches_closed(period, what, day))
+
+    def check_day(self, day: date, what: str) -> None:
+        """Refuse (UserError) a change of ``what`` for ``day`` alone when a closed period holds it."""
+        period = self.closed_period_of(self._start_of(day))
+        if period is not None:
+            raise UserError(_reaches_closed(period, what, day))
+
+    def _start_of(self, day: date | None) -> datetime:
+        if day is None:
+            return datetime.min.replace(tzinfo=UTC)
+        return datetime.combine(day, time(), self.service.hall.tz).astimezone(UTC)
+
     def is_closed(self, period: Period) -> bool:
         """Whether ``period`` itself, or a closed period covering all of it, is closed."""
         start, end = period.bounds(self.service.hall.tz)
@@ -110,3 +129,11 @@ class MonthClose:
             "device": service.device,
         }
         record_closing(service.engine, values, expect_closed=expect_closed)
+
+
+def _reaches_closed(period: str, what: str, day: date | None) -> str:
+    when = f"从 {day:%Y-%m-%d} 起" if day is not None else "从最初起"
+    return (
+        f"{period} 已月结：{when}的{what}会改变已月结周期的考核结果，未写入。请改用月结之后的日期；"
+        f"确需更改，请先重新打开：patrol reopen --period {period} --reason 原因。"
+    )

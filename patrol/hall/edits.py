@@ -61,6 +61,7 @@ class Edits:
         from storage.writes import add_rules_version
 
         service = self.service
+        service.closing.check_from(starts, "评定规则")
         settings = replace(service.settings_on(starts or date.max), **changes).checked()
         add_rules_version(service.engine, service.hall.id, starts, settings.to_json(), device=service.device)
         service.reload()
@@ -72,6 +73,8 @@ class Edits:
         from storage.writes import add_rules_versions
 
         service = self.service
+        for starts, _settings in versions:
+            service.closing.check_from(starts, "评定规则")
         rows = [(starts, s.checked().to_json()) for starts, s in versions]
         add_rules_versions(service.engine, service.hall.id, rows, device=service.device)
         service.reload()
@@ -91,6 +94,8 @@ class Edits:
         last = max((i.position for i in service.rules.items), default=-1)
         new_rows = [{**item.as_row(), "position": last + 1 + n} for n, item in enumerate(added)]
         changed_rows = [{"id": item.id, **item.as_row()} for item in changed]
+        for starts, _settings in versions:
+            service.closing.check_from(starts, "评定规则")
         rows = [(starts, s.checked().to_json()) for starts, s in versions]
         save_rules(service.engine, service.hall.id, new_rows, changed_rows, rows, device=service.device)
         service.reload()

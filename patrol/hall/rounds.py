@@ -70,6 +70,7 @@ class Rounds:
 
         service = self.service
         at = service.findings.check_time(at or service.clock())
+        service.closing.check_open(at)  # a round more would change a closed month's notice
         insert_seen(
             service.engine,
             {
