@@ -334,6 +334,13 @@ CHAIN_HEADS = "SELECT device, seq, row_hash FROM chain_head"
 _EFFECTIVE = "NOT EXISTS (SELECT 1 FROM correction c WHERE c.finding_id = f.id)"
 
 
+# A person's effective finding of one type from the punches, in a span (a local day).
+PUNCH_FINDING_OF_DAY = (
+    "SELECT COALESCE(f.ref, f.id) AS ref FROM finding f WHERE f.hall_id = :hall AND f.staff_id = :staff "
+    f"AND f.type_id = :type AND f.at >= :start AND f.at < :end AND f.source = 'clockin' AND {_EFFECTIVE} LIMIT 1"
+)
+
+
 # Period totals. Staff totals seek each staff member's time range in ix_finding_staff_at_points,
 # walking the hall's staff in id order so the grouping streams without a temporary B-tree
 # (CROSS JOIN fixes that join order in SQLite; PostgreSQL plans it freely). Findings that

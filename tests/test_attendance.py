@@ -183,6 +183,22 @@ def test_a_patrol_late_and_a_punch_late_of_one_day_count_once(
     assert [f[:2] for f in findings(hours_url, "魏敏")] == [("迟到", "patrol")]
 
 
+def test_a_patrol_late_after_the_punch_late_of_that_day_is_refused(
+    hours_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The other order: the punches found 魏敏 late on 2 November, then an inspector logs it too.
+    It would count twice (−2 where 附表4 says one day), so the log is refused in one line that
+    names the punch finding; another day's 迟到 goes in."""
+    path = write(tmp_path, "打卡.csv", PUNCHES)
+    assert run(capsys, "--db", hours_url, "clockin", "import", str(path))[0] == 0
+    assert [f[:2] for f in findings(hours_url, "魏敏")] == [("迟到", "clockin")]
+    log = ("log", "--window", "1", "--staff", "魏敏", "--type", "迟到")
+    code, _out, err = run(capsys, "--db", hours_url, *log, "--at", "2026-11-02 09:30")
+    assert code == 1 and "打卡记录已记魏敏11月2日迟到" in err and "同一天只计一次" in err
+    assert [f[:2] for f in findings(hours_url, "魏敏")] == [("迟到", "clockin")]
+    assert run(capsys, "--db", hours_url, *log, "--at", "2026-11-03 09:30")[0] == 0
+
+
 def test_leave_excuses_the_punches_and_counts_as_leave(
     hours_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -7,7 +7,7 @@ replaces it, and says why.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from patrol.errors import UserError
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from patrol.hall.service import HallService
 
 UNDO_REASON = "撤销（督查员当场撤回）"
+PUNCHED_KINDS = frozenset({"late", "early"})  # what both a patrol and the punches find, once a day
 FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks of several laptops drift a little
 
 
@@ -115,9 +116,32 @@ class FindingLog:
         # A closed month refuses it as a mistake of the finding (UserError), not of the disk: the
         # app then says so instead of keeping it for a retry. Storage refuses it anyway.
         self.service.closing.check_open(values["at"])
+        if staff is not None and item.code in PUNCHED_KINDS:
+            self._refuse_if_punched(staff, item, values["at"])
         values["inspector_id"] = self.service.inspector_id()
         finding_id, ref = insert_finding(self.service.engine, values)
         return saved_view(self.service, finding_id, ref, values)
+
+    def _refuse_if_punched(self, staff: StaffInfo, item: RuleItem, at: datetime) -> None:
+        """A person's 迟到 or 早退 counts once a day (DESIGN): when the punches already gave it,
+        a patrol's would count it twice (the clock-in import, the other way round, writes none
+        where a patrol's is there)."""
+        service = self.service
+        day = at.astimezone(service.hall.tz).date()
+        start = datetime.combine(day, time(), service.hall.tz)
+        params = {
+            "hall": service.hall.id,
+            "staff": staff.id,
+            "type": item.id,
+            "start": start.astimezone(UTC),
+            "end": (start + timedelta(days=1)).astimezone(UTC),
+        }
+        rows = service.reader.rows(reads.PUNCH_FINDING_OF_DAY, params)
+        if rows:
+            raise UserError(
+                f"打卡记录已记{staff.name}{day.month}月{day.day}日{item.name}（记录号 {rows[0].ref}），"
+                "同一天只计一次，未重复记录。如打卡记录有误，请更正那条记录。"
+            )
 
     def last_finding(self) -> FindingView | None:
         """The newest effective finding logged on this device."""
