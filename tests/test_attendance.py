@@ -389,3 +389,23 @@ def test_leave_add_tells_two_of_one_name_apart_by_window(hours_url: str, capsys:
     assert rows == [("3", "leave")]
     code, _out, err = run(capsys, "--db", hours_url, *leave, "--window", "3")
     assert code == 1 and "已登记过" in err
+
+
+def test_a_column_named_twice_is_refused_not_half_read(
+    hours_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file with 打卡时间 twice: reading the first column alone would lose every second punch
+    and turn it into 缺卡. It is refused, naming both columns, and nothing is written."""
+    path = write(tmp_path, "两列.csv", "姓名,打卡时间,打卡时间\n魏敏,2026-11-02 08:55,2026-11-02 17:01\n")
+    code, _out, err = run(capsys, "--db", hours_url, "clockin", "import", str(path))
+    assert code == 1 and "“打卡时间”列出现两次（B列和C列）" in err
+    assert findings(hours_url) == []
+
+
+def test_a_count_on_a_day_item_is_refused(hours_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """迟到 ×3 would deduct three where 附表4 shows one day: 迟到, 早退 and 请假 are one a day."""
+    log = ("log", "--window", "1", "--staff", "魏敏", "--type", "迟到", "--at", "2026-11-03 09:30")
+    code, _out, err = run(capsys, "--db", hours_url, *log, "--count", "3")
+    assert code == 1 and "按天记录" in err and len(err.strip().splitlines()) == 1
+    assert findings(hours_url) == []
+    assert run(capsys, "--db", hours_url, *log)[0] == 0

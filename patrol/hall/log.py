@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 UNDO_REASON = "撤销（督查员当场撤回）"
 PUNCHED_KINDS = frozenset({"late", "early"})  # what both a patrol and the punches find, once a day
+ONE_A_DAY = frozenset({"late", "early", "leave"})  # 附表4 counts them in days: a count would not add up
 FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks of several laptops drift a little
 
 
@@ -311,6 +312,8 @@ def check_count(count: int, item: RuleItem) -> int:
     """How many times a finding happened: 1 to ``COUNT_LIMIT`` (UserError otherwise)."""
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= COUNT_LIMIT:
         raise UserError(f"“{item.name}”的次数应为 1 到 {COUNT_LIMIT} 之间的整数（如 28），而不是“{count}”。")
+    if count != 1 and item.code in ONE_A_DAY:
+        raise UserError(f"“{item.name}”按天记录，一条记录就是一天，不能写次数（{count}）：请逐日记录。")
     return count
 
 

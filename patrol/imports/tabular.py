@@ -286,7 +286,13 @@ def table_of(
     positions: dict[str, int] = {}
     for index, title in enumerate(header):
         name = lookup.get(title.replace(" ", ""))
-        if name and name not in positions:
+        if name and name in positions:  # which of the two holds it? reading one would lose the other
+            first = _column_letter(positions[name])
+            raise UserError(
+                f"{where} 第{header_number}行（表头）：“{name}”列出现两次（{first}列和{_column_letter(index)}列）。"
+                "请删去或改名其中一列后重试。"
+            )
+        if name:
             positions[name] = index
     missing = [name for name in required if name not in positions]
     if missing:
