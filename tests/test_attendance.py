@@ -409,3 +409,14 @@ def test_a_count_on_a_day_item_is_refused(hours_url: str, capsys: pytest.Capture
     assert code == 1 and "按天记录" in err and len(err.strip().splitlines()) == 1
     assert findings(hours_url) == []
     assert run(capsys, "--db", hours_url, *log)[0] == 0
+
+
+def test_the_command_line_says_what_is_missing_in_chinese(hours_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`hours day` without --work or --off, and `leave add` of a name two people share without
+    --window, each end in one Chinese line that names the option to add."""
+    code, _out, err = run(capsys, "--db", hours_url, "hours", "day", "2026-11-07")
+    assert code == 1 and err.strip().endswith("请写明 2026-11-07 是工作日（--work）还是休息日（--off）。")
+    leave = ("leave", "add", "张伟", "--from", "2026-11-09", "--to", "2026-11-09", "--type", "事假")
+    code, _out, err = run(capsys, "--db", hours_url, *leave)
+    assert code == 1 and "请用 --window 窗口编号 指明是哪一位" in err and len(err.strip().splitlines()) == 1
+    assert run(capsys, "--db", hours_url, *leave, "--window", "2")[0] == 0

@@ -49,7 +49,7 @@ def register(sub: Any, parser_class: type) -> None:
         description="不按国家日历：把某天定为大厅的工作日（--work）或休息日（--off）。",
     )
     p.add_argument("day", metavar="日期", help="YYYY-MM-DD")
-    which = p.add_mutually_exclusive_group(required=True)
+    which = p.add_mutually_exclusive_group()  # one of them: said in Chinese by hours_day
     which.add_argument("--work", action="store_true", help="这天上班")
     which.add_argument("--off", action="store_true", help="这天休息")
     p.add_argument("--note", default="", metavar="说明", help="说明，如 周六延时服务")
@@ -144,6 +144,8 @@ def hours_day(args: argparse.Namespace) -> int:
     from patrol.hall.roster import parse_day
     from patrol.text import check_note
 
+    if not (args.work or args.off):
+        raise UserError(f"请写明 {args.day} 是工作日（--work）还是休息日（--off）。")
     service = open_service(args)
     day = parse_day(args.day)
     service.attendance.set_day(day, bool(args.work), check_note(args.note, "说明")[:200])
@@ -193,11 +195,15 @@ def leave_add(args: argparse.Namespace) -> int:
     from patrol.hall.roster import parse_day
     from patrol.imports.leave import apply_leaves, check_leave, plan_leaves
     from patrol.imports.people import People
+    from patrol.text import same_name
 
     service = open_service(args)
     first, last = parse_day(args.starts), parse_day(args.ends)
     window = service.lookup.window(args.window) if args.window else None
-    person = People.of(service).find(args.name, window.code if window else "")
+    people = People.of(service)
+    if window is None and len(people.by_name.get(same_name(args.name), [])) > 1:
+        raise UserError(f"名册中有多位“{args.name}”：请用 --window 窗口编号 指明是哪一位。")
+    person = people.find(args.name, window.code if window else "")
     if person is None:
         raise UserError(f"名册中没有“{args.name}”，请核对姓名。")
     plan = plan_leaves(service, [check_leave(person, first, last, args.kind, args.approver)])
