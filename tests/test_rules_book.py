@@ -26,6 +26,7 @@ def _setting_row(key: str) -> int:
 
 
 TIE_ROW = _setting_row("tie_break")
+LEAVE_ROW = 2 + [i.code for i in DEFAULT_RULES].index("leave")
 NEW_ROW = len(DEFAULT_RULES) + 2  # a row added under the default items (after the header)
 
 
@@ -214,6 +215,14 @@ def _delete_row(number: int) -> Callable[[Any], None]:
             _cell("评定规则", f"B{TIE_ROW}", "扣分,抽签"),
             f"“评定规则”表第{TIE_ROW}行“取值”列（B{TIE_ROW}）：“同分排序”不认识“抽签”",
         ),
+        (
+            _cell("巡查项", "F2", "窗口"),
+            "“巡查项”表第2行“记给”列（F2）：“迟到”是考勤项（打卡和请假记录用它），只能记给人员",
+        ),
+        (
+            _cell("巡查项", f"H{LEAVE_ROW}", "否"),
+            f"“巡查项”表第{LEAVE_ROW}行“启用”列（H{LEAVE_ROW}）：“请假”是考勤项（打卡和请假记录用它），不能停用",
+        ),
     ],
     ids=[
         "hotkey-twice",
@@ -234,6 +243,8 @@ def _delete_row(number: int) -> Callable[[Any], None]:
         "setting-value",
         "setting-name",
         "tie-break",
+        "clockin-item-to-window",
+        "leave-switched-off",
     ],
 )
 def test_a_bad_row_is_refused_with_sheet_row_and_column_and_nothing_is_written(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from patrol.errors import UserError
 from patrol.hall import roster, roster_changes
 from patrol.model import StaffInfo, WindowInfo
-from patrol.rules.items import RuleItem
+from patrol.rules.items import CLOCKIN_CODES, RuleItem
 from patrol.rules.settings import HallRules
 
 if TYPE_CHECKING:
@@ -107,6 +107,8 @@ class Edits:
         before = next((i for i in service.rules.items if i.code == code), None)
         if before is None:
             raise UserError(f"没有编码为“{code}”的巡查项。")
+        if not active and code in CLOCKIN_CODES:
+            raise UserError(f"“{before.name}”是考勤项（打卡和请假记录用它），不能停用；可以改分值。")
         after = replace(before, points=points, active=active)
         if after == before:
             return before

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from patrol.errors import UserError
 from patrol.imports.tabular import TableRow, read_sheets, table_of
-from patrol.rules.items import CATEGORIES, RESERVED_KEYS, RuleItem, parse_points
+from patrol.rules.items import CATEGORIES, CLOCKIN_CODES, RESERVED_KEYS, RuleItem, parse_points
 from patrol.rules.setting_words import (
     NO_WORDS,
     SETTINGS,
@@ -304,6 +304,8 @@ def _plan_items(service: HallService, place: _Place, rows: list[TableRow], plan:
         level = LEVEL_WORDS.get(level_text) or (level_text if level_text in LEVEL_TEXT else None)
         if level is None:
             raise place.error(row, "记给", f"“{level_text}”应为 人员、窗口 或 均可。")
+        if code in CLOCKIN_CODES and level != "staff":
+            raise place.error(row, "记给", f"“{name}”是考勤项（打卡和请假记录用它），只能记给人员。")
         hotkey = cells.get("快捷键", "").strip().lower() if "快捷键" in cells else (before.hotkey if before else "")
         if hotkey and not (len(hotkey) == 1 and "a" <= hotkey <= "z"):
             raise place.error(row, "快捷键", f"快捷键“{hotkey}”应为一个字母（a–z），或留空。")
@@ -318,6 +320,8 @@ def _plan_items(service: HallService, place: _Place, rows: list[TableRow], plan:
             active = False
         else:
             raise place.error(row, "启用", f"“{active_text}”应为 是 或 否。")
+        if code in CLOCKIN_CODES and not active:
+            raise place.error(row, "启用", f"“{name}”是考勤项（打卡和请假记录用它），不能停用；可以改分值。")
         if hotkey and active:
             if hotkey in hotkeys:
                 other_row, other = hotkeys[hotkey]

@@ -20,6 +20,8 @@ RESERVED_KEYS = frozenset("nu")
 # 满勤 (DESIGN): no 迟到, 早退, 脱岗 named by a patrol, no missed punch, no leave. 串岗 is
 # misconduct at work, not absence, so it does not break 满勤.
 FULL_ATTENDANCE_BREAKERS = frozenset({"late", "early", "absent", "noclock", "leave"})
+# What the clock-in and the leave register write: always a person's, and always on.
+CLOCKIN_CODES = frozenset({"late", "early", "noclock", "leave"})
 COMPLAINT_CODES = frozenset({"complaint"})  # an 优秀窗口 has none of these
 # Who an item is logged against (DESIGN, 'Default rules'): a person (or the substitute), the
 # window alone, or either: named, it counts for the person; with no name, for the window.
