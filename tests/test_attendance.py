@@ -420,3 +420,14 @@ def test_the_command_line_says_what_is_missing_in_chinese(hours_url: str, capsys
     code, _out, err = run(capsys, "--db", hours_url, *leave)
     assert code == 1 and "请用 --window 窗口编号 指明是哪一位" in err and len(err.strip().splitlines()) == 1
     assert run(capsys, "--db", hours_url, *leave, "--window", "2")[0] == 0
+
+
+def test_swapped_in_and_out_cells_of_a_day_are_refused(
+    hours_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """上班 17:10 and 下班 08:50 would read as on time both ways (the 17:10 arrival is late):
+    the row is refused with its column, and nothing is written."""
+    text = "姓名,日期,上班打卡,下班打卡\n魏敏,2026-11-02,08:55,17:01\n曾伟,2026-11-02,17:10,08:50\n"
+    code, _out, err = run(capsys, "--db", hours_url, "clockin", "import", str(write(tmp_path, "日报.csv", text)))
+    assert code == 1 and "第3行“下班打卡”列" in err and "填反" in err
+    assert findings(hours_url) == []

@@ -164,6 +164,7 @@ def _rows(service: HallService, path: Path, skip_unknown: bool) -> tuple[list[tu
             day = parse_date(cells["日期"])
         except UserError as exc:
             raise UserError(f"{where}“日期”列：{exc}") from None
+        earlier: tuple[str, datetime] | None = None  # the punch of the column before, in the day's order
         for column in DAY_COLUMNS:
             value = cells.get(column, "").strip()
             if not value or value in ("-", "--", "未打卡", "缺卡"):
@@ -172,8 +173,12 @@ def _rows(service: HallService, path: Path, skip_unknown: bool) -> tuple[list[tu
                 stamp = datetime.combine(day, parse_clock(value))
                 if stamp > latest:
                     raise UserError(f"打卡时间 {stamp:%Y-%m-%d %H:%M:%S} 在未来，请检查年份或考勤机的时钟。")
+                if earlier is not None and stamp < earlier[1]:
+                    # Swapped cells would read as on time both ways: a late arrival would vanish.
+                    raise UserError(f"{stamp:%H:%M} 早于“{earlier[0]}”的 {earlier[1]:%H:%M}，请检查是否填反了列。")
             except UserError as exc:
                 raise UserError(f"{where}“{column}”列：{exc}") from None
+            earlier = (column, stamp)
             out.append((staff_id, stamp, machine))
     if unknown and not skip_unknown:
         names = sorted(unknown, key=unknown.__getitem__)
