@@ -431,3 +431,17 @@ def test_swapped_in_and_out_cells_of_a_day_are_refused(
     code, _out, err = run(capsys, "--db", hours_url, "clockin", "import", str(write(tmp_path, "日报.csv", text)))
     assert code == 1 and "第3行“下班打卡”列" in err and "填反" in err
     assert findings(hours_url) == []
+
+
+def test_leave_a_year_ahead_is_a_year_typed_wrong(
+    hours_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A register row for 2099 would write a 请假 finding in 2099: refused with its row and column,
+    as `leave add` refuses it; nothing is written."""
+    text = "姓名,开始日期,结束日期,类型\n魏敏,2026-11-09,2026-11-09,事假\n曾伟,2099-11-19,2099-11-19,事假\n"
+    code, _out, err = run(capsys, "--db", hours_url, "leave", "import", str(write(tmp_path, "请假.csv", text)))
+    assert code == 1 and "第3行“结束日期”列" in err and "请检查年份" in err
+    assert findings(hours_url) == []
+    add = ("leave", "add", "魏敏", "--from", "2099-11-19", "--to", "2099-11-19", "--type", "事假")
+    code, _out, err = run(capsys, "--db", hours_url, *add)
+    assert code == 1 and "请检查年份" in err

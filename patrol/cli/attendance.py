@@ -206,7 +206,7 @@ def leave_add(args: argparse.Namespace) -> int:
     person = people.find(args.name, window.code if window else "")
     if person is None:
         raise UserError(f"名册中没有“{args.name}”，请核对姓名。")
-    plan = plan_leaves(service, [check_leave(person, first, last, args.kind, args.approver)])
+    plan = plan_leaves(service, [check_leave(person, first, last, args.kind, args.approver, service.today())])
     if not plan.leaves:
         raise UserError(f"{args.name} {first:%Y-%m-%d} 至 {last:%Y-%m-%d} 的{args.kind}已登记过，未重复登记。")
     apply_leaves(service, plan)

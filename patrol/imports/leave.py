@@ -54,10 +54,15 @@ class LeavePlan:
     days: int = 0
 
 
-def check_leave(person: StaffInfo, first: date, last: date, kind: str, approver: str) -> dict[str, Any]:
-    """One leave's values; UserError when its dates or words make no sense."""
+def check_leave(
+    person: StaffInfo, first: date, last: date, kind: str, approver: str, today: date | None = None
+) -> dict[str, Any]:
+    """One leave's values; UserError when its dates or words make no sense (``today``: leave
+    ending more than a year after it is a year typed wrong)."""
     if last < first:
         raise UserError(f"结束日期 {last:%Y-%m-%d} 早于开始日期 {first:%Y-%m-%d}。")
+    if today is not None and (last - today).days > LONGEST:
+        raise UserError(f"结束日期 {last:%Y-%m-%d} 在一年以后，请检查年份。")
     if (last - first).days >= LONGEST:
         raise UserError(f"请假从 {first:%Y-%m-%d} 到 {last:%Y-%m-%d} 超过一年，请检查年份。")
     kind = clean_name(kind, "请假类型", 20)
@@ -147,6 +152,7 @@ def _local_day(at: Any, tz: Any) -> date:
 def read_leaves(service: HallService, path: Path) -> list[dict[str, Any]]:
     """Check every row of a leave register; UserError at the first bad one, naming row and column."""
     people = People.of(service)
+    today = service.today()
     out = []
     for row in read_table(path, COLUMNS, REQUIRED):
         cells = row.cells
@@ -160,8 +166,8 @@ def read_leaves(service: HallService, path: Path) -> list[dict[str, Any]]:
             first = parse_date(cells["开始日期"])
             column = "结束日期"
             last = parse_date(cells["结束日期"])
-            if last < first:
-                raise UserError(f"结束日期 {last:%Y-%m-%d} 早于开始日期 {first:%Y-%m-%d}。")
+            if last < first or (last - today).days > LONGEST:
+                check_leave(person, first, last, "事假", "", today)  # says which
             column = "类型"
             values = check_leave(person, first, last, cells["类型"], "")
             column = "审批人"
