@@ -382,7 +382,7 @@ def test_a_future_punch_or_a_wrong_year_is_refused(
 def test_leave_add_tells_two_of_one_name_apart_by_window(hours_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     leave = ("leave", "add", "张伟", "--from", "2026-11-10", "--to", "2026-11-10", "--type", "公出")
     code, _out, err = run(capsys, "--db", hours_url, *leave)
-    assert code == 1 and "2 位“张伟”" in err
+    assert code == 1 and "名册中有多位“张伟”：请用 --window 窗口编号 指明是哪一位" in err
     assert run(capsys, "--db", hours_url, *leave, "--window", "3")[0] == 0
     with closing(sqlite3.connect(hours_url.removeprefix("sqlite:///"))) as conn:
         rows = conn.execute("SELECT w.code, f.source FROM finding f JOIN window w ON w.id = f.window_id").fetchall()

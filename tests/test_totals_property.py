@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from patrol.hall.log import ONE_A_DAY
 from patrol.hall.service import HallService
 from patrol.rules.periods import Period
 from patrol.rules.scoring import Totals
@@ -41,7 +42,7 @@ ops = st.lists(
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=ops)
 def test_totals_equal_the_replay(service: HallService, steps: list[tuple]) -> None:
-    n = next(_months)
+    n = next(_months) % 72  # 2020-2025: shrinking reruns the test hundreds of times, never into the future
     period = Period.of("month", datetime(2020 + n // 12, n % 12 + 1, 1).date())
     # finding id -> (staff id, window id, points, category); earlier examples' findings are on the
     # same device, so an undo may reach back into another month: that month is not checked here.
@@ -51,6 +52,7 @@ def test_totals_equal_the_replay(service: HallService, steps: list[tuple]) -> No
             (code, name), item_name, day, times = step[1], step[2], step[3], step[4]
             window = service.lookup.window(code)
             item = service.lookup.rule(item_name)
+            times = 1 if item.code in ONE_A_DAY else times  # 迟到 and 请假 are one a day: no count
             substitute = name == "替岗人员"
             staff = None if substitute or item.is_window_level else service.lookup.resolve_staff(name, window)
             at = datetime(period.first.year, period.first.month, day + 1, 2, 0, tzinfo=UTC)
