@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+SUBSTITUTE = "替岗人员"  # the person of a finding about someone standing in (a name, as typed too)
+
 
 @dataclass(frozen=True)
 class HallInfo:

@@ -31,8 +31,6 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from patrol.errors import UserError
-from patrol.hall.pending import PendingFinding
-from patrol.hall.views import FindingView
 from patrol.model import StaffInfo, WindowInfo
 from patrol.rules.items import COUNT_LIMIT
 from patrol.rules.scoring import Ranking, Standing, Totals
@@ -45,7 +43,9 @@ from screens.window_panel import MAX_STAFF_KEYS, WindowPanel
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
+    from patrol.hall.pending import PendingFinding
     from patrol.hall.rounds import Coverage
+    from patrol.hall.views import FindingView
     from patrol.rules.live import Moved
     from screens.ranking_table import RankingTable
 
@@ -574,6 +574,8 @@ class BoardScreen(PatrolScreen[None]):
         service = self.patrol.service
         assert service is not None and self.window is not None and isinstance(item, RuleItem)
         # The finding is dated when the inspector saw it, even if the disk takes it only on a retry.
+        from patrol.hall.pending import PendingFinding  # the write path: loaded with the first key
+
         pending = PendingFinding(
             self.window,
             self.person,

@@ -15,8 +15,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingsMap
 from textual.widgets import Static
 
-from patrol.hall.views import SUBSTITUTE
-from patrol.model import StaffInfo, WindowInfo
+from patrol.model import SUBSTITUTE, StaffInfo, WindowInfo
 from patrol.rules.items import CATEGORIES, RuleItem
 from screens.text import plain
 

@@ -26,11 +26,7 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from patrol.hall.access import AccessLog
-from patrol.hall.evidence import Evidence
-from patrol.hall.log import FindingLog
 from patrol.hall.lookups import Lookups
-from patrol.hall.records import Records
 from patrol.hall.snapshot import RosterSnapshot, read_roster
 from patrol.hall.standings import Standings
 from patrol.model import HallInfo, PostingInfo, StaffInfo, WindowInfo
@@ -44,9 +40,13 @@ from storage import reads
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from patrol.hall.access import AccessLog
     from patrol.hall.attendance import Attendance
     from patrol.hall.closing import MonthClose
     from patrol.hall.edits import Edits
+    from patrol.hall.evidence import Evidence
+    from patrol.hall.log import FindingLog
+    from patrol.hall.records import Records
     from patrol.hall.rounds import Rounds
 
 INSPECTOR_LIMIT = 50  # characters of an inspector's name
@@ -76,13 +76,39 @@ class HallService:
         self._engine_lock = threading.Lock()
         self._inspector_id: str | None = None
         self.lookup = Lookups(self)
-        self.findings = FindingLog(self)
         self.standings = Standings(self)
-        self.records = Records(self)
-        self.access = AccessLog(self)
-        self.evidence = Evidence(self)
         self.snapshot: RosterSnapshot
         self.reload()
+
+    # The services a board that only shows standings does not use load when first used: their
+    # modules (and the finding views they bring) are a sixth of our part of the first frame.
+    @cached_property
+    def findings(self) -> FindingLog:
+        """Logging, undo, notes and corrections."""
+        from patrol.hall.log import FindingLog
+
+        return FindingLog(self)
+
+    @cached_property
+    def records(self) -> Records:
+        """A window's or a person's record over periods."""
+        from patrol.hall.records import Records
+
+        return Records(self)
+
+    @cached_property
+    def access(self) -> AccessLog:
+        """The access log: who looked at whose record."""
+        from patrol.hall.access import AccessLog
+
+        return AccessLog(self)
+
+    @cached_property
+    def evidence(self) -> Evidence:
+        """Backups, verification and the digest."""
+        from patrol.hall.evidence import Evidence
+
+        return Evidence(self)
 
     @cached_property
     def edits(self) -> Edits:

@@ -11,13 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from patrol.model import HallInfo, StaffInfo, WindowInfo
+from patrol.model import (
+    SUBSTITUTE,
+    HallInfo,
+    StaffInfo,
+    WindowInfo,
+)
 from patrol.rules.items import COMPLAINT_CODES, FULL_ATTENDANCE_BREAKERS, Rules
 from patrol.rules.periods import Period
 from patrol.rules.scoring import Standing
 from storage import reads
-
-SUBSTITUTE = "替岗人员"  # the person of a finding about someone standing in (a name, as typed too)
 
 
 @dataclass(frozen=True)
