@@ -458,13 +458,6 @@ WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}
 GROUP BY f.staff_id, f.window_id, f.type_id
 """
 
-# Whether a period holds effective findings of one source (clockin: 满勤 is judged from clock-in).
-PERIOD_HAS_SOURCE = (
-    "SELECT 1 AS hit FROM finding f WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end "
-    f"AND f.source = :source AND {_EFFECTIVE} LIMIT 1"
-)
-
-
 def attendance_findings(count: int) -> str:
     """The period's effective findings of ``count`` finding types (bound as :att0, :att1, …), with
     what 附表4 counts of them: the day (``at``), where the finding came from, minutes late."""
@@ -487,7 +480,7 @@ PERIOD_PATROL_TIMES = (
 )
 
 PERIOD_FINDING_COUNT = (
-    'SELECT COUNT(*) AS n, COALESCE(SUM(f."count"), 0) AS times FROM finding f WHERE'
+    "SELECT COUNT(*) AS n FROM finding f WHERE"
     f" f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}"
 )
 

@@ -115,10 +115,6 @@ class Standings:
         """How many effective findings ``period`` holds (rows: a finding ×28 is one)."""
         return int(self.service.reader.rows(reads.PERIOD_FINDING_COUNT, self._bounds(period))[0].n)
 
-    def finding_times(self, period: Period) -> int:
-        """How many times the effective findings of ``period`` stand for (项次: a finding ×28 is 28)."""
-        return int(self.service.reader.rows(reads.PERIOD_FINDING_COUNT, self._bounds(period))[0].times)
-
     def patrol_times(self, period: Period) -> tuple[int, int, int]:
         """What the patrols of ``period`` found, in 项次 (a finding ×28 is 28): all of it, the
         deductions and the bonuses. Punches and leave are not patrol findings."""

@@ -43,7 +43,6 @@ class PeriodReport:
     settings: HallRules = DEFAULT_SETTINGS  # what the period is judged by
     roster_position: dict[str, int] = field(default_factory=dict)  # staff id -> place in the roster
     attendance: AttendanceSummary | None = None  # 附表4's figures and the notice's 考勤 (None: not read)
-    finding_times: int = 0  # the 项次 the findings stand for (a finding ×28 is 28; rows: finding_count)
     # What the patrols found, in 项次: all, deductions, bonuses (the punches and leave are not in it).
     patrol_times: tuple[int, int, int] = (0, 0, 0)
 
@@ -87,7 +86,6 @@ def gather(service: HallService, period: Period) -> PeriodReport:
         rules=service.rules,
         type_counts=service.standings.type_counts(period),
         finding_count=service.standings.finding_count(period),
-        finding_times=service.standings.finding_times(period),
         patrol_times=service.standings.patrol_times(period),
         findings=lambda: service.records.iter_findings(period),
         corrections=service.findings.corrections(period),
