@@ -458,6 +458,7 @@ WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}
 GROUP BY f.staff_id, f.window_id, f.type_id
 """
 
+
 def attendance_findings(count: int) -> str:
     """The period's effective findings of ``count`` finding types (bound as :att0, :att1, …), with
     what 附表4 counts of them: the day (``at``), where the finding came from, minutes late."""
@@ -480,8 +481,7 @@ PERIOD_PATROL_TIMES = (
 )
 
 PERIOD_FINDING_COUNT = (
-    "SELECT COUNT(*) AS n FROM finding f WHERE"
-    f" f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}"
+    f"SELECT COUNT(*) AS n FROM finding f WHERE f.hall_id = :hall AND f.at >= :start AND f.at < :end AND {_EFFECTIVE}"
 )
 
 FINDINGS_OF_HALL = (

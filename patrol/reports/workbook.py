@@ -23,6 +23,7 @@ from patrol.reports.formatting import tied_text
 from patrol.reports.period_report import PeriodReport
 from patrol.reports.verdict_text import summary
 from patrol.reports.wording import correction_change
+from patrol.rules.scoring import Standing
 from patrol.rules.settings import TIE_BREAKS
 from patrol.rules.verdicts import Award
 from patrol.text import shown
@@ -298,30 +299,11 @@ def _window_sheet(book: Any, report: PeriodReport, sheet: Callable[..., _TableSh
         Column("窗口编号", 10, "center"),
         Column("窗口", _width((r.window_name for r in rows), "窗口", 24)),
         Column("单位", _width((r.unit for r in rows), "单位", 28)),
-        Column("扣分项次", 10, "number"),
-        Column("扣分", 8, "points"),
-        Column("加分项次", 10, "number"),
-        Column("加分", 8, "points"),
-        Column("得分", 8, "points"),
-        Column("评定", 10, "center"),
+        *_score_columns(mark_width=10),
     ]
     table = sheet(WINDOWS, columns, True)
     for r in rows:
-        table.append(
-            [
-                r.rank,
-                tied_text(r.tied, "window"),
-                r.window_code,
-                r.window_name,
-                r.unit,
-                r.deduction_findings,
-                r.deductions,
-                r.bonus_findings,
-                r.bonuses,
-                r.score,
-                r.mark,
-            ]
-        )
+        table.append([r.rank, tied_text(r.tied, "window"), r.window_code, r.window_name, r.unit, *_score_cells(r)])
     verdicts = report.verdicts
     _verdict_note(table, report, (verdicts.excellent, verdicts.bottom_windows))
     if rows:
@@ -360,31 +342,30 @@ def _unit_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None
         Column("单位", _width((r.name for r in rows), "单位", 28)),
         Column("人数", 6, "number"),
         Column("窗口编号", _width(("、".join(codes.get(r.id, [])) for r in rows), "窗口编号", 24)),
+        *_score_columns(mark_width=18),  # 优质服务窗口单位
+    ]
+    table = sheet(UNITS, columns, True)
+    for r in rows:
+        codes_text = "、".join(codes.get(r.id, []))
+        table.append([r.rank, tied_text(r.tied, "window"), r.name, people.get(r.id, 0), codes_text, *_score_cells(r)])
+    _verdict_note(table, report, (report.verdicts.top_units,))
+
+
+def _score_columns(mark_width: int) -> list[Column]:
+    """The columns a window's and a unit's ranking end with: deductions, bonuses, score, 评定."""
+    return [
         Column("扣分项次", 10, "number"),
         Column("扣分", 8, "points"),
         Column("加分项次", 10, "number"),
         Column("加分", 8, "points"),
         Column("得分", 8, "points"),
-        Column("评定", 18, "center"),
+        Column("评定", mark_width, "center"),
     ]
-    table = sheet(UNITS, columns, True)
-    for r in rows:
-        table.append(
-            [
-                r.rank,
-                tied_text(r.tied, "window"),
-                r.name,
-                people.get(r.id, 0),
-                "、".join(codes.get(r.id, [])),
-                r.deduction_findings,
-                r.deductions,
-                r.bonus_findings,
-                r.bonuses,
-                r.score,
-                r.mark,
-            ]
-        )
-    _verdict_note(table, report, (report.verdicts.top_units,))
+
+
+def _score_cells(row: Standing) -> list[Any]:
+    """The cells of ``_score_columns`` for one ranked window or unit."""
+    return [row.deduction_findings, row.deductions, row.bonus_findings, row.bonuses, row.score, row.mark]
 
 
 def _verdict_note(table: _TableSheet, report: PeriodReport, awards: Sequence[Award]) -> None:
