@@ -19,6 +19,7 @@ from patrol.reports.notice import chinese_dates, draft_notice
 from patrol.reports.period_report import gather
 from patrol.rules.periods import Period
 from tests.conftest import log_at
+from tests.test_attendance_sheet import HEADER as ATTENDANCE_HEADER
 
 NOVEMBER = Period.parse("2026-11")
 SHEETS = [
@@ -163,20 +164,7 @@ def test_the_workbook_reads_back_as_an_official_appendix(month: HallService, tmp
     assert staff_rows[-1][2] == "张伟" and staff_rows[-1][3] == "市场监管窗口" and staff_rows[-1][-1] == "末位"
 
     attendance = book["附表4 考勤汇总"]
-    assert [c.value for c in attendance[3]] == [
-        "窗口",
-        "姓名",
-        "应出勤天数",
-        "实际出勤天数",
-        "迟到（次）",
-        "迟到（分钟）",
-        "早退",
-        "缺卡",
-        "请假（天）",
-        "脱岗",
-        "串岗",
-        "满勤",
-    ]
+    assert [c.value for c in attendance[3]] == ATTENDANCE_HEADER
     by_name = {r[1]: r for r in attendance.iter_rows(min_row=4, values_only=True) if r[1]}
     assert by_name["曾伟"][4] == 1 and by_name["曾伟"][-1] == "否" and by_name["魏敏"][-1] == "是"
     # November 2026 has 21 weekdays; no punches, so 实际出勤 is 应出勤 less leave and 脱岗.

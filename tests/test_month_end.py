@@ -64,6 +64,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.conftest import count, run, verified
+from tests.test_attendance_sheet import HEADER as ATTENDANCE_HEADER
 
 ROSTER = [
     ("1", "综合窗口", "区政务服务中心", "魏敏"),
@@ -314,20 +315,7 @@ def attendance_sheet(capsys: pytest.CaptureFixture[str], db: list[str], path: Pa
     code, _out, err = run(capsys, *db, "export", "--period", "2026-10", "--out", str(path), "--force")
     assert code == 0, err
     rows = sheet_rows(path, "附表4 考勤汇总")
-    assert rows[2] == (
-        "窗口",
-        "姓名",
-        "应出勤天数",
-        "实际出勤天数",
-        "迟到（次）",
-        "迟到（分钟）",
-        "早退",
-        "缺卡",
-        "请假（天）",
-        "脱岗",
-        "串岗",
-        "满勤",
-    )
+    assert list(rows[2]) == ATTENDANCE_HEADER
     return {str(r[1]): r for r in rows[3:] if r[1]}
 
 
