@@ -657,8 +657,12 @@ class BoardScreen(PatrolScreen[None]):
         found = message.found
 
         def after_saved() -> None:
-            self._paint_closed()
-            self.query_one(HallMap).mark_seen(found.window_id)  # a finding means the window was seen
+            # A finding means the window was seen: cleared before the panel counts what is unseen.
+            self.query_one(HallMap).mark_seen(found.window_id)
+            if self._closed_unpainted:
+                self._paint_closed()
+            elif self.window is None:  # the hall was painted already (a slow commit): count again
+                self.show_panel()
             self.patrol.standings_after(found)
 
         self.query_one(StatusLine).after_paint(after_saved)

@@ -47,6 +47,8 @@ async def test_enter_on_the_open_window_records_it_seen_and_clears_its_mark(
         await until(pilot, lambda: len(findings_in(hall_url)) == 1)
         await ready(pilot, app)
         await until(pilot, lambda: "未巡" not in hall_map.tile_text(ids["3"]))
+        # The panel counts it at once, with the tile (not at the check two quiet seconds later).
+        assert "今日未巡查 3 个窗口，本周未巡查 2 个" in _panel(app)
     assert count(hall_url, "finding") == 1 and count(hall_url, "seen") == 2
 
 
