@@ -140,7 +140,7 @@ def demo_url(today: date | None = None) -> tuple[str, Path]:
     in the system's temporary folder: a demo killed (a closed terminal sends SIGHUP, which skips
     the removal) leaves a copy that the next demo removes, instead of one more folder in /tmp."""
     today = today or datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    from storage.backup import copy_database
+    from storage.backup import copy_closed_database
     from storage.files import private_folder, remove_leftovers, temporary_name
 
     cache = private_folder(cache_dir(), tighten=True)
@@ -152,7 +152,7 @@ def demo_url(today: date | None = None) -> tuple[str, Path]:
         build_demo(cached, today)
     folder = private_folder(cache / temporary_name())
     target = folder / "demo.db"
-    copy_database(cached, target)
+    copy_closed_database(cached, target)  # the template is written whole once, then only read
     return f"sqlite:///{target}", folder
 
 

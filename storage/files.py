@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
 import stat
 from collections.abc import Iterable, Iterator
@@ -179,7 +178,7 @@ def _owner_tag() -> str:
 
 def temporary_name(suffix: str = "") -> str:
     """A name for a new temporary, with this process's id and start time in it."""
-    return f"{TEMP_MARK}{_owner_tag()}-{secrets.token_hex(4)}{suffix}"
+    return f"{TEMP_MARK}{_owner_tag()}-{os.urandom(4).hex()}{suffix}"
 
 
 def _alive(name: str) -> bool:

@@ -16,7 +16,8 @@ import pytest
 
 from patrol.cli import main
 from patrol.hall.service import HallService
-from storage.backup import KEEP, backups, backups_folder, take_backup
+from storage.backup import KEEP, backups, backups_folder, copy_closed_database, take_backup
+from storage.errors import StorageError
 from tests.conftest import log_at
 
 
@@ -376,3 +377,40 @@ def test_in_a_terminal_another_halls_backup_is_restored_only_after_typing_the_wo
     with closing(sqlite3.connect(database)) as conn:
         assert conn.execute("SELECT name FROM hall").fetchall() == [("乙大厅",)]
     assert main(["--db", hall_url, "verify"]) == 0
+
+
+def test_the_demo_template_is_copied_whole_and_owner_only_never_over_a_file(tmp_path: Path) -> None:
+    template = tmp_path / "template.db"
+    with closing(sqlite3.connect(template)) as conn:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("CREATE TABLE t (x)")
+        conn.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(500)])
+        conn.commit()
+    copy = tmp_path / "copy" / "demo.db"
+    copy.parent.mkdir()
+    copy_closed_database(template, copy)
+    assert dump(copy) == dump(template) and copy.stat().st_mode & 0o077 == 0
+    with closing(sqlite3.connect(copy)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    copy.write_bytes(b"mine")
+    with pytest.raises(StorageError):
+        copy_closed_database(template, copy)
+    assert copy.read_bytes() == b"mine"
+
+
+def test_a_template_left_with_its_journal_is_copied_as_sqlite_reads_it(tmp_path: Path) -> None:
+    """A template whose last writer never checkpointed (its rows still in the -wal beside it):
+    the bytes of the main file alone would lose them."""
+    template = tmp_path / "template.db"
+    writer = sqlite3.connect(template)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("CREATE TABLE t (x)")
+    writer.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(50)])
+    writer.commit()
+    assert Path(f"{template}-wal").stat().st_size > 0
+    copy = tmp_path / "demo.db"
+    copy_closed_database(template, copy)
+    writer.close()
+    with closing(sqlite3.connect(copy)) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM t").fetchone() == (50,)

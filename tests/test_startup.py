@@ -37,7 +37,6 @@ BOARD_MODULES = frozenset(
         "patrol.hall.lock",
         "patrol.hall.lock_tries",
         "patrol.hall.pending",
-        "patrol.hall.pins",
         "patrol.hall.pinyin_keys",  # the module only: pypinyin loads when a name is keyed
         "patrol.hall.roster",
         "patrol.hall.service",  # the opened hall and its services, one job each (light: no I/O at import)
@@ -83,7 +82,7 @@ BOARD_MODULES = frozenset(
         "screens.tiles",
         "screens.window_panel",
         "storage",
-        "storage.backup",  # `patrol demo` copies the day's demo hall with copy_database
+        "storage.backup",  # `patrol demo` copies the day's demo hall (copy_closed_database)
         "storage.errors",
         "storage.files",
         "storage.guard",  # the event loop's guard: no query on it
@@ -96,6 +95,8 @@ BOARD_MODULES = frozenset(
 BOARD_PACKAGES = frozenset({"textual", "rich", "platformdirs", "typing_extensions", "_distutils_hack"})
 # Named so that a failure says plainly which heavy thing came in.
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "pypinyin", "openpyxl", "xlsxwriter", "lxml", "psycopg")
+# Loading OpenSSL costs the first frame 5-7 ms, for hashing it does not do (PINs, the chain).
+HASHING = ("_hashlib", "hashlib", "hmac", "secrets")
 
 LISTING = r"""
 import atexit, json, os, sys
@@ -149,6 +150,7 @@ def test_the_board_of_a_hall_loads_only_what_it_draws(hall_url: str, tmp_path: P
     modules = modules_when_drawn(["--db", hall_url], tmp_path)
     assert "screens.board" in modules  # the board was drawn, not a welcome screen
     assert [m for m in HEAVY if m in modules] == []
+    assert [m for m in HASHING if m in modules] == []
     assert unexpected(modules) == []
 
 
@@ -165,6 +167,7 @@ def test_the_demo_board_loads_only_what_it_draws(tmp_path: Path) -> None:
     modules = modules_when_drawn(["demo"], tmp_path)
     assert "screens.board" in modules
     assert [m for m in HEAVY if m in modules] == []
+    assert [m for m in HASHING if m in modules] == []
     assert unexpected(modules) == []
 
 

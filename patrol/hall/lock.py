@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, NoReturn
 
 from patrol.errors import UserError
 from patrol.hall import lock_tries
-from patrol.hall.pins import hash_pin, pin_matches
 from storage import reads
 
 if TYPE_CHECKING:
@@ -22,9 +21,18 @@ DEMO_PIN = "000000"  # the demo hall is a throwaway copy; its lock is opened wit
 def set_pin(service: HallService, name: str, pin: str) -> None:
     """Give inspector ``name`` a PIN (checked: 6 to 12 digits). Callers replacing one go
     through ``replace_pin``, which asks for a PIN first."""
+    from patrol.hall.pins import hash_pin
     from storage.writes import set_pin as store
 
     store(service.engine, name, hash_pin(pin))
+
+
+def _matches(entered: str, stored: str) -> bool:
+    # The hashing (hashlib: OpenSSL) loads with the first PIN typed, not before the board's first
+    # frame, which asks only whether any PIN exists (``has_pins``).
+    from patrol.hall.pins import pin_matches
+
+    return pin_matches(entered, stored)
 
 
 def pins(service: HallService) -> dict[str, str]:
@@ -67,7 +75,7 @@ def whose_pin(service: HallService, name: str, entered: str) -> str:
     reason). A PIN of nobody counts towards the lock's pause and is refused."""
     _not_paused(service)
     for who, stored in sorted(pins(service).items(), key=lambda row: row[0] != name):
-        if pin_matches(entered, stored):
+        if _matches(entered, stored):
             lock_tries.succeeded(service.hall.id)
             return who
     _wrong(service, f"督查员 {name} 的当前 PIN ")
@@ -89,7 +97,7 @@ def _wrong(service: HallService, what: str) -> NoReturn:
 
 def _check_entered(service: HallService, stored: str, entered: str, whose: str) -> None:
     _not_paused(service)
-    if not pin_matches(entered, stored):
+    if not _matches(entered, stored):
         _wrong(service, f"督查员 {whose} 的 PIN ")
     lock_tries.succeeded(service.hall.id)
 
@@ -125,7 +133,7 @@ def unlock(service: HallService, pin: str) -> Attempt:
         return Attempt(None, wait)
     rows = sorted(pins(service).items(), key=lambda row: row[0] != service.inspector)
     for name, stored in rows:
-        if pin_matches(pin, stored):
+        if _matches(pin, stored):
             lock_tries.succeeded(hall)
             service.become(name)
             return Attempt(name)
