@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from screens.database import DatabaseWork
 
 R = TypeVar("R")
+# The styles of every screen but the board, each of which names them: Textual loads a screen's
+# CSS_PATH when it first opens, so the board's first frame parses only patrol.tcss.
+SCREENS_CSS = "screens.tcss"
 
 
 class Patrol(Protocol):

@@ -9,12 +9,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from screens.base import SCREENS_CSS
 from screens.text import plain
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """``question`` (plain text, never markup) with two buttons; y confirms, n or Esc cancels.
     The focus starts on 取消, so an Enter pressed by habit changes nothing."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("y", "answer(True)", "确定", id="confirm-yes"),

@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from patrol.hall.corrections import CorrectionText
 from patrol.hall.views import FindingView
 from patrol.text import shown
+from screens.base import SCREENS_CSS
 from screens.text import plain
 
 # (field, label, hint shown when the field is empty)
@@ -29,6 +30,8 @@ FIELDS = (
 
 class CorrectionScreen(ModalScreen[CorrectionText | None]):
     """The finding's fields, prefilled; change what is wrong, or tick 作废; the reason is required."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("escape", "cancel", "取消", id="cancel")]
 

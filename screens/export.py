@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 from patrol.errors import UserError
 from patrol.reports.export import default_file_name
 from patrol.rules.periods import Period
+from screens.base import SCREENS_CSS
 from screens.text import plain
 from storage.errors import StorageError
 
@@ -126,6 +127,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     """Period, folder and file name, prefilled. Enter exports from any field (on the 覆盖 box too,
     which only Space ticks); a target that cannot be written keeps the dialog open and says why."""
 
+    CSS_PATH = SCREENS_CSS
+
     BINDINGS = [
         Binding("escape", "cancel", "取消", id="cancel"),
         Binding("enter", "submit", "导出", show=False, id="export-submit"),
@@ -197,6 +200,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
 class ExportProgressScreen(ModalScreen[None]):
     """Shown while a large period is written."""
 
+    CSS_PATH = SCREENS_CSS
+
     def __init__(self, total: int) -> None:
         super().__init__()
         self.total = total
@@ -213,6 +218,8 @@ class ExportProgressScreen(ModalScreen[None]):
 
 class RefusedScreen(ModalScreen[None]):
     """The export was refused: the record failed the integrity check, and where."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("escape,enter,q", "close", "关闭", id="close-refused")]
 
@@ -237,6 +244,8 @@ class RefusedScreen(ModalScreen[None]):
 
 class NoticeScreen(ModalScreen[None]):
     """The exported file's full path (if any) and the draft notice, with a key to copy it."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("c", "copy", "复制通报", id="copy-notice"),

@@ -12,12 +12,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from screens.base import SCREENS_CSS
 from screens.board import BoardScreen
 from screens.keys import ARROW_KEYS, key_label
 
 
 class HelpScreen(ModalScreen[None]):
     """A list of keys and what they do."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("escape,question_mark,q", "close", "关闭", id="close")]
 

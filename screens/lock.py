@@ -6,13 +6,15 @@ from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.widgets import Input, Static
 
-from screens.base import PatrolScreen
+from screens.base import SCREENS_CSS, PatrolScreen
 
 
 class LockScreen(PatrolScreen[str]):
     """Covers every other screen (it is not a modal: nothing shows through). Dismissed with the
     name of the inspector whose PIN opened it. The wrong PINs and the pause they start are kept
     on disk (``patrol.hall.lock_tries``): quitting and starting again resets neither."""
+
+    CSS_PATH = SCREENS_CSS
 
     def __init__(self, minutes: float, hint: str = "", at_start: bool = False) -> None:
         super().__init__(id="lock")

@@ -8,11 +8,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from screens.base import SCREENS_CSS
 from screens.text import plain
 
 
 class PromptScreen(ModalScreen[str | None]):
     """Ask for a line of text; Enter returns it, Esc returns None."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("escape", "cancel", "取消", id="cancel")]
 

@@ -10,7 +10,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from patrol.rules.scoring import Ranking, Totals
 from patrol.rules.settings import HallRules
-from screens.base import PatrolScreen
+from screens.base import SCREENS_CSS, PatrolScreen
 from screens.keybar import KeyBar
 from screens.ranking_table import STAFF_COLUMNS, WINDOW_COLUMNS, RankingTable
 from screens.text import plain
@@ -35,6 +35,8 @@ def verdict_summary(ranking: Ranking, settings: HallRules) -> str:
 
 class RankingScreen(PatrolScreen[None]):
     """Two tables: staff and windows. [ ] move through periods, p changes their length."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("escape", "close", "返回", id="back", tooltip="回到大厅（大厅显示本月排名）"),

@@ -18,7 +18,7 @@ from patrol.reports.formatting import change_text, points_text
 from patrol.reports.wording import history_labels, record_subtitle, record_title
 from patrol.rules.periods import Period
 from patrol.text import shown
-from screens.base import PatrolScreen
+from screens.base import SCREENS_CSS, PatrolScreen
 from screens.keybar import KeyBar
 from screens.ranking_table import Col, widths
 from screens.text import pad, plain
@@ -68,6 +68,8 @@ class RecordRead(Message):
 
 class RecordScreen(PatrolScreen[None]):
     """One window's or person's record for the app's period."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "返回", id="back"),

@@ -22,7 +22,7 @@ from patrol.errors import UserError
 from patrol.hall import roster, roster_changes
 from patrol.hall.service import HallService
 from patrol.model import StaffInfo, WindowInfo
-from screens.base import PatrolScreen
+from screens.base import SCREENS_CSS, PatrolScreen
 from screens.keybar import KeyBar
 from screens.roster_forms import ConfirmScreen, Filled, FormField, RosterForm
 from screens.text import plain
@@ -51,6 +51,8 @@ DAY_HINT = "YYYY-MM-DD"
 
 class RosterScreen(PatrolScreen[None]):
     """Every window and its people: posted today, left, or starting later."""
+
+    CSS_PATH = SCREENS_CSS
 
     DEFAULT_CSS = """
     #roster-filter { margin: 0 1; background: $boost; }

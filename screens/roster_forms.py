@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from patrol.errors import UserError
+from screens.base import SCREENS_CSS
 from screens.text import plain
 
 T = TypeVar("T")
@@ -43,6 +44,8 @@ class Filled(Generic[T]):
 class RosterForm(ModalScreen[Filled[T] | None], Generic[T]):
     """A few fields, prefilled; Enter (in any field) builds the request, Esc cancels. A value that
     cannot be read (a date, a 岗位) keeps the form open with the reason."""
+
+    CSS_PATH = SCREENS_CSS
 
     DEFAULT_CSS = """
     RosterForm { align: center middle; }
@@ -104,6 +107,8 @@ class RosterForm(ModalScreen[Filled[T] | None], Generic[T]):
 class ConfirmScreen(ModalScreen[bool]):
     """A question that names what will change; Y confirms, N or Esc cancels (and so does Enter
     on 取消, where the focus starts: nothing changes by a stray key)."""
+
+    CSS_PATH = SCREENS_CSS
 
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }

@@ -23,7 +23,7 @@ from patrol.hall import roster
 from patrol.hall.service import HallService
 from patrol.rules.items import RuleItem, parse_points
 from patrol.rules.setting_words import BY_KEY, SETTINGS, parse_value, score_text, value_text
-from screens.base import PatrolScreen
+from screens.base import SCREENS_CSS, PatrolScreen
 from screens.keybar import KeyBar
 from screens.roster_forms import ConfirmScreen, Filled, FormField, RosterForm
 from screens.text import plain
@@ -89,6 +89,8 @@ def setting_before(service: HallService, key: str, starts: date) -> Any:
 
 class RulesScreen(PatrolScreen[None]):
     """The hall's items and settings; Enter changes the one under the cursor."""
+
+    CSS_PATH = SCREENS_CSS
 
     DEFAULT_CSS = """
     RulesScreen Vertical { height: 1fr; }

@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from patrol.hall.search import SearchHit, SearchIndex
+from screens.base import SCREENS_CSS
 from screens.text import pad, plain
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ class IndexReady(Message):
 
 class SearchScreen(ModalScreen[SearchHit | None]):
     """Type to search; Enter or a click opens the record of the highlighted hit."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("escape", "cancel", "关闭", id="cancel"),

@@ -9,6 +9,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from screens.base import SCREENS_CSS
 from screens.keybar import KeyBar
 from screens.text import plain
 
@@ -30,6 +31,8 @@ FIRST_STEPS = """[b]欢迎使用巡查[/b]
 
 class WelcomeScreen(Screen[None]):
     """First steps, or the reason the database could not be opened."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("q", "app.quit", "退出", id="quit")]
 

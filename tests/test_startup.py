@@ -252,3 +252,31 @@ async def test_the_first_frame_the_terminal_gets_is_the_board(hall_url: str) -> 
         assert "1 综合" in hall and "5 供电公司" in hall, f"the first frame has no windows on the map: {hall!r}"
         assert "open" not in started, "the hall was read a second time by a lane worker"
     assert verified(hall_url)
+
+
+def test_every_screen_but_the_board_brings_its_own_styles() -> None:
+    """The board's first frame parses patrol.tcss alone; a screen that forgot screens.tcss would
+    open unstyled (dialogs full-screen, no borders) until some other screen had loaded it."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.screen import Screen
+
+    import screens
+    from screens.base import SCREENS_CSS, PatrolScreen
+    from screens.board import BoardScreen
+
+    found = []
+    for info in pkgutil.iter_modules(screens.__path__):
+        if info.name == "__main__":
+            continue
+        module = importlib.import_module(f"screens.{info.name}")
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Screen) and cls.__module__ == module.__name__ and cls not in (BoardScreen, PatrolScreen):
+                found.append(cls)
+                paths = [cls.CSS_PATH] if isinstance(cls.CSS_PATH, str) else list(cls.CSS_PATH or [])
+                assert SCREENS_CSS in paths, f"{cls.__name__} does not load {SCREENS_CSS}"
+    assert len(found) >= 15
+    board_css = (Path(screens.__file__).parent / "patrol.tcss").read_text()
+    assert "#board-body" in board_css and ".dialog" not in board_css
