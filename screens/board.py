@@ -70,7 +70,8 @@ STATUS_LOOK = {"ok": ("success", True), "error": ("error", True), "pending": ("w
 class BoardScreen(PatrolScreen[None]):
     """Every window as a tile; logging by keys; the staff ranking beside it."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]  # the side panel grows on wide terminals
+    WIDE = 140  # columns: the side panel grows on wide terminals
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
 
     BINDINGS = [
         Binding(
@@ -118,7 +119,9 @@ class BoardScreen(PatrolScreen[None]):
     ]
 
     def __init__(self) -> None:
-        super().__init__(id="board")
+        # Made with the breakpoint class of the terminal's width now: left to the first resize, it
+        # would restyle every widget of the board once more before the first frame.
+        super().__init__(id="board", classes="-wide" if self.app.size.width >= self.WIDE else "-narrow")
         self.buffer = ""  # the window code typed so far
         # No window code starts with the buffer: Enter opens nothing, the next character starts anew.
         self.refused = False
