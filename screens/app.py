@@ -86,6 +86,7 @@ class PatrolApp(KeepingApp):
         self._watch: Watch | None = None  # notices other writers (patrol.hall.watch)
         self._warm = False  # the write path is loaded (or loading): see _warm_up
         self._opened: HallOpened | HallNotOpened | None = None  # see open_before_start
+        self._when_drawn: list[Callable[[], None]] = []  # see when_drawn
 
     def notify(
         self,
@@ -121,6 +122,16 @@ class PatrolApp(KeepingApp):
             self._opened = self._open_hall()
         except Exception:  # said by the lane's worker, which tries again
             self._opened = None
+
+    def when_drawn(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the first frame with something in it (the board, or the first-start
+        screen) has been drawn."""
+        self._when_drawn.append(callback)
+
+    def _drawn(self) -> None:
+        waiting, self._when_drawn = self._when_drawn, []
+        for callback in waiting:
+            callback()
 
     def on_mount(self) -> None:
         guard.forbid_thread(threading.get_ident())  # from now on the loop only draws
@@ -165,6 +176,7 @@ class PatrolApp(KeepingApp):
         from screens.welcome import WelcomeScreen
 
         self.switch_screen(WelcomeScreen(self.url, message.problem))
+        self.call_after_refresh(self._drawn)
         if os.environ.get(READY_ENV):
             self.call_after_refresh(self.exit, 0)
 
@@ -187,6 +199,8 @@ class PatrolApp(KeepingApp):
 
     def _after_first_frame(self, service: HallService) -> None:
         from screens import startup
+
+        self._drawn()
 
         self.db.run(lambda: startup.check_pins(service, self.demo))
         self.db.run(lambda: startup.daily_backup(service), own_connections=True)  # a copy: saves go on

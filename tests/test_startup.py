@@ -280,3 +280,32 @@ def test_every_screen_but_the_board_brings_its_own_styles() -> None:
     assert len(found) >= 15
     board_css = (Path(screens.__file__).parent / "patrol.tcss").read_text()
     assert "#board-body" in board_css and ".dialog" not in board_css
+
+
+async def test_what_waits_for_the_first_frame_runs_once_the_board_is_drawn(hall_url: str) -> None:
+    """``patrol`` collects garbage again from its first frame on (``screens.main``): the app runs
+    what waits for that frame once, after the board with its windows has been drawn."""
+    from screens.tiles import HallMap
+    from tests.test_app import make_app, ready
+
+    app = make_app(hall_url)
+    app.open_before_start()
+    seen: list[int] = []
+    app.when_drawn(lambda: seen.append(len(app.board.query_one(HallMap).tiles)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(seen) == 1 and seen[0] > 0
+
+
+def test_a_command_other_than_the_app_collects_garbage_as_usual(hall_url: str, capsys: Any) -> None:
+    import gc
+
+    from screens.main import main
+
+    try:
+        assert main(["--db", hall_url, "rank"]) == 0
+        assert gc.isenabled()
+    finally:
+        gc.enable()
