@@ -275,9 +275,11 @@ def _defaults(document: Document) -> None:
     p_default.append(p_pr)
     # No extra space between Chinese and digits (Word and LibreOffice add a quarter of a
     # character by default): a line holds its 28 characters, and the date's width is known.
-    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
-        p_pr.append(p_pr.makeelement(qn(tag), {qn("w:val"): "0"}))
+    # (In Normal too: LibreOffice reads it from the styles, not from the defaults.)
     normal = document.styles["Normal"]
+    for element in (p_pr, normal.element.get_or_add_pPr()):
+        for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+            _set_flag(element, tag, on=False)
     normal_r_pr = normal.element.get_or_add_rPr()
     _fonts(normal_r_pr, BODY_FACE)
     _spacing(normal_r_pr, char_spacing())
@@ -286,7 +288,9 @@ def _defaults(document: Document) -> None:
     fmt.space_before = fmt.space_after = 0
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Twips(line_pitch_twips())
-    fmt.widow_control = True
+    # Every full page has its 22 lines ("撑满版心", §5.2.3): no line is moved over to keep a
+    # paragraph's first or last line company.
+    fmt.widow_control = False
 
 
 def _styles(document: Document) -> None:
@@ -330,18 +334,27 @@ def _styles(document: Document) -> None:
             style.font.highlight_color = WD_COLOR_INDEX.YELLOW  # a place the office writes in
 
 
-def _snap_to_grid(p_pr: BaseOxmlElement, on: bool) -> None:
+# Where a flag of a paragraph goes among its siblings (the schema's order matters to Word).
+_BEFORE = ("w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:jc", "w:textAlignment", "w:outlineLvl")
+
+
+def _set_flag(p_pr: BaseOxmlElement, tag: str, *, on: bool) -> None:
+    """Set an on/off property of a paragraph (w:autoSpaceDE, w:snapToGrid…) in its schema place."""
     from docx.oxml.ns import qn
 
-    for old in p_pr.findall(qn("w:snapToGrid")):
+    for old in p_pr.findall(qn(tag)):
         p_pr.remove(old)
-    element = p_pr.makeelement(qn("w:snapToGrid"), {qn("w:val"): "1" if on else "0"})
-    # Schema order: snapToGrid comes before spacing, ind and jc.
-    anchor = next((c for c in p_pr if c.tag in {qn("w:spacing"), qn("w:ind"), qn("w:jc")}), None)
+    element = p_pr.makeelement(qn(tag), {qn("w:val"): "1" if on else "0"})
+    later = {qn(t) for t in _BEFORE[_BEFORE.index(tag) + 1 :]} if tag in _BEFORE else {qn(t) for t in _BEFORE}
+    anchor = next((c for c in p_pr if c.tag in later), None)
     if anchor is None:
         p_pr.append(element)
     else:
         anchor.addprevious(element)
+
+
+def _snap_to_grid(p_pr: BaseOxmlElement, on: bool) -> None:
+    _set_flag(p_pr, "w:snapToGrid", on=on)
 
 
 def _indent(
