@@ -184,6 +184,28 @@ def test_nothing_is_left_half_written_when_the_folder_cannot_be_written(tmp_path
     assert not target.parent.exists()
 
 
+def test_a_failed_write_keeps_the_offices_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disk that fills half-way leaves the file that was there, whole, and nothing else."""
+    from docx.document import Document
+
+    from patrol.errors import UserError
+
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    target = tmp_path / "通报.docx"
+    target.write_bytes(b"the office's edited copy")
+
+    def fail(self: Document, path: str) -> None:
+        Path(path).write_bytes(b"PK half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Document, "save", fail)
+    with pytest.raises(UserError, match="无法写入.*No space left on device"):
+        write_notice_docx(sample(), target)
+    assert target.read_bytes() == b"the office's edited copy"
+    assert [p.name for p in tmp_path.iterdir()] == ["通报.docx"]
+
+
 # --- the command line and the app, on a real hall ------------------------------------------------
 
 
@@ -267,6 +289,68 @@ def test_an_unwritable_folder_is_one_line(
     assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
     assert "不可写" in err or "无法写入" in err
     assert list(folder.iterdir()) == [] and not (Path("/proc") / "测试大厅2026年11月巡查考核通报.docx").exists()
+
+
+async def test_x_writes_the_word_notice_beside_the_workbook(month: HallService, hall_url: str, tmp_path: Path) -> None:
+    """The month-end export in the app: the workbook and the Word notice, both named on the screen
+    after it, which shows the notice the Word file holds."""
+    from screens.export import ExportScreen, NoticeScreen
+    from tests.test_app import make_app, ready, until
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-word"))
+        assert "测试大厅2026年11月巡查考核通报.docx" in str(app.screen.query_one("#export-word").label)
+        app.screen.query_one("#export-folder").value = str(tmp_path)
+        app.screen.query_one("#export-name").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, NoticeScreen), seconds=20)
+        word = tmp_path / "测试大厅2026年11月巡查考核通报.docx"
+        assert f"Word 通报：{word}" in str(app.screen.query_one("#export-word-path").render())
+        assert (tmp_path / "测试大厅2026年11月巡查考核附表.xlsx").exists()
+        shown = app.screen.text
+    document = docx.Document(str(word))
+    assert "\n\n".join(p.text for p in document.paragraphs) == shown
+    assert document.paragraphs[0].style.name == "公文标题" and "综合窗口曾伟11月5日上班迟到" in shown
+
+
+async def test_x_without_the_word_notice_and_the_notice_screen(
+    month: HallService, hall_url: str, tmp_path: Path
+) -> None:
+    """Unticked (Space), only the workbook is written; an existing Word notice is refused like an
+    existing workbook; the 通报草稿 screen shows the text of the Word file."""
+    from screens.export import ExportScreen, NoticeScreen
+    from tests.test_app import make_app, ready, until
+
+    word = tmp_path / "测试大厅2026年11月巡查考核通报.docx"
+    write_notice_docx(notice_of(gather(month, NOVEMBER)), word)
+    app = make_app(hall_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-word"))
+        dialog = app.screen
+        dialog.query_one("#export-folder").value = str(tmp_path)
+        dialog.query_one("#export-name").focus()
+        await pilot.press("enter")
+        error = lambda: str(dialog.query_one("#export-error").render())  # noqa: E731
+        await until(pilot, lambda: "文件已存在" in error() and word.name in error())
+        assert app.screen is dialog and not (tmp_path / "测试大厅2026年11月巡查考核附表.xlsx").exists()
+        dialog.query_one("#export-word").focus()
+        await pilot.press("space", "enter")
+        await until(pilot, lambda: isinstance(app.screen, NoticeScreen), seconds=20)
+        assert not app.screen.query("#export-word-path")
+        assert (tmp_path / "测试大厅2026年11月巡查考核附表.xlsx").exists()
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, NoticeScreen))
+        before = word.read_bytes()
+        app.action_notice()
+        await until(pilot, lambda: isinstance(app.screen, NoticeScreen), seconds=10)
+        shown = app.screen.text
+    assert word.read_bytes() == before  # unticked: the office's copy is left alone
+    assert shown == "\n\n".join(p.text for p in docx.Document(str(word)).paragraphs)
 
 
 # --- printed through LibreOffice -------------------------------------------------------------------
