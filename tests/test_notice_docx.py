@@ -200,7 +200,7 @@ def test_a_failed_write_keeps_the_offices_copy(tmp_path: Path, monkeypatch: pyte
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Document, "save", fail)
-    with pytest.raises(UserError, match="无法写入.*No space left on device"):
+    with pytest.raises(UserError, match=r"无法写入.*No space left on device"):
         write_notice_docx(sample(), target)
     assert target.read_bytes() == b"the office's edited copy"
     assert [p.name for p in tmp_path.iterdir()] == ["通报.docx"]
