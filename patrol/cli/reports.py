@@ -48,11 +48,11 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "report",
         help="打印通报草稿，或写成公文格式的 Word 文件",
-        description="按统计周期打印通报草稿（--format text，默认），或写成 Word 文件（--format docx）："
-        "按党政机关公文格式（GB/T 9704）排版：A4，上 37 毫米、下 35 毫米、左 28 毫米、右 26 毫米，"
-        "标题 2 号方正小标宋简体，正文 3 号仿宋_GB2312、首行缩进两字、每页 22 行每行 28 字，"
-        "一级标题黑体、二级标题楷体，页码“— 1 —”，落款和日期居右。待填写处以黄色底纹标出。"
-        "先写入临时文件再改名，目标处不会留下写了一半的文件。",
+        description="按统计周期打印通报草稿（--format text，默认），或写成 Word 文件（--format docx）。\n\n"
+        "Word 文件按党政机关公文格式（GB/T 9704）排版：A4，上 37 毫米、下 35 毫米、左 28 毫米、右 26 毫米；\n"
+        "标题 2 号方正小标宋简体；正文 3 号仿宋_GB2312，首行缩进两字，每页 22 行、每行 28 字；\n"
+        "一级标题黑体，二级标题楷体；页码“— 1 —”；落款和日期居右；待填写处以黄色底纹标出。\n"
+        "先写入临时文件再改名，目标处不会留下写了一半的文件；已存在的文件须加 --force 才覆盖。",
         epilog="示例：\n  patrol report --period 2026-11\n  patrol report --period 2026-11 --format docx\n"
         "  patrol report --period 2026Q4 --format docx --out ~/通报/\n"
         "  patrol report --period 2026-11 --format docx --out 十一月通报.docx --force",
