@@ -161,14 +161,15 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog export"):
-            yield Label("导出巡查考核附表与通报草稿", classes="dialog-title")
+            yield Label("导出巡查考核附表与通报", classes="dialog-title")
             yield Label("统计周期（2026-11、2026Q4、2026H1、2026）")
             yield Input(self.period.code, id="export-period", compact=True)
             yield Label("保存到文件夹")
             yield Input(str(self.folder), id="export-folder", compact=True)
             yield Label("文件名")
             yield Input(self._named_by_us, id="export-name", compact=True)
-            yield WordBox(self._word_label(self.period), value=True, id="export-word", compact=True)
+            yield WordBox("同时写出 Word 通报（公文格式；空格取消）", value=True, id="export-word", compact=True)
+            yield Static(self._word_name(self.period), id="export-word-name", markup=False, classes="dim")
             yield OverwriteBox("覆盖已存在的同名文件（空格勾选）", id="export-force", compact=True)
             yield Static("", id="export-error", markup=False)
             with Horizontal(classes="buttons"):
@@ -186,10 +187,11 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         if name.value == self._named_by_us:
             self._named_by_us = default_file_name(self.hall, period)
             name.value = self._named_by_us
-        self.query_one("#export-word", Checkbox).label = self._word_label(period)
+        self.query_one("#export-word-name", Static).update(self._word_name(period))
 
-    def _word_label(self, period: Period) -> Text:
-        return plain(f"同时写出公文格式的 Word 通报：{default_notice_name(self.hall, period)}（空格取消）")
+    def _word_name(self, period: Period) -> Text:
+        """The Word notice's file name, in the same folder as the workbook."""
+        return plain(f"    通报文件：{default_notice_name(self.hall, period)}")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#export-go")

@@ -302,7 +302,7 @@ async def test_x_writes_the_word_notice_beside_the_workbook(month: HallService, 
         await ready(pilot, app)
         await pilot.press("x")
         await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-word"))
-        assert "测试大厅2026年11月巡查考核通报.docx" in str(app.screen.query_one("#export-word").label)
+        assert "测试大厅2026年11月巡查考核通报.docx" in str(app.screen.query_one("#export-word-name").render())
         app.screen.query_one("#export-folder").value = str(tmp_path)
         app.screen.query_one("#export-name").focus()
         await pilot.press("enter")
