@@ -60,6 +60,12 @@ def paragraph_of(document: docx.document.Document, text: str) -> docx.text.parag
     return next(p for p in document.paragraphs if p.text.startswith(text))
 
 
+def texts(document: docx.document.Document) -> list[str]:
+    """The paragraphs as the notice's text has them (an attachment's number is followed by a tab
+    in the file, by a space in the text)."""
+    return [p.text.replace("\t", " ") for p in document.paragraphs]
+
+
 def run_fonts(style: docx.styles.style.ParagraphStyle) -> dict[str, str]:
     """The fonts a style names, by script (ascii, eastAsia, …)."""
     fonts = style.element.rPr.find(qn("w:rFonts"))
@@ -88,6 +94,7 @@ def test_each_part_has_the_standards_font_size_and_place(tmp_path: Path) -> None
     path = tmp_path / "通报.docx"
     write_notice_docx(sample(), path)
     document = docx.Document(str(path))
+    assert texts(document) == sample().paragraphs()  # everything a reader sees, from the Notice
     title = document.paragraphs[0]
     assert title.text == TITLE and title.style.name == "公文标题"
     assert run_fonts(title.style)["eastAsia"] == "方正小标宋简体" and title.style.font.size == Pt(22)
@@ -233,7 +240,7 @@ def test_report_writes_the_notice_as_a_word_file(
     assert path.stat().st_mode & 0o777 == 0o600  # names of people: the owner's only
     document = docx.Document(str(path))
     expected = notice_of(gather(month, NOVEMBER))
-    assert [p.text for p in document.paragraphs] == expected.paragraphs()
+    assert texts(document) == expected.paragraphs()
     assert [p.style.name for p in document.paragraphs][:4] == ["公文标题", "公文正文", "公文一级标题", "公文正文"]
     assert document.paragraphs[2].text == "【考勤情况】"
     assert ("通报", f"2026年11月 通报（Word） → {path}") in logged(hall_url)
@@ -291,6 +298,25 @@ def test_an_unwritable_folder_is_one_line(
     assert list(folder.iterdir()) == [] and not (Path("/proc") / "测试大厅2026年11月巡查考核通报.docx").exists()
 
 
+def test_a_word_file_that_fails_after_the_workbook_says_the_workbook_is_there(
+    month: HallService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docx.document import Document
+
+    from patrol.errors import UserError
+    from patrol.reports.export import export_month_end
+
+    def fail(self: Document, path: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Document, "save", fail)
+    word = tmp_path / "通报.docx"
+    with pytest.raises(UserError) as raised:
+        export_month_end(month, NOVEMBER, tmp_path / "附表.xlsx", word=word)
+    assert str(raised.value).startswith(f"巡查考核附表已导出：{tmp_path / '附表.xlsx'}；通报 Word 文件未写入：无法写入")
+    assert (tmp_path / "附表.xlsx").exists() and not word.exists()
+
+
 async def test_x_writes_the_word_notice_beside_the_workbook(month: HallService, hall_url: str, tmp_path: Path) -> None:
     """The month-end export in the app: the workbook and the Word notice, both named on the screen
     after it, which shows the notice the Word file holds."""
@@ -312,7 +338,7 @@ async def test_x_writes_the_word_notice_beside_the_workbook(month: HallService, 
         assert (tmp_path / "测试大厅2026年11月巡查考核附表.xlsx").exists()
         shown = app.screen.text
     document = docx.Document(str(word))
-    assert "\n\n".join(p.text for p in document.paragraphs) == shown
+    assert "\n\n".join(texts(document)) == shown
     assert document.paragraphs[0].style.name == "公文标题" and "综合窗口曾伟11月5日上班迟到" in shown
 
 
@@ -350,7 +376,7 @@ async def test_x_without_the_word_notice_and_the_notice_screen(
         await until(pilot, lambda: isinstance(app.screen, NoticeScreen), seconds=10)
         shown = app.screen.text
     assert word.read_bytes() == before  # unticked: the office's copy is left alone
-    assert shown == "\n\n".join(p.text for p in docx.Document(str(word)).paragraphs)
+    assert shown == "\n\n".join(texts(docx.Document(str(word))))
 
 
 # --- printed through LibreOffice -------------------------------------------------------------------

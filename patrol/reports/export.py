@@ -146,7 +146,10 @@ def export_month_end(
         from patrol.reports.notice_docx import write_notice_docx
 
         service.access.log("导出", f"{period.label} 通报（Word） → {word}", period)
-        write_notice_docx(document, word)
+        try:
+            write_notice_docx(document, word)
+        except UserError as exc:  # the workbook is there, whole: say so, not just what failed
+            raise UserError(f"巡查考核附表已导出：{path}；通报 Word 文件未写入：{exc}") from exc
     return MonthEnd(path, document, notice, word)
 
 
