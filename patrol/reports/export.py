@@ -14,6 +14,7 @@ from pathlib import Path
 from patrol.errors import UserError
 from patrol.hall.service import HallService
 from patrol.hall.views import FindingView
+from patrol.reports.atomic import write_file_atomically
 from patrol.reports.notice import NoticeFindings, draft_notice
 from patrol.reports.notice_model import Notice
 from patrol.reports.period_report import PeriodReport, gather
@@ -183,22 +184,3 @@ def write_atomically(
     place. A kill half-way leaves only that folder, which the next run removes
     (``patrol.hall.leftovers``): it is noted in patrol's own data folder while it exists."""
     write_file_atomically(path, lambda temporary: write_workbook(report, notice, temporary, progress, on_finding))
-
-
-def write_file_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Have ``write`` write the file at the path it is given, in an owner-only temporary folder
-    beside ``path``, then rename it into place: ``path`` is either what it was or whole. A kill
-    half-way leaves only that folder, which the next run removes (``patrol.hall.leftovers``)."""
-    from patrol.config import temporaries_registry
-    from patrol.hall import leftovers
-    from storage.files import FILE_MODE, temporary_folder
-
-    leftovers.clean(None)  # what a killed export left, wherever it was writing
-    try:
-        with temporary_folder(path.parent, temporaries_registry()) as folder:
-            temporary = folder / path.name
-            write(temporary)
-            os.chmod(temporary, FILE_MODE)  # names and findings of people: readable by the owner only
-            os.replace(temporary, path)
-    except OSError as exc:
-        raise UserError(f"无法写入 {path}：{exc.strerror or exc}。已保存的数据不受影响。") from exc

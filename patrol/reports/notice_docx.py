@@ -138,10 +138,10 @@ def text_width(text: str) -> float:
 
 
 def write_notice_docx(notice: Notice, path: Path) -> None:
-    """Write ``notice`` to ``path`` as an official document, atomically: a temporary file beside
-    ``path`` renamed into place, so nothing half-written is ever left there (``UserError`` when the
-    folder cannot be written)."""
-    from patrol.reports.export import write_file_atomically
+    """Write ``notice`` to ``path`` as an official document, atomically (as the appendix is: a
+    temporary file beside ``path`` renamed into place), so nothing half-written is ever left
+    there (``UserError`` when the folder cannot be written)."""
+    from patrol.reports.atomic import write_file_atomically
 
     document = notice_document(notice)
     write_file_atomically(path, lambda temporary: document.save(str(temporary)))
