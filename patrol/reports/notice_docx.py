@@ -1,10 +1,11 @@
 """The notice (通报) as a Word file in the official document format (党政机关公文格式, GB/T 9704-2012).
 
 What the standard fixes and this file follows: A4; 天头 37 mm, 订口 28 mm, a text block of
-156 mm × 225 mm (so bottom 35 mm, right 26 mm); 22 lines of 28 characters a page (§5.2.3), set as
-Word's document grid; the title in 2号 小标宋, the body in 3号 仿宋 with a first-line indent of two
-characters, first-level headings 黑体 and second-level 楷体 (§7.3.3); 附件 below the body, left two
-characters, wrapped names aligned with the first name (§7.3.4); the office's name and the date at
+156 mm × 225 mm (so bottom 35 mm, right 26 mm); 22 lines of 28 characters a page (§5.2.3: a
+grid of lines, and the characters spaced so that 28 fill a line); the title in 2号 小标宋, the
+body in 3号 仿宋 with a first-line indent of two characters, first-level headings 黑体 and
+second-level 楷体 (§7.3.3); 附件 below the body, left two characters, wrapped names aligned with
+the first name (§7.3.4); the office's name and the date at
 the right (§7.3.5.2); page numbers "— 1 —" in 4号 宋体 below the text block, odd pages at the
 right and even pages at the left, one character in (§7.5).
 
