@@ -117,7 +117,7 @@ def export_month_end(
     (``Unverified``), or, when the caller passes ``if_unverified`` (told the problem), an appendix
     marked 未通过校验 on every sheet and without the chain heads. The heads at the foot of 附表1
     are those of the verified walk, never read from chain_head."""
-    from patrol.reports.notice_blocks import blocks_of
+    from patrol.reports.notice_blocks import notice_of
 
     path = target_path(out, service.hall.name, period).resolve()
     check_target(path, force)
@@ -142,7 +142,8 @@ def export_month_end(
         return notice
 
     write_atomically(report, draft, path, progress, seen.add)
-    document = blocks_of(notice)
+    # The notice as a document, from the same reading (the findings streamed past ``seen``).
+    document = notice_of(report, seen)
     if word is not None:
         from patrol.reports.notice_docx import write_notice_docx
 
