@@ -1,5 +1,7 @@
 """`x`: the month-end export. The dialog only collects the choice and returns it typed; the app
-runs the export (patrol.reports.export) in a worker, shows its progress, then the file and the notice."""
+runs the export (patrol.reports.export) in a worker, shows its progress, then the files and the
+notice. Beside the appendix workbook it writes, unless unticked, the notice as a Word file in the
+official document format, from the same reading of the record."""
 
 from __future__ import annotations
 
@@ -15,13 +17,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
 from patrol.errors import UserError
-from patrol.reports.export import default_file_name
+from patrol.reports.export import default_file_name, default_notice_name
+from patrol.reports.notice_model import Notice
 from patrol.rules.periods import Period
 from screens.base import SCREENS_CSS
 from screens.text import plain
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
+    from rich.text import Text
     from textual.app import App
 
     from screens.base import Patrol
@@ -31,23 +35,26 @@ PROGRESS_FROM = 20_000  # findings: smaller periods export before a progress bar
 
 @dataclass(frozen=True)
 class ExportRequest:
-    """What the inspector chose: the period and the file to write."""
+    """What the inspector chose: the period, the workbook to write and the Word notice (or None)."""
 
     period: Period
     path: Path
     force: bool
+    word: Path | None = None
 
 
 async def run_export(app: App[Any], request: ExportRequest) -> None:
     """Export in the lane with progress, then show the file and the notice. A database that fails
     verify is not exported: a dialog says why."""
-    from patrol.reports.export import Unverified, check_target, export
+    from patrol.reports.export import Unverified, check_target, export_month_end
 
     patrol = cast("Patrol", app)
     service = patrol.service
     assert service is not None
     try:
         check_target(request.path, request.force)
+        if request.word is not None:
+            check_target(request.word, request.force, ".docx")
         total = await patrol.db.ask(service.standings.finding_count, request.period)
     except (UserError, StorageError) as exc:
         app.notify(str(exc), title="未导出", severity="error", timeout=8)
@@ -62,8 +69,14 @@ async def run_export(app: App[Any], request: ExportRequest) -> None:
 
     refused: str | None = None
     try:
-        path, notice = await patrol.db.ask(
-            export, service, request.period, request.path, force=request.force, progress=progress
+        done = await patrol.db.ask(
+            export_month_end,
+            service,
+            request.period,
+            request.path,
+            word=request.word,
+            force=request.force,
+            progress=progress,
         )
     except Unverified as exc:
         refused = exc.problem
@@ -82,7 +95,9 @@ async def run_export(app: App[Any], request: ExportRequest) -> None:
     def offer(_closed: None) -> None:
         app.run_worker(offer_close(app, request.period), group="export")
 
-    await app.push_screen(NoticeScreen(f"{request.period.label} 巡查考核附表已导出", notice, path), offer)
+    what = "巡查考核附表与通报（Word）" if done.word is not None else "巡查考核附表"
+    title = f"{request.period.label} {what}已导出"
+    await app.push_screen(NoticeScreen(title, done.notice, done.workbook, done.word), offer)
 
 
 async def offer_close(app: App[Any], period: Period) -> None:
@@ -123,6 +138,12 @@ class OverwriteBox(Checkbox, inherit_bindings=False):
     BINDINGS = [Binding("space", "toggle_button", "勾选", show=False, id="overwrite-toggle")]
 
 
+class WordBox(Checkbox, inherit_bindings=False):
+    """The Word notice checkbox: Space unticks it; Enter is the form's (export)."""
+
+    BINDINGS = [Binding("space", "toggle_button", "勾选", show=False, id="word-toggle")]
+
+
 class ExportScreen(ModalScreen[ExportRequest | None]):
     """Period, folder and file name, prefilled. Enter exports from any field (on the 覆盖 box too,
     which only Space ticks); a target that cannot be written keeps the dialog open and says why."""
@@ -143,13 +164,15 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog export"):
-            yield Label("导出巡查考核附表与通报草稿", classes="dialog-title")
+            yield Label("导出巡查考核附表与通报", classes="dialog-title")
             yield Label("统计周期（2026-11、2026Q4、2026H1、2026）")
             yield Input(self.period.code, id="export-period", compact=True)
             yield Label("保存到文件夹")
             yield Input(str(self.folder), id="export-folder", compact=True)
             yield Label("文件名")
             yield Input(self._named_by_us, id="export-name", compact=True)
+            yield WordBox("同时写出 Word 通报（公文格式；空格取消）", value=True, id="export-word", compact=True)
+            yield Static(self._word_name(self.period), id="export-word-name", markup=False, classes="dim")
             yield OverwriteBox("覆盖已存在的同名文件（空格勾选）", id="export-force", compact=True)
             yield Static("", id="export-error", markup=False)
             with Horizontal(classes="buttons"):
@@ -167,6 +190,11 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         if name.value == self._named_by_us:
             self._named_by_us = default_file_name(self.hall, period)
             name.value = self._named_by_us
+        self.query_one("#export-word-name", Static).update(self._word_name(period))
+
+    def _word_name(self, period: Period) -> Text:
+        """The Word notice's file name, in the same folder as the workbook."""
+        return plain(f"    通报文件：{default_notice_name(self.hall, period)}")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#export-go")
@@ -183,6 +211,10 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                 name += ".xlsx"
             force = self.query_one("#export-force", Checkbox).value
             check_target(folder / name, force)
+            word = None
+            if self.query_one("#export-word", Checkbox).value:
+                word = folder / default_notice_name(self.hall, period)
+                check_target(word, force, ".docx")
         except TargetExists as exc:
             error.update(plain(f"文件已存在：{exc.path}。勾选“覆盖已存在的同名文件”（空格）后再导出，或改一个文件名。"))
             self.query_one("#export-force", Checkbox).focus()
@@ -190,7 +222,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         except UserError as exc:
             error.update(plain(str(exc)))
             return
-        self.dismiss(ExportRequest(period, folder / name, force))
+        self.dismiss(ExportRequest(period, folder / name, force, word))
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
@@ -243,7 +275,8 @@ class RefusedScreen(ModalScreen[None]):
 
 
 class NoticeScreen(ModalScreen[None]):
-    """The exported file's full path (if any) and the draft notice, with a key to copy it."""
+    """The notice as the Word file has it (the same ``Notice``: its blocks, one paragraph each),
+    the full paths of the files written (if any), and a key to copy the text."""
 
     CSS_PATH = SCREENS_CSS
 
@@ -252,25 +285,28 @@ class NoticeScreen(ModalScreen[None]):
         Binding("escape,q", "close", "关闭", id="close"),
     ]
 
-    def __init__(self, title: str, notice: list[str], path: Path | None = None) -> None:
+    def __init__(self, title: str, notice: Notice, path: Path | None = None, word: Path | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.notice = notice
         self.path = path
+        self.word = word
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog notice"):
             yield Label(plain(self.title_text), classes="dialog-title")
             if self.path is not None:
                 yield Static(plain(f"已保存：{self.path}"), id="export-path")
+            if self.word is not None:
+                yield Static(plain(f"Word 通报：{self.word}"), id="export-word-path")
             with VerticalScroll(id="notice-text"):
-                yield Static(plain("\n\n".join(self.notice), keep="\n"))  # names as typed
+                yield Static(plain(self.text, keep="\n"), id="notice-body")  # names as typed
             yield Label("c 复制通报（粘贴到正式文件）  Esc 关闭", classes="dim")
 
     @property
     def text(self) -> str:
         """The notice as plain text, a blank line between paragraphs."""
-        return "\n\n".join(self.notice)
+        return "\n\n".join(self.notice.paragraphs())
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text)

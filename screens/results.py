@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from patrol.hall.service import HallService
+    from patrol.reports.notice_model import Notice
     from screens.standings import Loaded
 
 
@@ -68,6 +69,6 @@ class Toast(Message):
 class NoticeDrafted(Message):
     """The draft notice of a period, to show."""
 
-    def __init__(self, title: str, notice: list[str]) -> None:
+    def __init__(self, title: str, notice: Notice) -> None:
         super().__init__()
         self.title, self.notice = title, notice

@@ -77,10 +77,11 @@ class RoutesApp(LockingApp):
             return
 
         def draft() -> NoticeDrafted:
-            from patrol.reports.notice import draft_notice
+            from patrol.reports.notice_blocks import notice_of
             from patrol.reports.period_report import gather
 
-            return NoticeDrafted(f"{period.label} 通报草稿", draft_notice(gather(service, period)))
+            # The same Notice the Word file is written from (patrol.reports.notice_blocks).
+            return NoticeDrafted(f"{period.label} 通报草稿", notice_of(gather(service, period)))
 
         self.db.run(draft, name="notice")
 

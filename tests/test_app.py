@@ -302,7 +302,11 @@ async def test_x_exports_the_month_and_shows_the_notice(hall_url: str, tmp_path)
         assert app.clipboard == app.screen.text and "综合窗口曾伟11月18日上班迟到" in app.clipboard
     with sqlite3.connect(hall_url.removeprefix("sqlite:///")) as conn:
         logged = conn.execute("SELECT who, action, subject FROM access_log").fetchall()
-    assert logged == [("测试督查", "导出", f"2026年11月 巡查考核附表 → {path}")]
+    word = tmp_path / "测试大厅2026年11月巡查考核通报.docx"  # written beside it unless unticked
+    assert logged == [
+        ("测试督查", "导出", f"2026年11月 巡查考核附表 → {path}"),
+        ("测试督查", "导出", f"2026年11月 通报（Word） → {word}"),
+    ]
 
 
 async def test_export_refusals_keep_the_dialog_open_with_the_reason(hall_url: str, tmp_path) -> None:

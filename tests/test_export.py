@@ -268,7 +268,8 @@ def test_export_and_report_from_the_command_line(
     assert "无法识别的统计周期" in capsys.readouterr().err
     assert main(["--db", hall_url, "report", "--period", "2026-11"]) == 0
     report = capsys.readouterr().out
-    assert "【巡查情况】综合窗口曾伟11月5日上班迟到" in report
+    # The same Notice as the Word file: a heading is a paragraph of its own.
+    assert "\n\n【巡查情况】\n\n综合窗口曾伟11月5日上班迟到" in report
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (.ci/run installs it)")

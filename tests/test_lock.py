@@ -339,14 +339,14 @@ async def test_an_export_that_ends_while_locked_waits_for_the_unlock(
     from screens.lock import LockScreen
 
     started, release = threading.Event(), threading.Event()
-    real_export = patrol.reports.export.export
+    real_export = patrol.reports.export.export_month_end  # what `x` runs in the lane
 
     def slow_export(*args, **kwargs):  # type: ignore[no-untyped-def]
         started.set()
         release.wait(10)
         return real_export(*args, **kwargs)
 
-    monkeypatch.setattr(patrol.reports.export, "export", slow_export)
+    monkeypatch.setattr(patrol.reports.export, "export_month_end", slow_export)
     app = make_app(hall_url)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot, app)

@@ -55,6 +55,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from contextlib import closing
 from datetime import date
@@ -307,7 +308,14 @@ def one_decimal(score: float) -> float:
 def notice(capsys: pytest.CaptureFixture[str], db: list[str]) -> list[str]:
     code, out, err = run(capsys, *db, "report", "--period", "2026-10")
     assert code == 0, err
-    return [line for line in out.splitlines() if line.strip()]
+    paragraphs: list[str] = []
+    for line in (line for line in out.splitlines() if line.strip()):
+        # A heading (【考勤情况】) is a paragraph of its own, as in the Word file: read it with its section.
+        if paragraphs and re.fullmatch(r"【[^】]+】", paragraphs[-1]):
+            paragraphs[-1] += line
+        else:
+            paragraphs.append(line)
+    return paragraphs
 
 
 def attendance_sheet(capsys: pytest.CaptureFixture[str], db: list[str], path: Path) -> dict[str, tuple[object, ...]]:

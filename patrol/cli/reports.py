@@ -45,8 +45,33 @@ def register(sub: Any) -> None:
     )
     p.set_defaults(func=export)
 
-    p = sub.add_parser("report", help="打印通报草稿", description="按统计周期打印通报草稿，可直接复制到正式文件。")
+    p = sub.add_parser(
+        "report",
+        help="打印通报草稿，或写成公文格式的 Word 文件",
+        description="按统计周期打印通报草稿（--format text，默认），或写成 Word 文件（--format docx）。\n\n"
+        "Word 文件按党政机关公文格式（GB/T 9704）排版：A4，上 37 毫米、下 35 毫米、左 28 毫米、右 26 毫米；\n"
+        "标题 2 号方正小标宋简体；正文 3 号仿宋_GB2312，首行缩进两字，每页 22 行、每行 28 字；\n"
+        "一级标题黑体，二级标题楷体；页码“— 1 —”；落款和日期居右；待填写处以黄色底纹标出。\n"
+        "先写入临时文件再改名，目标处不会留下写了一半的文件；已存在的文件须加 --force 才覆盖。",
+        epilog="示例：\n  patrol report --period 2026-11\n  patrol report --period 2026-11 --format docx\n"
+        "  patrol report --period 2026Q4 --format docx --out ~/通报/\n"
+        "  patrol report --period 2026-11 --format docx --out 十一月通报.docx --force",
+        formatter_class=RawFormatter,
+    )
     p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
+    p.add_argument(
+        "--format",
+        choices=("text", "docx"),
+        default="text",
+        help="text：打印到屏幕（默认）；docx：写成公文格式的 Word 文件",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE.docx",
+        help="Word 文件或文件夹（仅 --format docx；默认当前文件夹下的“{大厅名称}{周期}巡查考核通报.docx”）",
+    )
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件（仅 --format docx）")
     p.set_defaults(func=report)
 
     p = sub.add_parser(
@@ -132,14 +157,24 @@ def export(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
-    """Print the draft notice of a period."""
-    from patrol.reports.notice import draft_notice
+    """Print the draft notice of a period, or write it as a Word file (--format docx)."""
+    from patrol.reports.notice_blocks import notice_of
     from patrol.reports.period_report import gather
 
+    if args.format == "text" and (args.out is not None or args.force):
+        raise UserError(
+            "--out 和 --force 只用于 --format docx；纯文本通报直接打印，可重定向保存：patrol report > 通报.txt"
+        )
     service = open_service(args)
     chosen = period(args, service)
+    if args.format == "docx":
+        from patrol.reports.export import export_notice
+
+        path, _notice = export_notice(service, chosen, args.out, force=args.force)
+        print(f"已写入 {chosen.label} 通报（Word，公文格式）：{path}")
+        return 0
     service.access.log("通报", f"{chosen.label} 通报草稿（命令行输出）", chosen)
-    for paragraph in draft_notice(gather(service, chosen)):
+    for paragraph in notice_of(gather(service, chosen)).paragraphs():
         print(paragraph)
         print()
     return 0

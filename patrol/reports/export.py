@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from patrol.errors import UserError
 from patrol.hall.service import HallService
 from patrol.hall.views import FindingView
+from patrol.reports.atomic import write_file_atomically
 from patrol.reports.notice import NoticeFindings, draft_notice
+from patrol.reports.notice_model import Notice
 from patrol.reports.period_report import PeriodReport, gather
 from patrol.reports.workbook import Progress, write_workbook
 from patrol.rules.periods import Period
@@ -24,12 +27,19 @@ def default_file_name(hall: str, period: Period) -> str:
     return f"{hall}{period.label}巡查考核附表.xlsx"
 
 
-def target_path(out: Path | None, hall: str, period: Period) -> Path:
-    """The file to write: ``out`` itself, or the default name inside ``out`` (a folder) or here."""
+def default_notice_name(hall: str, period: Period) -> str:
+    """{大厅名称}{周期}巡查考核通报.docx: the Word notice, named as the appendix it goes with."""
+    return f"{hall}{period.label}巡查考核通报.docx"
+
+
+def target_path(out: Path | None, hall: str, period: Period, name: str | None = None) -> Path:
+    """The file to write: ``out`` itself, or the default name (the appendix's unless ``name``)
+    inside ``out`` (a folder) or here."""
+    name = name or default_file_name(hall, period)
     if out is None:
-        return Path.cwd() / default_file_name(hall, period)
+        return Path.cwd() / name
     if out.is_dir():
-        return out / default_file_name(hall, period)
+        return out / name
     return out
 
 
@@ -49,10 +59,10 @@ class TargetExists(UserError):
         self.path = path
 
 
-def check_target(path: Path, force: bool) -> None:
+def check_target(path: Path, force: bool, suffix: str = ".xlsx") -> None:
     """Refuse a target we must not or cannot write, before any work is done."""
-    if path.suffix.lower() != ".xlsx":
-        raise UserError(f"输出文件应以 .xlsx 结尾：{path}")
+    if path.suffix.lower() != suffix:
+        raise UserError(f"输出文件应以 {suffix} 结尾：{path}")
     folder = path.parent
     if not folder.is_dir():
         raise UserError(f"输出文件夹不存在：{folder}。请先创建它，或换一个文件夹。")
@@ -65,6 +75,17 @@ def check_target(path: Path, force: bool) -> None:
         raise TargetExists(path)
 
 
+@dataclass(frozen=True)
+class MonthEnd:
+    """What a month-end export wrote: the appendix workbook, the Word notice when asked for, and
+    the notice (as a document, and as the paragraphs of the workbook's 通报草稿 sheet)."""
+
+    workbook: Path
+    notice: Notice
+    paragraphs: list[str]
+    word: Path | None = None
+
+
 def export(
     service: HallService,
     period: Period,
@@ -75,12 +96,34 @@ def export(
     if_unverified: Callable[[str], None] | None = None,
 ) -> tuple[Path, list[str]]:
     """Verify the whole record, then write the appendix of ``period``; returns the file's full
-    path and the notice. A database that fails verify gives no file (``Unverified``), or, when
-    the caller passes ``if_unverified`` (told the problem), one marked 未通过校验 on every sheet
-    and without the chain heads. The heads at the foot of 附表1 are those of the verified walk,
-    never read from chain_head."""
+    path and the notice (see ``export_month_end``)."""
+    done = export_month_end(service, period, out, force=force, progress=progress, if_unverified=if_unverified)
+    return done.workbook, done.paragraphs
+
+
+def export_month_end(
+    service: HallService,
+    period: Period,
+    out: Path | None = None,
+    *,
+    word: Path | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    if_unverified: Callable[[str], None] | None = None,
+) -> MonthEnd:
+    """Verify the whole record, then write the appendix of ``period`` and, when ``word`` names a
+    .docx file, the notice as a Word file too, from the same reading of the record. Both targets
+    are checked before anything is written. A database that fails verify gives no file
+    (``Unverified``), or, when the caller passes ``if_unverified`` (told the problem), an appendix
+    marked 未通过校验 on every sheet and without the chain heads. The heads at the foot of 附表1
+    are those of the verified walk, never read from chain_head."""
+    from patrol.reports.notice_blocks import notice_of
+
     path = target_path(out, service.hall.name, period).resolve()
     check_target(path, force)
+    if word is not None:
+        word = word.resolve()
+        check_target(word, force, ".docx")
     verdict = service.evidence.verify()
     if not verdict.ok:
         if if_unverified is None:
@@ -99,6 +142,34 @@ def export(
         return notice
 
     write_atomically(report, draft, path, progress, seen.add)
+    # The notice as a document, from the same reading (the findings streamed past ``seen``).
+    document = notice_of(report, seen)
+    if word is not None:
+        from patrol.reports.notice_docx import write_notice_docx
+
+        service.access.log("导出", f"{period.label} 通报（Word） → {word}", period)
+        try:
+            write_notice_docx(document, word)
+        except UserError as exc:  # the workbook is there, whole: say so, not just what failed
+            raise UserError(f"巡查考核附表已导出：{path}；通报 Word 文件未写入：{exc}") from exc
+    return MonthEnd(path, document, notice, word)
+
+
+def export_notice(
+    service: HallService, period: Period, out: Path | None = None, *, force: bool = False
+) -> tuple[Path, Notice]:
+    """Write the notice of ``period`` as a Word file (``patrol report --format docx``): ``out``
+    itself, or the default name inside ``out`` (a folder) or here. The target is checked before
+    anything is read or logged; the file is written whole or not at all."""
+    from patrol.reports.notice_blocks import notice_of
+    from patrol.reports.notice_docx import write_notice_docx
+
+    hall = service.hall.name
+    path = target_path(out, hall, period, default_notice_name(hall, period)).resolve()
+    check_target(path, force, ".docx")
+    service.access.log("通报", f"{period.label} 通报（Word） → {path}", period)
+    notice = notice_of(gather(service, period))
+    write_notice_docx(notice, path)
     return path, notice
 
 
@@ -113,16 +184,4 @@ def write_atomically(
     writer keeps on disk meanwhile, which hold names and notes), then rename the workbook into
     place. A kill half-way leaves only that folder, which the next run removes
     (``patrol.hall.leftovers``): it is noted in patrol's own data folder while it exists."""
-    from patrol.config import temporaries_registry
-    from patrol.hall import leftovers
-    from storage.files import FILE_MODE, temporary_folder
-
-    leftovers.clean(None)  # what a killed export left, wherever it was writing
-    try:
-        with temporary_folder(path.parent, temporaries_registry()) as folder:
-            temporary = folder / path.name
-            write_workbook(report, notice, temporary, progress, on_finding)
-            os.chmod(temporary, FILE_MODE)  # names and findings of people: readable by the owner only
-            os.replace(temporary, path)
-    except OSError as exc:
-        raise UserError(f"无法写入 {path}：{exc.strerror or exc}。已保存的数据不受影响。") from exc
+    write_file_atomically(path, lambda temporary: write_workbook(report, notice, temporary, progress, on_finding))
