@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from patrol.rules.figures import Counts, ServiceFigures, WindowFigures, period_months
+from patrol.rules.figures import Counts, ServiceFigures, WindowFigures, period_months, previous_months
 from patrol.rules.periods import Period
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def period_figures(service: HallService, period: Period) -> ServiceFigures | Non
     months = period_months(period)
     if not months:
         return None
-    before = period_months(period.previous())
+    before = previous_months(period)
     by_month = month_figures(service, [*before, *months])
     counted = [m for m in months if m in by_month]
     now = _summed(by_month, counted)

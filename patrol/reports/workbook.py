@@ -66,6 +66,7 @@ _FORMATS: dict[str, dict[str, Any]] = {
     "count": {**_BODY, "align": "center", "num_format": "0"},
     "maybe_number": {**_BODY, "align": "center", "num_format": "0"},  # a number, or blank
     "points": {**_BODY, "align": "right", "num_format": "0.0"},
+    "rate": {**_BODY, "align": "center", "num_format": "0.00%"},  # 审批业务统计表's shares
     "date": {**_BODY, "align": "center", "num_format": "yyyy-mm-dd"},
     "time": {**_BODY, "align": "center", "num_format": "hh:mm"},
     "paragraph": {"font_name": "仿宋", "font_size": 14, "text_wrap": True, "valign": "top", **_TEXT},
@@ -214,6 +215,9 @@ def write_workbook(
         _staff_sheet(report, sheet)
         _attendance_sheet(report, sheet)
         _corrections_sheet(report, sheet)
+        from patrol.reports.services_sheet import services_sheet  # it builds on this module's sheets
+
+        services_sheet(report, sheet)
         paragraphs = list(notice())
         if report.unverified:
             paragraphs.insert(0, f"【{UNVERIFIED}】{report.unverified}")

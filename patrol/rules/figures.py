@@ -123,6 +123,17 @@ def period_months(period: Period) -> list[str]:
     return months
 
 
+def previous_months(period: Period) -> list[str]:
+    """The months of the period before ``period``, of as many months: a range of whole months
+    (2026-11-01..2026-11-30) is compared with the months just before it, not with the 30 days
+    before it."""
+    months = period_months(period)
+    if period.kind == "range" and months and period.first.day == 1 and period.end.day == 1:
+        first = _add_months(period.first, -len(months))
+        return [month_code(_add_months(first, n)) for n in range(len(months))]
+    return period_months(period.previous())
+
+
 def percent(value: Fraction) -> str:
     """A share as the notices print it: two decimals, rounded half up, trailing zeros left out
     (21.96, 99.6, 100); the sign is the caller's."""
