@@ -98,3 +98,53 @@ def services_sheet(report: PeriodReport, sheet: Callable[..., Any]) -> None:
         append([w.code, w.label], _cells(w.counts, w.previous, w.change))
     append(["合计", ""], _cells(figures.total, figures.previous_total, figures.change))
     table.sheet.write_string(table.row + 1, 0, _note(figures), table.formats["subtitle_left"])
+
+
+# --- 附表2 with service figures weighed in (patrol.rules.weighting) ---------------------------
+
+
+def weight_columns(report: PeriodReport) -> list[Column]:
+    """附表2's columns for the components of a weighted score (none while the hall weighs nothing)."""
+    if not report.settings.weighs_services:
+        return []
+    columns = [Column("其中：巡查得分", 16, "points")]
+    if report.settings.on_time_weight:
+        columns.append(Column("按时办结率", 12, "center"))
+    if report.settings.good_rate_weight:
+        columns.append(Column("好评率", 10, "center"))
+    return columns
+
+
+def _share(value: Fraction | None) -> str:
+    from patrol.rules.figures import percent
+
+    return "—" if value is None else f"{percent(value)}%"
+
+
+def weight_cells(report: PeriodReport, row: Any) -> list[Any]:
+    """The cells of ``weight_columns`` for one window's row (a share it lacks: —)."""
+    if not report.settings.weighs_services:
+        return []
+    from patrol.rules.scoring import shown
+
+    cells: list[Any] = [shown(row.patrol_score)]
+    if report.settings.on_time_weight:
+        cells.append(_share(row.on_time_rate))
+    if report.settings.good_rate_weight:
+        cells.append(_share(row.good_rate))
+    return cells
+
+
+def weight_note(table: Any, report: PeriodReport) -> None:
+    """The line under 附表2 that says how a weighted score is made (nothing while none is)."""
+    if not report.settings.weighs_services:
+        return
+    from patrol.rules.weighting import formula
+
+    text = (
+        f"计分：{formula(report.settings)}。按时办结率、好评率取本期办件量数据（见{SERVICES_SHEET.split(' ')[0]}），"
+        "窗口缺少的一项不计，其余各项按权重比例折算；优秀窗口最低分按巡查得分判断。"
+    )
+    if report.services is None:
+        text += "本期无办件量数据，按巡查得分排名。"
+    table.sheet.write_string(table.row + 2, 0, text, table.formats["subtitle_left"])
