@@ -253,3 +253,12 @@ def test_an_older_database_upgrades_and_still_verifies(tmp_path: Path, capsys: p
     path = _csv(tmp_path / "s.csv", [HEADER, "2026-11,3,住建窗口,798,790,788,400,0"])
     assert run(capsys, "--db", url, "services", "import", str(path))[0] == 0
     assert verified(url)
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-11", "2026/11", "2026.11", "2026年11月", "2026 年 11 月", "202611", "2026-11-01 00:00", "46327"]
+)
+def test_a_month_is_read_as_business_systems_write_it(text: str) -> None:
+    from patrol.imports.services import parse_month
+
+    assert parse_month(text) == "2026-11"  # 46327: Excel's day number of 2026-11-01

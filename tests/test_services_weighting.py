@@ -160,3 +160,27 @@ def test_the_boards_live_ranking_weighs_figures_as_a_full_recompute_does(data: s
         live.apply(delta)
         add(totals, delta)
         assert_same(live.ranking, _from_scratch(hall, totals, figures))
+
+
+def test_the_board_loads_the_weighted_ranking(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the app's board reads (screens.standings.load) weighs the figures as `rank` does."""
+    from patrol.hall.opening import open_hall
+    from patrol.rules.periods import Period
+    from screens.standings import load
+    from tests.conftest import fixed_clock
+
+    _setup(capsys, hall_url, tmp_path)
+    for name in ("按时办结率权重", "好评率权重"):
+        assert run(capsys, "--db", hall_url, "rules", "set", name, "20", "--from", "2026-11-01")[0] == 0
+    service = open_hall(hall_url, inspector="测试督查", device="test-device", clock=fixed_clock)
+    try:
+        loaded = load(service, Period.parse("2026-11"))
+        board = [(r.window_code, r.rank, r.score) for r in loaded.live.ranking.windows]
+        assert board == [
+            (r.window_code, r.rank, r.score) for r in service.standings.ranking(Period.parse("2026-11")).windows
+        ]
+        assert board[0][0] == "3" and dict((code, score) for code, _rank, score in board)["1"] == 94.2
+    finally:
+        service.close()
