@@ -262,3 +262,22 @@ def test_a_month_is_read_as_business_systems_write_it(text: str) -> None:
     from patrol.imports.services import parse_month
 
     assert parse_month(text) == "2026-11"  # 46327: Excel's day number of 2026-11-01
+
+
+def test_a_closed_month_takes_no_figures_until_it_is_reopened(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A closed month's notice is out: its figures change only after a recorded reopen (as a
+    finding or a rule reaching into it would)."""
+    db = ["--db", hall_url]
+    assert run(capsys, *db, "close", "--period", "2026-10")[0] == 0
+    path = _csv(tmp_path / "办件.csv", [HEADER, *NOVEMBER, *OCTOBER])
+    code, _out, err = run(capsys, *db, "services", "import", str(path))
+    assert (
+        code == 1
+        and "办件.csv 第6行“月份”列（A6）：2026年10月已月结" in err
+        and "patrol reopen --period 2026-10" in err
+    )
+    assert count(hall_url, "service_figure") == 0
+    assert run(capsys, *db, "reopen", "--period", "2026-10", "--reason", "补录办件量")[0] == 0
+    assert run(capsys, *db, "services", "import", str(path))[0] == 0

@@ -21,7 +21,7 @@ from patrol.hall.figures import current_imports, month_figures
 from patrol.imports.tabular import TableRow, read_table
 from patrol.model import WindowInfo
 from patrol.rules.figures import Counts
-from patrol.rules.periods import FIRST_YEAR, LAST_YEAR
+from patrol.rules.periods import FIRST_YEAR, LAST_YEAR, Period
 from patrol.text import same_name
 
 if TYPE_CHECKING:
@@ -164,6 +164,7 @@ def plan_services(service: HallService, path: Path) -> ServicePlan:
     plan = ServicePlan(source=path.name)
     latest = service.today().replace(day=1)
     seen: dict[tuple[str, str], int] = {}
+    checked: set[str] = set()  # months whose close was checked
     for row in read_table(path, COLUMNS, REQUIRED):
         where = f"{path.name} 第{row.number}行"
         try:
@@ -174,6 +175,13 @@ def plan_services(service: HallService, path: Path) -> ServicePlan:
             raise UserError(
                 f"{where}“月份”列（{row.cell_at('月份')}）：{month_text(month)}还没有到，请检查年份和月份。"
             )
+        if month not in checked:
+            checked.add(month)
+            if service.closing.is_closed(Period.parse(month)):
+                raise UserError(
+                    f"{where}“月份”列（{row.cell_at('月份')}）：{month_text(month)}已月结，导入办件量会改变已发出的"
+                    f"通报和附表，未导入。确需更正请先 patrol reopen --period {month} --reason 原因，导入后再月结。"
+                )
         window = _window(service, row, where)
         if (month, window.id) in seen:
             raise UserError(
