@@ -3,6 +3,9 @@ against figures computed by hand."""
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -160,3 +163,31 @@ def test_the_sheet_lists_every_window_with_its_rates_the_change_and_a_total(
     assert sheet.cell(row=4, column=6).number_format == "0.00%"
     note = rows[9][0]
     assert note.startswith("说明：办件量据业务系统导出数据导入，统计2026年11月；上期受理为2026年10月的数据。")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (.ci/run installs it)")
+def test_the_sheet_prints_on_one_a4_page_in_readable_type(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """LibreOffice prints 审批业务统计表 on its own A4 page, every word at least 9 pt high and inside the paper."""
+    _import(capsys, hall_url, tmp_path, [*OCTOBER, *NOVEMBER])
+    out = tmp_path / "附表.xlsx"
+    assert run(capsys, "--db", hall_url, "export", "--period", "2026-11", "--out", str(out))[0] == 0
+    profile = tmp_path / "lo-profile"
+    convert = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf"]
+    result = subprocess.run(
+        [*convert, "--outdir", str(tmp_path), str(out)], capture_output=True, text=True, timeout=300
+    )
+    pdf = out.with_suffix(".pdf")
+    assert result.returncode == 0 and pdf.exists(), result.stderr
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = re.findall(r'<page width="([0-9.]+)" height="([0-9.]+)">(.*?)</page>', bbox, re.S)
+    ours = [(w, h, body) for w, h, body in pages if "审批业务统计表" in body]
+    assert len(ours) == 1, "the sheet takes one page"
+    width, height, body = ours[0]
+    assert sorted((float(width), float(height))) == pytest.approx([595, 842], abs=2)  # A4
+    words = re.findall(r'xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">([^<]*)<', body)
+    assert any(text == "3710" for *_box, text in words) and any(text == "合计" for *_box, text in words)
+    for x0, y0, x1, y1, text in words:
+        assert float(y1) - float(y0) >= 9, f"{text!r} is printed {float(y1) - float(y0):.1f} pt high"
+        assert float(x0) >= 0 and float(x1) <= float(width), f"{text!r} runs past the paper's edge"
