@@ -281,3 +281,17 @@ def test_a_closed_month_takes_no_figures_until_it_is_reopened(
     assert count(hall_url, "service_figure") == 0
     assert run(capsys, *db, "reopen", "--period", "2026-10", "--reason", "补录办件量")[0] == 0
     assert run(capsys, *db, "services", "import", str(path))[0] == 0
+
+
+def test_history_lists_each_import_with_who_and_what_it_replaced(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", hall_url, "--inspector", "王督查"]
+    assert run(capsys, *db, "services", "import", str(_csv(tmp_path / "a.csv", [HEADER, *NOVEMBER])))[0] == 0
+    again = [NOVEMBER[0].replace("1200", "1210"), *NOVEMBER[1:]]
+    assert run(capsys, *db, "services", "import", str(_csv(tmp_path / "b.csv", [HEADER, *again])))[0] == 0
+    code, out, _err = run(capsys, *db, "services", "history")
+    lines = out.strip().splitlines()
+    assert code == 0 and len(lines) == 2
+    assert lines[0].startswith("2026年11月：") and lines[0].endswith("王督查 导入 a.csv，首次导入")
+    assert lines[1].endswith("王督查 导入 b.csv，重新导入，替换此前的数据（原数据留档）")

@@ -36,4 +36,6 @@ def test_figures_import_and_re_import_on_postgresql(
     assert main([*db, "services", "show", "--period", "2026-11"]) == 0
     out = capsys.readouterr().out
     assert "206" in out and "+26%" in out  # 126 + 80 in all; 1号: 126 against October's 100
+    assert main([*db, "services", "history"]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 3  # October and November from a.csv, November again
     assert main(["--db", url, "verify"]) == 0

@@ -46,6 +46,15 @@ def register(sub: Any, parser_class: type) -> None:
     p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
     p.set_defaults(func=services_show)
 
+    p = services_sub.add_parser(
+        "history",
+        help="列出办件量的每次导入（谁、何时、哪个文件、是否替换了此前的数据）",
+        formatter_class=RawFormatter,
+        description="每次导入都留档：再次导入某月时，原数据不删改，新数据注明替换了哪一次导入。",
+        epilog="示例：\n  patrol services history",
+    )
+    p.set_defaults(func=services_history)
+
 
 def services_import(args: argparse.Namespace) -> int:
     """Check the file, say what it brings or changes, then write it in one transaction."""
@@ -121,4 +130,23 @@ def services_show(args: argparse.Namespace) -> int:
     # every piece of user text above went through ``shown``.
     console = _console_class()(file=unguarded(sys.stdout), width=max(100, Console().width))
     console.print(table)
+    return 0
+
+
+def services_history(args: argparse.Namespace) -> int:
+    """Print every import of the hall's figures, oldest first."""
+    from patrol.hall.figures import history
+    from patrol.imports.services import month_text
+    from storage.reads import to_utc
+
+    service = open_service(args)
+    imports = history(service)
+    if not imports:
+        print("尚未导入办件量（patrol services import 文件）。")
+        return 0
+    tz = service.hall.tz
+    for month, at, source, who, replaced in imports:
+        when = to_utc(at).astimezone(tz)
+        what = "重新导入，替换此前的数据（原数据留档）" if replaced else "首次导入"
+        print(f"{month_text(month)}：{when:%Y-%m-%d %H:%M} {who or '（未署名）'} 导入 {source}，{what}")
     return 0
