@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from patrol.model import Member, WindowInfo
-from patrol.rules.figures import Counts
 from patrol.rules.items import COMPLAINT_CODES, FULL_ATTENDANCE_BREAKERS
 from patrol.rules.periods import Period
 from patrol.rules.scoring import Ranking, Totals, add_changes, rank_period, rank_units
@@ -15,6 +14,7 @@ from storage import reads
 
 if TYPE_CHECKING:
     from patrol.hall.service import HallService
+    from patrol.rules.figures import Counts
 
 
 class Standings:

@@ -4,16 +4,33 @@ row, and a note saying which months were counted. Written only when the period h
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from rich.cells import cell_len
+
 from patrol.reports.period_report import PeriodReport
-from patrol.reports.workbook import Column, _width
 from patrol.rules.figures import Counts, ServiceFigures, period_months, previous_months
 
 SERVICES_SHEET = "附表6 审批业务统计表"
 RATE_COLUMNS = (5, 8, 10)  # 按时办结率, 好评率, 受理增减: shares, written as numbers in percent
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column as the workbook's table sheets take one (``patrol.reports.workbook.Column``: the
+    workbook calls this module, so this module does not import it back)."""
+
+    title: str
+    width: int
+    style: str = "body"
+
+
+def _width(texts: Iterable[str], title: str, cap: int = 40) -> int:
+    """A width that fits Chinese text (two cells a character), as the workbook's columns have."""
+    return min(cap, max([cell_len(title), *(cell_len(t) for t in texts)]) + 2)
 
 
 def has_services_sheet(report: PeriodReport) -> bool:

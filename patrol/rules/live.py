@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import filterfalse
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from patrol.model import Member, StaffInfo, WindowInfo
-from patrol.rules.figures import Counts
 from patrol.rules.scoring import (
     BASE_SCORE,
     TOP_STAFF_MARK,
@@ -40,6 +40,9 @@ from patrol.rules.scoring import (
 )
 from patrol.rules.settings import HallRules
 from patrol.rules.verdicts import Verdicts, _bottom, _top, attendance_basis, judge
+
+if TYPE_CHECKING:
+    from patrol.rules.figures import Counts
 
 Key = tuple[str | None, str]  # (staff id or None for the window alone, window id)
 SortKey = tuple[tuple[Decimal | int, ...], int, str, str, str]
