@@ -184,3 +184,23 @@ def test_the_board_loads_the_weighted_ranking(
         assert board[0][0] == "3" and dict((code, score) for code, _rank, score in board)["1"] == 94.2
     finally:
         service.close()
+
+
+def test_the_bars_of_100_stay_on_the_patrol_score(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """末位 needs a patrol score under 100, as 优秀窗口 needs one of at least 100: 1号 (a bonus and a
+    deduction: patrols 100) ranks last once weighed (96), yet is no 末位; 2号 (迟到: 99.5) is."""
+    _setup(capsys, hall_url, tmp_path)
+    db = ["--db", hall_url]
+    for window, person, item in (("1", "曾伟", "着装不规范"), ("2", "郑晓燕", "迟到")):
+        log = ["log", "--window", window, "--staff", person, "--type", item, "--at", "2026-11-06 10:00"]
+        assert run(capsys, *db, *log)[0] == 0
+    for name, weight in (("按时办结率权重", "20"), ("好评率权重", "10")):
+        assert run(capsys, *db, "rules", "set", name, weight, "--from", "2026-11-01")[0] == 0
+    rows = {r["window"]: r for r in _windows(capsys, hall_url)}
+    # 1: (100.5 + 99.5)/2 = 100 → 70 + 18 + 8 = 96; 2: (99 + 100)/2 = 99.5 → (99.5×70 + 100×20)/90 = 99.61…
+    assert rows["1"]["score"] == 96.0 and rows["1"]["rank"] == 5 and rows["1"]["mark"] != "末位"
+    assert rows["2"]["score"] == 99.6 and rows["2"]["mark"] == "末位"
+    code, out, _err = run(capsys, *db, "rank", "--period", "2026-11", "--by", "window")
+    assert code == 0 and "有扣分且巡查得分低于100分" in out

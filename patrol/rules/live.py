@@ -525,7 +525,7 @@ class LiveRanking:
 
 def _lost_points(row: Standing) -> bool:
     """Whether a row can be 末位: it lost points (before the award winners are taken out)."""
-    return row.deduction_findings > 0 and row.exact < BASE_SCORE
+    return row.deduction_findings > 0 and row.patrol_score < BASE_SCORE  # as patrol.rules.verdicts
 
 
 def _marks(verdicts: Verdicts) -> tuple[dict[str, str], dict[str, str]]:

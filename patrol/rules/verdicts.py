@@ -177,7 +177,8 @@ def judge(ranking: Ranking, settings: HallRules, *, has_clockin: bool = False) -
     awarded = {r.id for r in (*models.rows, *windows.rows)}
 
     def lost_points(row: Standing) -> bool:
-        return row.deduction_findings > 0 and row.exact < BASE_SCORE and row.id not in awarded
+        # The patrol score, as for 优秀窗口: weighed-in service figures do not move the bar of 100.
+        return row.deduction_findings > 0 and row.patrol_score < BASE_SCORE and row.id not in awarded
 
     bottom_staff = _bottom(ranking.staff, "staff", settings.bottom_count, lost_points, settings)
     bottom_windows = _bottom(ranking.windows, "window", settings.bottom_count, lost_points, settings)
