@@ -8,13 +8,14 @@ import random
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from patrol.config import cache_dir
 
 DEMO_HALL = "高新区政务服务中心"
 DEMO_INSPECTORS = ("李督查", "王督查", "陈督查")
-DEMO_VERSION = 2
+DEMO_VERSION = 3  # 3: service figures (办件量) of the two months before this one
 
 # code, name, unit, zone
 DEMO_WINDOWS = (
@@ -240,6 +241,40 @@ def build_demo(path: Path, today: date, seed: int = 2026) -> None:
                 rows.append(values)
         day += timedelta(days=1)
     insert_findings(service.engine, rows)
+    _demo_figures(service, rng, start, inspector_ids[0])
     service.close()
     copy_database(partial, path)
     partial.unlink()
+
+
+def _demo_figures(service: Any, rng: random.Random, last_month: date, inspector_id: str) -> None:
+    """Service figures (办件量) of last month and the month before, as a business system exports
+    them at month end: the notice of last month then has its 【办件情况】 with the change."""
+    from patrol.rules.figures import month_code
+    from storage.writes import record_service_figures
+
+    volume = {w.id: rng.choice((60, 120, 200, 350, 600)) for w in service.windows}
+    reviewed = {w.id: w.code not in {"10", "17", "18"} for w in service.windows}  # utilities count none
+    months = {}
+    for first in ((last_month - timedelta(days=1)).replace(day=1), last_month):
+        rows = []
+        for window in service.windows:
+            received = max(1, round(volume[window.id] * rng.uniform(0.8, 1.25)))
+            completed = received - rng.randint(0, max(1, received // 40))
+            on_time = completed - rng.randint(0, max(1, completed // 200))
+            good = round(completed * rng.uniform(0.3, 0.6)) if reviewed[window.id] else None
+            bad = rng.choice((0, 0, 0, 1, 2)) if reviewed[window.id] else None
+            rows.append(
+                {
+                    "window_id": window.id,
+                    "received": received,
+                    "completed": completed,
+                    "on_time": on_time,
+                    "good": good,
+                    "bad": bad,
+                }
+            )
+        months[month_code(first)] = (None, rows)
+    record_service_figures(
+        service.engine, service.hall.id, months, source="演示数据", inspector_id=inspector_id, device="demo"
+    )

@@ -54,6 +54,7 @@ def load(service: HallService, period: Period, previous: Ranking | None = None) 
         previous=previous or service.standings.ranking(period.previous(), with_change=False),
         has_clockin=service.standings.has_clockin(period),
         patrolled=service.rounds.any_seen(period),
+        figures=service.standings.window_figures(period),
     )
     return Loaded(
         live,

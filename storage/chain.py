@@ -57,6 +57,23 @@ VERSION_FIELDS = ("id", "tbl", "row_id", "replaces", "content", "device", "at")
 ACCESS_FIELDS = ("id", "at", "who", "action", "subject", "about_until", "device")
 SEEN_FIELDS = ("id", "hall_id", "window_id", "at", "inspector_id", "device", "created_at")
 CLOSING_FIELDS = ("id", "hall_id", "period", "starts", "ends", "action", "reason", "inspector_id", "device", "at")
+# The hall's monthly service figures (migration 0007_figures): an import of a month, and the
+# figures of each window it brought.
+SERVICE_IMPORT_FIELDS = ("id", "hall_id", "month", "replaces_id", "source", "inspector_id", "device", "at")
+SERVICE_FIELDS = (
+    "id",
+    "import_id",
+    "hall_id",
+    "window_id",
+    "month",
+    "received",
+    "completed",
+    "on_time",
+    "good",
+    "bad",
+    "device",
+    "created_at",
+)
 FIELDS = {
     "finding": FINDING_FIELDS,
     "correction": CORRECTION_FIELDS,
@@ -65,6 +82,8 @@ FIELDS = {
     "access": ACCESS_FIELDS,
     "seen": SEEN_FIELDS,
     "closing": CLOSING_FIELDS,
+    "service_import": SERVICE_IMPORT_FIELDS,
+    "service": SERVICE_FIELDS,
 }
 CHAINED_TABLES = {
     "finding": "finding",
@@ -74,6 +93,8 @@ CHAINED_TABLES = {
     "access": "access_log",
     "seen": "seen",
     "closing": "period_close",
+    "service_import": "service_import",
+    "service": "service_figure",
 }
 # What a purge removes: who a finding was about, and free text that may name anyone (an
 # access-log line names who looked and whose record they looked at).

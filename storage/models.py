@@ -439,3 +439,48 @@ leave = Table(
     _created_at(),
     Index("ix_leave_staff", "staff_id", "starts"),
 )
+
+# --- the hall's service figures (migration 0007_figures) --------------------------------------
+
+# One import of one month's service figures: who, when, from which file. A re-import of the month
+# names the import it replaces (one successor each), so the old figures stay as they were and
+# the change is a recorded correction. Chained.
+service_import = Table(
+    "service_import",
+    metadata,
+    *_chain_links(),
+    _id(),
+    _ref("hall_id", "hall.id"),
+    _text("month", 7),  # 2026-11
+    _text("replaces_id", 36, nullable=True),
+    _text("source", 200, ""),  # the file's name
+    _ref("inspector_id", "inspector.id", nullable=True),
+    _text("device", 64, ""),
+    _created_at("at"),
+    Index("ix_service_import_hall_month", "hall_id", "month"),
+    Index("ix_service_import_replaces", "replaces_id", unique=True),  # one successor each: no fork
+    Index("ix_service_import_device_seq", "device", "chain_seq", unique=True),
+)
+
+# One window's figures of one month (受理, 办结, 按时办结; 好评 and 差评 where the business
+# system counts them), as one import brought them. Chained.
+service_figure = Table(
+    "service_figure",
+    metadata,
+    *_chain_links(),
+    _id(),
+    _ref("import_id", "service_import.id"),
+    _ref("hall_id", "hall.id"),
+    _ref("window_id", "window.id"),
+    _text("month", 7),
+    Column("received", Integer, nullable=False),  # 受理
+    Column("completed", Integer, nullable=False),  # 办结
+    Column("on_time", Integer, nullable=False),  # 按时办结
+    Column("good", Integer, nullable=True),  # 好评
+    Column("bad", Integer, nullable=True),  # 差评
+    _text("device", 64, ""),
+    _created_at(),
+    Index("ix_service_figure_import", "import_id", "window_id", unique=True),
+    Index("ix_service_figure_hall_month", "hall_id", "month"),
+    Index("ix_service_figure_device_seq", "device", "chain_seq", unique=True),
+)

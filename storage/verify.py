@@ -36,6 +36,8 @@ KIND_NAMES = {
     "access": "查阅日志",
     "seen": "巡查无异常记录",
     "closing": "月结记录",
+    "service_import": "办件量导入记录",
+    "service": "办件量记录",
 }
 REDACTIONS = "SELECT id, before, findings, corrections, kept_digest, at FROM redaction ORDER BY id"
 # An access-log line a purge emptied was written before the purge and before its date, or is

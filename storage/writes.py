@@ -669,3 +669,73 @@ def record_attendance(
         raise StorageError("打卡或请假记录与已有记录冲突（可能另一台电脑正在导入同一文件），未写入，请重试。") from exc
     except OperationalError as exc:
         raise _write_failed(exc) from exc
+
+
+# The import of a hall's month that no later import replaces (its figures are the month's).
+_CURRENT_SERVICE_IMPORT = text(
+    "SELECT i.id FROM service_import i WHERE i.hall_id = :hall AND i.month = :month "
+    "AND NOT EXISTS (SELECT 1 FROM service_import n WHERE n.replaces_id = i.id)"
+)
+
+
+def record_service_figures(
+    engine: Engine,
+    hall_id: str,
+    months: Mapping[str, tuple[str | None, Sequence[Mapping[str, Any]]]],
+    *,
+    source: str,
+    inspector_id: str | None = None,
+    device: str = "",
+) -> None:
+    """Write an import of each month's service figures, all or nothing. ``months`` maps a month
+    (2026-11) to (the import it replaces, as the caller read it: None for a first import; the
+    figures of each window: window_id, received, completed, on_time, good, bad). Each import is
+    chained and names the one it replaces, so the old figures stay as they were (a recorded
+    correction). If another import of a month was written since the caller read it, nothing is
+    written."""
+    at = utcnow()
+    try:
+        with writing(engine) as conn:
+            imports: list[dict[str, Any]] = []
+            figures: list[dict[str, Any]] = []
+            for month, (replaces, rows) in sorted(months.items()):
+                current = conn.execute(_CURRENT_SERVICE_IMPORT, {"hall": hall_id, "month": month}).scalar()
+                if current != replaces:
+                    raise StorageError(
+                        f"{month} 的办件量在检查之后被另一次导入改动（可能另一台电脑同时在导入），未写入，请重新导入。"
+                    )
+                import_id = new_id()
+                imports.append(
+                    {
+                        "id": import_id,
+                        "hall_id": hall_id,
+                        "month": month,
+                        "replaces_id": replaces,
+                        "source": source[:200],
+                        "inspector_id": inspector_id,
+                        "device": device,
+                        "at": at,
+                    }
+                )
+                figures.extend(
+                    {
+                        "id": new_id(),
+                        "import_id": import_id,
+                        "hall_id": hall_id,
+                        "month": month,
+                        "good": None,
+                        "bad": None,
+                        **row,
+                        "device": device,
+                        "created_at": at,
+                    }
+                    for row in rows
+                )
+            if imports:
+                conn.execute(insert(models.service_import), _chained(conn, "service_import", imports))
+            if figures:
+                conn.execute(insert(models.service_figure), _chained(conn, "service", figures))
+    except IntegrityError as exc:
+        raise StorageError("办件量与已有记录冲突（可能另一台电脑同时在导入同一月份），未写入，请重试。") from exc
+    except OperationalError as exc:
+        raise _write_failed(exc) from exc

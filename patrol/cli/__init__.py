@@ -46,6 +46,7 @@ EPILOG = """示例：
   patrol hours set --from 2026-10-01 --am 09:00-12:00 --pm 14:00-17:00 --grace 5   作息时间
   patrol clockin import 11月打卡.csv              导入打卡记录（生成迟到、早退、缺卡）
   patrol leave add 张梅 --from 2026-11-09 --to 2026-11-10 --type 事假   登记请假
+  patrol services import 11月办件量.xlsx          导入各窗口办件量（受理、办结、按时办结、好差评）
 周期写法：2026-11（月）、2026Q4（季度）、2026H1（半年）、2026（年）、2026-11-01..2026-11-15。"""
 
 
@@ -94,7 +95,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     app.register(sub)
     if not commands:
         return parser
-    from patrol.cli import attendance, evidence, findings, reports, roster, rounds, rules, staff
+    from patrol.cli import attendance, evidence, findings, reports, roster, rounds, rules, services, staff
 
     roster.register(sub, Parser)
     staff.register(sub, Parser)
@@ -104,6 +105,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     rules.register(sub, Parser)
     rounds.register(sub, Parser)
     attendance.register(sub, Parser)
+    services.register(sub, Parser)
     return parser
 
 

@@ -14,6 +14,7 @@ from storage import reads
 
 if TYPE_CHECKING:
     from patrol.hall.service import HallService
+    from patrol.rules.figures import Counts
 
 
 class Standings:
@@ -82,13 +83,26 @@ class Standings:
         settings = self.service.settings_for(period)
         members = self.members(period)
         windows = self.windows_of(period, totals)
-        ranking = rank_period(settings, windows, members, totals, self.service.staff)
+        figures = self.window_figures(period)
+        ranking = rank_period(settings, windows, members, totals, self.service.staff, figures)
         if not ranking.has_records and self.service.reader.rows(reads.ANY_SEEN, self._bounds(period)):
             # Patrols that saw every window they passed in order: a clean period, judged as one
             # (DESIGN: only a period with no patrol record gives no award).
             ranking.has_records = True
         rank_units(settings, ranking, totals, windows)
         return ranking
+
+    def window_figures(self, period: Period) -> dict[str, Counts]:
+        """Each window's service figures for ``period`` when the hall's rules weigh them into the
+        windows' scores (``patrol.rules.weighting``); empty otherwise (nothing is read)."""
+        if not self.service.settings_for(period).weighs_services:
+            return {}
+        from patrol.hall.figures import period_figures
+
+        figures = period_figures(self.service, period)
+        if figures is None:
+            return {}
+        return {w.window_id: w.counts for w in figures.windows if w.counts is not None}
 
     def ranking(self, period: Period, with_change: bool = True) -> Ranking:
         """Staff and windows ranked and judged for ``period`` (``ranking.verdicts``), with the

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
+from patrol.hall.figures import period_figures
 from patrol.hall.service import HallService
 from patrol.hall.views import CorrectionView, FindingView
 from patrol.model import HallInfo, StaffInfo, WindowInfo
 from patrol.reports.attendance_summary import AttendanceSummary, summarize
+from patrol.rules.figures import ServiceFigures
 from patrol.rules.items import Rules
 from patrol.rules.periods import Period
 from patrol.rules.scoring import Ranking, Standing
@@ -45,6 +47,9 @@ class PeriodReport:
     attendance: AttendanceSummary | None = None  # 附表4's figures and the notice's 考勤 (None: not read)
     # What the patrols found, in 项次: all, deductions, bonuses (the punches and leave are not in it).
     patrol_times: tuple[int, int, int] = (0, 0, 0)
+    # The hall's service figures (办件量) for the period, beside the previous period's; None when
+    # the hall has none for it (the notice then has no 【办件情况】 and the appendix no 审批业务统计表).
+    services: ServiceFigures | None = None
 
     @property
     def window_by_id(self) -> dict[str, WindowInfo]:
@@ -94,6 +99,7 @@ def gather(service: HallService, period: Period) -> PeriodReport:
         settings=service.settings_for(period),
         roster_position={s.id: s.position for s in service.staff},
         attendance=summarize(service, period, ranking),
+        services=period_figures(service, period),
     )
 
 

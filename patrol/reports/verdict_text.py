@@ -32,12 +32,14 @@ def count_unit(award: Award) -> str:
 def conditions(award: Award, settings: HallRules) -> str:
     """What the rules asked of everyone on the list, in words: 无扣分且有加分;
     得分不低于100分、无有效投诉且有加分; 有扣分且得分低于100分 (末位)."""
+    # With service figures weighed in, the bars of 100 are on the patrol score (patrol.rules.weighting).
+    score = "巡查得分" if settings.weighs_services and award.kind == "window" else "得分"
     if award.mark == BOTTOM_MARK:
-        return "有扣分且得分低于100分"
+        return f"有扣分且{score}低于100分"
     parts = []
     if award.kind in ("window", "unit"):  # a unit is judged as a window is
         if settings.excellent_min_score is not None:
-            parts.append(f"得分不低于{score_text(settings.excellent_min_score)}分")
+            parts.append(f"{score}不低于{score_text(settings.excellent_min_score)}分")
         if settings.excellent_no_complaint:
             parts.append("无有效投诉")
     elif settings.model_staff_clean:

@@ -66,6 +66,7 @@ _FORMATS: dict[str, dict[str, Any]] = {
     "count": {**_BODY, "align": "center", "num_format": "0"},
     "maybe_number": {**_BODY, "align": "center", "num_format": "0"},  # a number, or blank
     "points": {**_BODY, "align": "right", "num_format": "0.0"},
+    "rate": {**_BODY, "align": "center", "num_format": "0.00%"},  # 审批业务统计表's shares
     "date": {**_BODY, "align": "center", "num_format": "yyyy-mm-dd"},
     "time": {**_BODY, "align": "center", "num_format": "hh:mm"},
     "paragraph": {"font_name": "仿宋", "font_size": 14, "text_wrap": True, "valign": "top", **_TEXT},
@@ -214,6 +215,9 @@ def write_workbook(
         _staff_sheet(report, sheet)
         _attendance_sheet(report, sheet)
         _corrections_sheet(report, sheet)
+        from patrol.reports.services_sheet import services_sheet  # it builds on this module's sheets
+
+        services_sheet(report, sheet)
         paragraphs = list(notice())
         if report.unverified:
             paragraphs.insert(0, f"【{UNVERIFIED}】{report.unverified}")
@@ -292,6 +296,8 @@ def _detail_sheets(
 
 
 def _window_sheet(book: Any, report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None:
+    from patrol.reports.services_sheet import weight_cells, weight_columns, weight_note  # service figures weighed in
+
     rows = report.ranking.windows
     columns = [
         Column("排名", 6, "number"),
@@ -300,12 +306,15 @@ def _window_sheet(book: Any, report: PeriodReport, sheet: Callable[..., _TableSh
         Column("窗口", _width((r.window_name for r in rows), "窗口", 24)),
         Column("单位", _width((r.unit for r in rows), "单位", 28)),
         *_score_columns(mark_width=10),
+        *weight_columns(report),
     ]
     table = sheet(WINDOWS, columns, True)
     for r in rows:
-        table.append([r.rank, tied_text(r.tied, "window"), r.window_code, r.window_name, r.unit, *_score_cells(r)])
+        cells = [r.rank, tied_text(r.tied, "window"), r.window_code, r.window_name, r.unit, *_score_cells(r)]
+        table.append([*cells, *weight_cells(report, r)])
     verdicts = report.verdicts
     _verdict_note(table, report, (verdicts.excellent, verdicts.bottom_windows))
+    weight_note(table, report)
     if rows:
         chart = book.add_chart({"type": "bar"})  # horizontal bars: window names read along the axis
         first, last = HEADER_ROWS, HEADER_ROWS + len(rows) - 1

@@ -12,11 +12,12 @@ a person the ranking did not list there) is ranked from scratch out of the total
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import filterfalse
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from patrol.model import Member, StaffInfo, WindowInfo
 from patrol.rules.scoring import (
@@ -35,9 +36,13 @@ from patrol.rules.scoring import (
     rank_period,
     shown,
     units,
+    weigh,
 )
 from patrol.rules.settings import HallRules
 from patrol.rules.verdicts import Verdicts, _bottom, _top, attendance_basis, judge
+
+if TYPE_CHECKING:
+    from patrol.rules.figures import Counts
 
 Key = tuple[str | None, str]  # (staff id or None for the window alone, window id)
 SortKey = tuple[tuple[Decimal | int, ...], int, str, str, str]
@@ -118,8 +123,12 @@ class LiveRanking:
         previous: Ranking | None = None,
         has_clockin: bool = False,
         patrolled: bool = False,
+        figures: Mapping[str, Counts] | None = None,
     ) -> None:
         self.settings = settings
+        # The period's service figures per window, weighed into the windows' scores when the
+        # hall's rules say so (patrol.rules.weighting); a finding never changes them.
+        self.figures = dict(figures or {})
         # Windows were seen with nothing wrong in the period (patrol.hall.rounds): it has patrol
         # records even without a finding, as ``Standings.rank`` judges it.
         self.patrolled = patrolled
@@ -149,7 +158,7 @@ class LiveRanking:
 
     def _build(self) -> None:
         windows = self.counted_windows()
-        self.ranking = rank_period(self.settings, windows, self.members, self.totals, self.staff)
+        self.ranking = rank_period(self.settings, windows, self.members, self.totals, self.staff, self.figures)
         self.ranking.has_records = self.ranking.has_records or self.patrolled
         judge(self.ranking, self.settings, has_clockin=self.has_clockin)
         if self.previous is not None:
@@ -217,7 +226,7 @@ class LiveRanking:
 
     def _excellent(self, row: Standing) -> bool:
         least = self.settings.excellent_min_score
-        if least is not None and row.exact < exact(least):
+        if least is not None and row.patrol_score < exact(least):  # as patrol.rules.verdicts
             return False
         if self.settings.excellent_no_complaint and row.complaints > 0:
             return False
@@ -344,6 +353,8 @@ class LiveRanking:
         row.bonus_findings = everything.bonus_findings
         row.complaints = everything.complaints
         row.attendance_breaks = everything.attendance
+        if self.settings.weighs_services:
+            weigh(row, self.figures.get(window_id), self.settings)
 
     # --- places, ranks, marks -----------------------------------------------------------
 
@@ -514,7 +525,7 @@ class LiveRanking:
 
 def _lost_points(row: Standing) -> bool:
     """Whether a row can be 末位: it lost points (before the award winners are taken out)."""
-    return row.deduction_findings > 0 and row.exact < BASE_SCORE
+    return row.deduction_findings > 0 and row.patrol_score < BASE_SCORE  # as patrol.rules.verdicts
 
 
 def _marks(verdicts: Verdicts) -> tuple[dict[str, str], dict[str, str]]:

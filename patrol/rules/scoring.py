@@ -15,12 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, TypeVar
 
 from patrol.model import Member, StaffInfo, WindowInfo
 from patrol.rules.settings import HallRules
 
 if TYPE_CHECKING:
+    from patrol.rules.figures import Counts
     from patrol.rules.verdicts import Verdicts
 
 BASE_SCORE = Decimal(100)
@@ -118,6 +120,16 @@ class Standing:
     full_attendance: bool = False
     change: int | None = None  # places gained since the previous period; None: not comparable
     new: bool = False  # not ranked in the previous period (which had records)
+    # With service figures weighed in (patrol.rules.weighting), a window's patrol score alone and
+    # the shares that were weighed with it; None otherwise.
+    patrol_exact: Decimal | None = None
+    on_time_rate: Fraction | None = None
+    good_rate: Fraction | None = None
+
+    @property
+    def patrol_score(self) -> Decimal:
+        """The score from the patrols alone (the whole score unless service figures are weighed in)."""
+        return self.exact if self.patrol_exact is None else self.patrol_exact
 
 
 @dataclass
@@ -190,12 +202,15 @@ def rank_period(
     members: Iterable[Member],
     totals: TotalsByKey,
     staff: Iterable[StaffInfo] = (),
+    figures: Mapping[str, Counts] | None = None,
 ) -> Ranking:
     """Rank the people and the windows of one period.
 
     ``members`` are the people posted during the period, at each window where they sat;
     anyone a finding of the period names at a window counts there too (``staff`` supplies who
-    they are), so a deduction never vanishes because a posting was recorded late."""
+    they are), so a deduction never vanishes because a posting was recorded late. ``figures``
+    (window id -> the period's service figures) are weighed into the windows' scores when the
+    hall's rules say so (``patrol.rules.weighting``)."""
     windows = list(windows)
     window_by_id = {w.id: w for w in windows}
     known = {s.id: s for s in staff}
@@ -289,33 +304,45 @@ def rank_period(
             scores = earned_at.get(window.id)
             base = Decimal(sum(scores)).scaleb(-4) / len(scores) if scores else BASE_SCORE
             window_score = _score(window_alone.get(window.id, Totals()), settings, base)
-        window_rows.append(
-            Standing(
-                id=window.id,
-                name=window.name,
-                window_code=window.code,
-                window_name=window.name,
-                unit=window.unit,
-                score=shown(window_score),
-                deductions=shown(everything.deductions),
-                bonuses=shown(everything.bonuses),
-                findings=everything.findings,
-                exact=window_score,
-                exact_deductions=exact(everything.deductions),
-                sort_key=window.sort_key,
-                deduction_findings=everything.deduction_findings,
-                bonus_findings=everything.bonus_findings,
-                complaints=everything.complaints,
-                attendance_breaks=everything.attendance,
-                window_position=window.position,
-            )
+        row = Standing(
+            id=window.id,
+            name=window.name,
+            window_code=window.code,
+            window_name=window.name,
+            unit=window.unit,
+            score=shown(window_score),
+            deductions=shown(everything.deductions),
+            bonuses=shown(everything.bonuses),
+            findings=everything.findings,
+            exact=window_score,
+            exact_deductions=exact(everything.deductions),
+            sort_key=window.sort_key,
+            deduction_findings=everything.deduction_findings,
+            bonus_findings=everything.bonus_findings,
+            complaints=everything.complaints,
+            attendance_breaks=everything.attendance,
+            window_position=window.position,
         )
+        if settings.weighs_services:
+            weigh(row, (figures or {}).get(window.id), settings)
+        window_rows.append(row)
     has_records = any(t.findings > 0 for t in totals.values())
     return Ranking(
         order_and_rank(staff_rows, settings.tie_break),
         order_and_rank(window_rows, settings.tie_break),
         has_records=has_records,
     )
+
+
+def weigh(row: Standing, counts: Counts | None, settings: HallRules) -> None:
+    """Make a window's row score its patrol score weighed with its service figures
+    (``patrol.rules.weighting``), keeping each component on the row for 附表2."""
+    from patrol.rules.weighting import components, weighted
+
+    row.patrol_exact = row.exact
+    row.on_time_rate, row.good_rate = components(counts, settings)
+    row.exact = weighted(row.exact, counts, settings)
+    row.score = shown(row.exact)
 
 
 def rank_units(

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from patrol.errors import UserError
-from patrol.rules.settings import ATTENDANCE_BASES, TIE_BREAKS, WINDOW_SCORE_MODES, HallRules
+from patrol.rules.settings import ATTENDANCE_BASES, MAX_WEIGHT, TIE_BREAKS, WINDOW_SCORE_MODES, HallRules
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class SettingWords:
 
     key: str
     label: str
-    kind: str  # count | switch | score | score_or_none | choice | tie_break
+    kind: str  # count | switch | score | score_or_none | choice | tie_break | weight
     help: str
     aliases: tuple[str, ...] = ()
 
@@ -72,6 +72,20 @@ SETTINGS: tuple[SettingWords, ...] = (
         "满勤依据",
         "choice",
         "打卡：按打卡记录评定；巡查：大厅无考勤机，按巡查记录评定",
+    ),
+    SettingWords(
+        "on_time_weight",
+        "按时办结率权重",
+        "weight",
+        "窗口量化考评得分中按时办结率所占的百分比，如 20（其余为巡查得分）；0：不计入（默认）",
+        ("办结率权重",),
+    ),
+    SettingWords(
+        "good_rate_weight",
+        "好评率权重",
+        "weight",
+        "窗口量化考评得分中好评率所占的百分比，如 10（其余为巡查得分）；0：不计入（默认）",
+        ("满意率权重",),
     ),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
@@ -143,6 +157,14 @@ def parse_value(setting: SettingWords, text: str) -> Any:
         if setting.key == "bonus_cap" and value < 0:
             raise UserError(f"“{setting.label}”不能为负数，现为“{text}”。")
         return float(value)
+    if setting.kind == "weight":
+        # "20%", "20", and "0（不计入）" as `rules show` and the rules workbook write it
+        number = raw.split("（")[0].split("(")[0].strip().removesuffix("%").removesuffix("％").strip()
+        if word in NONE_WORDS:
+            return 0
+        if not number.isdigit() or int(number) > MAX_WEIGHT:
+            raise UserError(f"“{setting.label}”应为 0 到 {MAX_WEIGHT} 的整数（百分比，如 20），现为“{text}”。")
+        return int(number)
     if setting.kind == "choice":
         labels = CHOICE_LABELS[setting.key]
         if word in labels:
@@ -184,6 +206,8 @@ def value_text(key: str, value: Any) -> str:
         return CHOICE_LABELS[key][value]
     if setting.kind == "tie_break":
         return "、".join(TIE_BREAKS[k] for k in value) if value else "无（同分并列）"
+    if setting.kind == "weight":
+        return f"{value}%" if value else "0（不计入）"
     return str(value)
 
 

@@ -15,6 +15,7 @@ TIE_BREAKS = {
 }
 WINDOW_SCORE_MODES = {"average": "人员平均分加窗口分", "sum": "窗口全部分值之和"}
 ATTENDANCE_BASES = {"clockin": "按打卡记录", "patrol": "按巡查记录（大厅无考勤机）"}
+MAX_WEIGHT = 90  # percent of a window's score the service figures may take: the patrols keep 10 %
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,16 @@ class HallRules:
     score_floor: float | None = None  # 扣完为止: the lowest score; None: 扣分不封顶
     bonus_cap: float | None = None  # most bonus points counted per period; None: no cap
     attendance_basis: str = "clockin"  # keys of ATTENDANCE_BASES: what 满勤 is judged from
+    # The service figures weighed into a window's 量化考评 score, in percent (0: not counted, the
+    # default): the score is the patrol score × (100 − both)% + 按时办结率 × on_time% + 好评率 × good%
+    # (patrol.rules.weighting). Older stored versions lack them and take 0: nothing changes.
+    on_time_weight: int = 0
+    good_rate_weight: int = 0
+
+    @property
+    def weighs_services(self) -> bool:
+        """Whether a window's score weighs in its service figures."""
+        return bool(self.on_time_weight or self.good_rate_weight)
 
     def to_json(self) -> str:
         """The settings as stored."""
@@ -66,6 +77,15 @@ class HallRules:
             raise UserError(f"未知的并列处理方式“{'、'.join(unknown)}”。可选：{'、'.join(TIE_BREAKS)}。")
         if self.window_score_mode not in WINDOW_SCORE_MODES:
             raise UserError(f"窗口得分方式应为 {'、'.join(WINDOW_SCORE_MODES)} 之一，现为“{self.window_score_mode}”。")
+        for name in ("on_time_weight", "good_rate_weight"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_WEIGHT:
+                raise UserError(f"规则“{name}”应为 0 到 {MAX_WEIGHT} 的整数（百分比），现为“{value}”。")
+        if self.on_time_weight + self.good_rate_weight > MAX_WEIGHT:
+            raise UserError(
+                f"按时办结率权重与好评率权重之和为 {self.on_time_weight + self.good_rate_weight}%，"
+                f"不能超过 {MAX_WEIGHT}%：巡查得分至少要占 {100 - MAX_WEIGHT}%。"
+            )
         if self.attendance_basis not in ATTENDANCE_BASES:
             raise UserError(f"满勤依据应为 {'、'.join(ATTENDANCE_BASES)} 之一，现为“{self.attendance_basis}”。")
         return self

@@ -161,7 +161,9 @@ def judge(ranking: Ranking, settings: HallRules, *, has_clockin: bool = False) -
 
     def excellent(row: Standing) -> bool:
         # exact(): the setting 99.7 is the decimal 99.7, not the binary float just above it
-        if settings.excellent_min_score is not None and row.exact < exact(settings.excellent_min_score):
+        # Against the patrol score: weighed-in service figures (patrol.rules.weighting) do not
+        # move the bar of 100 that means "no net deduction".
+        if settings.excellent_min_score is not None and row.patrol_score < exact(settings.excellent_min_score):
             return False
         if settings.excellent_no_complaint and row.complaints > 0:
             return False
@@ -175,7 +177,8 @@ def judge(ranking: Ranking, settings: HallRules, *, has_clockin: bool = False) -
     awarded = {r.id for r in (*models.rows, *windows.rows)}
 
     def lost_points(row: Standing) -> bool:
-        return row.deduction_findings > 0 and row.exact < BASE_SCORE and row.id not in awarded
+        # The patrol score, as for 优秀窗口: weighed-in service figures do not move the bar of 100.
+        return row.deduction_findings > 0 and row.patrol_score < BASE_SCORE and row.id not in awarded
 
     bottom_staff = _bottom(ranking.staff, "staff", settings.bottom_count, lost_points, settings)
     bottom_windows = _bottom(ranking.windows, "window", settings.bottom_count, lost_points, settings)
