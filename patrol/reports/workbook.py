@@ -170,6 +170,15 @@ class _TableSheet:
         self.row += 1
 
 
+def appendix_sheets(report: PeriodReport) -> list[str]:
+    """The appendix sheets the workbook of ``report`` holds, in order, by their names (the
+    notice's 附件 list names them). A sheet added to the workbook is added here too."""
+    sheets = [DETAIL, WINDOWS]
+    if report.ranking.units:  # _unit_sheet writes nothing without units
+        sheets.append(UNITS)
+    return [*sheets, STAFF, ATTENDANCE_SHEET, CORRECTIONS]
+
+
 def write_workbook(
     report: PeriodReport,
     notice: Callable[[], Sequence[str]],

@@ -13,7 +13,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from patrol.errors import UserError
-from patrol.rules.settings import ATTENDANCE_BASES, TIE_BREAKS, WINDOW_SCORE_MODES, HallRules
+from patrol.rules.settings import (
+    ATTENDANCE_BASES,
+    MAX_OFFICE_NAME,
+    OFFICE_SUFFIX,
+    TIE_BREAKS,
+    WINDOW_SCORE_MODES,
+    HallRules,
+)
 
 
 @dataclass(frozen=True)
@@ -22,7 +29,7 @@ class SettingWords:
 
     key: str
     label: str
-    kind: str  # count | switch | score | score_or_none | choice | tie_break
+    kind: str  # count | switch | score | score_or_none | choice | tie_break | text
     help: str
     aliases: tuple[str, ...] = ()
 
@@ -73,6 +80,13 @@ SETTINGS: tuple[SettingWords, ...] = (
         "choice",
         "打卡：按打卡记录评定；巡查：大厅无考勤机，按巡查记录评定",
     ),
+    SettingWords(
+        "office_name",
+        "落款单位",
+        "text",
+        f"通报落款的单位名称；默认：大厅名称加“{OFFICE_SUFFIX}”",
+        ("通报落款", "落款"),
+    ),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 NONE_WORDS = frozenset({"无", "不设", "不限", "none", "null", "-"})
@@ -100,6 +114,7 @@ CHOICE_WORDS: dict[str, dict[str, str]] = {
 }
 CHOICE_LABELS = {"window_score_mode": WINDOW_SCORE_MODES, "attendance_basis": ATTENDANCE_BASES}
 SHORT_CHOICES = {"window_score_mode": "平均、合计", "attendance_basis": "打卡、巡查"}
+DEFAULT_WORDS = frozenset({"默认", "default"})  # a text setting back to its default ("")
 MAX_COUNT = 1000
 MAX_SCORE = Decimal(1000)
 
@@ -143,6 +158,12 @@ def parse_value(setting: SettingWords, text: str) -> Any:
         if setting.key == "bonus_cap" and value < 0:
             raise UserError(f"“{setting.label}”不能为负数，现为“{text}”。")
         return float(value)
+    if setting.kind == "text":
+        if word in DEFAULT_WORDS | NONE_WORDS:
+            return ""
+        if len(raw) > MAX_OFFICE_NAME or any(not ch.isprintable() for ch in raw):
+            raise UserError(f"“{setting.label}”应为不超过 {MAX_OFFICE_NAME} 个字的一行文字，现为“{text}”。")
+        return raw
     if setting.kind == "choice":
         labels = CHOICE_LABELS[setting.key]
         if word in labels:
@@ -182,6 +203,8 @@ def value_text(key: str, value: Any) -> str:
         return "无" if value is None else score_text(value)
     if setting.kind == "choice":
         return CHOICE_LABELS[key][value]
+    if setting.kind == "text":
+        return value or "默认"
     if setting.kind == "tie_break":
         return "、".join(TIE_BREAKS[k] for k in value) if value else "无（同分并列）"
     return str(value)

@@ -14,6 +14,8 @@ TIE_BREAKS = {
     "deduction_items": "扣分项次较少者在前",
 }
 WINDOW_SCORE_MODES = {"average": "人员平均分加窗口分", "sum": "窗口全部分值之和"}
+OFFICE_SUFFIX = "管理办公室"  # 落款 by default: 高新区政务服务中心管理办公室
+MAX_OFFICE_NAME = 50
 ATTENDANCE_BASES = {"clockin": "按打卡记录", "patrol": "按巡查记录（大厅无考勤机）"}
 
 
@@ -37,6 +39,13 @@ class HallRules:
     score_floor: float | None = None  # 扣完为止: the lowest score; None: 扣分不封顶
     bonus_cap: float | None = None  # most bonus points counted per period; None: no cap
     attendance_basis: str = "clockin"  # keys of ATTENDANCE_BASES: what 满勤 is judged from
+    # 落款 of the notice: the office that sends it. "" (the default, and what older stored
+    # versions lack): the hall's name + OFFICE_SUFFIX, as most halls sign.
+    office_name: str = ""
+
+    def office(self, hall_name: str) -> str:
+        """The name the notice is signed with (落款)."""
+        return self.office_name or f"{hall_name}{OFFICE_SUFFIX}"
 
     def to_json(self) -> str:
         """The settings as stored."""
@@ -66,6 +75,8 @@ class HallRules:
             raise UserError(f"未知的并列处理方式“{'、'.join(unknown)}”。可选：{'、'.join(TIE_BREAKS)}。")
         if self.window_score_mode not in WINDOW_SCORE_MODES:
             raise UserError(f"窗口得分方式应为 {'、'.join(WINDOW_SCORE_MODES)} 之一，现为“{self.window_score_mode}”。")
+        if not isinstance(self.office_name, str) or len(self.office_name) > MAX_OFFICE_NAME:
+            raise UserError(f"落款单位名称应为不超过 {MAX_OFFICE_NAME} 个字的文字，现为“{self.office_name}”。")
         if self.attendance_basis not in ATTENDANCE_BASES:
             raise UserError(f"满勤依据应为 {'、'.join(ATTENDANCE_BASES)} 之一，现为“{self.attendance_basis}”。")
         return self
