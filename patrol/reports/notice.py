@@ -484,6 +484,8 @@ def _bonus_list(counted: list[tuple[RuleItem, bool, int]]) -> str:
             service.append(f"{phrase.removeprefix(SERVICE_LEAD)}{n}次")
         else:
             other.append(f"{_bonus_phrase(phrase, banner)}{n}{_measure(banner)}")
+    if service and service[0].endswith("次") and not service[0].startswith("提供") and "服务" in service[0]:
+        service[0] = "提供" + service[0]  # 主动为企业提供预约服务, never 主动为企业预约服务
     said = [SERVICE_LEAD + "、".join(service)] if service else []
     if other:
         said.append("、".join(other))
