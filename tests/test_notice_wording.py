@@ -4,6 +4,19 @@ that drafts got wrong (issue 11, points 4–5)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from patrol.cli import main
+from patrol.hall.opening import open_hall
+from patrol.hall.service import HallService
+from patrol.reports.notice import compose_notice, draft_notice
+from patrol.reports.notice_model import Role
+from patrol.reports.period_report import gather
+from patrol.rules.periods import Period, parse_local_time
+from tests.conftest import fixed_clock
 
 
 def body_of(notice: list[str], title: str) -> str:
@@ -13,3 +26,143 @@ def body_of(notice: list[str], title: str) -> str:
         if re.fullmatch(rf"\d+、{title}", paragraph):
             return notice[index + 1]
     return ""
+
+
+# A small hall of our own invention: a window whose name has no 窗口, one whose name has it
+# inside (不动产登记窗口B), a window of three people, a clock-in machine's lateness.
+HALL = "开发区政务服务中心"
+ROSTER = """窗口编号,窗口名称,单位,姓名,岗位
+1,外综服窗口,区商务局,黎皓,A岗
+1,外综服窗口,区商务局,钱芳,B岗
+2,社会事务综合受理窗口,区民政局,董霞,A岗
+2,社会事务综合受理窗口,区民政局,贾娟,B岗
+2,社会事务综合受理窗口,区民政局,张芳,B岗
+3,公积金,区住房公积金中心,周杰,A岗
+4,不动产登记窗口B,区自然资源局,姜丽,A岗
+5,税务窗口,区税务局,刘洋,A岗
+5,税务窗口,区税务局,杨帆,B岗
+"""
+OCTOBER = Period.parse("2026-10")
+
+# (window, person or None for the window, item, local time, count, note)
+OCTOBER_FINDINGS = [
+    ("1", "黎皓", "迟到", "2026-10-15 09:20", 1, ""),  # a patrol; the punches found the 12th
+    ("2", "董霞", "玩手机", "2026-10-20 10:30", 1, ""),
+    ("2", "贾娟", "玩手机", "2026-10-20 10:35", 1, ""),
+    ("2", "张芳", "玩手机", "2026-10-20 10:40", 1, ""),
+    ("5", "刘洋", "玩手机", "2026-10-22 15:00", 1, ""),
+    ("3", None, "窗口摆放不规范", "2026-10-14 10:00", 1, ""),
+    ("4", None, "窗口摆放不规范", "2026-10-14 10:05", 1, ""),
+    ("3", "周杰", "着装不规范", "2026-10-13 09:40", 1, ""),
+    ("3", "周杰", "着装不规范", "2026-10-19 09:40", 1, ""),
+    ("5", "杨帆", "请假", "2026-10-16 09:00", 1, "事假"),  # no deduction, no finding of the lead
+    ("1", None, "上门服务", "2026-10-13 14:00", 2, ""),
+    ("1", "钱芳", "预约服务", "2026-10-14 15:00", 1, ""),
+    ("5", None, "压缩办理时限", "2026-10-21 11:00", 5, ""),
+    ("5", "杨帆", "延时服务", "2026-10-23 17:40", 1, ""),
+    ("4", "姜丽", "表扬信", "2026-10-21 10:00", 1, "群众送来锦旗一面，表扬其耐心细致"),
+]
+
+
+def log_counted(
+    service: HallService, code: str, person: str | None, item: str, when: str, count: int, note: str
+) -> None:
+    window = service.lookup.window(code)
+    staff = service.lookup.resolve_staff(person, window) if person else None
+    at = parse_local_time(when, service.hall.tz)
+    service.findings.log(window, staff, service.lookup.rule(item), at=at, note=note, count=count)
+
+
+@pytest.fixture
+def invented(db_url: str, tmp_path: Path) -> Iterator[HallService]:
+    from tests.test_attendance_sheet import arrived  # that module reads body_of from this one
+
+    roster = tmp_path / "名册.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    assert main(["--db", db_url, "--hall", HALL, "roster", "import", str(roster)]) == 0
+    for name, value in (("满勤依据", "巡查"), ("服务标兵人数", "2"), ("落款单位", "开发区政务服务中心管理办公室")):
+        assert main(["--db", db_url, "rules", "set", name, value, "--from", "2026-01-01"]) == 0
+    service = open_hall(db_url, inspector="测试督查", device="test-device", clock=fixed_clock)
+    for code, person, item, when, count, note in OCTOBER_FINDINGS:
+        log_counted(service, code, person, item, when, count, note)
+    arrived(service, "1", "黎皓", "迟到", "2026-10-12 09:06", "clockin", 6)  # the clock-in machine's
+    yield service
+    service.close()
+
+
+OCTOBER_NOTICE = [
+    (Role.TITLE, "关于开发区政务服务中心2026年10月窗口工作人员巡查考核情况的通报"),
+    # 项次 of deductions and bonuses apart: 9 deductions (the punch and the leave are no patrol
+    # finding), 2 + 1 + 5 + 1 + 1 bonus times. 12 rounds: findings 30 minutes apart are one walk.
+    (Role.BODY, "2026年10月，督查组共开展巡查12次，记录扣分9项次、加分10项次。现将有关情况通报如下："),
+    (Role.HEADING, "【本月重点】"),
+    (Role.PLACEHOLDER, "（此处由办公室填写本月重点工作）"),
+    (Role.HEADING, "【人员管理】"),
+    (Role.SUBHEADING, "1、考勤情况"),
+    # 黎皓's two days together, whoever found them; no 巡查中发现 for a punch.
+    (
+        Role.BODY,
+        "大厅未使用考勤机，满勤仅依据巡查记录认定。本月满勤（巡查中未发现迟到早退、脱岗、请假、缺卡）的工作人员有7名："
+        "外综服窗口钱芳、社会事务综合受理窗口董霞、贾娟、张芳、公积金窗口周杰、不动产登记窗口B姜丽、税务窗口刘洋。"
+        "打卡记录和日常巡查显示，外综服窗口黎皓10月12日、15日上班迟到。",
+    ),
+    (Role.SUBHEADING, "2、巡查情况"),
+    # One window with three people: the window once, the phone phrase once for them; no doubled
+    # 窗口 (公积金窗口物品…, 不动产登记窗口B物品…).
+    (
+        Role.BODY,
+        "10月20日的巡查中发现社会事务综合受理窗口董霞、贾娟、张芳工作期间使用手机处理与工作无关的事情，"
+        "税务窗口刘洋10月22日工作期间使用手机处理与工作无关的事情。公积金窗口周杰10月13日、19日着装不规范。"
+        "10月14日的巡查中发现公积金窗口、不动产登记窗口B物品摆放不规范。",
+    ),
+    (Role.SUBHEADING, "3、考核情况"),
+    (
+        Role.BODY,
+        # 黎皓 98 is last; five share 99 above him: the whole tie is in. 外综服窗口 is above 100
+        # with its bonuses: only two windows lost points and stayed below 100.
+        "根据日常巡查记录，本月窗口工作人员考核排名前三位的是不动产登记窗口B姜丽、外综服窗口钱芳、税务窗口杨帆"
+        "（第2名2人并列）；排名末三位的是社会事务综合受理窗口董霞、贾娟、张芳、公积金窗口周杰、税务窗口刘洋、"
+        "外综服窗口黎皓（第4名5人并列，均列入；详见附表3）。窗口量化考评列为末位的是社会事务综合受理窗口、"
+        "公积金窗口（本月有扣分且得分低于100分的仅2个；详见附表2）。",
+    ),
+    (Role.HEADING, "【创先争优】"),
+    (Role.SUBHEADING, "1、加分情况"),
+    # 锦旗 stays 锦旗; the service items under one 主动为企业.
+    (
+        Role.BODY,
+        "外综服窗口主动为企业提供上门服务2次、预约服务1次；不动产登记窗口B收到锦旗1面；"
+        "税务窗口主动为企业压缩办理时限5次、延时服务1次。",
+    ),
+    (Role.SUBHEADING, "2、评先结果"),
+    # Counts, the tie at the boundary, and where the details are.
+    (
+        Role.BODY,
+        "经综合考评，本月评出优秀服务窗口3个（得分不低于100分、无有效投诉且有加分的仅3个），分别是：税务窗口、"
+        "不动产登记窗口B、外综服窗口（具体情况详见附表2）；服务标兵（3名，第2名2人并列，均列入）分别是："
+        "不动产登记窗口B姜丽、外综服窗口钱芳、税务窗口杨帆（具体情况详见附表3）。",
+    ),
+    (Role.HEADING, "【下月重点工作】"),
+    (Role.PLACEHOLDER, "（此处由办公室填写下月重点工作）"),
+    (Role.ATTACHMENTS, "附件：1.附表1 巡查明细"),
+    (Role.ATTACHMENTS, "2.附表2 窗口量化考评"),
+    (Role.ATTACHMENTS, "3.附表2-1 单位考评"),
+    (Role.ATTACHMENTS, "4.附表3 人员考核排名"),
+    (Role.ATTACHMENTS, "5.附表4 考勤汇总"),
+    (Role.ATTACHMENTS, "6.附表5 更正记录"),
+    (Role.SIGNATURE, "开发区政务服务中心管理办公室"),
+    (Role.DATE, "2026年10月31日"),
+]
+
+
+def test_an_invented_month_reads_sentence_by_sentence(invented: HallService) -> None:
+    notice = compose_notice(gather(invented, OCTOBER))
+    got = [(b.role, b.text) for b in notice.blocks]
+    for (role, text), (want_role, want) in zip(got, OCTOBER_NOTICE, strict=False):
+        assert (role, sentences(text)) == (want_role, sentences(want))
+    assert got == OCTOBER_NOTICE
+    assert draft_notice(gather(invented, OCTOBER)) == [text for _role, text in OCTOBER_NOTICE]
+
+
+def sentences(paragraph: str) -> list[str]:
+    """A paragraph cut after each 。, so a difference shows the sentence it is in."""
+    return [s for s in re.split(r"(?<=。)", paragraph) if s]

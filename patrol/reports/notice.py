@@ -76,12 +76,13 @@ def _names_of(whos: Sequence[_Who]) -> str:
     return "、".join(parts)
 
 
-def _say(subject: str, phrase: str) -> str:
-    """``subject`` then ``phrase``, without a doubled word at the seam: 公积金窗口 + 窗口物品摆放
-    不规范 reads 公积金窗口物品摆放不规范."""
-    for word in ("窗口",):
-        if subject.endswith(word) and phrase.startswith(word):
-            return subject + phrase.removeprefix(word)
+def _say(subject: str, phrase: str, windows: bool = False) -> str:
+    """``subject`` then ``phrase``, without a doubled word: 公积金窗口 + 窗口物品摆放不规范 reads
+    公积金窗口物品摆放不规范, and so does a subject of ``windows`` whose names or dates stand
+    between (不动产登记窗口B11月9日物品摆放不规范, never …窗口B窗口…)."""
+    word = "窗口"
+    if phrase.startswith(word) and (windows or subject.endswith(word)):
+        return subject + phrase.removeprefix(word)
     return subject + phrase
 
 
@@ -411,12 +412,13 @@ def _found_sentence(found: dict[_Who, list[date]], phrase: str, extra: dict[_Who
     clauses = []
     for key, whos in groups.items():
         days = sorted(set(found[whos[0]]))
+        windows = not any(who.person for who in whos)  # the windows themselves (窗口物品摆放不规范)
         if len(whos) > 1 and len(days) == 1:
             day = days[0]
-            clauses.append(_say(f"{day.month}月{day.day}日的巡查中发现{_names_of(whos)}", phrase))
+            clauses.append(_say(f"{day.month}月{day.day}日的巡查中发现{_names_of(whos)}", phrase, windows))
             continue
         times = f"（共{len(found[whos[0]]) + extra[whos[0]]}次）" if isinstance(key, _Who) else ""
-        clauses.append(_say(f"{_names_of(whos)}{chinese_dates(days)}", phrase) + times)
+        clauses.append(_say(f"{_names_of(whos)}{chinese_dates(days)}", phrase, windows) + times)
     return "，".join(clauses) + "。"
 
 
