@@ -77,7 +77,7 @@ def test_the_notice_says_what_the_findings_say(month: HallService) -> None:
         "日常巡查发现，综合窗口曾伟11月5日上班迟到；住建窗口替岗人员11月4日、12日、16日上班迟到。",
         "2、巡查情况",
         "11月13日的巡查中发现市场监管窗口张伟、不动产登记窗口张梅工作期间使用手机处理与工作无关的事情。"
-        "供电公司窗口11月9日窗口物品摆放不规范。",
+        "供电公司窗口11月9日物品摆放不规范。",
         "3、考核情况",
         # 郑晓燕, 单雄 and 住建窗口张伟 share rank 2 at 100.0: all three are among the first three
         # ranks (the notice used to cut them by pinyin). 张梅 99.5, then 曾伟 and 张伟 tied at 99.

@@ -166,3 +166,85 @@ def test_an_invented_month_reads_sentence_by_sentence(invented: HallService) -> 
 def sentences(paragraph: str) -> list[str]:
     """A paragraph cut after each 。, so a difference shows the sentence it is in."""
     return [s for s in re.split(r"(?<=。)", paragraph) if s]
+
+
+def weekdays(first: str, last: str, weekday: int) -> list[str]:
+    """The days of one weekday (0: Monday) from ``first`` to ``last``, as YYYY-MM-DD."""
+    from datetime import date, timedelta
+
+    day, end = date.fromisoformat(first), date.fromisoformat(last)
+    out = []
+    while day <= end:
+        if day.weekday() == weekday:
+            out.append(day.isoformat())
+        day += timedelta(days=1)
+    return out
+
+
+# The quarter adds five weeks of findings to the October above: each person a habit of their own,
+# and bonuses every week. Named one by one it would run to thousands of characters.
+QUARTER_HABITS = [
+    ("1", "钱芳", "迟到", 0),  # Mondays
+    ("2", "董霞", "着装不规范", 1),  # Tuesdays, the three of window 2 together
+    ("2", "贾娟", "着装不规范", 1),
+    ("2", "张芳", "着装不规范", 1),
+    ("3", "周杰", "玩手机", 2),
+    ("3", None, "窗口摆放不规范", 2),
+    ("5", "刘洋", "闲聊", 3),
+    ("5", "杨帆", "串岗", 4),
+    ("4", "姜丽", "未亮牌上岗", 4),
+    ("1", "黎皓", "早退", 3),
+    ("2", "董霞", "闲聊", 2),
+    ("2", "贾娟", "吃零食", 4),
+    ("2", "张芳", "服务用语不规范", 0),
+    ("3", "周杰", "未打开评价器", 4),
+    ("1", None, "上门服务", 3),
+    ("5", None, "预约服务", 0),
+]
+
+
+@pytest.fixture
+def quarter(invented: HallService) -> HallService:
+    for code, person, item, weekday in QUARTER_HABITS:
+        for day in weekdays("2026-10-26", "2026-11-17", weekday):
+            log_counted(invented, code, person, item, f"{day} 11:{weekday:02d}", 1, "")
+    return invented
+
+
+def test_a_quarter_is_summarised_by_problem_type(quarter: HallService) -> None:
+    notice = draft_notice(gather(quarter, Period.parse("2026Q4")))
+    assert notice[:6] == [
+        "关于开发区政务服务中心2026年第四季度窗口工作人员巡查考核情况的通报",
+        # 9 deductions of October, 48 of the habits below, 钱芳's 4 and 黎皓's 3 of attendance.
+        "2026年第四季度（截至11月18日），督查组共开展巡查29次，记录扣分56项次、加分17项次。现将有关情况通报如下：",
+        "【本季度重点】",
+        "（此处由办公室填写本季度重点工作）",
+        "【人员管理】",
+        "1、考勤情况",
+    ]
+    # Attendance stays by name while it is short: each person once, their window said once.
+    assert body_of(notice, "考勤情况").endswith(
+        "打卡记录和日常巡查显示，外综服窗口黎皓10月12日、15日上班迟到，10月29日、11月5日、12日早退；"
+        "钱芳10月26日、11月2日、9日、16日上班迟到。"
+    )
+    # What the patrols found, by problem type with counts, in the order of the rules.
+    assert body_of(notice, "巡查情况") == (
+        "本季度日常巡查共发现问题48项次，按问题类型：串岗3项次（涉及1人）；"
+        "工作期间使用手机处理与工作无关的事情7项次（涉及5人）；着装不规范14项次（涉及4人）；未亮牌上岗3项次（涉及1人）；"
+        "工作期间闲聊6项次（涉及2人）；工作期间吃零食3项次（涉及1人）；服务用语不规范4项次（涉及1人）；"
+        "未打开评价器3项次（涉及1人）；窗口物品摆放不规范5项次（涉及2个窗口）。具体情况详见附表1。"
+    )
+    assert body_of(notice, "加分情况") == (
+        "外综服窗口主动为企业提供上门服务5次、预约服务1次；不动产登记窗口B收到锦旗1面；"
+        "税务窗口主动为企业压缩办理时限5次、预约服务4次、延时服务1次。"
+    )
+    assert notice[-3:] == ["6.附表5 更正记录", "开发区政务服务中心管理办公室", "2026年11月18日"]
+    assert "【下季度重点工作】" in notice
+    assert len("".join(notice)) < 1600  # named one by one, 巡查情况 alone ran past 600 characters
+
+
+def test_a_long_month_keeps_its_names(quarter: HallService) -> None:
+    """The same habits in one month stay named: a month's notice is where names belong."""
+    patrols = body_of(draft_notice(gather(quarter, Period.parse("2026-11"))), "巡查情况")
+    assert "社会事务综合受理窗口董霞、贾娟、张芳11月3日、10日、17日着装不规范。" in patrols
+    assert "按问题类型" not in patrols

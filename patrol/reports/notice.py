@@ -30,8 +30,11 @@ from patrol.rules.verdicts import Award
 MAX_PARAGRAPH = 30_000  # a spreadsheet cell holds 32,767 characters
 # Past this many characters a list (who was late, what the patrols found, the bonuses, 满勤) is
 # summarised by type with counts and points to the appendix: a quarter or a year of findings
-# named one by one is thousands of characters nobody reads (a published month says ~300).
-DETAIL_LIMIT = 600
+# named one by one is thousands of characters nobody reads (a published month says ~300). A
+# month (or a shorter range) keeps its names longer: that is what its notice is for.
+DETAIL_LIMIT = 400
+MONTH_DETAIL_LIMIT = 1500
+MONTH_DAYS = 31
 TOP_RANKS = 3  # 前三位: the first three ranks, as the published notices name them
 MAX_NAMED = 6  # past this, the tie at the last of the first three ranks is counted, not named
 PUNCHED = ("late", "early", "noclock")  # what the punches find, in the order a notice says it
@@ -62,18 +65,23 @@ def _order(who: _Who) -> tuple[int, str, bool, int, str]:
     return (who.window_position, who.window_label, who.person == SUBSTITUTE, who.order, who.person)
 
 
-def _names_of(whos: Sequence[_Who]) -> str:
+def _names_of(whos: Sequence[_Who], named: str | None = None) -> str:
     """People and windows in the order given, each window named once before its people:
-    社会事务综合受理窗口董霞、贾娟、张芳、住建窗口单雄."""
+    社会事务综合受理窗口董霞、贾娟、张芳、住建窗口单雄 (``named``: the window whose person the
+    clause before named, so 外综服窗口黎皓…；钱芳… does not name it again)."""
     parts = []
-    named = None  # the window whose person was named last
     for who in whos:
-        if who.person and who.window_label == named:
+        if who.person and who.person != SUBSTITUTE and who.window_label == named:  # 替岗人员 keeps its window
             parts.append(who.person)
         else:
             parts.append(who.text)
         named = who.window_label if who.person else None
     return "、".join(parts)
+
+
+def _last_named(whos: Sequence[_Who]) -> str | None:
+    """The window a list of names ended in, when it ended with a person of it."""
+    return whos[-1].window_label if whos and whos[-1].person else None
 
 
 def _say(subject: str, phrase: str, windows: bool = False) -> str:
@@ -236,6 +244,12 @@ def _section(heading: str, parts: list[tuple[str, str]]) -> list[Block]:
     return blocks
 
 
+def _limit(report: PeriodReport) -> int:
+    """How long a list may run before it is summarised (DETAIL_LIMIT)."""
+    days = (report.period.end - report.period.first).days
+    return MONTH_DETAIL_LIMIT if days <= MONTH_DAYS else DETAIL_LIMIT
+
+
 def _not_over(report: PeriodReport) -> bool:
     """Whether the notice is written before its period is over (it then says 截至…)."""
     return report.period.first <= report.made_on < report.period.last
@@ -312,7 +326,7 @@ def _attendance(report: PeriodReport, word: str, seen: NoticeFindings) -> str:
     full = report.in_window_order(verdicts.full_attendance)
     if not full:
         said = f"{word}无满勤{what}的工作人员。"
-    elif len(listed := _names(report, full)) > DETAIL_LIMIT:
+    elif len(listed := _names(report, full)) > _limit(report):
         said = f"{word}满勤{what}的工作人员有{len(full)}名（名单详见附表4）。"
     else:
         said = f"{word}满勤{what}的工作人员有{len(full)}名：{listed}。"
@@ -354,8 +368,10 @@ def _attendance_issues(report: PeriodReport, word: str, seen: NoticeFindings) ->
             groups[-1][1].append(who)
         else:
             groups.append((said, [who]))
-    text = "；".join(_names_of(whos) + said for said, whos in groups)
-    if len(text) > DETAIL_LIMIT:
+    text = "；".join(
+        _names_of(whos, _last_named(groups[n - 1][1]) if n else None) + said for n, (said, whos) in enumerate(groups)
+    )
+    if len(text) > _limit(report):
         counts = []
         for code in PUNCHED:
             times = sum(len(codes.get(code, ())) for codes in found.values())
@@ -380,7 +396,7 @@ def _patrols(report: PeriodReport, word: str, seen: NoticeFindings) -> str:
         return f"{word}巡查未发现违反工作纪律和服务规范的情况。"
     items = [i for i in rules.items if i.name in by_type]
     text = "".join(_found_sentence(by_type[i.name], i.phrase or i.name, seen.extra.get(i.name)) for i in items)
-    if len(text) <= DETAIL_LIMIT:
+    if len(text) <= _limit(report):
         return text
     counts = []
     total = 0
@@ -410,15 +426,18 @@ def _found_sentence(found: dict[_Who, list[date]], phrase: str, extra: dict[_Who
         key: tuple[date, ...] | _Who = who if who in extra else tuple(sorted(set(found[who])))
         groups.setdefault(key, []).append(who)
     clauses = []
+    named = None
     for key, whos in groups.items():
         days = sorted(set(found[whos[0]]))
         windows = not any(who.person for who in whos)  # the windows themselves (窗口物品摆放不规范)
         if len(whos) > 1 and len(days) == 1:
             day = days[0]
             clauses.append(_say(f"{day.month}月{day.day}日的巡查中发现{_names_of(whos)}", phrase, windows))
-            continue
-        times = f"（共{len(found[whos[0]]) + extra[whos[0]]}次）" if isinstance(key, _Who) else ""
-        clauses.append(_say(f"{_names_of(whos)}{chinese_dates(days)}", phrase, windows) + times)
+            named = None  # the next clause names its window again, not read as of this patrol
+        else:
+            times = f"（共{len(found[whos[0]]) + extra[whos[0]]}次）" if isinstance(key, _Who) else ""
+            clauses.append(_say(f"{_names_of(whos, named)}{chinese_dates(days)}", phrase, windows) + times)
+            named = _last_named(whos)
     return "，".join(clauses) + "。"
 
 
@@ -445,7 +464,7 @@ def _bonuses(report: PeriodReport, word: str, seen: NoticeFindings) -> str:
             )
         )
     text = "；".join(parts) + "。"
-    if len(text) <= DETAIL_LIMIT:
+    if len(text) <= _limit(report):
         return text
     totals: dict[tuple[str, bool], int] = defaultdict(int)
     windows: dict[tuple[str, bool], int] = defaultdict(int)
