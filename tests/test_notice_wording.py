@@ -16,7 +16,7 @@ from patrol.reports.notice import compose_notice, draft_notice
 from patrol.reports.notice_model import Role
 from patrol.reports.period_report import gather
 from patrol.rules.periods import Period, parse_local_time
-from tests.conftest import fixed_clock
+from tests.conftest import fixed_clock, log_at, run
 
 
 def body_of(notice: list[str], title: str) -> str:
@@ -248,3 +248,60 @@ def test_a_long_month_keeps_its_names(quarter: HallService) -> None:
     patrols = body_of(draft_notice(gather(quarter, Period.parse("2026-11"))), "巡查情况")
     assert "社会事务综合受理窗口董霞、贾娟、张芳11月3日、10日、17日着装不规范。" in patrols
     assert "按问题类型" not in patrols
+
+
+def test_periods_are_written_once_and_a_running_one_says_how_far(invented: HallService) -> None:
+    fortnight = draft_notice(gather(invented, Period.parse("2026-10-01..2026-10-15")))
+    assert fortnight[0] == "关于开发区政务服务中心2026年10月1日至15日窗口工作人员巡查考核情况的通报"
+    assert fortnight[1].startswith("2026年10月1日至15日，督查组共开展巡查")
+    assert fortnight[-1] == "2026年10月15日"
+    year = draft_notice(gather(invented, Period.parse("2026")))
+    assert year[0] == "关于开发区政务服务中心2026年度窗口工作人员巡查考核情况的通报"
+    # The clock stands at 18 November: the year is not over, and the notice is dated today.
+    assert year[1].startswith("2026年度（截至11月18日），督查组")
+    assert year[2] == "【本年度重点】" and "【下年度重点工作】" in year and year[-1] == "2026年11月18日"
+    across = draft_notice(gather(invented, Period.parse("2026-10-20..2026-11-05")))
+    assert across[0].startswith("关于开发区政务服务中心2026年10月20日至11月5日窗口")
+
+
+def test_a_person_is_named_once_in_a_sentence_with_all_their_days(service: HallService) -> None:
+    # 曾伟 on the phone on the 6th and the 9th, 张伟 on the 9th: the draft said 曾伟 11月6日…，
+    # 11月9日的巡查中发现曾伟、张伟… (曾伟 twice).
+    log_at(service, "1", "曾伟", "玩手机", "2026-11-06 10:00")
+    log_at(service, "1", "曾伟", "玩手机", "2026-11-09 10:00")
+    log_at(service, "2", "张伟", "玩手机", "2026-11-09 10:05")
+    log_at(service, "3", "张伟", "迟到", "2026-11-10 09:10")
+    log_at(service, "3", "单雄", "迟到", "2026-11-10 09:12")
+    notice = draft_notice(gather(service, Period.parse("2026-11")))
+    assert body_of(notice, "巡查情况") == (
+        "综合窗口曾伟11月6日、9日工作期间使用手机处理与工作无关的事情，"
+        "市场监管窗口张伟11月9日工作期间使用手机处理与工作无关的事情。"
+    )
+    # Two people of one window late the same day: the window once, and no 巡查中发现 in 考勤.
+    assert body_of(notice, "考勤情况").endswith("日常巡查发现，住建窗口张伟、单雄11月10日上班迟到。")
+
+
+def test_a_banner_stays_a_banner_beside_a_letter(service: HallService) -> None:
+    log_at(service, "4", "张梅", "表扬信", "2026-11-05 10:00", note="群众送来锦旗一面")
+    log_at(service, "4", "张梅", "表扬信", "2026-11-06 10:00", note="表扬信一封")
+    log_at(service, "4", None, "预约服务", "2026-11-07 10:00")
+    notice = draft_notice(gather(service, Period.parse("2026-11")))
+    assert body_of(notice, "加分情况") == "不动产登记窗口主动为企业提供预约服务1次，收到表扬信1次、收到锦旗1面。"
+
+
+def test_the_office_signs_the_notice_and_is_a_setting(hall_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = ("--db", hall_url)
+    code, out, _ = run(capsys, *db, "rules", "show")
+    assert code == 0 and "落款单位（office_name）" in out and "默认" in out
+    code, out, _ = run(capsys, *db, "report", "--period", "2026-10")
+    assert out.rstrip().splitlines()[-3:] == ["测试大厅管理办公室", "", "2026年10月31日"]
+    code, out, _ = run(capsys, *db, "rules", "set", "落款", "城区政务服务管理办公室", "--from", "2026-10-01")
+    assert code == 0
+    code, out, _ = run(capsys, *db, "report", "--period", "2026-10")
+    assert out.rstrip().splitlines()[-3] == "城区政务服务管理办公室"
+    code, out, err = run(capsys, *db, "rules", "set", "落款单位", "办" * 51, "--from", "2026-10-01")
+    assert code == 1 and err.strip().count("\n") == 0 and "不超过 50 个字" in err and "Traceback" not in err
+    code, out, _ = run(capsys, *db, "rules", "set", "落款单位", "默认", "--from", "2026-10-01")
+    assert code == 0
+    code, out, _ = run(capsys, *db, "report", "--period", "2026-10")
+    assert out.rstrip().splitlines()[-3] == "测试大厅管理办公室"
