@@ -305,3 +305,35 @@ def test_the_office_signs_the_notice_and_is_a_setting(hall_url: str, capsys: pyt
     assert code == 0
     code, out, _ = run(capsys, *db, "report", "--period", "2026-10")
     assert out.rstrip().splitlines()[-3] == "测试大厅管理办公室"
+
+
+def test_the_attachments_name_the_sheets_the_workbook_holds(service: HallService, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from patrol.reports.export import export
+
+    log_at(service, "1", "曾伟", "迟到", "2026-10-05 09:20")
+    path, notice = export(service, OCTOBER, tmp_path)
+    sheets = [name for name in load_workbook(path, read_only=True).sheetnames if name.startswith("附表")]
+    listed = [line.removeprefix("附件：").split(".", 1)[1] for line in notice if re.match(r"(附件：)?\d+\.附表", line)]
+    assert listed == sheets
+    assert notice[notice.index("【下月重点工作】") + 2] == "附件：1.附表1 巡查明细"
+
+
+def test_service_figures_have_their_section_when_there_are_some(
+    service: HallService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seam the service figures fill: 【办件情况】 after 【本月重点】, left out while empty."""
+    log_at(service, "1", "曾伟", "迟到", "2026-10-05 09:20")
+    october = gather(service, OCTOBER)
+    assert "【办件情况】" not in draft_notice(october)
+    figures = "本月，政务服务大厅共受理各类业务3710件，相比上月增长21.96%。"
+    monkeypatch.setattr("patrol.reports.notice.services_paragraphs", lambda report: [figures])
+    blocks = compose_notice(october).blocks
+    assert [(b.role, b.text) for b in blocks[2:7]] == [
+        (Role.HEADING, "【本月重点】"),
+        (Role.PLACEHOLDER, "（此处由办公室填写本月重点工作）"),
+        (Role.HEADING, "【办件情况】"),
+        (Role.BODY, figures),
+        (Role.HEADING, "【人员管理】"),
+    ]
