@@ -107,12 +107,12 @@ OCTOBER_NOTICE = [
         "打卡记录和日常巡查显示，外综服窗口黎皓10月12日、15日上班迟到。",
     ),
     (Role.SUBHEADING, "2、巡查情况"),
-    # One window with three people: the window once, the phone phrase once for them; no doubled
+    # One window with three people: the window once, the phone phrase once in the sentence; no doubled
     # 窗口 (公积金窗口物品…, 不动产登记窗口B物品…).
     (
         Role.BODY,
         "10月20日的巡查中发现社会事务综合受理窗口董霞、贾娟、张芳工作期间使用手机处理与工作无关的事情，"
-        "税务窗口刘洋10月22日工作期间使用手机处理与工作无关的事情。公积金窗口周杰10月13日、19日着装不规范。"
+        "税务窗口刘洋10月22日也存在同样问题。公积金窗口周杰10月13日、19日着装不规范。"
         "10月14日的巡查中发现公积金窗口、不动产登记窗口B物品摆放不规范。",
     ),
     (Role.SUBHEADING, "3、考核情况"),
@@ -274,8 +274,7 @@ def test_a_person_is_named_once_in_a_sentence_with_all_their_days(service: HallS
     log_at(service, "3", "单雄", "迟到", "2026-11-10 09:12")
     notice = draft_notice(gather(service, Period.parse("2026-11")))
     assert body_of(notice, "巡查情况") == (
-        "综合窗口曾伟11月6日、9日工作期间使用手机处理与工作无关的事情，"
-        "市场监管窗口张伟11月9日工作期间使用手机处理与工作无关的事情。"
+        "综合窗口曾伟11月6日、9日工作期间使用手机处理与工作无关的事情，市场监管窗口张伟11月9日也存在同样问题。"
     )
     # Two people of one window late the same day: the window once, and no 巡查中发现 in 考勤.
     assert body_of(notice, "考勤情况").endswith("日常巡查发现，住建窗口张伟、单雄11月10日上班迟到。")

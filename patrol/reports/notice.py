@@ -46,6 +46,10 @@ SERVICE_CODES = frozenset({"visit", "faster", "booking", "overtime", "simplify"}
 BANNER = "锦旗"  # a 表扬信 finding whose note names a 锦旗 is said as one (收到锦旗1面)
 PERIOD_WORDS = {"month": "本月", "quarter": "本季度", "half": "本半年", "year": "本年度", "range": "本期"}
 NEXT_WORDS = {"month": "下月", "quarter": "下季度", "half": "下一阶段", "year": "下年度", "range": "下一阶段"}
+# A phrase longer than this (工作期间使用手机处理与工作无关的事情) is said once a sentence; the
+# clauses after it say SAME_AGAIN. Short ones (着装不规范, 串岗) read better repeated.
+LONG_PHRASE = 8
+SAME_AGAIN = "也存在同样问题"
 KEY_WORK = "（此处由办公室填写{}重点工作）"  # the places the office writes in, marked as such
 
 
@@ -421,6 +425,7 @@ def _found_sentence(found: dict[_Who, list[date]], phrase: str, extra: dict[_Who
     Whoever has a finding that stands for several (``extra`` times beyond its rows) is listed
     alone, with how many in all: 住建窗口11月4日收到差评（共3次）."""
     extra = extra or {}
+    said_once = phrase  # a long phrase is said in full once a sentence, then referred back to
     groups: dict[tuple[date, ...] | _Who, list[_Who]] = {}
     for who in sorted(found, key=_order):
         key: tuple[date, ...] | _Who = who if who in extra else tuple(sorted(set(found[who])))
@@ -432,12 +437,14 @@ def _found_sentence(found: dict[_Who, list[date]], phrase: str, extra: dict[_Who
         windows = not any(who.person for who in whos)  # the windows themselves (窗口物品摆放不规范)
         if len(whos) > 1 and len(days) == 1:
             day = days[0]
-            clauses.append(_say(f"{day.month}月{day.day}日的巡查中发现{_names_of(whos)}", phrase, windows))
+            clauses.append(_say(f"{day.month}月{day.day}日的巡查中发现{_names_of(whos)}", said_once, windows))
             named = None  # the next clause names its window again, not read as of this patrol
         else:
             times = f"（共{len(found[whos[0]]) + extra[whos[0]]}次）" if isinstance(key, _Who) else ""
-            clauses.append(_say(f"{_names_of(whos, named)}{chinese_dates(days)}", phrase, windows) + times)
+            clauses.append(_say(f"{_names_of(whos, named)}{chinese_dates(days)}", said_once, windows) + times)
             named = _last_named(whos)
+        if len(phrase) > LONG_PHRASE:
+            said_once = SAME_AGAIN
     return "，".join(clauses) + "。"
 
 
