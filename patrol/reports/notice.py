@@ -382,7 +382,7 @@ def _attendance_issues(report: PeriodReport, word: str, seen: NoticeFindings) ->
             people = sum(1 for codes in found.values() if codes.get(code))
             if times:
                 counts.append(f"{phrases[code]}{times}人次（涉及{people}人）")
-        return f"{intro}，{word}{'、'.join(counts)}（具体情况详见附表4）。"
+        return f"{intro}，{word}{'、'.join(counts)}，具体情况详见附表4。"
     return f"{intro}，{text}。"
 
 
@@ -463,7 +463,7 @@ def _bonuses(report: PeriodReport, word: str, seen: NoticeFindings) -> str:
             label
             + _bonus_list(
                 [
-                    (item, banner, counts[label][(item.name, banner)])
+                    (item, banner, counts[label][(item.name, banner)], "")
                     for item in items
                     for banner in (False, True)
                     if (item.name, banner) in counts[label]
@@ -479,15 +479,13 @@ def _bonuses(report: PeriodReport, word: str, seen: NoticeFindings) -> str:
         for key, n in per_window.items():
             totals[key] += n
             windows[key] += 1
-    said = []
-    for item in items:
-        for banner in (False, True):
-            if (item.name, banner) in totals:
-                said.append(
-                    f"{_bonus_phrase(item.phrase or item.name, banner)}{totals[(item.name, banner)]}"
-                    f"{_measure(banner)}（涉及{windows[(item.name, banner)]}个窗口）"
-                )
-    return f"{word}各窗口" + "、".join(said) + "。具体情况详见附表1。"
+    said = [
+        (item, banner, totals[(item.name, banner)], f"（涉及{windows[(item.name, banner)]}个窗口）")
+        for item in items
+        for banner in (False, True)
+        if (item.name, banner) in totals
+    ]
+    return f"{word}各窗口{_bonus_list(said)}。具体情况详见附表1。"
 
 
 def _measure(banner: bool) -> str:
@@ -501,19 +499,21 @@ def _bonus_phrase(phrase: str, banner: bool) -> str:
     return phrase.replace("表扬信", BANNER) if "表扬信" in phrase else f"收到{BANNER}"
 
 
-def _bonus_list(counted: list[tuple[RuleItem, bool, int]]) -> str:
-    """A window's bonuses as the notices list them: 主动为企业提供上门服务4次、压缩办理时限4次、
-    预约服务1次 (the lead-in said once, before the service items), then the others
-    (，收到锦旗1面)."""
-    service, other = [], []
-    for item, banner, n in counted:
+def _bonus_list(counted: list[tuple[RuleItem, bool, int, str]]) -> str:
+    """Bonuses as the notices list them: 主动为企业提供上门服务4次、压缩办理时限4次、预约服务1次
+    (the lead-in said once, before the service items), then the others (，收到锦旗1面); each
+    count followed by its note, if any (（涉及5个窗口）)."""
+    service: list[str] = []
+    other: list[str] = []
+    for item, banner, n, note in counted:
         phrase = item.phrase or item.name
         if item.code in SERVICE_CODES or phrase.startswith(SERVICE_LEAD):
-            service.append(f"{phrase.removeprefix(SERVICE_LEAD)}{n}次")
+            phrase = phrase.removeprefix(SERVICE_LEAD)
+            if not service and phrase.endswith("服务") and not phrase.startswith("提供"):
+                phrase = "提供" + phrase  # 主动为企业提供预约服务, never 主动为企业预约服务
+            service.append(f"{phrase}{n}次{note}")
         else:
-            other.append(f"{_bonus_phrase(phrase, banner)}{n}{_measure(banner)}")
-    if service and service[0].endswith("次") and not service[0].startswith("提供") and "服务" in service[0]:
-        service[0] = "提供" + service[0]  # 主动为企业提供预约服务, never 主动为企业预约服务
+            other.append(f"{_bonus_phrase(phrase, banner)}{n}{_measure(banner)}{note}")
     said = [SERVICE_LEAD + "、".join(service)] if service else []
     if other:
         said.append("、".join(other))
