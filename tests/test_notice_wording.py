@@ -383,3 +383,13 @@ def test_a_busy_quarter_summarises_attendance_and_bonuses(busy: HallService) -> 
     november = draft_notice(gather(busy, Period.parse("2026-11")))
     assert "外综服窗口主动为企业提供上门服务1次" in body_of(november, "加分情况")
     assert "钱芳11月2日、4日、6日、9日、11日、13日、16日上班迟到" in body_of(november, "考勤情况")
+
+
+def test_a_month_of_punches_alone_does_not_claim_a_patrol(service: HallService) -> None:
+    from tests.test_attendance_sheet import arrived
+
+    arrived(service, "1", "曾伟", "迟到", "2026-10-12 09:12", "clockin", 12)
+    notice = draft_notice(gather(service, OCTOBER))
+    assert notice[1] == "2026年10月，督查组无巡查记录。现将有关情况通报如下："
+    assert body_of(notice, "巡查情况") == ""  # not "本月巡查未发现…": there was no patrol
+    assert body_of(notice, "考勤情况").endswith("打卡记录显示，综合窗口曾伟10月12日上班迟到。")

@@ -393,8 +393,8 @@ def _patrols(report: PeriodReport, word: str, seen: NoticeFindings) -> str:
     rules = report.rules
     by_type = seen.by_type
     if not by_type:
-        if not report.verdicts.has_records:
-            return ""
+        if not (report.rounds or report.patrol_times[0]):
+            return ""  # no patrol at all (the punches alone are no patrol): the lead says so
         if seen.attendance:
             return f"除上述考勤情况外，{word}巡查未发现其他违反工作纪律和服务规范的情况。"
         return f"{word}巡查未发现违反工作纪律和服务规范的情况。"
