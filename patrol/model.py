@@ -49,8 +49,9 @@ class WindowInfo:
 
     @property
     def label(self) -> str:
-        """How a notice names the window: 住建窗口."""
-        return self.name if self.name.endswith("窗口") else f"{self.name}窗口"
+        """How a notice names the window: 住建窗口 (住建 gains 窗口; 不动产登记窗口B, which has the
+        word already, keeps its name rather than read 不动产登记窗口B窗口)."""
+        return self.name if "窗口" in self.name else f"{self.name}窗口"
 
 
 @dataclass(frozen=True)

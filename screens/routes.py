@@ -77,11 +77,11 @@ class RoutesApp(LockingApp):
             return
 
         def draft() -> NoticeDrafted:
-            from patrol.reports.notice_blocks import notice_of
+            from patrol.reports.notice import compose_notice
             from patrol.reports.period_report import gather
 
-            # The same Notice the Word file is written from (patrol.reports.notice_blocks).
-            return NoticeDrafted(f"{period.label} 通报草稿", notice_of(gather(service, period)))
+            # The same Notice the Word file is written from (patrol.reports.notice.compose_notice).
+            return NoticeDrafted(f"{period.label} 通报草稿", compose_notice(gather(service, period)))
 
         self.db.run(draft, name="notice")
 

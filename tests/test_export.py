@@ -64,40 +64,70 @@ def test_the_notice_says_what_the_findings_say(month: HallService) -> None:
     notice = draft_notice(gather(month, NOVEMBER))
     assert notice == [
         "关于测试大厅2026年11月窗口工作人员巡查考核情况的通报",
-        # 11 findings, 10 rounds: the two phones of 13 November (10:30, 10:40) are one walk.
-        "2026年11月（11月1日至11月30日），督查组共开展巡查10次，记录巡查发现11项次，"
-        "其中扣分7项次、加分4项次。现将有关情况通报如下：",
-        "【考勤情况】大厅未使用考勤机，满勤仅依据巡查记录认定。本月满勤（巡查中未发现迟到早退、脱岗、请假、缺卡）"
-        "的工作人员有6名：综合窗口魏敏、市场监管窗口郑晓燕、市场监管窗口张伟、住建窗口张伟、住建窗口单雄、不动产登记窗口张梅。",
-        "【巡查情况】综合窗口曾伟11月5日上班迟到，住建窗口替岗人员11月4日、12日、16日上班迟到。"
+        # 11 findings, 10 rounds: the two phones of 13 November (10:30, 10:40) are one walk. The
+        # clock stands at 18 November: the month is not over, and the notice says so.
+        "2026年11月（截至11月18日），督查组共开展巡查10次，记录扣分7项次、加分4项次。现将有关情况通报如下：",
+        "【本月重点】",
+        "（此处由办公室填写本月重点工作）",
+        "【人员管理】",
+        "1、考勤情况",
+        # A window named once before its people; lateness said with 满勤, each person once.
+        "大厅未使用考勤机，满勤仅依据巡查记录认定。本月满勤（巡查中未发现迟到早退、脱岗、请假、缺卡）"
+        "的工作人员有6名：综合窗口魏敏、市场监管窗口郑晓燕、张伟、住建窗口张伟、单雄、不动产登记窗口张梅。"
+        "日常巡查发现，综合窗口曾伟11月5日上班迟到；住建窗口替岗人员11月4日、12日、16日上班迟到。",
+        "2、巡查情况",
         "11月13日的巡查中发现市场监管窗口张伟、不动产登记窗口张梅工作期间使用手机处理与工作无关的事情。"
-        "供电公司窗口11月9日窗口物品摆放不规范。",
+        "供电公司窗口11月9日物品摆放不规范。",
+        "3、考核情况",
         # 郑晓燕, 单雄 and 住建窗口张伟 share rank 2 at 100.0: all three are among the first three
         # ranks (the notice used to cut them by pinyin). 张梅 99.5, then 曾伟 and 张伟 tied at 99.
-        "【考核情况】根据日常巡查记录，本月窗口工作人员考核排名前三位的是综合窗口魏敏、市场监管窗口郑晓燕、"
-        "住建窗口单雄、住建窗口张伟（第2名3人并列）；排名末三位的是不动产登记窗口张梅、综合窗口曾伟、"
+        "根据日常巡查记录，本月窗口工作人员考核排名前三位的是综合窗口魏敏、市场监管窗口郑晓燕、"
+        "住建窗口单雄、张伟（第2名3人并列）；排名末三位的是不动产登记窗口张梅、综合窗口曾伟、"
         "市场监管窗口张伟（详见附表3）。窗口量化考评排名末三位的是市场监管窗口、不动产登记窗口、供电公司窗口、"
         "住建窗口（第2名3个窗口并列，均列入；详见附表2）。",
-        "【加分情况】综合窗口主动为企业提供上门服务2次、预约服务1次；不动产登记窗口主动为企业提供上门服务1次。",
+        "【创先争优】",
+        "1、加分情况",
+        "综合窗口主动为企业提供上门服务2次、预约服务1次；不动产登记窗口主动为企业提供上门服务1次。",
+        "2、评先结果",
         # 张梅's bonus does not make her a 服务标兵: she was on the phone (above).
-        "【评先结果】经综合考评，本月评出优秀服务窗口1个（得分不低于100分、无有效投诉且有加分的仅1个）：综合窗口；"
-        "服务标兵（1名，无扣分且有加分的仅1名）：综合窗口魏敏。",
+        "经综合考评，本月评出优秀服务窗口1个（得分不低于100分、无有效投诉且有加分的仅1个）：综合窗口"
+        "（具体情况详见附表2）；服务标兵（1名，无扣分且有加分的仅1名）：综合窗口魏敏（具体情况详见附表3）。",
+        "【下月重点工作】",
+        "（此处由办公室填写下月重点工作）",
+        "附件：1.附表1 巡查明细",
+        "2.附表2 窗口量化考评",
+        "3.附表2-1 单位考评",
+        "4.附表3 人员考核排名",
+        "5.附表4 考勤汇总",
+        "6.附表5 更正记录",
+        "测试大厅管理办公室",
+        "2026年11月18日",
     ]
 
 
 def test_the_notice_follows_the_period_and_says_when_nothing_was_found(month: HallService) -> None:
     quarter = draft_notice(gather(month, Period.parse("2026Q4")))
     assert quarter[0] == "关于测试大厅2026年第四季度窗口工作人员巡查考核情况的通报"
-    assert "本季度" in quarter[4]
+    assert quarter[2:4] == ["【本季度重点】", "（此处由办公室填写本季度重点工作）"]
+    assert "本季度" in quarter[6] and "【下季度重点工作】" in quarter
     # June had no record at all: nothing is judged, and the notice says so (it used to say the
-    # patrols found nothing wrong, and name everyone 满勤).
-    assert draft_notice(gather(month, Period.parse("2026-06"))) == [
+    # patrols found nothing wrong, and name everyone 满勤); 巡查情况 and 加分情况 have nothing to
+    # say and are left out, the subsections numbered without the gap.
+    assert draft_notice(gather(month, Period.parse("2026-06")))[:14] == [
         "关于测试大厅2026年6月窗口工作人员巡查考核情况的通报",
-        "2026年6月（6月1日至6月30日），督查组无巡查记录。现将有关情况通报如下：",
-        "【考勤情况】本月无巡查记录，未评定满勤。",
-        "【巡查情况】本月无巡查记录。",
-        "【考核情况】本月无巡查记录，不评定考核排名和末位。",
-        "【评先结果】本月无巡查记录，不评定优秀服务窗口和服务标兵。",
+        "2026年6月，督查组无巡查记录。现将有关情况通报如下：",
+        "【本月重点】",
+        "（此处由办公室填写本月重点工作）",
+        "【人员管理】",
+        "1、考勤情况",
+        "本月无巡查记录，未评定满勤。",
+        "2、考核情况",
+        "本月无巡查记录，不评定考核排名和末位。",
+        "【创先争优】",
+        "1、评先结果",
+        "本月无巡查记录，不评定优秀服务窗口和服务标兵。",
+        "【下月重点工作】",
+        "（此处由办公室填写下月重点工作）",
     ]
 
 
@@ -173,7 +203,7 @@ def test_the_workbook_reads_back_as_an_official_appendix(month: HallService, tmp
     assert by_name["替岗人员"] == ("住建窗口", "替岗人员", "—", "—", 3, 0, 0, 0, "—", 0, 0, "—")
 
     notice = [r[0] for r in book["通报草稿"].iter_rows(values_only=True)]
-    assert notice[0].startswith("关于测试大厅") and any("【加分情况】" in p for p in notice)
+    assert notice[0].startswith("关于测试大厅") and "1、加分情况" in notice
 
 
 def test_notes_that_look_like_formulas_stay_text(month: HallService, tmp_path: Path) -> None:
@@ -214,7 +244,7 @@ def test_a_period_without_findings_is_an_empty_but_valid_appendix(month: HallSer
     assert book["附表3 人员考核排名"].cell(row=4 + 7 + 1, column=1).value == "评定：本期无巡查记录，不评定。"
     attendance = [r for r in book["附表4 考勤汇总"].iter_rows(min_row=4, values_only=True) if r[1]]
     assert len(attendance) == 7 and {r[-1] for r in attendance} == {"—"}
-    assert "【巡查情况】本月无巡查记录。" in notice
+    assert "2、巡查情况" not in notice and "2、考核情况" in notice  # nothing to say: left out
 
 
 def test_refusals_leave_nothing_behind(month: HallService, tmp_path: Path) -> None:
@@ -268,8 +298,7 @@ def test_export_and_report_from_the_command_line(
     assert "无法识别的统计周期" in capsys.readouterr().err
     assert main(["--db", hall_url, "report", "--period", "2026-11"]) == 0
     report = capsys.readouterr().out
-    # The same Notice as the Word file: a heading is a paragraph of its own.
-    assert "\n\n【巡查情况】\n\n综合窗口曾伟11月5日上班迟到" in report
+    assert "1、考勤情况\n" in report and "日常巡查发现，综合窗口曾伟11月5日上班迟到" in report
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (.ci/run installs it)")

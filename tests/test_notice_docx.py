@@ -18,7 +18,7 @@ from docx.shared import Mm, Pt
 
 from patrol.cli import main
 from patrol.hall.service import HallService
-from patrol.reports.notice_blocks import notice_of
+from patrol.reports.notice import compose_notice
 from patrol.reports.notice_docx import write_notice_docx
 from patrol.reports.notice_model import Block, Notice, Role
 from patrol.reports.period_report import gather
@@ -48,8 +48,8 @@ def sample(body_paragraphs: int = 2, name: str = "黎皓") -> Notice:
             Block(Role.BODY, f"外综服窗口{name}11月6日、9日上班迟到。"),
             Block(Role.SUBHEADING, "2、巡查情况"),
             *(Block(Role.BODY, (PLAIN if i % 2 else SENTENCE) * 3) for i in range(body_paragraphs)),
-            Block(Role.ATTACHMENTS, "附件：1. 附表1 巡查明细"),
-            Block(Role.ATTACHMENTS, "2. 附表2 窗口量化考评表（含各窗口得分、扣分、加分和评定的全部明细）"),
+            Block(Role.ATTACHMENTS, "附件：1.附表1 巡查明细"),
+            Block(Role.ATTACHMENTS, "2.附表2 窗口量化考评表（含各窗口得分、扣分、加分和评定的全部明细）"),
             Block(Role.SIGNATURE, "测试大厅政务服务管理办公室"),
             Block(Role.DATE, "2026年11月30日"),
         )
@@ -62,8 +62,8 @@ def paragraph_of(document: docx.document.Document, text: str) -> docx.text.parag
 
 def texts(document: docx.document.Document) -> list[str]:
     """The paragraphs as the notice's text has them (an attachment's number is followed by a tab
-    in the file, by a space in the text)."""
-    return [p.text.replace("\t", " ") for p in document.paragraphs]
+    in the file, which lines the names up; the text has none)."""
+    return [p.text.replace("\t", "") for p in document.paragraphs]
 
 
 def run_fonts(style: docx.styles.style.ParagraphStyle) -> dict[str, str]:
@@ -234,19 +234,19 @@ def test_report_writes_the_notice_as_a_word_file(
     month: HallService, hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    # The text the command prints (today's clock, as the Word file's) is the notice the file holds.
+    assert main(["--db", hall_url, "report", "--period", "2026-11"]) == 0
+    printed = capsys.readouterr().out.split("\n\n")[:-1]
+    assert printed[0] == compose_notice(gather(month, NOVEMBER)).title
     assert main(["--db", hall_url, "report", "--period", "2026-11", "--format", "docx"]) == 0
     path = tmp_path / "测试大厅2026年11月巡查考核通报.docx"
     assert capsys.readouterr().out.strip() == f"已写入 2026年11月 通报（Word，公文格式）：{path}"
     assert path.stat().st_mode & 0o777 == 0o600  # names of people: the owner's only
     document = docx.Document(str(path))
-    expected = notice_of(gather(month, NOVEMBER))
-    assert texts(document) == expected.paragraphs()
-    assert [p.style.name for p in document.paragraphs][:4] == ["公文标题", "公文正文", "公文一级标题", "公文正文"]
-    assert document.paragraphs[2].text == "【考勤情况】"
+    assert texts(document) == printed
+    assert [p.style.name for p in document.paragraphs][:4] == ["公文标题", "公文正文", "公文一级标题", "待填写"]
+    assert document.paragraphs[2].text == "【本月重点】"
     assert ("通报", f"2026年11月 通报（Word） → {path}") in logged(hall_url)
-    # The text the command prints is the same notice.
-    assert main(["--db", hall_url, "report", "--period", "2026-11"]) == 0
-    assert capsys.readouterr().out.split("\n\n")[:-1] == expected.paragraphs()
 
 
 def test_report_docx_refuses_what_it_must_not_write(
@@ -351,7 +351,7 @@ async def test_x_without_the_word_notice_and_the_notice_screen(
     from tests.test_app import make_app, ready, until
 
     word = tmp_path / "测试大厅2026年11月巡查考核通报.docx"
-    write_notice_docx(notice_of(gather(month, NOVEMBER)), word)
+    write_notice_docx(compose_notice(gather(month, NOVEMBER)), word)
     app = make_app(hall_url)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, app)

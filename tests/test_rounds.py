@@ -79,7 +79,7 @@ def test_notice_counts_the_rounds(hall_url: str, capsys: pytest.CaptureFixture[s
     )
     code, out, _err = run(capsys, *db, "report", "--period", "2026-10")
     assert code == 0
-    assert "督查组共开展巡查2次，记录巡查发现1项次" in out
+    assert "督查组共开展巡查2次，记录扣分1项次。" in out
 
 
 def test_close_refuses_a_new_finding_and_reopen_lets_it_in(hall_url: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -164,14 +164,13 @@ def test_correction_after_close_appears_in_appendix_5_and_the_next_notice(
 def test_a_clean_month_is_ranked_and_judged(hall_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     db = _db(hall_url)
     code, out, _err = run(capsys, *db, "report", "--period", "2026-10")
-    out = out.replace("】\n\n", "】")  # a heading is a paragraph of its own: read it with its section
-    assert "【考核情况】本月无巡查记录，不评定考核排名和末位。" in out  # an empty month
+    assert "3、考核情况" not in out and "本月无巡查记录，不评定考核排名和末位。" in out  # an empty month
     assert run(capsys, *db, "seen", "--window", "1", "--at", "2026-10-03 09:00")[0] == 0
     code, out, _err = run(capsys, *db, "report", "--period", "2026-10")
     assert code == 0
     out = out.replace("】\n\n", "】")
     # A clean month is judged: everyone at 100, one tie; the default rules award only with a bonus.
-    assert "【考核情况】根据日常巡查记录，本月窗口工作人员考核排名第1名的有7人并列（得分均为100.0分）" in out
+    assert "3、考核情况\n\n根据日常巡查记录，本月窗口工作人员考核排名第1名的有7人并列（得分均为100.0分）" in out
     assert "无符合条件（无扣分且有加分）的工作人员，不评定服务标兵" in out
     assert "无巡查记录" not in out
 

@@ -28,6 +28,7 @@ from patrol.reports.notice import draft_notice
 from patrol.reports.period_report import gather
 from patrol.rules.periods import Period
 from tests.conftest import fixed_clock, log_at
+from tests.test_notice_wording import body_of
 
 NOVEMBER = Period.parse("2026-11")
 
@@ -106,36 +107,50 @@ NOVEMBER_FINDINGS = [
 
 NOVEMBER_NOTICE = [
     "关于测试大厅2026年11月窗口工作人员巡查考核情况的通报",
-    # 29 rounds (patrol rounds): findings under 30 minutes apart are one walk.
-    "2026年11月（11月1日至11月30日），督查组共开展巡查29次，记录巡查发现33项次，"
-    "其中扣分10项次、加分23项次。现将有关情况通报如下：",
+    # 29 rounds (patrol rounds): findings under 30 minutes apart are one walk; the clock stands at
+    # 18 November, so the month is not over.
+    "2026年11月（截至11月18日），督查组共开展巡查29次，记录扣分10项次、加分23项次。现将有关情况通报如下：",
+    "【本月重点】",
+    "（此处由办公室填写本月重点工作）",
+    "【人员管理】",
+    "1、考勤情况",
     # 满勤 from the patrols (the hall has no clock-in machine): everyone no patrol found late,
-    # leaving early or away from the post; 曾伟 (dress) and 田甜 (phone) are 满勤.
-    "【考勤情况】大厅未使用考勤机，满勤仅依据巡查记录认定。"
-    "本月满勤（巡查中未发现迟到早退、脱岗、请假、缺卡）的工作人员有25名：综合窗口魏敏、综合窗口曾伟、市场监管窗口郑晓燕、市场监管窗口黎皓、住建窗口仇芳、"
-    "不动产登记窗口姜丽、不动产登记窗口张梅、不动产登记窗口解东、生态环境窗口祝红、生态环境窗口温明、"
-    "出入境窗口田甜、出入境窗口王芳、出入境窗口何静、公安户政窗口王芳、公安户政窗口陈晨、公安户政窗口李娜、"
-    "税务窗口刘洋、税务窗口杨帆、税务窗口赵磊、人社窗口孙悦、人社窗口周杰、人社窗口吴迪、医保窗口徐静、"
-    "医保窗口马超、温泉印章窗口罗刚。",
-    "【巡查情况】综合窗口吴柳英11月16日上班迟到，市场监管窗口张伟11月3日上班迟到，住建窗口单雄11月5日、12日上班迟到。"
-    "住建窗口张伟11月4日脱岗。"
-    "11月13日的巡查中发现综合窗口吴柳英、出入境窗口田甜工作期间使用手机处理与工作无关的事情。"
-    "综合窗口曾伟11月2日着装不规范。"
-    "公安户政窗口王芳11月17日睡岗。"
-    "税务窗口替岗人员11月9日被有效投诉。",
-    "【考核情况】根据日常巡查记录，本月窗口工作人员考核排名前三位的是出入境窗口田甜、不动产登记窗口姜丽、"
-    "市场监管窗口郑晓燕、生态环境窗口祝红（第3名2人并列）；"
-    "排名末三位的是综合窗口吴柳英、住建窗口单雄、住建窗口张伟、公安户政窗口王芳（第26名4人并列，均列入；详见附表3）。"
-    "窗口量化考评排名末三位的是综合窗口、公安户政窗口、住建窗口（详见附表2）。",
-    "【加分情况】综合窗口主动为企业提供上门服务1次、预约服务1次；市场监管窗口主动为企业提供上门服务3次；"
-    "不动产登记窗口主动为企业提供上门服务1次、收到表扬信1次；生态环境窗口收到表扬信1次；"
-    "出入境窗口主动为企业提供上门服务2次、压缩办理时限1次、收到表扬信3次；税务窗口主动为企业提供上门服务1次、"
-    "收到表扬信4次；人社窗口预约服务2次；医保窗口主动为企业压缩办理时限2次。",
+    # leaving early or away from the post; 曾伟 (dress) and 田甜 (phone) are 满勤. A window is named
+    # once before its people; the lateness the patrols found follows, each person once.
+    "大厅未使用考勤机，满勤仅依据巡查记录认定。本月满勤（巡查中未发现迟到早退、脱岗、请假、缺卡）的工作人员有25名：综合窗口"
+    "魏敏、曾伟、市场监管窗口郑晓燕、黎皓、住建窗口仇芳、不动产登记窗口姜丽、张梅、解东、生态环境窗口祝红、温明、出入境窗口田"
+    "甜、王芳、何静、公安户政窗口王芳、陈晨、李娜、税务窗口刘洋、杨帆、赵磊、人社窗口孙悦、周杰、吴迪、医保窗口徐静、马超、温"
+    "泉印章窗口罗刚。日常巡查发现，综合窗口吴柳英11月16日上班迟到；市场监管窗口张伟11月3日上班迟到；住建窗口单雄11月"
+    "5日、12日上班迟到。",
+    "2、巡查情况",
+    "住建窗口张伟11月4日脱岗。11月13日的巡查中发现综合窗口吴柳英、出入境窗口田甜工作期间使用手机处理与工作无关的事情。"
+    "综合窗口曾伟11月2日着装不规范。公安户政窗口王芳11月17日睡岗。税务窗口替岗人员11月9日被有效投诉。",
+    "3、考核情况",
+    "根据日常巡查记录，本月窗口工作人员考核排名前三位的是出入境窗口田甜、不动产登记窗口姜丽、市场监管窗口郑晓燕、生态环境窗口"
+    "祝红（第3名2人并列）；排名末三位的是综合窗口吴柳英、住建窗口单雄、张伟、公安户政窗口王芳（第26名4人并列，均列入；详"
+    "见附表3）。窗口量化考评排名末三位的是综合窗口、公安户政窗口、住建窗口（详见附表2）。",
+    "【创先争优】",
+    "1、加分情况",
+    "综合窗口主动为企业提供上门服务1次、预约服务1次；市场监管窗口主动为企业提供上门服务3次；不动产登记窗口主动为企业提供上"
+    "门服务1次，收到表扬信1次；生态环境窗口收到表扬信1次；出入境窗口主动为企业提供上门服务2次、压缩办理时限1次，收到表扬"
+    "信3次；税务窗口主动为企业提供上门服务1次，收到表扬信4次；人社窗口主动为企业提供预约服务2次；医保窗口主动为企业压缩办理时"
+    "限2次。",
+    "2、评先结果",
     # Not 税务窗口 (a complaint), not 田甜 (the phone); the ties at the boundary are in whole.
-    "【评先结果】经综合考评，本月评出优秀服务窗口5个（第5名2个窗口并列，均列入）：出入境窗口、不动产登记窗口、"
-    "生态环境窗口、人社窗口、医保窗口；"
-    "服务标兵（9名，第8名3人并列，均列入）：不动产登记窗口姜丽、市场监管窗口郑晓燕、生态环境窗口祝红、"
-    "综合窗口魏敏、出入境窗口王芳、人社窗口孙悦、市场监管窗口黎皓、出入境窗口何静、税务窗口刘洋。",
+    "经综合考评，本月评出优秀服务窗口5个（第5名2个窗口并列，均列入），分别是：出入境窗口、不动产登记窗口、生态环境窗口、人"
+    "社窗口、医保窗口（具体情况详见附表2）；服务标兵（9名，第8名3人并列，均列入）分别是：不动产登记窗口姜丽、市场监管窗口"
+    "郑晓燕、生态环境窗口祝红、综合窗口魏敏、出入境窗口王芳、人社窗口孙悦、市场监管窗口黎皓、出入境窗口何静、税务窗口刘洋（具"
+    "体情况详见附表3）。",
+    "【下月重点工作】",
+    "（此处由办公室填写下月重点工作）",
+    "附件：1.附表1 巡查明细",
+    "2.附表2 窗口量化考评",
+    "3.附表2-1 单位考评",
+    "4.附表3 人员考核排名",
+    "5.附表4 考勤汇总",
+    "6.附表5 更正记录",
+    "测试大厅管理办公室",
+    "2026年11月18日",
 ]
 
 
@@ -172,6 +187,19 @@ def assert_notice(actual: list[str], expected: list[str]) -> None:
         assert sentences(got) == sentences(want)
 
 
+def expand(names: list[str]) -> list[str]:
+    """Names as a notice lists them, each with its window: 综合窗口魏敏、曾伟 → 综合窗口魏敏,
+    综合窗口曾伟 (the notice names a window once before its people)."""
+    out, window = [], ""
+    for name in names:
+        if "窗口" in name:
+            window = name[: name.rindex("窗口") + 2]
+            out.append(name)
+        else:
+            out.append(window + name)
+    return out
+
+
 def rank_json(capsys, url: str, period: str, by: str = "staff") -> list[dict]:  # type: ignore[no-untyped-def]
     capsys.readouterr()
     assert main(["--db", url, "rank", "--period", period, "--by", by, "--format", "json"]) == 0
@@ -181,7 +209,7 @@ def rank_json(capsys, url: str, period: str, by: str = "staff") -> list[dict]:  
 def listed(paragraph: str, after: str, until: str = "（") -> list[str]:
     """The names a notice lists after ``after`` (up to ``until``)."""
     start = paragraph.index(after) + len(after)
-    return paragraph[start:].split(until)[0].split("；")[0].rstrip("。").split("、")
+    return expand(paragraph[start:].split(until)[0].split("；")[0].rstrip("。").split("、"))
 
 
 def test_the_november_notice_reads_as_the_design_says(big: HallService) -> None:
@@ -196,9 +224,10 @@ def test_rank_json_marks_agree_with_every_list_of_the_notice(big: HallService, b
     def marked(rows: list[dict], mark: str) -> set[str]:
         return {f"{r['window_name']}{r.get('name', '')}" for r in rows if r["mark"] == mark}
 
-    awards, assessment, attendance = notice[-1], notice[4], notice[2]
-    assert marked(staff, "服务标兵") == set(listed(awards, "服务标兵（9名，第8名3人并列，均列入）："))
-    assert marked(windows, "优秀窗口") == set(listed(awards, "优秀服务窗口5个（第5名2个窗口并列，均列入）："))
+    awards, assessment = body_of(notice, "评先结果"), body_of(notice, "考核情况")
+    attendance = body_of(notice, "考勤情况")
+    assert marked(staff, "服务标兵") == set(listed(awards, "服务标兵（9名，第8名3人并列，均列入）分别是："))
+    assert marked(windows, "优秀窗口") == set(listed(awards, "优秀服务窗口5个（第5名2个窗口并列，均列入），分别是："))
     assert marked(staff, "末位") == set(listed(assessment, "排名末三位的是"))
     assert marked(windows, "末位") == set(listed(assessment, "窗口量化考评排名末三位的是"))
     assert {f"{r['window_name']}{r['name']}" for r in staff if r["full_attendance"]} == set(
@@ -222,7 +251,7 @@ def test_rank_json_marks_agree_with_every_list_of_the_notice(big: HallService, b
     assert all(r["mark"] == "末位" for r in staff if r["rank"] == 26)  # all four, not two of them
     # The top score is not a 服务标兵: she was named for the phone in the same notice.
     assert (staff[0]["name"], staff[0]["rank"], staff[0]["mark"]) == ("田甜", 1, "")
-    assert "出入境窗口田甜工作期间使用手机" in notice[3]
+    assert "出入境窗口田甜工作期间使用手机" in body_of(notice, "巡查情况")
     # The best window had a complaint.
     assert (windows[0]["window_name"], windows[0]["score"], windows[0]["mark"]) == ("税务窗口", 101.2, "")
     # Ranks come from exact scores: 市场监管窗口 shows 100.2 too, but is 100.17, behind the tie.
@@ -237,8 +266,8 @@ def test_rank_json_marks_agree_with_every_list_of_the_notice(big: HallService, b
 
 def test_nobody_named_for_a_violation_is_praised(big: HallService) -> None:
     notice = draft_notice(gather(big, NOVEMBER))
-    found = notice[3]
-    praised = listed(notice[-1], "服务标兵（9名，第8名3人并列，均列入）：")
+    found = body_of(notice, "考勤情况").split("日常巡查发现")[1] + body_of(notice, "巡查情况")
+    praised = listed(body_of(notice, "评先结果"), "服务标兵（9名，第8名3人并列，均列入）分别是：")
     assert len(praised) == 9
     for who in praised:
         assert who not in found
@@ -342,14 +371,20 @@ def test_an_empty_month_names_nobody_and_says_so(big: HallService, big_url: str,
     september = Period.parse("2026-09")
     notice = draft_notice(gather(big, september))
     assert_notice(
-        notice,
+        notice[:12],
         [
             "关于测试大厅2026年9月窗口工作人员巡查考核情况的通报",
-            "2026年9月（9月1日至9月30日），督查组无巡查记录。现将有关情况通报如下：",
-            "【考勤情况】本月无巡查记录，未评定满勤。",
-            "【巡查情况】本月无巡查记录。",
-            "【考核情况】本月无巡查记录，不评定考核排名和末位。",
-            "【评先结果】本月无巡查记录，不评定优秀服务窗口和服务标兵。",
+            "2026年9月，督查组无巡查记录。现将有关情况通报如下：",
+            "【本月重点】",
+            "（此处由办公室填写本月重点工作）",
+            "【人员管理】",
+            "1、考勤情况",
+            "本月无巡查记录，未评定满勤。",
+            "2、考核情况",
+            "本月无巡查记录，不评定考核排名和末位。",
+            "【创先争优】",
+            "1、评先结果",
+            "本月无巡查记录，不评定优秀服务窗口和服务标兵。",
         ],
     )
     staff = rank_json(capsys, big_url, "2026-09")
@@ -376,7 +411,10 @@ def test_an_empty_month_names_nobody_and_says_so(big: HallService, big_url: str,
     assert main(["--db", big_url, "rules", "set", "满勤依据", "打卡", "--from", "2026-11-01"]) == 0
     capsys.readouterr()
     big.reload()
-    assert draft_notice(gather(big, NOVEMBER))[2] == "【考勤情况】本月无打卡记录，未评定满勤。"
+    assert body_of(draft_notice(gather(big, NOVEMBER)), "考勤情况") == (
+        "本月无打卡记录，未评定满勤。日常巡查发现，综合窗口吴柳英11月16日上班迟到；市场监管窗口张伟11月3日上班迟到；"
+        "住建窗口单雄11月5日、12日上班迟到。"
+    )
     assert {r["full_attendance"] for r in rank_json(capsys, big_url, "2026-11")} == {None}
     assert main(["--db", big_url, "verify"]) == 0
 
@@ -384,18 +422,18 @@ def test_an_empty_month_names_nobody_and_says_so(big: HallService, big_url: str,
 def test_a_month_with_one_finding(big: HallService, big_url: str, capsys) -> None:
     log_at(big, "3", "单雄", "迟到", "2026-10-15 09:10")
     notice = draft_notice(gather(big, Period.parse("2026-10")))
-    assert notice[1] == (
-        "2026年10月（10月1日至10月31日），督查组共开展巡查1次，记录巡查发现1项次，"
-        "其中扣分1项次、加分0项次。现将有关情况通报如下："
-    )
-    assert notice[3] == "【巡查情况】住建窗口单雄10月15日上班迟到。"
-    assert notice[4] == (
-        "【考核情况】根据日常巡查记录，本月窗口工作人员考核排名第1名的有28人并列（得分均为100.0分）；"
+    # Deductions and bonuses counted apart, a count of none left unsaid.
+    assert notice[1] == "2026年10月，督查组共开展巡查1次，记录扣分1项次。现将有关情况通报如下："
+    assert body_of(notice, "考勤情况").endswith("日常巡查发现，住建窗口单雄10月15日上班迟到。")
+    assert body_of(notice, "巡查情况") == "除上述考勤情况外，本月巡查未发现其他违反工作纪律和服务规范的情况。"
+    assert body_of(notice, "加分情况") == ""  # nothing to say: left out
+    assert body_of(notice, "考核情况") == (
+        "根据日常巡查记录，本月窗口工作人员考核排名第1名的有28人并列（得分均为100.0分）；"
         "列为末位的是住建窗口单雄（本月有扣分且得分低于100分的仅1名；详见附表3）。"
         "窗口量化考评列为末位的是住建窗口（本月有扣分且得分低于100分的仅1个；详见附表2）。"
     )
-    assert notice[5] == (
-        "【评先结果】经综合考评，本月无符合条件（得分不低于100分、无有效投诉且有加分）的窗口，不评定优秀服务窗口；"
+    assert body_of(notice, "评先结果") == (
+        "经综合考评，本月无符合条件（得分不低于100分、无有效投诉且有加分）的窗口，不评定优秀服务窗口；"
         "本月无符合条件（无扣分且有加分）的工作人员，不评定服务标兵。"
     )
     staff = rank_json(capsys, big_url, "2026-10")
@@ -419,18 +457,17 @@ def test_a_window_below_100_is_not_excellent_unless_the_hall_says_so(
     assert [(w["window"], w["score"], w["mark"]) for w in windows if w["window"] == "1"] == [("1", 99.7, "末位")]
     assert {w["mark"] for w in windows} == {"", "末位"}
     notice = draft_notice(gather(service, Period.parse("2026-08")))
-    assert notice[-1].startswith(
-        "【评先结果】经综合考评，本月无符合条件（得分不低于100分、无有效投诉且有加分）的窗口，不评定优秀服务窗口；"
-        "服务标兵（1名，无扣分且有加分的仅1名）：综合窗口魏敏。"
+    assert body_of(notice, "评先结果") == (
+        "经综合考评，本月无符合条件（得分不低于100分、无有效投诉且有加分）的窗口，不评定优秀服务窗口；"
+        "服务标兵（1名，无扣分且有加分的仅1名）：综合窗口魏敏（具体情况详见附表3）。"
     )
     # A hall that sets the minimum to 99.7 gets its 99.7 window.
     assert main(["--db", hall_url, "rules", "set", "优秀窗口最低分", "99.7", "--from", "2026-08-01"]) == 0
     windows = rank_json(capsys, hall_url, "2026-08", "window")
     assert [(w["window"], w["mark"]) for w in windows if w["mark"]] == [("1", "优秀窗口")]
     service.reload()
-    assert (
-        "本月评出优秀服务窗口1个（得分不低于99.7分、无有效投诉且有加分的仅1个）：综合窗口"
-        in draft_notice(gather(service, Period.parse("2026-08")))[-1]
+    assert "本月评出优秀服务窗口1个（得分不低于99.7分、无有效投诉且有加分的仅1个）：综合窗口" in body_of(
+        draft_notice(gather(service, Period.parse("2026-08"))), "评先结果"
     )
     assert main(["--db", hall_url, "verify"]) == 0
 
@@ -451,7 +488,7 @@ def test_a_tie_break_the_hall_names_decides_and_the_notice_says_which(
     assert [r["name"] for r in staff if r["mark"] == "末位"] == ["曾伟", "郑晓燕", "单雄", "张梅"]
     assert (
         "排名末三位的是综合窗口曾伟、市场监管窗口郑晓燕、住建窗口单雄、不动产登记窗口张梅（第4名2人并列，均列入；详见附表3）"
-        in (draft_notice(gather(service, july))[4])
+        in body_of(draft_notice(gather(service, july)), "考核情况")
     )
     # The hall names a tie-break: fewer deduction points first. 郑晓燕 lost more: she is 末位, 曾伟 not.
     assert main(["--db", hall_url, "rules", "set", "同分排序", "扣分", "--from", "2026-07-01"]) == 0
@@ -464,9 +501,9 @@ def test_a_tie_break_the_hall_names_decides_and_the_notice_says_which(
     ]
     service.reload()
     assert_notice(
-        draft_notice(gather(service, july))[4:5],
+        [body_of(draft_notice(gather(service, july)), "考核情况")],
         [
-            "【考核情况】根据日常巡查记录，本月窗口工作人员考核排名前三位的是综合窗口魏敏、市场监管窗口张伟、住建窗口张伟"
+            "根据日常巡查记录，本月窗口工作人员考核排名前三位的是综合窗口魏敏、市场监管窗口张伟、住建窗口张伟"
             "（第2名2人并列）；排名末三位的是市场监管窗口郑晓燕、住建窗口单雄、不动产登记窗口张梅"
             "（得分相同者按扣分较少者在前排定名次；详见附表3）。"
             "窗口量化考评排名末三位的是市场监管窗口、住建窗口、不动产登记窗口（详见附表2）。"
@@ -507,7 +544,9 @@ def test_a_person_who_left_later_is_still_in_that_period(service: HallService, h
     service.edits.leave(service.lookup.resolve_staff("张梅", service.lookup.window("4")), date(2026, 11, 1))
     july = gather(service, Period.parse("2026-07"))
     notice = draft_notice(july)
-    assert "列为末位的是不动产登记窗口张梅" in notice[4]  # the old notice crashed on a name not posted today
+    assert "列为末位的是不动产登记窗口张梅" in body_of(
+        notice, "考核情况"
+    )  # the old notice crashed on a name not posted today
     staff = [r.name for r in july.ranking.staff]
     assert "张梅" in staff
     assert main(["--db", hall_url, "verify"]) == 0
@@ -516,8 +555,8 @@ def test_a_person_who_left_later_is_still_in_that_period(service: HallService, h
 def test_a_long_tie_in_the_first_three_ranks_is_counted_not_cut(service: HallService, hall_url: str) -> None:
     log_at(service, "1", "魏敏", "上门服务", "2026-05-06 10:00")  # 100.5; the six others share rank 2
     notice = draft_notice(gather(service, Period.parse("2026-05")))
-    assert notice[4] == (
-        "【考核情况】根据日常巡查记录，本月窗口工作人员考核排名前三位的是综合窗口魏敏，另有6人并列第2名（得分均为100.0分）；"
+    assert body_of(notice, "考核情况") == (
+        "根据日常巡查记录，本月窗口工作人员考核排名前三位的是综合窗口魏敏，另有6人并列第2名（得分均为100.0分）；"
         "本月无有扣分且得分低于100分的工作人员，不评定末位（详见附表3）。"
         "窗口量化考评本月无有扣分且得分低于100分的窗口，不评定末位（详见附表2）。"
     )

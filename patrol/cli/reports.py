@@ -158,7 +158,7 @@ def export(args: argparse.Namespace) -> int:
 
 def report(args: argparse.Namespace) -> int:
     """Print the draft notice of a period, or write it as a Word file (--format docx)."""
-    from patrol.reports.notice_blocks import notice_of
+    from patrol.reports.notice import compose_notice
     from patrol.reports.period_report import gather
 
     if args.format == "text" and (args.out is not None or args.force):
@@ -174,7 +174,7 @@ def report(args: argparse.Namespace) -> int:
         print(f"已写入 {chosen.label} 通报（Word，公文格式）：{path}")
         return 0
     service.access.log("通报", f"{chosen.label} 通报草稿（命令行输出）", chosen)
-    for paragraph in notice_of(gather(service, chosen)).paragraphs():
+    for paragraph in compose_notice(gather(service, chosen)).paragraphs():
         print(paragraph)
         print()
     return 0

@@ -117,7 +117,7 @@ def export_month_end(
     (``Unverified``), or, when the caller passes ``if_unverified`` (told the problem), an appendix
     marked 未通过校验 on every sheet and without the chain heads. The heads at the foot of 附表1
     are those of the verified walk, never read from chain_head."""
-    from patrol.reports.notice_blocks import notice_of
+    from patrol.reports.notice import compose_notice
 
     path = target_path(out, service.hall.name, period).resolve()
     check_target(path, force)
@@ -143,7 +143,7 @@ def export_month_end(
 
     write_atomically(report, draft, path, progress, seen.add)
     # The notice as a document, from the same reading (the findings streamed past ``seen``).
-    document = notice_of(report, seen)
+    document = compose_notice(report, seen)
     if word is not None:
         from patrol.reports.notice_docx import write_notice_docx
 
@@ -161,14 +161,14 @@ def export_notice(
     """Write the notice of ``period`` as a Word file (``patrol report --format docx``): ``out``
     itself, or the default name inside ``out`` (a folder) or here. The target is checked before
     anything is read or logged; the file is written whole or not at all."""
-    from patrol.reports.notice_blocks import notice_of
+    from patrol.reports.notice import compose_notice
     from patrol.reports.notice_docx import write_notice_docx
 
     hall = service.hall.name
     path = target_path(out, hall, period, default_notice_name(hall, period)).resolve()
     check_target(path, force, ".docx")
     service.access.log("通报", f"{period.label} 通报（Word） → {path}", period)
-    notice = notice_of(gather(service, period))
+    notice = compose_notice(gather(service, period))
     write_notice_docx(notice, path)
     return path, notice
 

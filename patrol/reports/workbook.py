@@ -171,6 +171,20 @@ class _TableSheet:
         self.row += 1
 
 
+def appendix_sheets(report: PeriodReport) -> list[str]:
+    """The appendix sheets the workbook of ``report`` holds, in order, by their names (the
+    notice's 附件 list names them). A sheet added to the workbook is added here too."""
+    from patrol.reports.services_sheet import SERVICES_SHEET, has_services_sheet
+
+    sheets = [DETAIL, WINDOWS]
+    if report.ranking.units:  # _unit_sheet writes nothing without units
+        sheets.append(UNITS)
+    sheets += [STAFF, ATTENDANCE_SHEET, CORRECTIONS]
+    if has_services_sheet(report):  # services_sheet writes nothing without the period's figures
+        sheets.append(SERVICES_SHEET)
+    return sheets
+
+
 def write_workbook(
     report: PeriodReport,
     notice: Callable[[], Sequence[str]],

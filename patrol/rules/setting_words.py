@@ -13,7 +13,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from patrol.errors import UserError
-from patrol.rules.settings import ATTENDANCE_BASES, MAX_WEIGHT, TIE_BREAKS, WINDOW_SCORE_MODES, HallRules
+from patrol.rules.settings import (
+    ATTENDANCE_BASES,
+    MAX_OFFICE_NAME,
+    MAX_WEIGHT,
+    OFFICE_SUFFIX,
+    TIE_BREAKS,
+    WINDOW_SCORE_MODES,
+    HallRules,
+)
 
 
 @dataclass(frozen=True)
@@ -22,7 +30,7 @@ class SettingWords:
 
     key: str
     label: str
-    kind: str  # count | switch | score | score_or_none | choice | tie_break | weight
+    kind: str  # count | switch | score | score_or_none | choice | tie_break | weight | text
     help: str
     aliases: tuple[str, ...] = ()
 
@@ -87,6 +95,13 @@ SETTINGS: tuple[SettingWords, ...] = (
         "窗口量化考评得分中好评率所占的百分比，如 10（其余为巡查得分）；0：不计入（默认）",
         ("满意率权重",),
     ),
+    SettingWords(
+        "office_name",
+        "落款单位",
+        "text",
+        f"通报落款的单位名称；默认：大厅名称加“{OFFICE_SUFFIX}”",
+        ("通报落款", "落款"),
+    ),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 NONE_WORDS = frozenset({"无", "不设", "不限", "none", "null", "-"})
@@ -114,6 +129,7 @@ CHOICE_WORDS: dict[str, dict[str, str]] = {
 }
 CHOICE_LABELS = {"window_score_mode": WINDOW_SCORE_MODES, "attendance_basis": ATTENDANCE_BASES}
 SHORT_CHOICES = {"window_score_mode": "平均、合计", "attendance_basis": "打卡、巡查"}
+DEFAULT_WORDS = frozenset({"默认", "default"})  # a text setting back to its default ("")
 MAX_COUNT = 1000
 MAX_SCORE = Decimal(1000)
 
@@ -165,6 +181,12 @@ def parse_value(setting: SettingWords, text: str) -> Any:
         if not number.isdigit() or int(number) > MAX_WEIGHT:
             raise UserError(f"“{setting.label}”应为 0 到 {MAX_WEIGHT} 的整数（百分比，如 20），现为“{text}”。")
         return int(number)
+    if setting.kind == "text":
+        if word in DEFAULT_WORDS | NONE_WORDS:
+            return ""
+        if len(raw) > MAX_OFFICE_NAME or any(not ch.isprintable() for ch in raw):
+            raise UserError(f"“{setting.label}”应为不超过 {MAX_OFFICE_NAME} 个字的一行文字，现为“{text}”。")
+        return raw
     if setting.kind == "choice":
         labels = CHOICE_LABELS[setting.key]
         if word in labels:
@@ -204,6 +226,8 @@ def value_text(key: str, value: Any) -> str:
         return "无" if value is None else score_text(value)
     if setting.kind == "choice":
         return CHOICE_LABELS[key][value]
+    if setting.kind == "text":
+        return value or "默认"
     if setting.kind == "tie_break":
         return "、".join(TIE_BREAKS[k] for k in value) if value else "无（同分并列）"
     if setting.kind == "weight":

@@ -14,6 +14,8 @@ TIE_BREAKS = {
     "deduction_items": "扣分项次较少者在前",
 }
 WINDOW_SCORE_MODES = {"average": "人员平均分加窗口分", "sum": "窗口全部分值之和"}
+OFFICE_SUFFIX = "管理办公室"  # 落款 by default: 高新区政务服务中心管理办公室
+MAX_OFFICE_NAME = 50
 ATTENDANCE_BASES = {"clockin": "按打卡记录", "patrol": "按巡查记录（大厅无考勤机）"}
 MAX_WEIGHT = 90  # percent of a window's score the service figures may take: the patrols keep 10 %
 
@@ -48,6 +50,14 @@ class HallRules:
     def weighs_services(self) -> bool:
         """Whether a window's score weighs in its service figures."""
         return bool(self.on_time_weight or self.good_rate_weight)
+
+    # 落款 of the notice: the office that sends it. "" (the default, and what older stored
+    # versions lack): the hall's name + OFFICE_SUFFIX, as most halls sign.
+    office_name: str = ""
+
+    def office(self, hall_name: str) -> str:
+        """The name the notice is signed with (落款)."""
+        return self.office_name or f"{hall_name}{OFFICE_SUFFIX}"
 
     def to_json(self) -> str:
         """The settings as stored."""
@@ -86,6 +96,8 @@ class HallRules:
                 f"按时办结率权重与好评率权重之和为 {self.on_time_weight + self.good_rate_weight}%，"
                 f"不能超过 {MAX_WEIGHT}%：巡查得分至少要占 {100 - MAX_WEIGHT}%。"
             )
+        if not isinstance(self.office_name, str) or len(self.office_name) > MAX_OFFICE_NAME:
+            raise UserError(f"落款单位名称应为不超过 {MAX_OFFICE_NAME} 个字的文字，现为“{self.office_name}”。")
         if self.attendance_basis not in ATTENDANCE_BASES:
             raise UserError(f"满勤依据应为 {'、'.join(ATTENDANCE_BASES)} 之一，现为“{self.attendance_basis}”。")
         return self
