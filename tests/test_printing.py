@@ -1,0 +1,256 @@
+"""The appendix as it comes out of a printer: a realistic month (the demo hall's October: 20
+windows, 60 staff, every sheet, a long notice) exported, converted to PDF by LibreOffice once for
+the module, and every page read back with ``pdftotext -bbox``."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from patrol.hall.opening import open_hall
+from patrol.hall.service import HallService
+from patrol.reports.export import export
+from patrol.rules.periods import Period
+from tests.conftest import fixed_clock, log_at, verified
+
+OCTOBER = Period.parse("2026-10")
+HALL = "高新区政务服务中心"
+SHEETS = [
+    "附表1 巡查明细",
+    "附表2 窗口量化考评",
+    "附表2-1 单位考评",
+    "附表3 人员考核排名",
+    "附表4 考勤汇总",
+    "附表5 更正记录",
+    "通报草稿",
+]
+MIN_SIZE = 9
+LONG_REASON = (
+    "经调取大厅监控录像并与窗口负责人、当事人本人逐一核实，当时系为前来办事的群众查询业务办理进度，"
+    "不属于工作期间做与工作无关的事情，予以作废"
+)
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice and poppler-utils are not installed (.ci/run installs them)",
+)
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    width: float
+    height: float
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        return "".join(w.text for w in self.words)
+
+    def footer(self) -> str:
+        """The words in the bottom margin, left to right."""
+        return " ".join(w.text for w in sorted(self.words, key=lambda w: w.x0) if w.y0 > self.height - 45)
+
+
+def read_pages(pdf: Path) -> list[Page]:
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for number, chunk in enumerate(out.split("<page ")[1:], start=1):
+        width = float(re.search(r'width="([\d.]+)"', chunk)[1])  # type: ignore[index]
+        height = float(re.search(r'height="([\d.]+)"', chunk)[1])  # type: ignore[index]
+        words = [
+            Word(html.unescape(t), float(a), float(b), float(c), float(d))
+            for a, b, c, d, t in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', chunk
+            )
+        ]
+        pages.append(Page(number, width, height, words))
+    return pages
+
+
+IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@dataclass
+class Printed:
+    path: Path
+    pages: list[Page]
+    notice: list[str]
+    windows: list[str]
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Printed]:
+    """The demo hall's October with corrections (long reasons), exported and printed to PDF."""
+    from patrol.demo import build_demo
+
+    folder = tmp_path_factory.mktemp("printing")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+            patch.setenv(name, str(folder / name.lower()))
+        patch.delenv("PATROL_DB", raising=False)
+        database = folder / "demo.db"
+        build_demo(database, date(2026, 11, 18))
+        url = f"sqlite:///{database}"
+        service = open_hall(url, inspector="测试督查", device="test-device", clock=fixed_clock)
+        try:
+            # Corrections for 附表5, one with a reason longer than its column.
+            first = log_at(service, "3", "替岗人员", "玩手机", "2026-10-21 10:15")
+            service.findings.correct(first, LONG_REASON, void=True)
+            second = log_at(service, "12", None, "窗口摆放不规范", "2026-10-22 15:40", note="桌面堆放大量申请材料")
+            service.findings.correct(second, "经核实为当日新到的待审材料", void=True)
+            out = folder / "out"
+            out.mkdir()
+            path, notice = export(service, OCTOBER, out)
+        finally:
+            service.close()
+        assert verified(url)
+    profile = folder / "lo-profile"
+    result = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    pdf = path.with_suffix(".pdf")
+    assert result.returncode == 0 and pdf.exists(), result.stderr
+    book = load_workbook(path, read_only=True)
+    windows = [r[3] for r in book["附表2 窗口量化考评"].iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
+    yield Printed(path, read_pages(pdf), notice, windows)
+
+
+def _sheet_of(page: Page) -> tuple[str, int]:
+    """The sheet a page belongs to and its number there, from the footer ("附表1 巡查明细 第 2 页")."""
+    found = re.fullmatch(r"(.+?) 第 (\d+) 页", page.footer())
+    assert found, f"page {page.number}: no page number in its footer ({page.footer()!r})"
+    return found[1], int(found[2])
+
+
+def test_every_page_prints_text_of_at_least_9_points_inside_the_paper(printed: Printed) -> None:
+    for page in printed.pages:
+        assert (round(page.width), round(page.height)) in {(595, 842), (842, 595)}, "A4"
+        for word in page.words:
+            where = f"page {page.number} ({_sheet_of(page)[0]}): {word.text!r}"
+            assert word.height >= MIN_SIZE, where
+            # A Chinese character is as wide as its printed size: so the sheet's scale is seen.
+            if IDEOGRAPHS.fullmatch(word.text):
+                size = (word.x1 - word.x0) / len(word.text)
+                assert size >= MIN_SIZE - 0.05, f"{where} is printed at {size:.1f} pt"
+            assert word.x0 >= 0 and word.x1 <= page.width and word.y1 <= page.height, f"{where} past the edge"
+
+
+def test_sheets_print_in_order_with_their_title_and_own_page_numbers(printed: Printed) -> None:
+    sheets: list[str] = []
+    previous = 0
+    for page in printed.pages:
+        sheet, number = _sheet_of(page)
+        if not sheets or sheets[-1] != sheet:
+            sheets.append(sheet)
+            previous = 0  # numbering restarts on each sheet
+        assert number == previous + 1, f"{sheet}: page {number} after {previous}"
+        previous = number
+        if sheet != "通报草稿":  # every page of a table carries its title and header
+            table = sheet.split(" ", 1)[1]
+            assert f"{HALL}2026年10月{table}" in page.text, f"page {page.number}: no title"
+    assert sheets == SHEETS
+
+
+def test_the_chart_has_a_page_of_its_own_with_every_window(printed: Printed) -> None:
+    pages = [p for p in printed.pages if _sheet_of(p)[0] == "附表2 窗口量化考评"]
+    charts = [p for p in pages if "窗口得分" in p.text]
+    assert len(charts) == 1 and charts[0] is not pages[0]
+    chart = charts[0]
+    assert "优秀服务窗口" not in chart.text and "末位" not in chart.text  # no table rows on it
+    labels = {w.text for w in chart.words}
+    assert set(printed.windows) <= labels, set(printed.windows) - labels  # every window labelled
+    assert "0" in labels and "100" in labels  # the value axis runs from 0
+
+
+def test_the_staff_ranking_keeps_the_types_that_occurred_under_their_category(printed: Printed) -> None:
+    book = load_workbook(printed.path)
+    staff = book["附表3 人员考核排名"]
+    top = [c.value for c in staff[3]]
+    types = [c.value for c in staff[4]][4:-4]
+    categories = [v for v in top[4:-4] if v]
+    assert categories == [c for c in ("考勤", "作风纪律", "服务规范", "加分") if c in categories]
+    rows = [r for r in staff.iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
+    assert len(rows) == 60
+    # Every type column has a finding in it: no column of zeros.
+    assert all(any(r[4 + n] for r in rows) for n in range(len(types)))
+    assert staff.page_setup.orientation == "landscape"
+
+
+def test_the_notice_sheet_wraps_every_paragraph_within_the_page(printed: Printed) -> None:
+    pages = [p for p in printed.pages if _sheet_of(p)[0] == "通报草稿"]
+    assert all(p.width < p.height for p in pages)  # portrait, as a notice is read
+    text = "".join(w.text for p in pages for w in p.words if w.y0 < p.height - 45)  # not the footers
+    for paragraph in printed.notice:
+        assert paragraph.replace(" ", "") in text.replace(" ", "")  # nothing cut at the edge
+    assert sum(len(p) for p in printed.notice) > 800  # a long notice, over more than one page
+    assert len(pages) > 1
+
+
+def test_times_and_window_codes_are_what_they_look_like(printed: Printed) -> None:
+    book = load_workbook(printed.path)
+    corrections = [r for r in book["附表5 更正记录"].iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
+    assert [r[2] for r in corrections] == [datetime(2026, 10, 21, 10, 15), datetime(2026, 10, 22, 15, 40)]
+    assert all(isinstance(r[1], datetime) for r in corrections)
+    assert corrections[0][7] == LONG_REASON and book["附表5 更正记录"]["H4"].alignment.wrap_text
+    codes = [r[4] for r in book["附表1 巡查明细"].iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
+    assert codes and all(isinstance(c, int) for c in codes)  # 12, never "12" stored as text
+
+
+def test_codes_that_are_not_numbers_stay_text(hall_url: str, tmp_path: Path) -> None:
+    from patrol.cli import main
+
+    roster = tmp_path / "codes.csv"
+    roster.write_text(
+        "窗口编号,窗口名称,单位,姓名\nA03,公安窗口,区公安分局,刘洋\n007,税务窗口,区税务局,陈静\n", "utf-8"
+    )
+    assert main(["--db", hall_url, "roster", "import", str(roster), "--on", "2026-11-01"]) == 0
+    service = open_hall(hall_url, inspector="测试督查", device="test-device", clock=fixed_clock)
+    _codes_stay_text(service, tmp_path)
+    service.close()
+
+
+def _codes_stay_text(service: HallService, tmp_path: Path) -> None:
+    log_at(service, "A03", "刘洋", "迟到", "2026-11-05 09:10")
+    log_at(service, "007", "陈静", "迟到", "2026-11-06 09:10")
+    log_at(service, "1", "魏敏", "迟到", "2026-11-07 09:10")
+    path, _ = export(service, Period.parse("2026-11"), tmp_path)
+    book = load_workbook(path)
+    codes = [r[4] for r in book["附表1 巡查明细"].iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
+    assert codes == ["A03", "007", 1]
+    windows = {r[3]: r[2] for r in book["附表2 窗口量化考评"].iter_rows(min_row=4, values_only=True) if r[3]}
+    assert windows["公安窗口"] == "A03" and windows["税务窗口"] == "007" and windows["综合窗口"] == 1
