@@ -62,7 +62,7 @@ TIME_STYLES = frozenset({"date", "time", "datetime"})
 BODY_SIZE = 11
 FIT_SCALE = 0.84
 PRINT_SCALE = 90
-MARGIN_SIDE = 0.4  # inches
+MARGIN_SIDE = 0.3  # inches
 MARGIN_TOP = 0.6
 MARGIN_BOTTOM = 0.7
 A4_SHORT, A4_LONG = 595.3, 841.9  # points
@@ -126,8 +126,13 @@ def _width(texts: Iterable[str], title: str, cap: int = 40) -> int:
 
 def _points(widths: Iterable[float]) -> float:
     """Printed width at 100 % of columns ``widths`` wide (Excel's units), as LibreOffice prints
-    them where Calibri is missing: 7.25 points a unit and 3 of padding (Excel: 5.25 and 3.75)."""
-    return sum(7.25 * w + 3 for w in widths)
+    them where Calibri is missing: 7.25 points a unit and 5 of padding (Excel: 5.25 and 3.75)."""
+    return sum(7.25 * w + 5 for w in widths)
+
+
+def _excel_points(width: float) -> float:
+    """A column's width in points as Excel and WPS print it (the narrowest: wrap by this)."""
+    return 5.25 * width + 3.75
 
 
 def _printable(landscape: bool) -> tuple[float, float]:
@@ -223,15 +228,32 @@ class _TableSheet:
         self.sheet.merge_range(0, 0, 0, last, title, formats["title"])
         self.sheet.merge_range(1, 0, 1, last, subtitle, formats["subtitle"])
         if grouped:
+            self._header_height(2, [(c.group or c.title, self._span(n)) for n, c in enumerate(columns)])
             self._two_header_rows()
+            self._header_height(3, [(c.title, _excel_points(c.width)) for c in columns if c.group])
         else:
+            self._header_height(2, [(c.title, _excel_points(c.width)) for c in columns])
             for index, column in enumerate(columns):
                 self.sheet.write_string(2, index, column.title, formats["header"])
         self.row = self.header_rows  # the next row to write
         self._writers = [self._writer(c.style) for c in columns]
         # Wrapped columns and their width in Excel's points (narrower than LibreOffice's, so a
         # row is high enough in both): spreadsheet programs do not grow a row on opening.
-        self._wrapped = [(n, 5.25 * c.width + 3.75) for n, c in enumerate(columns) if c.style in WRAP_STYLES]
+        self._wrapped = [(n, _excel_points(c.width)) for n, c in enumerate(columns) if c.style in WRAP_STYLES]
+
+    def _header_height(self, row: int, titles: Sequence[tuple[str, float]]) -> None:
+        """A header row high enough for its wrapped titles (a row set to no height does not grow
+        when the file is opened)."""
+        lines = max((_lines(title, BODY_SIZE, width) for title, width in titles), default=1)
+        if lines > 1:
+            self.sheet.set_row(row, lines * BODY_SIZE * 1.3 + 3)
+
+    def _span(self, index: int) -> float:
+        """The width (Excel's points) of the category cell that column ``index`` stands under."""
+        group = self.columns[index].group
+        if not group:
+            return _excel_points(self.columns[index].width)
+        return sum(_excel_points(c.width) for c in self.columns if c.group == group)
 
     def _two_header_rows(self) -> None:
         """The category over its types in the first header row, the types in the second; the
@@ -446,7 +468,7 @@ def _window_sheet(book: Any, report: PeriodReport, sheet: Callable[..., _TableSh
     rows = report.ranking.windows
     columns = [
         Column("排名", 5, "number"),
-        Column("并列", _width((tied_text(r.tied, "window") for r in rows), "并列", 6), "wrap_center"),
+        Column("并列", _width((tied_text(r.tied, "window") for r in rows), "并列", 10), "wrap_center"),
         Column("窗口编号", _width((r.window_code for r in rows), "编号", 10), "code"),
         Column("窗口", _width((r.window_name for r in rows), "窗口", 18), "wrap"),
         Column("单位", _width((r.unit for r in rows), "单位", 18), "wrap"),
@@ -523,7 +545,7 @@ def _unit_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None
         codes.setdefault(window.unit, []).append(window.window_code)
     columns = [
         Column("排名", 5, "number"),
-        Column("并列", _width((tied_text(r.tied, "window") for r in rows), "并列", 6), "wrap_center"),
+        Column("并列", _width((tied_text(r.tied, "window") for r in rows), "并列", 10), "wrap_center"),
         Column("单位", _width((r.name for r in rows), "单位", 20), "wrap"),
         Column("人数", 5, "number"),
         Column("窗口编号", _width(("、".join(codes.get(r.id, [])) for r in rows), "窗口编号", 16), "wrap"),
@@ -590,15 +612,16 @@ def _staff_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> Non
     )
     rows = report.ranking.staff
     columns = [
-        Column("排名", 5, "number"),
+        Column("排名", 4, "number"),
+        # Narrow: 附表3 is the widest table; "10人并列" takes two lines.
         Column("并列", _width((tied_text(r.tied) for r in rows), "并列", 6), "wrap_center"),
         Column("姓名", _width((r.name for r in rows), "姓名", 10)),
         Column("窗口", _width((r.window_name for r in rows), "窗口", 10), "wrap"),
         # A type's name stands a character a line in its header: the counts are short.
         *(Column(i.name, 3, "number", group=i.category) for i in items),
-        Column("扣分", 6, "points"),
-        Column("加分", 6, "points"),
-        Column("得分", 7, "points"),
+        Column("扣分", 5, "points"),
+        Column("加分", 5, "points"),
+        Column("得分", 6, "points"),
         Column("评定", _width((r.mark for r in rows), "评定", 8), "wrap_center"),
     ]
     table = sheet(STAFF, columns, 4)
@@ -767,7 +790,7 @@ def _notice_sheet(book: Any, formats: dict[str, Any], notice: Sequence[str]) -> 
     for paragraph in notice:
         for chunk in _chunks(paragraph):
             # Lines as Excel wraps them, the narrowest: a row never cuts its last line off.
-            lines = _lines(chunk, NOTICE_SIZE, 5.25 * width + 3.75)
+            lines = _lines(chunk, NOTICE_SIZE, _excel_points(width))
             sheet.set_row(row, lines * NOTICE_SIZE * 1.5 + 6)
             sheet.write_string(row, 0, chunk, fmt)
             row += 1
