@@ -70,7 +70,7 @@ TITLE_HEIGHT = 30  # points: the title row, and the other header rows as the bod
 HEADER_CAP = 8  # header words wrap: a column is never widened for its title past 4 characters
 BARS_PER_CHART = 30  # 附表2's chart: past this many windows, the next chart on a page of its own
 BAR_HEIGHT = 20  # pixels a window takes in the chart: its label at 10 pt stays readable
-NOTICE_CHUNK = 300  # characters: a longer paragraph of 通报草稿 is cut at a sentence into rows,
+NOTICE_CHUNK = 800  # characters: a longer paragraph of 通报草稿 is cut at a sentence into rows,
 # since a spreadsheet never splits a row across pages and would cut off what is past the foot
 CODE_NUMBER = re.compile(r"(0|[1-9][0-9]{0,14})")  # 窗口编号 12 is a number; A03 and 007 are text
 
