@@ -5,6 +5,7 @@ the module, and every page read back with ``pdftotext -bbox``."""
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import shutil
 import subprocess
@@ -39,7 +40,7 @@ LONG_REASON = (
     "不属于工作期间做与工作无关的事情，予以作废"
 )
 
-pytestmark = pytest.mark.skipif(
+needs_office = pytest.mark.skipif(
     shutil.which("soffice") is None or shutil.which("pdftotext") is None,
     reason="LibreOffice and poppler-utils are not installed (.ci/run installs them)",
 )
@@ -157,6 +158,7 @@ def _sheet_of(page: Page) -> tuple[str, int]:
     return found[1], int(found[2])
 
 
+@needs_office
 def test_every_page_prints_text_of_at_least_9_points_inside_the_paper(printed: Printed) -> None:
     for page in printed.pages:
         assert (round(page.width), round(page.height)) in {(595, 842), (842, 595)}, "A4"
@@ -170,6 +172,7 @@ def test_every_page_prints_text_of_at_least_9_points_inside_the_paper(printed: P
             assert word.x0 >= 0 and word.x1 <= page.width and word.y1 <= page.height, f"{where} past the edge"
 
 
+@needs_office
 def test_sheets_print_in_order_with_their_title_and_own_page_numbers(printed: Printed) -> None:
     sheets: list[str] = []
     previous = 0
@@ -186,6 +189,7 @@ def test_sheets_print_in_order_with_their_title_and_own_page_numbers(printed: Pr
     assert sheets == SHEETS
 
 
+@needs_office
 def test_the_chart_has_a_page_of_its_own_with_every_window(printed: Printed) -> None:
     pages = [p for p in printed.pages if _sheet_of(p)[0] == "附表2 窗口量化考评"]
     charts = [p for p in pages if "窗口得分" in p.text]
@@ -197,6 +201,7 @@ def test_the_chart_has_a_page_of_its_own_with_every_window(printed: Printed) -> 
     assert "0" in labels and "100" in labels  # the value axis runs from 0
 
 
+@needs_office
 def test_the_staff_ranking_keeps_the_types_that_occurred_under_their_category(printed: Printed) -> None:
     book = load_workbook(printed.path)
     staff = book["附表3 人员考核排名"]
@@ -211,6 +216,7 @@ def test_the_staff_ranking_keeps_the_types_that_occurred_under_their_category(pr
     assert staff.page_setup.orientation == "landscape"
 
 
+@needs_office
 def test_the_notice_sheet_wraps_every_paragraph_within_the_page(printed: Printed) -> None:
     pages = [p for p in printed.pages if _sheet_of(p)[0] == "通报草稿"]
     assert all(p.width < p.height for p in pages)  # portrait, as a notice is read
@@ -221,6 +227,7 @@ def test_the_notice_sheet_wraps_every_paragraph_within_the_page(printed: Printed
     assert len(pages) > 1
 
 
+@needs_office
 def test_times_and_window_codes_are_what_they_look_like(printed: Printed) -> None:
     book = load_workbook(printed.path)
     corrections = [r for r in book["附表5 更正记录"].iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
@@ -254,3 +261,30 @@ def _codes_stay_text(service: HallService, tmp_path: Path) -> None:
     assert codes == ["A03", "007", 1]
     windows = {r[3]: r[2] for r in book["附表2 窗口量化考评"].iter_rows(min_row=4, values_only=True) if r[3]}
     assert windows["公安窗口"] == "A03" and windows["税务窗口"] == "007" and windows["综合窗口"] == 1
+
+
+def test_many_windows_get_one_chart_a_page_each_with_every_window(tmp_path: Path) -> None:
+    """A hall of 45 windows: the bars would not fit one page with every label readable, so the
+    chart continues on a second page, each after a page break, together naming every window."""
+    from patrol.cli import main
+
+    roster = tmp_path / "名册.csv"
+    rows = [f"{n},第{n}窗口,单位{n},人员{n}" for n in range(1, 46)]
+    roster.write_text("窗口编号,窗口名称,单位,姓名\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'patrol.db'}"
+    assert main(["--db", url, "--hall", "大厅", "roster", "import", str(roster), "--on", "2026-11-01"]) == 0
+    service = open_hall(url, inspector="测试督查", device="test-device", clock=fixed_clock)
+    try:
+        log_at(service, "7", "人员7", "迟到", "2026-11-05 09:10")
+        path, _ = export(service, Period.parse("2026-11"), tmp_path)
+    finally:
+        service.close()
+    sheet = load_workbook(path)["附表2 窗口量化考评"]
+    charts = sheet._charts
+    assert len(charts) > 1
+    spans = [(chart.series[0].cat.numRef or chart.series[0].cat.strRef).f for chart in charts]
+    rows = [tuple(int(n) for n in re.findall(r"\$D\$(\d+)", span)) for span in spans]
+    assert rows[0][0] == 4 and rows[-1][1] == 48  # 45 windows from row 4, none left out
+    assert all(after[0] == before[1] + 1 for before, after in itertools.pairwise(rows))
+    assert len(sheet.row_breaks.brk) == len(charts)  # each chart starts a page
+    assert all(chart.y_axis.scaling.min == 0 for chart in charts)  # bars from 0 (the value axis)

@@ -66,10 +66,12 @@ MARGIN_SIDE = 0.3  # inches
 MARGIN_TOP = 0.6
 MARGIN_BOTTOM = 0.7
 A4_SHORT, A4_LONG = 595.3, 841.9  # points
-TITLE_HEIGHT = 30  # points: the title row, and the other header rows as the body sets them
+TITLE_HEIGHT = 30  # points: the title row
+DEFAULT_ROW = 15.75  # points: a row of 11 pt text left to its default height
 HEADER_CAP = 8  # header words wrap: a column is never widened for its title past 4 characters
 BARS_PER_CHART = 30  # 附表2's chart: past this many windows, the next chart on a page of its own
-BAR_HEIGHT = 20  # pixels a window takes in the chart: its label at 10 pt stays readable
+BAR_HEIGHT = 22  # pixels a window takes in the chart: room for its label at 10 pt, none skipped
+CHART_FRAME = 75  # pixels of a chart that are not bars: its title, the value axis and padding
 NOTICE_CHUNK = 800  # characters: a longer paragraph of 通报草稿 is cut at a sentence into rows,
 # since a spreadsheet never splits a row across pages and would cut off what is past the foot
 CODE_NUMBER = re.compile(r"(0|[1-9][0-9]{0,14})")  # 窗口编号 12 is a number; A03 and 007 are text
@@ -217,6 +219,7 @@ class _TableSheet:
         self.plan = page_plan([c.width for c in columns])
         grouped = any(c.group for c in columns)
         self.header_rows = HEADER_ROWS + grouped
+        self.header_points = TITLE_HEIGHT + DEFAULT_ROW + 2  # what repeats atop every page; rows add theirs
         last = len(columns) - 1
         for index, column in enumerate(columns):
             self.sheet.set_column(index, index, column.width)
@@ -245,8 +248,10 @@ class _TableSheet:
         """A header row high enough for its wrapped titles (a row set to no height does not grow
         when the file is opened)."""
         lines = max((_lines(title, BODY_SIZE, width) for title, width in titles), default=1)
+        height = lines * BODY_SIZE * 1.3 + 3
         if lines > 1:
-            self.sheet.set_row(row, lines * BODY_SIZE * 1.3 + 3)
+            self.sheet.set_row(row, height)
+        self.header_points += max(height, DEFAULT_ROW)
 
     def _span(self, index: int) -> float:
         """The width (Excel's points) of the category cell that column ``index`` stands under."""
@@ -491,14 +496,15 @@ def _window_charts(book: Any, table: _TableSheet, count: int) -> None:
         return
     plan = table.plan
     _wide, high = _printable(plan.landscape)
-    scale = plan.least_scale
-    # What a page holds below the repeated title and header (points at 100 %, then pixels).
-    header = TITLE_HEIGHT + 2 * BODY_SIZE * 1.45 + 2 * BODY_SIZE * 1.45
+    # What a page holds below the repeated title and header (points, then pixels), at the
+    # largest scale the sheet may print at: a sheet that fits is not shrunk at all.
+    scale = 1.0 if plan.scale is None else plan.scale / 100
+    header = table.header_points
     # A chart is anchored to the cells it covers, which LibreOffice draws wider than Excel does:
     # as wide as the table in Excel's pixels, it is as wide as the table in both.
     width_px = int(sum(7 * c.width + 5 for c in table.columns)) - 4
-    room_px = int((high / scale - header - 24) / 0.75)
-    per_chart = max(5, min(BARS_PER_CHART, (room_px - 90) // BAR_HEIGHT))
+    room_px = int((high / scale - header - 30) / 0.75)
+    per_chart = max(5, min(BARS_PER_CHART, (room_px - CHART_FRAME) // BAR_HEIGHT))
     row = table.row + 3  # the verdict note sits at table.row + 1
     breaks = []
     for first in range(0, count, per_chart):
@@ -514,14 +520,15 @@ def _window_charts(book: Any, table: _TableSheet, count: int) -> None:
                 "gap": 60,
             }
         )
-        part = f"（第{first + 1}–{last + 1}名）" if count > per_chart else ""
+        charts = math.ceil(count / per_chart)
+        part = f"（{first // per_chart + 1}/{charts}）" if charts > 1 else ""
         chart.set_title({"name": f"窗口得分{part}", "name_font": {"size": 12, "bold": True}})
         chart.set_legend({"none": True})
         # The value axis starts at 0: 98 against 100 is a small difference, and looks it.
         chart.set_x_axis({"min": 0, "num_format": "0", "num_font": {"size": 10}})
         # First-ranked at the top, as in the table; every window's name, none skipped.
         chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 10}})
-        height_px = min(room_px, 90 + BAR_HEIGHT * (last - first + 1))
+        height_px = min(room_px, CHART_FRAME + BAR_HEIGHT * (last - first + 1))
         chart.set_size({"width": width_px, "height": height_px})
         breaks.append(row)
         table.sheet.insert_chart(row, 0, chart, {"object_position": 3, "y_offset": 8})
