@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from patrol.errors import UserError
 from patrol.hall.opening import open_hall
 from patrol.hall.service import HallService
 from patrol.reports.export import export
@@ -128,27 +129,24 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Printed]:
         finally:
             service.close()
         assert verified(url)
-    profile = folder / "lo-profile"
+    pdf = _to_pdf(path, folder / "lo-profile")
+    book = load_workbook(path, read_only=True)
+    windows = [r[3] for r in book["附表2 窗口量化考评"].iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
+    yield Printed(path, read_pages(pdf), notice, windows)
+
+
+def _to_pdf(path: Path, profile: Path) -> Path:
+    """``path`` printed to PDF by LibreOffice (a private profile: parallel runs do not collide)."""
+    office = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless"]
     result = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(path),
-        ],
+        [*office, "--convert-to", "pdf", "--outdir", str(path.parent), str(path)],
         capture_output=True,
         text=True,
         timeout=300,
     )
     pdf = path.with_suffix(".pdf")
     assert result.returncode == 0 and pdf.exists(), result.stderr
-    book = load_workbook(path, read_only=True)
-    windows = [r[3] for r in book["附表2 窗口量化考评"].iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
-    yield Printed(path, read_pages(pdf), notice, windows)
+    return pdf
 
 
 def _sheet_of(page: Page) -> tuple[str, int]:
@@ -288,3 +286,53 @@ def test_many_windows_get_one_chart_a_page_each_with_every_window(tmp_path: Path
     assert all(after[0] == before[1] + 1 for before, after in itertools.pairwise(rows))
     assert len(sheet.row_breaks.brk) == len(charts)  # each chart starts a page
     assert all(chart.y_axis.scaling.min == 0 for chart in charts)  # bars from 0 (the value axis)
+
+
+@needs_office
+def test_a_ranking_too_wide_for_one_page_prints_across_pages_with_who_and_title_on_each(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Seven items of the hall's own on top of the default ones, every one found in the month:
+    附表3 has more type columns than a landscape page holds at 9 pt. It prints at 90 % across
+    pages, each with the title, the period, the categories over its types and the 排名 to 窗口
+    columns repeated; no text past the edge of any page."""
+    from patrol.cli import main
+
+    db = ["--db", hall_url]
+    book = tmp_path / "规则.xlsx"
+    assert main([*db, "rules", "export", str(book)]) == 0
+    rules = load_workbook(book)
+    own = [("帮办代办", "加分", 0.5), ("容缺受理", "加分", 0.5), ("首问负责", "加分", 0.3)]
+    own += [("业务不熟练", "服务规范", -0.5), ("推诿扯皮", "服务规范", -2)]
+    own += [("工作日志未填", "作风纪律", -0.5), ("代签代办", "作风纪律", -1)]
+    for n, (name, category, points) in enumerate(own):
+        rules["巡查项"].append((name, f"own{n}", None, category, points, "人员", None, "是", name))
+    rules.save(book)
+    assert main([*db, "rules", "import", str(book), "--from", "2026-11-01"]) == 0
+    service = open_hall(hall_url, inspector="测试督查", device="test-device", clock=fixed_clock)
+    try:
+        logged = 0
+        for n, item in enumerate(service.rules.items):
+            at = f"2026-11-{n % 20 + 2:02d} 1{n % 8}:0{n % 6}"
+            try:
+                log_at(service, "1", None if item.is_window_level else "魏敏", item.name, at)
+            except UserError:
+                continue  # an item the patrols cannot log (请假 comes from leave)
+            logged += 1
+        path, _ = export(service, Period.parse("2026-11"), tmp_path)
+    finally:
+        service.close()
+    capsys.readouterr()
+    sheet = load_workbook(path)["附表3 人员考核排名"]
+    assert sheet.page_setup.scale == 90 and sheet.print_title_cols == "$A:$D" and logged > 20
+    _to_pdf(path, tmp_path / "lo")
+    pages = [p for p in read_pages(path.with_suffix(".pdf")) if _sheet_of(p)[0] == "附表3 人员考核排名"]
+    assert len(pages) >= 2
+    for page in pages:
+        text = page.text
+        assert "测试大厅2026年11月人员考核排名" in text and "统计周期" in text and "魏敏" in text
+        assert "加分" in text  # each page names the category over its types
+        for word in page.words:
+            assert word.x1 <= page.width and word.height >= MIN_SIZE, (page.number, word.text)
+            if IDEOGRAPHS.fullmatch(word.text):
+                assert (word.x1 - word.x0) / len(word.text) >= MIN_SIZE - 0.05, (page.number, word.text)

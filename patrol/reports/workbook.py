@@ -88,6 +88,7 @@ _TEXT = {"quote_prefix": True}
 _FORMATS: dict[str, dict[str, Any]] = {
     "title": {"font_name": "黑体", "font_size": 16, "align": "center", "valign": "vcenter", **_TEXT},
     "subtitle": {"font_name": "宋体", "font_size": BODY_SIZE, "align": "center"},
+    "subtitle_wrap": {"font_name": "宋体", "font_size": BODY_SIZE, "align": "center", "text_wrap": True},
     "subtitle_left": {"font_name": "宋体", "font_size": 9, **_TEXT},
     "header": {**_BODY, "bold": True, "align": "center", "text_wrap": True, **_TEXT},
     "header_top": {**_BODY, "bold": True, "align": "center", "text_wrap": True, "bottom": 0, **_TEXT},
@@ -228,8 +229,22 @@ class _TableSheet:
         self.sheet.repeat_rows(0, self.header_rows - 1)  # the title and the header on every page
         self.sheet.freeze_panes(self.header_rows, 0)
         self.sheet.set_row(0, TITLE_HEIGHT)
-        self.sheet.merge_range(0, 0, 0, last, title, formats["title"])
-        self.sheet.merge_range(1, 0, 1, last, subtitle, formats["subtitle"])
+        # A sheet printed across pages breaks between blocks of columns that each fit a page
+        # beside the repeated first ``keep`` columns, and prints its title and period line over
+        # each block (merged over all of them, both would be cut at the page's edge).
+        self.blocks = [(0, last)] if self.plan.scale is None else self._blocks(keep)
+        if len(self.blocks) > 1:
+            self.sheet.set_v_pagebreaks([start for start, _end in self.blocks[1:]])
+        period_style = "subtitle"
+        if len(self.blocks) > 1:  # the period line may wrap over a block narrower than the page
+            self.sheet.set_row(1, 2 * BODY_SIZE * 1.3 + 3)
+            period_style = "subtitle_wrap"
+        for row, text, style in ((0, title, "title"), (1, subtitle, period_style)):  # rows in order
+            for start, end in self.blocks:
+                if end > start:
+                    self.sheet.merge_range(row, start, row, end, text, formats[style])
+                else:
+                    self.sheet.write_string(row, start, text, formats[style])
         if grouped:
             self._header_height(2, [(c.group or c.title, self._span(n)) for n, c in enumerate(columns)])
             self._two_header_rows()
@@ -265,11 +280,17 @@ class _TableSheet:
         other columns' titles stand in the first row over an open cell below (rows are written
         in order in constant-memory mode, so a title cannot be merged down over both)."""
         formats, columns, sheet = self.formats, self.columns, self.sheet
+        starts = {start for start, _end in self.blocks}  # a category is named again on each page
         index = 0
         while index < len(columns):
             column = columns[index]
             end = index
-            while column.group and end + 1 < len(columns) and columns[end + 1].group == column.group:
+            while (
+                column.group
+                and end + 1 < len(columns)
+                and columns[end + 1].group == column.group
+                and end + 1 not in starts
+            ):
                 end += 1
             if end > index:
                 sheet.merge_range(2, index, 2, end, column.group, formats["header"])
@@ -287,15 +308,41 @@ class _TableSheet:
         """The printed width of the columns, in points at 100 %."""
         return _points(c.width for c in self.columns)
 
+    def _blocks(self, keep: int) -> list[tuple[int, int]]:
+        """The columns after the first ``keep`` in blocks (first, last) that each fit a page at
+        ``plan.scale`` beside the ``keep`` columns repeated on it."""
+        room = _printable(self.plan.landscape)[0] * 100 / (self.plan.scale or 100)
+        room -= _points(c.width for c in self.columns[:keep])
+        rest = self.columns[keep:]
+        # As many pages as it takes, the columns shared out evenly: no last page of one column
+        # under a title that cannot fit over it.
+        pages = max(1, math.ceil(_points(c.width for c in rest) / room))
+        while True:
+            share = _points(c.width for c in rest) / pages
+            blocks: list[tuple[int, int]] = []
+            start, used = keep, 0.0
+            for index in range(keep, len(self.columns)):
+                width = _points([self.columns[index].width])
+                if index > start and (used + width > room or (used >= share and len(blocks) < pages - 1)):
+                    blocks.append((start, index - 1))
+                    start, used = index, 0.0
+                used += width
+            blocks.append((start, len(self.columns) - 1))
+            if len(blocks) <= pages or pages >= len(rest):
+                return blocks
+            pages += 1
+
     def note(self, row: int, text: str, style: str = "note") -> None:
         """A line under the table at ``row`` (what the verdicts rest on), wrapped across the
         table's width with a height that fits it, so it never runs past the page's edge."""
         size = self.formats[style].font_size
-        self.sheet.set_row(row, _lines(text, size, self.width) * size * 1.45 + 4)
-        if len(self.columns) > 1:
-            self.sheet.merge_range(row, 0, row, len(self.columns) - 1, text, self.formats[style])
+        start, end = self.blocks[0]  # across pages: under the first block, beside the repeated columns
+        width = sum(_excel_points(c.width) for c in self.columns[start : end + 1])
+        self.sheet.set_row(row, _lines(text, size, width) * size * 1.45 + 4)
+        if end > start:
+            self.sheet.merge_range(row, start, row, end, text, self.formats[style])
         else:
-            self.sheet.write_string(row, 0, text, self.formats[style])
+            self.sheet.write_string(row, start, text, self.formats[style])
 
     def _writer(self, style: str) -> Callable[[int, int, Any], None]:
         """The write call for a column's kind, chosen once (a year is 14 million cells)."""
