@@ -212,6 +212,9 @@ def test_the_staff_ranking_keeps_the_types_that_occurred_under_their_category(pr
     # Every type column has a finding in it: no column of zeros.
     assert all(any(r[4 + n] for r in rows) for n in range(len(types)))
     assert staff.page_setup.orientation == "landscape"
+    # A zero is stored (a sum still works) and printed blank, so the few counts stand out.
+    zero = next(c for row in staff.iter_rows(min_row=5, min_col=5, max_col=4 + len(types)) for c in row if c.value == 0)
+    assert zero.number_format == '0;-0;""'
 
 
 @needs_office

@@ -49,7 +49,7 @@ NOT_JUDGED = "—"  # 附表4: 满勤 not judged, or days that do not apply to a
 FOOTER = "&C&A　第 &P 页"
 WINDOW_NAME_COLUMN = 3  # 附表2's 窗口 and 得分 columns, which the chart reads
 WINDOW_SCORE_COLUMN = 9
-NUMBER_STYLES = frozenset({"number", "points"})
+NUMBER_STYLES = frozenset({"number", "points", "tally"})
 WRAP_STYLES = frozenset({"wrap", "wrap_center"})
 UNVERIFIED = "未通过校验"  # on every sheet of an appendix written from a database that failed verify
 TIME_STYLES = frozenset({"date", "time", "datetime"})
@@ -99,6 +99,8 @@ _FORMATS: dict[str, dict[str, Any]] = {
     "code": {**_BODY, "align": "center", "num_format": "0", **_TEXT},  # 窗口编号: number or text
     "center": {**_BODY, "align": "center", **_TEXT},
     "number": {**_BODY, "align": "center", "num_format": "0"},
+    # 附表3's count per finding type: a 0 is stored, shown blank, so the few counts stand out.
+    "tally": {**_BODY, "align": "center", "num_format": '0;-0;""'},
     "count": {**_BODY, "align": "center", "num_format": "0"},
     "maybe_number": {**_BODY, "align": "center", "num_format": "0"},  # a number, or blank
     "points": {**_BODY, "align": "right", "num_format": "0.0"},
@@ -672,7 +674,7 @@ def _staff_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> Non
         Column("姓名", _width((r.name for r in rows), "姓名", 10)),
         Column("窗口", _width((r.window_name for r in rows), "窗口", 10), "wrap"),
         # A type's name stands a character a line in its header: the counts are short.
-        *(Column(i.name, 3, "number", group=i.category) for i in items),
+        *(Column(i.name, 3, "tally", group=i.category) for i in items),
         Column("扣分", 5, "points"),
         Column("加分", 5, "points"),
         Column("得分", 6, "points"),
