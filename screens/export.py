@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
 from patrol.errors import UserError
-from patrol.reports.export import default_file_name, default_notice_name
+from patrol.reports.export import default_file_name, default_notice_name, safe_file_name
 from patrol.reports.notice_model import Notice
 from patrol.rules.periods import Period
 from screens.base import SCREENS_CSS
@@ -209,6 +209,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             name = self.query_one("#export-name", Input).value.strip() or default_file_name(self.hall, period)
             if not name.lower().endswith(".xlsx"):
                 name += ".xlsx"
+            name = safe_file_name(name)  # a name, never a path: "城区/开发区" stays in the folder
             force = self.query_one("#export-force", Checkbox).value
             check_target(folder / name, force)
             word = None

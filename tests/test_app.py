@@ -340,6 +340,25 @@ async def test_export_refusals_keep_the_dialog_open_with_the_reason(hall_url: st
         assert (tmp_path / "测试大厅2026年11月巡查考核附表.xlsx").read_bytes()[:2] == b"PK"
 
 
+async def test_a_typed_file_name_stays_one_file_in_the_folder(hall_url: str, tmp_path) -> None:
+    """The dialog's 文件名 is a name, never a path: "城区/开发区" does not write into a folder 城区
+    (or fail for want of one), and marks Windows refuses become their full-width forms."""
+    from screens.export import ExportScreen, NoticeScreen
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-name"))
+        app.screen.query_one("#export-folder").value = str(tmp_path)
+        app.screen.query_one("#export-name").value = "../城区/开发区:11月?附表"
+        app.screen.query_one("#export-name").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx"] == ["．．／城区／开发区：11月？附表.xlsx"]
+    assert not (tmp_path / "城区").exists() and not (tmp_path.parent / "城区").exists()
+
+
 async def test_a_large_export_shows_its_progress(hall_url: str, tmp_path, monkeypatch) -> None:
     import screens.export as export_screens
     from screens.export import ExportScreen, NoticeScreen

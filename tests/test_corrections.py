@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -147,7 +148,8 @@ def test_the_appendix_lists_every_correction(service: HallService, tmp_path: Pat
         ("不动产登记窗口", "张梅", "睡岗", "巡查项：睡岗→闲聊", "经核实为闲聊", "测试督查"),
         ("综合窗口", "魏敏", "迟到", "作废", "当日请假", "测试督查"),
     ]
-    assert rows[0][2] == "2026-11-03 10:00"
+    assert rows[0][2] == datetime(2026, 11, 3, 10, 0)  # a time the spreadsheet can sort and compute with
+    assert sheet["C4"].number_format == "yyyy-mm-dd hh:mm"
     detail = [
         r for r in load_workbook(path)["附表1 巡查明细"].iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)
     ]

@@ -301,9 +301,9 @@ def test_the_appendix_lists_a_counted_finding_once_with_its_times_and_points(
         if isinstance(r[0], int)
     ]
     assert [(r["窗口编号"], r["姓名"], r["巡查项"], r["分值"], r["次数"], r["分钟"]) for r in rows] == [
-        ("3", None, "压缩办理时限", 5.6, 28, None),
-        ("5", None, "无人在岗", -2, 1, 15),
-        ("1", "曾伟", "迟到", -1, 1, None),
+        (3, None, "压缩办理时限", 5.6, 28, None),  # 窗口编号 3 is a number in the sheet
+        (5, None, "无人在岗", -2, 1, 15),
+        (1, "曾伟", "迟到", -1, 1, None),
     ]
     windows = book["附表2 窗口量化考评"]
     header = [c.value for c in windows[3]]

@@ -175,20 +175,28 @@ def test_the_workbook_reads_back_as_an_official_appendix(month: HallService, tmp
     # One page wide (1 is the schema default, so a writer may leave it out), any number long.
     assert (detail.page_setup.fitToWidth or 1) == 1 and int(detail.page_setup.fitToHeight) == 0
     assert detail.sheet_properties.pageSetUpPr.fitToPage
-    assert detail.oddFooter.center.text == "第 &P 页，共 &N 页"
-    assert detail.column_dimensions["G"].width >= 2 * len("区住房和城乡建设局")  # CJK cells are two wide
+    # Each sheet numbers its own pages, under its own name.
+    assert detail.oddFooter.center.text == "&A　第 &P 页" and detail.page_setup.useFirstPageNumber
+    assert int(detail.page_setup.firstPageNumber or 1) == 1  # 1 is the schema default
+    # Widths from content, CJK two a character, capped: a longer 单位 wraps in its column.
+    assert detail.column_dimensions["G"].width < 2 * len("区住房和城乡建设局") and detail["G4"].alignment.wrap_text
 
     windows = book["附表2 窗口量化考评"]
     window_rows = [r for r in windows.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
     assert len(window_rows) == 5 and [r[0] for r in window_rows] == sorted(r[0] for r in window_rows)
     first = window_rows[0]
-    assert first[2] == "1" and first[3] == "综合窗口" and first[7] == 3 and first[8] == pytest.approx(1.3)
+    assert (
+        first[2] == 1 and first[3] == "综合窗口"
+    )  # 窗口编号 1 is a number, not text and first[7] == 3 and first[8] == pytest.approx(1.3)
     assert len(windows._charts) == 1
 
     staff = book["附表3 人员考核排名"]
     header = [c.value for c in staff[3]]
     assert header[:4] == ["排名", "并列", "姓名", "窗口"] and header[-4:] == ["扣分", "加分", "得分", "评定"]
-    assert header[4:-4] == ["迟到", "玩手机", "上门服务", "预约服务"]  # only the items that occurred
+    # Only the items that occurred, under their category (a merged cell over 加分's two).
+    assert header[4:-4] == ["考勤", "作风纪律", "加分", None] and "G3:H3" in {str(r) for r in staff.merged_cells.ranges}
+    assert [c.value for c in staff[4]][4:-4] == ["迟到", "玩手机", "上门服务", "预约服务"]
+    assert staff.print_title_rows == "$1:$4"
     staff_rows = [r for r in staff.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
     assert len(staff_rows) == 7 and staff_rows[0][2] == "魏敏" and staff_rows[0][-2] == pytest.approx(101.3)
     assert staff_rows[-1][2] == "张伟" and staff_rows[-1][3] == "市场监管窗口" and staff_rows[-1][-1] == "末位"

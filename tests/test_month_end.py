@@ -57,7 +57,7 @@ import io
 import json
 import sqlite3
 from contextlib import closing
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -453,7 +453,7 @@ def test_a_hall_s_october_from_punches_leave_and_patrols_to_close(
         r for r in sheet_rows(tmp_path / "附表3.xlsx", "附表5 更正记录") if "经核实为业务咨询" in map(str, r)
     ]
     assert [r[2:8] for r in corrections] == [
-        ("2026-10-20 14:30", "税务窗口", "黄丽", "闲聊", "作废", "经核实为业务咨询")
+        (datetime(2026, 10, 20, 14, 30), "税务窗口", "黄丽", "闲聊", "作废", "经核实为业务咨询")
     ]
     assert run(capsys, *db, "verify")[0] == 0
     assert verified(url)

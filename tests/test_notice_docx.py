@@ -266,7 +266,7 @@ def test_report_docx_refuses_what_it_must_not_write(
 
     assert "文件已存在" in refused() and "--force" in refused()
     assert "输出文件夹不存在" in refused("--out", str(tmp_path / "missing" / "通报.docx"))
-    assert "输出文件夹不存在" in refused("--out", str(path / "通报.docx"))  # a file where a folder should be
+    assert "是一个文件，不是文件夹" in refused("--out", str(path / "通报.docx"))  # a file where a folder should be
     assert "应以 .docx 结尾" in refused("--out", str(tmp_path / "通报.pdf"))
     assert main(["--db", hall_url, "report", "--period", "2026-11", "--out", "x.docx"]) == 1
     assert "只用于 --format docx" in capsys.readouterr().err

@@ -182,7 +182,8 @@ def test_the_sheet_prints_on_one_a4_page_in_readable_type(
     assert result.returncode == 0 and pdf.exists(), result.stderr
     bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = re.findall(r'<page width="([0-9.]+)" height="([0-9.]+)">(.*?)</page>', bbox, re.S)
-    ours = [(w, h, body) for w, h, body in pages if "审批业务统计表" in body]
+    # The sheet's pages carry its title (the notice's 附件 list names it too, without the hall).
+    ours = [(w, h, body) for w, h, body in pages if ">测试大厅2026年11月审批业务统计表<" in body]
     assert len(ours) == 1, "the sheet takes one page"
     width, height, body = ours[0]
     assert sorted((float(width), float(height))) == pytest.approx([595, 842], abs=2)  # A4

@@ -331,7 +331,8 @@ def test_the_workbook_marks_exactly_what_the_verdicts_say(big: HallService, big_
         "刘洋",
     ]
     assert (staff[0][0], staff[0][2], staff[0][-2], staff[0][-1]) == (1, "田甜", 102, None)
-    foot = [r[0] for r in staff_sheet.iter_rows(min_row=4 + 29, values_only=True) if r[0]]
+    # Two header rows (the categories over the types that occurred), 29 people, then the note.
+    foot = [r[0] for r in staff_sheet.iter_rows(min_row=5 + 29, values_only=True) if r[0]]
     assert foot == [
         "评定：服务标兵9名（第8名3人并列，均列入）；末位人员4名（第26名4人并列，均列入）。"
         "名次按得分排定，得分相同者并列、并列者一并评定。"
@@ -530,7 +531,7 @@ def test_one_rounding_everywhere(service: HallService, hall_url: str, tmp_path: 
     window_rows = [
         r for r in book["附表2 窗口量化考评"].iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)
     ]
-    assert next(r for r in window_rows if r[2] == "3")[9] == 99.3
+    assert next(r for r in window_rows if r[2] == 3)[9] == 99.3  # 窗口编号 3 is a number
     staff_rows = [r for r in book["附表3 人员考核排名"].iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
     shown = {(r["window"], r["name"]): r["score"] for r in rank_json(capsys, hall_url, "2026-06")}
     by_name = {(r[3], r[2]): r[-2] for r in staff_rows}

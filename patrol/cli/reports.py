@@ -20,15 +20,34 @@ if TYPE_CHECKING:
     from patrol.rules.verdicts import Verdicts
 
 
+# Every sheet the appendix can hold, in its order (`patrol export --help`).
+SHEET_LINES = (
+    "附表1 巡查明细：每条有效巡查记录（超过 Excel 行数上限时续写在 附表1 巡查明细(2)…）",
+    "附表2 窗口量化考评：窗口排名、扣分加分、评定，表下另起一页为窗口得分条形图",
+    "附表2-1 单位考评：窗口标明单位时才有",
+    "附表3 人员考核排名：只列本期出现过的巡查项，按类别分组",
+    "附表4 考勤汇总：应出勤、实际出勤、迟到、早退、缺卡、请假、脱岗、串岗、满勤",
+    "附表5 更正记录：本期巡查记录的更正（时间、原记录、更正内容、原因、更正人）",
+    "附表6 审批业务统计表：大厅导入了本期办件数据（patrol services import）时才有",
+    "通报草稿：通报全文，每段在页宽内换行",
+)
+
+
 def register(sub: Any) -> None:
     """Add `export`, `report`, `record` and `rank`."""
     p = sub.add_parser(
         "export",
         help="导出巡查考核附表（.xlsx）",
-        description="导出统计周期的巡查考核附表：附表1 巡查明细、附表2 窗口量化考评、附表3 人员考核排名、"
-        "附表4 考勤汇总和通报草稿。导出前先校验全部记录（同 patrol verify）：未通过时不导出，报告第一处问题并以 1 "
-        "退出；通过时附表1 末尾印出各设备的链头，日后可用 patrol verify --against 附表文件 核对。"
-        "先写入临时文件再改名，目标处不会留下写了一半的文件。",
+        description="导出统计周期的巡查考核附表（.xlsx），依次包含以下工作表：\n"
+        + "\n".join(f"  {line}" for line in SHEET_LINES)
+        + "\n每张表按 A4 打印：正文不小于 9 磅，较宽的表横向打印，每页重复标题和表头，页码按表从第 1 页编起。\n"
+        "导出前先校验全部记录（同 patrol verify）：未通过时不导出，报告第一处问题并以 1 退出；通过时附表1 末尾印出"
+        "各设备的链头，日后可用 patrol verify --against 附表文件 核对。\n"
+        '默认文件名中 Windows 和U盘不允许的字符（/ \\ : * ? " < > |）换成全角字符，大厅名称不会让文件写到别的文件夹。'
+        "先写入临时文件再改名，目标处不会留下写了一半的文件；文件夹不存在或不可写时给出一行说明并以 1 退出。",
+        epilog="示例：\n  patrol export --period 2026-11\n  patrol export --period 2026-11 --out 附表/\n"
+        "  patrol export --period 2026Q4 --out 四季度附表.xlsx --force",
+        formatter_class=RawFormatter,
     )
     p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
     p.add_argument(

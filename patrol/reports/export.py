@@ -7,6 +7,7 @@ place, so the target is never left half-written; an existing file is replaced on
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,24 +22,60 @@ from patrol.reports.period_report import PeriodReport, gather
 from patrol.reports.workbook import Progress, write_workbook
 from patrol.rules.periods import Period
 
+# What Windows, FAT and exFAT (USB sticks) refuse in a file name, and the full-width form a
+# Chinese reader sees as the same mark.
+_FULL_WIDTH = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in '/\\:*?"<>|'})
+# Names Windows keeps for devices, with any extension: "CON.xlsx" cannot be made there either.
+_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"{kind}{n}" for kind in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")}
+)
+# ext4 and most Unix file systems hold 255 bytes of a name; LibreOffice's lock file beside it
+# (".~lock.NAME#") needs 8 more, and a Chinese character is 3 bytes in UTF-8.
+MAX_NAME_BYTES = 240
+
+
+def safe_file_name(text: str) -> str:
+    """``text`` as one file name that Windows, a USB stick and Linux all accept: the marks they
+    refuse (``/ \\ : * ? " < > |``) become their full-width forms (／ ＼ ： ＊ ？ ＂ ＜ ＞ ｜),
+    control and invisible format characters go, leading dots (a hidden file, or "..") become ．,
+    trailing dots and spaces go, a device name (CON, NUL, COM1…) gets a leading ＿, and the name
+    is cut to ``MAX_NAME_BYTES`` keeping its extension. A hall named ``城区/开发区`` or
+    ``../../x`` can so never write outside the folder it is given."""
+    name = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp"))
+    name = name.translate(_FULL_WIDTH).strip()
+    stripped = name.lstrip(".")
+    name = "．" * (len(name) - len(stripped)) + stripped
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not suffix.isascii() or not suffix.isalnum() or len(suffix) > 5 or not stem:
+        stem, suffix = name, ""
+    stem = stem.rstrip(". ")
+    while len(f"{stem}.{suffix}".encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1].rstrip(". ")
+    if stem.split(".")[0].strip().upper() in _RESERVED:
+        stem = "＿" + stem
+    stem = stem or "＿"
+    return f"{stem}.{suffix}" if suffix else stem
+
 
 def default_file_name(hall: str, period: Period) -> str:
-    """{大厅名称}{周期}巡查考核附表.xlsx"""
-    return f"{hall}{period.label}巡查考核附表.xlsx"
+    """{大厅名称}{周期}巡查考核附表.xlsx, safe as one file name (``safe_file_name``)."""
+    return safe_file_name(f"{hall}{period.label}巡查考核附表.xlsx")
 
 
 def default_notice_name(hall: str, period: Period) -> str:
     """{大厅名称}{周期}巡查考核通报.docx: the Word notice, named as the appendix it goes with."""
-    return f"{hall}{period.label}巡查考核通报.docx"
+    return safe_file_name(f"{hall}{period.label}巡查考核通报.docx")
 
 
 def target_path(out: Path | None, hall: str, period: Period, name: str | None = None) -> Path:
     """The file to write: ``out`` itself, or the default name (the appendix's unless ``name``)
-    inside ``out`` (a folder) or here."""
+    inside ``out`` (a folder, or a name without an extension that is not there yet: a folder to
+    be, which ``check_target`` then says is missing) or here."""
     name = name or default_file_name(hall, period)
     if out is None:
         return Path.cwd() / name
-    if out.is_dir():
+    if out.is_dir() or (not out.suffix and not out.exists()):
         return out / name
     return out
 
@@ -60,14 +97,20 @@ class TargetExists(UserError):
 
 
 def check_target(path: Path, force: bool, suffix: str = ".xlsx") -> None:
-    """Refuse a target we must not or cannot write, before any work is done."""
+    """Refuse a target we must not or cannot write, before any work is done: a folder that is
+    missing, is a file, or cannot be written to, each in one line."""
+    if path.is_dir():
+        raise UserError(f"输出位置是一个文件夹：{path}。请给出 {suffix} 文件名，或只给文件夹让程序取默认文件名。")
     if path.suffix.lower() != suffix:
         raise UserError(f"输出文件应以 {suffix} 结尾：{path}")
     folder = path.parent
+    for above in (folder, *folder.parents):
+        if above.exists() and not above.is_dir():
+            raise UserError(f"输出文件夹 {folder} 中的 {above} 是一个文件，不是文件夹。请换一个文件夹。")
     if not folder.is_dir():
         raise UserError(f"输出文件夹不存在：{folder}。请先创建它，或换一个文件夹。")
-    if not os.access(folder, os.W_OK):
-        raise UserError(f"输出文件夹不可写：{folder}。请换一个文件夹。")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserError(f"输出文件夹不可写：{folder}。请换一个有写入权限的文件夹，或改它的权限。")
     for lock in (folder / f".~lock.{path.name}#", folder / f"~${path.name}"):
         if lock.exists():
             raise UserError(f"{path.name} 正被其他程序（如 WPS、Excel、LibreOffice）打开，请先关闭它再导出。")
@@ -129,8 +172,6 @@ def export_month_end(
         if if_unverified is None:
             raise Unverified(verdict.problem or "")
         if_unverified(verdict.problem or "")
-    # Before any name leaves the database.
-    service.access.log("导出", f"{period.label} 巡查考核附表 → {path}", period)
     report = gather(service, period)
     report.heads = verdict.heads if verdict.ok else None
     report.unverified = verdict.problem
@@ -141,15 +182,23 @@ def export_month_end(
         notice.extend(draft_notice(report, seen))
         return notice
 
-    write_atomically(report, draft, path, progress, seen.add)
+    def logged() -> None:
+        # Once the workbook is whole in its private temporary folder, before it is renamed into
+        # place: no name leaves the database unlogged, and a write that failed is not logged.
+        service.access.log("导出", f"{period.label} 巡查考核附表 → {path}", period)
+
+    write_atomically(report, draft, path, progress, seen.add, before_rename=logged)
     # The notice as a document, from the same reading (the findings streamed past ``seen``).
     document = compose_notice(report, seen)
     if word is not None:
         from patrol.reports.notice_docx import write_notice_docx
 
-        service.access.log("导出", f"{period.label} 通报（Word） → {word}", period)
         try:
-            write_notice_docx(document, word)
+            write_notice_docx(
+                document,
+                word,
+                before_rename=lambda: service.access.log("导出", f"{period.label} 通报（Word） → {word}", period),
+            )
         except UserError as exc:  # the workbook is there, whole: say so, not just what failed
             raise UserError(f"巡查考核附表已导出：{path}；通报 Word 文件未写入：{exc}") from exc
     return MonthEnd(path, document, notice, word)
@@ -167,9 +216,10 @@ def export_notice(
     hall = service.hall.name
     path = target_path(out, hall, period, default_notice_name(hall, period)).resolve()
     check_target(path, force, ".docx")
-    service.access.log("通报", f"{period.label} 通报（Word） → {path}", period)
     notice = compose_notice(gather(service, period))
-    write_notice_docx(notice, path)
+    write_notice_docx(
+        notice, path, before_rename=lambda: service.access.log("通报", f"{period.label} 通报（Word） → {path}", period)
+    )
     return path, notice
 
 
@@ -179,9 +229,22 @@ def write_atomically(
     path: Path,
     progress: Progress | None,
     on_finding: Callable[[FindingView], None] | None = None,
+    before_rename: Callable[[], None] | None = None,
 ) -> None:
     """Write in an owner-only temporary folder beside ``path`` (the workbook and the sheets the
     writer keeps on disk meanwhile, which hold names and notes), then rename the workbook into
     place. A kill half-way leaves only that folder, which the next run removes
-    (``patrol.hall.leftovers``): it is noted in patrol's own data folder while it exists."""
-    write_file_atomically(path, lambda temporary: write_workbook(report, notice, temporary, progress, on_finding))
+    (``patrol.hall.leftovers``): it is noted in patrol's own data folder while it exists.
+    ``before_rename`` runs once the workbook is complete, just before it is moved into place."""
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        write_file_atomically(
+            path,
+            lambda temporary: write_workbook(report, notice, temporary, progress, on_finding),
+            before_rename,
+        )
+    except FileCreateError as exc:  # xlsxwriter wraps the OSError of its last write in its own
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+        why = (cause.strerror if cause is not None else None) or str(exc)
+        raise UserError(f"无法写入 {path}：{why}。已保存的数据不受影响。") from exc

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -138,14 +139,14 @@ def text_width(text: str) -> float:
 # --- the document ---------------------------------------------------------------------------------
 
 
-def write_notice_docx(notice: Notice, path: Path) -> None:
+def write_notice_docx(notice: Notice, path: Path, before_rename: Callable[[], None] | None = None) -> None:
     """Write ``notice`` to ``path`` as an official document, atomically (as the appendix is: a
     temporary file beside ``path`` renamed into place), so nothing half-written is ever left
     there (``UserError`` when the folder cannot be written)."""
     from patrol.reports.atomic import write_file_atomically
 
     document = notice_document(notice)
-    write_file_atomically(path, lambda temporary: document.save(str(temporary)))
+    write_file_atomically(path, lambda temporary: document.save(str(temporary)), before_rename)
 
 
 def notice_document(notice: Notice) -> Document:

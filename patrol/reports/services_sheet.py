@@ -4,33 +4,16 @@ row, and a note saying which months were counted. Written only when the period h
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from rich.cells import cell_len
-
+from patrol.reports.columns import Column, content_width
 from patrol.reports.period_report import PeriodReport
 from patrol.rules.figures import Counts, ServiceFigures, period_months, previous_months
 
 SERVICES_SHEET = "附表6 审批业务统计表"
 RATE_COLUMNS = (5, 8, 10)  # 按时办结率, 好评率, 受理增减: shares, written as numbers in percent
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column as the workbook's table sheets take one (``patrol.reports.workbook.Column``: the
-    workbook calls this module, so this module does not import it back)."""
-
-    title: str
-    width: int
-    style: str = "body"
-
-
-def _width(texts: Iterable[str], title: str, cap: int = 40) -> int:
-    """A width that fits Chinese text (two cells a character), as the workbook's columns have."""
-    return min(cap, max([cell_len(title), *(cell_len(t) for t in texts)]) + 2)
 
 
 def has_services_sheet(report: PeriodReport) -> bool:
@@ -84,8 +67,8 @@ def services_sheet(report: PeriodReport, sheet: Callable[..., Any]) -> None:
         return
     rows = figures.windows
     columns = [
-        Column("窗口编号", 10, "center"),
-        Column("窗口名称", _width((w.label for w in rows), "窗口名称", 24)),
+        Column("窗口编号", content_width((w.code for w in rows), "编号", 10), "code"),
+        Column("窗口名称", content_width((w.label for w in rows), "窗口名称", 20), "wrap"),
         Column("受理", 8, "number"),
         Column("办结", 8, "number"),
         Column("按时办结", 10, "number"),
@@ -96,7 +79,7 @@ def services_sheet(report: PeriodReport, sheet: Callable[..., Any]) -> None:
         Column("上期受理", 10, "maybe_number"),
         Column("受理增减", 10, "center"),
     ]
-    table = sheet(SERVICES_SHEET, columns, True)
+    table = sheet(SERVICES_SHEET, columns, 2)  # across pages: 窗口编号 and 窗口名称 on each
     # A share is a number in percent (Excel sums and sorts it), blank where there is none.
     rate = table.formats["rate"]
 
@@ -114,7 +97,7 @@ def services_sheet(report: PeriodReport, sheet: Callable[..., Any]) -> None:
     for w in rows:
         append([w.code, w.label], _cells(w.counts, w.previous, w.change))
     append(["合计", ""], _cells(figures.total, figures.previous_total, figures.change))
-    table.sheet.write_string(table.row + 1, 0, _note(figures), table.formats["subtitle_left"])
+    table.note(table.row + 1, _note(figures))
 
 
 # --- 附表2 with service figures weighed in (patrol.rules.weighting) ---------------------------
@@ -164,4 +147,4 @@ def weight_note(table: Any, report: PeriodReport) -> None:
     )
     if report.services is None:
         text += "本期无办件量数据，按巡查得分排名。"
-    table.sheet.write_string(table.row + 2, 0, text, table.formats["subtitle_left"])
+    table.note(table.row + 2, text)

@@ -9,8 +9,12 @@ written as a string, never as a formula.
 
 from __future__ import annotations
 
+import functools
+import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +23,12 @@ from rich.cells import cell_len
 from patrol.hall.views import SUBSTITUTE, FindingView
 from patrol.reports.anchor import footer_lines
 from patrol.reports.attendance_summary import AttendanceLine
+from patrol.reports.columns import Column, content_width
 from patrol.reports.formatting import tied_text
 from patrol.reports.period_report import PeriodReport
 from patrol.reports.verdict_text import summary
 from patrol.reports.wording import correction_change
+from patrol.rules.items import CATEGORIES
 from patrol.rules.scoring import Standing
 from patrol.rules.settings import TIE_BREAKS
 from patrol.rules.verdicts import Award
@@ -39,12 +45,36 @@ ATTENDANCE_SHEET = "附表4 考勤汇总"
 CORRECTIONS = "附表5 更正记录"
 NOTICE = "通报草稿"
 NOT_JUDGED = "—"  # 附表4: 满勤 not judged, or days that do not apply to a window's substitutes
-FOOTER = "&C第 &P 页，共 &N 页"
+# Each sheet numbers its own pages from 1 (set_start_page) and names itself: LibreOffice's &N
+# counts the pages of the whole workbook, so "共 &N 页" would read "第 1 页，共 16 页" on 附表2.
+FOOTER = "&C&A　第 &P 页"
 WINDOW_NAME_COLUMN = 3  # 附表2's 窗口 and 得分 columns, which the chart reads
 WINDOW_SCORE_COLUMN = 9
-NUMBER_STYLES = frozenset({"number", "points"})
+NUMBER_STYLES = frozenset({"number", "points", "tally"})
+WRAP_STYLES = frozenset({"wrap", "wrap_center"})
 UNVERIFIED = "未通过校验"  # on every sheet of an appendix written from a database that failed verify
-TIME_STYLES = frozenset({"date", "time"})
+TIME_STYLES = frozenset({"date", "time", "datetime"})
+
+# Printing. Every page is A4 with body text of at least 9 pt: the body is 11 pt, so a sheet is
+# shrunk to the page's width only down to FIT_SCALE (11 pt x 0.84 = 9.2 pt); a wider sheet
+# prints across pages at PRINT_SCALE with its first columns repeated. Widths are estimated as
+# LibreOffice lays them out without the Calibri metrics (7.25 points a unit of column width),
+# the widest of the programs: Excel and WPS (5.25 points a unit) print the same sheet larger.
+BODY_SIZE = 11
+FIT_SCALE = 0.84
+PRINT_SCALE = 90
+MARGIN_SIDE = 0.3  # inches
+MARGIN_TOP = 0.6
+MARGIN_BOTTOM = 0.7
+A4_SHORT, A4_LONG = 595.3, 841.9  # points
+TITLE_HEIGHT = 30  # points: the title row
+DEFAULT_ROW = 15.75  # points: a row of 11 pt text left to its default height
+BARS_PER_CHART = 30  # 附表2's chart: past this many windows, the next chart on a page of its own
+BAR_HEIGHT = 22  # pixels a window takes in the chart: room for its label at 10 pt, none skipped
+CHART_FRAME = 75  # pixels of a chart that are not bars: its title, the value axis and padding
+NOTICE_CHUNK = 800  # characters: a longer paragraph of 通报草稿 is cut at a sentence into rows,
+# since a spreadsheet never splits a row across pages and would cut off what is past the foot
+CODE_NUMBER = re.compile(r"(0|[1-9][0-9]{0,14})")  # 窗口编号 12 is a number; A03 and 007 are text
 
 Progress = Callable[[int, int], None]  # (findings written, findings in all)
 
@@ -57,45 +87,103 @@ _BODY = {"font_name": "宋体", "font_size": 11, "border": 1, "valign": "vcenter
 _TEXT = {"quote_prefix": True}
 _FORMATS: dict[str, dict[str, Any]] = {
     "title": {"font_name": "黑体", "font_size": 16, "align": "center", "valign": "vcenter", **_TEXT},
-    "subtitle": {"font_name": "宋体", "font_size": 10, "align": "center"},
+    "subtitle": {"font_name": "宋体", "font_size": BODY_SIZE, "align": "center"},
+    "subtitle_wrap": {"font_name": "宋体", "font_size": BODY_SIZE, "align": "center", "text_wrap": True},
     "subtitle_left": {"font_name": "宋体", "font_size": 9, **_TEXT},
     "header": {**_BODY, "bold": True, "align": "center", "text_wrap": True, **_TEXT},
+    "header_top": {**_BODY, "bold": True, "align": "center", "text_wrap": True, "bottom": 0, **_TEXT},
+    "header_bottom": {**_BODY, "top": 0},
     "body": {**_BODY, **_TEXT},
+    "wrap": {**_BODY, "text_wrap": True, **_TEXT},  # 单位, 备注, 原因: long text wraps in its column
+    "wrap_center": {**_BODY, "text_wrap": True, "align": "center", **_TEXT},
+    "code": {**_BODY, "align": "center", "num_format": "0", **_TEXT},  # 窗口编号: number or text
     "center": {**_BODY, "align": "center", **_TEXT},
     "number": {**_BODY, "align": "center", "num_format": "0"},
+    # 附表3's count per finding type: a 0 is stored, shown blank, so the few counts stand out.
+    "tally": {**_BODY, "align": "center", "num_format": '0;-0;""'},
     "count": {**_BODY, "align": "center", "num_format": "0"},
     "maybe_number": {**_BODY, "align": "center", "num_format": "0"},  # a number, or blank
     "points": {**_BODY, "align": "right", "num_format": "0.0"},
     "rate": {**_BODY, "align": "center", "num_format": "0.00%"},  # 审批业务统计表's shares
     "date": {**_BODY, "align": "center", "num_format": "yyyy-mm-dd"},
     "time": {**_BODY, "align": "center", "num_format": "hh:mm"},
+    "datetime": {**_BODY, "align": "center", "num_format": "yyyy-mm-dd hh:mm"},
+    "note": {"font_name": "宋体", "font_size": BODY_SIZE, "text_wrap": True, "valign": "top", **_TEXT},
     "paragraph": {"font_name": "仿宋", "font_size": 14, "text_wrap": True, "valign": "top", **_TEXT},
 }
+NOTICE_SIZE = 14
+
+
+def _points(widths: Iterable[float]) -> float:
+    """Printed width at 100 % of columns ``widths`` wide (Excel's units), as LibreOffice prints
+    them where Calibri is missing: 7.25 points a unit and 5 of padding (Excel: 5.25 and 3.75)."""
+    return sum(7.25 * w + 5 for w in widths)
+
+
+def _excel_points(width: float) -> float:
+    """A column's width in points as Excel and WPS print it (the narrowest: wrap by this)."""
+    return 5.25 * width + 3.75
+
+
+def _printable(landscape: bool) -> tuple[float, float]:
+    """Width and height (points) inside the margins of an A4 page."""
+    wide, high = (A4_LONG, A4_SHORT) if landscape else (A4_SHORT, A4_LONG)
+    return wide - 2 * MARGIN_SIDE * 72, high - (MARGIN_TOP + MARGIN_BOTTOM) * 72
 
 
 @dataclass(frozen=True)
-class Column:
-    """A column of a table sheet: its title, width in cells and the format of its body."""
+class PagePlan:
+    """How a sheet prints: orientation and scale (``None``: shrink to one page wide)."""
 
-    title: str
-    width: int
-    style: str = "body"
+    landscape: bool
+    scale: int | None
+
+    @property
+    def least_scale(self) -> float:
+        """The smallest scale the sheet may print at."""
+        return FIT_SCALE if self.scale is None else self.scale / 100
 
 
-def _width(texts: Iterable[str], title: str, cap: int = 40) -> int:
-    """A width that fits Chinese text (two cells a character) in a column."""
-    return min(cap, max([cell_len(title), *(cell_len(t) for t in texts)]) + 2)
+def page_plan(widths: Sequence[float]) -> PagePlan:
+    """Portrait where the columns fit the page at 100 % (or nearly), else landscape; shrunk to
+    the width only as far as ``FIT_SCALE``, else printed across pages at ``PRINT_SCALE``."""
+    needed = _points(widths)
+    if needed <= _printable(False)[0] / 0.97:
+        return PagePlan(False, None)
+    if needed <= _printable(True)[0] / FIT_SCALE:
+        return PagePlan(True, None)
+    return PagePlan(True, PRINT_SCALE)
 
 
-def _print_setup(sheet: Any, landscape: bool) -> None:
-    """A4, one page wide, as many pages long as it takes, page numbers in the footer."""
+def _print_setup(sheet: Any, plan: PagePlan, repeat_columns: int = 0) -> None:
+    """A4 as planned, page numbers in the footer restarting at 1 on every sheet."""
     sheet.set_paper(9)
-    if landscape:
+    if plan.landscape:
         sheet.set_landscape()
     else:
         sheet.set_portrait()
-    sheet.fit_to_pages(1, 0)
-    sheet.set_footer(FOOTER)
+    sheet.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_BOTTOM)
+    if plan.scale is None:
+        sheet.fit_to_pages(1, 0)
+    else:
+        sheet.set_print_scale(plan.scale)
+        if repeat_columns:
+            sheet.repeat_columns(0, repeat_columns - 1)  # who the row is about, on every page across
+    sheet.set_start_page(1)
+    sheet.set_footer(FOOTER, {"margin": 0.3})
+
+
+@functools.lru_cache(maxsize=4096)
+def _cell_lines(value: Any, width: float) -> int:
+    """Lines a wrapped body cell takes (a unit's or a window's name recurs on every row)."""
+    return _lines(value, BODY_SIZE, width) if isinstance(value, str) and value else 1
+
+
+def _lines(text: str, size: float, width: float) -> int:
+    """How many lines ``text`` takes at ``size`` points in a block ``width`` points wide (a
+    Chinese character is ``size`` wide, other characters half, a little padding each side)."""
+    per_line = max(2, int((width - 4) / size * 2))  # in halves of a Chinese character
+    return sum(max(1, math.ceil(cell_len(part) / per_line)) for part in text.split("\n"))
 
 
 class _TableSheet:
@@ -109,25 +197,139 @@ class _TableSheet:
         title: str,
         subtitle: str,
         columns: Sequence[Column],
-        landscape: bool,
+        keep: int = 1,
     ) -> None:
+        """``keep``: how many first columns say who a row is about (repeated on every page
+        across, when the sheet is too wide for one)."""
         self.sheet = book.add_worksheet(name)
         self.formats = formats
         self.columns = columns
+        self.plan = page_plan([c.width for c in columns])
+        grouped = any(c.group for c in columns)
+        self.header_rows = HEADER_ROWS + grouped
+        self.header_points = TITLE_HEIGHT + DEFAULT_ROW + 2  # what repeats atop every page; rows add theirs
         last = len(columns) - 1
         for index, column in enumerate(columns):
             self.sheet.set_column(index, index, column.width)
-        _print_setup(self.sheet, landscape)
+        _print_setup(self.sheet, self.plan, keep)
         self.sheet.center_horizontally()
-        self.sheet.repeat_rows(0, HEADER_ROWS - 1)
-        self.sheet.freeze_panes(HEADER_ROWS, 0)
-        self.sheet.set_row(0, 30)
-        self.sheet.merge_range(0, 0, 0, last, title, formats["title"])
-        self.sheet.merge_range(1, 0, 1, last, subtitle, formats["subtitle"])
-        for index, column in enumerate(columns):
-            self.sheet.write_string(2, index, column.title, formats["header"])
-        self.row = HEADER_ROWS  # the next row to write
+        self.sheet.repeat_rows(0, self.header_rows - 1)  # the title and the header on every page
+        self.sheet.freeze_panes(self.header_rows, 0)
+        self.sheet.set_row(0, TITLE_HEIGHT)
+        # A sheet printed across pages breaks between blocks of columns that each fit a page
+        # beside the repeated first ``keep`` columns, and prints its title and period line over
+        # each block (merged over all of them, both would be cut at the page's edge).
+        self.blocks = [(0, last)] if self.plan.scale is None else self._blocks(keep)
+        if len(self.blocks) > 1:
+            self.sheet.set_v_pagebreaks([start for start, _end in self.blocks[1:]])
+        period_style = "subtitle"
+        if len(self.blocks) > 1:  # the period line may wrap over a block narrower than the page
+            self.sheet.set_row(1, 2 * BODY_SIZE * 1.3 + 3)
+            period_style = "subtitle_wrap"
+        for row, text, style in ((0, title, "title"), (1, subtitle, period_style)):  # rows in order
+            for start, end in self.blocks:
+                if end > start:
+                    self.sheet.merge_range(row, start, row, end, text, formats[style])
+                else:
+                    self.sheet.write_string(row, start, text, formats[style])
+        if grouped:
+            self._header_height(2, [(c.group or c.title, self._span(n)) for n, c in enumerate(columns)])
+            self._two_header_rows()
+            self._header_height(3, [(c.title, _excel_points(c.width)) for c in columns if c.group])
+        else:
+            self._header_height(2, [(c.title, _excel_points(c.width)) for c in columns])
+            for index, column in enumerate(columns):
+                self.sheet.write_string(2, index, column.title, formats["header"])
+        self.row = self.header_rows  # the next row to write
         self._writers = [self._writer(c.style) for c in columns]
+        # Wrapped columns and their width in Excel's points (narrower than LibreOffice's, so a
+        # row is high enough in both): spreadsheet programs do not grow a row on opening.
+        self._wrapped = [(n, _excel_points(c.width)) for n, c in enumerate(columns) if c.style in WRAP_STYLES]
+
+    def _header_height(self, row: int, titles: Sequence[tuple[str, float]]) -> None:
+        """A header row high enough for its wrapped titles (a row set to no height does not grow
+        when the file is opened)."""
+        lines = max((_lines(title, BODY_SIZE, width) for title, width in titles), default=1)
+        height = lines * BODY_SIZE * 1.3 + 3
+        if lines > 1:
+            self.sheet.set_row(row, height)
+        self.header_points += max(height, DEFAULT_ROW)
+
+    def _span(self, index: int) -> float:
+        """The width (Excel's points) of the category cell that column ``index`` stands under."""
+        group = self.columns[index].group
+        if not group:
+            return _excel_points(self.columns[index].width)
+        return sum(_excel_points(c.width) for c in self.columns if c.group == group)
+
+    def _two_header_rows(self) -> None:
+        """The category over its types in the first header row, the types in the second; the
+        other columns' titles stand in the first row over an open cell below (rows are written
+        in order in constant-memory mode, so a title cannot be merged down over both)."""
+        formats, columns, sheet = self.formats, self.columns, self.sheet
+        starts = {start for start, _end in self.blocks}  # a category is named again on each page
+        index = 0
+        while index < len(columns):
+            column = columns[index]
+            end = index
+            while (
+                column.group
+                and end + 1 < len(columns)
+                and columns[end + 1].group == column.group
+                and end + 1 not in starts
+            ):
+                end += 1
+            if end > index:
+                sheet.merge_range(2, index, 2, end, column.group, formats["header"])
+            else:
+                sheet.write_string(2, index, column.group or column.title, formats["header_top"])
+            index = end + 1
+        for index, column in enumerate(columns):
+            if column.group:
+                sheet.write_string(3, index, column.title, formats["header"])
+            else:
+                sheet.write_blank(3, index, None, formats["header_bottom"])
+
+    @property
+    def width(self) -> float:
+        """The printed width of the columns, in points at 100 %."""
+        return _points(c.width for c in self.columns)
+
+    def _blocks(self, keep: int) -> list[tuple[int, int]]:
+        """The columns after the first ``keep`` in blocks (first, last) that each fit a page at
+        ``plan.scale`` beside the ``keep`` columns repeated on it."""
+        room = _printable(self.plan.landscape)[0] * 100 / (self.plan.scale or 100)
+        room -= _points(c.width for c in self.columns[:keep])
+        rest = self.columns[keep:]
+        # As many pages as it takes, the columns shared out evenly: no last page of one column
+        # under a title that cannot fit over it.
+        pages = max(1, math.ceil(_points(c.width for c in rest) / room))
+        while True:
+            share = _points(c.width for c in rest) / pages
+            blocks: list[tuple[int, int]] = []
+            start, used = keep, 0.0
+            for index in range(keep, len(self.columns)):
+                width = _points([self.columns[index].width])
+                if index > start and (used + width > room or (used >= share and len(blocks) < pages - 1)):
+                    blocks.append((start, index - 1))
+                    start, used = index, 0.0
+                used += width
+            blocks.append((start, len(self.columns) - 1))
+            if len(blocks) <= pages or pages >= len(rest):
+                return blocks
+            pages += 1
+
+    def note(self, row: int, text: str, style: str = "note") -> None:
+        """A line under the table at ``row`` (what the verdicts rest on), wrapped across the
+        table's width with a height that fits it, so it never runs past the page's edge."""
+        size = self.formats[style].font_size
+        start, end = self.blocks[0]  # across pages: under the first block, beside the repeated columns
+        width = sum(_excel_points(c.width) for c in self.columns[start : end + 1])
+        self.sheet.set_row(row, _lines(text, size, width) * size * 1.45 + 4)
+        if end > start:
+            self.sheet.merge_range(row, start, row, end, text, self.formats[style])
+        else:
+            self.sheet.write_string(row, start, text, self.formats[style])
 
     def _writer(self, style: str) -> Callable[[int, int, Any], None]:
         """The write call for a column's kind, chosen once (a year is 14 million cells)."""
@@ -144,6 +346,12 @@ class _TableSheet:
             )
         if style in TIME_STYLES:
             return lambda row, col, value: sheet.write_datetime(row, col, value, fmt)
+        if style == "code":  # 窗口编号: 12 a number (no "number stored as text"), A03 and 007 text
+            return lambda row, col, value: (
+                sheet.write_number(row, col, int(value), fmt)
+                if CODE_NUMBER.fullmatch(value)
+                else sheet.write_string(row, col, shown(value), fmt)
+            )
         if style == "maybe_number":
             return lambda row, col, value: (
                 sheet.write_blank(row, col, None, fmt) if value is None else sheet.write_number(row, col, value, fmt)
@@ -162,10 +370,13 @@ class _TableSheet:
     @property
     def rows(self) -> int:
         """Data rows written so far."""
-        return self.row - HEADER_ROWS
+        return self.row - self.header_rows
 
     def append(self, values: Sequence[Any]) -> None:
         row = self.row
+        lines = max((_cell_lines(values[n], width) for n, width in self._wrapped), default=1)
+        if lines > 1:
+            self.sheet.set_row(row, lines * BODY_SIZE * 1.3 + 3)
         for col, write in enumerate(self._writers):
             write(row, col, values[col])
         self.row += 1
@@ -218,9 +429,9 @@ def write_workbook(
 
     mark = f"（{UNVERIFIED}）" if report.unverified else ""
 
-    def sheet(name: str, columns: Sequence[Column], landscape: bool) -> _TableSheet:
+    def sheet(name: str, columns: Sequence[Column], keep: int = 1) -> _TableSheet:
         table_name = name.split(" ", 1)[1].split("(")[0]
-        return _TableSheet(book, formats, name, f"{hall}{label}{table_name}{mark}", subtitle, columns, landscape)
+        return _TableSheet(book, formats, name, f"{hall}{label}{table_name}{mark}", subtitle, columns, keep)
 
     try:
         _detail_sheets(report, sheet, progress, on_finding)
@@ -251,31 +462,31 @@ def _detail_sheets(
 ) -> None:
     windows = report.windows
     columns = [
-        Column("序号", 8, "number"),
-        Column("记录号", 11, "center"),
-        Column("日期", 12, "date"),
-        Column("时间", 7, "time"),
-        Column("窗口编号", 10, "center"),
-        Column("窗口", _width((w.name for w in windows), "窗口", 24)),
-        Column("单位", _width((w.unit for w in windows), "单位", 28)),
-        Column("姓名", _width((s.name for s in report.staff), "替岗人员", 12)),
-        Column("巡查项", _width((i.name for i in report.rules.items), "巡查项", 18)),
-        Column("类别", 10, "center"),
-        Column("分值", 7, "points"),  # points × count: what the finding adds to a score
-        Column("次数", 6, "number"),  # 压缩办理时限 ×28: one row, 28 times
-        Column("分钟", 6, "maybe_number"),  # 无人在岗 15 分钟 (empty where the item has none)
-        Column("备注", 30),
-        Column("督查员", 10),
+        Column("序号", max(4, len(str(report.finding_count)) + 2), "number"),
+        Column("记录号", 10, "center"),
+        Column("日期", 11, "date"),
+        Column("时间", 6, "time"),
+        Column("窗口编号", content_width((w.code for w in windows), "编号", 10), "code"),
+        Column("窗口", content_width((w.name for w in windows), "窗口", 12), "wrap"),
+        Column("单位", content_width((w.unit for w in windows), "单位", 12), "wrap"),
+        Column("姓名", content_width((s.name for s in report.staff), "替岗人员", 10)),
+        Column("巡查项", content_width((i.name for i in report.rules.items), "巡查项", 10), "wrap"),
+        Column("类别", 6, "wrap_center"),  # 作风纪律 over two lines
+        Column("分值", 6, "points"),  # points × count: what the finding adds to a score
+        Column("次数", 5, "number"),  # 压缩办理时限 ×28: one row, 28 times
+        Column("分钟", 5, "maybe_number"),  # 无人在岗 15 分钟 (empty where the item has none)
+        Column("备注", 10, "wrap"),
+        Column("督查员", 6, "wrap"),
     ]
     unit_of = {w.code: w.unit for w in windows}
-    current = sheet(DETAIL, columns, True)
+    current = sheet(DETAIL, columns, 2)
     part = 1
     for number, f in enumerate(report.findings(), start=1):
         if on_finding is not None:
             on_finding(f)
         if current.rows == MAX_SHEET_ROWS - HEADER_ROWS:
             part += 1
-            current = sheet(f"{DETAIL}({part})", columns, True)
+            current = sheet(f"{DETAIL}({part})", columns, 2)
         local = f.at.replace(tzinfo=None)  # the hall's local time, as the sheet shows it
         current.append(
             [
@@ -306,7 +517,7 @@ def _detail_sheets(
     else:
         lines = footer_lines(report.heads or {}) if report.heads is not None else []
     for offset, line in enumerate(lines, start=1):
-        current.sheet.write_string(current.row + offset, 0, line, current.formats["subtitle_left"])
+        current.note(current.row + offset, line)
 
 
 def _window_sheet(book: Any, report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None:
@@ -314,37 +525,73 @@ def _window_sheet(book: Any, report: PeriodReport, sheet: Callable[..., _TableSh
 
     rows = report.ranking.windows
     columns = [
-        Column("排名", 6, "number"),
-        Column("并列", 9, "center"),
-        Column("窗口编号", 10, "center"),
-        Column("窗口", _width((r.window_name for r in rows), "窗口", 24)),
-        Column("单位", _width((r.unit for r in rows), "单位", 28)),
-        *_score_columns(mark_width=10),
+        Column("排名", 5, "number"),
+        Column("并列", content_width((tied_text(r.tied, "window") for r in rows), "并列", 10), "wrap_center"),
+        Column("窗口编号", content_width((r.window_code for r in rows), "编号", 10), "code"),
+        Column("窗口", content_width((r.window_name for r in rows), "窗口", 18), "wrap"),
+        Column("单位", content_width((r.unit for r in rows), "单位", 18), "wrap"),
+        *_score_columns(content_width((r.mark for r in rows), "评定", 14)),
         *weight_columns(report),
     ]
-    table = sheet(WINDOWS, columns, True)
+    table = sheet(WINDOWS, columns, 4)
     for r in rows:
         cells = [r.rank, tied_text(r.tied, "window"), r.window_code, r.window_name, r.unit, *_score_cells(r)]
         table.append([*cells, *weight_cells(report, r)])
     verdicts = report.verdicts
     _verdict_note(table, report, (verdicts.excellent, verdicts.bottom_windows))
     weight_note(table, report)
-    if rows:
+    _window_charts(book, table, len(rows))
+
+
+def _window_charts(book: Any, table: _TableSheet, count: int) -> None:
+    """附表2's scores as bars under the table, each chart on a page of its own (a page break
+    before it) and as wide as the page: every window labelled, first-ranked at the top, the
+    value axis from 0 so that a point's difference looks like one. Past ``BARS_PER_CHART``
+    windows the next chart continues on the next page."""
+    if not count:
+        return
+    plan = table.plan
+    _wide, high = _printable(plan.landscape)
+    # What a page holds below the repeated title and header (points, then pixels), at the
+    # largest scale the sheet may print at: a sheet that fits is not shrunk at all.
+    scale = 1.0 if plan.scale is None else plan.scale / 100
+    header = table.header_points
+    # A chart is anchored to the cells it covers, which LibreOffice draws wider than Excel does:
+    # as wide as the table in Excel's pixels, it is as wide as the table in both.
+    width_px = int(sum(7 * c.width + 5 for c in table.columns)) - 4
+    room_px = int((high / scale - header - 30) / 0.75)
+    per_chart = max(5, min(BARS_PER_CHART, (room_px - CHART_FRAME) // BAR_HEIGHT))
+    row = table.row + 4  # the verdict note sits at table.row + 1, a weighted score's at + 2
+    breaks = []
+    for first in range(0, count, per_chart):
+        last = min(count, first + per_chart) - 1
         chart = book.add_chart({"type": "bar"})  # horizontal bars: window names read along the axis
-        first, last = HEADER_ROWS, HEADER_ROWS + len(rows) - 1
-        score, name = WINDOW_SCORE_COLUMN, WINDOW_NAME_COLUMN
+        top, bottom = HEADER_ROWS + first, HEADER_ROWS + last
         chart.add_series(
             {
                 "name": "得分",
-                "values": [WINDOWS, first, score, last, score],
-                "categories": [WINDOWS, first, name, last, name],
+                "values": [WINDOWS, top, WINDOW_SCORE_COLUMN, bottom, WINDOW_SCORE_COLUMN],
+                "categories": [WINDOWS, top, WINDOW_NAME_COLUMN, bottom, WINDOW_NAME_COLUMN],
+                "data_labels": {"value": True, "num_format": "0.0", "font": {"size": 10}},
+                "gap": 60,
             }
         )
-        chart.set_title({"name": "窗口得分"})
+        charts = math.ceil(count / per_chart)
+        part = f"（{first // per_chart + 1}/{charts}）" if charts > 1 else ""
+        chart.set_title({"name": f"窗口得分{part}", "name_font": {"size": 12, "bold": True}})
         chart.set_legend({"none": True})
-        chart.set_y_axis({"reverse": True})  # first-ranked at the top, as in the table
-        chart.set_size({"width": 480, "height": max(300, 20 * len(rows))})
-        table.sheet.insert_chart(HEADER_ROWS, len(columns) + 1, chart)
+        # The value axis starts at 0: 98 against 100 is a small difference, and looks it.
+        chart.set_x_axis({"min": 0, "num_format": "0", "num_font": {"size": 10}})
+        # First-ranked at the top, as in the table; every window's name, none skipped.
+        chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 10}})
+        height_px = min(room_px, CHART_FRAME + BAR_HEIGHT * (last - first + 1))
+        chart.set_size({"width": width_px, "height": height_px})
+        breaks.append(row)
+        table.sheet.insert_chart(row, 0, chart, {"object_position": 3, "y_offset": 8})
+        # Rows the chart covers, so the sheet's print area reaches its foot.
+        row += math.ceil(height_px * 0.75 / 15) + 2  # default rows are 15 points high
+    table.sheet.set_h_pagebreaks(breaks)
+    table.sheet.print_area(0, 0, row, len(table.columns) - 1)  # down to the last chart's foot
 
 
 def _unit_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None:
@@ -360,14 +607,14 @@ def _unit_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None
     for window in report.ranking.windows:
         codes.setdefault(window.unit, []).append(window.window_code)
     columns = [
-        Column("排名", 6, "number"),
-        Column("并列", 9, "center"),
-        Column("单位", _width((r.name for r in rows), "单位", 28)),
-        Column("人数", 6, "number"),
-        Column("窗口编号", _width(("、".join(codes.get(r.id, [])) for r in rows), "窗口编号", 24)),
-        *_score_columns(mark_width=18),  # 优质服务窗口单位
+        Column("排名", 5, "number"),
+        Column("并列", content_width((tied_text(r.tied, "window") for r in rows), "并列", 10), "wrap_center"),
+        Column("单位", content_width((r.name for r in rows), "单位", 20), "wrap"),
+        Column("人数", 5, "number"),
+        Column("窗口编号", content_width(("、".join(codes.get(r.id, [])) for r in rows), "窗口编号", 16), "wrap"),
+        *_score_columns(content_width((r.mark for r in rows), "评定", 18)),  # 优质服务窗口单位
     ]
-    table = sheet(UNITS, columns, True)
+    table = sheet(UNITS, columns, 3)
     for r in rows:
         codes_text = "、".join(codes.get(r.id, []))
         table.append([r.rank, tied_text(r.tied, "window"), r.name, people.get(r.id, 0), codes_text, *_score_cells(r)])
@@ -377,11 +624,11 @@ def _unit_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None
 def _score_columns(mark_width: int) -> list[Column]:
     """The columns a window's and a unit's ranking end with: deductions, bonuses, score, 评定."""
     return [
-        Column("扣分项次", 10, "number"),
-        Column("扣分", 8, "points"),
-        Column("加分项次", 10, "number"),
-        Column("加分", 8, "points"),
-        Column("得分", 8, "points"),
+        Column("扣分项次", 6, "number"),
+        Column("扣分", 6, "points"),
+        Column("加分项次", 6, "number"),
+        Column("加分", 6, "points"),
+        Column("得分", 7, "points"),
         Column("评定", mark_width, "center"),
     ]
 
@@ -402,7 +649,7 @@ def _verdict_note(table: _TableSheet, report: PeriodReport, awards: Sequence[Awa
         if not decided and report.settings.tie_break:
             decided = "得分相同者按" + "、再按".join(TIE_BREAKS[t] for t in report.settings.tie_break) + "排定名次"
         text += "名次按得分排定，得分相同者并列、并列者一并评定。" if not decided else f"名次按得分排定，{decided}。"
-    table.sheet.write_string(table.row + 1, 0, text, table.formats["subtitle_left"])
+    table.note(table.row + 1, text)
 
 
 def _counts_by_staff(report: PeriodReport) -> dict[str, dict[str, int]]:
@@ -417,22 +664,30 @@ def _counts_by_staff(report: PeriodReport) -> dict[str, dict[str, int]]:
 
 
 def _staff_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None:
+    """Everyone ranked, with a column for each finding type that occurred in the period (none
+    for the types nobody was found for), grouped under their category in a second header row."""
     by_staff = _counts_by_staff(report)
     occurred = {type_id for counts in by_staff.values() for type_id in counts}
-    items = [i for i in report.rules.items if i.id in occurred]
+    order = {category: n for n, category in enumerate(CATEGORIES)}
+    items = sorted(
+        (i for i in report.rules.items if i.id in occurred),
+        key=lambda i: order.get(i.category, len(order)),  # stable: the rules' order within a category
+    )
     rows = report.ranking.staff
     columns = [
-        Column("排名", 6, "number"),
-        Column("并列", 9, "center"),
-        Column("姓名", _width((r.name for r in rows), "姓名", 12)),
-        Column("窗口", _width((r.window_name for r in rows), "窗口", 24)),
-        *(Column(i.name, max(6, cell_len(i.name) + 2), "number") for i in items),
-        Column("扣分", 8, "points"),
-        Column("加分", 8, "points"),
-        Column("得分", 8, "points"),
-        Column("评定", 10, "center"),
+        Column("排名", 4, "number"),
+        # Narrow: 附表3 is the widest table; "10人并列" takes two lines.
+        Column("并列", content_width((tied_text(r.tied) for r in rows), "并列", 6), "wrap_center"),
+        Column("姓名", content_width((r.name for r in rows), "姓名", 10)),
+        Column("窗口", content_width((r.window_name for r in rows), "窗口", 10), "wrap"),
+        # A type's name stands a character a line in its header: the counts are short.
+        *(Column(i.name, 3, "tally", group=i.category) for i in items),
+        Column("扣分", 5, "points"),
+        Column("加分", 5, "points"),
+        Column("得分", 6, "points"),
+        Column("评定", content_width((r.mark for r in rows), "评定", 8), "wrap_center"),
     ]
-    table = sheet(STAFF, columns, len(columns) > 10)
+    table = sheet(STAFF, columns, 4)
     for r in rows:
         counts = by_staff.get(r.id, {})
         table.append(
@@ -461,8 +716,8 @@ def _attendance_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -
     substitutes = list(summary.substitutes.values()) if summary else []
     window_names = {w.id: w.name for w in report.windows}
     columns = [
-        Column("窗口", _width([*(r.window_name for r in people), *window_names.values()], "窗口", 24)),
-        Column("姓名", _width((r.name for r in people), "替岗人员", 12)),
+        Column("窗口", content_width([*(r.window_name for r in people), *window_names.values()], "窗口", 18), "wrap"),
+        Column("姓名", content_width((r.name for r in people), "替岗人员", 10)),
         Column("应出勤天数", 8, "count"),
         Column("实际出勤天数", 8, "count"),
         Column("迟到（次）", 7, "number"),
@@ -474,7 +729,7 @@ def _attendance_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -
         Column("串岗", 6, "number"),
         Column("满勤", 6, "center"),
     ]
-    table = sheet(ATTENDANCE_SHEET, columns, True)
+    table = sheet(ATTENDANCE_SHEET, columns, 2)
     verdicts = report.verdicts
     judged = verdicts.full_attendance is not None
     for person in people:
@@ -517,7 +772,7 @@ def _attendance_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -
             ]
         )
     for number, note in enumerate(_attendance_notes(report, judged)):
-        table.sheet.write_string(table.row + 1 + number, 0, note, table.formats["subtitle_left"])
+        table.note(table.row + 1 + number, note)
 
 
 def _days(value: int | None) -> int | str:
@@ -550,23 +805,23 @@ def _corrections_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) 
     """What was changed, from what to what, why, by whom and when."""
     rows = report.corrections
     columns = [
-        Column("序号", 6, "number"),
-        Column("更正时间", 17, "center"),
-        Column("原记录时间", 17, "center"),
-        Column("窗口", _width((c.before.window_name for c in rows), "窗口", 24)),
-        Column("人员", _width((c.before.person for c in rows), "替岗人员", 12)),
-        Column("原巡查项", _width((c.before.type_name for c in rows), "原巡查项", 18)),
-        Column("更正内容", _width((correction_change(c) for c in rows), "更正内容", 50)),
-        Column("原因", _width((c.reason for c in rows), "原因", 30)),
-        Column("更正人", 10),
+        Column("序号", 5, "number"),
+        Column("更正时间", 17, "datetime"),
+        Column("原记录时间", 17, "datetime"),
+        Column("窗口", content_width((c.before.window_name for c in rows), "窗口", 16), "wrap"),
+        Column("人员", content_width((c.before.person for c in rows), "替岗人员", 10)),
+        Column("原巡查项", content_width((c.before.type_name for c in rows), "原巡查项", 14), "wrap"),
+        Column("更正内容", content_width((correction_change(c) for c in rows), "更正内容", 30), "wrap"),
+        Column("原因", content_width((c.reason for c in rows), "原因", 24), "wrap"),
+        Column("更正人", 8, "wrap"),
     ]
-    table = sheet(CORRECTIONS, columns, True)
+    table = sheet(CORRECTIONS, columns)
     for number, c in enumerate(rows, start=1):
         table.append(
             [
                 number,
-                f"{c.at:%Y-%m-%d %H:%M}",
-                f"{c.before.at:%Y-%m-%d %H:%M}",
+                _minute(c.at),
+                _minute(c.before.at),
                 c.before.window_name,
                 c.before.person,
                 c.before.type_name,
@@ -577,9 +832,43 @@ def _corrections_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) 
         )
 
 
+def _minute(at: datetime) -> datetime:
+    """A time as the sheet shows it: the hall's local time to the minute, without a zone."""
+    return at.replace(tzinfo=None, second=0, microsecond=0)
+
+
 def _notice_sheet(book: Any, formats: dict[str, Any], notice: Sequence[str]) -> None:
+    """The draft notice, a paragraph a row, wrapped in one column as wide as a portrait page;
+    a long paragraph continues in the rows below, cut after a sentence (``_chunks``)."""
     sheet = book.add_worksheet(NOTICE)
-    sheet.set_column(0, 0, 100)
-    _print_setup(sheet, landscape=False)
-    for row, paragraph in enumerate(notice):
-        sheet.write_string(row, 0, paragraph, formats["paragraph"])
+    plan = PagePlan(landscape=False, scale=100)
+    wide, _high = _printable(plan.landscape)
+    # As wide as the page where LibreOffice draws it widest (``_points``), which does not shrink
+    # a sheet of one wrapped column to the page; Excel and WPS print it a little narrower.
+    width = int((wide - 3) / 7.25) - 1
+    sheet.set_column(0, 0, width)
+    _print_setup(sheet, plan)
+    fmt = formats["paragraph"]
+    row = 0
+    for paragraph in notice:
+        for chunk in _chunks(paragraph):
+            # Lines as Excel wraps them, the narrowest: a row never cuts its last line off.
+            lines = _lines(chunk, NOTICE_SIZE, _excel_points(width))
+            sheet.set_row(row, lines * NOTICE_SIZE * 1.5 + 6)
+            sheet.write_string(row, 0, chunk, fmt)
+            row += 1
+
+
+def _chunks(paragraph: str, limit: int = NOTICE_CHUNK) -> list[str]:
+    """``paragraph`` in pieces of at most ``limit`` characters, each ending with a sentence (。；)
+    where one ends in reach, else a clause (，、)."""
+    out = []
+    rest = paragraph
+    while len(rest) > limit:
+        cut = max(rest.rfind(mark, 0, limit) for mark in "。；")
+        if cut < limit // 3:
+            cut = max(cut, *(rest.rfind(mark, 0, limit) for mark in "，、"))
+        cut = cut + 1 if cut > 0 else limit
+        out.append(rest[:cut])
+        rest = rest[cut:]
+    return [*out, rest] if rest else out
