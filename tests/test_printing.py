@@ -33,6 +33,7 @@ SHEETS = [
     "附表3 人员考核排名",
     "附表4 考勤汇总",
     "附表5 更正记录",
+    "附表6 审批业务统计表",  # the demo has its service figures of October
     "通报草稿",
 ]
 MIN_SIZE = 9

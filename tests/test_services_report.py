@@ -153,8 +153,8 @@ def test_the_sheet_lists_every_window_with_its_rates_the_change_and_a_total(
         "上期受理",
         "受理增减",
     ]
-    by_code = {row[0]: row for row in rows[3:8]}
-    assert by_code["1"][:5] == ["1", "综合窗口", 1200, 1190, 1185]
+    by_code = {str(row[0]): row for row in rows[3:8]}  # 窗口编号 1 is a number, 合计 text
+    assert by_code["1"][:5] == [1, "综合窗口", 1200, 1190, 1185]
     assert by_code["1"][5] == pytest.approx(1185 / 1190) and by_code["1"][8] == pytest.approx(600 / 602)
     assert by_code["1"][9:] == [1000, pytest.approx(0.2)]
     assert by_code["2"][6:9] == [None, None, None]  # 市场监管窗口 counts no reviews: blank, not 0
