@@ -393,3 +393,34 @@ def test_a_month_of_punches_alone_does_not_claim_a_patrol(service: HallService) 
     assert notice[1] == "2026年10月，督查组无巡查记录。现将有关情况通报如下："
     assert body_of(notice, "巡查情况") == ""  # not "本月巡查未发现…": there was no patrol
     assert body_of(notice, "考勤情况").endswith("打卡记录显示，综合窗口曾伟10月12日上班迟到。")
+
+
+def test_nobody_is_both_in_the_first_three_and_last(service: HallService) -> None:
+    """Seven people, all with deductions: four tie at 2nd place, and the 末位 verdict (three, its
+    boundary tie whole) takes them. They are 末位 (as `patrol rank` marks them), not 前三 as well."""
+    log_at(service, "1", "魏敏", "着装不规范", "2026-10-05 10:00")  # 99.5, first
+    for code, person in (("1", "曾伟"), ("2", "郑晓燕"), ("3", "张伟"), ("3", "单雄")):
+        log_at(service, code, person, "玩手机", "2026-10-06 10:00")  # 99.0, four tied 2nd
+    log_at(service, "2", "张伟", "脱岗", "2026-10-07 10:00")  # 98.0
+    log_at(service, "4", "张梅", "脱岗", "2026-10-08 10:00")
+    log_at(service, "4", "张梅", "玩手机", "2026-10-08 11:00")  # 97.0
+    assessment = body_of(draft_notice(gather(service, OCTOBER)), "考核情况")
+    first, last = assessment.split("；", 1)
+    assert first == ("根据日常巡查记录，本月窗口工作人员考核排名前三位的是综合窗口魏敏（第2名4人并列，均列为末位）")
+    assert last.startswith(
+        "排名末三位的是综合窗口曾伟、市场监管窗口郑晓燕、住建窗口单雄、张伟、市场监管窗口张伟、不动产登记窗口张梅"
+        "（第2名4人并列，均列入；详见附表3）。"
+    )
+
+
+def test_when_the_first_three_are_all_last_only_the_last_are_named(service: HallService) -> None:
+    """Everyone on the phone once: all seven tie at first, the 末位 tie is in whole, and the 前三
+    clause is left out rather than naming them twice."""
+    for code, person in (("1", "魏敏"), ("1", "曾伟"), ("2", "郑晓燕"), ("2", "张伟"), ("3", "张伟"), ("3", "单雄")):
+        log_at(service, code, person, "玩手机", "2026-10-06 10:00")
+    log_at(service, "4", "张梅", "玩手机", "2026-10-06 10:05")
+    assessment = body_of(draft_notice(gather(service, OCTOBER)), "考核情况")
+    assert assessment.startswith(
+        "根据日常巡查记录，本月窗口工作人员考核排名末三位的是综合窗口魏敏、曾伟、市场监管窗口张伟、郑晓燕、"
+        "住建窗口单雄、张伟、不动产登记窗口张梅（第1名7人并列，均列入；详见附表3）。"
+    )

@@ -529,12 +529,20 @@ def _ties(rows: Sequence[Standing], unit: str) -> str:
 
 
 def _top_three(report: PeriodReport) -> str:
-    """排名前三位的是…: everyone ranked 1 to 3, whole ties in; past MAX_NAMED names the tie at
-    the last rank is counted, not named (names only order a list, they never cut it)."""
-    top = [r for r in report.ranking.staff if r.rank <= TOP_RANKS]
+    """排名前三位的是…: everyone ranked 1 to 3, whole ties in, except those listed as 末位 (a
+    small hall's tie can reach from the top to the bottom: 末位 wins, as `patrol rank` and 附表3
+    mark them, and the clause says which ranks went there); past MAX_NAMED names the tie at the
+    last rank is counted, not named (names only order a list, they never cut it). "" when every
+    one of the first three ranks is 末位 (the 末位 clause names them)."""
+    bottom = {r.id for r in report.verdicts.bottom_staff.rows}
+    ranked = [r for r in report.ranking.staff if r.rank <= TOP_RANKS]
+    top = [r for r in ranked if r.id not in bottom]
+    moved = _moved_to_bottom([r for r in ranked if r.id in bottom])
+    if not top:
+        return ""
     if len(top) <= MAX_NAMED:
-        ties = _ties(top, "人")
-        return f"排名前三位的是{_names(report, top)}" + (f"（{ties}）" if ties else "")
+        notes = "，".join(part for part in (_ties(top, "人"), moved) if part)
+        return f"排名前三位的是{_names(report, top)}" + (f"（{notes}）" if notes else "")
     boundary = top[-1].rank
     named = [r for r in top if r.rank < boundary]
     rest = len(top) - len(named)
@@ -547,6 +555,19 @@ def _top_three(report: PeriodReport) -> str:
         + (f"（{ties}）" if ties else "")
         + f"，另有{rest}人并列第{boundary}名（{score}）"
     )
+
+
+def _moved_to_bottom(rows: Sequence[Standing]) -> str:
+    """How the 前三 clause says the first-three ranks listed as 末位 instead: 第2名4人并列，均列为末位
+    (a tie), 第3名列为末位, 第2名、第3名共2人列为末位; "" for none."""
+    if not rows:
+        return ""
+    ranks = sorted({r.rank for r in rows})
+    if len(ranks) == 1:
+        tied = f"{len(rows)}人并列，均" if len(rows) > 1 else ""
+        return f"第{ranks[0]}名{tied}列为末位"
+    said = "、".join(f"第{rank}名" for rank in ranks)
+    return f"{said}共{len(rows)}人列为末位"
 
 
 def _bottom(report: PeriodReport, award: Award, word: str, appendix: str) -> str:
@@ -569,9 +590,10 @@ def _assessment(report: PeriodReport, word: str) -> str:
     if not verdicts.has_records:
         return f"{word}无巡查记录，不评定考核排名和末位。"
     source = "日常巡查和考勤记录" if verdicts.attendance_basis == "clockin" else "日常巡查记录"
-    text = f"根据{source}，{word}窗口工作人员考核{_top_three(report)}"
+    top = _top_three(report)
+    text = f"根据{source}，{word}窗口工作人员考核{top}"
     if verdicts.bottom_staff.limit > 0:
-        text += f"；{_bottom(report, verdicts.bottom_staff, word, '附表3')}。"
+        text += f"{'；' if top else ''}{_bottom(report, verdicts.bottom_staff, word, '附表3')}。"
     else:
         text += "（详见附表3）。"
     if verdicts.bottom_windows.limit > 0 and report.ranking.windows:
