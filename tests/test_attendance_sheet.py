@@ -134,11 +134,12 @@ def test_the_attendance_sheet_counts_days_lateness_leave_and_roaming(punched: Ha
 def test_the_notice_names_the_full_attendance_and_who_the_punches_found(punched: HallService) -> None:
     notice = draft_notice(gather(punched, NOVEMBER))
     # 单雄's lateness of 5 November was found by the punches and a patrol both: said once, with
-    # the punches' findings, by what found them (never 巡查中发现 for a punch).
+    # the punches' findings, by what found them (never 巡查中发现 for a punch). The 替岗人员 follows
+    # 单雄 without naming 住建窗口 again.
     assert body_of(notice, "考勤情况") == (
         "各窗口人员均能严格执行上下班刷脸考勤，本月满勤（无迟到早退、无请假、无缺卡）的工作人员有2名："
         "综合窗口魏敏、住建窗口张伟。打卡记录和日常巡查显示，综合窗口曾伟11月6日、9日上班迟到；市场监管窗口郑晓燕"
-        "11月10日缺卡；住建窗口单雄11月5日上班迟到；住建窗口替岗人员11月4日、12日上班迟到。"
+        "11月10日缺卡；住建窗口单雄11月5日上班迟到；替岗人员11月4日、12日上班迟到。"
     )
     # What the punches found is not a patrol's finding: the 巡查情况 names only what patrols saw.
     patrols = body_of(notice, "巡查情况")

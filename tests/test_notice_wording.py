@@ -424,3 +424,41 @@ def test_when_the_first_three_are_all_last_only_the_last_are_named(service: Hall
         "根据日常巡查记录，本月窗口工作人员考核排名末三位的是综合窗口魏敏、曾伟、市场监管窗口张伟、郑晓燕、"
         "住建窗口单雄、张伟、不动产登记窗口张梅（第1名7人并列，均列入；详见附表3）。"
     )
+
+
+def test_a_window_is_named_once_a_sentence_and_the_clauses_run_by_date(service: HallService) -> None:
+    # The adversary's November: 公积金窗口 three times in the 未亮牌 sentence, its dates 5, 10, 19,
+    # 23, 6, 4, 12; the 替岗人员 of 住建窗口 a group of its own with the window named again.
+    for code, person, day in (
+        ("2", "郑晓燕", "11-10"),
+        ("2", "张伟", "11-04"),
+        ("1", "魏敏", "11-06"),
+        ("3", "单雄", "11-06"),
+        ("4", "张梅", "11-09"),
+        ("4", "张梅", "11-02"),
+    ):
+        log_at(service, code, person, "未亮牌上岗", f"2026-{day} 10:00")
+    log_at(service, "3", "张伟", "玩手机", "2026-11-03 10:00")
+    log_at(service, "3", "替岗人员", "玩手机", "2026-11-09 10:00")
+    for person, day in (("张伟", "10"), ("单雄", "12"), ("替岗人员", "13")):
+        log_at(service, "3", person, "迟到", f"2026-11-{day} 09:10")
+    notice = draft_notice(gather(service, Period.parse("2026-11")))
+    assert body_of(notice, "巡查情况") == (
+        "住建窗口张伟11月3日、替岗人员11月9日工作期间使用手机处理与工作无关的事情。"
+        "不动产登记窗口张梅11月2日、9日未亮牌上岗，市场监管窗口张伟11月4日、郑晓燕11月10日未亮牌上岗，"
+        "11月6日的巡查中发现综合窗口魏敏、住建窗口单雄未亮牌上岗。"
+    )
+    assert body_of(notice, "考勤情况").endswith(
+        "日常巡查发现，住建窗口张伟11月10日上班迟到；单雄11月12日上班迟到；替岗人员11月13日上班迟到。"
+    )
+
+
+def test_a_window_whose_people_have_several_days_reads_with_commas(service: HallService) -> None:
+    for person, day in (("郑晓燕", "11-02"), ("郑晓燕", "11-16"), ("张伟", "11-13")):
+        log_at(service, "2", person, "玩手机", f"2026-{day} 10:00")
+    log_at(service, "1", "魏敏", "玩手机", "2026-11-05 10:00")
+    patrols = body_of(draft_notice(gather(service, Period.parse("2026-11"))), "巡查情况")
+    assert patrols == (
+        "市场监管窗口郑晓燕11月2日、16日，张伟11月13日工作期间使用手机处理与工作无关的事情；"
+        "综合窗口魏敏11月5日也存在同样问题。"
+    )

@@ -75,7 +75,7 @@ def _names_of(whos: Sequence[_Who], named: str | None = None) -> str:
     clause before named, so 外综服窗口黎皓…；钱芳… does not name it again)."""
     parts = []
     for who in whos:
-        if who.person and who.person != SUBSTITUTE and who.window_label == named:  # 替岗人员 keeps its window
+        if who.person and who.window_label == named:  # 住建窗口郭晶…；罗敏…；替岗人员…
             parts.append(who.person)
         else:
             parts.append(who.text)
@@ -419,33 +419,53 @@ def _patrols(report: PeriodReport, word: str, seen: NoticeFindings) -> str:
 
 
 def _found_sentence(found: dict[_Who, list[date]], phrase: str, extra: dict[_Who, int] | None = None) -> str:
-    """One finding type, each window or person once with all their days: people found on the
-    same single day are said together (11月13日的巡查中发现A窗口吴某、B窗口张某工作期间使用手机…,
-    the phrase once for them), as are a window's people with the same days (the window once).
-    Whoever has a finding that stands for several (``extra`` times beyond its rows) is listed
-    alone, with how many in all: 住建窗口11月4日收到差评（共3次）."""
+    """One finding type, each window named once and each person once with all their days, the
+    clauses in date order: a window's people with the same days together (社会事务综合受理窗口董霞、
+    贾娟、张芳11月20日…), a window's people on different days in one clause (公积金窗口林峰11月5日、
+    高翔11月10日未亮牌上岗; 替岗人员 too), and windows whose people were all found on one single day
+    said together with other such windows of that day (11月13日的巡查中发现A窗口吴某、B窗口张某工作
+    期间使用手机…, the phrase once for them). Whoever has a finding that stands for several
+    (``extra`` times beyond its rows) says how many in all: 住建窗口11月4日收到差评（共3次）."""
     extra = extra or {}
-    said_once = phrase  # a long phrase is said in full once a sentence, then referred back to
-    groups: dict[tuple[date, ...] | _Who, list[_Who]] = {}
+    by_window: dict[tuple[int, str], dict[tuple[date, ...] | _Who, list[_Who]]] = {}
     for who in sorted(found, key=_order):
         key: tuple[date, ...] | _Who = who if who in extra else tuple(sorted(set(found[who])))
-        groups.setdefault(key, []).append(who)
-    clauses = []
-    named = None
-    for key, whos in groups.items():
-        days = sorted(set(found[whos[0]]))
+        by_window.setdefault((who.window_position, who.window_label), {}).setdefault(key, []).append(who)
+    one_day: dict[date, list[_Who]] = defaultdict(list)  # windows all of whose people were found that day
+    clauses: list[tuple[date, int, list[tuple[tuple[date, ...] | _Who, list[_Who]]]]] = []
+    for (position, _label), groups in by_window.items():
+        if len(groups) == 1:
+            key, whos = next(iter(groups.items()))
+            if not isinstance(key, _Who) and len(key) == 1:
+                one_day[key[0]] += whos
+                continue
+        ordered = sorted(groups.items(), key=lambda group: min(found[group[1][0]]))
+        clauses.append((min(min(found[w]) for w in found if w.window_position == position), position, ordered))
+    for day, whos in one_day.items():
+        clauses.append((day, whos[0].window_position, [((day,), whos)]))
+    said_once = phrase  # a long phrase is said in full once a sentence, then referred back to
+    texts = []
+    for day, _position, groups in sorted(clauses, key=lambda clause: (clause[0], clause[1])):
+        whos = [who for _key, people in groups for who in people]
         windows = not any(who.person for who in whos)  # the windows themselves (窗口物品摆放不规范)
-        if len(whos) > 1 and len(days) == 1:
-            day = days[0]
-            clauses.append(_say(f"{day.month}月{day.day}日的巡查中发现{_names_of(whos)}", said_once, windows))
-            named = None  # the next clause names its window again, not read as of this patrol
+        if len(groups) == 1 and not isinstance(groups[0][0], _Who) and len(groups[0][0]) == 1 and len(whos) > 1:
+            texts.append(_say(f"{day.month}月{day.day}日的巡查中发现{_names_of(whos)}", said_once, windows))
         else:
-            times = f"（共{len(found[whos[0]]) + extra[whos[0]]}次）" if isinstance(key, _Who) else ""
-            clauses.append(_say(f"{_names_of(whos, named)}{chinese_dates(days)}", said_once, windows) + times)
-            named = _last_named(whos)
+            parts = []
+            label = None
+            for key, people in groups:
+                times = f"（共{len(found[people[0]]) + extra[people[0]]}次）" if isinstance(key, _Who) else ""
+                parts.append(f"{_names_of(people, label)}{chinese_dates(found[people[0]])}{times}")
+                label = _last_named(people)
+            if len(parts) == 1 and parts[0].endswith("次）"):  # 住建窗口11月4日收到差评（共3次）
+                cut = parts[0].rindex("（共")
+                texts.append(_say(parts[0][:cut], said_once, windows) + parts[0][cut:])
+            else:
+                several = any(len(set(found[people[0]])) > 1 or isinstance(key, _Who) for key, people in groups)
+                texts.append(_say(("，" if several else "、").join(parts), said_once, windows))
         if len(phrase) > LONG_PHRASE:
             said_once = SAME_AGAIN
-    return "，".join(clauses) + "。"
+    return ("；" if any("，" in text for text in texts) else "，").join(texts) + "。"
 
 
 def _bonuses(report: PeriodReport, word: str, seen: NoticeFindings) -> str:
