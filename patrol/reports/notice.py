@@ -445,24 +445,26 @@ def _found_sentence(found: dict[_Who, list[date]], phrase: str, extra: dict[_Who
         clauses.append((day, whos[0].window_position, [((day,), whos)]))
     said_once = phrase  # a long phrase is said in full once a sentence, then referred back to
     texts = []
-    for day, _position, groups in sorted(clauses, key=lambda clause: (clause[0], clause[1])):
-        whos = [who for _key, people in groups for who in people]
-        windows = not any(who.person for who in whos)  # the windows themselves (窗口物品摆放不规范)
-        if len(groups) == 1 and not isinstance(groups[0][0], _Who) and len(groups[0][0]) == 1 and len(whos) > 1:
-            texts.append(_say(f"{day.month}月{day.day}日的巡查中发现{_names_of(whos)}", said_once, windows))
+    for first, _position, clause in sorted(clauses, key=lambda c: (c[0], c[1])):
+        everyone = [who for _key, people in clause for who in people]
+        windows = not any(who.person for who in everyone)  # the windows themselves (窗口物品摆放不规范)
+        counted = [people[0] for group_key, people in clause if isinstance(group_key, _Who)]
+        if len(clause) == 1 and not counted and len(set(found[everyone[0]])) == 1 and len(everyone) > 1:
+            texts.append(_say(f"{first.month}月{first.day}日的巡查中发现{_names_of(everyone)}", said_once, windows))
+        elif len(clause) == 1 and counted:  # 住建窗口11月4日收到差评（共3次）
+            who = counted[0]
+            said = _say(f"{_names_of(clause[0][1])}{chinese_dates(found[who])}", said_once, windows)
+            texts.append(f"{said}（共{len(found[who]) + extra[who]}次）")
         else:
             parts = []
             label = None
-            for key, people in groups:
-                times = f"（共{len(found[people[0]]) + extra[people[0]]}次）" if isinstance(key, _Who) else ""
-                parts.append(f"{_names_of(people, label)}{chinese_dates(found[people[0]])}{times}")
+            for group_key, people in clause:
+                who = people[0]
+                times = f"（共{len(found[who]) + extra[who]}次）" if isinstance(group_key, _Who) else ""
+                parts.append(f"{_names_of(people, label)}{chinese_dates(found[who])}{times}")
                 label = _last_named(people)
-            if len(parts) == 1 and parts[0].endswith("次）"):  # 住建窗口11月4日收到差评（共3次）
-                cut = parts[0].rindex("（共")
-                texts.append(_say(parts[0][:cut], said_once, windows) + parts[0][cut:])
-            else:
-                several = any(len(set(found[people[0]])) > 1 or isinstance(key, _Who) for key, people in groups)
-                texts.append(_say(("，" if several else "、").join(parts), said_once, windows))
+            several = bool(counted) or any(len(set(found[people[0]])) > 1 for _key, people in clause)
+            texts.append(_say(("，" if several else "、").join(parts), said_once, windows))
         if len(phrase) > LONG_PHRASE:
             said_once = SAME_AGAIN
     return ("；" if any("，" in text for text in texts) else "，").join(texts) + "。"
