@@ -462,3 +462,17 @@ def test_a_window_whose_people_have_several_days_reads_with_commas(service: Hall
         "市场监管窗口郑晓燕11月2日、16日，张伟11月13日工作期间使用手机处理与工作无关的事情；"
         "综合窗口魏敏11月5日也存在同样问题。"
     )
+
+
+def test_the_leads_count_is_the_sum_of_the_bodys(quarter: HallService, busy: HallService) -> None:
+    """The lead's 扣分N项次 adds up to what 考勤情况 and 巡查情况 count. 钱芳's Mondays are in
+    the busy weeks and in her habit both: two 迟到 records on one day are one day late, in the
+    lead as in the body (the lead said 4 more). 黎皓's 12 October is the punches' alone, not the
+    patrols': the body counts it, the lead (督查组) does not."""
+    notice = draft_notice(gather(busy, Period.parse("2026Q4")))
+    assert notice[1].endswith("记录扣分195项次、加分73项次。现将有关情况通报如下：")
+    lead = re.search(r"记录扣分(\d+)项次", notice[1])
+    patrols = re.search(r"共发现问题(\d+)项次", body_of(notice, "巡查情况"))
+    attendance = [int(n) for n in re.findall(r"(\d+)人次", body_of(notice, "考勤情况"))]
+    assert lead and patrols and attendance == [145, 3]  # 上班迟到145人次, 早退3人次
+    assert int(lead.group(1)) == int(patrols.group(1)) + sum(attendance) - 1 == 48 + 145 + 3 - 1

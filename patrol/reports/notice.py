@@ -159,6 +159,15 @@ class NoticeFindings:
         # Deductions that stand for more than one (差评 ×3 credited to a window): the times beyond
         # one row each, by finding type and who, so the sentence can say 共N次.
         self.extra: dict[str, dict[_Who, int]] = defaultdict(lambda: defaultdict(int))
+        # The 项次 of the patrols' 迟到, 早退 and 缺卡 records: the notice counts those by person and
+        # day instead (a person late twice on one day is late once that day, as 考勤情况 says it).
+        self.attendance_times = 0
+
+    def patrol_deductions(self, report: PeriodReport) -> int:
+        """The patrols' deductions in the unit the body counts them: 项次 for what they found, and
+        one a person a day for 迟到, 早退 and 缺卡 (the lead then adds up with 考勤情况 and 巡查情况)."""
+        days = sum(len(days) for codes in self.attendance.values() for days in codes.values())
+        return report.patrol_times[1] - self.attendance_times + days
 
     def add(self, finding: FindingView) -> None:
         """Take one finding into account."""
@@ -173,6 +182,7 @@ class NoticeFindings:
             who = _Who(position, label, finding.person or "", order)
             if item is not None and item.code in PUNCHED:
                 self.attendance[who][item.code].add(finding.at.date())
+                self.attendance_times += finding.count
                 return
             self.by_type[finding.type_name][who].append(finding.at.date())
             if finding.count > 1:
@@ -202,7 +212,7 @@ def compose_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> 
             seen.add(finding)
     blocks = [
         Block(Role.TITLE, f"关于{report.hall.name}{period_name(report.period)}窗口工作人员巡查考核情况的通报"),
-        Block(Role.BODY, _lead(report)),
+        Block(Role.BODY, _lead(report, seen)),
         Block(Role.HEADING, f"【{word}重点】"),
         Block(Role.PLACEHOLDER, KEY_WORK.format(word)),
     ]
@@ -264,10 +274,12 @@ def _dated(report: PeriodReport) -> date:
     return report.made_on if _not_over(report) else report.period.last
 
 
-def _lead(report: PeriodReport) -> str:
+def _lead(report: PeriodReport, seen: NoticeFindings) -> str:
     """The lead paragraph: the period, the patrol rounds, and what the patrols recorded, the
-    deductions and the bonuses apart (the punches and leave are no patrol finding)."""
-    found, deductions, bonuses = report.patrol_times
+    deductions and the bonuses apart (the punches and leave are no patrol finding), counted as
+    the body counts them."""
+    found, _deductions, bonuses = report.patrol_times
+    deductions = seen.patrol_deductions(report)
     span = period_name(report.period)
     if _not_over(report):
         span += f"（截至{report.made_on.month}月{report.made_on.day}日）"
