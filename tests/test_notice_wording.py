@@ -476,3 +476,27 @@ def test_the_leads_count_is_the_sum_of_the_bodys(quarter: HallService, busy: Hal
     attendance = [int(n) for n in re.findall(r"(\d+)人次", body_of(notice, "考勤情况"))]
     assert lead and patrols and attendance == [145, 3]  # 上班迟到145人次, 早退3人次
     assert int(lead.group(1)) == int(patrols.group(1)) + sum(attendance) - 1 == 48 + 145 + 3 - 1
+
+
+def test_a_period_without_records_says_so_once(service: HallService) -> None:
+    """No sections that would only say there is nothing: the lead says what is not judged; the
+    attachments still name the sheets."""
+    log_at(service, "1", "曾伟", "迟到", "2026-11-05 09:20")
+    notice = draft_notice(gather(service, OCTOBER))
+    assert notice[1:6] == [
+        "2026年10月，督查组无巡查记录，本月不评定满勤、考核排名和评先。现将有关情况通报如下：",
+        "【本月重点】",
+        "（此处由办公室填写本月重点工作）",
+        "【下月重点工作】",
+        "（此处由办公室填写下月重点工作）",
+    ]
+    assert notice[6] == "附件：1.附表1 巡查明细" and notice[-3] == "6.附表5 更正记录"
+
+
+def test_a_month_not_over_names_no_full_attendance(invented: HallService) -> None:
+    """The clock stands at 18 November: nobody has a month without a break yet."""
+    log_counted(invented, "1", "黎皓", "迟到", "2026-11-05 09:20", 1, "")
+    attendance = body_of(draft_notice(gather(invented, Period.parse("2026-11"))), "考勤情况")
+    assert attendance == (
+        "大厅未使用考勤机，满勤仅依据巡查记录认定。本月满勤情况于月末评定。日常巡查发现，外综服窗口黎皓11月5日上班迟到。"
+    )

@@ -45,6 +45,7 @@ SERVICE_LEAD = "主动为企业"  # how the notices open a window's service bonu
 SERVICE_CODES = frozenset({"visit", "faster", "booking", "overtime", "simplify"})
 BANNER = "锦旗"  # a 表扬信 finding whose note names a 锦旗 is said as one (收到锦旗1面)
 PERIOD_WORDS = {"month": "本月", "quarter": "本季度", "half": "本半年", "year": "本年度", "range": "本期"}
+PERIOD_ENDS = {"month": "月末", "quarter": "季度末", "half": "半年末", "year": "年末", "range": "统计期末"}
 NEXT_WORDS = {"month": "下月", "quarter": "下季度", "half": "下一阶段", "year": "下年度", "range": "下一阶段"}
 # A phrase longer than this (工作期间使用手机处理与工作无关的事情) is said once a sentence; the
 # clauses after it say SAME_AGAIN. Short ones (着装不规范, 串岗) read better repeated.
@@ -293,7 +294,21 @@ def _lead(report: PeriodReport, seen: NoticeFindings) -> str:
         return f"{span}，督查组{done}，{clean}。现将有关情况通报如下："
     if counted:
         return f"{span}，督查组{rounds}，记录{'、'.join(counted)}。现将有关情况通报如下："
-    return f"{span}，督查组无巡查记录。现将有关情况通报如下："
+    return f"{span}，督查组无巡查记录{_not_judged(report)}。现将有关情况通报如下："
+
+
+def _not_judged(report: PeriodReport) -> str:
+    """What a period without records does not judge, said once in the lead (the sections that
+    would only say so are left out): ，本月不评定满勤、考核排名和评先; "" when it judges all."""
+    verdicts, settings = report.verdicts, report.settings
+    if verdicts.has_records:
+        return ""  # the sections say what was judged and what was not
+    said = ["满勤"] if verdicts.full_attendance is None else []
+    said.append("考核排名")
+    if max(settings.top_staff, settings.top_windows, settings.top_units) > 0:
+        said.append("评先")
+    listed = "、".join(said[:-1]) + f"和{said[-1]}" if len(said) > 1 else said[0]
+    return f"，{PERIOD_WORDS[report.period.kind]}不评定{listed}"
 
 
 def _late_corrections(report: PeriodReport) -> str:
@@ -328,6 +343,8 @@ def _attendance(report: PeriodReport, word: str, seen: NoticeFindings) -> str:
     with all their days, whether the punches or a patrol found them."""
     verdicts = report.verdicts
     if verdicts.full_attendance is None:
+        if not verdicts.has_records:
+            return _attendance_issues(report, word, seen)  # the lead says 满勤 is not judged
         if report.settings.attendance_basis == "patrol":
             said = f"{word}无巡查记录，未评定满勤。"
         else:
@@ -340,7 +357,9 @@ def _attendance(report: PeriodReport, word: str, seen: NoticeFindings) -> str:
         opening = "各窗口人员均能严格执行上下班刷脸考勤，"
         what = "（无迟到早退、无请假、无缺卡）"
     full = report.in_window_order(verdicts.full_attendance)
-    if not full:
+    if report.made_on < report.period.last:  # a few days without a break are no 满勤 yet
+        said = f"{word}满勤情况于{PERIOD_ENDS[report.period.kind]}评定。"
+    elif not full:
         said = f"{word}无满勤{what}的工作人员。"
     elif len(listed := _names(report, full)) > _limit(report):
         said = f"{word}满勤{what}的工作人员有{len(full)}名（名单详见附表4）。"
@@ -622,7 +641,7 @@ def _assessment(report: PeriodReport, word: str) -> str:
     """考核情况: the first three ranks and 末位 of the staff, 末位 of the windows."""
     verdicts = report.verdicts
     if not verdicts.has_records:
-        return f"{word}无巡查记录，不评定考核排名和末位。"
+        return ""  # the lead says the ranking is not judged
     source = "日常巡查和考勤记录" if verdicts.attendance_basis == "clockin" else "日常巡查记录"
     top = _top_three(report)
     text = f"根据{source}，{word}窗口工作人员考核{top}"
@@ -644,9 +663,7 @@ def _awards(report: PeriodReport, word: str) -> str:
     if excellent.limit <= 0 and models.limit <= 0 and units.limit <= 0:
         return ""
     if not verdicts.has_records:
-        if units.limit > 0:
-            return f"{word}无巡查记录，不评定优秀服务窗口、优质服务窗口单位和服务标兵。"
-        return f"{word}无巡查记录，不评定优秀服务窗口和服务标兵。"
+        return ""  # the lead says no award is judged
     parts = []
     if excellent.limit > 0:
         if excellent.rows:
