@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ import pytest
 from patrol.cli import main
 from patrol.hall.opening import open_hall
 from patrol.hall.service import HallService
+from patrol.reports.period_report import PeriodReport
 
 # Wednesday 18 November 2026, 10:00 in Shanghai.
 FIXED_NOW = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
@@ -148,3 +149,10 @@ def _no_thread_forbidden_after_a_test() -> Iterator[None]:
     from storage import guard
 
     guard.allow_all()  # torn down before the verify above (fixtures end in reverse order)
+
+
+def written_after(report: PeriodReport) -> PeriodReport:
+    """``report`` as if written the day after its period ended (the clock stands at 18 November,
+    and a notice of a period not yet over names no 满勤)."""
+    report.made_on = report.period.last + timedelta(days=1)
+    return report

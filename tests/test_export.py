@@ -71,9 +71,8 @@ def test_the_notice_says_what_the_findings_say(month: HallService) -> None:
         "（此处由办公室填写本月重点工作）",
         "【人员管理】",
         "1、考勤情况",
-        # A window named once before its people; lateness said with 满勤, each person once.
-        "大厅未使用考勤机，满勤仅依据巡查记录认定。本月满勤（巡查中未发现迟到早退、脱岗、请假、缺卡）"
-        "的工作人员有6名：综合窗口魏敏、市场监管窗口郑晓燕、张伟、住建窗口张伟、单雄、不动产登记窗口张梅。"
+        # The month is not over: no 满勤 named yet. Lateness each person once.
+        "大厅未使用考勤机，满勤仅依据巡查记录认定。本月满勤情况于月末评定。"
         "日常巡查发现，综合窗口曾伟11月5日上班迟到；住建窗口替岗人员11月4日、12日、16日上班迟到。",
         "2、巡查情况",
         "11月13日的巡查中发现市场监管窗口张伟、不动产登记窗口张梅工作期间使用手机处理与工作无关的事情。"
@@ -110,24 +109,17 @@ def test_the_notice_follows_the_period_and_says_when_nothing_was_found(month: Ha
     assert quarter[0] == "关于测试大厅2026年第四季度窗口工作人员巡查考核情况的通报"
     assert quarter[2:4] == ["【本季度重点】", "（此处由办公室填写本季度重点工作）"]
     assert "本季度" in quarter[6] and "【下季度重点工作】" in quarter
-    # June had no record at all: nothing is judged, and the notice says so (it used to say the
-    # patrols found nothing wrong, and name everyone 满勤); 巡查情况 and 加分情况 have nothing to
-    # say and are left out, the subsections numbered without the gap.
-    assert draft_notice(gather(month, Period.parse("2026-06")))[:14] == [
+    # June had no record at all: nothing is judged, and the lead says so (it used to say the
+    # patrols found nothing wrong, and name everyone 满勤); the sections that would only say
+    # there is nothing are left out.
+    assert draft_notice(gather(month, Period.parse("2026-06")))[:7] == [
         "关于测试大厅2026年6月窗口工作人员巡查考核情况的通报",
-        "2026年6月，督查组无巡查记录。现将有关情况通报如下：",
+        "2026年6月，督查组无巡查记录，本月不评定满勤、考核排名和评先。现将有关情况通报如下：",
         "【本月重点】",
         "（此处由办公室填写本月重点工作）",
-        "【人员管理】",
-        "1、考勤情况",
-        "本月无巡查记录，未评定满勤。",
-        "2、考核情况",
-        "本月无巡查记录，不评定考核排名和末位。",
-        "【创先争优】",
-        "1、评先结果",
-        "本月无巡查记录，不评定优秀服务窗口和服务标兵。",
         "【下月重点工作】",
         "（此处由办公室填写下月重点工作）",
+        "附件：1.附表1 巡查明细",
     ]
 
 
@@ -252,7 +244,7 @@ def test_a_period_without_findings_is_an_empty_but_valid_appendix(month: HallSer
     assert book["附表3 人员考核排名"].cell(row=4 + 7 + 1, column=1).value == "评定：本期无巡查记录，不评定。"
     attendance = [r for r in book["附表4 考勤汇总"].iter_rows(min_row=4, values_only=True) if r[1]]
     assert len(attendance) == 7 and {r[-1] for r in attendance} == {"—"}
-    assert "2、巡查情况" not in notice and "2、考核情况" in notice  # nothing to say: left out
+    assert "巡查情况" not in "".join(notice) and "考核情况" not in "".join(notice[1:])  # the lead says it
 
 
 def test_refusals_leave_nothing_behind(month: HallService, tmp_path: Path) -> None:

@@ -393,3 +393,110 @@ def test_a_month_of_punches_alone_does_not_claim_a_patrol(service: HallService) 
     assert notice[1] == "2026年10月，督查组无巡查记录。现将有关情况通报如下："
     assert body_of(notice, "巡查情况") == ""  # not "本月巡查未发现…": there was no patrol
     assert body_of(notice, "考勤情况").endswith("打卡记录显示，综合窗口曾伟10月12日上班迟到。")
+
+
+def test_nobody_is_both_in_the_first_three_and_last(service: HallService) -> None:
+    """Seven people, all with deductions: four tie at 2nd place, and the 末位 verdict (three, its
+    boundary tie whole) takes them. They are 末位 (as `patrol rank` marks them), not 前三 as well."""
+    log_at(service, "1", "魏敏", "着装不规范", "2026-10-05 10:00")  # 99.5, first
+    for code, person in (("1", "曾伟"), ("2", "郑晓燕"), ("3", "张伟"), ("3", "单雄")):
+        log_at(service, code, person, "玩手机", "2026-10-06 10:00")  # 99.0, four tied 2nd
+    log_at(service, "2", "张伟", "脱岗", "2026-10-07 10:00")  # 98.0
+    log_at(service, "4", "张梅", "脱岗", "2026-10-08 10:00")
+    log_at(service, "4", "张梅", "玩手机", "2026-10-08 11:00")  # 97.0
+    assessment = body_of(draft_notice(gather(service, OCTOBER)), "考核情况")
+    first, last = assessment.split("；", 1)
+    assert first == ("根据日常巡查记录，本月窗口工作人员考核排名前三位的是综合窗口魏敏（第2名4人并列，均列为末位）")
+    assert last.startswith(
+        "排名末三位的是综合窗口曾伟、市场监管窗口郑晓燕、住建窗口单雄、张伟、市场监管窗口张伟、不动产登记窗口张梅"
+        "（第2名4人并列，均列入；详见附表3）。"
+    )
+
+
+def test_when_the_first_three_are_all_last_only_the_last_are_named(service: HallService) -> None:
+    """Everyone on the phone once: all seven tie at first, the 末位 tie is in whole, and the 前三
+    clause is left out rather than naming them twice."""
+    for code, person in (("1", "魏敏"), ("1", "曾伟"), ("2", "郑晓燕"), ("2", "张伟"), ("3", "张伟"), ("3", "单雄")):
+        log_at(service, code, person, "玩手机", "2026-10-06 10:00")
+    log_at(service, "4", "张梅", "玩手机", "2026-10-06 10:05")
+    assessment = body_of(draft_notice(gather(service, OCTOBER)), "考核情况")
+    assert assessment.startswith(
+        "根据日常巡查记录，本月窗口工作人员考核排名末三位的是综合窗口魏敏、曾伟、市场监管窗口张伟、郑晓燕、"
+        "住建窗口单雄、张伟、不动产登记窗口张梅（第1名7人并列，均列入；详见附表3）。"
+    )
+
+
+def test_a_window_is_named_once_a_sentence_and_the_clauses_run_by_date(service: HallService) -> None:
+    # The adversary's November: 公积金窗口 three times in the 未亮牌 sentence, its dates 5, 10, 19,
+    # 23, 6, 4, 12; the 替岗人员 of 住建窗口 a group of its own with the window named again.
+    for code, person, day in (
+        ("2", "郑晓燕", "11-10"),
+        ("2", "张伟", "11-04"),
+        ("1", "魏敏", "11-06"),
+        ("3", "单雄", "11-06"),
+        ("4", "张梅", "11-09"),
+        ("4", "张梅", "11-02"),
+    ):
+        log_at(service, code, person, "未亮牌上岗", f"2026-{day} 10:00")
+    log_at(service, "3", "张伟", "玩手机", "2026-11-03 10:00")
+    log_at(service, "3", "替岗人员", "玩手机", "2026-11-09 10:00")
+    for person, day in (("张伟", "10"), ("单雄", "12"), ("替岗人员", "13")):
+        log_at(service, "3", person, "迟到", f"2026-11-{day} 09:10")
+    notice = draft_notice(gather(service, Period.parse("2026-11")))
+    assert body_of(notice, "巡查情况") == (
+        "住建窗口张伟11月3日、替岗人员11月9日工作期间使用手机处理与工作无关的事情。"
+        "不动产登记窗口张梅11月2日、9日未亮牌上岗，市场监管窗口张伟11月4日、郑晓燕11月10日未亮牌上岗，"
+        "11月6日的巡查中发现综合窗口魏敏、住建窗口单雄未亮牌上岗。"
+    )
+    assert body_of(notice, "考勤情况").endswith(
+        "日常巡查发现，住建窗口张伟11月10日上班迟到；单雄11月12日上班迟到；替岗人员11月13日上班迟到。"
+    )
+
+
+def test_a_window_whose_people_have_several_days_reads_with_commas(service: HallService) -> None:
+    for person, day in (("郑晓燕", "11-02"), ("郑晓燕", "11-16"), ("张伟", "11-13")):
+        log_at(service, "2", person, "玩手机", f"2026-{day} 10:00")
+    log_at(service, "1", "魏敏", "玩手机", "2026-11-05 10:00")
+    patrols = body_of(draft_notice(gather(service, Period.parse("2026-11"))), "巡查情况")
+    assert patrols == (
+        "市场监管窗口郑晓燕11月2日、16日，张伟11月13日工作期间使用手机处理与工作无关的事情；"
+        "综合窗口魏敏11月5日也存在同样问题。"
+    )
+
+
+def test_the_leads_count_is_the_sum_of_the_bodys(quarter: HallService, busy: HallService) -> None:
+    """The lead's 扣分N项次 adds up to what 考勤情况 and 巡查情况 count. 钱芳's Mondays are in
+    the busy weeks and in her habit both: two 迟到 records on one day are one day late, in the
+    lead as in the body (the lead said 4 more). 黎皓's 12 October is the punches' alone, not the
+    patrols': the body counts it, the lead (督查组) does not."""
+    notice = draft_notice(gather(busy, Period.parse("2026Q4")))
+    assert notice[1].endswith("记录扣分195项次、加分73项次。现将有关情况通报如下：")
+    lead = re.search(r"记录扣分(\d+)项次", notice[1])
+    patrols = re.search(r"共发现问题(\d+)项次", body_of(notice, "巡查情况"))
+    attendance = [int(n) for n in re.findall(r"(\d+)人次", body_of(notice, "考勤情况"))]
+    assert lead and patrols and attendance == [145, 3]  # 上班迟到145人次, 早退3人次
+    assert int(lead.group(1)) == int(patrols.group(1)) + sum(attendance) - 1 == 48 + 145 + 3 - 1
+
+
+def test_a_period_without_records_says_so_once(service: HallService) -> None:
+    """No sections that would only say there is nothing: the lead says what is not judged; the
+    attachments still name the sheets."""
+    log_at(service, "1", "曾伟", "迟到", "2026-11-05 09:20")
+    notice = draft_notice(gather(service, OCTOBER))
+    assert notice[1:6] == [
+        "2026年10月，督查组无巡查记录，本月不评定满勤、考核排名和评先。现将有关情况通报如下：",
+        "【本月重点】",
+        "（此处由办公室填写本月重点工作）",
+        "【下月重点工作】",
+        "（此处由办公室填写下月重点工作）",
+    ]
+    assert notice[6] == "附件：1.附表1 巡查明细" and notice[-3] == "6.附表5 更正记录"
+
+
+def test_a_month_not_over_names_no_full_attendance(invented: HallService) -> None:
+    """The clock stands at 18 November: nobody has a month without a break yet."""
+    log_counted(invented, "1", "黎皓", "迟到", "2026-11-05 09:20", 1, "")
+    attendance = body_of(draft_notice(gather(invented, Period.parse("2026-11"))), "考勤情况")
+    assert attendance == (
+        "大厅未使用考勤机，满勤仅依据巡查记录认定。本月满勤情况于月末评定。日常巡查发现，外综服窗口黎皓11月5日上班迟到。"
+    )

@@ -164,7 +164,7 @@ def test_correction_after_close_appears_in_appendix_5_and_the_next_notice(
 def test_a_clean_month_is_ranked_and_judged(hall_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     db = _db(hall_url)
     code, out, _err = run(capsys, *db, "report", "--period", "2026-10")
-    assert "3、考核情况" not in out and "本月无巡查记录，不评定考核排名和末位。" in out  # an empty month
+    assert "3、考核情况" not in out and "本月不评定满勤、考核排名和评先" in out  # an empty month
     assert run(capsys, *db, "seen", "--window", "1", "--at", "2026-10-03 09:00")[0] == 0
     code, out, _err = run(capsys, *db, "report", "--period", "2026-10")
     assert code == 0

@@ -45,6 +45,7 @@ SERVICE_LEAD = "主动为企业"  # how the notices open a window's service bonu
 SERVICE_CODES = frozenset({"visit", "faster", "booking", "overtime", "simplify"})
 BANNER = "锦旗"  # a 表扬信 finding whose note names a 锦旗 is said as one (收到锦旗1面)
 PERIOD_WORDS = {"month": "本月", "quarter": "本季度", "half": "本半年", "year": "本年度", "range": "本期"}
+PERIOD_ENDS = {"month": "月末", "quarter": "季度末", "half": "半年末", "year": "年末", "range": "统计期末"}
 NEXT_WORDS = {"month": "下月", "quarter": "下季度", "half": "下一阶段", "year": "下年度", "range": "下一阶段"}
 # A phrase longer than this (工作期间使用手机处理与工作无关的事情) is said once a sentence; the
 # clauses after it say SAME_AGAIN. Short ones (着装不规范, 串岗) read better repeated.
@@ -75,7 +76,7 @@ def _names_of(whos: Sequence[_Who], named: str | None = None) -> str:
     clause before named, so 外综服窗口黎皓…；钱芳… does not name it again)."""
     parts = []
     for who in whos:
-        if who.person and who.person != SUBSTITUTE and who.window_label == named:  # 替岗人员 keeps its window
+        if who.person and who.window_label == named:  # 住建窗口郭晶…；罗敏…；替岗人员…
             parts.append(who.person)
         else:
             parts.append(who.text)
@@ -159,6 +160,15 @@ class NoticeFindings:
         # Deductions that stand for more than one (差评 ×3 credited to a window): the times beyond
         # one row each, by finding type and who, so the sentence can say 共N次.
         self.extra: dict[str, dict[_Who, int]] = defaultdict(lambda: defaultdict(int))
+        # The 项次 of the patrols' 迟到, 早退 and 缺卡 records: the notice counts those by person and
+        # day instead (a person late twice on one day is late once that day, as 考勤情况 says it).
+        self.attendance_times = 0
+
+    def patrol_deductions(self, report: PeriodReport) -> int:
+        """The patrols' deductions in the unit the body counts them: 项次 for what they found, and
+        one a person a day for 迟到, 早退 and 缺卡 (the lead then adds up with 考勤情况 and 巡查情况)."""
+        days = sum(len(days) for codes in self.attendance.values() for days in codes.values())
+        return report.patrol_times[1] - self.attendance_times + days
 
     def add(self, finding: FindingView) -> None:
         """Take one finding into account."""
@@ -173,6 +183,7 @@ class NoticeFindings:
             who = _Who(position, label, finding.person or "", order)
             if item is not None and item.code in PUNCHED:
                 self.attendance[who][item.code].add(finding.at.date())
+                self.attendance_times += finding.count
                 return
             self.by_type[finding.type_name][who].append(finding.at.date())
             if finding.count > 1:
@@ -202,7 +213,7 @@ def compose_notice(report: PeriodReport, seen: NoticeFindings | None = None) -> 
             seen.add(finding)
     blocks = [
         Block(Role.TITLE, f"关于{report.hall.name}{period_name(report.period)}窗口工作人员巡查考核情况的通报"),
-        Block(Role.BODY, _lead(report)),
+        Block(Role.BODY, _lead(report, seen)),
         Block(Role.HEADING, f"【{word}重点】"),
         Block(Role.PLACEHOLDER, KEY_WORK.format(word)),
     ]
@@ -264,10 +275,12 @@ def _dated(report: PeriodReport) -> date:
     return report.made_on if _not_over(report) else report.period.last
 
 
-def _lead(report: PeriodReport) -> str:
+def _lead(report: PeriodReport, seen: NoticeFindings) -> str:
     """The lead paragraph: the period, the patrol rounds, and what the patrols recorded, the
-    deductions and the bonuses apart (the punches and leave are no patrol finding)."""
-    found, deductions, bonuses = report.patrol_times
+    deductions and the bonuses apart (the punches and leave are no patrol finding), counted as
+    the body counts them."""
+    found, _deductions, bonuses = report.patrol_times
+    deductions = seen.patrol_deductions(report)
     span = period_name(report.period)
     if _not_over(report):
         span += f"（截至{report.made_on.month}月{report.made_on.day}日）"
@@ -281,7 +294,21 @@ def _lead(report: PeriodReport) -> str:
         return f"{span}，督查组{done}，{clean}。现将有关情况通报如下："
     if counted:
         return f"{span}，督查组{rounds}，记录{'、'.join(counted)}。现将有关情况通报如下："
-    return f"{span}，督查组无巡查记录。现将有关情况通报如下："
+    return f"{span}，督查组无巡查记录{_not_judged(report)}。现将有关情况通报如下："
+
+
+def _not_judged(report: PeriodReport) -> str:
+    """What a period without records does not judge, said once in the lead (the sections that
+    would only say so are left out): ，本月不评定满勤、考核排名和评先; "" when it judges all."""
+    verdicts, settings = report.verdicts, report.settings
+    if verdicts.has_records:
+        return ""  # the sections say what was judged and what was not
+    said = ["满勤"] if verdicts.full_attendance is None else []
+    said.append("考核排名")
+    if max(settings.top_staff, settings.top_windows, settings.top_units) > 0:
+        said.append("评先")
+    listed = "、".join(said[:-1]) + f"和{said[-1]}" if len(said) > 1 else said[0]
+    return f"，{PERIOD_WORDS[report.period.kind]}不评定{listed}"
 
 
 def _late_corrections(report: PeriodReport) -> str:
@@ -316,6 +343,8 @@ def _attendance(report: PeriodReport, word: str, seen: NoticeFindings) -> str:
     with all their days, whether the punches or a patrol found them."""
     verdicts = report.verdicts
     if verdicts.full_attendance is None:
+        if not verdicts.has_records:
+            return _attendance_issues(report, word, seen)  # the lead says 满勤 is not judged
         if report.settings.attendance_basis == "patrol":
             said = f"{word}无巡查记录，未评定满勤。"
         else:
@@ -328,7 +357,9 @@ def _attendance(report: PeriodReport, word: str, seen: NoticeFindings) -> str:
         opening = "各窗口人员均能严格执行上下班刷脸考勤，"
         what = "（无迟到早退、无请假、无缺卡）"
     full = report.in_window_order(verdicts.full_attendance)
-    if not full:
+    if report.made_on < report.period.last:  # a few days without a break are no 满勤 yet
+        said = f"{word}满勤情况于{PERIOD_ENDS[report.period.kind]}评定。"
+    elif not full:
         said = f"{word}无满勤{what}的工作人员。"
     elif len(listed := _names(report, full)) > _limit(report):
         said = f"{word}满勤{what}的工作人员有{len(full)}名（名单详见附表4）。"
@@ -419,33 +450,55 @@ def _patrols(report: PeriodReport, word: str, seen: NoticeFindings) -> str:
 
 
 def _found_sentence(found: dict[_Who, list[date]], phrase: str, extra: dict[_Who, int] | None = None) -> str:
-    """One finding type, each window or person once with all their days: people found on the
-    same single day are said together (11月13日的巡查中发现A窗口吴某、B窗口张某工作期间使用手机…,
-    the phrase once for them), as are a window's people with the same days (the window once).
-    Whoever has a finding that stands for several (``extra`` times beyond its rows) is listed
-    alone, with how many in all: 住建窗口11月4日收到差评（共3次）."""
+    """One finding type, each window named once and each person once with all their days, the
+    clauses in date order: a window's people with the same days together (社会事务综合受理窗口董霞、
+    贾娟、张芳11月20日…), a window's people on different days in one clause (公积金窗口林峰11月5日、
+    高翔11月10日未亮牌上岗; 替岗人员 too), and windows whose people were all found on one single day
+    said together with other such windows of that day (11月13日的巡查中发现A窗口吴某、B窗口张某工作
+    期间使用手机…, the phrase once for them). Whoever has a finding that stands for several
+    (``extra`` times beyond its rows) says how many in all: 住建窗口11月4日收到差评（共3次）."""
     extra = extra or {}
-    said_once = phrase  # a long phrase is said in full once a sentence, then referred back to
-    groups: dict[tuple[date, ...] | _Who, list[_Who]] = {}
+    by_window: dict[tuple[int, str], dict[tuple[date, ...] | _Who, list[_Who]]] = {}
     for who in sorted(found, key=_order):
         key: tuple[date, ...] | _Who = who if who in extra else tuple(sorted(set(found[who])))
-        groups.setdefault(key, []).append(who)
-    clauses = []
-    named = None
-    for key, whos in groups.items():
-        days = sorted(set(found[whos[0]]))
-        windows = not any(who.person for who in whos)  # the windows themselves (窗口物品摆放不规范)
-        if len(whos) > 1 and len(days) == 1:
-            day = days[0]
-            clauses.append(_say(f"{day.month}月{day.day}日的巡查中发现{_names_of(whos)}", said_once, windows))
-            named = None  # the next clause names its window again, not read as of this patrol
+        by_window.setdefault((who.window_position, who.window_label), {}).setdefault(key, []).append(who)
+    one_day: dict[date, list[_Who]] = defaultdict(list)  # windows all of whose people were found that day
+    clauses: list[tuple[date, int, list[tuple[tuple[date, ...] | _Who, list[_Who]]]]] = []
+    for (position, _label), groups in by_window.items():
+        if len(groups) == 1:
+            key, whos = next(iter(groups.items()))
+            if not isinstance(key, _Who) and len(key) == 1:
+                one_day[key[0]] += whos
+                continue
+        ordered = sorted(groups.items(), key=lambda group: min(found[group[1][0]]))
+        clauses.append((min(min(found[w]) for w in found if w.window_position == position), position, ordered))
+    for day, whos in one_day.items():
+        clauses.append((day, whos[0].window_position, [((day,), whos)]))
+    said_once = phrase  # a long phrase is said in full once a sentence, then referred back to
+    texts = []
+    for first, _position, clause in sorted(clauses, key=lambda c: (c[0], c[1])):
+        everyone = [who for _key, people in clause for who in people]
+        windows = not any(who.person for who in everyone)  # the windows themselves (窗口物品摆放不规范)
+        counted = [people[0] for group_key, people in clause if isinstance(group_key, _Who)]
+        if len(clause) == 1 and not counted and len(set(found[everyone[0]])) == 1 and len(everyone) > 1:
+            texts.append(_say(f"{first.month}月{first.day}日的巡查中发现{_names_of(everyone)}", said_once, windows))
+        elif len(clause) == 1 and counted:  # 住建窗口11月4日收到差评（共3次）
+            who = counted[0]
+            said = _say(f"{_names_of(clause[0][1])}{chinese_dates(found[who])}", said_once, windows)
+            texts.append(f"{said}（共{len(found[who]) + extra[who]}次）")
         else:
-            times = f"（共{len(found[whos[0]]) + extra[whos[0]]}次）" if isinstance(key, _Who) else ""
-            clauses.append(_say(f"{_names_of(whos, named)}{chinese_dates(days)}", said_once, windows) + times)
-            named = _last_named(whos)
+            parts = []
+            label = None
+            for group_key, people in clause:
+                who = people[0]
+                times = f"（共{len(found[who]) + extra[who]}次）" if isinstance(group_key, _Who) else ""
+                parts.append(f"{_names_of(people, label)}{chinese_dates(found[who])}{times}")
+                label = _last_named(people)
+            several = bool(counted) or any(len(set(found[people[0]])) > 1 for _key, people in clause)
+            texts.append(_say(("，" if several else "、").join(parts), said_once, windows))
         if len(phrase) > LONG_PHRASE:
             said_once = SAME_AGAIN
-    return "，".join(clauses) + "。"
+    return ("；" if any("，" in text for text in texts) else "，").join(texts) + "。"
 
 
 def _bonuses(report: PeriodReport, word: str, seen: NoticeFindings) -> str:
@@ -529,12 +582,20 @@ def _ties(rows: Sequence[Standing], unit: str) -> str:
 
 
 def _top_three(report: PeriodReport) -> str:
-    """排名前三位的是…: everyone ranked 1 to 3, whole ties in; past MAX_NAMED names the tie at
-    the last rank is counted, not named (names only order a list, they never cut it)."""
-    top = [r for r in report.ranking.staff if r.rank <= TOP_RANKS]
+    """排名前三位的是…: everyone ranked 1 to 3, whole ties in, except those listed as 末位 (a
+    small hall's tie can reach from the top to the bottom: 末位 wins, as `patrol rank` and 附表3
+    mark them, and the clause says which ranks went there); past MAX_NAMED names the tie at the
+    last rank is counted, not named (names only order a list, they never cut it). "" when every
+    one of the first three ranks is 末位 (the 末位 clause names them)."""
+    bottom = {r.id for r in report.verdicts.bottom_staff.rows}
+    ranked = [r for r in report.ranking.staff if r.rank <= TOP_RANKS]
+    top = [r for r in ranked if r.id not in bottom]
+    moved = _moved_to_bottom([r for r in ranked if r.id in bottom])
+    if not top:
+        return ""
     if len(top) <= MAX_NAMED:
-        ties = _ties(top, "人")
-        return f"排名前三位的是{_names(report, top)}" + (f"（{ties}）" if ties else "")
+        notes = "，".join(part for part in (_ties(top, "人"), moved) if part)
+        return f"排名前三位的是{_names(report, top)}" + (f"（{notes}）" if notes else "")
     boundary = top[-1].rank
     named = [r for r in top if r.rank < boundary]
     rest = len(top) - len(named)
@@ -547,6 +608,19 @@ def _top_three(report: PeriodReport) -> str:
         + (f"（{ties}）" if ties else "")
         + f"，另有{rest}人并列第{boundary}名（{score}）"
     )
+
+
+def _moved_to_bottom(rows: Sequence[Standing]) -> str:
+    """How the 前三 clause says the first-three ranks listed as 末位 instead: 第2名4人并列，均列为末位
+    (a tie), 第3名列为末位, 第2名、第3名共2人列为末位; "" for none."""
+    if not rows:
+        return ""
+    ranks = sorted({r.rank for r in rows})
+    if len(ranks) == 1:
+        tied = f"{len(rows)}人并列，均" if len(rows) > 1 else ""
+        return f"第{ranks[0]}名{tied}列为末位"
+    said = "、".join(f"第{rank}名" for rank in ranks)
+    return f"{said}共{len(rows)}人列为末位"
 
 
 def _bottom(report: PeriodReport, award: Award, word: str, appendix: str) -> str:
@@ -567,11 +641,12 @@ def _assessment(report: PeriodReport, word: str) -> str:
     """考核情况: the first three ranks and 末位 of the staff, 末位 of the windows."""
     verdicts = report.verdicts
     if not verdicts.has_records:
-        return f"{word}无巡查记录，不评定考核排名和末位。"
+        return ""  # the lead says the ranking is not judged
     source = "日常巡查和考勤记录" if verdicts.attendance_basis == "clockin" else "日常巡查记录"
-    text = f"根据{source}，{word}窗口工作人员考核{_top_three(report)}"
+    top = _top_three(report)
+    text = f"根据{source}，{word}窗口工作人员考核{top}"
     if verdicts.bottom_staff.limit > 0:
-        text += f"；{_bottom(report, verdicts.bottom_staff, word, '附表3')}。"
+        text += f"{'；' if top else ''}{_bottom(report, verdicts.bottom_staff, word, '附表3')}。"
     else:
         text += "（详见附表3）。"
     if verdicts.bottom_windows.limit > 0 and report.ranking.windows:
@@ -588,9 +663,7 @@ def _awards(report: PeriodReport, word: str) -> str:
     if excellent.limit <= 0 and models.limit <= 0 and units.limit <= 0:
         return ""
     if not verdicts.has_records:
-        if units.limit > 0:
-            return f"{word}无巡查记录，不评定优秀服务窗口、优质服务窗口单位和服务标兵。"
-        return f"{word}无巡查记录，不评定优秀服务窗口和服务标兵。"
+        return ""  # the lead says no award is judged
     parts = []
     if excellent.limit > 0:
         if excellent.rows:
