@@ -144,6 +144,25 @@ def test_a_bad_row_is_refused_in_one_line_and_nothing_is_written(
     assert count(hall_url, "service_figure") == 0 and count(hall_url, "service_import") == 0
 
 
+def test_the_running_month_is_refused_in_one_line_and_nothing_is_written(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The month not yet over (in the hall's time zone) would be compared with a whole month and
+    added into its quarter: refused, naming the row and the month. The command reads the real
+    clock, so the month is this one."""
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Asia/Shanghai"))
+    month = f"{today.year:04d}-{today.month:02d}"
+    lines = [HEADER, "2026-10,1,综合窗口,1000,990,980,,", f"{month},2,市场监管窗口,20,9,8,,"]
+    path = _csv(tmp_path / "办件.csv", lines)
+    code, out, err = run(capsys, "--db", hall_url, "services", "import", str(path))
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"patrol: 办件.csv 第3行“月份”列（A3）：{today.year}年{today.month}月还没有结束"), err
+    assert count(hall_url, "service_figure") == 0 and count(hall_url, "service_import") == 0
+
+
 def test_a_missing_column_is_named(hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _csv(tmp_path / "办件.csv", ["月份,窗口编号,受理,办结", "2026-11,1,10,10"])
     code, _out, err = run(capsys, "--db", hall_url, "services", "import", str(path))

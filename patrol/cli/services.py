@@ -31,7 +31,7 @@ def register(sub: Any, parser_class: type) -> None:
         "非数字、重复行）都整份拒绝，并指出文件、行和列，不写入任何数据。\n"
         "再次导入某月即替换该月的全部数据（文件中没有的窗口从该月去掉）：列出改动，\n"
         "原数据作为更正留档（谁、何时、原值→新值，见 patrol services history）。\n"
-        "已月结的月份不能导入，须先 patrol reopen（留有记录）。",
+        "本月（尚未结束）及以后的月份不能导入；已月结的月份须先 patrol reopen（留有记录）。",
         epilog="示例：\n  patrol services import 11月办件量.xlsx --dry-run\n  patrol services import 办件统计.csv",
     )
     p.add_argument("file", type=Path, metavar="FILE", help="办件量文件（.xlsx 或 .csv）")

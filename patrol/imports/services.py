@@ -162,7 +162,8 @@ def plan_services(service: HallService, path: Path) -> ServicePlan:
     """Check every row of a figures file and work out what importing it changes; UserError at
     the first bad row (file, row, column, how to fix), before anything is written."""
     plan = ServicePlan(source=path.name)
-    latest = service.today().replace(day=1)
+    today = service.today()  # in the hall's time zone
+    current = f"{today.year:04d}-{today.month:02d}"
     seen: dict[tuple[str, str], int] = {}
     checked: set[str] = set()  # months whose close was checked
     for row in read_table(path, COLUMNS, REQUIRED):
@@ -171,9 +172,13 @@ def plan_services(service: HallService, path: Path) -> ServicePlan:
             month = parse_month(row.cells["月份"])
         except UserError as exc:
             raise UserError(f"{where}“月份”列（{row.cell_at('月份')}）：{exc}") from None
-        if month > f"{latest.year:04d}-{latest.month:02d}":
+        if month >= current:
+            # A month's figures are whole only once it is over: the running month would be
+            # compared with whole months and added into its quarter as if it were one.
+            state = "还没有结束" if month == current else "还没有到"
             raise UserError(
-                f"{where}“月份”列（{row.cell_at('月份')}）：{month_text(month)}还没有到，请检查年份和月份。"
+                f"{where}“月份”列（{row.cell_at('月份')}）：{month_text(month)}{state}（今天是{today:%Y-%m-%d}），"
+                "办件量须在该月结束后导入，未导入。请检查年份和月份。"
             )
         if month not in checked:
             checked.add(month)
