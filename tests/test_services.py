@@ -299,6 +299,17 @@ def test_verify_finds_a_figure_changed_in_sqlite3(
     assert code == 1 and "校验未通过" in err and ("办件量" in err or "缺少第" in err), err
 
 
+def test_show_says_when_it_counts_part_of_the_period(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        run(capsys, "--db", hall_url, "services", "import", str(_csv(tmp_path / "a.csv", [HEADER, *NOVEMBER])))[0] == 0
+    )
+    shown = _show(capsys, hall_url, "2026Q4")
+    assert "注：只统计2026年11月的办件量，不是2026年第四季度全部；上期无相同月份的数据，不计增减。" in shown, shown
+    assert "注：" not in _show(capsys, hall_url, "2026-11")
+
+
 def test_show_says_when_a_period_has_no_figures(hall_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert "2026年11月没有办件量数据" in _show(capsys, hall_url, "2026-11")
 

@@ -134,6 +134,15 @@ def services_show(args: argparse.Namespace) -> int:
     # every piece of user text above went through ``shown``.
     console = _console_class()(file=unguarded(sys.stdout), width=max(100, Console().width))
     console.print(table)
+    if not figures.whole:  # part of the period: the 合计 is not the period's
+        from patrol.rules.figures import months_words
+
+        compared = (
+            f"受理增减为与{months_words(figures.compared)}相比"
+            if figures.previous_total is not None
+            else "上期无相同月份的数据，不计增减"
+        )
+        print(f"注：只统计{months_words(figures.months)}的办件量，不是{safe(shown.label)}全部；{compared}。")
     return 0
 
 
