@@ -181,6 +181,26 @@ def test_header_words_with_units_in_brackets_or_a_line_break_and_a_month_with_�
     assert "2026年11月：1个窗口，受理 798 件、办结 790 件、按时办结 788 件、好评 400 条、差评 0 条。" in out
 
 
+def test_a_title_row_above_the_header_is_passed_over(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sheet as offices make them: a title over the table; rows keep their numbers."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["某某中心2026年11月办件量统计"])
+    sheet.append(HEADER.split(","))
+    sheet.append(["2026-11", 1, "综合窗口", 1200, 1190, 1185, 600, 2])
+    sheet.append(["2026-11", 9, "税务窗口", 10, 10, 10, None, None])
+    path = tmp_path / "办件量.xlsx"
+    book.save(path)
+    code, _out, err = run(capsys, "--db", hall_url, "services", "import", str(path))
+    assert code == 1 and "办件量.xlsx 第4行“窗口编号”列（B4）：名册中没有编号为“9”的窗口" in err, err
+    sheet.delete_rows(4)
+    book.save(path)
+    code, out, err = run(capsys, "--db", hall_url, "services", "import", str(path))
+    assert code == 0 and "2026年11月：1个窗口，受理 1200 件" in out, err
+
+
 def test_a_header_cell_over_two_lines_is_in_the_header_row_1(
     hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

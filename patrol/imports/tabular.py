@@ -224,10 +224,11 @@ def read_table(
     """Read ``path`` and return its data rows keyed by canonical column name.
 
     ``columns`` maps each canonical name to its accepted aliases; the first non-empty row is the
-    header. Blank rows are skipped; row numbers are the file's own (as a spreadsheet shows
-    them), blank lines counted. ``max_rows`` (default ``MAX_ROWS``) caps the rows read: a month
-    of a city's punches is larger than any roster. ``what`` names the kind of table a file that
-    is none is said not to be (不像办件量表).
+    header (or the row under up to three title rows of a cell or two each). Blank rows are
+    skipped; row numbers are the file's own (as a spreadsheet shows them), blank lines counted.
+    ``max_rows`` (default ``MAX_ROWS``) caps the rows read: a month of a city's punches is larger
+    than any roster. ``what`` names the kind of table a file that is none is said not to be
+    (不像办件量表).
     """
     # Read here, not bound as a default: the cap is the module's value at the time of the call.
     rows, uncomputed = _read_rows(path, MAX_ROWS if max_rows is None else max_rows, what)
@@ -290,6 +291,28 @@ def shown_cell(text: str) -> str:
     return f"{text[:12]}…（共{len(text)}个字符）"
 
 
+def _column_name(title: str, lookup: Mapping[str, str]) -> str | None:
+    """The column a header cell names (its spaces and line breaks, or a unit in brackets, aside)."""
+    word = re.sub(r"\s+", "", title)  # "受理 量", a line break typed in the cell
+    return lookup.get(word) or lookup.get(_UNIT.sub("", word))
+
+
+_TITLE_ROWS = 3  # a title (and a subtitle, a 制表单位 line) above the header
+_TITLE_CELLS = 2  # a title row fills a cell or two (a merged title, a date beside it)
+
+
+def _header_index(rows: list[NumberedRow], lookup: Mapping[str, str], required: Sequence[str]) -> int:
+    """Which of the first rows is the header: the first, unless it and up to two more after it
+    are titles (a cell or two filled: 某某中心办件量统计) above a row that holds every required column."""
+    for index, (_number, cells) in enumerate(rows[: _TITLE_ROWS + 1]):
+        names = {_column_name(c, lookup) for c in cells if c}
+        if all(name in names for name in required):
+            return index
+        if sum(1 for c in cells if c) > _TITLE_CELLS:
+            break  # a row of many cells that is not the header: no title, report the first row
+    return 0
+
+
 def table_of(
     where: str,
     rows: list[NumberedRow],
@@ -303,12 +326,13 @@ def table_of(
     if not rows:
         empty = "是空文件" if where.lower().endswith((".xlsx", ".csv")) else "是空的"
         raise UserError(f"{where} {empty}：第一行应为表头（{'、'.join(required)}）。")
-    header_number, header = rows[0]
     lookup = {alias: name for name, aliases in columns.items() for alias in (name, *aliases)}
+    start = _header_index(rows, lookup, required)
+    header_number, header = rows[start]
+    rows = rows[start:]
     positions: dict[str, int] = {}
     for index, title in enumerate(header):
-        word = re.sub(r"\s+", "", title)  # "受理 量", a line break typed in the cell
-        name = lookup.get(word) or lookup.get(_UNIT.sub("", word))
+        name = _column_name(title, lookup)
         if name and name in positions:  # which of the two holds it? reading one would lose the other
             first = _column_letter(positions[name])
             raise UserError(
