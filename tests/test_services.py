@@ -115,6 +115,9 @@ def test_dry_run_checks_and_writes_nothing(hall_url: str, tmp_path: Path, capsys
         ("十一月,3,住建窗口,10,10,10,,", ["第3行", "“月份”列（A3）", "无法识别的月份“十一月”"]),
         ("2026-13,3,住建窗口,10,10,10,,", ["第3行", "“月份”列（A3）", "月份应为 1–12"]),
         ("2031-11,3,住建窗口,10,10,10,,", ["第3行", "“月份”列（A3）", "2031年11月还没有到"]),
+        ("2026-11,3,住建窗口,10,8,8,6,3", ["第3行", "“好评”列（G3）", "好评 6 条与差评 3 条合计多于办结 8 件"]),
+        ("46327,3,住建窗口,10,10,10,,", ["第3行", "“月份”列（A3）", "无法识别的月份“46327”"]),
+        (f"2026-11,3,住建窗口,{'9' * 300},10,10,,", ["第3行", "“受理”列（D3）", "是300位数，过大"]),
     ],
     ids=[
         "unknown window",
@@ -129,6 +132,9 @@ def test_dry_run_checks_and_writes_nothing(hall_url: str, tmp_path: Path, capsys
         "unreadable month",
         "month 13",
         "future month",
+        "reviews over completed",
+        "a bare number in a csv is no excel date",
+        "a huge number",
     ],
 )
 def test_a_bad_row_is_refused_in_one_line_and_nothing_is_written(
@@ -141,7 +147,98 @@ def test_a_bad_row_is_refused_in_one_line_and_nothing_is_written(
     assert err.startswith("patrol: 办件.csv 第3行"), err
     for word in words:
         assert word in err, err
+    assert len(err) < 200  # no cell echoed whole
     assert count(hall_url, "service_figure") == 0 and count(hall_url, "service_import") == 0
+
+
+def test_the_running_month_is_refused_in_one_line_and_nothing_is_written(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The month not yet over (in the hall's time zone) would be compared with a whole month and
+    added into its quarter: refused, naming the row and the month. The command reads the real
+    clock, so the month is this one."""
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Asia/Shanghai"))
+    month = f"{today.year:04d}-{today.month:02d}"
+    lines = [HEADER, "2026-10,1,综合窗口,1000,990,980,,", f"{month},2,市场监管窗口,20,9,8,,"]
+    path = _csv(tmp_path / "办件.csv", lines)
+    code, out, err = run(capsys, "--db", hall_url, "services", "import", str(path))
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"patrol: 办件.csv 第3行“月份”列（A3）：{today.year}年{today.month}月还没有结束"), err
+    assert count(hall_url, "service_figure") == 0 and count(hall_url, "service_import") == 0
+
+
+def test_header_words_with_units_in_brackets_or_a_line_break_and_a_month_with_份_are_read(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """受理（件）, 按时办结(件), 好评（条）, a header cell typed over two lines, and 2026年11月份."""
+    header = '月份,窗口编号,"受理\n（件）",办结（件）,按时办结(件),好评（条）,差评（条）'
+    path = _csv(tmp_path / "办件.csv", [header, "2026年11月份,3,798,790,788,400,0"])
+    code, out, err = run(capsys, "--db", hall_url, "services", "import", str(path))
+    assert code == 0, err
+    assert "2026年11月：1个窗口，受理 798 件、办结 790 件、按时办结 788 件、好评 400 条、差评 0 条。" in out
+
+
+def test_a_title_row_above_the_header_is_passed_over(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sheet as offices make them: a title over the table; rows keep their numbers."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["某某中心2026年11月办件量统计"])
+    sheet.append(HEADER.split(","))
+    sheet.append(["2026-11", 1, "综合窗口", 1200, 1190, 1185, 600, 2])
+    sheet.append(["2026-11", 9, "税务窗口", 10, 10, 10, None, None])
+    path = tmp_path / "办件量.xlsx"
+    book.save(path)
+    code, _out, err = run(capsys, "--db", hall_url, "services", "import", str(path))
+    assert code == 1 and "办件量.xlsx 第4行“窗口编号”列（B4）：名册中没有编号为“9”的窗口" in err, err
+    sheet.delete_rows(4)
+    book.save(path)
+    code, out, err = run(capsys, "--db", hall_url, "services", "import", str(path))
+    assert code == 0 and "2026年11月：1个窗口，受理 1200 件" in out, err
+
+
+def test_a_header_cell_over_two_lines_is_in_the_header_row_1(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Row numbers as Excel shows the file: a cell with a line break does not push its row to 2,
+    and the header is quoted on one line."""
+    path = _csv(tmp_path / "办件.csv", ['"统计\n月份",窗口编号,受理,办结', "2026-11,1,10,10", "2026-11,x,10,10"])
+    code, _out, err = run(capsys, "--db", hall_url, "services", "import", str(path))
+    assert code == 1 and len(err.strip().splitlines()) == 1, err
+    assert "办件.csv 第1行（表头）缺少列：按时办结。现有表头：统计 月份、窗口编号、受理、办结。" in err, err
+    path = _csv(
+        tmp_path / "办件.csv", ['"统计\n月份",窗口编号,受理,办结,按时办结', "2026-11,1,10,10,10", "2026-11,9,10,10,10"]
+    )
+    code, _out, err = run(capsys, "--db", hall_url, "services", "import", str(path))
+    assert code == 1 and "办件.csv 第3行“窗口编号”列（B3）" in err, err
+
+
+@pytest.mark.parametrize(("separator", "named"), [("\t", "制表符（Tab）"), (";", "分号")])
+def test_a_csv_with_another_separator_is_named(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], separator: str, named: str
+) -> None:
+    lines = [separator.join(HEADER.split(",")), separator.join(["2026-11", "1", "综合窗口", "10", "9", "8", "", ""])]
+    code, _out, err = run(capsys, "--db", hall_url, "services", "import", str(_csv(tmp_path / "办件.csv", lines)))
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "\t" not in err, err
+    assert f"办件.csv 第1行（表头）：这份文件的各列用{named}分隔，应为逗号。" in err, err
+    assert count(hall_url, "service_figure") == 0
+
+
+def test_a_sheet_that_is_no_figures_table_is_called_so(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.cell(row=2, column=70, value="远处的单元格")
+    path = tmp_path / "far.xlsx"
+    book.save(path)
+    code, _out, err = run(capsys, "--db", hall_url, "services", "import", str(path))
+    assert code == 1 and "far.xlsx 第2行超过 64 列，不像办件量表" in err, err
 
 
 def test_a_missing_column_is_named(hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -222,6 +319,17 @@ def test_verify_finds_a_figure_changed_in_sqlite3(
     assert code == 1 and "校验未通过" in err and ("办件量" in err or "缺少第" in err), err
 
 
+def test_show_says_when_it_counts_part_of_the_period(
+    hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        run(capsys, "--db", hall_url, "services", "import", str(_csv(tmp_path / "a.csv", [HEADER, *NOVEMBER])))[0] == 0
+    )
+    shown = _show(capsys, hall_url, "2026Q4")
+    assert "注：只统计2026年11月的办件量，不是2026年第四季度全部；上期无相同月份的数据，不计增减。" in shown, shown
+    assert "注：" not in _show(capsys, hall_url, "2026-11")
+
+
 def test_show_says_when_a_period_has_no_figures(hall_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert "2026年11月没有办件量数据" in _show(capsys, hall_url, "2026-11")
 
@@ -256,12 +364,22 @@ def test_an_older_database_upgrades_and_still_verifies(tmp_path: Path, capsys: p
 
 
 @pytest.mark.parametrize(
-    "text", ["2026-11", "2026/11", "2026.11", "2026年11月", "2026 年 11 月", "202611", "2026-11-01 00:00", "46327"]
+    "text",
+    ["2026-11", "2026/11", "2026.11", "2026年11月", "2026 年 11 月", "2026年11月份", "202611", "2026-11-01 00:00"],
 )
 def test_a_month_is_read_as_business_systems_write_it(text: str) -> None:
     from patrol.imports.services import parse_month
 
-    assert parse_month(text) == "2026-11"  # 46327: Excel's day number of 2026-11-01
+    assert parse_month(text) == "2026-11"
+
+
+def test_excels_day_number_is_a_month_only_in_an_xlsx_cell() -> None:
+    from patrol.errors import UserError
+    from patrol.imports.services import parse_month
+
+    assert parse_month("46327", serial=True) == "2026-11"  # Excel's day number of 2026-11-01
+    with pytest.raises(UserError, match="无法识别的月份“46327”"):
+        parse_month("46327")
 
 
 def test_a_closed_month_takes_no_figures_until_it_is_reopened(

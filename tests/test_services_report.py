@@ -111,13 +111,37 @@ def test_a_quarter_is_compared_with_the_same_months_of_the_quarter_before(
     September, so there is nothing like to compare with and no change is said."""
     _import(capsys, hall_url, tmp_path, [*SEPTEMBER, *OCTOBER, *NOVEMBER])
     quarter = _paragraphs(service, "2026Q4")[0]
-    assert quarter.startswith("本季度，政务服务大厅共受理各类业务6752件。其中：")
-    assert "本季度按时办结率99.42%。" in quarter  # (2999 + 3652) / (3020 + 3670) = 99.417…%
+    assert quarter.startswith("本季度（10月、11月），政务服务大厅共受理各类业务6752件。其中：")
+    assert "。按时办结率99.42%。" in quarter  # (2999 + 3652) / (3020 + 3670) = 99.417…%
     # A range of whole months compares like a month; half a month has no monthly figures.
     assert _paragraphs(service, "2026-11-01..2026-11-30")[0].startswith(
         "本期，政务服务大厅共受理各类业务3710件，相比上期增长"
     )
     assert _paragraphs(service, "2026-11-01..2026-11-15") == []
+
+
+def test_part_of_a_period_is_named_as_the_months_it_is_and_compared_only_like_with_like(
+    hall_url: str, service: HallService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """September 3100, October 3042, November 3710 imported. 2026 is not 9852 for 本年度 but for
+    9月至11月 (2025 has none of them: no change); 2026-10-16..2026-11-30 counts its whole month,
+    November, against October (668/3042 = 21.959…%), not September; 2026Q4 says 10月、11月 and
+    附表6 says December has none."""
+    _import(capsys, hall_url, tmp_path, [*SEPTEMBER, *OCTOBER, *NOVEMBER])
+    year = _paragraphs(service, "2026")[0]
+    assert year.startswith("本年度（9月至11月），政务服务大厅共受理各类业务9852件。其中："), year
+    assert "本年度按时办结率" not in year and "相比" not in year
+    assert _paragraphs(service, "2026-10-16..2026-11-30")[0].startswith(
+        "本期（11月），政务服务大厅共受理各类业务3710件，相比10月增长21.96%。"
+    )
+    assert _paragraphs(service, "2026Q4")[0].startswith("本季度（10月、11月），政务服务大厅共受理各类业务6752件。")
+    out = tmp_path / "附表.xlsx"
+    assert run(capsys, "--db", hall_url, "export", "--period", "2026Q4", "--out", str(out))[0] == 0
+    notes = [c.value for row in openpyxl.load_workbook(out)[SERVICES_SHEET].iter_rows() for c in row]
+    assert (
+        "说明：办件量据业务系统导出数据导入，只统计2026年10月、11月（2026年12月无办件量数据）；"
+        "上期无相同月份的办件量数据，不计增减。" in "".join(str(n) for n in notes if isinstance(n, str))
+    )
 
 
 def test_no_figures_no_paragraph_and_no_sheet(

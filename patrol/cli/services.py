@@ -26,12 +26,14 @@ def register(sub: Any, parser_class: type) -> None:
         description="表头需含：月份、窗口编号、受理、办结、按时办结；可选：窗口名称（用于核对编号）、好评、差评。\n"
         "也认业务系统常用的写法：统计月份/年月，受理量/受理件数/收件数，办结量/办件量，\n"
         "按时办结数/按期办结，满意/好评数，不满意/差评数。\n"
-        "月份可写作 2026-11、2026年11月、202611 或日期。CSV 可为 UTF-8（含 BOM）或 GBK/GB18030。\n"
+        "列名后可带单位，如 受理（件）、好评(条)。\n"
+        "月份可写作 2026-11、2026年11月、2026年11月份、202611 或日期（.xlsx 的日期单元格）。\n"
+        "CSV 须用逗号分隔，可为 UTF-8（含 BOM）或 GBK/GB18030。\n"
         "窗口按编号匹配名册。任何一行有误（窗口不存在、名称不符、负数、办结多于受理、按时办结多于办结、\n"
-        "非数字、重复行）都整份拒绝，并指出文件、行和列，不写入任何数据。\n"
+        "好评与差评之和多于办结、非数字、重复行）都整份拒绝，并指出文件、行和列，不写入任何数据。\n"
         "再次导入某月即替换该月的全部数据（文件中没有的窗口从该月去掉）：列出改动，\n"
         "原数据作为更正留档（谁、何时、原值→新值，见 patrol services history）。\n"
-        "已月结的月份不能导入，须先 patrol reopen（留有记录）。",
+        "本月（尚未结束）及以后的月份不能导入；已月结的月份须先 patrol reopen（留有记录）。",
         epilog="示例：\n  patrol services import 11月办件量.xlsx --dry-run\n  patrol services import 办件统计.csv",
     )
     p.add_argument("file", type=Path, metavar="FILE", help="办件量文件（.xlsx 或 .csv）")
@@ -132,6 +134,15 @@ def services_show(args: argparse.Namespace) -> int:
     # every piece of user text above went through ``shown``.
     console = _console_class()(file=unguarded(sys.stdout), width=max(100, Console().width))
     console.print(table)
+    if not figures.whole:  # part of the period: the 合计 is not the period's
+        from patrol.rules.figures import months_words
+
+        compared = (
+            f"受理增减为与{months_words(figures.compared)}相比"
+            if figures.previous_total is not None
+            else "上期无相同月份的数据，不计增减"
+        )
+        print(f"注：只统计{months_words(figures.months)}的办件量，不是{safe(shown.label)}全部；{compared}。")
     return 0
 
 

@@ -126,4 +126,5 @@ def period_figures(service: HallService, period: Period) -> ServiceFigures | Non
         windows=tuple(windows),
         total=total,
         previous_total=previous_total,
+        compared=tuple(matching) if previous is not None else (),
     )

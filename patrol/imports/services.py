@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from patrol.errors import UserError
 from patrol.hall.figures import current_imports, month_figures
-from patrol.imports.tabular import TableRow, read_table
+from patrol.imports.tabular import TableRow, read_table, shown_cell
 from patrol.model import WindowInfo
 from patrol.rules.figures import Counts
 from patrol.rules.periods import FIRST_YEAR, LAST_YEAR, Period
@@ -42,29 +42,30 @@ FIGURES = (("受理", "received"), ("办结", "completed"), ("按时办结", "on
 OPTIONAL = frozenset({"好评", "差评"})
 MAX_FIGURE = 10_000_000  # a window's month: more is a typo (or a sum row pasted in)
 
-_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(月份?)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})$")
 _DAY = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(\s.*)?$")
 _SERIAL = re.compile(r"^\d{5}$")  # Excel's day number, in a cell not formatted as a date
 _NUMBER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
 
 
-def parse_month(text: str) -> str:
-    """A month as business systems write it (2026-11, 2026/11, 2026年11月, 202611, a date in it,
-    or Excel's day number) as figures are stored: 2026-11."""
+def parse_month(text: str, serial: bool = False) -> str:
+    """A month as business systems write it (2026-11, 2026/11, 2026年11月, 2026年11月份, 202611, a
+    date in it, or, where ``serial`` (a cell of an .xlsx: Excel keeps a date as a number), Excel's
+    day number) as figures are stored: 2026-11. A bare number in a CSV is no date."""
     value = text.strip().replace(" ", "")
     year = month = None
     if match := _MONTH.match(value) or _COMPACT.match(value) or _DAY.match(text.strip()):
         year, month = int(match[1]), int(match[2])
-    elif _SERIAL.match(value):
+    elif serial and _SERIAL.match(value):
         day = date(1899, 12, 30) + timedelta(days=int(value))
         year, month = day.year, day.month
     if year is None or month is None:
-        raise UserError(f"无法识别的月份“{text}”，请写作 2026-11、2026年11月 或 202611。")
+        raise UserError(f"无法识别的月份“{shown_cell(text)}”，请写作 2026-11、2026年11月 或 202611。")
     if not 1 <= month <= 12:
-        raise UserError(f"月份“{text}”不存在（月份应为 1–12）。")
+        raise UserError(f"月份“{shown_cell(text)}”不存在（月份应为 1–12）。")
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise UserError(f"月份“{text}”的年份超出范围（{FIRST_YEAR}–{LAST_YEAR}），请检查年份。")
+        raise UserError(f"月份“{shown_cell(text)}”的年份超出范围（{FIRST_YEAR}–{LAST_YEAR}），请检查年份。")
     return f"{year:04d}-{month:02d}"
 
 
@@ -77,12 +78,15 @@ def parse_count(text: str, optional: bool) -> int | None:
             return None
         raise UserError("为空：请填写数字（没有业务写 0）。")
     if value.startswith("-") and _NUMBER.match(value[1:]):
-        raise UserError(f"是负数（{text}）：件数不能小于 0。")
+        raise UserError(f"是负数（{shown_cell(text)}）：件数不能小于 0。")
     if not _NUMBER.match(value):
-        raise UserError(f"“{text}”不是整数：请只填写件数（如 126），不要带单位或文字。")
-    number = int(value.replace(",", ""))
+        raise UserError(f"“{shown_cell(text)}”不是整数：请只填写件数（如 126），不要带单位或文字。")
+    digits = value.replace(",", "")
+    if len(digits) > 12:  # a 300-digit number is not echoed whole (nor turned into an int)
+        raise UserError(f"是{len(digits.lstrip('0'))}位数，过大（超过 {MAX_FIGURE}）：请检查是否误填了合计或多了位数。")
+    number = int(digits)
     if number > MAX_FIGURE:
-        raise UserError(f"“{text}”过大（超过 {MAX_FIGURE}）：请检查是否误填了合计或多了位数。")
+        raise UserError(f"“{text.strip()}”过大（超过 {MAX_FIGURE}）：请检查是否误填了合计或多了位数。")
     return number
 
 
@@ -122,14 +126,14 @@ def _window(service: HallService, row: TableRow, where: str) -> WindowInfo:
         window = next((w for w in service.windows if w.code.isdigit() and int(w.code) == int(code)), None)
     if window is None:
         raise UserError(
-            f"{where}“窗口编号”列（{row.cell_at('窗口编号')}）：名册中没有编号为“{code}”的窗口。"
+            f"{where}“窗口编号”列（{row.cell_at('窗口编号')}）：名册中没有编号为“{shown_cell(code)}”的窗口。"
             "请核对编号，或先用 patrol roster import 导入该窗口。"
         )
     name = row.cells.get("窗口名称", "")
     if name.strip() and _bare(name) != _bare(window.name):
         raise UserError(
             f"{where}“窗口名称”列（{row.cell_at('窗口名称')}）：编号 {window.code} 的窗口在名册中叫“{window.name}”，"
-            f"文件中写的是“{name.strip()}”。请核对是编号还是名称写错了。"
+            f"文件中写的是“{shown_cell(name)}”。请核对是编号还是名称写错了。"
         )
     return window
 
@@ -155,25 +159,40 @@ def _counts(row: TableRow, where: str) -> Counts:
             f"{where}“按时办结”列（{row.cell_at('按时办结')}）：按时办结 {on_time} 件多于办结 {completed} 件。"
             "请核对后重试。"
         )
-    return Counts(received, completed, on_time, values["good"], values["bad"])
+    good, bad = values["good"], values["bad"]
+    if (good or 0) + (bad or 0) > completed:
+        # Each case completed is reviewed once at most (好差评): more reviews than cases is a
+        # column shifted, a sum pasted in or a figure of another period.
+        column = "好评" if good is not None else "差评"
+        raise UserError(
+            f"{where}“{column}”列（{row.cell_at(column)}）：好评 {good or 0} 条与差评 {bad or 0} 条合计多于办结 "
+            f"{completed} 件。请核对是否填错列、多了位数或混入了其他月份的评价后重试。"
+        )
+    return Counts(received, completed, on_time, good, bad)
 
 
 def plan_services(service: HallService, path: Path) -> ServicePlan:
     """Check every row of a figures file and work out what importing it changes; UserError at
     the first bad row (file, row, column, how to fix), before anything is written."""
     plan = ServicePlan(source=path.name)
-    latest = service.today().replace(day=1)
+    today = service.today()  # in the hall's time zone
+    current = f"{today.year:04d}-{today.month:02d}"
     seen: dict[tuple[str, str], int] = {}
     checked: set[str] = set()  # months whose close was checked
-    for row in read_table(path, COLUMNS, REQUIRED):
+    serial = path.suffix.lower() == ".xlsx"  # Excel's day number only where Excel wrote one
+    for row in read_table(path, COLUMNS, REQUIRED, what="办件量表"):
         where = f"{path.name} 第{row.number}行"
         try:
-            month = parse_month(row.cells["月份"])
+            month = parse_month(row.cells["月份"], serial)
         except UserError as exc:
             raise UserError(f"{where}“月份”列（{row.cell_at('月份')}）：{exc}") from None
-        if month > f"{latest.year:04d}-{latest.month:02d}":
+        if month >= current:
+            # A month's figures are whole only once it is over: the running month would be
+            # compared with whole months and added into its quarter as if it were one.
+            state = "还没有结束" if month == current else "还没有到"
             raise UserError(
-                f"{where}“月份”列（{row.cell_at('月份')}）：{month_text(month)}还没有到，请检查年份和月份。"
+                f"{where}“月份”列（{row.cell_at('月份')}）：{month_text(month)}{state}（今天是{today:%Y-%m-%d}），"
+                "办件量须在该月结束后导入，未导入。请检查年份和月份。"
             )
         if month not in checked:
             checked.add(month)

@@ -15,6 +15,8 @@ from typing import Any
 from patrol.errors import UserError
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 with BOM, UTF-8 (utf-8-sig reads both), then GB18030 ⊃ GBK
+# What a file that is no table of ours is said not to be (an importer of other tables names its own).
+TABLES = "名册或巡查记录表"
 
 
 @dataclass(frozen=True)
@@ -56,16 +58,16 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 64
 
 
-def _read_rows(path: Path, max_rows: int) -> tuple[list[NumberedRow], Uncomputed]:
+def _read_rows(path: Path, max_rows: int, what: str = TABLES) -> tuple[list[NumberedRow], Uncomputed]:
     if not path.exists():
         raise UserError(f"找不到文件：{path}")
     if path.is_dir():
         raise UserError(f"{path} 是文件夹，请给出 .xlsx 或 .csv 文件。")
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _read_xlsx(path, max_rows)
+        return _read_xlsx(path, max_rows, what)
     if suffix == ".csv":
-        return _read_csv(path, max_rows), set()
+        return _read_csv(path, max_rows, what), set()
     raise UserError(f"不支持的文件类型：{path.name}。请用 .xlsx 或 .csv 文件。")
 
 
@@ -75,7 +77,7 @@ MAX_RATIO = 200  # a real sheet compresses ~10-30x; a bomb, thousands
 MAX_CSV_BYTES = 100 * 1024 * 1024
 
 
-def _check_unpacked_size(path: Path) -> None:
+def _check_unpacked_size(path: Path, what: str = TABLES) -> None:
     """Refuse a zip whose members would unpack to more than MAX_UNPACKED, before reading any."""
     import zipfile
 
@@ -90,18 +92,16 @@ def _check_unpacked_size(path: Path) -> None:
     total = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members) or 1
     if total > MAX_UNPACKED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
-        raise UserError(
-            f"{path.name} 解压后有 {total // (1024 * 1024)} MiB，不像名册或巡查记录表（疑为压缩炸弹），未导入。"
-        )
+        raise UserError(f"{path.name} 解压后有 {total // (1024 * 1024)} MiB，不像{what}（疑为压缩炸弹），未导入。")
 
 
-def _read_xlsx(path: Path, max_rows: int) -> tuple[list[NumberedRow], Uncomputed]:
-    _check_unpacked_size(path)
+def _read_xlsx(path: Path, max_rows: int, what: str = TABLES) -> tuple[list[NumberedRow], Uncomputed]:
+    _check_unpacked_size(path, what)
     try:
-        rows, formulas = _stream_sheet(path, data_only=False, max_rows=max_rows)
+        rows, formulas = _stream_sheet(path, data_only=False, max_rows=max_rows, what=what)
         uncomputed: Uncomputed = set()
         if formulas:  # only then is a second pass needed, for the results Excel saved with them
-            cached, _ = _stream_sheet(path, data_only=True, max_rows=max_rows)
+            cached, _ = _stream_sheet(path, data_only=True, max_rows=max_rows, what=what)
             values = {number: cells for number, cells in cached}
             read = {number: cells for number, cells in rows}
             for number, column in formulas:
@@ -122,7 +122,9 @@ def _read_xlsx(path: Path, max_rows: int) -> tuple[list[NumberedRow], Uncomputed
         ) from exc
 
 
-def _stream_sheet(path: Path, data_only: bool, max_rows: int) -> tuple[list[NumberedRow], list[tuple[int, int]]]:
+def _stream_sheet(
+    path: Path, data_only: bool, max_rows: int, what: str = TABLES
+) -> tuple[list[NumberedRow], list[tuple[int, int]]]:
     """The non-blank rows of the sheet a person sees on opening the file (the active sheet, or
     the first visible one: never a hidden sheet), read as they come. The dimension the file
     declares is ignored (``A1:XFD1048576`` would pad every row to 16,384 cells and add a million
@@ -143,7 +145,7 @@ def _stream_sheet(path: Path, data_only: bool, max_rows: int) -> tuple[list[Numb
             if len(texts) > MAX_COLUMNS:
                 if any(texts[MAX_COLUMNS:]):
                     raise UserError(
-                        f"{path.name} 第{number}行超过 {MAX_COLUMNS} 列，不像名册或巡查记录表：请只保留需要的列后重试。"
+                        f"{path.name} 第{number}行超过 {MAX_COLUMNS} 列，不像{what}：请只保留需要的列后重试。"
                     )
                 texts = texts[:MAX_COLUMNS]
             if len(rows) >= max_rows:
@@ -179,9 +181,9 @@ def _visible_sheet(path: Path, workbook: Any) -> Any:
     raise UserError(f"{path.name} 没有可见的工作表，请在 Excel 或 WPS 中取消隐藏后重试。")
 
 
-def _read_csv(path: Path, max_rows: int) -> list[NumberedRow]:
+def _read_csv(path: Path, max_rows: int, what: str = TABLES) -> list[NumberedRow]:
     if path.stat().st_size > MAX_CSV_BYTES:
-        raise UserError(f"{path.name} 超过 {MAX_CSV_BYTES // (1024 * 1024)} MiB，不像名册或巡查记录表，未导入。")
+        raise UserError(f"{path.name} 超过 {MAX_CSV_BYTES // (1024 * 1024)} MiB，不像{what}，未导入。")
     raw = path.read_bytes()
     # Strict decoding: a byte that does not fit the encoding is never dropped or replaced.
     for encoding in CSV_ENCODINGS:
@@ -192,11 +194,12 @@ def _read_csv(path: Path, max_rows: int) -> list[NumberedRow]:
         try:
             rows: list[NumberedRow] = []
             reader = csv.reader(io.StringIO(text))
-            for row in reader:
+            # Rows numbered as Excel or WPS shows the file: a record a row (a blank line too), so a
+            # quoted cell with a line break in it keeps its row's number (not the line it ends on).
+            for number, row in enumerate(reader, start=1):
                 if len(rows) >= max_rows:
                     raise UserError(f"{path.name} 超过 {max_rows} 行，未导入：请拆成几个文件分别导入。")
-                # line_num is the line the row ends on: a quoted cell may span lines.
-                rows.append((reader.line_num, [c.strip() for c in row]))
+                rows.append((number, [c.strip() for c in row]))
             return rows
         except csv.Error as exc:
             raise UserError(f"{path.name} 不是有效的 CSV 文件：{exc}") from exc
@@ -216,16 +219,19 @@ def read_table(
     columns: Mapping[str, Sequence[str]],
     required: Sequence[str],
     max_rows: int | None = None,
+    what: str = TABLES,
 ) -> list[TableRow]:
     """Read ``path`` and return its data rows keyed by canonical column name.
 
     ``columns`` maps each canonical name to its accepted aliases; the first non-empty row is the
-    header. Blank rows are skipped; row numbers are the file's own (as a spreadsheet shows
-    them), blank lines counted. ``max_rows`` (default ``MAX_ROWS``) caps the rows read: a month
-    of a city's punches is larger than any roster.
+    header (or the row under up to three title rows of a cell or two each). Blank rows are
+    skipped; row numbers are the file's own (as a spreadsheet shows them), blank lines counted.
+    ``max_rows`` (default ``MAX_ROWS``) caps the rows read: a month of a city's punches is larger
+    than any roster. ``what`` names the kind of table a file that is none is said not to be
+    (不像办件量表).
     """
     # Read here, not bound as a default: the cap is the module's value at the time of the call.
-    rows, uncomputed = _read_rows(path, MAX_ROWS if max_rows is None else max_rows)
+    rows, uncomputed = _read_rows(path, MAX_ROWS if max_rows is None else max_rows, what)
     return table_of(path.name, rows, uncomputed, columns, required)
 
 
@@ -268,6 +274,45 @@ def read_sheets(path: Path, names: Sequence[str]) -> dict[str, list[NumberedRow]
     return out
 
 
+# A unit in brackets after a column's word: 受理（件）, 好评(条), 受理量【件】, 办结（单位：件）. Only
+# a unit: 姓名（拼音） beside 姓名 stays a column of its own.
+_UNIT = re.compile(r"[（(\[【](单位[:：]?)?(件|条|个|次|项|人|人次|件次|件数|条数)[）)\]】]$")
+# Separators a CSV saved by another program may use, as a person calls them.
+_SEPARATORS = {"\t": "制表符（Tab）", ";": "分号", "；": "分号", "|": "竖线"}
+_LONG_CELL = 30
+
+
+def shown_cell(text: str) -> str:
+    """A cell's text as an error line quotes it: line breaks and tabs as spaces, and a long one cut
+    (a 300-digit number is not echoed whole)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= _LONG_CELL:
+        return text
+    return f"{text[:12]}…（共{len(text)}个字符）"
+
+
+def _column_name(title: str, lookup: Mapping[str, str]) -> str | None:
+    """The column a header cell names (its spaces and line breaks, or a unit in brackets, aside)."""
+    word = re.sub(r"\s+", "", title)  # "受理 量", a line break typed in the cell
+    return lookup.get(word) or lookup.get(_UNIT.sub("", word))
+
+
+_TITLE_ROWS = 3  # a title (and a subtitle, a 制表单位 line) above the header
+_TITLE_CELLS = 2  # a title row fills a cell or two (a merged title, a date beside it)
+
+
+def _header_index(rows: list[NumberedRow], lookup: Mapping[str, str], required: Sequence[str]) -> int:
+    """Which of the first rows is the header: the first, unless it and up to two more after it
+    are titles (a cell or two filled: 某某中心办件量统计) above a row that holds every required column."""
+    for index, (_number, cells) in enumerate(rows[: _TITLE_ROWS + 1]):
+        names = {_column_name(c, lookup) for c in cells if c}
+        if all(name in names for name in required):
+            return index
+        if sum(1 for c in cells if c) > _TITLE_CELLS:
+            break  # a row of many cells that is not the header: no title, report the first row
+    return 0
+
+
 def table_of(
     where: str,
     rows: list[NumberedRow],
@@ -281,11 +326,13 @@ def table_of(
     if not rows:
         empty = "是空文件" if where.lower().endswith((".xlsx", ".csv")) else "是空的"
         raise UserError(f"{where} {empty}：第一行应为表头（{'、'.join(required)}）。")
-    header_number, header = rows[0]
     lookup = {alias: name for name, aliases in columns.items() for alias in (name, *aliases)}
+    start = _header_index(rows, lookup, required)
+    header_number, header = rows[start]
+    rows = rows[start:]
     positions: dict[str, int] = {}
     for index, title in enumerate(header):
-        name = lookup.get(title.replace(" ", ""))
+        name = _column_name(title, lookup)
         if name and name in positions:  # which of the two holds it? reading one would lose the other
             first = _column_letter(positions[name])
             raise UserError(
@@ -296,7 +343,14 @@ def table_of(
             positions[name] = index
     missing = [name for name in required if name not in positions]
     if missing:
-        found = "、".join(h for h in header if h) or "（空）"
+        titles = [h for h in header if h]
+        separator = next((words for mark, words in _SEPARATORS.items() if len(titles) == 1 and mark in titles[0]), "")
+        if separator:
+            raise UserError(
+                f"{where} 第{header_number}行（表头）：这份文件的各列用{separator}分隔，应为逗号。"
+                "请在 Excel 或 WPS 中另存为“CSV（逗号分隔）”后重试。"
+            )
+        found = "、".join(shown_cell(h) for h in titles) or "（空）"
         raise UserError(f"{where} 第{header_number}行（表头）缺少列：{'、'.join(missing)}。现有表头：{found}。")
     out: list[TableRow] = []
     for number, row in rows[1:]:

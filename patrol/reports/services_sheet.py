@@ -10,7 +10,7 @@ from typing import Any
 
 from patrol.reports.columns import Column, content_width
 from patrol.reports.period_report import PeriodReport
-from patrol.rules.figures import Counts, ServiceFigures, period_months, previous_months
+from patrol.rules.figures import Counts, ServiceFigures, period_months
 
 SERVICES_SHEET = "附表6 审批业务统计表"
 RATE_COLUMNS = (5, 8, 10)  # 按时办结率, 好评率, 受理增减: shares, written as numbers in percent
@@ -47,15 +47,24 @@ def _cells(counts: Counts | None, previous: Counts | None, change: Fraction | No
 
 
 def _note(figures: ServiceFigures) -> str:
-    before = previous_months(figures.period)
     counted = list(figures.months)
     compared = (
-        f"上期受理为{_months_text([before[period_months(figures.period).index(m)] for m in counted])}的数据"
+        f"上期受理为{_months_text(figures.compared)}的数据"
         if figures.previous_total is not None
-        else "上期无办件量数据，不计增减"
+        else "上期无相同月份的办件量数据，不计增减"
     )
+    scope = _months_text(counted)
+    if not figures.whole:
+        # Part of the period: say which part, so the 合计 is not read as the period's.
+        missing = [m for m in period_months(figures.period) if m not in counted]
+        parts = [f"{_months_text(missing)}无办件量数据"] if missing else []
+        if figures.period.first.day != 1 or figures.period.end.day != 1:
+            parts.append("办件量按月统计，不足整月的日期不计")
+        scope = f"只统计{scope}（{'，'.join(parts)}）"
+    else:
+        scope = f"统计{scope}"
     return (
-        f"说明：办件量据业务系统导出数据导入，统计{_months_text(counted)}；{compared}。"
+        f"说明：办件量据业务系统导出数据导入，{scope}；{compared}。"
         "按时办结率＝按时办结÷办结；好评率＝好评÷（好评＋差评），未统计评价的窗口留空。"
     )
 

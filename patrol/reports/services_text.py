@@ -4,14 +4,17 @@ them ("本月，政务服务大厅共受理各类业务3710件，相比上月增
 
 Shares are exact to two decimals, rounded half up, without trailing zeros (21.96%, 99.6%,
 100%). The change from the previous period is left out when that period has no figures for the
-same months; a fall says 减少. The top three by volume keep a tie at the boundary whole.
+same months; a fall says 减少. When the months counted are not the whole period (months without
+figures, a range's days outside its whole months), the sentence names them and the months they
+are compared with: "本年度（9月至11月），…相比2025年9月至11月增长5%". The top three by volume
+keep a tie at the boundary whole.
 """
 
 from __future__ import annotations
 
 from patrol.reports.period_report import PeriodReport
 from patrol.reports.verdict_text import numeral
-from patrol.rules.figures import ServiceFigures, percent
+from patrol.rules.figures import ServiceFigures, months_words, percent
 
 HALL_WORDS = "政务服务大厅"  # how the hall's own notice calls it
 TOP = 3  # 排名前三
@@ -19,12 +22,24 @@ THIS = {"month": "本月", "quarter": "本季度", "half": "本半年", "year": 
 BEFORE = {"month": "上月", "quarter": "上季度", "half": "上期", "year": "上年度", "range": "上期"}
 
 
+def scope_words(figures: ServiceFigures) -> str:
+    """本月 / 本季度 …, with the months counted when they are not the whole period:
+    本年度（9月至11月）, 本季度（10月、11月）, 本期（11月） for 2026-10-16..2026-11-30."""
+    this = THIS[figures.period.kind]
+    if figures.whole:
+        return this
+    return f"{this}（{months_words(figures.months, figures.period.first.year)}）"
+
+
 def change_words(figures: ServiceFigures) -> str:
-    """，相比上月增长21.96% / 减少3.5% / 与上月持平 ("" when there is nothing to compare with)."""
+    """，相比上月增长21.96% / 减少3.5% / 与上月持平 ("" when there is nothing to compare with);
+    against the months compared, named, when those counted are not the whole period
+    (，相比2025年9月至11月增长5%)."""
     change = figures.change
     if change is None:
         return ""
-    before = BEFORE[figures.period.kind]
+    kind = figures.period.kind
+    before = BEFORE[kind] if figures.whole else months_words(figures.compared, figures.period.first.year)
     if change == 0:
         return f"，与{before}持平"
     return f"，相比{before}{'增长' if change > 0 else '减少'}{percent(change)}%"
@@ -46,9 +61,14 @@ def services_paragraphs(report: PeriodReport) -> list[str]:
     figures = report.services
     if figures is None:
         return []
-    this = THIS[figures.period.kind]
+    # Part of the period (months without figures, or days outside its whole months) is named
+    # as the months it is, never as the period: 本年度（9月至11月）.
+    this = THIS[figures.period.kind] if figures.whole else ""
     total = figures.total
-    text = f"{this}，{HALL_WORDS}共受理各类业务{total.received}件{change_words(figures)}。{top_words(figures)}"
+    text = (
+        f"{scope_words(figures)}，{HALL_WORDS}共受理各类业务{total.received}件{change_words(figures)}。"
+        f"{top_words(figures)}"
+    )
     if total.on_time_rate is not None:
         text += f"{this}按时办结率{percent(total.on_time_rate)}%。"
     if total.reviews:

@@ -4,6 +4,7 @@ and the change from the previous period. Pure: the figures are read in ``patrol.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -92,6 +93,15 @@ class ServiceFigures:
     windows: tuple[WindowFigures, ...]
     total: Counts
     previous_total: Counts | None  # None: the previous period has no figures
+    compared: tuple[str, ...] = ()  # the previous period's months summed in previous_total
+
+    @property
+    def whole(self) -> bool:
+        """Whether the months counted are the whole period: every month of it has figures and it
+        holds no part of a month (2026Q4 with December not yet imported, 2026-10-16..11-30: not)."""
+        return (
+            self.period.first.day == 1 and self.period.end.day == 1 and list(self.months) == period_months(self.period)
+        )
 
     @property
     def change(self) -> Fraction | None:
@@ -124,14 +134,44 @@ def period_months(period: Period) -> list[str]:
 
 
 def previous_months(period: Period) -> list[str]:
-    """The months of the period before ``period``, of as many months: a range of whole months
-    (2026-11-01..2026-11-30) is compared with the months just before it, not with the 30 days
-    before it."""
+    """The months of the period before ``period``, of as many months: a range's whole months
+    (November of 2026-10-16..2026-11-30, or of 2026-11-01..2026-11-30) are compared with as many
+    months just before them (October), not with the whole months of the days before the range."""
     months = period_months(period)
-    if period.kind == "range" and months and period.first.day == 1 and period.end.day == 1:
-        first = _add_months(period.first, -len(months))
+    if period.kind == "range":
+        if not months:
+            return []
+        first = _add_months(date.fromisoformat(f"{months[0]}-01"), -len(months))
         return [month_code(_add_months(first, n)) for n in range(len(months))]
     return period_months(period.previous())
+
+
+def months_words(months: Sequence[str], year: int | None = None) -> str:
+    """Months as a sentence names them: 9月至11月 (three or more in a row), 10月、11月, 9月、11月;
+    the year before a month whose year is not ``year`` and again where it changes
+    (2025年9月至11月, 2025年12月、2026年1月)."""
+    runs: list[list[str]] = []
+    for month in months:
+        if runs and month_code(_add_months(date.fromisoformat(f"{runs[-1][-1]}-01"), 1)) == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    shown = year
+
+    def one(month: str) -> str:
+        nonlocal shown
+        y, m = (int(part) for part in month.split("-"))
+        text = f"{m}月" if y == shown else f"{y}年{m}月"
+        shown = y
+        return text
+
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{one(run[0])}至{one(run[-1])}")
+        else:
+            parts.extend(one(month) for month in run)
+    return "、".join(parts)
 
 
 def percent(value: Fraction) -> str:
