@@ -298,6 +298,25 @@ def test_an_unwritable_folder_is_one_line(
     assert list(folder.iterdir()) == [] and not (Path("/proc") / "测试大厅2026年11月巡查考核通报.docx").exists()
 
 
+def test_the_office_name_is_never_empty_and_a_bad_one_is_one_line(
+    hall_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`rules set 落款单位 ''` says how to reset instead of resetting silently; a value with a
+    line break is shown escaped on one line; the 落款 changes no verdict, so no warning that
+    ended periods are judged again."""
+    db = ["--db", hall_url, "rules", "set", "落款单位"]
+    assert main([*db, "", "--from", "2026-10-01"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "不能为空" in err and "默认" in err
+    assert main([*db, "a\nb", "--from", "2026-10-01"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "现为“a\\nb”" in err
+    assert main([*db, "城区政务服务管理办公室", "--from", "2026-10-01"]) == 0
+    out = capsys.readouterr().out
+    assert "已修改：落款单位 默认 → 城区政务服务管理办公室" in out and "通报用此落款" in out
+    assert "重新评定" not in out and "按此评定" not in out
+
+
 def test_a_word_file_that_fails_after_the_workbook_says_the_workbook_is_there(
     month: HallService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
