@@ -294,8 +294,44 @@ def test_an_unwritable_folder_is_one_line(
     err = capsys.readouterr().err
     folder.chmod(0o700)
     assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
-    assert "不可写" in err or "无法写入" in err
+    assert "输出文件夹不可写" in err and "No such" not in err and "not permitted" not in err
     assert list(folder.iterdir()) == [] and not (Path("/proc") / "测试大厅2026年11月巡查考核通报.docx").exists()
+
+
+def test_report_docx_out_names_a_word_file_or_a_folder(
+    month: HallService, hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--out without .docx is refused for its extension unless it is a folder that exists; a
+    trailing slash means a folder; a symbolic link is refused by its own name; a Word file open
+    elsewhere names Word and 写入, not Excel and 导出."""
+    base = ["--db", hall_url, "report", "--period", "2026-11", "--format", "docx"]
+    here = tmp_path / "here"
+    here.mkdir()
+    before = logged(hall_url)
+
+    def refused(out: str, *more: str) -> str:
+        assert main([*base, "--out", out, *more]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err
+        return err
+
+    assert "输出文件应以 .docx 结尾" in refused(str(here / "noext"))
+    assert "缺少文件名" in refused(str(here / ".docx"))
+    err = refused(f"{here / '通报.docx'}/")
+    assert "输出文件夹不存在" in err and str(here / "通报.docx") in err
+    link = here / "link.docx"
+    link.symlink_to(tmp_path / "elsewhere" / "passwd_none")
+    err = refused(str(link), "--force")
+    assert "符号链接" in err and str(link) in err and "elsewhere" not in err
+    (here / ".~lock.通报.docx#").write_text("someone,host", encoding="utf-8")
+    err = refused(str(here / "通报.docx"))
+    assert "正被其他程序（如 WPS、Word、LibreOffice）打开，请先关闭它再写入" in err and "Excel" not in err
+    assert sorted(p.name for p in here.iterdir()) == [".~lock.通报.docx#", "link.docx"]
+    assert logged(hall_url) == before
+    # An existing folder, with or without the slash, takes the default name.
+    (here / "通报").mkdir()
+    assert main([*base, "--out", str(here / "通报")]) == 0
+    assert [p.name for p in (here / "通报").iterdir()] == ["测试大厅2026年11月巡查考核通报.docx"]
 
 
 def test_the_office_name_is_never_empty_and_a_bad_one_is_one_line(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from patrol.cli.common import open_service, period
@@ -52,7 +51,6 @@ def register(sub: Any) -> None:
     p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
     p.add_argument(
         "--out",
-        type=Path,
         metavar="FILE.xlsx",
         help="输出文件或文件夹（默认当前文件夹下的“{大厅名称}{周期}巡查考核附表.xlsx”）",
     )
@@ -86,7 +84,6 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--out",
-        type=Path,
         metavar="FILE.docx",
         help="Word 文件或文件夹（仅 --format docx；默认当前文件夹下的“{大厅名称}{周期}巡查考核通报.docx”）",
     )
