@@ -186,7 +186,7 @@ def test_nothing_is_left_half_written_when_the_folder_cannot_be_written(tmp_path
     from patrol.errors import UserError
 
     target = tmp_path / "no-folder" / "通报.docx"
-    with pytest.raises(UserError, match="无法写入"):
+    with pytest.raises(UserError, match="输出文件夹不可写"):
         write_notice_docx(sample(), target)
     assert not target.parent.exists()
 
@@ -207,8 +207,9 @@ def test_a_failed_write_keeps_the_offices_copy(tmp_path: Path, monkeypatch: pyte
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Document, "save", fail)
-    with pytest.raises(UserError, match=r"无法写入.*No space left on device"):
+    with pytest.raises(UserError, match=r"^磁盘已满，无法写入") as raised:
         write_notice_docx(sample(), target)
+    assert "No space" not in str(raised.value)  # Chinese, not the system's English
     assert target.read_bytes() == b"the office's edited copy"
     assert [p.name for p in tmp_path.iterdir()] == ["通报.docx"]
 
@@ -368,7 +369,7 @@ def test_a_word_file_that_fails_after_the_workbook_says_the_workbook_is_there(
     word = tmp_path / "通报.docx"
     with pytest.raises(UserError) as raised:
         export_month_end(month, NOVEMBER, tmp_path / "附表.xlsx", word=word)
-    assert str(raised.value).startswith(f"巡查考核附表已导出：{tmp_path / '附表.xlsx'}；通报 Word 文件未写入：无法写入")
+    assert str(raised.value).startswith(f"巡查考核附表已导出：{tmp_path / '附表.xlsx'}；通报 Word 文件未写入：磁盘已满")
     assert (tmp_path / "附表.xlsx").exists() and not word.exists()
 
 
