@@ -62,8 +62,9 @@ def paragraph_of(document: docx.document.Document, text: str) -> docx.text.parag
 
 def texts(document: docx.document.Document) -> list[str]:
     """The paragraphs as the notice's text has them (an attachment's number is followed by a tab
-    in the file, which lines the names up; the text has none)."""
-    return [p.text.replace("\t", "") for p in document.paragraphs]
+    in the file, which lines the names up; the text has none; a long title is broken in two
+    lines by a line break, which is layout, not text)."""
+    return [p.text.replace("\t", "").replace("\n", "") for p in document.paragraphs]
 
 
 def run_fonts(style: docx.styles.style.ParagraphStyle) -> dict[str, str]:
@@ -96,7 +97,7 @@ def test_each_part_has_the_standards_font_size_and_place(tmp_path: Path) -> None
     document = docx.Document(str(path))
     assert texts(document) == sample().paragraphs()  # everything a reader sees, from the Notice
     title = document.paragraphs[0]
-    assert title.text == TITLE and title.style.name == "公文标题"
+    assert title.text.replace("\n", "") == TITLE and title.style.name == "公文标题"
     assert run_fonts(title.style)["eastAsia"] == "方正小标宋简体" and title.style.font.size == Pt(22)
     assert title.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
 
@@ -565,3 +566,71 @@ def test_printed_the_signature_and_date_stand_at_the_right(pdfs: dict[str, Print
     # The date's first character about two characters right of the name's (a little less here:
     # LibreOffice puts some space between Chinese and digits, which Word is told not to).
     assert date.y0 > name.y0 and name.x0 + 10 < date.x0 < name.x0 + 40
+
+
+def test_a_long_title_breaks_between_phrases(tmp_path: Path) -> None:
+    """A title longer than a 2号 line (20 characters) breaks before 窗口工作人员巡查考核情况的通报,
+    never inside a word ("…11月窗口工 / 作人员…")."""
+    from patrol.reports.notice_docx import title_lines
+
+    path = tmp_path / "n.docx"
+    write_notice_docx(sample(), path)
+    title = docx.Document(str(path)).paragraphs[0]
+    assert title.text == "关于测试大厅2026年11月\n窗口工作人员巡查考核情况的通报"
+    assert title_lines("关于测试大厅2026年度窗口工作人员巡查考核情况的通报") == [
+        "关于测试大厅2026年度",
+        "窗口工作人员巡查考核情况的通报",
+    ]
+    assert title_lines("关于城区／开发区政务服务中心2026年第四季度窗口工作人员巡查考核情况的通报") == [
+        "关于城区／开发区政务服务中心",
+        "2026年第四季度",
+        "窗口工作人员巡查考核情况的通报",
+    ]
+    assert title_lines("关于大厅2026年11月的通报") == ["关于大厅2026年11月的通报"]  # one line when it fits
+
+
+def test_printed_the_title_lines_are_whole_phrases(pdfs: dict[str, Printed]) -> None:
+    words = [w for w in pdfs["short"].on(1) if w.y0 < BLOCK_BOTTOM]
+    lines: dict[int, list[Word]] = {}
+    for word in words:
+        lines.setdefault(round(word.y1), []).append(word)
+    printed_lines = ["".join(w.text for w in sorted(line, key=lambda w: w.x0)) for _y, line in sorted(lines.items())]
+    assert printed_lines[:2] == ["关于测试大厅2026年11月", "窗口工作人员巡查考核情况的通报"]
+
+
+ATTACHED = ("巡查明细", "窗口量化考评", "单位考评", "人员考核排名", "考勤汇总", "更正记录", "审批业务统计表")
+
+
+def test_printed_the_attachment_list_stays_whole_with_the_signature(tmp_path: Path) -> None:
+    """Wherever the page ends, the 附件 list is not split (its last item never moves on alone
+    with the 落款 while the others stay behind) and the 落款 stands on the page of the list."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed (.ci/run installs it)")
+    base = [b for b in sample(body_paragraphs=0).blocks if b.role is not Role.ATTACHMENTS]
+    at = next(i for i, b in enumerate(base) if b.role is Role.SIGNATURE)
+    items = [
+        Block(Role.ATTACHMENTS, f"{'附件：' if n == 1 else ''}{n}.附表{n} {name}") for n, name in enumerate(ATTACHED, 1)
+    ]
+    paths = []
+    for filler in range(0, 22):
+        lines = [Block(Role.BODY, "本月无其他情况。")] * filler
+        notice = Notice((*base[:at], *lines, *items, *base[at:]))
+        paths.append(tmp_path / f"f{filler:02}.docx")
+        write_notice_docx(notice, paths[-1])
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo'}"
+    result = subprocess.run(
+        ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    moved_whole = 0
+    for path in paths:
+        pdf = printed(path.with_suffix(".pdf"))
+        pages = {name: {w.page for w in pdf.words if name in w.text} for name in ATTACHED}
+        signed = {w.page for w in pdf.words if "管理办公室" in w.text}
+        assert all(len(p) == 1 for p in pages.values()) and len(signed) == 1, (path.name, pages, signed)
+        assert len({*(p for ps in pages.values() for p in ps), *signed}) == 1, (path.name, pages, signed)
+        moved_whole += pdf.pages > 1 and min(w.page for w in pdf.words if "附件" in w.text) == 2
+    assert moved_whole  # some fillers did push the list to the second page
