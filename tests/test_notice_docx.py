@@ -508,6 +508,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
 
 
 PAGE_W, PAGE_H = Mm(210).pt, Mm(297).pt
+BODY_PT = 16  # 3号: a hanging mark is at most one body character past the text block
 BLOCK_TOP, BLOCK_BOTTOM = Mm(37).pt, Mm(297 - 35).pt
 BLOCK_LEFT, BLOCK_RIGHT = Mm(28).pt, Mm(210 - 26).pt
 
@@ -524,8 +525,10 @@ def test_printed_it_is_a4_readable_and_inside_the_paper(pdfs: dict[str, Printed]
         for word in pdf.words:
             assert word.height >= 9, word  # 3号 body, 2号 title, 4号 page numbers: none below 9 pt
             assert word.x0 >= 0 and word.x1 <= PAGE_W and word.y0 >= 0 and word.y1 <= PAGE_H, word
-            # Text stays inside the text block (the page number sits below it, as the standard says).
-            assert word.x0 >= BLOCK_LEFT - 1 and word.x1 <= BLOCK_RIGHT + 1, word
+            # Text stays inside the text block (the page number sits below it, as the standard says),
+            # but for a mark that hangs at a full line's end, as Word prints it.
+            hangs = word.text[-1] in "、，。；：" and word.x1 - BODY_PT <= BLOCK_RIGHT + 1
+            assert word.x0 >= BLOCK_LEFT - 1 and (word.x1 <= BLOCK_RIGHT + 1 or hangs), word
             assert word.y0 >= BLOCK_TOP - 1, word
 
 
@@ -634,3 +637,32 @@ def test_printed_the_attachment_list_stays_whole_with_the_signature(tmp_path: Pa
         assert len({*(p for ps in pages.values() for p in ps), *signed}) == 1, (path.name, pages, signed)
         moved_whole += pdf.pages > 1 and min(w.page for w in pdf.words if "附件" in w.text) == 2
     assert moved_whole  # some fillers did push the list to the second page
+
+
+def test_printed_every_enumeration_comma_is_drawn(tmp_path: Path) -> None:
+    """A 、 that falls after the 28th character of a full line hangs at the line's end, as Word
+    prints it (LibreOffice used to drop it when the characters filled the line to within a point):
+    the PDF holds every 、 the notice has, and nothing but such a mark passes the text block."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed (.ci/run installs it)")
+    names = "、".join(["董洁", "蔡琴", "蒋欣", "于洋", "叶青", "苏晴", "魏来", "温馨"] * 3)
+    lists = [Block(Role.BODY, "窗" * k + names + "。") for k in range(30)]
+    blocks = sample(body_paragraphs=0).blocks
+    notice = Notice((*blocks[:9], *lists, *blocks[9:]))
+    path = tmp_path / "commas.docx"
+    write_notice_docx(notice, path)
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo'}"
+    result = subprocess.run(
+        ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    pdf = printed(path.with_suffix(".pdf"))
+    expected = sum(b.text.count("、") for b in notice.blocks)
+    assert sum(w.text.count("、") for w in pdf.words) == expected
+    hanging = [w for w in pdf.words if w.x1 > BLOCK_RIGHT + 1]
+    assert hanging  # some lines did end on a 、 past the 28th character
+    for word in hanging:
+        assert word.text[-1] in "、，。；：" and word.x1 - BODY_PT <= BLOCK_RIGHT + 1, word

@@ -55,16 +55,23 @@ def line_pitch_twips() -> int:
     return int((PAGE_HEIGHT_MM - TOP_MM - BOTTOM_MM) * TWIPS_PER_MM / LINES_PER_PAGE)
 
 
+HANGING_ROOM_PT = 2  # what the 28 characters leave free of a line, so a hanging 、 is drawn
+
+
 def char_spacing() -> int:
     """The spacing between the body's characters, in twentieths of a point (w:spacing), that
-    makes exactly CHARS_PER_LINE of them fill the text block's width: -5 (a 3号 character takes
-    15.75 pt of the 15.79 pt a 28th of the block leaves it).
+    makes exactly CHARS_PER_LINE of them fit the text block's width, with a little room to spare:
+    -6 (a 3号 character takes 15.7 pt of the 15.79 pt a 28th of the block leaves it; 29 would
+    take 455 pt of the 442). The room is for a 、 or ，that follows the 28th character: both
+    Word and LibreOffice hang it at the line's end, but LibreOffice does not draw it when the
+    characters fill the line to within about a point and a half (-5 left 1.2 pt, and the 、 was
+    missing from the print).
 
     Not a character grid (w:docGrid linesAndChars with a charSpace): Word squeezes characters
     into such a grid, but LibreOffice gives a character wider than its cell two cells, so a
     notice opened there had 14 characters a line. Character spacing reads the same in both."""
     width_pt = (PAGE_WIDTH_MM - LEFT_MM - RIGHT_MM) * 72 / 25.4
-    return math.floor((width_pt / CHARS_PER_LINE - BODY_PT) * 20)
+    return math.floor(((width_pt - HANGING_ROOM_PT) / CHARS_PER_LINE - BODY_PT) * 20)
 
 
 # --- fonts --------------------------------------------------------------------------------------
