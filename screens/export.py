@@ -6,6 +6,7 @@ official document format, from the same reading of the record."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -142,6 +143,18 @@ class WordBox(Checkbox, inherit_bindings=False):
     """The Word notice checkbox: Space unticks it; Enter is the form's (export)."""
 
     BINDINGS = [Binding("space", "toggle_button", "勾选", show=False, id="word-toggle")]
+
+
+# In a month's first days a team lead exports the month just ended, not the one just begun.
+MONTH_END_DAYS = 10
+
+
+def export_period(period: Period, today: date) -> Period:
+    """The period `x` offers: the month just ended during the first ``MONTH_END_DAYS`` days of a
+    month, when ``period`` is the month running; otherwise ``period``."""
+    if period.kind == "month" and period.first <= today <= period.last and today.day <= MONTH_END_DAYS:
+        return period.previous()
+    return period
 
 
 class ExportScreen(ModalScreen[ExportRequest | None]):

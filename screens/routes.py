@@ -62,13 +62,14 @@ class RoutesApp(LockingApp):
         """`x`: ask for the period and the file, then export in the lane."""
         if not self.open_for_work or self.service is None:
             return
-        from screens.export import ExportScreen, run_export
+        from screens.export import ExportScreen, export_period, run_export
 
         def chosen(request: Any) -> None:
             if request is not None:
                 self.run_worker(run_export(self, request), group="export")
 
-        self.push_screen(ExportScreen(self.service.hall.name, self.period, Path.cwd()), chosen)
+        period = export_period(self.period, self.service.today())
+        self.push_screen(ExportScreen(self.service.hall.name, period, Path.cwd()), chosen)
 
     def action_notice(self) -> None:
         """The draft notice of the current period, to read and copy (gathered in the lane)."""

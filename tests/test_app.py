@@ -276,6 +276,30 @@ async def test_rankings_update_in_place(hall_url: str) -> None:
         assert table.row_count == 7
 
 
+async def test_x_offers_the_month_just_ended_in_a_months_first_days(hall_url: str) -> None:
+    """On 4 December a team lead exports November; from the 11th on, `x` offers the month running."""
+    from datetime import UTC, datetime
+
+    from screens.export import ExportScreen
+
+    for now, period, name in (
+        (datetime(2026, 12, 4, 2, 0, tzinfo=UTC), "2026-11", "测试大厅2026年11月巡查考核附表.xlsx"),
+        (datetime(2026, 12, 10, 2, 0, tzinfo=UTC), "2026-11", "测试大厅2026年11月巡查考核附表.xlsx"),
+        (datetime(2026, 12, 11, 2, 0, tzinfo=UTC), "2026-12", "测试大厅2026年12月巡查考核附表.xlsx"),
+    ):
+        app = make_app(hall_url, clock=lambda now=now: now)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot, app)
+            await pilot.press("x")
+            await until(
+                pilot, lambda app=app: isinstance(app.screen, ExportScreen) and app.screen.query_one("#export-name")
+            )
+            assert app.screen.query_one("#export-period").value == period
+            assert app.screen.query_one("#export-name").value == name
+            assert name.replace("附表.xlsx", "通报.docx") in str(app.screen.query_one("#export-word-name").render())
+            await pilot.press("escape")
+
+
 async def test_x_exports_the_month_and_shows_the_notice(hall_url: str, tmp_path) -> None:
     from openpyxl import load_workbook
 

@@ -96,11 +96,56 @@ def test_a_missing_folder_or_a_file_for_a_folder_is_one_line(
     assert code == 1 and "不是文件夹" in _one_line(err) and str(blocker) in err
     code, _out, err = run(capsys, *db, "export", "--period", "2026-11", "--out", str(blocker / "sub" / "附表.xlsx"))
     assert code == 1 and "不是文件夹" in _one_line(err)
-    # A folder that is not there, given with or without a file name.
-    for out in (tmp_path / "missing" / "附表.xlsx", tmp_path / "missing"):
-        code, _out, err = run(capsys, *db, "export", "--period", "2026-11", "--out", str(out))
+    # A folder that is not there, given with a file name or as a folder (a trailing slash).
+    for out in (str(tmp_path / "missing" / "附表.xlsx"), f"{tmp_path / 'missing'}/"):
+        code, _out, err = run(capsys, *db, "export", "--period", "2026-11", "--out", out)
         assert code == 1 and "输出文件夹不存在" in _one_line(err) and str(tmp_path / "missing") in err
     assert not (tmp_path / "missing").exists() and not _exported(capsys, db)
+
+
+def test_a_name_without_xlsx_or_with_a_slash_never_becomes_a_file_named_otherwise(
+    db: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name without .xlsx that is not a folder is refused for its extension (not "the folder
+    is missing"); a trailing slash means a folder, so "ro.xlsx/" never writes a file ro.xlsx."""
+    here = tmp_path / "here"
+    here.mkdir()
+    code, _out, err = run(capsys, *db, "export", "--period", "2026-11", "--out", str(here / "附表"))
+    line = _one_line(err)
+    assert code == 1 and "输出文件应以 .xlsx 结尾" in line and "末尾加 /" in line
+    code, _out, err = run(capsys, *db, "export", "--period", "2026-11", "--out", f"{here / 'ro.xlsx'}/")
+    assert code == 1 and "输出文件夹不存在" in _one_line(err) and str(here / "ro.xlsx") in err
+    code, _out, err = run(capsys, *db, "export", "--period", "2026-11", "--out", str(here / ".xlsx"))
+    assert code == 1 and "缺少文件名" in _one_line(err)
+    assert list(here.iterdir()) == [] and not _exported(capsys, db)
+    # An existing folder takes the default name, with or without the slash.
+    (here / "附表").mkdir()
+    code, _out, _err = run(capsys, *db, "export", "--period", "2026-11", "--out", str(here / "附表"))
+    assert code == 0 and [p.suffix for p in (here / "附表").iterdir()] == [".xlsx"]
+
+
+def test_a_symbolic_link_is_refused_naming_the_link(
+    db: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    link = tmp_path / "附表.xlsx"
+    link.symlink_to(tmp_path / "elsewhere" / "none.xlsx")
+    code, _out, err = run(capsys, *db, "export", "--period", "2026-11", "--out", str(link), "--force")
+    line = _one_line(err)
+    assert code == 1 and "符号链接" in line and str(link) in line and "elsewhere" not in line
+    assert link.is_symlink() and not _exported(capsys, db)
+
+
+def test_a_folder_the_system_refuses_is_said_in_chinese(
+    db: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """/proc and /sys refuse new files with ENOENT or EPERM, even to root: the line says 输出文件夹不可写,
+    never the system's English."""
+    for folder in ("/proc/", "/sys/"):
+        code, _out, err = run(capsys, *db, "export", "--period", "2026-11", "--out", folder)
+        line = _one_line(err)
+        assert code == 1 and "输出文件夹不可写" in line, line
+        assert not any(word in line for word in ("No such", "not permitted", "denied", "Errno"))
+    assert not _exported(capsys, db)
 
 
 def test_an_unwritable_folder_is_one_line_and_not_logged(
@@ -143,12 +188,31 @@ def test_a_write_that_fails_late_is_one_line_leaves_nothing_and_is_not_logged(
     out = tmp_path / "out"
     out.mkdir()
     code, _out, err = run(capsys, *db, "export", "--period", "2026-11", "--out", str(out))
-    assert code == 1 and "无法写入" in _one_line(err) and "Permission denied" in err
+    assert code == 1 and "输出文件夹不可写" in _one_line(err) and "Permission denied" not in err
     assert list(out.iterdir()) == []  # no temporary folder left, no half-written file
     assert not _exported(capsys, db)
     monkeypatch.undo()
     code, _out, err = run(capsys, *db, "export", "--period", "2026-11", "--out", str(out))
     assert code == 0 and _exported(capsys, db)
+
+
+def test_a_full_disk_is_said_in_chinese(
+    db: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from storage import files
+
+    def full(*args: object, **kwargs: object) -> object:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files, "temporary_folder", full)
+    out = tmp_path / "out"
+    out.mkdir()
+    code, _out, err = run(capsys, *db, "export", "--period", "2026-11", "--out", str(out))
+    line = _one_line(err)
+    assert code == 1 and "磁盘已满" in line and "No space" not in line
+    assert list(out.iterdir()) == [] and not _exported(capsys, db)
 
 
 def test_a_real_process_refuses_an_unusable_folder_without_a_traceback(hall_url: str, tmp_path: Path) -> None:

@@ -62,8 +62,9 @@ def paragraph_of(document: docx.document.Document, text: str) -> docx.text.parag
 
 def texts(document: docx.document.Document) -> list[str]:
     """The paragraphs as the notice's text has them (an attachment's number is followed by a tab
-    in the file, which lines the names up; the text has none)."""
-    return [p.text.replace("\t", "") for p in document.paragraphs]
+    in the file, which lines the names up; the text has none; a long title is broken in two
+    lines by a line break, which is layout, not text)."""
+    return [p.text.replace("\t", "").replace("\n", "") for p in document.paragraphs]
 
 
 def run_fonts(style: docx.styles.style.ParagraphStyle) -> dict[str, str]:
@@ -96,7 +97,7 @@ def test_each_part_has_the_standards_font_size_and_place(tmp_path: Path) -> None
     document = docx.Document(str(path))
     assert texts(document) == sample().paragraphs()  # everything a reader sees, from the Notice
     title = document.paragraphs[0]
-    assert title.text == TITLE and title.style.name == "公文标题"
+    assert title.text.replace("\n", "") == TITLE and title.style.name == "公文标题"
     assert run_fonts(title.style)["eastAsia"] == "方正小标宋简体" and title.style.font.size == Pt(22)
     assert title.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
 
@@ -186,7 +187,7 @@ def test_nothing_is_left_half_written_when_the_folder_cannot_be_written(tmp_path
     from patrol.errors import UserError
 
     target = tmp_path / "no-folder" / "通报.docx"
-    with pytest.raises(UserError, match="无法写入"):
+    with pytest.raises(UserError, match="输出文件夹不可写"):
         write_notice_docx(sample(), target)
     assert not target.parent.exists()
 
@@ -207,8 +208,9 @@ def test_a_failed_write_keeps_the_offices_copy(tmp_path: Path, monkeypatch: pyte
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Document, "save", fail)
-    with pytest.raises(UserError, match=r"无法写入.*No space left on device"):
+    with pytest.raises(UserError, match=r"^磁盘已满，无法写入") as raised:
         write_notice_docx(sample(), target)
+    assert "No space" not in str(raised.value)  # Chinese, not the system's English
     assert target.read_bytes() == b"the office's edited copy"
     assert [p.name for p in tmp_path.iterdir()] == ["通报.docx"]
 
@@ -294,8 +296,63 @@ def test_an_unwritable_folder_is_one_line(
     err = capsys.readouterr().err
     folder.chmod(0o700)
     assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
-    assert "不可写" in err or "无法写入" in err
+    assert "输出文件夹不可写" in err and "No such" not in err and "not permitted" not in err
     assert list(folder.iterdir()) == [] and not (Path("/proc") / "测试大厅2026年11月巡查考核通报.docx").exists()
+
+
+def test_report_docx_out_names_a_word_file_or_a_folder(
+    month: HallService, hall_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--out without .docx is refused for its extension unless it is a folder that exists; a
+    trailing slash means a folder; a symbolic link is refused by its own name; a Word file open
+    elsewhere names Word and 写入, not Excel and 导出."""
+    base = ["--db", hall_url, "report", "--period", "2026-11", "--format", "docx"]
+    here = tmp_path / "here"
+    here.mkdir()
+    before = logged(hall_url)
+
+    def refused(out: str, *more: str) -> str:
+        assert main([*base, "--out", out, *more]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err
+        return err
+
+    assert "输出文件应以 .docx 结尾" in refused(str(here / "noext"))
+    assert "缺少文件名" in refused(str(here / ".docx"))
+    err = refused(f"{here / '通报.docx'}/")
+    assert "输出文件夹不存在" in err and str(here / "通报.docx") in err
+    link = here / "link.docx"
+    link.symlink_to(tmp_path / "elsewhere" / "passwd_none")
+    err = refused(str(link), "--force")
+    assert "符号链接" in err and str(link) in err and "elsewhere" not in err
+    (here / ".~lock.通报.docx#").write_text("someone,host", encoding="utf-8")
+    err = refused(str(here / "通报.docx"))
+    assert "正被其他程序（如 WPS、Word、LibreOffice）打开，请先关闭它再写入" in err and "Excel" not in err
+    assert sorted(p.name for p in here.iterdir()) == [".~lock.通报.docx#", "link.docx"]
+    assert logged(hall_url) == before
+    # An existing folder, with or without the slash, takes the default name.
+    (here / "通报").mkdir()
+    assert main([*base, "--out", str(here / "通报")]) == 0
+    assert [p.name for p in (here / "通报").iterdir()] == ["测试大厅2026年11月巡查考核通报.docx"]
+
+
+def test_the_office_name_is_never_empty_and_a_bad_one_is_one_line(
+    hall_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`rules set 落款单位 ''` says how to reset instead of resetting silently; a value with a
+    line break is shown escaped on one line; the 落款 changes no verdict, so no warning that
+    ended periods are judged again."""
+    db = ["--db", hall_url, "rules", "set", "落款单位"]
+    assert main([*db, "", "--from", "2026-10-01"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "不能为空" in err and "默认" in err
+    assert main([*db, "a\nb", "--from", "2026-10-01"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "现为“a\\nb”" in err
+    assert main([*db, "城区政务服务管理办公室", "--from", "2026-10-01"]) == 0
+    out = capsys.readouterr().out
+    assert "已修改：落款单位 默认 → 城区政务服务管理办公室" in out and "通报用此落款" in out
+    assert "重新评定" not in out and "按此评定" not in out
 
 
 def test_a_word_file_that_fails_after_the_workbook_says_the_workbook_is_there(
@@ -313,7 +370,7 @@ def test_a_word_file_that_fails_after_the_workbook_says_the_workbook_is_there(
     word = tmp_path / "通报.docx"
     with pytest.raises(UserError) as raised:
         export_month_end(month, NOVEMBER, tmp_path / "附表.xlsx", word=word)
-    assert str(raised.value).startswith(f"巡查考核附表已导出：{tmp_path / '附表.xlsx'}；通报 Word 文件未写入：无法写入")
+    assert str(raised.value).startswith(f"巡查考核附表已导出：{tmp_path / '附表.xlsx'}；通报 Word 文件未写入：磁盘已满")
     assert (tmp_path / "附表.xlsx").exists() and not word.exists()
 
 
@@ -451,6 +508,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
 
 
 PAGE_W, PAGE_H = Mm(210).pt, Mm(297).pt
+BODY_PT = 16  # 3号: a hanging mark is at most one body character past the text block
 BLOCK_TOP, BLOCK_BOTTOM = Mm(37).pt, Mm(297 - 35).pt
 BLOCK_LEFT, BLOCK_RIGHT = Mm(28).pt, Mm(210 - 26).pt
 
@@ -467,8 +525,10 @@ def test_printed_it_is_a4_readable_and_inside_the_paper(pdfs: dict[str, Printed]
         for word in pdf.words:
             assert word.height >= 9, word  # 3号 body, 2号 title, 4号 page numbers: none below 9 pt
             assert word.x0 >= 0 and word.x1 <= PAGE_W and word.y0 >= 0 and word.y1 <= PAGE_H, word
-            # Text stays inside the text block (the page number sits below it, as the standard says).
-            assert word.x0 >= BLOCK_LEFT - 1 and word.x1 <= BLOCK_RIGHT + 1, word
+            # Text stays inside the text block (the page number sits below it, as the standard says),
+            # but for a mark that hangs at a full line's end, as Word prints it.
+            hangs = word.text[-1] in "、，。；：" and word.x1 - BODY_PT <= BLOCK_RIGHT + 1
+            assert word.x0 >= BLOCK_LEFT - 1 and (word.x1 <= BLOCK_RIGHT + 1 or hangs), word
             assert word.y0 >= BLOCK_TOP - 1, word
 
 
@@ -509,3 +569,100 @@ def test_printed_the_signature_and_date_stand_at_the_right(pdfs: dict[str, Print
     # The date's first character about two characters right of the name's (a little less here:
     # LibreOffice puts some space between Chinese and digits, which Word is told not to).
     assert date.y0 > name.y0 and name.x0 + 10 < date.x0 < name.x0 + 40
+
+
+def test_a_long_title_breaks_between_phrases(tmp_path: Path) -> None:
+    """A title longer than a 2号 line (20 characters) breaks before 窗口工作人员巡查考核情况的通报,
+    never inside a word ("…11月窗口工 / 作人员…")."""
+    from patrol.reports.notice_docx import title_lines
+
+    path = tmp_path / "n.docx"
+    write_notice_docx(sample(), path)
+    title = docx.Document(str(path)).paragraphs[0]
+    assert title.text == "关于测试大厅2026年11月\n窗口工作人员巡查考核情况的通报"
+    assert title_lines("关于测试大厅2026年度窗口工作人员巡查考核情况的通报") == [
+        "关于测试大厅2026年度",
+        "窗口工作人员巡查考核情况的通报",
+    ]
+    assert title_lines("关于城区／开发区政务服务中心2026年第四季度窗口工作人员巡查考核情况的通报") == [
+        "关于城区／开发区政务服务中心",
+        "2026年第四季度",
+        "窗口工作人员巡查考核情况的通报",
+    ]
+    assert title_lines("关于大厅2026年11月的通报") == ["关于大厅2026年11月的通报"]  # one line when it fits
+
+
+def test_printed_the_title_lines_are_whole_phrases(pdfs: dict[str, Printed]) -> None:
+    words = [w for w in pdfs["short"].on(1) if w.y0 < BLOCK_BOTTOM]
+    lines: dict[int, list[Word]] = {}
+    for word in words:
+        lines.setdefault(round(word.y1), []).append(word)
+    printed_lines = ["".join(w.text for w in sorted(line, key=lambda w: w.x0)) for _y, line in sorted(lines.items())]
+    assert printed_lines[:2] == ["关于测试大厅2026年11月", "窗口工作人员巡查考核情况的通报"]
+
+
+ATTACHED = ("巡查明细", "窗口量化考评", "单位考评", "人员考核排名", "考勤汇总", "更正记录", "审批业务统计表")
+
+
+def test_printed_the_attachment_list_stays_whole_with_the_signature(tmp_path: Path) -> None:
+    """Wherever the page ends, the 附件 list is not split (its last item never moves on alone
+    with the 落款 while the others stay behind) and the 落款 stands on the page of the list."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed (.ci/run installs it)")
+    base = [b for b in sample(body_paragraphs=0).blocks if b.role is not Role.ATTACHMENTS]
+    at = next(i for i, b in enumerate(base) if b.role is Role.SIGNATURE)
+    items = [
+        Block(Role.ATTACHMENTS, f"{'附件：' if n == 1 else ''}{n}.附表{n} {name}") for n, name in enumerate(ATTACHED, 1)
+    ]
+    paths = []
+    for filler in range(0, 22):
+        lines = [Block(Role.BODY, "本月无其他情况。")] * filler
+        notice = Notice((*base[:at], *lines, *items, *base[at:]))
+        paths.append(tmp_path / f"f{filler:02}.docx")
+        write_notice_docx(notice, paths[-1])
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo'}"
+    result = subprocess.run(
+        ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    moved_whole = 0
+    for path in paths:
+        pdf = printed(path.with_suffix(".pdf"))
+        pages = {name: {w.page for w in pdf.words if name in w.text} for name in ATTACHED}
+        signed = {w.page for w in pdf.words if "管理办公室" in w.text}
+        assert all(len(p) == 1 for p in pages.values()) and len(signed) == 1, (path.name, pages, signed)
+        assert len({*(p for ps in pages.values() for p in ps), *signed}) == 1, (path.name, pages, signed)
+        moved_whole += pdf.pages > 1 and min(w.page for w in pdf.words if "附件" in w.text) == 2
+    assert moved_whole  # some fillers did push the list to the second page
+
+
+def test_printed_every_enumeration_comma_is_drawn(tmp_path: Path) -> None:
+    """A 、 that falls after the 28th character of a full line hangs at the line's end, as Word
+    prints it (LibreOffice used to drop it when the characters filled the line to within a point):
+    the PDF holds every 、 the notice has, and nothing but such a mark passes the text block."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed (.ci/run installs it)")
+    names = "、".join(["董洁", "蔡琴", "蒋欣", "于洋", "叶青", "苏晴", "魏来", "温馨"] * 3)
+    lists = [Block(Role.BODY, "窗" * k + names + "。") for k in range(30)]
+    blocks = sample(body_paragraphs=0).blocks
+    notice = Notice((*blocks[:9], *lists, *blocks[9:]))
+    path = tmp_path / "commas.docx"
+    write_notice_docx(notice, path)
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo'}"
+    result = subprocess.run(
+        ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    pdf = printed(path.with_suffix(".pdf"))
+    expected = sum(b.text.count("、") for b in notice.blocks)
+    assert sum(w.text.count("、") for w in pdf.words) == expected
+    hanging = [w for w in pdf.words if w.x1 > BLOCK_RIGHT + 1]
+    assert hanging  # some lines did end on a 、 past the 28th character
+    for word in hanging:
+        assert word.text[-1] in "、，。；：" and word.x1 - BODY_PT <= BLOCK_RIGHT + 1, word

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from patrol.cli.common import open_service, period
@@ -52,9 +51,8 @@ def register(sub: Any) -> None:
     p.add_argument("--period", metavar="周期", help="统计周期（默认本月）")
     p.add_argument(
         "--out",
-        type=Path,
         metavar="FILE.xlsx",
-        help="输出文件或文件夹（默认当前文件夹下的“{大厅名称}{周期}巡查考核附表.xlsx”）",
+        help="输出文件（.xlsx）或文件夹（已有的，或以 / 结尾；默认当前文件夹下的“{大厅名称}{周期}巡查考核附表.xlsx”）",
     )
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     p.add_argument(
@@ -86,9 +84,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--out",
-        type=Path,
         metavar="FILE.docx",
-        help="Word 文件或文件夹（仅 --format docx；默认当前文件夹下的“{大厅名称}{周期}巡查考核通报.docx”）",
+        help="Word 文件（.docx）或文件夹（已有的，或以 / 结尾；仅 --format docx；"
+        "默认当前文件夹下的“{大厅名称}{周期}巡查考核通报.docx”）",
     )
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件（仅 --format docx）")
     p.set_defaults(func=report)

@@ -174,8 +174,13 @@ def set_rule(args: argparse.Namespace) -> int:
     service.access.log("修改评定规则", f"{setting.label}（{setting.key}）：{old} → {new}，自 {starts:%Y-%m-%d} 起")
     service.edits.record_settings(list(versions))
     first = Period.of("month", starts)
-    print(f"已修改：{setting.label} {old} → {new}，自 {starts:%Y-%m-%d} 起适用（{first.label}起的统计周期按此评定）。")
-    if first.last < service.current_period().first:
+    if setting.kind == "text":  # the 落款: words on the notice, no verdict changes with it
+        print(f"已修改：{setting.label} {old} → {new}，自 {starts:%Y-%m-%d} 起适用（{first.label}起的通报用此落款）。")
+    else:
+        print(
+            f"已修改：{setting.label} {old} → {new}，自 {starts:%Y-%m-%d} 起适用（{first.label}起的统计周期按此评定）。"
+        )
+    if first.last < service.current_period().first and setting.kind != "text":
         print(f"注意：{first.label}等已结束的统计周期也将按新规则重新评定，已发出的通报可能与之不符。")
     later = sorted({s for s, _ in service.settings_versions if s is not None and s > starts})
     kept = next((d for d in later if getattr(service.settings_on(d), setting.key) != value), None)

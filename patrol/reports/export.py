@@ -15,7 +15,7 @@ from pathlib import Path
 from patrol.errors import UserError
 from patrol.hall.service import HallService
 from patrol.hall.views import FindingView
-from patrol.reports.atomic import write_file_atomically
+from patrol.reports.atomic import write_error, write_file_atomically
 from patrol.reports.notice import NoticeFindings, draft_notice
 from patrol.reports.notice_model import Notice
 from patrol.reports.period_report import PeriodReport, gather
@@ -68,16 +68,22 @@ def default_notice_name(hall: str, period: Period) -> str:
     return safe_file_name(f"{hall}{period.label}巡查考核通报.docx")
 
 
-def target_path(out: Path | None, hall: str, period: Period, name: str | None = None) -> Path:
-    """The file to write: ``out`` itself, or the default name (the appendix's unless ``name``)
-    inside ``out`` (a folder, or a name without an extension that is not there yet: a folder to
-    be, which ``check_target`` then says is missing) or here."""
+def target_path(out: str | Path | None, hall: str, period: Period, name: str | None = None) -> Path:
+    """The file to write, as an absolute path that keeps the user's own words (a symbolic link is
+    not resolved, so ``check_target`` can name and refuse it): ``out`` itself, or the default
+    name (the appendix's unless ``name``) inside ``out`` when it is a folder (one that exists, or
+    any name ending in ``/``: a folder to be, which ``check_target`` then says is missing), or
+    here. A name without an extension that is not a folder stays a file name, which
+    ``check_target`` refuses for its missing extension."""
     name = name or default_file_name(hall, period)
     if out is None:
         return Path.cwd() / name
-    if out.is_dir() or (not out.suffix and not out.exists()):
-        return out / name
-    return out
+    given = os.fspath(out)
+    folder = given.endswith(("/", os.sep))
+    path = Path(given).absolute()
+    if folder or path.is_dir():
+        return path / name
+    return path
 
 
 class Unverified(UserError):
@@ -98,22 +104,30 @@ class TargetExists(UserError):
 
 def check_target(path: Path, force: bool, suffix: str = ".xlsx") -> None:
     """Refuse a target we must not or cannot write, before any work is done: a folder that is
-    missing, is a file, or cannot be written to, each in one line."""
+    missing, is a file, or cannot be written to, a name without the file's extension, a symbolic
+    link, a file open in another program, each in one line naming the path as the user gave it."""
     if path.is_dir():
         raise UserError(f"输出位置是一个文件夹：{path}。请给出 {suffix} 文件名，或只给文件夹让程序取默认文件名。")
-    if path.suffix.lower() != suffix:
-        raise UserError(f"输出文件应以 {suffix} 结尾：{path}")
     folder = path.parent
     for above in (folder, *folder.parents):
         if above.exists() and not above.is_dir():
             raise UserError(f"输出文件夹 {folder} 中的 {above} 是一个文件，不是文件夹。请换一个文件夹。")
+    if path.name.lower() == suffix:
+        raise UserError(f"输出文件缺少文件名：{path}。请写成“名称{suffix}”，或只给文件夹让程序取默认文件名。")
+    if path.suffix.lower() != suffix:
+        raise UserError(f"输出文件应以 {suffix} 结尾：{path}（要写到文件夹里，请给出已有的文件夹，或在末尾加 /）。")
     if not folder.is_dir():
         raise UserError(f"输出文件夹不存在：{folder}。请先创建它，或换一个文件夹。")
+    if path.is_symlink():
+        # Renaming the new file into place would replace the link, not write where it points.
+        raise UserError(f"输出文件是一个符号链接：{path}。请换一个文件名，或直接写到它指向的位置。")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise UserError(f"输出文件夹不可写：{folder}。请换一个有写入权限的文件夹，或改它的权限。")
+    word = suffix == ".docx"
+    programs, verb = ("WPS、Word、LibreOffice", "写入") if word else ("WPS、Excel、LibreOffice", "导出")
     for lock in (folder / f".~lock.{path.name}#", folder / f"~${path.name}"):
         if lock.exists():
-            raise UserError(f"{path.name} 正被其他程序（如 WPS、Excel、LibreOffice）打开，请先关闭它再导出。")
+            raise UserError(f"{path.name} 正被其他程序（如 {programs}）打开，请先关闭它再{verb}。")
     if path.exists() and not force:
         raise TargetExists(path)
 
@@ -132,7 +146,7 @@ class MonthEnd:
 def export(
     service: HallService,
     period: Period,
-    out: Path | None = None,
+    out: str | Path | None = None,
     *,
     force: bool = False,
     progress: Progress | None = None,
@@ -147,7 +161,7 @@ def export(
 def export_month_end(
     service: HallService,
     period: Period,
-    out: Path | None = None,
+    out: str | Path | None = None,
     *,
     word: Path | None = None,
     force: bool = False,
@@ -162,10 +176,10 @@ def export_month_end(
     are those of the verified walk, never read from chain_head."""
     from patrol.reports.notice import compose_notice
 
-    path = target_path(out, service.hall.name, period).resolve()
+    path = target_path(out, service.hall.name, period)
     check_target(path, force)
     if word is not None:
-        word = word.resolve()
+        word = word.absolute()
         check_target(word, force, ".docx")
     verdict = service.evidence.verify()
     if not verdict.ok:
@@ -205,7 +219,7 @@ def export_month_end(
 
 
 def export_notice(
-    service: HallService, period: Period, out: Path | None = None, *, force: bool = False
+    service: HallService, period: Period, out: str | Path | None = None, *, force: bool = False
 ) -> tuple[Path, Notice]:
     """Write the notice of ``period`` as a Word file (``patrol report --format docx``): ``out``
     itself, or the default name inside ``out`` (a folder) or here. The target is checked before
@@ -214,7 +228,7 @@ def export_notice(
     from patrol.reports.notice_docx import write_notice_docx
 
     hall = service.hall.name
-    path = target_path(out, hall, period, default_notice_name(hall, period)).resolve()
+    path = target_path(out, hall, period, default_notice_name(hall, period))
     check_target(path, force, ".docx")
     notice = compose_notice(gather(service, period))
     write_notice_docx(
@@ -246,5 +260,4 @@ def write_atomically(
         )
     except FileCreateError as exc:  # xlsxwriter wraps the OSError of its last write in its own
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
-        why = (cause.strerror if cause is not None else None) or str(exc)
-        raise UserError(f"无法写入 {path}：{why}。已保存的数据不受影响。") from exc
+        raise UserError(write_error(path, cause)) from exc

@@ -55,16 +55,23 @@ def line_pitch_twips() -> int:
     return int((PAGE_HEIGHT_MM - TOP_MM - BOTTOM_MM) * TWIPS_PER_MM / LINES_PER_PAGE)
 
 
+HANGING_ROOM_PT = 2  # what the 28 characters leave free of a line, so a hanging 、 is drawn
+
+
 def char_spacing() -> int:
     """The spacing between the body's characters, in twentieths of a point (w:spacing), that
-    makes exactly CHARS_PER_LINE of them fill the text block's width: -5 (a 3号 character takes
-    15.75 pt of the 15.79 pt a 28th of the block leaves it).
+    makes exactly CHARS_PER_LINE of them fit the text block's width, with a little room to spare:
+    -6 (a 3号 character takes 15.7 pt of the 15.79 pt a 28th of the block leaves it; 29 would
+    take 455 pt of the 442). The room is for a 、 or ，that follows the 28th character: both
+    Word and LibreOffice hang it at the line's end, but LibreOffice does not draw it when the
+    characters fill the line to within about a point and a half (-5 left 1.2 pt, and the 、 was
+    missing from the print).
 
     Not a character grid (w:docGrid linesAndChars with a charSpace): Word squeezes characters
     into such a grid, but LibreOffice gives a character wider than its cell two cells, so a
     notice opened there had 14 characters a line. Character spacing reads the same in both."""
     width_pt = (PAGE_WIDTH_MM - LEFT_MM - RIGHT_MM) * 72 / 25.4
-    return math.floor((width_pt / CHARS_PER_LINE - BODY_PT) * 20)
+    return math.floor(((width_pt - HANGING_ROOM_PT) / CHARS_PER_LINE - BODY_PT) * 20)
 
 
 # --- fonts --------------------------------------------------------------------------------------
@@ -136,6 +143,39 @@ def text_width(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in text)
 
 
+# Where a title too long for one line breaks, best first: before the phrase that names what is
+# reported, so each line is whole words ("关于…2026年11月" / "窗口工作人员巡查考核情况的通报").
+TITLE_PHRASES = ("窗口工作人员巡查考核情况的通报", "巡查考核情况的通报", "情况的通报", "的通报")
+_PERIOD_START = re.compile(r"\d{4}年")
+
+
+def title_chars() -> int:
+    """How many 2号 characters a title line holds: the text block's width over the title's size."""
+    return math.floor((PAGE_WIDTH_MM - LEFT_MM - RIGHT_MM) * 72 / 25.4 / TITLE_PT)
+
+
+def title_lines(title: str) -> list[str]:
+    """The title's lines, each whole phrases (GB/T 9704 §7.3.1: 回行时词意完整): one line when it
+    fits; else a break before the first of ``TITLE_PHRASES`` whose line fits, and, when the
+    hall's name makes the first part too long as well, one more before the period."""
+    capacity = title_chars()
+    if text_width(title) <= capacity:
+        return [title]
+    for phrase in TITLE_PHRASES:
+        at = title.rfind(phrase)
+        if at <= 0 or text_width(title[at:]) > capacity:
+            continue
+        head, tail = title[:at], title[at:]
+        if text_width(head) > capacity:
+            period = _PERIOD_START.search(head)
+            if period is not None and period.start() > 0:
+                first, second = head[: period.start()], head[period.start() :]
+                if text_width(second) <= capacity:
+                    return [first, second, tail]
+        return [head, tail]
+    return [title]
+
+
 # --- the document ---------------------------------------------------------------------------------
 
 
@@ -167,6 +207,10 @@ def notice_document(notice: Notice) -> Document:
             # The 落款 never stands alone on a last page: the line before it goes along.
             document.paragraphs[-1].paragraph_format.keep_with_next = True
         attachment = attachment + 1 if block.role is Role.ATTACHMENTS else 0
+        if block.role is Role.ATTACHMENTS and previous is Role.ATTACHMENTS:
+            # The 附件 list is one block, kept with the 落款 below: its last item never moves on
+            # alone with the 落款 while the rest stay on the page before.
+            document.paragraphs[-1].paragraph_format.keep_with_next = True
         _paragraph(document, block, previous, attachment)
         previous = block.role
     _signature_indents(document, notice)
@@ -493,6 +537,13 @@ def _paragraph(document: Document, block: Block, previous: Role | None, attachme
         return
     if block.role is Role.SIGNATURE and previous not in (None, Role.SIGNATURE):
         paragraph.paragraph_format.space_before = pitch  # 正文（或附件说明）下空一行 (§7.3.5.2)
+    if block.role is Role.TITLE:
+        for number, line in enumerate(title_lines(text)):
+            run = paragraph.add_run()
+            if number:
+                run.add_break()  # a line break (w:br) in the one title paragraph
+            run.add_text(line)
+        return
     paragraph.add_run(text)
 
 

@@ -153,14 +153,14 @@ def parse_value(setting: SettingWords, text: str) -> Any:
     word = raw.lower()
     if setting.kind == "count":
         if not raw.isdigit() or int(raw) > MAX_COUNT:
-            raise UserError(f"“{setting.label}”应为 0 到 {MAX_COUNT} 的整数，现为“{text}”。")
+            raise UserError(f"“{setting.label}”应为 0 到 {MAX_COUNT} 的整数，现为“{_shown(text)}”。")
         return int(raw)
     if setting.kind == "switch":
         if word in YES_WORDS:
             return True
         if word in NO_WORDS:
             return False
-        raise UserError(f"“{setting.label}”应为 是 或 否，现为“{text}”。")
+        raise UserError(f"“{setting.label}”应为 是 或 否，现为“{_shown(text)}”。")
     if setting.kind == "score_or_none":
         if word in NONE_WORDS:
             return None
@@ -169,9 +169,9 @@ def parse_value(setting: SettingWords, text: str) -> Any:
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite() or abs(value) > MAX_SCORE or value != value.quantize(Decimal("0.01")):
-            raise UserError(f"“{setting.label}”应为分数（如 100 或 99.5，最多两位小数）或“无”，现为“{text}”。")
+            raise UserError(f"“{setting.label}”应为分数（如 100 或 99.5，最多两位小数）或“无”，现为“{_shown(text)}”。")
         if setting.key == "bonus_cap" and value < 0:
-            raise UserError(f"“{setting.label}”不能为负数，现为“{text}”。")
+            raise UserError(f"“{setting.label}”不能为负数，现为“{_shown(text)}”。")
         return float(value)
     if setting.kind == "weight":
         # "20%", "20", and "0（不计入）" as `rules show` and the rules workbook write it
@@ -179,13 +179,15 @@ def parse_value(setting: SettingWords, text: str) -> Any:
         if word in NONE_WORDS:
             return 0
         if not number.isdigit() or int(number) > MAX_WEIGHT:
-            raise UserError(f"“{setting.label}”应为 0 到 {MAX_WEIGHT} 的整数（百分比，如 20），现为“{text}”。")
+            raise UserError(f"“{setting.label}”应为 0 到 {MAX_WEIGHT} 的整数（百分比，如 20），现为“{_shown(text)}”。")
         return int(number)
     if setting.kind == "text":
         if word in DEFAULT_WORDS | NONE_WORDS:
             return ""
+        if not raw:
+            raise UserError(f"“{setting.label}”不能为空；要恢复默认（大厅名称加“{OFFICE_SUFFIX}”），请写“默认”。")
         if len(raw) > MAX_OFFICE_NAME or any(not ch.isprintable() for ch in raw):
-            raise UserError(f"“{setting.label}”应为不超过 {MAX_OFFICE_NAME} 个字的一行文字，现为“{text}”。")
+            raise UserError(f"“{setting.label}”应为不超过 {MAX_OFFICE_NAME} 个字的一行文字，现为“{_shown(text)}”。")
         return raw
     if setting.kind == "choice":
         labels = CHOICE_LABELS[setting.key]
@@ -193,9 +195,15 @@ def parse_value(setting: SettingWords, text: str) -> Any:
             return word
         found = CHOICE_WORDS[setting.key].get(raw) or next((k for k, v in labels.items() if v == raw), None)
         if found is None:
-            raise UserError(f"“{setting.label}”应为 {SHORT_CHOICES[setting.key]} 之一，现为“{text}”。")
+            raise UserError(f"“{setting.label}”应为 {SHORT_CHOICES[setting.key]} 之一，现为“{_shown(text)}”。")
         return found
     return _tie_break(setting, raw, text)
+
+
+def _shown(text: str) -> str:
+    """``text`` on one line: a line break, tab or other control character written as its escape
+    (``\\n``), so an error about a bad value is one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _tie_break(setting: SettingWords, raw: str, text: str) -> tuple[str, ...]:
