@@ -353,6 +353,21 @@ def test_a_ranking_too_wide_for_one_page_prints_across_pages_with_who_and_title_
                 assert (word.x1 - word.x0) / len(word.text) >= MIN_SIZE - 0.05, (page.number, word.text)
 
 
+@needs_office
+def test_the_notice_sheet_keeps_a_heading_with_its_paragraph_and_fills_its_pages(printed: Printed) -> None:
+    """A heading ("2、巡查情况") shares the row of the paragraph after it, so no page ends with
+    it; and rows are short enough that no page is left mostly blank (the next row too tall)."""
+    book = load_workbook(printed.path, read_only=True)
+    rows = [r[0] for r in book["通报草稿"].iter_rows(values_only=True) if r[0]]
+    for heading in ("1、考勤情况", "2、巡查情况", "3、考核情况"):
+        row = next(r for r in rows if r.startswith(heading) or f"\n{heading}" in r)
+        assert len(row.split(heading, 1)[1]) > 10, f"{heading} alone in its row"
+    pages = [p for p in printed.pages if _sheet_of(p)[0] == "通报草稿"]
+    for page in pages[:-1]:
+        lowest = max(w.y1 for w in page.words if w.y0 < page.height - 45)
+        assert lowest > page.height * 0.6, f"page {page.number} of 通报草稿 mostly blank"
+
+
 def test_a_long_window_name_is_cut_in_the_chart_and_a_long_name_wraps(tmp_path: Path) -> None:
     """An 80-character window name would push the chart's bars out of its frame: the chart labels
     it with its first characters and …; 附表1's 姓名 wraps instead of being cut at the border."""

@@ -74,8 +74,9 @@ BARS_PER_CHART = 30  # 附表2's chart: past this many windows, the next chart o
 BAR_HEIGHT = 22  # pixels a window takes in the chart: room for its label at 10 pt, none skipped
 LABEL_CELLS = 24  # a chart's window label: at most 12 Chinese characters, a longer name cut with …
 CHART_FRAME = 75  # pixels of a chart that are not bars: its title, the value axis and padding
-NOTICE_CHUNK = 800  # characters: a longer paragraph of 通报草稿 is cut at a sentence into rows,
+NOTICE_CHUNK = 240  # characters: a longer paragraph of 通报草稿 is cut at a sentence into rows,
 # since a spreadsheet never splits a row across pages and would cut off what is past the foot
+HEADING = re.compile(r"【[^】]{2,10}】|[1-9]、[\u4e00-\u9fff]{2,8}")  # a heading of the notice
 CODE_NUMBER = re.compile(r"(0|[1-9][0-9]{0,14})")  # 窗口编号 12 is a number; A03 and 007 are text
 
 Progress = Callable[[int, int], None]  # (findings written, findings in all)
@@ -892,8 +893,9 @@ def _minute(at: datetime) -> datetime:
 
 
 def _notice_sheet(book: Any, formats: dict[str, Any], notice: Sequence[str]) -> None:
-    """The draft notice, a paragraph a row, wrapped in one column as wide as a portrait page;
-    a long paragraph continues in the rows below, cut after a sentence (``_chunks``)."""
+    """The draft notice wrapped in one column as wide as a portrait page, a paragraph a row; a
+    long paragraph continues in the rows below, cut after a sentence (``_chunks``), and a heading
+    ("2、巡查情况") shares the row of what follows it, so a page never ends with it."""
     sheet = book.add_worksheet(NOTICE)
     plan = PagePlan(landscape=False, scale=100)
     wide, _high = _printable(plan.landscape)
@@ -903,14 +905,24 @@ def _notice_sheet(book: Any, formats: dict[str, Any], notice: Sequence[str]) -> 
     sheet.set_column(0, 0, width)
     _print_setup(sheet, plan)
     fmt = formats["paragraph"]
-    row = 0
+    rows: list[str] = []
+    heading = ""
     for paragraph in notice:
-        for chunk in _chunks(paragraph):
-            # Lines as Excel wraps them, the narrowest: a row never cuts its last line off.
-            lines = _lines(chunk, NOTICE_SIZE, _excel_points(width))
-            sheet.set_row(row, lines * NOTICE_SIZE * 1.5 + 6)
-            sheet.write_string(row, 0, chunk, fmt)
-            row += 1
+        if HEADING.fullmatch(paragraph):
+            heading += paragraph + "\n"
+            continue
+        chunks = _chunks(paragraph)
+        rows += [heading + chunks[0], *chunks[1:]]
+        heading = ""
+    if heading:
+        rows.append(heading.rstrip("\n"))
+    for row, text in enumerate(rows):
+        # Lines as Excel wraps them, the narrowest: a row never cuts its last line off. Rows
+        # are short (``NOTICE_CHUNK``): LibreOffice wraps fewer lines into a row set for Excel,
+        # and a shorter row leaves less of a page blank when it moves on to the next one.
+        lines = _lines(text, NOTICE_SIZE, _excel_points(width))
+        sheet.set_row(row, lines * NOTICE_SIZE * 1.5 + 6)
+        sheet.write_string(row, 0, text, fmt)
 
 
 def _chunks(paragraph: str, limit: int = NOTICE_CHUNK) -> list[str]:
