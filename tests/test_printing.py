@@ -398,3 +398,11 @@ def test_a_long_window_name_is_cut_in_the_chart_and_a_long_name_wraps(tmp_path: 
     detail = book["附表1 巡查明细"]
     name = next(c for row in detail.iter_rows(min_row=4) for c in row if c.value == person)
     assert name.alignment.wrap_text
+
+
+@needs_office
+def test_no_printed_line_is_a_lone_full_stop(printed: Printed) -> None:
+    """The note under a table ends with 。 held to the character before it: LibreOffice would
+    otherwise print a 。 that just misses a full line alone on the next."""
+    for page in printed.pages:
+        assert "。" not in [w.text for w in page.words], f"page {page.number} ({_sheet_of(page)[0]})"
