@@ -406,3 +406,18 @@ def test_no_printed_line_is_a_lone_full_stop(printed: Printed) -> None:
     otherwise print a 。 that just misses a full line alone on the next."""
     for page in printed.pages:
         assert "。" not in [w.text for w in page.words], f"page {page.number} ({_sheet_of(page)[0]})"
+
+
+def test_a_long_paragraph_of_the_notice_sheet_is_cut_at_a_clause_before_a_list_item() -> None:
+    """No sentence ends in reach: the row ends after a clause (，), not inside a list of names."""
+    from patrol.reports.workbook import _chunks
+
+    paragraph = (
+        "11月13日的巡查中发现"
+        + "、".join(["窗口甲张三"] * 20)
+        + "也存在同样问题，"
+        + "、".join(["窗口乙李四"] * 30)
+        + "。"
+    )
+    first, *_rest = _chunks(paragraph, 240)
+    assert first.endswith("也存在同样问题，")

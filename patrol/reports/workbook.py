@@ -933,13 +933,14 @@ def _notice_sheet(book: Any, formats: dict[str, Any], notice: Sequence[str]) -> 
 
 def _chunks(paragraph: str, limit: int = NOTICE_CHUNK) -> list[str]:
     """``paragraph`` in pieces of at most ``limit`` characters, each ending with a sentence (。；)
-    where one ends in reach, else a clause (，、)."""
+    where one ends in reach, else a clause (，), else an item of a list (、)."""
     out = []
     rest = paragraph
     while len(rest) > limit:
         cut = max(rest.rfind(mark, 0, limit) for mark in "。；")
-        if cut < limit // 3:
-            cut = max(cut, *(rest.rfind(mark, 0, limit) for mark in "，、"))
+        for marks in ("，", "、"):  # else a clause, before a name in a list ("叶青、吕方")
+            if cut < limit // 3:
+                cut = max(cut, *(rest.rfind(mark, 0, limit) for mark in marks))
         cut = cut + 1 if cut > 0 else limit
         out.append(rest[:cut])
         rest = rest[cut:]
