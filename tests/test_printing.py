@@ -300,6 +300,7 @@ def test_many_windows_get_one_chart_a_page_each_with_every_window(tmp_path: Path
     assert rows[0][0] == 4 and rows[-1][1] == 48  # 45 windows from row 4, none left out
     assert all(after[0] == before[1] + 1 for before, after in itertools.pairwise(rows))
     assert len(sheet.row_breaks.brk) == len(charts) - 1  # each chart after the first starts a page
+    assert sheet.print_title_rows == "$1:$2"  # the title and the period over each, no table header
     assert all(chart.y_axis.scaling.min == 0 for chart in charts)  # bars from 0 (the value axis)
 
 

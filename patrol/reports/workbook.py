@@ -597,6 +597,7 @@ def _window_charts(book: Any, formats: dict[str, Any], table: _TableSheet, count
     sheet.set_column(0, 0, width)
     sheet.set_column(1, 1, 30)  # the labels the charts read (outside the print area)
     _print_setup(sheet, plan)
+    sheet.repeat_rows(0, 1)  # the title and the period over each chart, no table header
     sheet.set_row(0, TITLE_HEIGHT)
     sheet.write_string(0, 0, title, formats["title"])
     sheet.write_string(1, 0, table.subtitle, formats["subtitle"])
