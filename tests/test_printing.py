@@ -29,6 +29,7 @@ HALL = "高新区政务服务中心"
 SHEETS = [
     "附表1 巡查明细",
     "附表2 窗口量化考评",
+    "附表2 图",  # the scores as bars, on a sheet of their own
     "附表2-1 单位考评",
     "附表3 人员考核排名",
     "附表4 考勤汇总",
@@ -183,21 +184,31 @@ def test_sheets_print_in_order_with_their_title_and_own_page_numbers(printed: Pr
         assert number == previous + 1, f"{sheet}: page {number} after {previous}"
         previous = number
         if sheet != "通报草稿":  # every page of a table carries its title and header
-            table = sheet.split(" ", 1)[1]
+            table = "窗口得分图" if sheet == "附表2 图" else sheet.split(" ", 1)[1]
             assert f"{HALL}2026年10月{table}" in page.text, f"page {page.number}: no title"
     assert sheets == SHEETS
 
 
 @needs_office
 def test_the_chart_has_a_page_of_its_own_with_every_window(printed: Printed) -> None:
-    pages = [p for p in printed.pages if _sheet_of(p)[0] == "附表2 窗口量化考评"]
-    charts = [p for p in pages if "窗口得分" in p.text]
-    assert len(charts) == 1 and charts[0] is not pages[0]
+    charts = [p for p in printed.pages if _sheet_of(p)[0] == "附表2 图"]
+    assert len(charts) == 1
     chart = charts[0]
-    assert "优秀服务窗口" not in chart.text and "末位" not in chart.text  # no table rows on it
+    assert "窗口得分" in chart.text
+    # No table header repeated over the bars, no table rows on the page.
+    assert "排名" not in chart.text and "优秀服务窗口" not in chart.text and "末位" not in chart.text
     labels = {w.text for w in chart.words}
     assert set(printed.windows) <= labels, set(printed.windows) - labels  # every window labelled
     assert "0" in labels and "100" in labels  # the value axis runs from 0
+
+
+@needs_office
+def test_the_window_ranking_prints_on_one_page_with_its_verdict_note(printed: Printed) -> None:
+    """The demo's 20 windows and the 评定 line under them fit one landscape page: the line does
+    not take a second page of its own under an empty repeated header."""
+    pages = [p for p in printed.pages if _sheet_of(p)[0] == "附表2 窗口量化考评"]
+    assert len(pages) == 1
+    assert "评定：" in pages[0].text and set(printed.windows) <= {w.text for w in pages[0].words}
 
 
 @needs_office
@@ -281,14 +292,15 @@ def test_many_windows_get_one_chart_a_page_each_with_every_window(tmp_path: Path
         path, _ = export(service, Period.parse("2026-11"), tmp_path)
     finally:
         service.close()
-    sheet = load_workbook(path)["附表2 窗口量化考评"]
+    sheet = load_workbook(path)["附表2 图"]
     charts = sheet._charts
     assert len(charts) > 1
-    spans = [(chart.series[0].cat.numRef or chart.series[0].cat.strRef).f for chart in charts]
-    rows = [tuple(int(n) for n in re.findall(r"\$D\$(\d+)", span)) for span in spans]
+    spans = [(chart.series[0].val.numRef).f for chart in charts]
+    rows = [tuple(int(n) for n in re.findall(r"\$J\$(\d+)", span)) for span in spans]
     assert rows[0][0] == 4 and rows[-1][1] == 48  # 45 windows from row 4, none left out
     assert all(after[0] == before[1] + 1 for before, after in itertools.pairwise(rows))
-    assert len(sheet.row_breaks.brk) == len(charts)  # each chart starts a page
+    assert len(sheet.row_breaks.brk) == len(charts) - 1  # each chart after the first starts a page
+    assert sheet.print_title_rows == "$1:$2"  # the title and the period over each, no table header
     assert all(chart.y_axis.scaling.min == 0 for chart in charts)  # bars from 0 (the value axis)
 
 
@@ -340,3 +352,73 @@ def test_a_ranking_too_wide_for_one_page_prints_across_pages_with_who_and_title_
             assert word.x1 <= page.width and word.height >= MIN_SIZE, (page.number, word.text)
             if IDEOGRAPHS.fullmatch(word.text):
                 assert (word.x1 - word.x0) / len(word.text) >= MIN_SIZE - 0.05, (page.number, word.text)
+
+
+@needs_office
+def test_the_notice_sheet_keeps_a_heading_with_its_paragraph_and_fills_its_pages(printed: Printed) -> None:
+    """A heading ("2、巡查情况") shares the row of the paragraph after it, so no page ends with
+    it; and rows are short enough that no page is left mostly blank (the next row too tall)."""
+    book = load_workbook(printed.path, read_only=True)
+    rows = [r[0] for r in book["通报草稿"].iter_rows(values_only=True) if r[0]]
+    for heading in ("1、考勤情况", "2、巡查情况", "3、考核情况"):
+        row = next(r for r in rows if r.startswith(heading) or f"\n{heading}" in r)
+        assert len(row.split(heading, 1)[1]) > 10, f"{heading} alone in its row"
+    pages = [p for p in printed.pages if _sheet_of(p)[0] == "通报草稿"]
+    for page in pages[:-1]:
+        lowest = max(w.y1 for w in page.words if w.y0 < page.height - 45)
+        assert lowest > page.height * 0.6, f"page {page.number} of 通报草稿 mostly blank"
+
+
+def test_a_long_window_name_is_cut_in_the_chart_and_a_long_name_wraps(tmp_path: Path) -> None:
+    """An 80-character window name would push the chart's bars out of its frame: the chart labels
+    it with its first characters and …; 附表1's 姓名 wraps instead of being cut at the border."""
+    from patrol.cli import main
+
+    window = "不动产登记与税务联办综合受理" * 6  # 84 characters
+    person = "阿卜杜热合曼·买买提艾力"
+    roster = tmp_path / "名册.csv"
+    roster.write_text(
+        f"窗口编号,窗口名称,单位,姓名\n1,{window},区自然资源局,{person}\n2,税务窗口,区税务局,陈静\n", "utf-8"
+    )
+    url = f"sqlite:///{tmp_path / 'patrol.db'}"
+    assert main(["--db", url, "--hall", "大厅", "roster", "import", str(roster), "--on", "2026-11-01"]) == 0
+    service = open_hall(url, inspector="测试督查", device="test-device", clock=fixed_clock)
+    try:
+        log_at(service, "1", person, "迟到", "2026-11-05 09:10")
+        path, _ = export(service, Period.parse("2026-11"), tmp_path)
+    finally:
+        service.close()
+    book = load_workbook(path)
+    chart = book["附表2 图"]
+    (span,) = [(c.series[0].cat.numRef or c.series[0].cat.strRef).f for c in chart._charts]
+    first, last = (int(n) for n in re.findall(r"\$B\$(\d+)", span))
+    labels = [chart.cell(row, 2).value for row in range(first, last + 1)]
+    assert "税务窗口" in labels
+    labels.remove("税务窗口")
+    assert labels[0].endswith("…") and window.startswith(labels[0][:-1]) and len(labels[0]) <= 12
+    detail = book["附表1 巡查明细"]
+    name = next(c for row in detail.iter_rows(min_row=4) for c in row if c.value == person)
+    assert name.alignment.wrap_text
+
+
+@needs_office
+def test_no_printed_line_is_a_lone_full_stop(printed: Printed) -> None:
+    """The note under a table ends with 。 held to the character before it: LibreOffice would
+    otherwise print a 。 that just misses a full line alone on the next."""
+    for page in printed.pages:
+        assert "。" not in [w.text for w in page.words], f"page {page.number} ({_sheet_of(page)[0]})"
+
+
+def test_a_long_paragraph_of_the_notice_sheet_is_cut_at_a_clause_before_a_list_item() -> None:
+    """No sentence ends in reach: the row ends after a clause (，), not inside a list of names."""
+    from patrol.reports.workbook import _chunks
+
+    paragraph = (
+        "11月13日的巡查中发现"
+        + "、".join(["窗口甲张三"] * 20)
+        + "也存在同样问题，"
+        + "、".join(["窗口乙李四"] * 30)
+        + "。"
+    )
+    first, *_rest = _chunks(paragraph, 240)
+    assert first.endswith("也存在同样问题，")

@@ -39,6 +39,7 @@ HEADER_ROWS = 3  # title, period line, column header
 PROGRESS_EVERY = 5000
 DETAIL = "附表1 巡查明细"
 WINDOWS = "附表2 窗口量化考评"
+CHART_SHEET = "附表2 图"  # 附表2's scores as bars, on a sheet of its own: no table header over them
 UNITS = "附表2-1 单位考评"  # after 附表2, only when the hall's windows name units
 STAFF = "附表3 人员考核排名"
 ATTENDANCE_SHEET = "附表4 考勤汇总"
@@ -71,10 +72,14 @@ TITLE_HEIGHT = 30  # points: the title row
 DEFAULT_ROW = 15.75  # points: a row of 11 pt text left to its default height
 BARS_PER_CHART = 30  # 附表2's chart: past this many windows, the next chart on a page of its own
 BAR_HEIGHT = 22  # pixels a window takes in the chart: room for its label at 10 pt, none skipped
+LABEL_CELLS = 24  # a chart's window label: at most 12 Chinese characters, a longer name cut with …
 CHART_FRAME = 75  # pixels of a chart that are not bars: its title, the value axis and padding
-NOTICE_CHUNK = 800  # characters: a longer paragraph of 通报草稿 is cut at a sentence into rows,
+NOTICE_CHUNK = 240  # characters: a longer paragraph of 通报草稿 is cut at a sentence into rows,
 # since a spreadsheet never splits a row across pages and would cut off what is past the foot
+HEADING = re.compile(r"【[^】]{2,10}】|[1-9]、[\u4e00-\u9fff]{2,8}")  # a heading of the notice
 CODE_NUMBER = re.compile(r"(0|[1-9][0-9]{0,14})")  # 窗口编号 12 is a number; A03 and 007 are text
+
+KEEP_TOGETHER = "\ufeff"  # no break here, and no width (U+2060, the word joiner, LibreOffice ignores)
 
 Progress = Callable[[int, int], None]  # (findings written, findings in all)
 
@@ -202,6 +207,8 @@ class _TableSheet:
         """``keep``: how many first columns say who a row is about (repeated on every page
         across, when the sheet is too wide for one)."""
         self.sheet = book.add_worksheet(name)
+        self.title, self.subtitle = title, subtitle
+        self.window_names: list[str] = []  # 附表2: the windows in rank order, for its chart sheet
         self.formats = formats
         self.columns = columns
         self.plan = page_plan([c.width for c in columns])
@@ -241,6 +248,8 @@ class _TableSheet:
             for index, column in enumerate(columns):
                 self.sheet.write_string(2, index, column.title, formats["header"])
         self.row = self.header_rows  # the next row to write
+        self.body_points = 0.0  # the data rows' heights, as set (rows at their default count 15.75)
+        self.notes: dict[int, float] = {}  # rows under the table: their heights
         self._writers = [self._writer(c.style) for c in columns]
         # Wrapped columns and their width in Excel's points (narrower than LibreOffice's, so a
         # row is high enough in both): spreadsheet programs do not grow a row on opening.
@@ -325,11 +334,30 @@ class _TableSheet:
         size = self.formats[style].font_size
         start, end = self.blocks[0]  # across pages: under the first block, beside the repeated columns
         width = sum(_excel_points(c.width) for c in self.columns[start : end + 1])
-        self.sheet.set_row(row, _lines(text, size, width) * size * 1.45 + 4)
+        height = _lines(text, size, width) * size * 1.45 + 4
+        self.sheet.set_row(row, height)
+        self.notes[row] = height
+        if text.endswith("。"):
+            # A zero-width no-break space holds the closing 。 to the character before it:
+            # LibreOffice wraps a 。 that just misses a full line onto a line of its own.
+            text = text[:-1] + KEEP_TOGETHER + "。"
         if end > start:
             self.sheet.merge_range(row, start, row, end, text, self.formats[style])
         else:
             self.sheet.write_string(row, start, text, self.formats[style])
+
+    def finish(self) -> None:
+        """A sheet whose table and notes would spill a little onto a second page is shrunk to
+        one page, as far as ``FIT_SCALE`` allows: no page of a lone note under an empty header.
+        The heights are those set for Excel's narrower columns, an upper bound for LibreOffice."""
+        if self.plan.scale is not None:
+            return
+        last = max([self.row - 1, *self.notes])
+        gaps = sum(DEFAULT_ROW for row in range(self.row, last + 1) if row not in self.notes)
+        high = self.header_points + self.body_points + sum(self.notes.values()) + gaps
+        wide, room = _printable(self.plan.landscape)
+        if high > room and min(1.0, wide / self.width, room / high) >= FIT_SCALE:
+            self.sheet.fit_to_pages(1, 1)
 
     def _writer(self, style: str) -> Callable[[int, int, Any], None]:
         """The write call for a column's kind, chosen once (a year is 14 million cells)."""
@@ -376,7 +404,11 @@ class _TableSheet:
         row = self.row
         lines = max((_cell_lines(values[n], width) for n, width in self._wrapped), default=1)
         if lines > 1:
-            self.sheet.set_row(row, lines * BODY_SIZE * 1.3 + 3)
+            height = lines * BODY_SIZE * 1.3 + 3
+            self.sheet.set_row(row, height)
+            self.body_points += height
+        else:
+            self.body_points += DEFAULT_ROW
         for col, write in enumerate(self._writers):
             write(row, col, values[col])
         self.row += 1
@@ -384,7 +416,8 @@ class _TableSheet:
 
 def appendix_sheets(report: PeriodReport) -> list[str]:
     """The appendix sheets the workbook of ``report`` holds, in order, by their names (the
-    notice's 附件 list names them). A sheet added to the workbook is added here too."""
+    notice's 附件 list names them). A sheet added to the workbook is added here too, but for
+    ``CHART_SHEET``: 附表2's chart, named with it."""
     from patrol.reports.services_sheet import SERVICES_SHEET, has_services_sheet
 
     sheets = [DETAIL, WINDOWS]
@@ -428,10 +461,12 @@ def write_workbook(
     )
 
     mark = f"（{UNVERIFIED}）" if report.unverified else ""
+    tables: list[_TableSheet] = []
 
     def sheet(name: str, columns: Sequence[Column], keep: int = 1) -> _TableSheet:
         table_name = name.split(" ", 1)[1].split("(")[0]
-        return _TableSheet(book, formats, name, f"{hall}{label}{table_name}{mark}", subtitle, columns, keep)
+        tables.append(_TableSheet(book, formats, name, f"{hall}{label}{table_name}{mark}", subtitle, columns, keep))
+        return tables[-1]
 
     try:
         _detail_sheets(report, sheet, progress, on_finding)
@@ -447,6 +482,8 @@ def write_workbook(
         if report.unverified:
             paragraphs.insert(0, f"【{UNVERIFIED}】{report.unverified}")
         _notice_sheet(book, formats, paragraphs)
+        for table in tables:
+            table.finish()
         if report.unverified:
             for each in book.worksheets():  # printed on every page too
                 each.set_header(f"&C{UNVERIFIED}")
@@ -469,7 +506,7 @@ def _detail_sheets(
         Column("窗口编号", content_width((w.code for w in windows), "编号", 10), "code"),
         Column("窗口", content_width((w.name for w in windows), "窗口", 12), "wrap"),
         Column("单位", content_width((w.unit for w in windows), "单位", 12), "wrap"),
-        Column("姓名", content_width((s.name for s in report.staff), "替岗人员", 10)),
+        Column("姓名", content_width((s.name for s in report.staff), "替岗人员", 10), "wrap"),
         Column("巡查项", content_width((i.name for i in report.rules.items), "巡查项", 10), "wrap"),
         Column("类别", 6, "wrap_center"),  # 作风纪律 over two lines
         Column("分值", 6, "points"),  # points × count: what the finding adds to a score
@@ -540,29 +577,40 @@ def _window_sheet(book: Any, report: PeriodReport, sheet: Callable[..., _TableSh
     verdicts = report.verdicts
     _verdict_note(table, report, (verdicts.excellent, verdicts.bottom_windows))
     weight_note(table, report)
-    _window_charts(book, table, len(rows))
+    table.window_names = [r.window_name for r in rows]
+    head, _name, tail = table.title.rpartition(WINDOWS.split(" ", 1)[1])
+    _window_charts(book, table.formats, table, len(rows), f"{head}窗口得分图{tail}")
 
 
-def _window_charts(book: Any, table: _TableSheet, count: int) -> None:
-    """附表2's scores as bars under the table, each chart on a page of its own (a page break
-    before it) and as wide as the page: every window labelled, first-ranked at the top, the
-    value axis from 0 so that a point's difference looks like one. Past ``BARS_PER_CHART``
-    windows the next chart continues on the next page."""
+def _window_charts(book: Any, formats: dict[str, Any], table: _TableSheet, count: int, title: str) -> None:
+    """附表2's scores as bars on a sheet of its own right after it (``CHART_SHEET``): no table
+    header repeated over them, as a chart under the table would get. Every window labelled
+    (a long name cut with …), first-ranked at the top, the value axis from 0 so that a point's
+    difference looks like one; each chart on a page of its own, past ``BARS_PER_CHART`` windows
+    the next on the next page."""
     if not count:
         return
-    plan = table.plan
-    _wide, high = _printable(plan.landscape)
-    # What a page holds below the repeated title and header (points, then pixels), at the
-    # largest scale the sheet may print at: a sheet that fits is not shrunk at all.
-    scale = 1.0 if plan.scale is None else plan.scale / 100
-    header = table.header_points
-    # A chart is anchored to the cells it covers, which LibreOffice draws wider than Excel does:
-    # as wide as the table in Excel's pixels, it is as wide as the table in both.
-    width_px = int(sum(7 * c.width + 5 for c in table.columns)) - 4
-    room_px = int((high / scale - header - 30) / 0.75)
+    sheet = book.add_worksheet(CHART_SHEET)
+    plan = PagePlan(landscape=False, scale=None)
+    wide, high = _printable(plan.landscape)
+    width = int((wide - 3) / 7.25) - 1  # one column as wide as the page where LibreOffice draws it widest
+    sheet.set_column(0, 0, width)
+    sheet.set_column(1, 1, 30)  # the labels the charts read (outside the print area)
+    _print_setup(sheet, plan)
+    sheet.repeat_rows(0, 1)  # the title and the period over each chart, no table header
+    sheet.set_row(0, TITLE_HEIGHT)
+    sheet.write_string(0, 0, title, formats["title"])
+    sheet.write_string(1, 0, table.subtitle, formats["subtitle"])
+    # The window names as the chart labels them, read from the sheet (in row order: constant memory).
+    sheet.write_string(2, 1, "图中窗口名称", formats["subtitle_left"])
+    for n, name in enumerate(table.window_names):
+        sheet.write_string(HEADER_ROWS + n, 1, _label(name), formats["subtitle_left"])
+    width_px = 7 * width + 5 - 4  # anchored to the cells, which LibreOffice draws wider than Excel
+    room_px = int((high - TITLE_HEIGHT - DEFAULT_ROW - 30) / 0.75)
     per_chart = max(5, min(BARS_PER_CHART, (room_px - CHART_FRAME) // BAR_HEIGHT))
-    row = table.row + 4  # the verdict note sits at table.row + 1, a weighted score's at + 2
+    row = 2
     breaks = []
+    charts = math.ceil(count / per_chart)
     for first in range(0, count, per_chart):
         last = min(count, first + per_chart) - 1
         chart = book.add_chart({"type": "bar"})  # horizontal bars: window names read along the axis
@@ -571,12 +619,11 @@ def _window_charts(book: Any, table: _TableSheet, count: int) -> None:
             {
                 "name": "得分",
                 "values": [WINDOWS, top, WINDOW_SCORE_COLUMN, bottom, WINDOW_SCORE_COLUMN],
-                "categories": [WINDOWS, top, WINDOW_NAME_COLUMN, bottom, WINDOW_NAME_COLUMN],
+                "categories": [CHART_SHEET, top, 1, bottom, 1],
                 "data_labels": {"value": True, "num_format": "0.0", "font": {"size": 10}},
                 "gap": 60,
             }
         )
-        charts = math.ceil(count / per_chart)
         part = f"（{first // per_chart + 1}/{charts}）" if charts > 1 else ""
         chart.set_title({"name": f"窗口得分{part}", "name_font": {"size": 12, "bold": True}})
         chart.set_legend({"none": True})
@@ -586,12 +633,27 @@ def _window_charts(book: Any, table: _TableSheet, count: int) -> None:
         chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 10}})
         height_px = min(room_px, CHART_FRAME + BAR_HEIGHT * (last - first + 1))
         chart.set_size({"width": width_px, "height": height_px})
-        breaks.append(row)
-        table.sheet.insert_chart(row, 0, chart, {"object_position": 3, "y_offset": 8})
+        if first:
+            breaks.append(row)
+        sheet.insert_chart(row, 0, chart, {"object_position": 3, "y_offset": 8})
         # Rows the chart covers, so the sheet's print area reaches its foot.
         row += math.ceil(height_px * 0.75 / 15) + 2  # default rows are 15 points high
-    table.sheet.set_h_pagebreaks(breaks)
-    table.sheet.print_area(0, 0, row, len(table.columns) - 1)  # down to the last chart's foot
+    if breaks:
+        sheet.set_h_pagebreaks(breaks)
+    sheet.print_area(0, 0, row, 0)  # down to the last chart's foot, without the labels beside
+
+
+def _label(name: str) -> str:
+    """A window's name as the chart labels it: cut with … past ``LABEL_CELLS`` (an 80-character
+    name would push the bars out of the frame)."""
+    if cell_len(name) <= LABEL_CELLS:
+        return name
+    out = ""
+    for char in name:
+        if cell_len(out + char) > LABEL_CELLS - 2:
+            break
+        out += char
+    return out + "…"
 
 
 def _unit_sheet(report: PeriodReport, sheet: Callable[..., _TableSheet]) -> None:
@@ -838,8 +900,9 @@ def _minute(at: datetime) -> datetime:
 
 
 def _notice_sheet(book: Any, formats: dict[str, Any], notice: Sequence[str]) -> None:
-    """The draft notice, a paragraph a row, wrapped in one column as wide as a portrait page;
-    a long paragraph continues in the rows below, cut after a sentence (``_chunks``)."""
+    """The draft notice wrapped in one column as wide as a portrait page, a paragraph a row; a
+    long paragraph continues in the rows below, cut after a sentence (``_chunks``), and a heading
+    ("2、巡查情况") shares the row of what follows it, so a page never ends with it."""
     sheet = book.add_worksheet(NOTICE)
     plan = PagePlan(landscape=False, scale=100)
     wide, _high = _printable(plan.landscape)
@@ -849,25 +912,36 @@ def _notice_sheet(book: Any, formats: dict[str, Any], notice: Sequence[str]) -> 
     sheet.set_column(0, 0, width)
     _print_setup(sheet, plan)
     fmt = formats["paragraph"]
-    row = 0
+    rows: list[str] = []
+    heading = ""
     for paragraph in notice:
-        for chunk in _chunks(paragraph):
-            # Lines as Excel wraps them, the narrowest: a row never cuts its last line off.
-            lines = _lines(chunk, NOTICE_SIZE, _excel_points(width))
-            sheet.set_row(row, lines * NOTICE_SIZE * 1.5 + 6)
-            sheet.write_string(row, 0, chunk, fmt)
-            row += 1
+        if HEADING.fullmatch(paragraph):
+            heading += paragraph + "\n"
+            continue
+        chunks = _chunks(paragraph)
+        rows += [heading + chunks[0], *chunks[1:]]
+        heading = ""
+    if heading:
+        rows.append(heading.rstrip("\n"))
+    for row, text in enumerate(rows):
+        # Lines as Excel wraps them, the narrowest: a row never cuts its last line off. Rows
+        # are short (``NOTICE_CHUNK``): LibreOffice wraps fewer lines into a row set for Excel,
+        # and a shorter row leaves less of a page blank when it moves on to the next one.
+        lines = _lines(text, NOTICE_SIZE, _excel_points(width))
+        sheet.set_row(row, lines * NOTICE_SIZE * 1.5 + 6)
+        sheet.write_string(row, 0, text, fmt)
 
 
 def _chunks(paragraph: str, limit: int = NOTICE_CHUNK) -> list[str]:
     """``paragraph`` in pieces of at most ``limit`` characters, each ending with a sentence (。；)
-    where one ends in reach, else a clause (，、)."""
+    where one ends in reach, else a clause (，), else an item of a list (、)."""
     out = []
     rest = paragraph
     while len(rest) > limit:
         cut = max(rest.rfind(mark, 0, limit) for mark in "。；")
-        if cut < limit // 3:
-            cut = max(cut, *(rest.rfind(mark, 0, limit) for mark in "，、"))
+        for marks in ("，", "、"):  # else a clause, before a name in a list ("叶青、吕方")
+            if cut < limit // 3:
+                cut = max(cut, *(rest.rfind(mark, 0, limit) for mark in marks))
         cut = cut + 1 if cut > 0 else limit
         out.append(rest[:cut])
         rest = rest[cut:]
