@@ -112,6 +112,8 @@ class KeepingApp(RoutesApp):
     def roster_changed(self, standings: StandingsLoaded | None = None) -> None:
         """The roster was read again (in the lane, swapped in as one snapshot): redraw the hall,
         and show ``standings`` (or read them again)."""
+        if not self.is_running:  # shutting down: the board's widgets may be gone, nobody would see them
+            return
         board = self.board_or_none
         if board is not None:
             board.load()
