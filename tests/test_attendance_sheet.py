@@ -126,8 +126,7 @@ def test_the_attendance_sheet_counts_days_lateness_leave_and_roaming(punched: Ha
     assert rows[("不动产登记窗口", "张梅")] == ("不动产登记窗口", "张梅", 21, 21, 0, 0, 0, 0, 0, 1, 0, "否")
     assert rows[("住建窗口", "替岗人员")] == ("住建窗口", "替岗人员", "—", "—", 2, 0, 0, 0, "—", 0, 0, "—")
     assert len(rows) == 8  # seven people, one substitutes' row (only the window whose substitute has a record)
-    sheet = load_workbook(path)["附表4 考勤汇总"]
-    notes = [str(r[0]).replace("\ufeff", "") for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
+    notes = [str(r[0]) for r in load_workbook(path)["附表4 考勤汇总"].iter_rows(min_row=4, values_only=True) if r[0]]
     assert "满勤：依据打卡记录和巡查记录认定（" in notes[-3]
     assert notes[-2] == "实际出勤天数：应出勤的工作日中有打卡记录的天数。"
 

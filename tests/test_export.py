@@ -244,8 +244,7 @@ def test_a_period_without_findings_is_an_empty_but_valid_appendix(month: HallSer
     assert book["附表1 巡查明细"]["A1"].value == "测试大厅2026年6月巡查明细"
     staff = [r for r in book["附表3 人员考核排名"].iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
     assert len(staff) == 7 and {(r[0], r[1], r[-2], r[-1]) for r in staff} == {(1, "7人并列", 100, None)}
-    note = book["附表3 人员考核排名"].cell(row=4 + 7 + 1, column=1).value
-    assert note == "评定：本期无巡查记录，不评定\ufeff。"  # the 。 held to the line before it
+    assert book["附表3 人员考核排名"].cell(row=4 + 7 + 1, column=1).value == "评定：本期无巡查记录，不评定。"
     attendance = [r for r in book["附表4 考勤汇总"].iter_rows(min_row=4, values_only=True) if r[1]]
     assert len(attendance) == 7 and {r[-1] for r in attendance} == {"—"}
     assert "巡查情况" not in "".join(notice) and "考核情况" not in "".join(notice[1:])  # the lead says it

@@ -401,14 +401,6 @@ def test_a_long_window_name_is_cut_in_the_chart_and_a_long_name_wraps(tmp_path: 
     assert name.alignment.wrap_text
 
 
-@needs_office
-def test_no_printed_line_is_a_lone_full_stop(printed: Printed) -> None:
-    """The note under a table ends with 。 held to the character before it: LibreOffice would
-    otherwise print a 。 that just misses a full line alone on the next."""
-    for page in printed.pages:
-        assert "。" not in [w.text for w in page.words], f"page {page.number} ({_sheet_of(page)[0]})"
-
-
 def test_a_long_paragraph_of_the_notice_sheet_is_cut_at_a_clause_before_a_list_item() -> None:
     """No sentence ends in reach: the row ends after a clause (，), not inside a list of names."""
     from patrol.reports.workbook import _chunks

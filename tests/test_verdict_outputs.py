@@ -337,7 +337,7 @@ def test_the_workbook_marks_exactly_what_the_verdicts_say(big: HallService, big_
     ]
     assert (staff[0][0], staff[0][2], staff[0][-2], staff[0][-1]) == (1, "田甜", 102, None)
     # Two header rows (the categories over the types that occurred), 29 people, then the note.
-    foot = [r[0].replace("\ufeff", "") for r in staff_sheet.iter_rows(min_row=5 + 29, values_only=True) if r[0]]
+    foot = [r[0] for r in staff_sheet.iter_rows(min_row=5 + 29, values_only=True) if r[0]]
     assert foot == [
         "评定：服务标兵9名（第8名3人并列，均列入）；末位人员4名（第26名4人并列，均列入）。"
         "名次按得分排定，得分相同者并列、并列者一并评定。"

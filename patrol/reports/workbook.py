@@ -79,8 +79,6 @@ NOTICE_CHUNK = 240  # characters: a longer paragraph of 通报草稿 is cut at a
 HEADING = re.compile(r"【[^】]{2,10}】|[1-9]、[\u4e00-\u9fff]{2,8}")  # a heading of the notice
 CODE_NUMBER = re.compile(r"(0|[1-9][0-9]{0,14})")  # 窗口编号 12 is a number; A03 and 007 are text
 
-KEEP_TOGETHER = "\ufeff"  # no break here, and no width (U+2060, the word joiner, LibreOffice ignores)
-
 Progress = Callable[[int, int], None]  # (findings written, findings in all)
 
 # The appendix's formats: 黑体 title, 宋体 body, thin borders, one decimal for points.
@@ -337,10 +335,6 @@ class _TableSheet:
         height = _lines(text, size, width) * size * 1.45 + 4
         self.sheet.set_row(row, height)
         self.notes[row] = height
-        if text.endswith("。"):
-            # A zero-width no-break space holds the closing 。 to the character before it:
-            # LibreOffice wraps a 。 that just misses a full line onto a line of its own.
-            text = text[:-1] + KEEP_TOGETHER + "。"
         if end > start:
             self.sheet.merge_range(row, start, row, end, text, self.formats[style])
         else:
