@@ -17,7 +17,7 @@ class LockScreen(PatrolScreen[str]):
     CSS_PATH = SCREENS_CSS
 
     def __init__(self, minutes: float, hint: str = "", at_start: bool = False) -> None:
-        super().__init__(id="lock")
+        super().__init__()  # no fixed id: a lock going up as the last one is still being removed would clash
         self.minutes = minutes
         self.hint = hint
         self.at_start = at_start
