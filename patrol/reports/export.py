@@ -16,7 +16,7 @@ from patrol.errors import UserError
 from patrol.hall.service import HallService
 from patrol.hall.views import FindingView
 from patrol.reports.atomic import write_error, write_file_atomically
-from patrol.reports.notice import NoticeFindings, draft_notice
+from patrol.reports.notice import NoticeFindings
 from patrol.reports.notice_model import Notice
 from patrol.reports.period_report import PeriodReport, gather
 from patrol.reports.workbook import Progress, write_workbook
@@ -139,8 +139,12 @@ class MonthEnd:
 
     workbook: Path
     notice: Notice
-    paragraphs: list[str]
     word: Path | None = None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The notice as the workbook's 通报草稿 sheet has it."""
+        return self.notice.paragraphs()
 
 
 def export(
@@ -190,11 +194,13 @@ def export_month_end(
     report.heads = verdict.heads if verdict.ok else None
     report.unverified = verdict.problem
     seen = NoticeFindings(report)
-    notice: list[str] = []
+    composed: list[Notice] = []
 
     def draft() -> list[str]:
-        notice.extend(draft_notice(report, seen))
-        return notice
+        # Asked for once 附表1 has streamed the findings past ``seen``: the notice is composed
+        # then, once, for the 通报草稿 sheet, the Word file and the caller.
+        composed.append(compose_notice(report, seen))
+        return composed[-1].paragraphs()
 
     def logged() -> None:
         # Once the workbook is whole in its private temporary folder, before it is renamed into
@@ -202,8 +208,7 @@ def export_month_end(
         service.access.log("导出", f"{period.label} 巡查考核附表 → {path}", period)
 
     write_atomically(report, draft, path, progress, seen.add, before_rename=logged)
-    # The notice as a document, from the same reading (the findings streamed past ``seen``).
-    document = compose_notice(report, seen)
+    document = composed[-1] if composed else compose_notice(report, seen)
     if word is not None:
         from patrol.reports.notice_docx import write_notice_docx
 
@@ -215,7 +220,7 @@ def export_month_end(
             )
         except UserError as exc:  # the workbook is there, whole: say so, not just what failed
             raise UserError(f"巡查考核附表已导出：{path}；通报 Word 文件未写入：{exc}") from exc
-    return MonthEnd(path, document, notice, word)
+    return MonthEnd(path, document, word)
 
 
 def export_notice(
