@@ -54,9 +54,18 @@ def _head(conn: Connection, device: str) -> tuple[int, str]:
     return int(row[0]), str(row[1])
 
 
+# The statements of every finding's transaction are built once: building one per call (its
+# expressions and cache key) cost more than the database took to run it.
+_SET_HEAD = (
+    update(models.chain_head)
+    .where(models.chain_head.c.device == bindparam("head_device"))
+    .values(seq=bindparam("head_seq"), row_hash=bindparam("head_hash"))
+)
+
+
 def _set_head(conn: Connection, device: str, seq: int, head: str) -> None:
     """Move the device's chain head (its row exists and is locked: ``_head``) to ``seq``."""
-    conn.execute(update(models.chain_head).where(models.chain_head.c.device == device).values(seq=seq, row_hash=head))
+    conn.execute(_SET_HEAD, {"head_device": device, "head_seq": seq, "head_hash": head})
 
 
 def _chained(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -118,6 +127,9 @@ def _version(conn: Connection, device: str, table: str, ids: Iterable[str], new:
         conn.execute(insert(models.row_version), _chained(conn, "version", rows))
 
 
+_HALL_ZONE = select(models.hall.c.timezone).where(models.hall.c.id == bindparam("zone_hall"))
+
+
 def _numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Give each finding its reference (2611-0042): the year and month of its time in the hall's
     time zone, then the next number of that month, taken from the counter in this transaction."""
@@ -127,7 +139,7 @@ def _numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, An
     for row in rows:
         hall_id = row["hall_id"]
         if hall_id not in zones:
-            tz = conn.execute(select(models.hall.c.timezone).where(models.hall.c.id == hall_id)).scalar_one()
+            tz = conn.execute(_HALL_ZONE, {"zone_hall": hall_id}).scalar_one()
             zones[hall_id] = ZoneInfo(tz)
         month = row["at"].astimezone(zones[hall_id]).strftime("%y%m")
         months.append((hall_id, month))
@@ -143,17 +155,20 @@ def _numbered(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, An
     return out
 
 
+_COUNTER = models.finding_ref_counter
+_TAKE_NUMBERS = (
+    update(_COUNTER)
+    .where((_COUNTER.c.hall_id == bindparam("counter_hall")) & (_COUNTER.c.month == bindparam("counter_month")))
+    .values(last=_COUNTER.c.last + bindparam("taken"))
+    .returning(_COUNTER.c.last)
+)
+
+
 def _take_numbers(conn: Connection, hall_id: str, month: str, count: int) -> int:
     """Reserve ``count`` numbers of a hall's month; returns the first. The counter row is locked
     by the update until the transaction ends, so two writers never take the same numbers."""
-    where = (models.finding_ref_counter.c.hall_id == hall_id) & (models.finding_ref_counter.c.month == month)
     for _attempt in range(2):
-        last = conn.execute(
-            update(models.finding_ref_counter)
-            .where(where)
-            .values(last=models.finding_ref_counter.c.last + count)
-            .returning(models.finding_ref_counter.c.last)
-        ).scalar()
+        last = conn.execute(_TAKE_NUMBERS, {"counter_hall": hall_id, "counter_month": month, "taken": count}).scalar()
         if last is not None:
             return int(last) - count + 1
         try:
@@ -331,13 +346,16 @@ def set_pin(engine: Engine, name: str, pin_hash: str, device: str = "") -> None:
         raise _write_failed(exc) from exc
 
 
+_INSERT_FINDING = insert(models.finding)
+
+
 def insert_finding(engine: Engine, values: Mapping[str, Any]) -> tuple[str, str]:
     """Commit one finding in its own transaction; returns its id and its reference."""
     row = {"id": new_id(), "created_at": utcnow(), **values}
     try:
         with writing(engine) as conn:
             [stored] = _finding_rows(conn, [row])
-            conn.execute(insert(models.finding), [stored])
+            conn.execute(_INSERT_FINDING, [stored])
     except (OperationalError, IntegrityError) as exc:
         raise _write_failed(exc) from exc
     return stored["id"], stored["ref"]
