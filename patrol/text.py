@@ -67,7 +67,9 @@ def shown(text: str, keep: str = "") -> str:
     """``text`` as a screen or a terminal may show it: controls, bidi and zero-width characters
     and line separators are written out (``\\x1b``, ``\\u202e``); the characters in ``keep``
     (such as ``\\n`` for text the program itself breaks into lines) stay."""
-    if text.isprintable():  # the common case, at C speed (every ASCII control and Cf is unprintable)
+    # The common case, at C speed (every ASCII control and Cf is unprintable); a status line's
+    # own line breaks (``keep``) do not send it the slow way.
+    if text.isprintable() or (keep and text.translate(dict.fromkeys(map(ord, keep))).isprintable()):
         return text
     return "".join(_escaped(ch) if ch not in keep and _steers(ch) else ch for ch in text)
 
