@@ -873,7 +873,7 @@ class StatusLine(Static):
         return lines
 
 
-class FindingSaved(Message):
+class FindingSaved(Message, bubble=False):  # the board's alone: on the way to 已保存, no visit to the app
     """A finding is committed (posted from the lane to the board)."""
 
     def __init__(self, found: FindingView, pending: PendingFinding) -> None:
