@@ -61,16 +61,22 @@ class Standings:
     def members(self, period: Period) -> list[Member]:
         """Everyone posted during ``period``, at each window where they sat in it."""
         roster = self.service.snapshot  # one roster for the whole walk
-        out = []
         start, stop = period.first, period.end
-        for person in roster.staff:
-            for stint in roster.stints.get(person.id, ()):
-                if stint.overlaps(start, stop):
-                    first = max(stint.first or start, start)
-                    end = min(stint.end or stop, stop)
-                    unit = roster.unit_names.get(stint.unit_id, "") if stint.unit_id else ""
-                    out.append(Member(person, stint.window_id, stint.role, (end - first).days, unit))
-        return out
+        found = roster.members_of.get((start, stop))
+        if found is None:
+            out = []
+            for person in roster.staff:
+                for stint in roster.stints.get(person.id, ()):
+                    if stint.overlaps(start, stop):
+                        first = max(stint.first or start, start)
+                        end = min(stint.end or stop, stop)
+                        unit = roster.unit_names.get(stint.unit_id, "") if stint.unit_id else ""
+                        out.append(Member(person, stint.window_id, stint.role, (end - first).days, unit))
+            found = tuple(out)
+            if len(roster.members_of) >= 16:  # a roster lives for minutes; a few periods are asked
+                roster.members_of.clear()
+            roster.members_of[(start, stop)] = found
+        return list(found)
 
     def windows_of(self, period: Period, totals: dict[tuple[str | None, str], Totals]) -> list[WindowInfo]:
         """The windows that count in ``period``: open during it, or holding a finding of it."""
