@@ -164,7 +164,25 @@ def _units_scorer(settings: HallRules) -> Callable[[int, int], int]:
     and floor converted once (a centre scores 5,000 people a ranking)."""
     cap = units(settings.bonus_cap) if settings.bonus_cap is not None else None
     floor = units(settings.score_floor) if settings.score_floor is not None else None
+    if cap is None and floor is None:  # the default rules
+        return lambda deductions, bonuses: BASE_UNITS + deductions + bonuses
     return lambda deductions, bonuses: _capped(BASE_UNITS, deductions, bonuses, cap, floor)
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Memo(dict[K, V]):
+    """``fn(key)`` made once per distinct key and then looked up: ``memo[key]``."""
+
+    def __init__(self, fn: Callable[[K], V]) -> None:
+        super().__init__()
+        self._fn = fn
+
+    def __missing__(self, key: K) -> V:
+        value = self[key] = self._fn(key)
+        return value
 
 
 def _score(total: Totals, settings: HallRules, base: Decimal = BASE_SCORE) -> Decimal:
@@ -277,10 +295,11 @@ def rank_period(
     empty = Totals()
     scored: dict[str, int] = {}  # each person's score, in ten-thousandths
     # Ten-thousandths here: a centre ranks 5,000 people on every finding, and ints are cheap. The
-    # hall's cap and floor are read once, and what a row shows and compares is worked out once per
-    # distinct (deductions, bonuses): thousands of people share a few hundred.
+    # hall's cap and floor are read once, and a value's decimal and shown digits are made once per
+    # distinct value (thousands of people share a few hundred scores).
     score_of = _units_scorer(settings)
-    by_sums: dict[tuple[int, int], tuple[int, float, float, float, Decimal, Decimal]] = {}
+    decimal_of: _Memo[int, Decimal] = _Memo(lambda value: Decimal(value).scaleb(-4))
+    shown_of: _Memo[int, float] = _Memo(_shown_units)
     for staff_id, window_id in listed_at.items():
         person = known[staff_id]
         total = by_staff.get(staff_id, empty)
@@ -288,20 +307,8 @@ def rank_period(
         seat: Member | None = longest[staff_id]
         if seat is not None and seat.window_id != window_id:  # listed where their findings are
             seat = seats.get((staff_id, window_id))
-        sums = (units(total.deductions), units(total.bonuses))
-        shown_figures = by_sums.get(sums)
-        if shown_figures is None:
-            lost, gained = sums
-            score = score_of(lost, gained)
-            shown_figures = by_sums[sums] = (
-                score,
-                _shown_units(score),
-                _shown_units(lost),
-                _shown_units(gained),
-                Decimal(score).scaleb(-4),
-                Decimal(lost).scaleb(-4),
-            )
-        score, shown_score, shown_lost, shown_gained, exact_score, exact_lost = shown_figures
+        lost, gained = units(total.deductions), units(total.bonuses)
+        score = score_of(lost, gained)
         scored[staff_id] = score
         staff_rows.append(
             Standing(  # by position, in the order of the fields: 5,000 keyword calls cost 8 ms
@@ -310,12 +317,12 @@ def rank_period(
                 window.code if window else "",  # window_code
                 window.name if window else "",  # window_name
                 (seat.unit if seat else "") or (window.unit if window else ""),  # unit
-                shown_score,  # score
-                shown_lost,  # deductions
-                shown_gained,  # bonuses
+                shown_of[score],  # score
+                shown_of[lost],  # deductions
+                shown_of[gained],  # bonuses
                 total.findings,  # findings
-                exact_score,  # exact
-                exact_lost,  # exact_deductions
+                decimal_of[score],  # exact
+                decimal_of[lost],  # exact_deductions
                 person.sort_key,  # sort_key
                 total.deduction_findings,  # deduction_findings
                 total.bonus_findings,  # bonus_findings
