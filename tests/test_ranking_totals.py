@@ -7,6 +7,7 @@ a period is worked out once per roster: a posting changed between two rankings i
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 
 from patrol.hall.service import HallService
@@ -112,3 +113,18 @@ def test_a_posting_changed_between_two_rankings_is_in_the_second(service: HallSe
     assert row_before is not None and row_after is not None
     # Window 5 averaged 曾伟 alone (99.0); 单雄's clean 100 now counts there too.
     assert (row_before.score, row_after.score) == (99.0, 99.5)
+
+
+def test_a_ranking_leaves_garbage_collection_as_it_found_it(service: HallService) -> None:
+    """The collector is paused while a ranking is built (patrol.hall.standings.collector_paused):
+    on again after it, and still off after it where the app had turned it off (start-up)."""
+    month(service)
+    assert gc.isenabled()
+    service.standings.ranking(NOVEMBER)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        service.standings.ranking(NOVEMBER)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
