@@ -205,9 +205,7 @@ def order_and_rank(rows: list[Standing], tie_break: Sequence[str] = ()) -> list[
     tie-breaks, if it names any). Rows that stay equal share a rank; their order in the list
     (window, then pinyin) is only an order, never a verdict."""
 
-    def verdict_key(row: Standing) -> Decimal | tuple[Decimal | int, ...]:
-        if not tie_break:
-            return -row.exact
+    def verdict_key(row: Standing) -> tuple[Decimal | int, ...]:
         key: list[Decimal | int] = [-row.exact]
         for rule in tie_break:
             key.append(-row.exact_deductions if rule == "deductions" else row.deduction_findings)
@@ -216,8 +214,13 @@ def order_and_rank(rows: list[Standing], tie_break: Sequence[str] = ()) -> list[
     # Two stable sorts, listing order and then the verdict (rows equal in the verdict keep their
     # listing order): a centre sorts 5,000 people, and short keys compare faster than one long one.
     rows.sort(key=_listing_key)
-    rows.sort(key=verdict_key)
-    keys = [verdict_key(r) for r in rows]
+    keys: Sequence[object]
+    if tie_break:
+        rows.sort(key=verdict_key)
+        keys = [verdict_key(r) for r in rows]
+    else:  # the score alone, highest first (reverse keeps a sort stable)
+        rows.sort(key=_exact_score, reverse=True)
+        keys = [r.exact for r in rows]
     counts: dict[int, int] = {}
     for index, row in enumerate(rows):
         row.rank = rows[index - 1].rank if index and keys[index - 1] == keys[index] else index + 1
@@ -225,6 +228,10 @@ def order_and_rank(rows: list[Standing], tie_break: Sequence[str] = ()) -> list[
     for row in rows:
         row.tied = counts[row.rank]
     return rows
+
+
+def _exact_score(row: Standing) -> Decimal:
+    return row.exact
 
 
 def _listing_key(row: Standing) -> tuple[int, str, str, str]:
