@@ -8,7 +8,10 @@ a period is worked out once per roster: a posting changed between two rankings i
 from __future__ import annotations
 
 import gc
+import sqlite3
 from datetime import date
+
+import pytest
 
 from patrol.hall.service import HallService
 from patrol.rules.items import COMPLAINT_CODES, FULL_ATTENDANCE_BREAKERS
@@ -128,3 +131,26 @@ def test_a_ranking_leaves_garbage_collection_as_it_found_it(service: HallService
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_large_hall_read_in_two_halves_at_once_gives_the_same_totals(
+    service: HallService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From SPLIT_FROM people on, the staff's totals are read in two halves by id on two
+    connections at once (SQLite): the same totals in the same order as one query, the same ranking."""
+    from patrol.hall import standings
+
+    month(service)
+    whole, ranked = service.standings.totals(NOVEMBER), service.standings.ranking(NOVEMBER)
+    monkeypatch.setattr(standings, "SPLIT_FROM", 2)  # the hand-made hall's 7 people in two halves
+    halves = service.standings.totals(NOVEMBER)
+    assert len(service.reader._spares) == 1  # the second half ran on a connection of its own
+    assert list(halves.items()) == list(whole.items())
+    again = service.standings.ranking(NOVEMBER)
+    assert (again.staff, again.windows) == (ranked.staff, ranked.windows)
+
+
+def test_a_query_that_fails_beside_another_raises_on_the_caller(service: HallService) -> None:
+    with pytest.raises(sqlite3.OperationalError):
+        service.reader.rows_at_once([("SELECT 1 AS one", {}), ("SELECT * FROM no_such_table", {})])
+    assert [[r.one for r in rows] for rows in service.reader.rows_at_once([("SELECT 1 AS one", {})] * 2)] == [[1], [1]]

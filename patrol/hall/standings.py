@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from patrol.rules.figures import Counts
 
 
+# From this many people on, a hall's period totals are read in two halves at once where the reader
+# can (below it one query takes under 20 ms and a second thread is not worth its start).
+SPLIT_FROM = 1000
+
+
 class Standings:
     """Totals, rankings and counts of the hall's periods."""
 
@@ -40,13 +45,22 @@ class Standings:
         params = self._bounds(period)
         params.update({f"brk{i}": type_id for i, type_id in enumerate(breaks)})
         params.update({f"cpl{i}": type_id for i, type_id in enumerate(complaints)})
+        staff = self.service.snapshot.staff
+        if len(staff) >= SPLIT_FROM and reads.runs_at_once(reader):
+            # A large hall's people in two halves by id, read at the same time on two cores (SQLite);
+            # the halves' rows follow each other in id order, as one query's do.
+            split = {**params, "split": sorted(s.id for s in staff)[len(staff) // 2]}
+            staff_parts = reads.rows_at_once(reader, [(sql.staff_below, split), (sql.staff_from, split)])
+        else:
+            staff_parts = [reader.rows(sql.staff, params)]
         totals: dict[tuple[str | None, str], Totals] = {}
         moved: list[str] = []
-        for row in reader.rows(sql.staff, params):
-            if row.first_window == row.last_window:
-                totals[(row.staff_id, row.first_window)] = _totals(row)
-            else:
-                moved.append(row.staff_id)
+        for part in staff_parts:
+            for row in part:
+                if row.first_window == row.last_window:
+                    totals[(row.staff_id, row.first_window)] = _totals(row)
+                else:
+                    moved.append(row.staff_id)
         for row in reader.rows(sql.window_alone, params):
             totals[(None, row.window_id)] = _totals(row)
         if moved:
