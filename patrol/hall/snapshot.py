@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from patrol.model import Member, PostingInfo, StaffInfo, WindowInfo
 from patrol.rules.items import RuleItem, Rules
@@ -44,6 +45,12 @@ class RosterSnapshot:
         object.__setattr__(self, "window_by_id", {w.id: w for w in self.windows})
         object.__setattr__(self, "window_by_code", {w.code.upper(): w for w in self.windows})
         object.__setattr__(self, "staff_by_id", {s.id: s for s in self.staff})
+
+    @cached_property
+    def middle_staff_id(self) -> str:
+        """The id that splits the hall's people in two halves by id (``Standings.totals``)."""
+        ids = sorted(s.id for s in self.staff)
+        return ids[len(ids) // 2] if ids else ""
 
     def settings_on(self, day: date) -> HallRules:
         """The hall's settings in force on ``day`` (the latest version that starts by then)."""

@@ -45,11 +45,11 @@ class Standings:
         params = self._bounds(period)
         params.update({f"brk{i}": type_id for i, type_id in enumerate(breaks)})
         params.update({f"cpl{i}": type_id for i, type_id in enumerate(complaints)})
-        staff = self.service.snapshot.staff
-        if len(staff) >= SPLIT_FROM and reads.runs_at_once(reader):
+        roster = self.service.snapshot
+        if len(roster.staff) >= SPLIT_FROM and reads.runs_at_once(reader):
             # A large hall's people in two halves by id, read at the same time on two cores (SQLite);
             # the halves' rows follow each other in id order, as one query's do.
-            split = {**params, "split": sorted(s.id for s in staff)[len(staff) // 2]}
+            split = {**params, "split": roster.middle_staff_id}
             staff_parts = reads.rows_at_once(reader, [(sql.staff_below, split), (sql.staff_from, split)])
         else:
             staff_parts = [reader.rows(sql.staff, params)]
