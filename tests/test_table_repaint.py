@@ -1,0 +1,103 @@
+"""After a save the ranking table renders only the rows whose line changed (screens/ranking_table.py):
+DataTable alone renders every visible row again after any cell update, and again when the
+cursor moves, which a key typed right after 已保存 waits behind in a 5,000-staff centre."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable
+
+from screens.app import PatrolApp
+from screens.ranking_table import RankingTable
+from tests.test_app import make_app, ready, status
+from tests.test_live_standings import assert_shows_full
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str | None]]:
+    """The row keys DataTable renders a line of (its row render: every cell of the row), in
+    order, for the board's ranking; the header is None."""
+    keys: list[str | None] = []
+    render = DataTable._render_line_in_row
+
+    def spy(self: DataTable[Any], row_key: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.id == "board-ranking":
+            keys.append(row_key.value)
+        return render(self, row_key, *args, **kwargs)
+
+    monkeypatch.setattr(DataTable, "_render_line_in_row", spy)
+    yield keys
+
+
+def board_table(app: PatrolApp) -> RankingTable:
+    return app.board.query_one("#board-ranking", RankingTable)
+
+
+async def test_a_save_renders_only_the_row_it_changed(hall_url: str, rendered: list[str | None]) -> None:
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("1", "enter", "2", "c")  # 曾伟 迟到: 99, last; the cursor goes to his row
+        await ready(pilot, app)
+        assert app.service is not None
+        zeng = app.service.lookup.resolve_staff("曾伟", None).id
+        table = board_table(app)
+        assert table.row_ids()[-1] == zeng and table.cursor_row == table.row_count - 1
+        rendered.clear()
+        # Opening the window changes the panel's height and so the table's (a resize), then the
+        # save changes 曾伟's score (98, still last, the cursor already on him).
+        await pilot.press("1", "enter", "2", "c")
+        await ready(pilot, app)
+        await pilot.pause()
+        assert status(app).startswith("已保存")
+        assert table.row_ids()[-1] == zeng
+        assert "98.0" in table.row_text(zeng)
+        assert set(rendered) == {zeng}  # not the six other rows, nor the header
+        await assert_shows_full(app)  # and what is shown is right
+
+
+async def test_a_save_that_reorders_renders_only_the_rows_that_moved(hall_url: str, rendered: list[str | None]) -> None:
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("1", "enter", "2", "c")  # the month's first finding: the view is read anew
+        await ready(pilot, app)
+        table = board_table(app)
+        before = table.row_ids()
+        cursor_before = before[table.cursor_row]
+        lines_before = {key: table.row_text(key) for key in before}
+        rendered.clear()
+        await pilot.press("4", "enter", "1", "w")  # 张梅 玩手机: from a shared 1st to 99, beside 曾伟
+        await ready(pilot, app)
+        await pilot.pause()
+        after = table.row_ids()
+        assert after != before
+        # A row's line changed if it has another place, other cells, or the cursor came or went.
+        changed = {key for i, key in enumerate(after) if before[i] != key or lines_before[key] != table.row_text(key)}
+        changed |= {cursor_before, after[table.cursor_row]}
+        assert rendered and set(rendered) <= changed
+        assert None not in rendered  # the header stays as drawn
+        untouched = set(after) - changed
+        assert untouched and not untouched & set(rendered)
+        await assert_shows_full(app)
+
+
+def test_what_the_ranking_table_relies_on_in_textual_datatable() -> None:
+    """RankingTable keeps lines by what they show on top of DataTable's private machinery: its
+    update count, row locations, cell data, cache clearing, resize bump, line offsets and row
+    regions. A Textual upgrade that changes these must fail here, not paint stale rows."""
+    table = DataTable[object]()
+    for name in ("_update_count", "_row_locations", "_data", "_pseudo_class_state", "_show_hover_cursor"):
+        assert hasattr(table, name), name
+    for name in ("_clear_caches", "_get_row_region", "_render_line_in_row", "_on_resize"):
+        assert callable(getattr(table, name)), name
+    assert isinstance(inspect.getattr_static(DataTable, "_y_offsets"), property)
+    # A resize counts as one update (RankingTable.on_resize takes it back: its lines know their width).
+    assert "self._update_count += 1" in inspect.getsource(DataTable._on_resize)
+    # The caches that the update count keys, and that render_line reads through, are still there.
+    render_line = inspect.getsource(DataTable.render_line)
+    assert "self._render_line(" in render_line and "scroll_y" in render_line
