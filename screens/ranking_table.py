@@ -242,6 +242,7 @@ class RankingTable(DataTable[object]):
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(2000)
         self._reorders = 0  # new orders given by show_moved
         self._ordered: tuple[tuple[int, int, int], list[Row]] | None = None
+        self._frame: tuple[object, ...] | None = None
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self.kind = kind
         self._columns = columns
@@ -427,6 +428,10 @@ class RankingTable(DataTable[object]):
 
     # --- rendering only what changed (see the class's docstring) -----------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame = None  # the styles every line of this paint shares, read at its first line
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the table: kept by what it shows, rendered by DataTable if that changed."""
         if self.cursor_type != "row" or self.fixed_rows:
@@ -440,22 +445,26 @@ class RankingTable(DataTable[object]):
             if place >= self.row_count:
                 return super().render_line(y)  # blank below the rows
             row_key = self._row_locations.get_key(place)
-        cursor, hover = self.cursor_coordinate, self.hover_coordinate
+        frame = self._frame
+        if frame is None:  # (rich_style is worked out from the ancestors: once a paint, not a line)
+            frame = self._frame = (
+                self.rich_style,
+                self._pseudo_class_state,
+                self.show_cursor,
+                self._show_hover_cursor,
+                self.fixed_columns,
+                self.zebra_stripes,
+            )
         key = (
             row_key,
             place,
             self._versions.get(row_key, 0) if row_key is not None else 0,
+            self.cursor_coordinate.row == place,
+            self.hover_coordinate.row == place,
             self._update_count - self._own_updates,  # anything else DataTable counts as an update
-            cursor.row == place,
-            hover.row == place,
             scroll_x,
             self.size.width,
-            self.rich_style,
-            self._pseudo_class_state,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self.fixed_columns,
-            self.zebra_stripes,
+            frame,
         )
         line = self._lines.get(key)
         if line is None:
