@@ -129,8 +129,52 @@ def test_what_the_ranking_table_relies_on_in_textual_datatable() -> None:
     for name in ("_clear_caches", "_get_row_region", "_render_line_in_row", "_on_resize"):
         assert callable(getattr(table, name)), name
     assert isinstance(inspect.getattr_static(DataTable, "_y_offsets"), property)
-    # A resize counts as one update (RankingTable.on_resize takes it back: its lines know their width).
-    assert "self._update_count += 1" in inspect.getsource(DataTable._on_resize)
     # The caches that the update count keys, and that render_line reads through, are still there.
     render_line = inspect.getsource(DataTable.render_line)
     assert "self._render_line(" in render_line and "scroll_y" in render_line
+
+
+async def test_datatable_counts_each_resize_as_one_update() -> None:
+    """RankingTable.on_resize takes that update back (its lines know their width); were a resize
+    not counted, the table would take back an update that was never made."""
+    from textual import events
+    from textual.app import App, ComposeResult
+
+    class Counted(DataTable[object]):
+        resizes = 0
+
+        def on_resize(self, event: events.Resize) -> None:
+            self.resizes += 1
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Counted()
+
+    app = Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(Counted)
+        await pilot.pause()
+        count, resizes = table._update_count, table.resizes
+        await pilot.resize_terminal(80, 30)
+        await pilot.pause()
+        assert table.resizes > resizes
+        assert table._update_count - count == table.resizes - resizes
+
+
+async def test_kept_lines_take_a_new_theme(hall_url: str) -> None:
+    """Lines kept by what they show are drawn again when the colours change (a theme)."""
+    from screens.tiles import HallMap
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        hall_map, table = app.board.query_one(HallMap), board_table(app)
+        tile_line = hall_map.tiles[0].row
+        before = (hall_map.render_line(tile_line), table.render_line(1))
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        await pilot.pause()
+        after = (hall_map.render_line(tile_line), table.render_line(1))
+        assert after[0].text == before[0].text and after[1].text == before[1].text
+        assert list(after[0]) != list(before[0])  # same text, other colours
+        assert list(after[1]) != list(before[1])
