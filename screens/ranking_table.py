@@ -415,16 +415,27 @@ class RankingTable(DataTable[object]):
             # What DataTable.sort does, from the order we already have (sorting 5,000 rows by a
             # cell would cost more than the finding): rows keep their cells, only places move.
             # Only rows between the highest and the lowest place a moved row left or took can
-            # have another place now: those lines are repainted.
-            before = self._row_locations
-            places = [p for i in changed for p in (before.get(self._keys[i]), where[i]) if p is not None]
-            keys = map(self._keys.__getitem__, ids)
-            self._row_locations = TwoWayDict(dict(zip(keys, range(len(ids)), strict=True)))
+            # have another place now: those get their new places and their lines are repainted.
+            locations = self._row_locations
+            places = [p for i in changed for p in (locations.get(self._keys[i]), where[i]) if p is not None]
+            first, last = (min(places), max(places)) if places else (0, len(ids) - 1)
+            listed = self._ordered if self._ordered is not None and self._ordered[0] == self._ordered_key() else None
+            if self._order[:first] == ids[:first] and self._order[last + 1 :] == ids[last + 1 :]:
+                for place in range(first, last + 1):  # a few hundred rows, not the 5,000 of a centre
+                    row_key = self._keys[ids[place]]
+                    locations[row_key] = place
+                    if listed is not None:
+                        listed[1][place] = self.rows[row_key]
+            else:  # (the rows outside moved too: they take their places from the whole order)
+                keys = map(self._keys.__getitem__, ids)
+                self._row_locations = TwoWayDict(dict(zip(keys, range(len(ids)), strict=True)))
+                first, last, listed = 0, len(ids) - 1, None
             self._bump()
             self._reorders += 1
             self._order = ids
-            if places:
-                self._refresh_lines(min(places), max(places))
+            if listed is not None:  # ordered_rows, moved as the places were (the cursor reads it)
+                self._ordered = (self._ordered_key(), listed[1])
+            self._refresh_lines(first, last)
 
     # --- rendering only what changed (see the class's docstring) -----------------------
 
@@ -488,10 +499,14 @@ class RankingTable(DataTable[object]):
     def ordered_rows(self) -> list[Row]:
         """The rows as shown (DataTable lists them anew after every cell update; here only when
         rows were added, removed or moved)."""
-        key = (self.row_count, self._update_count - self._own_updates, self._reorders)
+        key = self._ordered_key()
         if self._ordered is None or self._ordered[0] != key:
             self._ordered = (key, super().ordered_rows)
         return self._ordered[1]
+
+    def _ordered_key(self) -> tuple[int, int, int]:
+        """What ``ordered_rows`` is listed for: the rows, DataTable's own updates, our orders."""
+        return (self.row_count, self._update_count - self._own_updates, self._reorders)
 
     def _get_row_region(self, row_index: int) -> Region:
         """The region of the row at ``row_index``: one line each, so no sum over the rows above."""

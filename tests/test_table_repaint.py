@@ -94,6 +94,10 @@ async def test_a_save_that_reorders_renders_only_the_rows_that_moved(hall_url: s
         await pilot.pause()
         after = table.row_ids()
         assert after != before
+        # The order kept here (only the band that moved is placed anew) is DataTable's own.
+        assert after == [row.key.value for row in DataTable.ordered_rows.fget(table)]  # type: ignore[attr-defined]
+        assert app.service is not None
+        assert after[table.cursor_row] == app.service.lookup.resolve_staff("张梅", None).id
         # A row's line changed if it has another place, other cells, or the cursor came or went.
         changed = {key for i, key in enumerate(after) if before[i] != key or lines_before[key] != table.row_text(key)}
         changed |= {cursor_before, after[table.cursor_row]}
