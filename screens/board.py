@@ -234,10 +234,12 @@ class BoardScreen(PatrolScreen[None]):
         if self.window is None and (first or not self.saving):
             self.show_panel()
 
-    def _reveal_saved(self, table: RankingTable | None) -> None:
+    def _reveal_saved(self, table: RankingTable | None, now: bool = False) -> None:
         if self._reveal is not None and table is not None and table.is_mounted:
-            # After the panel has its new height, so the row stays in what is left of it.
-            self.call_after_refresh(table.reveal, self._reveal)
+            if now:  # the panel kept its height: the cursor moves in the frame that moves the rows
+                table.reveal(self._reveal)
+            else:  # after the panel has its new height, so the row stays in what is left of it
+                self.call_after_refresh(table.reveal, self._reveal)
             self._reveal = None
 
     def show_moved(self, ranking: Ranking, today: dict[str, Totals], moved: Moved) -> None:
@@ -250,7 +252,7 @@ class BoardScreen(PatrolScreen[None]):
             table.show_moved(ranking.staff, moved.staff, moved.staff_order)
         else:
             self._unshown = ranking.staff
-        self._reveal_saved(table)
+        self._reveal_saved(table, now=True)
 
     # --- what the side panel says -----------------------------------------------------
 

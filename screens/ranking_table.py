@@ -7,13 +7,17 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual._two_way_dict import TwoWayDict
+from textual.cache import LRUCache
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets.data_table import ColumnKey, Row, RowKey
 
 from patrol.reports.formatting import change_text, points_text
 from patrol.rules.scoring import BOTTOM_MARK, Standing
@@ -98,27 +102,56 @@ class RankCell(Text):
     __hash__ = Text.__hash__
 
 
+# The fields of a row each content-sized column is measured from.
+_MEASURED = {
+    "name": ("name", "window_code"),
+    "window": ("window_code", "window_name"),
+    "unit": ("unit",),
+    "mark": ("mark", "full_attendance"),
+}
+
+
 def _content(rows: Sequence[Standing], columns: dict[str, Col]) -> dict[str, int]:
-    """How wide the flexible columns' widest cells are (read from the rows, not from their cells:
-    a city's ranking has thousands of rows)."""
-    twins = _twins(rows)
-    out = {"name": 0, "window": 0, "unit": 0, "mark": 0}
+    """How wide the widest cells of the content-sized columns among ``columns`` are (read from
+    the rows, not from their cells: a city's ranking has thousands of rows, so only the columns
+    the table has are measured)."""
+    twins = _twins(rows) if "name" in columns else set()
+    out = {key: 0 for key in _MEASURED if key in columns}
     for row in rows:
-        twin = len(row.window_code) + 2 if row.name in twins and "window" not in columns else 0
-        out["name"] = max(out["name"], cell_len(shown(row.name)) + twin)
-        out["window"] = max(out["window"], cell_len(shown(f"{row.window_code} {row.window_name}")))
-        out["unit"] = max(out["unit"], cell_len(shown(row.unit)))
-        out["mark"] = max(out["mark"], cell_len(row.mark) + (5 if row.full_attendance else 0))
+        if "name" in out:
+            twin = len(row.window_code) + 2 if row.name in twins and "window" not in columns else 0
+            out["name"] = max(out["name"], cell_len(shown(row.name)) + twin)
+        if "window" in out:
+            out["window"] = max(out["window"], cell_len(shown(f"{row.window_code} {row.window_name}")))
+        if "unit" in out:
+            out["unit"] = max(out["unit"], cell_len(shown(row.unit)))
+        if "mark" in out:
+            out["mark"] = max(out["mark"], cell_len(row.mark) + (5 if row.full_attendance else 0))
     return out
 
 
 _ID = attrgetter("id")
 
 
-def _looks(row: Standing) -> tuple[object, ...]:
+class _Looks(NamedTuple):
     """What a row shows apart from its rank and its change: when only those moved, the other
     cells need not be drawn again."""
-    return (
+
+    name: str
+    window_code: str
+    window_name: str
+    unit: str
+    score: float
+    deductions: float
+    bonuses: float
+    findings: int
+    mark: str
+    full_attendance: bool
+
+
+def _looks(row: Standing) -> _Looks:
+    """The row's ``_Looks``."""
+    return _Looks(
         row.name,
         row.window_code,
         row.window_name,
@@ -168,10 +201,48 @@ def _cells(row: Standing, order: int, kind: str, columns: Sequence[str], twins: 
     return out
 
 
+class _OneLineRows:
+    """What DataTable's ``_y_offsets`` list holds (each line's row key and line within the row),
+    read from the row order when asked: every row here is one line high, and DataTable builds the
+    list anew, row by row, after each update (5,000 rows in a centre, on every finding)."""
+
+    def __init__(self, table: RankingTable) -> None:
+        self._table = table
+
+    def __len__(self) -> int:
+        return self._table.row_count
+
+    def __getitem__(self, y: int) -> tuple[RowKey, int]:
+        key = self._table._row_locations.get_key(y) if y >= 0 else None
+        if key is None:
+            raise IndexError(y)
+        return key, 0
+
+    def clear(self) -> None:
+        """DataTable.clear empties its list; this one follows the rows."""
+
+
 class RankingTable(DataTable[object]):
-    """Staff or window standings, keyed by id, updated cell by cell."""
+    """Staff or window standings, keyed by id, updated cell by cell.
+
+    A finding changes a few rows, and only their lines are drawn again. DataTable keys every one
+    of its render caches by an update count that any cell change bumps, so alone it would render
+    every visible row after each finding; here each line is also kept by what it shows (its row,
+    that row's version, its place, whether the cursor is on it, the crop and the styles), and a
+    line is rendered by DataTable only when one of those changed. Anything else that bumps the
+    count (columns, rows added, a resize, ``sort``) starts everything afresh, as before. Every row
+    is one line high (rows are added with the default height), which lets row regions and line
+    offsets be read from the row order instead of summed over the rows above.
+    """
 
     def __init__(self, kind: str, columns: dict[str, Col], **kwargs: object) -> None:
+        # Before DataTable's own: its setup already clears its caches (and these with them).
+        self._versions: dict[RowKey, int] = {}  # bumped when a row's cells change
+        self._own_updates = 0  # update-count bumps made here for changed cells or a new order
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(2000)
+        self._reorders = 0  # new orders given by show_moved
+        self._ordered: tuple[tuple[int, int, int], list[Row]] | None = None
+        self._frame: tuple[object, ...] | None = None
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self.kind = kind
         self._columns = columns
@@ -182,7 +253,9 @@ class RankingTable(DataTable[object]):
         self._keys: dict[str, RowKey] = {}  # each row's key in the table, by id
         self._twins: set[str] = set()
         self._content: dict[str, int] = {}  # the widest cell of each flexible column, at the last show
-        self._looks: dict[str, tuple[object, ...]] = {}  # each row as drawn, but for its rank
+        self._looks: dict[str, _Looks] = {}  # each row as drawn, but for its rank
+        self._fitted_width = 0  # the width the columns were last sized for
+        self._content_stale = False  # a row's measured content changed since they were sized
         self._add_columns(widths(columns, 80))  # columns from the start: rankings can arrive before mount
 
     def _add_columns(self, sizes: dict[str, int]) -> None:
@@ -191,6 +264,14 @@ class RankingTable(DataTable[object]):
             self.add_column(self._columns[key].title, key=key, width=sizes[key])
 
     def on_resize(self, event: events.Resize) -> None:
+        # DataTable counts a resize as an update of every row (its _on_resize); the lines kept
+        # here are keyed by the width, so a change of height (the panel above grows as a window
+        # opens) leaves them good.
+        self._own_updates += 1
+        # The same width and the same content size the columns as they are: measuring 5,000 rows
+        # again would hold up the keys of the window just opened.
+        if self.size.width == self._fitted_width and not self._content_stale:
+            return
         if self._fit(self._rows):
             self.show(self._rows)
 
@@ -199,7 +280,8 @@ class RankingTable(DataTable[object]):
         (the rows were then put in again)."""
         if not self.size.width:
             return False
-        content = _content(rows, self._columns)
+        content = self._content = _content(rows, self._columns)
+        self._fitted_width, self._content_stale = self.size.width, False
         shown = dict(self._columns)
         sizes = widths(shown, self.size.width - 1, content)  # a cell for the scrollbar
         # Where a name or a window would be cut, the points columns give way (the record has them).
@@ -221,8 +303,9 @@ class RankingTable(DataTable[object]):
         (unless the columns must be sized anew for a name or a window that did not fit)."""
         self._rows = list(rows)
         self._fit(rows)
+        if not self.size.width:  # (else _fit has measured them)
+            self._content = _content(rows, self._columns)
         twins = self._twins = _twins(rows)
-        self._content = _content(rows, self._columns)
         self._looks = {r.id: _looks(r) for r in rows}
         keys = [r.id for r in rows]
         wanted = {r.id: _cells(r, i, self.kind, list(self._widths), twins) for i, r in enumerate(rows)}
@@ -251,20 +334,50 @@ class RankingTable(DataTable[object]):
         changes = {key: cells for key, cells in changes.items() if cells}
         if not changes:
             return
+        places = []
         for key, cells in changes.items():
-            row = self._data[self._keys[key]]
+            row_key = self._keys[key]
+            row = self._data[row_key]
             for column, value in cells.items():
                 row[ColumnKey(column)] = value
-        self._update_count += 1  # what update_cell does, once: the rendered rows are stale
-        self.refresh()
+            self._versions[row_key] = self._versions.get(row_key, 0) + 1
+            places.append(self._row_locations.get(row_key))
+        self._bump()
+        self._refresh_rows(places)
+
+    def _bump(self) -> None:
+        """What update_cell does, once: DataTable's rendered rows are stale. Counted as ours, so
+        the lines of the rows that did not change are still good (``render_line``)."""
+        self._update_count += 1
+        self._own_updates += 1
+
+    def _refresh_rows(self, places: Iterable[int | None]) -> None:
+        """Repaint the lines of the rows at ``places`` that are in view (a tie that grows changes
+        the rank of thousands of rows, and a few dozen are on screen)."""
+        header = self.header_height if self.show_header else 0
+        top = int(self.scroll_y)
+        bottom = top + self.size.height - header
+        for place in places:
+            if place is not None and top <= place < bottom:
+                self._refresh_lines(place, place)
+
+    def _refresh_lines(self, first: int, last: int) -> None:
+        """Repaint the rows from ``first`` to ``last`` (places in the order), where in view."""
+        header = self.header_height if self.show_header else 0
+        band = Region(0, header + first, max(self.size.width, self.virtual_size.width), last - first + 1)
+        if self.window_region.overlaps(band):  # as DataTable's _refresh_region: rows scrolled by
+            self.refresh(band.translate(-self.scroll_offset))
 
     def show_moved(self, rows: Sequence[Standing], changed: Iterable[str], reordered: bool) -> None:
         """Show ``rows`` after a finding changed only the rows ``changed`` (their cells are
         updated; the others are not even looked at) and, if ``reordered``, moved some rows. What
         would need the whole table (a row added, a column too narrow) takes ``show``."""
-        # Built in C (map, zip, dict): a centre lists 5,000 rows and a finding moves a handful.
-        ids = list(map(_ID, rows))
-        where = dict(zip(ids, range(len(ids)), strict=True))
+        changed = list(changed)
+        where = None if reordered else self._places(rows, changed)
+        if where is None:
+            # Built in C (map, zip, dict): a centre lists 5,000 rows and a finding moves a handful.
+            ids = list(map(_ID, rows))
+            where = dict(zip(ids, range(len(ids)), strict=True))
         if len(rows) != len(self._shown) or any(i not in self._shown or i not in where for i in changed):
             self.show(rows)
             return
@@ -277,6 +390,12 @@ class RankingTable(DataTable[object]):
         if any(width > self._content.get(key, 0) for key, width in content.items()):
             self.show(rows)  # a longer window name or mark: the columns may need sizing anew
             return
+        # A measured cell that changed may have been the widest: a resize then sizes them anew.
+        measured = [field for key in self._columns for field in _MEASURED.get(key, ())]
+        for row in redrawn:
+            drawn = self._looks.get(row.id)
+            if drawn is None or any(getattr(drawn, f) != getattr(row, f) for f in measured):
+                self._content_stale = True
         self._rows = list(rows)
         columns = list(self._widths)
         changes: dict[str, dict[str, object]] = {}
@@ -295,11 +414,121 @@ class RankingTable(DataTable[object]):
         if reordered:
             # What DataTable.sort does, from the order we already have (sorting 5,000 rows by a
             # cell would cost more than the finding): rows keep their cells, only places move.
-            keys = map(self._keys.__getitem__, ids)
-            self._row_locations = TwoWayDict(dict(zip(keys, range(len(ids)), strict=True)))
-            self._update_count += 1
+            # Only rows between the highest and the lowest place a moved row left or took can
+            # have another place now: those get their new places and their lines are repainted.
+            locations = self._row_locations
+            places = [p for i in changed for p in (locations.get(self._keys[i]), where[i]) if p is not None]
+            first, last = (min(places), max(places)) if places else (0, len(ids) - 1)
+            listed = self._ordered if self._ordered is not None and self._ordered[0] == self._ordered_key() else None
+            if self._order[:first] == ids[:first] and self._order[last + 1 :] == ids[last + 1 :]:
+                for place in range(first, last + 1):  # a few hundred rows, not the 5,000 of a centre
+                    row_key = self._keys[ids[place]]
+                    locations[row_key] = place
+                    if listed is not None:
+                        listed[1][place] = self.rows[row_key]
+            else:  # (the rows outside moved too: they take their places from the whole order)
+                keys = map(self._keys.__getitem__, ids)
+                self._row_locations = TwoWayDict(dict(zip(keys, range(len(ids)), strict=True)))
+                first, last, listed = 0, len(ids) - 1, None
+            self._bump()
+            self._reorders += 1
             self._order = ids
-            self.refresh()
+            if listed is not None:  # ordered_rows, moved as the places were (the cursor reads it)
+                self._ordered = (self._ordered_key(), listed[1])
+            self._refresh_lines(first, last)
+
+    # --- rendering only what changed (see the class's docstring) -----------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame = None  # the styles every line of this paint shares, read at its first line
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y`` of the table: kept by what it shows, rendered by DataTable if that changed."""
+        if self.cursor_type != "row" or self.fixed_rows:
+            return super().render_line(y)  # the keys below are a row cursor's
+        header = self.header_height if self.show_header else 0
+        scroll_x, scroll_y = self.scroll_offset
+        if y < header:
+            row_key, place = None, -1 - y
+        else:
+            place = y - header + scroll_y
+            if place >= self.row_count:
+                return super().render_line(y)  # blank below the rows
+            row_key = self._row_locations.get_key(place)
+        frame = self._frame
+        if frame is None:  # (rich_style is worked out from the ancestors: once a paint, not a line)
+            frame = self._frame = (
+                self.rich_style,
+                self._pseudo_class_state,
+                self.show_cursor,
+                self._show_hover_cursor,
+                self.fixed_columns,
+                self.zebra_stripes,
+            )
+        key = (
+            row_key,
+            place,
+            self._versions.get(row_key, 0) if row_key is not None else 0,
+            self.cursor_coordinate.row == place,
+            self.hover_coordinate.row == place,
+            self._update_count - self._own_updates,  # anything else DataTable counts as an update
+            scroll_x,
+            self.size.width,
+            frame,
+        )
+        line = self._lines.get(key)
+        if line is None:
+            line = self._lines[key] = super().render_line(y)
+        return line
+
+    def _clear_caches(self) -> None:
+        # DataTable clears its caches when its look changes (cursor shown, padding, labels...).
+        super()._clear_caches()
+        self._lines.clear()
+
+    def notify_style_update(self) -> None:
+        self._lines.clear()  # a theme or a class changed the styles
+        super().notify_style_update()
+
+    @property
+    def _y_offsets(self) -> _OneLineRows:  # type: ignore[override]
+        return _OneLineRows(self)
+
+    @property
+    def ordered_rows(self) -> list[Row]:
+        """The rows as shown (DataTable lists them anew after every cell update; here only when
+        rows were added, removed or moved)."""
+        key = self._ordered_key()
+        if self._ordered is None or self._ordered[0] != key:
+            self._ordered = (key, super().ordered_rows)
+        return self._ordered[1]
+
+    def _ordered_key(self) -> tuple[int, int, int]:
+        """What ``ordered_rows`` is listed for: the rows, DataTable's own updates, our orders."""
+        return (self.row_count, self._update_count - self._own_updates, self._reorders)
+
+    def _get_row_region(self, row_index: int) -> Region:
+        """The region of the row at ``row_index``: one line each, so no sum over the rows above."""
+        if not self.is_valid_row_index(row_index):
+            return Region(0, 0, 0, 0)
+        row_width = sum(column.get_render_width(self) for column in self.columns.values())
+        row_width += self._row_label_column_width
+        header = self.header_height if self.show_header else 0
+        return Region(0, row_index + header, max(self.size.width, row_width), 1)
+
+    def _places(self, rows: Sequence[Standing], changed: Sequence[str]) -> dict[str, int] | None:
+        """Where the ``changed`` rows are in ``rows`` when nothing was reordered: where the table
+        has them (looked up for these rows alone, not for the 5,000 of a centre), or None if
+        ``rows`` does not hold them there."""
+        places = {}
+        for row_id in changed:
+            key = self._keys.get(row_id)
+            place = self._row_locations.get(key) if key is not None else None
+            if place is None or place >= len(rows) or rows[place].id != row_id:
+                return None
+            places[row_id] = place
+        return places
 
     def reveal(self, row_id: str) -> None:
         """Put the cursor on ``row_id``'s row and scroll it into view (a finding just saved)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
@@ -89,6 +90,11 @@ class HallMap(Widget, can_focus=False):
         self.logging = False  # a window is open: the others are dimmed
         self._zones: list[tuple[int, str]] = []  # (line, zone name)
         self._height = 0
+        self._on_line: dict[int, list[int]] = {}  # the tiles (indices) drawn on each line
+        # Lines kept by what they show: opening or closing a window dims or brightens every tile
+        # and repaints the whole map (a centre: 100+ tiles, ~10 ms), yet most lines look as they
+        # did the last time the map was in that state.
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(1000)
 
     # --- content ----------------------------------------------------------------------
 
@@ -168,6 +174,10 @@ class HallMap(Widget, can_focus=False):
             tile.column = (index_in_zone % columns) * TILE_WIDTH
             index_in_zone += 1
         self._height = line + TILE_HEIGHT if self.tiles else 0
+        self._on_line = {}
+        for index, tile in enumerate(self.tiles):
+            for y in range(tile.row, tile.row + TILE_HEIGHT):
+                self._on_line.setdefault(y, []).append(index)
 
     def on_resize(self, event: events.Resize) -> None:
         old = self._height
@@ -179,7 +189,44 @@ class HallMap(Widget, can_focus=False):
         self._layout(width)
         return self._height
 
+    def notify_style_update(self) -> None:
+        self._lines.clear()  # a theme or a class changed the colours
+        super().notify_style_update()
+
     def render_line(self, y: int) -> Strip:
+        """Line ``y``: kept by what it shows (its tiles' text, marks and colours, the cursor on
+        one of them, the dimming), drawn only when that changed."""
+        width = self.size.width
+        on_line = self._on_line.get(y, ())
+        key = (
+            y,
+            width,
+            self.logging,
+            next((name for line, name in self._zones if line == y), None),
+            tuple(
+                (
+                    i,
+                    i == self.cursor,
+                    tile.column,
+                    tile.row,
+                    tile.window.code,
+                    tile.window.short_name,
+                    tile.mark,
+                    tile.today.findings,
+                    tile.today.deductions,
+                    tile.today.bonuses,
+                    tile.unseen,
+                )
+                for i in on_line
+                for tile in (self.tiles[i],)
+            ),
+        )
+        strip = self._lines.get(key)
+        if strip is None:
+            strip = self._lines[key] = self._draw_line(y, on_line)
+        return strip
+
+    def _draw_line(self, y: int, on_line: Iterable[int]) -> Strip:
         width = self.size.width
         style = self.get_component_rich_style
         console = self.app.console
@@ -188,9 +235,8 @@ class HallMap(Widget, can_focus=False):
                 return Strip(Text(pad(name, width), style=style("hall-map--zone")).render(console), width)
         text = Text()
         x = 0
-        for index, tile in enumerate(self.tiles):
-            if not tile.row <= y < tile.row + TILE_HEIGHT:
-                continue
+        for index in on_line:
+            tile = self.tiles[index]
             text.append(" " * (tile.column - x))
             if index == self.cursor:
                 body = style("hall-map--cursor")
