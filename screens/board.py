@@ -671,11 +671,15 @@ class BoardScreen(PatrolScreen[None]):
                 self._paint_closed()
             elif self.window is None:  # the hall was painted already (a slow commit): count again
                 self.show_panel()
+            # Their row, once the standings have moved it: set here, with this finding's move, and
+            # only for the last save. Set on arrival, an earlier save's move (keys typed in a burst)
+            # put the cursor where the person stood before their own finding moved them.
+            if person is not None and found.id == self.last_saved_id:
+                self._reveal = person.id
             self.patrol.standings_after(found)
 
+        person = message.pending.person
         self.query_one(StatusLine).after_paint(after_saved)
-        if message.pending.person is not None:
-            self._reveal = message.pending.person.id  # their row, once the standings have moved it
 
     def on_save_refused(self, message: SaveRefused) -> None:
         self.saving -= 1

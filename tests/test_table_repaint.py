@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from textual import events
 from textual.widgets import DataTable
 
 from screens.app import PatrolApp
@@ -157,7 +158,6 @@ def test_what_the_ranking_table_relies_on_in_textual_datatable() -> None:
 async def test_datatable_counts_each_resize_as_one_update() -> None:
     """RankingTable.on_resize takes that update back (its lines know their width); were a resize
     not counted, the table would take back an update that was never made."""
-    from textual import events
     from textual.app import App, ComposeResult
 
     class Counted(DataTable[object]):
@@ -198,3 +198,36 @@ async def test_kept_lines_take_a_new_theme(hall_url: str) -> None:
         assert after[0].text == before[0].text and after[1].text == before[1].text
         assert list(after[0]) != list(before[0])  # same text, other colours
         assert list(after[1]) != list(before[1])
+
+
+async def test_keys_typed_fast_leave_the_cursor_on_the_last_saved_person(hall_url: str) -> None:
+    """Findings typed in one burst: each save's standings move follows its own 已保存 frame, so a
+    later save can be committed before an earlier one has moved the rows. The cursor must end on
+    the person of the last save, not on the place that person had before their finding moved
+    them (it went there with the earlier save's move, and stayed as the rows moved under it)."""
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("1", "enter", "2", "c")  # the month's first finding: the view is read anew
+        await ready(pilot, app)
+        assert app.service is not None
+        # Each round: 曾伟 迟到, then someone from the shared first place, who drops below it.
+        for code, person, name in (("1", "1", "魏敏"), ("2", "1", "郑晓燕"), ("3", "2", "单雄")):
+            last = app.service.lookup.resolve_staff(name, app.service.lookup.window(code)).id
+            # A burst of keys, posted as a terminal's driver posts them; no frame is painted until
+            # both findings are committed (a busy loop), so both 已保存 frames, and the standings
+            # moves that follow them, come after the last save is in.
+            with app.batch_update():
+                for key in ["1", "enter", "2", "c", code, "enter", person, "c"]:
+                    app.post_message(events.Key(key, "\r" if key == "enter" else key))
+                for _ in range(50):
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+                    if not app.board.saving:
+                        break
+                assert not app.board.saving
+            await ready(pilot, app)
+            await pilot.pause()
+            table = board_table(app)
+            assert table.row_ids()[table.cursor_row] == last, (name, status(app))
+        await assert_shows_full(app)
