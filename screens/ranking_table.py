@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -86,6 +86,19 @@ def widths(columns: dict[str, Col], width: int, content: dict[str, int] | None =
         if grow > 0:
             out[key] += grow
             spare -= grow
+    return out
+
+
+def numbers_fit(columns: dict[str, Col], rows: Sequence[Standing]) -> dict[str, Col]:
+    """``columns`` with 名次 and 变化 wide enough for the largest number ``rows`` can show: a rank
+    is at most the number of rows, a change at most that or the largest one now. Cut to four
+    cells, a centre's change of +3717 read +371: a wrong number, not a visibly cut one."""
+    largest = max([len(rows), *(abs(row.change) for row in rows if row.change is not None)])
+    digits = len(str(largest))
+    out = dict(columns)
+    for key, sign in (("rank", 0), ("change", 1)):
+        if key in out and out[key].least < digits + sign:
+            out[key] = replace(out[key], least=digits + sign)
     return out
 
 
@@ -282,7 +295,7 @@ class RankingTable(DataTable[object]):
             return False
         content = self._content = _content(rows, self._columns)
         self._fitted_width, self._content_stale = self.size.width, False
-        shown = dict(self._columns)
+        shown = numbers_fit(self._columns, rows)
         sizes = widths(shown, self.size.width - 1, content)  # a cell for the scrollbar
         # Where a name or a window would be cut, the points columns give way (the record has them).
         for key in DROPPABLE:

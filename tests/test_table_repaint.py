@@ -231,3 +231,20 @@ async def test_keys_typed_fast_leave_the_cursor_on_the_last_saved_person(hall_ur
             table = board_table(app)
             assert table.row_ids()[table.cursor_row] == last, (name, status(app))
         await assert_shows_full(app)
+
+
+def test_rank_and_change_columns_hold_the_largest_number() -> None:
+    """A centre of 5,000 people: a change of +3717 places and rank 4,855 show whole (the change
+    column was four cells wide, and DataTable cut +3717 to +371 without a mark)."""
+    from types import SimpleNamespace
+
+    from patrol.reports.formatting import change_text
+    from screens.ranking_table import COMPACT_STAFF_COLUMNS, STAFF_COLUMNS, numbers_fit, widths
+
+    rows: Any = [SimpleNamespace(change=None)] * 4854 + [SimpleNamespace(change=3717), SimpleNamespace(change=-4235)]
+    for columns in (COMPACT_STAFF_COLUMNS, STAFF_COLUMNS):
+        sizes = widths(numbers_fit(columns, rows), 200)
+        assert sizes["change"] >= len(change_text(-4235)) == 5
+        assert sizes["rank"] >= len(str(len(rows)))
+    small: Any = [SimpleNamespace(change=2)] * 7  # a small hall keeps its narrow columns
+    assert widths(numbers_fit(COMPACT_STAFF_COLUMNS, small), 200) == widths(COMPACT_STAFF_COLUMNS, 200)
