@@ -105,18 +105,11 @@ def _sqlite_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
     return out
 
 
-def runs_at_once(reader: Reader) -> bool:
-    """Whether ``reader`` runs several queries at the same time (``rows_at_once``): SQLite's."""
-    return callable(getattr(reader, "rows_at_once", None))
-
-
-def rows_at_once(reader: Reader, queries: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[Row]]:
-    """The rows of each of ``queries``: at the same time where the reader can (SQLite,
-    ``SqliteReader.rows_at_once``), else one after another."""
+def rows_at_once(reader: Reader, queries: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[Row]] | None:
+    """The rows of each of ``queries`` read at the same time (SQLite,
+    ``SqliteReader.rows_at_once``), or None where the reader cannot run them so."""
     run = getattr(reader, "rows_at_once", None)
-    if run is None:
-        return [reader.rows(sql, params) for sql, params in queries]
-    return list(run(queries))
+    return None if run is None else list(run(queries))
 
 
 def snapshot(reader: Reader) -> Any:

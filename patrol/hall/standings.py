@@ -46,12 +46,13 @@ class Standings:
         params.update({f"brk{i}": type_id for i, type_id in enumerate(breaks)})
         params.update({f"cpl{i}": type_id for i, type_id in enumerate(complaints)})
         roster = self.service.snapshot
-        if len(roster.staff) >= SPLIT_FROM and reads.runs_at_once(reader):
+        staff_parts = None
+        if len(roster.staff) >= SPLIT_FROM:
             # A large hall's people in two halves by id, read at the same time on two cores (SQLite);
             # the halves' rows follow each other in id order, as one query's do.
             split = {**params, "split": roster.middle_staff_id}
             staff_parts = reads.rows_at_once(reader, [(sql.staff_below, split), (sql.staff_from, split)])
-        else:
+        if staff_parts is None:  # a small hall, or a reader that reads one query at a time
             staff_parts = [reader.rows(sql.staff, params)]
         totals: dict[tuple[str | None, str], Totals] = {}
         moved: list[str] = []
