@@ -662,7 +662,7 @@ class BoardScreen(PatrolScreen[None]):
         # bytes). The hall closing (map, panel, key bar) and the standings moving follow in the
         # next frame: painted with it, they held 已保存 back by some 15 ms of rendering and 5 KB
         # more for the terminal to take in.
-        found = message.found
+        found, person = message.found, message.pending.person
 
         def after_saved() -> None:
             # A finding means the window was seen: cleared before the panel counts what is unseen.
@@ -678,7 +678,6 @@ class BoardScreen(PatrolScreen[None]):
                 self._reveal = person.id
             self.patrol.standings_after(found)
 
-        person = message.pending.person
         self.query_one(StatusLine).after_paint(after_saved)
 
     def on_save_refused(self, message: SaveRefused) -> None:
