@@ -3,7 +3,6 @@ the ranking a from-scratch recompute gives, row for row, field for field, in the
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -214,30 +213,25 @@ def big_hall(people: int) -> tuple[HallRules, list[WindowInfo], list[StaffInfo],
     return HallRules(attendance_basis="patrol"), windows, staff, totals
 
 
-def test_a_finding_in_a_centre_of_5000_costs_a_small_part_of_ranking_it_anew() -> None:
+def test_findings_in_a_centre_of_5000_move_rows_in_place_and_match_ranking_it_anew() -> None:
+    # How long an apply takes against ranking anew is a budget of bench/live_ranking.py, not of a
+    # unit test (timings on a shared machine are not behaviour): here, that no finding falls back
+    # to ranking everything anew, and that the rows moved in place equal the ranking made anew.
     rules, windows, staff, totals = big_hall(5000)
     members = [Member(p, p.window_id, "", 30) for p in staff]
     hall = Hall(rules, windows, [], staff, members, False)
     live = LiveRanking(rules, windows, members, totals, staff, previous=None)
     assert_same(live.ranking, from_scratch(hall, totals, None))
-    took, anew = [], []
     for i in range(40):
         who = f"s{(i * 97) % 5000:05d}"
         delta = Delta(who, f"w{int(who[1:]) // 10}", finding_totals([-1.0, 0.5, -0.5, 1.0][i % 4]))
-        started = time.process_time()  # CPU time: the machine may be shared
         moved = live.apply(delta)
-        took.append(time.process_time() - started)
         assert not moved.everything
         assert who in moved.staff
         add(totals, delta)
-        if i % 10 == 0:
-            started = time.process_time()
-            full = from_scratch(hall, totals, None)
-            anew.append(time.process_time() - started)
-            assert_same(live.ranking, full)
-    took.sort()
-    # Measured at ~3-6 ms against ~150 ms anew (bench/live_ranking.py prints both).
-    assert took[len(took) // 2] < min(anew) / 5
+        if i % 10 == 9:
+            assert_same(live.ranking, from_scratch(hall, totals, None))
+    assert live.rebuilds == 0
 
 
 def test_a_bonus_that_makes_a_model_marks_the_row_and_reports_it() -> None:
