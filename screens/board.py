@@ -44,6 +44,8 @@ from screens.window_panel import MAX_STAFF_KEYS, WindowPanel
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from patrol.hall.pending import PendingFinding
     from patrol.hall.rounds import Coverage
     from patrol.hall.views import FindingView
@@ -72,6 +74,9 @@ class BoardScreen(PatrolScreen[None]):
     """Every window as a tile; logging by keys; the staff ranking beside it."""
 
     WIDE = 140  # columns: the side panel grows on wide terminals
+    # Seconds after a save with no window opened again: then the panel gives back the open
+    # window's height it kept (the relayout redraws the ranking; keys typed in a row never wait).
+    RELEASE_AFTER = 0.6
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
 
     BINDINGS = [
@@ -140,6 +145,7 @@ class BoardScreen(PatrolScreen[None]):
         self.retrying = False
         self._reveal: str | None = None  # the person of the last save: their ranking row is shown
         self._closed_unpainted = False  # a save closed the window; the screen shows it with its status
+        self._release_timer: Timer | None = None  # gives the panel's held height back (``RELEASE_AFTER``)
         self._status_theme: str | None = None
         self._status_colours: dict[str, str] = {}
         # The ranking is made and mounted right after the first frame (a DataTable's import, styles
@@ -640,8 +646,9 @@ class BoardScreen(PatrolScreen[None]):
             self.refresh_bindings()
 
     def _hold_panel_height(self) -> None:
-        """Until the next window opens, the panel keeps the open window's height as it shows the
-        hall: the status and the ranking below stay where they are, unredrawn. A relayout redraws
+        """Until the next window opens (or ``RELEASE_AFTER`` seconds pass without one), the panel
+        keeps the open window's height as it shows the hall: the status and the ranking below stay
+        where they are, unredrawn. A relayout redraws
         the whole ranking (tens of milliseconds): after the key it would hold 已保存 off the screen
         for as long, and after the standings move it would hold the next keys; the next window's
         panel mostly has this height again, and then opening it needs no relayout either."""
@@ -649,6 +656,18 @@ class BoardScreen(PatrolScreen[None]):
 
     def _release_panel(self) -> None:
         self.query_one(WindowPanel).release_height()
+
+    def _release_when_quiet(self) -> None:
+        """Give the panel's held height back once no window has been opened for ``RELEASE_AFTER``
+        seconds: on a small terminal the open window's height leaves the ranking its header alone."""
+        if self._release_timer is not None:
+            self._release_timer.stop()
+        self._release_timer = self.set_timer(self.RELEASE_AFTER, self._release_if_quiet, name="release-panel")
+
+    def _release_if_quiet(self) -> None:
+        self._release_timer = None
+        if self.window is None and not self.saving:
+            self._release_panel()
 
     def _still_saving(self, pending: PendingFinding) -> None:
         self._paint_closed()
@@ -677,6 +696,7 @@ class BoardScreen(PatrolScreen[None]):
             if person is not None and found.id == self.last_saved_id:
                 self._reveal = person.id
             self.patrol.standings_after(found)
+            self._release_when_quiet()
 
         self.query_one(StatusLine).after_paint(after_saved)
 

@@ -15,8 +15,9 @@ from textual import events
 from textual.widgets import DataTable
 
 from screens.app import PatrolApp
+from screens.board import BoardScreen
 from screens.ranking_table import RankingTable
-from tests.test_app import make_app, ready, status
+from tests.test_app import make_app, ready, status, until
 from tests.test_live_standings import assert_shows_full
 
 
@@ -33,6 +34,9 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str | None]]:
         return render(self, row_key, *args, **kwargs)
 
     monkeypatch.setattr(DataTable, "_render_line_in_row", spy)
+    # The panel gives its held height back 0.6 s after a save, and the taller ranking then renders
+    # the rows it now shows: a loaded machine could get there before a test counts the save's own.
+    monkeypatch.setattr(BoardScreen, "RELEASE_AFTER", 600)
     yield keys
 
 
@@ -230,6 +234,31 @@ async def test_keys_typed_fast_leave_the_cursor_on_the_last_saved_person(hall_ur
             await pilot.pause()
             table = board_table(app)
             assert table.row_ids()[table.cursor_row] == last, (name, status(app))
+        await assert_shows_full(app)
+
+
+async def test_the_ranking_shows_again_once_the_inspector_stops_after_a_save(hall_url: str) -> None:
+    """After a save the panel keeps the open window's height, so that 已保存 and the standings'
+    move redraw no layout. At 80x24 that height leaves the ranking its header alone: when the
+    inspector stops (no window opened again), the panel gives the height back and the ranking
+    shows as many rows as before the window was opened."""
+    app = make_app(hall_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("1", "enter", "2", "c")  # the month's first finding: the view is read anew
+        await ready(pilot, app)
+        table = board_table(app)
+        await until(pilot, lambda: table.size.height > 1)
+        shown = table.size.height
+        for key in ("1", "enter", "1", "c"):  # typed slowly: the open window is painted, then saved
+            await pilot.press(key)
+            await pilot.pause()
+        await ready(pilot, app)
+        assert status(app).startswith("已保存") and "魏敏" in status(app)
+        await until(pilot, lambda: table.size.height == shown, seconds=3)
+        assert app.service is not None
+        wei = app.service.lookup.resolve_staff("魏敏", None).id
+        assert table.row_ids()[table.cursor_row] == wei  # her row, in the rows now shown
         await assert_shows_full(app)
 
 
