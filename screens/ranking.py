@@ -45,7 +45,8 @@ class RankingScreen(PatrolScreen[None]):
         Binding("p", "widen", "周期", id="period-kind", tooltip="月、季度、半年、年，再回到本月"),
         Binding("t", "this_period", "本期", id="this-period"),
         Binding("w", "switch_tab", "切换", id="switch-tab", tooltip="人员排名与窗口排名"),
-        Binding("enter", "open_record", "查看记录", id="open-record"),
+        # Before the focused table's own Enter (which selects the row and nothing else).
+        Binding("enter", "open_record", "查看记录", id="open-record", priority=True),
         Binding("question_mark", "app.help", "帮助", id="help"),
     ]
 

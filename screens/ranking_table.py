@@ -13,6 +13,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual._two_way_dict import TwoWayDict
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.strip import Strip
@@ -247,6 +248,13 @@ class RankingTable(DataTable[object]):
     is one line high (rows are added with the default height), which lets row regions and line
     offsets be read from the row order instead of summed over the rows above.
     """
+
+    # A ranking is a list of rows: Home and End go to its first and last row (DataTable's own go to
+    # the first and last column, which a row cursor does not have).
+    BINDINGS = [
+        Binding("home", "scroll_top", "首行", show=False, id="ranking-first-row"),
+        Binding("end", "scroll_bottom", "末行", show=False, id="ranking-last-row"),
+    ]
 
     def __init__(self, kind: str, columns: dict[str, Col], **kwargs: object) -> None:
         # Before DataTable's own: its setup already clears its caches (and these with them).

@@ -1,0 +1,45 @@
+"""The ranking screen (`r`) on a hall with more people than a terminal has lines: the table
+scrolls to where its cursor is, and Enter opens the record of the person under it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from patrol.demo import build_demo
+from screens.ranking import RankingScreen
+from screens.ranking_table import RankingTable
+from screens.record import RecordScreen
+from tests.test_app import make_app, ready, until
+
+
+def shown_names(app: object, table: RankingTable) -> list[str]:
+    """The names the screen shows of the table's rows (the visible lines, as painted)."""
+    lines = [table.render_line(y).text for y in range(table.header_height, table.size.height)]
+    return [line.split()[1] for line in lines if len(line.split()) > 1]
+
+
+async def test_the_cursor_stays_in_view_and_enter_opens_the_persons_record(tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    build_demo(path, date(2026, 11, 18))  # 60 people: four screens of them at 80x24
+    app = make_app(f"sqlite:///{path}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, RankingScreen) and app.screen.query("#staff-ranking"))
+        table = app.screen.query_one("#staff-ranking", RankingTable)
+        await until(pilot, lambda: table.row_count == 60)
+        names = [app.ranking.staff_row(i).name for i in table.row_ids()] if app.ranking else []
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert 0 < table.cursor_row < 59  # a page down, not the end
+        assert names[table.cursor_row] in shown_names(app, table)
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert names[table.cursor_row] in shown_names(app, table)  # the table still answers
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == 59 and names[59] in shown_names(app, table)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RecordScreen))
+        assert names[59] in str(app.screen.query_one("#record-head").render())
