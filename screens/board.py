@@ -827,6 +827,8 @@ class BoardScreen(PatrolScreen[None]):
         self.set_status(
             f"已撤销 {undone.window_code} {who} {undone.type_name}（记录号 {undone.ref}，已留更正记录）", "ok"
         )
+        if undone.staff_id is not None:  # their row, once the standings have moved it back
+            self._reveal = undone.staff_id
         self.patrol.standings_after(undone, sign=-1)
 
     def action_note(self) -> None:

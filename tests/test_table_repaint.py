@@ -277,3 +277,46 @@ def test_rank_and_change_columns_hold_the_largest_number() -> None:
         assert sizes["rank"] >= len(str(len(rows)))
     small: Any = [SimpleNamespace(change=2)] * 7  # a small hall keeps its narrow columns
     assert widths(numbers_fit(COMPACT_STAFF_COLUMNS, small), 200) == widths(COMPACT_STAFF_COLUMNS, 200)
+
+
+async def test_a_narrow_terminal_shows_the_side_panel_whole(hall_url: str) -> None:
+    """At 60x20 the hall map's least width and the side panel's width were more than the screen:
+    the panel ran past its right edge, cutting the inspector's name and the end of each status
+    line (a window name, the 记录号)."""
+    app = make_app(hall_url)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("4", "enter", "1", "c")  # 张梅, 4 不动产登记窗口: a long status
+        await ready(pilot, app)
+        assert status(app).startswith("已保存") and "不动产登记窗口" in status(app)
+        for part in ("#side", "#status", "#window-panel", "#board-ranking"):
+            region = app.board.query_one(part).region
+            assert region.right <= app.size.width, (part, region)
+        assert app.board.query_one("#hall-scroll").region.width >= 24  # the map keeps room for a tile
+
+
+async def test_after_an_undo_the_cursor_is_on_the_person_it_gave_the_points_back(hall_url: str) -> None:
+    """An undo moves its person back up the ranking: the cursor goes with them, as after a save,
+    rather than staying on whoever now sits in the row they left."""
+    from screens.confirm import ConfirmScreen
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("1", "enter", "2", "c")  # 曾伟 迟到: 99, last
+        await ready(pilot, app)
+        await pilot.press("2", "enter", "1", "c")  # 郑晓燕 迟到: 99, last but one
+        await ready(pilot, app)
+        assert app.service is not None
+        zheng = app.service.lookup.resolve_staff("郑晓燕", None).id
+        table = board_table(app)
+        assert table.row_ids()[table.cursor_row] == zheng
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: status(app).startswith("已撤销"))
+        await ready(pilot, app)
+        await pilot.pause()
+        assert "100.0" in table.row_text(zheng)  # back among the 100s, above 曾伟
+        assert table.row_ids()[table.cursor_row] == zheng
+        await assert_shows_full(app)
