@@ -16,19 +16,16 @@ with the same person chosen, for a second finding in two keys.
 from __future__ import annotations
 
 import string
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.geometry import Region
 from textual.message import Message
-from textual.strip import Strip
 from textual.widgets import Static
 
 from patrol.errors import UserError
@@ -38,6 +35,7 @@ from patrol.rules.scoring import Ranking, Standing, Totals
 from patrol.text import NOTE_LIMIT
 from screens.base import PatrolScreen
 from screens.keybar import KeyBar
+from screens.status_line import StatusLine
 from screens.text import plain
 from screens.tiles import HallMap
 from screens.window_panel import MAX_STAFF_KEYS, WindowPanel
@@ -299,20 +297,13 @@ class BoardScreen(PatrolScreen[None]):
 
     def set_status(self, text: str, kind: str = "info") -> None:
         """One line under the panel: saved, unsaved, or what went wrong (plain text, never markup)."""
-        status = self.query_one("#status", Static)
         content = plain(text, keep="\n")  # names and notes as typed: never markup, shown escaped
         # The kind's colour is a style of the text, not a CSS class: a class change re-applies the
         # stylesheet to the widget, a few milliseconds that 已保存 would wait for.
         style = self._status_style(kind)
         if style is not None:
             content.stylize(style)
-        # Text that fits the lines the status has repaints the status alone; a layout pass would
-        # redraw the ranking below it too, and keep 已保存 off the screen for as long.
-        width, height = status.content_region.width, status.content_region.height
-        fits = width > 0 and (
-            _fits_unwrapped(content.plain, width, height) or len(content.wrap(self.app.console, width)) <= height
-        )
-        status.update(content, layout=not fits)
+        self.query_one(StatusLine).show(content)
 
     def _status_style(self, kind: str) -> Style | None:
         """The theme's colour for a status of ``kind`` (ok, error, pending; info has none)."""
@@ -861,45 +852,6 @@ class BoardScreen(PatrolScreen[None]):
         self.set_status(f"备注已保存：{found.window_code} {found.type_name}：{note}", "ok")
 
 
-class StatusLine(Static):
-    """The board's status line, which can run something once it has been painted."""
-
-    AT_THE_LATEST = 0.25  # seconds: a status under another screen is never painted
-    # Seconds the loop stays idle after the frame, so Textual's writer thread can take the
-    # interpreter and hand the frame to the terminal: run at once, what waits held it for up to
-    # the 5 ms switch interval, and longer while the standings moved.
-    WRITE_GRACE = 0.003
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._after_paint: list[Callable[[], None]] = []
-
-    def after_paint(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` once the frame that paints the status now has been written (or after
-        ``AT_THE_LATEST`` seconds, if no frame paints it). Textual's ``call_after_refresh`` may run
-        before that frame: the status widget tells the screen it changed only when it is idle."""
-        done = False
-
-        def once() -> None:
-            nonlocal done
-            if not done:
-                done = True
-                callback()
-
-        self._after_paint.append(once)
-        self.set_timer(self.AT_THE_LATEST, once, name="after-paint")
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """Paint the status; what waits for that runs once this frame has been written (the
-        timer starts after the screen's frame has returned, and waits for the writer thread)."""
-        lines = super().render_lines(crop)
-        if self._after_paint:
-            waiting, self._after_paint = self._after_paint, []
-            for callback in waiting:
-                self.set_timer(self.WRITE_GRACE, callback, name="after-paint-written")
-        return lines
-
-
 class FindingSaved(Message, bubble=False):  # the board's alone: on the way to 已保存, no visit to the app
     """A finding is committed (posted from the lane to the board)."""
 
@@ -930,13 +882,6 @@ class SaveRefused(Message):
     def __init__(self, pending: PendingFinding, error: UserError | StorageError) -> None:
         super().__init__()
         self.pending, self.error = pending, error
-
-
-def _fits_unwrapped(text: str, width: int, height: int) -> bool:
-    """Whether ``text`` shows within ``width`` x ``height`` cells without wrapping: the common
-    case, checked without wrapping it (half a millisecond on the way to 已保存)."""
-    lines = text.split("\n")
-    return len(lines) <= height and all(cell_len(line) <= width for line in lines)
 
 
 def _names(staff: list[StaffInfo]) -> dict[str, str]:
