@@ -102,9 +102,7 @@ def _codes(url: str, hall: str | None, count: int = 6) -> list[str]:
 
 def _status_text(app: App[Any]) -> str:
     """What the board's status line shows now (read from the widget, as a person reads it)."""
-    from textual.widgets import Static
-
-    return str(app.screen.query_one("#status", Static).content)
+    return str(app.screen.query_one("#status").render())
 
 
 async def _workers_done(app: App[Any], seconds: float = 60) -> None:
