@@ -51,6 +51,10 @@ class KeyBar(Widget, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: object) -> None:
+        if not self.screen.is_active:
+            # Under a dialog: Textual asks the dialog, not this screen, whether this screen's keys
+            # count (a board on the hall would list the open window's). Its return updates them.
+            return
         keys: list[tuple[str, str, str]] = []  # (key, as shown, description)
         seen: set[str] = set()
         for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():

@@ -172,6 +172,31 @@ async def test_ranking_screen_switches_period(hall_url: str) -> None:
         assert app.screen.query_one("#window-ranking").row_count == 5
 
 
+async def test_the_boards_key_bar_under_a_dialog_keeps_the_halls_keys(hall_url: str) -> None:
+    """Under a dialog the board's key bar still says what the hall's keys do: the window's keys
+    (Esc 返回大厅, Enter 无异常) were shown there, because the dialog, not the board, was asked
+    whether they counted."""
+    from screens.help import HelpScreen
+    from screens.keybar import KeyBar
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("1", "enter", "2", "c")
+        await ready(pilot, app)
+        bar = app.board.query_one(KeyBar)
+        await until(pilot, lambda: ("r", "排名") in bar.keys)
+        hall = list(bar.keys)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen.query_one("#help-keys"))
+        await pilot.pause()
+        assert bar.keys == hall and ("Enter", "无异常") not in bar.keys
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.board)
+        await pilot.press("1", "enter")  # a window opened: its keys, as before
+        await until(pilot, lambda: ("Enter", "无异常") in bar.keys)
+
+
 async def test_help_lists_the_keys_that_count_now(hall_url: str) -> None:
     """On the hall `?` lists the hall's keys; with a window open, the window's keys (r is 表扬信
     there, not 排名)."""
