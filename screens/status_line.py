@@ -14,6 +14,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.geometry import Region, Size
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widgets import Static
 
 
@@ -25,12 +26,16 @@ class StatusLine(Static):
     # interpreter and hand the frame to the terminal: run at once, what waits held it for up to
     # the 5 ms switch interval, and longer while the standings moved.
     WRITE_GRACE = 0.003
+    # Seconds after a text shorter than the status's lines before they are given back (a layout,
+    # which redraws the ranking below: never on the way to 已保存).
+    SHRINK_AFTER = 0.6
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._after_paint: list[Callable[[], None]] = []
         self._text = Text()
         self._kept: tuple[int, list[Strip]] | None = None  # the width, and the text's lines at it
+        self._shrink: Timer | None = None
 
     def show(self, text: Text) -> None:
         """Show ``text`` (a Text, so names are never markup). Text that fits the lines the status
@@ -40,6 +45,16 @@ class StatusLine(Static):
         width, height = self.content_region.width, self.content_region.height
         fits = width > 0 and (_fits_unwrapped(text.plain, width, height) or len(self._lines(width)) <= height)
         self.refresh(layout=not fits)
+        if self._shrink is not None:
+            self._shrink.stop()
+            self._shrink = None
+        least = self.styles.min_height.cells if self.styles.min_height is not None else None
+        if fits and height > max(least or 0, len(self._lines(width))):
+            self._shrink = self.set_timer(self.SHRINK_AFTER, self._give_back, name="status-shrink")
+
+    def _give_back(self) -> None:
+        self._shrink = None
+        self.refresh(layout=True)
 
     def render(self) -> Text:
         """The text shown (what a test or a screen reader reads)."""

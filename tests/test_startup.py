@@ -78,6 +78,7 @@ BOARD_MODULES = frozenset(
         "screens.keys",
         "screens.main",
         "screens.ranking_table",  # made right after the first frame, before this test's exit
+        "screens.status_line",  # the board's status line (was a class of screens.board)
         "screens.text",
         "screens.tiles",
         "screens.window_panel",

@@ -320,3 +320,21 @@ async def test_after_an_undo_the_cursor_is_on_the_person_it_gave_the_points_back
         assert "100.0" in table.row_text(zheng)  # back among the 100s, above 曾伟
         assert table.row_ids()[table.cursor_row] == zheng
         await assert_shows_full(app)
+
+
+async def test_a_shorter_status_gives_back_the_lines_a_longer_one_took(hall_url: str) -> None:
+    """A status that fits the lines the status line has is painted without a layout (on the way
+    to 已保存); once the board is quiet, a shorter one than the last gives the extra lines back
+    to the ranking below instead of keeping them blank."""
+    from screens.status_line import StatusLine
+
+    app = make_app(hall_url)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await ready(pilot, app)
+        line = app.board.query_one(StatusLine)
+        await pilot.press("4", "enter", "1", "c")  # 张梅, 4 不动产登记窗口: four lines at this width
+        await ready(pilot, app)
+        await until(pilot, lambda: line.size.height == 4)
+        await pilot.press("f5")  # 没有未保存的记录。: one line
+        await until(pilot, lambda: status(app).startswith("没有未保存"))
+        await until(pilot, lambda: line.size.height == 3, seconds=3)  # the least the status keeps
