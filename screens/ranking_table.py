@@ -71,6 +71,9 @@ COMPACT_STAFF_COLUMNS = {
 }
 PADDING = 2  # DataTable's cell padding, both sides together
 DROPPABLE = ("bonuses", "deductions", "findings")  # in this order, when the width is short
+# Then, where even the least widths are wider than the table, these give way in this order: a
+# column past the table's edge is cut without a mark (a change of +29 read +2, 满勤 read 满).
+LAST_RESORT = ("change", "unit", "window", "mark")
 
 
 def widths(columns: dict[str, Col], width: int, content: dict[str, int] | None = None) -> dict[str, int]:
@@ -277,6 +280,7 @@ class RankingTable(DataTable[object]):
         self._looks: dict[str, _Looks] = {}  # each row as drawn, but for its rank
         self._fitted_width = 0  # the width the columns were last sized for
         self._content_stale = False  # a row's measured content changed since they were sized
+        self._cursor_on: str | None = None  # the cursor's row while the columns are sized anew
         self._add_columns(widths(columns, 80))  # columns from the start: rankings can arrive before mount
 
     def _add_columns(self, sizes: dict[str, int]) -> None:
@@ -292,9 +296,19 @@ class RankingTable(DataTable[object]):
         # The same width and the same content size the columns as they are: measuring 5,000 rows
         # again would hold up the keys of the window just opened.
         if self.size.width == self._fitted_width and not self._content_stale:
+            self._keep_cursor_in_view()
             return
         if self._fit(self._rows):
             self.show(self._rows)
+        self._keep_cursor_in_view()
+
+    def _keep_cursor_in_view(self) -> None:
+        """After a resize, the cursor's row in what is shown (a lower table had left it below)."""
+        if self.show_cursor and 0 <= self.cursor_row < self.row_count:
+            header = self.header_height if self.show_header else 0
+            top = round(self.scroll_y)
+            if not top <= self.cursor_row < top + self.size.height - header:
+                self.call_after_refresh(self.move_cursor, row=self.cursor_row, animate=False, scroll=True)
 
     def _fit(self, rows: Sequence[Standing]) -> bool:
         """Size the columns to the table's width and the rows' content; True if they changed
@@ -304,16 +318,25 @@ class RankingTable(DataTable[object]):
         content = self._content = _content(rows, self._columns)
         self._fitted_width, self._content_stale = self.size.width, False
         shown = numbers_fit(self._columns, rows)
-        sizes = widths(shown, self.size.width - 1, content)  # a cell for the scrollbar
+        room = self.size.width - self.styles.scrollbar_size_vertical  # the cells beside the scrollbar
+        sizes = widths(shown, room, content)
         # Where a name or a window would be cut, the points columns give way (the record has them).
         for key in DROPPABLE:
             if all(sizes[k] >= min(content.get(k, 0), col.most or 0) for k, col in shown.items() if col.flexible):
                 break
             if key in shown:
                 del shown[key]
-                sizes = widths(shown, self.size.width - 1, content)
+                sizes = widths(shown, room, content)
+        for key in (*DROPPABLE, *LAST_RESORT):
+            if sum(sizes.values()) + PADDING * len(sizes) <= room:
+                break
+            if key in shown:
+                del shown[key]
+                sizes = widths(shown, room, content)
         if sizes == self._widths:
             return False
+        if self.row_count and 0 <= self.cursor_row < self.row_count:  # kept on its row, for show
+            self._cursor_on = self.ordered_rows[self.cursor_row].key.value
         self.clear(columns=True)
         self._add_columns(sizes)
         self._shown, self._order = {}, []
@@ -336,6 +359,9 @@ class RankingTable(DataTable[object]):
             self._keys = {key: self.add_row(*wanted[key].values(), key=key) for key in keys}
             self._shown = wanted
             self._order = keys
+            cursor_on, self._cursor_on = self._cursor_on, None
+            if cursor_on in self._keys:  # the columns were sized anew: the cursor stays on its row
+                self.move_cursor(row=keys.index(cursor_on), animate=False, scroll=True)
             return
         self.set_cells(
             {

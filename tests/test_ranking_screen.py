@@ -43,3 +43,38 @@ async def test_the_cursor_stays_in_view_and_enter_opens_the_persons_record(tmp_p
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, RecordScreen))
         assert names[59] in str(app.screen.query_one("#record-head").render())
+
+
+async def test_a_resize_keeps_the_cursor_on_its_person_and_cuts_no_column(tmp_path: Path) -> None:
+    """The columns change with the width (加分, 扣分, 项次 give way): the rows are put in again,
+    and the cursor stays on the person it was on, in view. No column runs past the table's edge,
+    where a cut 变化 of +29 read +2 and 满勤 read 满."""
+    path = tmp_path / "demo.db"
+    build_demo(path, date(2026, 11, 18))
+    app = make_app(f"sqlite:///{path}")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, RankingScreen) and app.screen.query("#staff-ranking"))
+        table = app.screen.query_one("#staff-ranking", RankingTable)
+        await until(pilot, lambda: table.row_count == 60)
+        for _ in range(40):
+            await pilot.press("down")
+        await pilot.pause()
+        person = table.row_ids()[table.cursor_row]
+        assert table.cursor_row == 40
+        for size in ((100, 30), (80, 24), (60, 20), (160, 45)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            assert table.row_ids()[table.cursor_row] == person, size
+            name = app.ranking.staff_row(person).name if app.ranking else ""
+            assert name in shown_names(app, table), size
+            assert table.max_scroll_x == 0, size  # every column whole, none past the edge
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.board)
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        board_table = app.board.query_one("#board-ranking", RankingTable)
+        await until(pilot, lambda: board_table.size.width > 0)
+        assert board_table.max_scroll_x == 0
