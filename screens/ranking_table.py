@@ -49,7 +49,7 @@ STAFF_COLUMNS = {
     "bonuses": Col("加分", 5),
     "findings": Col("项次", 4),
     "change": Col("变化", 4),
-    "mark": Col("评定", 12, 13),
+    "mark": Col("评定", 13),  # 服务标兵 满勤 whole: a verdict cut to 满 reads as another
 }
 WINDOW_COLUMNS = {
     "rank": Col("名次", 4),

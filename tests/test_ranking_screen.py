@@ -45,6 +45,16 @@ async def test_the_cursor_stays_in_view_and_enter_opens_the_persons_record(tmp_p
         assert names[59] in str(app.screen.query_one("#record-head").render())
 
 
+def assert_marks_whole(table: RankingTable) -> None:
+    """Each verdict the table shows is whole: 服务标兵 满勤 cut to 服务标兵 满 reads as another."""
+    if "mark" not in table.columns:
+        return
+    top, ids = round(table.scroll_y), table.row_ids()
+    for y in range(table.header_height, min(table.size.height, len(ids) - top + table.header_height)):
+        mark = str(getattr(table.get_cell(ids[top + y - table.header_height], "mark"), "plain", ""))
+        assert mark.strip() in table.render_line(y).text, (table.size, mark)
+
+
 async def test_a_resize_keeps_the_cursor_on_its_person_and_cuts_no_column(tmp_path: Path) -> None:
     """The columns change with the width (加分, 扣分, 项次 give way): the rows are put in again,
     and the cursor stays on the person it was on, in view. No column runs past the table's edge,
@@ -71,6 +81,11 @@ async def test_a_resize_keeps_the_cursor_on_its_person_and_cuts_no_column(tmp_pa
             name = app.ranking.staff_row(person).name if app.ranking else ""
             assert name in shown_names(app, table), size
             assert table.max_scroll_x == 0, size  # every column whole, none past the edge
+            assert_marks_whole(table)
+        await pilot.resize_terminal(60, 20)
+        await pilot.press("home")  # the top of the ranking: 服务标兵 满勤, the longest verdicts
+        await pilot.pause()
+        assert_marks_whole(table)
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is app.board)
         await pilot.resize_terminal(60, 20)
