@@ -308,7 +308,12 @@ class RankingTable(DataTable[object]):
             header = self.header_height if self.show_header else 0
             top = round(self.scroll_y)
             if not top <= self.cursor_row < top + self.size.height - header:
-                self.call_after_refresh(self.move_cursor, row=self.cursor_row, animate=False, scroll=True)
+                self.call_after_refresh(self._scroll_to_cursor)
+
+    def _scroll_to_cursor(self) -> None:
+        # The cursor's row when this runs (a save's reveal may have moved it since the resize).
+        if 0 <= self.cursor_row < self.row_count:
+            self.move_cursor(row=self.cursor_row, animate=False, scroll=True)
 
     def _fit(self, rows: Sequence[Standing]) -> bool:
         """Size the columns to the table's width and the rows' content; True if they changed
