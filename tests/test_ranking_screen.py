@@ -6,11 +6,31 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from patrol.demo import build_demo
+from screens.app import PatrolApp
 from screens.ranking import RankingScreen
 from screens.ranking_table import RankingTable
 from screens.record import RecordScreen
 from tests.test_app import make_app, ready, until
+
+
+def demo_hall(folder: Path) -> str:
+    """The demo hall, 60 people: four screens of them at 80x24."""
+    path = folder / "demo.db"
+    build_demo(path, date(2026, 11, 18))
+    return f"sqlite:///{path}"
+
+
+async def open_rankings(pilot: Pilot[None], app: PatrolApp) -> RankingTable:
+    """The hall open, then `r`: the ranking screen's people table, all 60 rows in."""
+    await ready(pilot, app)
+    await pilot.press("r")
+    await until(pilot, lambda: isinstance(app.screen, RankingScreen) and app.screen.query("#staff-ranking"))
+    table = app.screen.query_one("#staff-ranking", RankingTable)
+    await until(pilot, lambda: table.row_count == 60)
+    return table
 
 
 def shown_names(app: object, table: RankingTable) -> list[str]:
@@ -20,15 +40,9 @@ def shown_names(app: object, table: RankingTable) -> list[str]:
 
 
 async def test_the_cursor_stays_in_view_and_enter_opens_the_persons_record(tmp_path: Path) -> None:
-    path = tmp_path / "demo.db"
-    build_demo(path, date(2026, 11, 18))  # 60 people: four screens of them at 80x24
-    app = make_app(f"sqlite:///{path}")
+    app = make_app(demo_hall(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot, app)
-        await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, RankingScreen) and app.screen.query("#staff-ranking"))
-        table = app.screen.query_one("#staff-ranking", RankingTable)
-        await until(pilot, lambda: table.row_count == 60)
+        table = await open_rankings(pilot, app)
         names = [app.ranking.staff_row(i).name for i in table.row_ids()] if app.ranking else []
         await pilot.press("pagedown")
         await pilot.pause()
@@ -59,15 +73,9 @@ async def test_a_resize_keeps_the_cursor_on_its_person_and_cuts_no_column(tmp_pa
     """The columns change with the width (加分, 扣分, 项次 give way): the rows are put in again,
     and the cursor stays on the person it was on, in view. No column runs past the table's edge,
     where a cut 变化 of +29 read +2 and 满勤 read 满."""
-    path = tmp_path / "demo.db"
-    build_demo(path, date(2026, 11, 18))
-    app = make_app(f"sqlite:///{path}")
+    app = make_app(demo_hall(tmp_path))
     async with app.run_test(size=(160, 45)) as pilot:
-        await ready(pilot, app)
-        await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, RankingScreen) and app.screen.query("#staff-ranking"))
-        table = app.screen.query_one("#staff-ranking", RankingTable)
-        await until(pilot, lambda: table.row_count == 60)
+        table = await open_rankings(pilot, app)
         for _ in range(40):
             await pilot.press("down")
         await pilot.pause()
