@@ -639,10 +639,10 @@ class BoardScreen(PatrolScreen[None]):
     def _hold_panel_height(self) -> None:
         """Until the next window opens (or ``RELEASE_AFTER`` seconds pass without one), the panel
         keeps the open window's height as it shows the hall: the status and the ranking below stay
-        where they are, unredrawn. A relayout redraws
-        the whole ranking (tens of milliseconds): after the key it would hold 已保存 off the screen
-        for as long, and after the standings move it would hold the next keys; the next window's
-        panel mostly has this height again, and then opening it needs no relayout either."""
+        where they are, unredrawn. A relayout redraws the whole ranking (tens of milliseconds):
+        after the key it would hold 已保存 off the screen for as long, and after the standings move
+        it would hold the next keys; the next window's panel mostly has this height again, and
+        then opening it needs no relayout either."""
         self.query_one(WindowPanel).hold_height()
 
     def _release_panel(self) -> None:

@@ -325,15 +325,14 @@ class RankingTable(DataTable[object]):
         shown = numbers_fit(self._columns, rows)
         room = self.size.width - self.styles.scrollbar_size_vertical  # the cells beside the scrollbar
         sizes = widths(shown, room, content)
-        # Where a name or a window would be cut, the points columns give way (the record has them).
-        for key in DROPPABLE:
-            if all(sizes[k] >= min(content.get(k, 0), col.most or 0) for k, col in shown.items() if col.flexible):
-                break
-            if key in shown:
-                del shown[key]
-                sizes = widths(shown, room, content)
+        # Where a name or a window would be cut, the points columns give way (the record has them);
+        # where the columns are wider than the table, the last resorts too.
         for key in (*DROPPABLE, *LAST_RESORT):
-            if sum(sizes.values()) + PADDING * len(sizes) <= room:
+            whole = sum(sizes.values()) + PADDING * len(sizes) <= room
+            named = key in LAST_RESORT or all(
+                sizes[k] >= min(content.get(k, 0), col.most or 0) for k, col in shown.items() if col.flexible
+            )
+            if whole and named:
                 break
             if key in shown:
                 del shown[key]
