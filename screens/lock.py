@@ -21,7 +21,7 @@ class LockScreen(PatrolScreen[str]):
         self.minutes = minutes
         self.hint = hint
         self.at_start = at_start
-        self.answered = 0  # PINs typed and answered (tests wait on it, not on time)
+        self.answered = 0  # PINs typed and refused (tests wait on it, or on the lock leaving)
 
     def compose(self) -> ComposeResult:
         if self.at_start:
@@ -67,10 +67,11 @@ class LockScreen(PatrolScreen[str]):
         from patrol.hall.lock import unlock
 
         attempt = await self.patrol.db.ask(unlock, service, pin)  # scrypt and the count: in the lane
-        self.answered += 1
         if attempt.name is not None:
-            self.dismiss(attempt.name)
-        elif attempt.wait > 0:
+            self.dismiss(attempt.name)  # the lock leaves the screen: that is its answer
+            return
+        self.answered += 1
+        if attempt.wait > 0:
             self.say(_paused(attempt.wait))
         else:
             self.say("PIN 不正确，请重试。")
